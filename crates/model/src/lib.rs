@@ -1,0 +1,399 @@
+//! The newsroom's vocabulary: what a wire story is, and the events that change it.
+//!
+//! Owns: the canonical `Story`, its parts (`Dateline`, `Agency`, `PubStatus`, topics), the
+//! format-neutral `WireItem` that every decoder produces, and `StoryEvent`, the unit of the
+//! append-only log.
+//! Must not: do I/O, know any wire format, or know how stories are stored or shown.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+mod slug;
+pub use slug::slugify;
+
+/// The agency's publication status of an item (IPTC `pubStatus` / ninjs `pubstatus`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PubStatus {
+    #[default]
+    Usable,
+    Withheld,
+    Canceled,
+}
+
+impl PubStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PubStatus::Usable => "usable",
+            PubStatus::Withheld => "withheld",
+            PubStatus::Canceled => "canceled",
+        }
+    }
+}
+
+/// A news agency (IANS, Reuters, AP…): the `infosource` of an item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    /// URL-safe key, e.g. `ians`.
+    pub slug: String,
+    /// As the agency names itself, e.g. `IANS`.
+    pub name: String,
+}
+
+impl Agency {
+    pub fn named(name: &str) -> Agency {
+        Agency {
+            slug: slugify(name),
+            name: name.trim().to_string(),
+        }
+    }
+}
+
+/// "Seoul, Nov 6 (IANS)": where and when the agency filed, and who.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Dateline {
+    /// The place as written, in title case when the wire shouts it ("TOKYO" → "Tokyo").
+    pub place: Option<String>,
+    /// The filing date; the year is inferred from the arrival time when the wire omits it.
+    pub date: Option<jiff::civil::Date>,
+    /// The agency named in the dateline, e.g. `IANS`.
+    pub agency: Option<String>,
+    /// The dateline exactly as it stood in the copy.
+    pub text: String,
+}
+
+/// One of the site's own topics (e.g. `world`, `business`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
+pub struct Topic {
+    pub slug: String,
+    pub name: String,
+}
+
+/// A subject code as the wire sent it (IPTC Media Topic, subject code, or the agency's own).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    /// Scheme-qualified code when known (`medtop:04000000`), else the plain name.
+    pub code: String,
+    pub name: Option<String>,
+}
+
+/// What a decoder extracted from one item of a delivery, before any normalizing.
+///
+/// Decoders fill what their format carries and leave the rest empty; they never guess.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WireItem {
+    /// guid / uri / id as sent; `None` when the format carries none (plain text).
+    pub uri: Option<String>,
+    pub version: Option<u32>,
+    pub pubstatus: PubStatus,
+    pub headline: String,
+    pub slugline: Option<String>,
+    pub byline: Option<String>,
+    /// The dateline when the format carries it as a field; otherwise it is found in the body.
+    pub dateline_text: Option<String>,
+    /// Body as received: HTML (possibly unsafe) or plain text paragraphs.
+    pub body: WireBody,
+    /// The agency's own abstract, when it sends one.
+    pub abstract_text: Option<String>,
+    pub subjects: Vec<Subject>,
+    pub keywords: Vec<String>,
+    pub language: Option<String>,
+    /// The agency, when the format names it.
+    pub agency: Option<String>,
+    pub source_url: Option<String>,
+    pub first_created: Option<Timestamp>,
+    pub version_created: Option<Timestamp>,
+    pub embargoed: Option<Timestamp>,
+}
+
+/// The body of an item in the form the wire delivered it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WireBody {
+    Html(String),
+    Text(String),
+}
+
+impl Default for WireBody {
+    fn default() -> Self {
+        WireBody::Text(String::new())
+    }
+}
+
+impl WireBody {
+    pub fn as_str(&self) -> &str {
+        match self {
+            WireBody::Html(s) | WireBody::Text(s) => s,
+        }
+    }
+}
+
+/// Stable, URL-safe id of a story: derived from the agency item's uri, so every version of an
+/// item lands on the same page.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StoryId(pub String);
+
+impl StoryId {
+    pub fn for_uri(uri: &str) -> StoryId {
+        let digest = Sha256::digest(uri.as_bytes());
+        StoryId(hex::encode(&digest[..8]))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for StoryId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A wire story as the site knows it: the current state, folded from its events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Story {
+    pub id: StoryId,
+    /// The agency item id (guid/uri).
+    pub uri: String,
+    pub version: u32,
+    pub pubstatus: PubStatus,
+    /// The headline readers see: the agency's, or the desk's rewrite.
+    pub headline: String,
+    /// The headline exactly as the agency sent it.
+    pub agency_headline: String,
+    pub slugline: Option<String>,
+    pub byline: Option<String>,
+    pub dateline: Option<Dateline>,
+    /// Sanitized HTML paragraphs, the agency's copy verbatim otherwise.
+    pub body_html: String,
+    pub summary: String,
+    /// True when the summary is the agency's own abstract.
+    pub summary_from_agency: bool,
+    pub subjects: Vec<Subject>,
+    pub topics: Vec<Topic>,
+    pub keywords: Vec<String>,
+    pub language: Option<String>,
+    pub agency: Agency,
+    pub source_url: Option<String>,
+    pub first_created: Timestamp,
+    pub version_created: Timestamp,
+    /// When the site first published it; `None` while held or under embargo.
+    pub published: Option<Timestamp>,
+    /// When the site last replaced its copy with a newer version.
+    pub updated: Option<Timestamp>,
+    pub embargoed: Option<Timestamp>,
+    /// SHA-256 of the body exactly as received, hex: proves the copy was not touched.
+    pub body_hash: String,
+    /// Why the story was held, withheld or killed, when it was.
+    pub status_reason: Option<String>,
+}
+
+impl Story {
+    /// The desk may rewrite the headline; nothing else in the copy is ever edited.
+    pub fn headline_rewritten(&self) -> bool {
+        self.headline != self.agency_headline
+    }
+
+    /// Visible to readers: usable, published, past any embargo.
+    pub fn is_live(&self, now: Timestamp) -> bool {
+        self.pubstatus == PubStatus::Usable
+            && self.published.is_some_and(|p| p <= now)
+            && self.embargoed.is_none_or(|e| e <= now)
+    }
+
+    /// The time readers should see as "last changed".
+    pub fn modified(&self) -> Timestamp {
+        self.updated
+            .or(self.published)
+            .unwrap_or(self.version_created)
+    }
+}
+
+/// SHA-256 hex of the body as received.
+pub fn body_hash(body: &str) -> String {
+    hex::encode(Sha256::digest(body.as_bytes()))
+}
+
+/// One change of state of a story: the only thing ever written to the log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StoryEvent {
+    /// The first version of an agency item arrived.
+    Ingested { story: Box<Story> },
+    /// A newer version of the item replaced the copy in place.
+    Updated { story: Box<Story> },
+    /// The story went live on the site.
+    Published { id: StoryId },
+    /// The desk held the story back from publishing.
+    Held { id: StoryId, reason: String },
+    /// The desk rewrote the headline; the agency's original is kept on the story.
+    HeadlineEdited {
+        id: StoryId,
+        headline: String,
+        by: String,
+    },
+    /// The agency withheld the item (pubstatus withheld): off every surface until usable again.
+    Withheld { id: StoryId, reason: String },
+    /// The agency or the desk killed the story: off every surface, for good.
+    Killed { id: StoryId, reason: String },
+}
+
+impl StoryEvent {
+    pub fn story_id(&self) -> &StoryId {
+        match self {
+            StoryEvent::Ingested { story } | StoryEvent::Updated { story } => &story.id,
+            StoryEvent::Published { id }
+            | StoryEvent::Held { id, .. }
+            | StoryEvent::HeadlineEdited { id, .. }
+            | StoryEvent::Withheld { id, .. }
+            | StoryEvent::Killed { id, .. } => id,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoryEvent::Ingested { .. } => "ingested",
+            StoryEvent::Updated { .. } => "updated",
+            StoryEvent::Published { .. } => "published",
+            StoryEvent::Held { .. } => "held",
+            StoryEvent::HeadlineEdited { .. } => "headline_edited",
+            StoryEvent::Withheld { .. } => "withheld",
+            StoryEvent::Killed { .. } => "killed",
+        }
+    }
+
+    /// Fold this event into the story's current state. `at` is when the event was recorded.
+    /// Ingested/Updated carry the whole story; the others change it in place.
+    pub fn apply(&self, current: Option<Story>, at: Timestamp) -> Option<Story> {
+        match self {
+            StoryEvent::Ingested { story } => Some((**story).clone()),
+            StoryEvent::Updated { story } => {
+                let mut next = (**story).clone();
+                if let Some(prev) = current {
+                    // A new version never undoes the desk's headline or the first publication.
+                    if prev.headline_rewritten() {
+                        next.headline = prev.headline;
+                    }
+                    next.published = prev.published.or(next.published);
+                    if next.published.is_some() {
+                        next.updated = Some(at);
+                    }
+                }
+                Some(next)
+            }
+            StoryEvent::Published { .. } => current.map(|mut s| {
+                s.published.get_or_insert(at);
+                s.status_reason = None;
+                if s.pubstatus == PubStatus::Withheld {
+                    s.pubstatus = PubStatus::Usable;
+                }
+                s
+            }),
+            StoryEvent::Held { reason, .. } => current.map(|mut s| {
+                s.published = None;
+                s.status_reason = Some(reason.clone());
+                s
+            }),
+            StoryEvent::HeadlineEdited { headline, .. } => current.map(|mut s| {
+                s.headline = headline.clone();
+                s
+            }),
+            StoryEvent::Withheld { reason, .. } => current.map(|mut s| {
+                s.pubstatus = PubStatus::Withheld;
+                s.status_reason = Some(reason.clone());
+                s
+            }),
+            StoryEvent::Killed { reason, .. } => current.map(|mut s| {
+                s.pubstatus = PubStatus::Canceled;
+                s.status_reason = Some(reason.clone());
+                s
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn story() -> Story {
+        let t: Timestamp = "2026-11-28T08:00:00Z".parse().unwrap();
+        Story {
+            id: StoryId::for_uri("urn:test:1"),
+            uri: "urn:test:1".into(),
+            version: 1,
+            pubstatus: PubStatus::Usable,
+            headline: "Original".into(),
+            agency_headline: "Original".into(),
+            slugline: None,
+            byline: None,
+            dateline: None,
+            body_html: "<p>Copy.</p>".into(),
+            summary: "Copy.".into(),
+            summary_from_agency: false,
+            subjects: vec![],
+            topics: vec![],
+            keywords: vec![],
+            language: Some("en".into()),
+            agency: Agency::named("IANS"),
+            source_url: None,
+            first_created: t,
+            version_created: t,
+            published: Some(t),
+            updated: None,
+            embargoed: None,
+            body_hash: body_hash("Copy."),
+            status_reason: None,
+        }
+    }
+
+    #[test]
+    fn story_id_is_stable_per_uri_and_differs_between_uris() {
+        assert_eq!(StoryId::for_uri("a"), StoryId::for_uri("a"));
+        assert_ne!(StoryId::for_uri("a"), StoryId::for_uri("b"));
+        assert_eq!(StoryId::for_uri("a").as_str().len(), 16);
+    }
+
+    #[test]
+    fn an_update_keeps_the_desk_headline_and_first_publication() {
+        let t2: Timestamp = "2026-11-28T09:00:00Z".parse().unwrap();
+        let mut first = story();
+        first.headline = "Desk rewrite".into();
+        let mut v2 = story();
+        v2.version = 2;
+        v2.published = None;
+        let next = StoryEvent::Updated {
+            story: Box::new(v2),
+        }
+        .apply(Some(first.clone()), t2)
+        .unwrap();
+        assert_eq!(next.headline, "Desk rewrite");
+        assert_eq!(next.published, first.published);
+        assert_eq!(next.updated, Some(t2));
+        assert_eq!(next.version, 2);
+    }
+
+    #[test]
+    fn a_kill_takes_the_story_off_the_site() {
+        let s = story();
+        let now: Timestamp = "2026-11-28T10:00:00Z".parse().unwrap();
+        assert!(s.is_live(now));
+        let killed = StoryEvent::Killed {
+            id: s.id.clone(),
+            reason: "legal".into(),
+        }
+        .apply(Some(s), now)
+        .unwrap();
+        assert!(!killed.is_live(now));
+        assert_eq!(killed.pubstatus, PubStatus::Canceled);
+    }
+
+    #[test]
+    fn an_embargoed_story_is_not_live_before_its_time() {
+        let mut s = story();
+        s.embargoed = Some("2026-11-28T12:00:00Z".parse().unwrap());
+        assert!(!s.is_live("2026-11-28T11:59:59Z".parse().unwrap()));
+        assert!(s.is_live("2026-11-28T12:00:00Z".parse().unwrap()));
+    }
+}

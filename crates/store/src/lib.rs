@@ -1,1 +1,85 @@
+//! store: the append-only event log and the projections folded from it.
+//!
+//! Owns: the `Store` trait (the seam where SQLite now and PostgreSQL later plug in), the
+//! SQLite implementation, the current-state projection of stories, listings, and the page-view
+//! log behind "Hot this week".
+//! Must not: decide editorial policy (it records what it is told), know any wire format, or
+//! render anything. Every write goes through `append`; the projections are only ever changed
+//! by folding events, so `rebuild_projections` can always recreate them from the log.
 
+use async_trait::async_trait;
+use jiff::Timestamp;
+use wiredesk_model::{Story, StoryEvent, StoryId};
+
+pub mod conformance;
+mod sqlite;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored data is unreadable (event {seq}): {source}")]
+    Corrupt {
+        seq: i64,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("event for unknown story {0}")]
+    UnknownStory(StoryId),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// An event as it stands in the log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedEvent {
+    /// Position in the log; strictly increasing.
+    pub seq: i64,
+    pub at: Timestamp,
+    pub event: StoryEvent,
+}
+
+/// Which live stories a listing wants.
+#[derive(Clone, Debug, Default)]
+pub struct Listing {
+    pub topic: Option<String>,
+    pub agency: Option<String>,
+    pub limit: usize,
+    /// Only stories that went live strictly before this (publication time, story id):
+    /// the keyset cursor for the next page.
+    pub before: Option<(Timestamp, StoryId)>,
+}
+
+/// A topic with how many live stories it has.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopicCount {
+    pub slug: String,
+    pub name: String,
+    pub stories: u64,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Append events to the log and fold them into the projections, all or nothing.
+    async fn append(&self, events: Vec<StoryEvent>, at: Timestamp) -> Result<Vec<RecordedEvent>>;
+    async fn story(&self, id: &StoryId) -> Result<Option<Story>>;
+    async fn story_by_uri(&self, uri: &str) -> Result<Option<Story>>;
+    async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>>;
+    /// Stories readers may see at `now`, newest first.
+    async fn live(&self, listing: &Listing, now: Timestamp) -> Result<Vec<Story>>;
+    /// Every story in the projection, any status (for re-indexing).
+    async fn all_stories(&self) -> Result<Vec<Story>>;
+    /// The log after `after_seq`, oldest first.
+    async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>>;
+    /// One story's events, oldest first.
+    async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>>;
+    /// Topics of live stories, most stories first.
+    async fn topics(&self, now: Timestamp) -> Result<Vec<TopicCount>>;
+    /// A reader opened a story page (bots are filtered before this).
+    async fn record_view(&self, id: &StoryId, at: Timestamp) -> Result<()>;
+    /// Views per story since `since`, most viewed first.
+    async fn most_viewed(&self, since: Timestamp, limit: usize) -> Result<Vec<(StoryId, u64)>>;
+    /// Drop the projections and fold the whole log again. Returns the number of events folded.
+    async fn rebuild_projections(&self) -> Result<u64>;
+}

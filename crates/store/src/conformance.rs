@@ -1,0 +1,267 @@
+//! The behaviour every `Store` must show, written once against the trait so that the
+//! PostgreSQL store can later run the very same checks. Each function panics on a violation.
+
+use jiff::{Timestamp, ToSpan};
+use wiredesk_model::{Agency, PubStatus, Story, StoryEvent, StoryId, Topic, body_hash};
+
+use crate::{Listing, Store};
+
+fn t(s: &str) -> Timestamp {
+    s.parse().expect("test timestamp")
+}
+
+/// A minimal usable story, published at `published`.
+pub fn sample_story(uri: &str, agency: &str, topic: &str, published: Timestamp) -> Story {
+    let body = format!("<p>Copy of {uri}.</p>");
+    Story {
+        id: StoryId::for_uri(uri),
+        uri: uri.to_string(),
+        version: 1,
+        pubstatus: PubStatus::Usable,
+        headline: format!("Headline {uri}"),
+        agency_headline: format!("Headline {uri}"),
+        slugline: None,
+        byline: None,
+        dateline: None,
+        body_hash: body_hash(&body),
+        body_html: body,
+        summary: format!("Copy of {uri}."),
+        summary_from_agency: false,
+        subjects: vec![],
+        topics: vec![Topic {
+            slug: topic.to_string(),
+            name: topic.to_string(),
+        }],
+        keywords: vec![],
+        language: Some("en".into()),
+        agency: Agency::named(agency),
+        source_url: None,
+        first_created: published,
+        version_created: published,
+        published: None,
+        updated: None,
+        embargoed: None,
+        status_reason: None,
+    }
+}
+
+async fn publish(store: &dyn Store, story: Story, at: Timestamp) {
+    let id = story.id.clone();
+    store
+        .append(
+            vec![
+                StoryEvent::Ingested {
+                    story: Box::new(story),
+                },
+                StoryEvent::Published { id },
+            ],
+            at,
+        )
+        .await
+        .expect("append");
+}
+
+fn ids(stories: &[Story]) -> Vec<String> {
+    stories.iter().map(|s| s.uri.clone()).collect()
+}
+
+fn all(limit: usize) -> Listing {
+    Listing {
+        limit,
+        ..Listing::default()
+    }
+}
+
+pub async fn a_published_story_is_listed_newest_first(store: &dyn Store) {
+    let base = t("2026-11-28T06:00:00Z");
+    for (i, uri) in ["a", "b", "c"].iter().enumerate() {
+        let at = base + (i as i64).hours();
+        publish(store, sample_story(uri, "IANS", "world", at), at).await;
+    }
+    let now = base + 5.hours();
+    let live = store.live(&all(10), now).await.unwrap();
+    assert_eq!(ids(&live), ["c", "b", "a"]);
+    let one = store.story(&StoryId::for_uri("b")).await.unwrap().unwrap();
+    assert_eq!(one.published, Some(base + 1.hours()));
+    assert!(store.story_by_uri("c").await.unwrap().is_some());
+    assert!(store.story_by_uri("zzz").await.unwrap().is_none());
+}
+
+pub async fn a_kill_takes_the_story_out_of_every_listing(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    publish(store, sample_story("k", "AFP", "world", at), at).await;
+    publish(store, sample_story("keep", "AFP", "world", at), at).await;
+    let id = StoryId::for_uri("k");
+    store
+        .append(
+            vec![StoryEvent::Killed {
+                id: id.clone(),
+                reason: "legal".into(),
+            }],
+            at + 1.minutes(),
+        )
+        .await
+        .unwrap();
+    let now = at + 2.minutes();
+    assert_eq!(ids(&store.live(&all(10), now).await.unwrap()), ["keep"]);
+    let by_topic = Listing {
+        topic: Some("world".into()),
+        ..all(10)
+    };
+    assert_eq!(ids(&store.live(&by_topic, now).await.unwrap()), ["keep"]);
+    let by_agency = Listing {
+        agency: Some("afp".into()),
+        ..all(10)
+    };
+    assert_eq!(ids(&store.live(&by_agency, now).await.unwrap()), ["keep"]);
+    let topics = store.topics(now).await.unwrap();
+    assert_eq!(topics[0].stories, 1, "the killed story no longer counts");
+    let killed = store.story(&id).await.unwrap().unwrap();
+    assert_eq!(killed.pubstatus, PubStatus::Canceled);
+}
+
+pub async fn an_embargoed_story_is_hidden_until_its_time(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    let mut s = sample_story("e", "Reuters", "business", at);
+    s.embargoed = Some(at + 2.hours());
+    publish(store, s, at).await;
+    assert!(store.live(&all(10), at + 1.hours()).await.unwrap().is_empty());
+    assert_eq!(
+        ids(&store.live(&all(10), at + 2.hours()).await.unwrap()),
+        ["e"]
+    );
+}
+
+pub async fn topic_and_agency_listings_filter(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    publish(store, sample_story("s1", "PTI", "sports", at), at).await;
+    publish(store, sample_story("b1", "PTI", "business", at), at).await;
+    publish(store, sample_story("s2", "AP", "sports", at + 1.minutes()), at).await;
+    let now = at + 1.hours();
+    let sports = Listing {
+        topic: Some("sports".into()),
+        ..all(10)
+    };
+    let mut got = ids(&store.live(&sports, now).await.unwrap());
+    got.sort();
+    assert_eq!(got, ["s1", "s2"]);
+    let pti = Listing {
+        agency: Some("pti".into()),
+        ..all(10)
+    };
+    let mut got = ids(&store.live(&pti, now).await.unwrap());
+    got.sort();
+    assert_eq!(got, ["b1", "s1"]);
+    let pti_sports = Listing {
+        agency: Some("pti".into()),
+        topic: Some("sports".into()),
+        ..all(10)
+    };
+    assert_eq!(ids(&store.live(&pti_sports, now).await.unwrap()), ["s1"]);
+}
+
+pub async fn keyset_cursor_never_repeats_or_skips(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    // Several stories share a publication time: the id breaks the tie.
+    for i in 0..25 {
+        let when = at + ((i / 3) as i64).minutes();
+        publish(store, sample_story(&format!("p{i:02}"), "AP", "world", when), when).await;
+    }
+    let now = at + 1.hours();
+    let mut seen = Vec::new();
+    let mut listing = all(4);
+    loop {
+        let page = store.live(&listing, now).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        let last = page.last().unwrap();
+        listing.before = Some((last.published.unwrap(), last.id.clone()));
+        seen.extend(ids(&page));
+        // A story arriving mid-pagination is newer than the cursor, so it never shifts pages.
+        if seen.len() == 8 {
+            publish(store, sample_story("late", "AP", "world", now), now).await;
+        }
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), seen.len(), "no story repeated");
+    assert_eq!(seen.len(), 25, "no story skipped");
+}
+
+pub async fn the_log_rebuilds_the_same_projection(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    publish(store, sample_story("r1", "IANS", "india", at), at).await;
+    publish(store, sample_story("r2", "IANS", "india", at), at).await;
+    let mut v2 = sample_story("r1", "IANS", "india", at);
+    v2.version = 2;
+    v2.body_html = "<p>Corrected copy.</p>".into();
+    store
+        .append(
+            vec![
+                StoryEvent::Updated {
+                    story: Box::new(v2),
+                },
+                StoryEvent::HeadlineEdited {
+                    id: StoryId::for_uri("r1"),
+                    headline: "Desk headline".into(),
+                    by: "editor".into(),
+                },
+                StoryEvent::Killed {
+                    id: StoryId::for_uri("r2"),
+                    reason: "agency kill".into(),
+                },
+            ],
+            at + 1.hours(),
+        )
+        .await
+        .unwrap();
+    let before = store.all_stories().await.unwrap();
+    let folded = store.rebuild_projections().await.unwrap();
+    assert_eq!(folded, 7);
+    let after = store.all_stories().await.unwrap();
+    assert_eq!(before, after);
+    let r1 = store.story(&StoryId::for_uri("r1")).await.unwrap().unwrap();
+    assert_eq!(r1.headline, "Desk headline");
+    assert_eq!(r1.agency_headline, "Headline r1");
+    assert_eq!(r1.version, 2);
+    assert_eq!(r1.updated, Some(at + 1.hours()));
+}
+
+pub async fn most_viewed_counts_only_the_window(store: &dyn Store) {
+    let now = t("2026-11-28T06:00:00Z");
+    let a = StoryId::for_uri("a");
+    let b = StoryId::for_uri("b");
+    for _ in 0..3 {
+        store.record_view(&a, now - 1.hours()).await.unwrap();
+    }
+    for _ in 0..5 {
+        store.record_view(&b, now - 200.hours()).await.unwrap();
+    }
+    store.record_view(&b, now - 2.hours()).await.unwrap();
+    let hot = store.most_viewed(now - 168.hours(), 10).await.unwrap();
+    assert_eq!(hot, vec![(a, 3), (b, 1)]);
+}
+
+pub async fn history_keeps_every_version(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    publish(store, sample_story("h", "AP", "world", at), at).await;
+    let mut v2 = sample_story("h", "AP", "world", at);
+    v2.version = 2;
+    store
+        .append(
+            vec![StoryEvent::Updated {
+                story: Box::new(v2),
+            }],
+            at + 1.hours(),
+        )
+        .await
+        .unwrap();
+    let history = store.history(&StoryId::for_uri("h")).await.unwrap();
+    let kinds: Vec<_> = history.iter().map(|e| e.event.kind()).collect();
+    assert_eq!(kinds, ["ingested", "published", "updated"]);
+    assert!(history.windows(2).all(|w| w[0].seq < w[1].seq));
+    let log = store.events_after(history[0].seq, 10).await.unwrap();
+    assert_eq!(log.len(), 2);
+}

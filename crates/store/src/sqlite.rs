@@ -1,0 +1,413 @@
+//! The embedded default: the log and projections in one SQLite file (WAL mode).
+//!
+//! Times are stored as integer microseconds since the Unix epoch so that ordering and range
+//! queries stay in the database. The `stories` row keeps the whole story as JSON beside the
+//! few columns the listings filter and sort on.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
+
+use crate::{Listing, RecordedEvent, Result, Store, StoreError, TopicCount};
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS events (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    story_id TEXT    NOT NULL,
+    kind     TEXT    NOT NULL,
+    at       INTEGER NOT NULL,
+    payload  TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_story ON events (story_id, seq);
+
+CREATE TABLE IF NOT EXISTS stories (
+    id        TEXT PRIMARY KEY,
+    uri       TEXT NOT NULL UNIQUE,
+    version   INTEGER NOT NULL,
+    pubstatus TEXT NOT NULL,
+    agency    TEXT NOT NULL,
+    live_from INTEGER,
+    doc       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_by_live_from ON stories (live_from DESC, id DESC)
+    WHERE live_from IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stories_by_agency ON stories (agency, live_from DESC)
+    WHERE live_from IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS story_topics (
+    story_id   TEXT NOT NULL,
+    topic      TEXT NOT NULL,
+    topic_name TEXT NOT NULL,
+    live_from  INTEGER,
+    PRIMARY KEY (topic, story_id)
+);
+CREATE INDEX IF NOT EXISTS story_topics_by_story ON story_topics (story_id);
+
+CREATE TABLE IF NOT EXISTS page_views (
+    story_id TEXT    NOT NULL,
+    at       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS page_views_by_time ON page_views (at);
+"#;
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+fn from_micros(us: i64) -> Timestamp {
+    Timestamp::from_microsecond(us).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// When a story becomes visible to readers, if ever: its publication, or its embargo if later.
+fn live_from(story: &Story) -> Option<i64> {
+    if story.pubstatus != PubStatus::Usable {
+        return None;
+    }
+    let published = story.published?;
+    Some(match story.embargoed {
+        Some(e) if e > published => micros(e),
+        _ => micros(published),
+    })
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the database file.
+    pub async fn open(path: &Path) -> Result<SqliteStore> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // WAL + NORMAL is durable against process crashes, which is what "an accepted story
+            // is never lost" needs; only a power cut can drop the last transactions.
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(std::time::Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Self::with_pool(pool).await
+    }
+
+    /// A private in-memory database, for tests and tools.
+    pub async fn in_memory() -> Result<SqliteStore> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+        // One connection: every connection to :memory: would be a different database.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
+        Self::with_pool(pool).await
+    }
+
+    async fn with_pool(pool: SqlitePool) -> Result<SqliteStore> {
+        sqlx::raw_sql(SCHEMA).execute(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+
+    async fn write_projection(
+        tx: &mut sqlx::SqliteConnection,
+        story: &Story,
+    ) -> Result<()> {
+        let doc = serde_json::to_string(story).expect("a Story always serializes");
+        let live = live_from(story);
+        sqlx::query(
+            "INSERT INTO stories (id, uri, version, pubstatus, agency, live_from, doc)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET uri = excluded.uri, version = excluded.version,
+               pubstatus = excluded.pubstatus, agency = excluded.agency,
+               live_from = excluded.live_from, doc = excluded.doc",
+        )
+        .bind(story.id.as_str())
+        .bind(&story.uri)
+        .bind(story.version as i64)
+        .bind(story.pubstatus.as_str())
+        .bind(&story.agency.slug)
+        .bind(live)
+        .bind(doc)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM story_topics WHERE story_id = ?")
+            .bind(story.id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        for topic in &story.topics {
+            sqlx::query(
+                "INSERT OR IGNORE INTO story_topics (story_id, topic, topic_name, live_from)
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(story.id.as_str())
+            .bind(&topic.slug)
+            .bind(&topic.name)
+            .bind(live)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn load(conn: &mut sqlx::SqliteConnection, id: &StoryId) -> Result<Option<Story>> {
+        let row = sqlx::query("SELECT doc FROM stories WHERE id = ?")
+            .bind(id.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+        row.map(|r| decode_story(r.get::<String, _>(0)))
+            .transpose()
+    }
+
+    /// Fold events into the projections inside an open transaction. `cache` holds the states
+    /// this batch has already produced, so several events on one story fold in order.
+    async fn fold(
+        conn: &mut sqlx::SqliteConnection,
+        cache: &mut HashMap<StoryId, Option<Story>>,
+        event: &StoryEvent,
+        at: Timestamp,
+    ) -> Result<()> {
+        let id = event.story_id().clone();
+        let current = match cache.get(&id) {
+            Some(s) => s.clone(),
+            None => match event {
+                StoryEvent::Ingested { .. } => None,
+                _ => Self::load(conn, &id).await?,
+            },
+        };
+        let is_first = matches!(event, StoryEvent::Ingested { .. });
+        if current.is_none() && !is_first && !matches!(event, StoryEvent::Updated { .. }) {
+            return Err(StoreError::UnknownStory(id));
+        }
+        let next = event.apply(current, at);
+        if let Some(story) = &next {
+            Self::write_projection(conn, story).await?;
+        }
+        cache.insert(id, next);
+        Ok(())
+    }
+}
+
+fn decode_story(doc: String) -> Result<Story> {
+    serde_json::from_str(&doc).map_err(|source| StoreError::Corrupt { seq: -1, source })
+}
+
+fn decode_event(seq: i64, at: i64, payload: &str) -> Result<RecordedEvent> {
+    let event = serde_json::from_str(payload).map_err(|source| StoreError::Corrupt { seq, source })?;
+    Ok(RecordedEvent {
+        seq,
+        at: from_micros(at),
+        event,
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn append(&self, events: Vec<StoryEvent>, at: Timestamp) -> Result<Vec<RecordedEvent>> {
+        let mut tx = self.pool.begin().await?;
+        let mut cache = HashMap::new();
+        let mut recorded = Vec::with_capacity(events.len());
+        for event in events {
+            let payload = serde_json::to_string(&event).expect("an event always serializes");
+            let seq: i64 = sqlx::query(
+                "INSERT INTO events (story_id, kind, at, payload) VALUES (?, ?, ?, ?) RETURNING seq",
+            )
+            .bind(event.story_id().as_str())
+            .bind(event.kind())
+            .bind(micros(at))
+            .bind(payload)
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
+            Self::fold(&mut tx, &mut cache, &event, at).await?;
+            recorded.push(RecordedEvent { seq, at, event });
+        }
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
+    async fn story(&self, id: &StoryId) -> Result<Option<Story>> {
+        let mut conn = self.pool.acquire().await?;
+        Self::load(&mut conn, id).await
+    }
+
+    async fn story_by_uri(&self, uri: &str) -> Result<Option<Story>> {
+        let row = sqlx::query("SELECT doc FROM stories WHERE uri = ?")
+            .bind(uri)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| decode_story(r.get::<String, _>(0)))
+            .transpose()
+    }
+
+    async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut conn = self.pool.acquire().await?;
+        for id in ids {
+            if let Some(s) = Self::load(&mut conn, id).await? {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn live(&self, listing: &Listing, now: Timestamp) -> Result<Vec<Story>> {
+        let (before_t, before_id) = match &listing.before {
+            Some((t, id)) => (micros(*t), id.as_str().to_string()),
+            None => (i64::MAX, String::new()),
+        };
+        let limit = listing.limit.max(1) as i64;
+        let now = micros(now);
+        let rows = if let Some(topic) = &listing.topic {
+            sqlx::query(
+                "SELECT s.doc FROM story_topics t JOIN stories s ON s.id = t.story_id
+                 WHERE t.topic = ?1 AND t.live_from IS NOT NULL AND t.live_from <= ?2
+                   AND (t.live_from < ?3 OR (t.live_from = ?3 AND t.story_id < ?4))
+                   AND (?5 IS NULL OR s.agency = ?5)
+                 ORDER BY t.live_from DESC, t.story_id DESC LIMIT ?6",
+            )
+            .bind(topic)
+            .bind(now)
+            .bind(before_t)
+            .bind(if listing.before.is_some() { before_id } else { "\u{10FFFF}".into() })
+            .bind(listing.agency.as_deref())
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+        } else {
+            sqlx::query(
+                "SELECT doc FROM stories
+                 WHERE live_from IS NOT NULL AND live_from <= ?1
+                   AND (live_from < ?2 OR (live_from = ?2 AND id < ?3))
+                   AND (?4 IS NULL OR agency = ?4)
+                 ORDER BY live_from DESC, id DESC LIMIT ?5",
+            )
+            .bind(now)
+            .bind(before_t)
+            .bind(if listing.before.is_some() { before_id } else { "\u{10FFFF}".into() })
+            .bind(listing.agency.as_deref())
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+        };
+        rows.into_iter()
+            .map(|r| decode_story(r.get::<String, _>(0)))
+            .collect()
+    }
+
+    async fn all_stories(&self) -> Result<Vec<Story>> {
+        let rows = sqlx::query("SELECT doc FROM stories ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| decode_story(r.get::<String, _>(0)))
+            .collect()
+    }
+
+    async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>> {
+        let rows = sqlx::query(
+            "SELECT seq, at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(after_seq)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| decode_event(r.get(0), r.get(1), r.get::<&str, _>(2)))
+            .collect()
+    }
+
+    async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>> {
+        let rows =
+            sqlx::query("SELECT seq, at, payload FROM events WHERE story_id = ? ORDER BY seq")
+                .bind(id.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| decode_event(r.get(0), r.get(1), r.get::<&str, _>(2)))
+            .collect()
+    }
+
+    async fn topics(&self, now: Timestamp) -> Result<Vec<TopicCount>> {
+        let rows = sqlx::query(
+            "SELECT topic, MAX(topic_name), COUNT(*) AS n FROM story_topics
+             WHERE live_from IS NOT NULL AND live_from <= ?
+             GROUP BY topic ORDER BY n DESC, topic",
+        )
+        .bind(micros(now))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| TopicCount {
+                slug: r.get(0),
+                name: r.get(1),
+                stories: r.get::<i64, _>(2) as u64,
+            })
+            .collect())
+    }
+
+    async fn record_view(&self, id: &StoryId, at: Timestamp) -> Result<()> {
+        sqlx::query("INSERT INTO page_views (story_id, at) VALUES (?, ?)")
+            .bind(id.as_str())
+            .bind(micros(at))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn most_viewed(&self, since: Timestamp, limit: usize) -> Result<Vec<(StoryId, u64)>> {
+        let rows = sqlx::query(
+            "SELECT story_id, COUNT(*) AS n FROM page_views WHERE at >= ?
+             GROUP BY story_id ORDER BY n DESC, story_id LIMIT ?",
+        )
+        .bind(micros(since))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (StoryId(r.get(0)), r.get::<i64, _>(1) as u64))
+            .collect())
+    }
+
+    async fn rebuild_projections(&self) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM story_topics").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM stories").execute(&mut *tx).await?;
+        let mut cache = HashMap::new();
+        let mut after = 0i64;
+        let mut folded = 0u64;
+        loop {
+            let rows = sqlx::query(
+                "SELECT seq, at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT 1000",
+            )
+            .bind(after)
+            .fetch_all(&mut *tx)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for r in &rows {
+                let recorded = decode_event(r.get(0), r.get(1), r.get::<&str, _>(2))?;
+                after = recorded.seq;
+                Self::fold(&mut tx, &mut cache, &recorded.event, recorded.at).await?;
+                folded += 1;
+            }
+            // Keep the fold cache from growing with the whole archive.
+            if cache.len() > 50_000 {
+                cache.clear();
+            }
+        }
+        tx.commit().await?;
+        Ok(folded)
+    }
+}
+
+#[cfg(test)]
+mod tests;

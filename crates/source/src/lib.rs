@@ -1,1 +1,253 @@
+//! source: where deliveries come from — files and folders named on the command line, and the
+//! drop folder (`DATA/inbox/`) that agencies (often by FTP) write into.
+//!
+//! Owns: finding files, reading them with a size limit, deciding when a dropped file is
+//! complete, and moving it to `archive/` or `rejected/` (with a `.reason` file) afterwards.
+//! Must not: look inside the bytes (that is decoding) or touch the store. A dropped file is
+//! only moved away after the caller says its stories are committed, so a crash in between
+//! means the file is taken again, never lost.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use jiff::Timestamp;
+
+/// One file's bytes as delivered, with where and when it arrived.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    pub received: Timestamp,
+}
+
+/// A file that could not even be read: it still gets a report, never a panic.
+#[derive(Clone, Debug)]
+pub struct Unreadable {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// Files over this size are refused before reading: no agency story is this large.
+pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+
+/// Every regular file under `paths` (folders walked recursively, hidden files and partial
+/// uploads skipped), sorted so that runs are repeatable.
+pub fn collect_files(paths: &[PathBuf]) -> Vec<Result<PathBuf, Unreadable>> {
+    let mut out = Vec::new();
+    for p in paths {
+        walk(p, &mut out, true);
+    }
+    out.sort_by(|a, b| key(a).cmp(key(b)));
+    out
+}
+
+fn key(r: &Result<PathBuf, Unreadable>) -> &Path {
+    match r {
+        Ok(p) => p,
+        Err(u) => &u.path,
+    }
+}
+
+/// Names that mean "not finished yet" or "not a delivery" in the usual agency and FTP tools.
+fn is_skipped_name(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.starts_with('.')
+        || name.ends_with(".part")
+        || name.ends_with(".tmp")
+        || name.ends_with(".filepart")
+        || name.ends_with(".reason")
+}
+
+fn walk(path: &Path, out: &mut Vec<Result<PathBuf, Unreadable>>, named: bool) {
+    match std::fs::metadata(path) {
+        Err(e) => out.push(Err(Unreadable {
+            path: path.to_path_buf(),
+            reason: format!("cannot read: {e}"),
+        })),
+        Ok(meta) if meta.is_dir() => match std::fs::read_dir(path) {
+            Err(e) => out.push(Err(Unreadable {
+                path: path.to_path_buf(),
+                reason: format!("cannot list folder: {e}"),
+            })),
+            Ok(entries) => {
+                for entry in entries.flatten() {
+                    let child = entry.path();
+                    if !is_skipped_name(&child) {
+                        walk(&child, out, false);
+                    }
+                }
+            }
+        },
+        Ok(meta) if meta.is_file() => {
+            if named || !is_skipped_name(path) {
+                out.push(Ok(path.to_path_buf()));
+            }
+        }
+        Ok(_) => {}
+    }
+}
+
+/// Read one file, refusing over-long ones before reading them into memory.
+pub fn read_delivery(path: &Path, received: Timestamp) -> Result<Delivery, Unreadable> {
+    let unreadable = |reason: String| Unreadable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(format!("cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(unreadable(format!(
+            "file is {:.1} MB; the limit is {} MB",
+            meta.len() as f64 / 1_048_576.0,
+            MAX_FILE_BYTES / 1_048_576
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| unreadable(format!("cannot read: {e}")))?;
+    Ok(Delivery {
+        path: path.to_path_buf(),
+        bytes,
+        received,
+    })
+}
+
+/// The drop folder and where its files go once dealt with.
+pub struct DropFolder {
+    pub inbox: PathBuf,
+    pub archive: PathBuf,
+    pub rejected: PathBuf,
+    /// Size and modification time seen at the previous scan, per file.
+    seen: HashMap<PathBuf, (u64, SystemTime)>,
+}
+
+impl DropFolder {
+    /// `DATA/inbox`, `DATA/archive`, `DATA/rejected`, created when missing.
+    pub fn in_data_dir(data: &Path) -> std::io::Result<DropFolder> {
+        let folder = DropFolder {
+            inbox: data.join("inbox"),
+            archive: data.join("archive"),
+            rejected: data.join("rejected"),
+            seen: HashMap::new(),
+        };
+        for dir in [&folder.inbox, &folder.archive, &folder.rejected] {
+            std::fs::create_dir_all(dir)?;
+        }
+        Ok(folder)
+    }
+
+    /// Files that are complete: unchanged in size and time since the previous scan. A file
+    /// still being written (by FTP, say) changes between scans and waits for the next one.
+    pub fn complete_files(&mut self) -> Vec<PathBuf> {
+        let mut current = HashMap::new();
+        let mut ready = Vec::new();
+        for found in collect_files(std::slice::from_ref(&self.inbox)) {
+            let Ok(path) = found else { continue };
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            let stamp = (meta.len(), meta.modified().unwrap_or(SystemTime::UNIX_EPOCH));
+            if self.seen.get(&path) == Some(&stamp) {
+                ready.push(path.clone());
+            }
+            current.insert(path, stamp);
+        }
+        self.seen = current;
+        ready
+    }
+
+    /// The file's stories are committed: move it out of the inbox.
+    pub fn archive(&mut self, path: &Path, received: Timestamp) -> std::io::Result<PathBuf> {
+        let day = received.strftime("%Y-%m-%d").to_string();
+        let dir = self.archive.join(day);
+        std::fs::create_dir_all(&dir)?;
+        self.seen.remove(path);
+        move_unique(path, &dir)
+    }
+
+    /// The file was refused: move it to `rejected/` with the reason beside it.
+    pub fn reject(&mut self, path: &Path, reason: &str) -> std::io::Result<PathBuf> {
+        self.seen.remove(path);
+        let moved = move_unique(path, &self.rejected)?;
+        let mut reason_path = moved.clone().into_os_string();
+        reason_path.push(".reason");
+        std::fs::write(PathBuf::from(reason_path), format!("{reason}\n"))?;
+        Ok(moved)
+    }
+}
+
+/// Move `path` into `dir`, never overwriting an earlier file of the same name.
+fn move_unique(path: &Path, dir: &Path) -> std::io::Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "delivery".into());
+    let mut target = dir.join(&name);
+    let mut n = 1;
+    while target.exists() {
+        target = dir.join(format!("{n}-{name}"));
+        n += 1;
+    }
+    std::fs::rename(path, &target)?;
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collect_walks_folders_and_skips_partial_uploads() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("a.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("sub/b.json"), "x").unwrap();
+        std::fs::write(dir.path().join("c.xml.part"), "x").unwrap();
+        std::fs::write(dir.path().join(".hidden"), "x").unwrap();
+        let found: Vec<_> = collect_files(&[dir.path().to_path_buf()])
+            .into_iter()
+            .map(|r| r.unwrap().file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(found, ["a.txt", "b.json"]);
+        let missing = collect_files(&[dir.path().join("nope")]);
+        assert!(missing[0].as_ref().unwrap_err().reason.contains("cannot read"));
+    }
+
+    #[test]
+    fn an_over_long_file_is_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let f = std::fs::File::create(&path).unwrap();
+        f.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let err = read_delivery(&path, Timestamp::now()).unwrap_err();
+        assert!(err.reason.contains("the limit is 5 MB"), "{}", err.reason);
+    }
+
+    #[test]
+    fn a_dropped_file_is_taken_only_once_it_stops_changing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut drop = DropFolder::in_data_dir(dir.path()).unwrap();
+        let file = drop.inbox.join("story.txt");
+        std::fs::write(&file, "Head").unwrap();
+        assert!(drop.complete_files().is_empty(), "first sight: maybe still writing");
+        std::fs::write(&file, "Headline\n\nMore copy arriving").unwrap();
+        assert!(drop.complete_files().is_empty(), "it grew: still writing");
+        assert_eq!(drop.complete_files(), vec![file.clone()]);
+        let archived = drop.archive(&file, Timestamp::now()).unwrap();
+        assert!(archived.exists() && !file.exists());
+    }
+
+    #[test]
+    fn a_rejected_file_keeps_its_reason_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut drop = DropFolder::in_data_dir(dir.path()).unwrap();
+        let file = drop.inbox.join("bad.bin");
+        std::fs::write(&file, [0u8, 1, 2]).unwrap();
+        let moved = drop.reject(&file, "binary data, not text").unwrap();
+        let reason = std::fs::read_to_string(drop.rejected.join("bad.bin.reason")).unwrap();
+        assert_eq!(reason.trim(), "binary data, not text");
+        assert!(moved.exists());
+        // A second file of the same name does not overwrite the first.
+        std::fs::write(&file, [0u8]).unwrap();
+        let second = drop.reject(&file, "again").unwrap();
+        assert_ne!(second, moved);
+    }
+}

@@ -1,1 +1,148 @@
-fn main() {}
+//! `wiredesk`: the one binary. Parses flags and wires the pipeline crates together; the work
+//! itself lives in the crates named in ARCHITECTURE.md.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use jiff::Timestamp;
+
+mod app;
+mod bench;
+mod config;
+mod demo;
+mod ingest;
+mod serve;
+
+use app::Site;
+
+#[derive(Parser)]
+#[command(
+    name = "wiredesk",
+    version,
+    about = "Wire copy in, a news site and feeds out"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start a complete demo site loaded with the bundled sample wire corpus.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Data folder (default: a fresh temporary folder, removed on exit).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// Serve the site from a data folder and watch its inbox for wire files.
+    Serve {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Config file (default: DATA/wiredesk.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Ingest wire files or folders of them.
+    Ingest {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Write one JSON line per input file here.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Rebuild every projection (story tables, search index) from the event log.
+    Reindex {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Measure; prints figures.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "wiredesk=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(run(cli.command))
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Demo { addr, data } => {
+            let (data, _temporary) = match data {
+                Some(d) => (d, None),
+                None => demo::default_data_dir()?,
+            };
+            std::fs::create_dir_all(&data)?;
+            demo::write_demo_config(&data, &format!("http://{addr}"))?;
+            let site = Site::open(&data, None).await?;
+            let reports = site
+                .pipeline
+                .ingest_batch(demo::corpus_deliveries(Timestamp::now()))
+                .await?;
+            let mut tally = wiredesk_ingest::Tally::default();
+            for r in &reports {
+                tally.add(r);
+                if let Some(reason) = &r.reason {
+                    eprintln!("demo corpus: {} rejected: {reason}", r.path.display());
+                }
+            }
+            println!("demo corpus: {}", ingest::summary_line(&tally));
+            println!("data folder: {}", data.display());
+            serve::serve(site, addr, "Wiredesk demo running at").await
+        }
+        Command::Serve { data, addr, config } => {
+            let site = Site::open(&data, config.as_deref()).await?;
+            serve::serve(site, addr, "Wiredesk serving at").await
+        }
+        Command::Ingest {
+            data,
+            config,
+            report,
+            paths,
+        } => {
+            let site = Site::open(&data, config.as_deref()).await?;
+            let run =
+                ingest::ingest_paths(&site.pipeline, &paths, &|_| Timestamp::now(), true).await?;
+            for r in run.reports.iter().filter(|r| r.reason.is_some()) {
+                eprintln!(
+                    "rejected {}: {}",
+                    r.path.display(),
+                    r.reason.as_deref().unwrap_or("")
+                );
+            }
+            if let Some(path) = report {
+                ingest::write_report(&path, &run.reports)
+                    .with_context(|| format!("writing the report {}", path.display()))?;
+            }
+            println!("{}", ingest::summary_line(&run.tally));
+            Ok(())
+        }
+        Command::Reindex { data, config } => {
+            let site = Site::open(&data, config.as_deref()).await?;
+            let (events, indexed) = site.pipeline.reindex().await?;
+            println!("reindexed: {events} events folded, {indexed} stories in the search index");
+            Ok(())
+        }
+        Command::Bench(cmd) => bench::run(cmd).await,
+    }
+}

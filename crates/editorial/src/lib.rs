@@ -59,10 +59,7 @@ pub fn decide(incoming: Story, stored: Option<&Story>, policy: &DeskPolicy) -> D
         return Decision::New(events);
     };
     if stored.pubstatus == PubStatus::Canceled {
-        return Decision::Unchanged(format!(
-            "story {} was killed; a kill is final",
-            stored.id
-        ));
+        return Decision::Unchanged(format!("story {} was killed; a kill is final", stored.id));
     }
     if !is_newer(&incoming, stored) {
         return Decision::Unchanged(if incoming.version < stored.version {
@@ -150,23 +147,43 @@ mod tests {
 
     #[test]
     fn a_new_usable_item_is_ingested_and_published() {
-        let d = decide(version(1, "a", "2026-11-28T10:00:00Z"), None, &DeskPolicy::default());
+        let d = decide(
+            version(1, "a", "2026-11-28T10:00:00Z"),
+            None,
+            &DeskPolicy::default(),
+        );
         let Decision::New(events) = d else { panic!() };
-        assert_eq!(events.iter().map(|e| e.kind()).collect::<Vec<_>>(), ["ingested", "published"]);
+        assert_eq!(
+            events.iter().map(|e| e.kind()).collect::<Vec<_>>(),
+            ["ingested", "published"]
+        );
         let held = decide(
             version(1, "a", "2026-11-28T10:00:00Z"),
             None,
-            &DeskPolicy { auto_publish: false },
+            &DeskPolicy {
+                auto_publish: false,
+            },
         );
-        let Decision::New(events) = held else { panic!() };
+        let Decision::New(events) = held else {
+            panic!()
+        };
         assert_eq!(events.len(), 1, "held for an editor: not published");
     }
 
     #[test]
     fn the_same_version_again_changes_nothing() {
         let v1 = version(1, "a", "2026-11-28T10:00:00Z");
-        let stored = fold(&[StoryEvent::Ingested { story: Box::new(v1.clone()) }], None).unwrap();
-        assert!(matches!(decide(v1, Some(&stored), &DeskPolicy::default()), Decision::Unchanged(_)));
+        let stored = fold(
+            &[StoryEvent::Ingested {
+                story: Box::new(v1.clone()),
+            }],
+            None,
+        )
+        .unwrap();
+        assert!(matches!(
+            decide(v1, Some(&stored), &DeskPolicy::default()),
+            Decision::Unchanged(_)
+        ));
     }
 
     #[test]
@@ -174,7 +191,12 @@ mod tests {
         let v1 = version(1, "one", "2026-11-28T10:00:00Z");
         let v2 = version(2, "two", "2026-11-28T11:00:00Z");
         let v3 = version(3, "three", "2026-11-28T12:00:00Z");
-        for order in [[&v1, &v2, &v3], [&v3, &v1, &v2], [&v2, &v3, &v1], [&v3, &v2, &v1]] {
+        for order in [
+            [&v1, &v2, &v3],
+            [&v3, &v1, &v2],
+            [&v2, &v3, &v1],
+            [&v3, &v2, &v1],
+        ] {
             let mut state: Option<Story> = None;
             for v in order {
                 let events = match decide((*v).clone(), state.as_ref(), &DeskPolicy::default()) {
@@ -192,18 +214,35 @@ mod tests {
     #[test]
     fn an_rss_item_without_versions_updates_when_its_copy_changes_later() {
         let first = version(1, "a", "2026-11-28T10:00:00Z");
-        let stored = fold(&[StoryEvent::Ingested { story: Box::new(first) }], None).unwrap();
+        let stored = fold(
+            &[StoryEvent::Ingested {
+                story: Box::new(first),
+            }],
+            None,
+        )
+        .unwrap();
         let later = version(1, "a, corrected", "2026-11-28T11:00:00Z");
-        assert!(matches!(decide(later, Some(&stored), &DeskPolicy::default()), Decision::Changed(_)));
+        assert!(matches!(
+            decide(later, Some(&stored), &DeskPolicy::default()),
+            Decision::Changed(_)
+        ));
         let earlier = version(1, "stale", "2026-11-28T09:00:00Z");
-        assert!(matches!(decide(earlier, Some(&stored), &DeskPolicy::default()), Decision::Unchanged(_)));
+        assert!(matches!(
+            decide(earlier, Some(&stored), &DeskPolicy::default()),
+            Decision::Unchanged(_)
+        ));
     }
 
     #[test]
     fn a_canceled_version_kills_and_nothing_revives_it() {
         let v1 = version(1, "a", "2026-11-28T10:00:00Z");
         let stored = fold(
-            &[StoryEvent::Ingested { story: Box::new(v1.clone()) }, StoryEvent::Published { id: v1.id.clone() }],
+            &[
+                StoryEvent::Ingested {
+                    story: Box::new(v1.clone()),
+                },
+                StoryEvent::Published { id: v1.id.clone() },
+            ],
             None,
         )
         .unwrap();
@@ -215,24 +254,36 @@ mod tests {
         let killed = fold(&events, Some(stored)).unwrap();
         assert_eq!(killed.pubstatus, PubStatus::Canceled);
         let v3 = version(3, "revived?", "2026-11-28T12:00:00Z");
-        assert!(matches!(decide(v3, Some(&killed), &DeskPolicy::default()), Decision::Unchanged(_)));
+        assert!(matches!(
+            decide(v3, Some(&killed), &DeskPolicy::default()),
+            Decision::Unchanged(_)
+        ));
     }
 
     #[test]
     fn withheld_then_usable_goes_back_on_the_site() {
         let v1 = version(1, "a", "2026-11-28T10:00:00Z");
         let stored = fold(
-            &[StoryEvent::Ingested { story: Box::new(v1.clone()) }, StoryEvent::Published { id: v1.id.clone() }],
+            &[
+                StoryEvent::Ingested {
+                    story: Box::new(v1.clone()),
+                },
+                StoryEvent::Published { id: v1.id.clone() },
+            ],
             None,
         )
         .unwrap();
         let mut w = version(2, "a", "2026-11-28T11:00:00Z");
         w.pubstatus = PubStatus::Withheld;
-        let Decision::Changed(events) = decide(w, Some(&stored), &DeskPolicy::default()) else { panic!() };
+        let Decision::Changed(events) = decide(w, Some(&stored), &DeskPolicy::default()) else {
+            panic!()
+        };
         let withheld = fold(&events, Some(stored)).unwrap();
         assert_eq!(withheld.pubstatus, PubStatus::Withheld);
         let v3 = version(3, "a, cleared", "2026-11-28T12:00:00Z");
-        let Decision::Changed(events) = decide(v3, Some(&withheld), &DeskPolicy::default()) else { panic!() };
+        let Decision::Changed(events) = decide(v3, Some(&withheld), &DeskPolicy::default()) else {
+            panic!()
+        };
         let back = fold(&events, Some(withheld)).unwrap();
         assert!(back.is_live("2026-11-28T13:00:00Z".parse().unwrap()));
     }

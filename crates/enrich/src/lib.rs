@@ -58,7 +58,10 @@ impl TopicAssigner {
             } else {
                 let alternatives: Vec<String> =
                     rule.keywords.iter().map(|k| regex::escape(k)).collect();
-                Some(Regex::new(&format!(r"(?i)\b(?:{})\b", alternatives.join("|")))?)
+                Some(Regex::new(&format!(
+                    r"(?i)\b(?:{})\b",
+                    alternatives.join("|")
+                ))?)
             };
             compiled.push((rule, regex));
         }
@@ -70,9 +73,9 @@ impl TopicAssigner {
         let mut topics = Vec::new();
         for (rule, keywords) in &self.rules {
             let by_subject = evidence.subjects.iter().any(|s| subject_matches(rule, s));
-            let by_keyword = keywords.as_ref().is_some_and(|re| {
-                re.is_match(evidence.headline) || re.is_match(evidence.opening)
-            });
+            let by_keyword = keywords
+                .as_ref()
+                .is_some_and(|re| re.is_match(evidence.headline) || re.is_match(evidence.opening));
             let by_place = evidence.dateline_place.is_some_and(|place| {
                 let first = place.split(',').next().unwrap_or(place).trim();
                 rule.places.iter().any(|p| p.eq_ignore_ascii_case(first))
@@ -135,13 +138,45 @@ impl Default for TopicRules {
             "India",
             &[],
             &["India", "National", "Nation"],
-            &["India", "Indian", "New Delhi", "Lok Sabha", "Rajya Sabha", "RBI", "ISRO"],
+            &[
+                "India",
+                "Indian",
+                "New Delhi",
+                "Lok Sabha",
+                "Rajya Sabha",
+                "RBI",
+                "ISRO",
+            ],
         );
         india.places = [
-            "New Delhi", "Delhi", "Mumbai", "Kolkata", "Chennai", "Bengaluru", "Bangalore",
-            "Hyderabad", "Ahmedabad", "Pune", "Jaipur", "Lucknow", "Guwahati", "Bhopal", "Patna",
-            "Chandigarh", "Thiruvananthapuram", "Kochi", "Srinagar", "Gandhinagar", "Sriharikota",
-            "Bhubaneswar", "Ranchi", "Dehradun", "Shimla", "Varanasi", "Nagpur", "Indore",
+            "New Delhi",
+            "Delhi",
+            "Mumbai",
+            "Kolkata",
+            "Chennai",
+            "Bengaluru",
+            "Bangalore",
+            "Hyderabad",
+            "Ahmedabad",
+            "Pune",
+            "Jaipur",
+            "Lucknow",
+            "Guwahati",
+            "Bhopal",
+            "Patna",
+            "Chandigarh",
+            "Thiruvananthapuram",
+            "Kochi",
+            "Srinagar",
+            "Gandhinagar",
+            "Sriharikota",
+            "Bhubaneswar",
+            "Ranchi",
+            "Dehradun",
+            "Shimla",
+            "Varanasi",
+            "Nagpur",
+            "Indore",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -152,8 +187,21 @@ impl Default for TopicRules {
                     "world",
                     "World",
                     &["03000000", "11000000", "16000000", "17000000"],
-                    &["World", "World News", "International", "Politics", "Top News"],
-                    &["United Nations", "ceasefire", "foreign minister", "summit", "earthquake", "diplomatic"],
+                    &[
+                        "World",
+                        "World News",
+                        "International",
+                        "Politics",
+                        "Top News",
+                    ],
+                    &[
+                        "United Nations",
+                        "ceasefire",
+                        "foreign minister",
+                        "summit",
+                        "earthquake",
+                        "diplomatic",
+                    ],
                 ),
                 india,
                 rule(
@@ -161,42 +209,101 @@ impl Default for TopicRules {
                     "Business",
                     &["04000000"],
                     &["Business", "Economy", "Markets", "Finance"],
-                    &["repo rate", "inflation", "shares", "stock market", "Sensex", "Nifty", "rupee", "GDP", "exports", "earnings", "central bank"],
+                    &[
+                        "repo rate",
+                        "inflation",
+                        "shares",
+                        "stock market",
+                        "Sensex",
+                        "Nifty",
+                        "rupee",
+                        "GDP",
+                        "exports",
+                        "earnings",
+                        "central bank",
+                    ],
                 ),
                 rule(
                     "technology",
                     "Technology",
                     &[],
                     &["Technology", "Tech"],
-                    &["semiconductor", "chip", "chips", "software", "artificial intelligence", "AI", "smartphone", "startup", "5G", "cyber"],
+                    &[
+                        "semiconductor",
+                        "chip",
+                        "chips",
+                        "software",
+                        "artificial intelligence",
+                        "AI",
+                        "smartphone",
+                        "startup",
+                        "5G",
+                        "cyber",
+                    ],
                 ),
                 rule(
                     "sports",
                     "Sports",
                     &["15000000"],
                     &["Sport", "Sports"],
-                    &["cricket", "football", "Test match", "ODI", "wickets", "tournament", "Olympic", "marathon", "championship", "hockey", "tennis"],
+                    &[
+                        "cricket",
+                        "football",
+                        "Test match",
+                        "ODI",
+                        "wickets",
+                        "tournament",
+                        "Olympic",
+                        "marathon",
+                        "championship",
+                        "hockey",
+                        "tennis",
+                    ],
                 ),
                 rule(
                     "science",
                     "Science",
                     &["13000000", "06000000"],
                     &["Science", "Environment"],
-                    &["satellite", "space agency", "researchers", "scientists", "climate", "orbit", "launch vehicle"],
+                    &[
+                        "satellite",
+                        "space agency",
+                        "researchers",
+                        "scientists",
+                        "climate",
+                        "orbit",
+                        "launch vehicle",
+                    ],
                 ),
                 rule(
                     "health",
                     "Health",
                     &["07000000"],
                     &["Health"],
-                    &["vaccine", "hospital", "dengue", "health ministry", "patients", "disease", "WHO"],
+                    &[
+                        "vaccine",
+                        "hospital",
+                        "dengue",
+                        "health ministry",
+                        "patients",
+                        "disease",
+                        "WHO",
+                    ],
                 ),
                 rule(
                     "entertainment",
                     "Entertainment",
                     &["01000000"],
                     &["Entertainment", "Arts", "Culture"],
-                    &["film", "box office", "Bollywood", "K-pop", "concert", "album", "actor"],
+                    &[
+                        "film",
+                        "box office",
+                        "Bollywood",
+                        "K-pop",
+                        "concert",
+                        "album",
+                        "actor",
+                    ],
                 ),
             ],
         }
@@ -247,7 +354,11 @@ mod tests {
         topics.into_iter().map(|t| t.slug).collect()
     }
 
-    fn evidence<'a>(subjects: &'a [Subject], headline: &'a str, place: Option<&'a str>) -> TopicEvidence<'a> {
+    fn evidence<'a>(
+        subjects: &'a [Subject],
+        headline: &'a str,
+        place: Option<&'a str>,
+    ) -> TopicEvidence<'a> {
         TopicEvidence {
             subjects,
             headline,
@@ -262,23 +373,46 @@ mod tests {
             code: "http://cv.iptc.org/newscodes/mediatopic/04008000".into(),
             name: None,
         }];
-        assert_eq!(slugs(assigner().assign(&evidence(&subjects, "Quarterly report", None))), ["business"]);
-        let qcode = [Subject { code: "medtop:15000000".into(), name: None }];
-        assert_eq!(slugs(assigner().assign(&evidence(&qcode, "Result", None))), ["sports"]);
+        assert_eq!(
+            slugs(assigner().assign(&evidence(&subjects, "Quarterly report", None))),
+            ["business"]
+        );
+        let qcode = [Subject {
+            code: "medtop:15000000".into(),
+            name: None,
+        }];
+        assert_eq!(
+            slugs(assigner().assign(&evidence(&qcode, "Result", None))),
+            ["sports"]
+        );
     }
 
     #[test]
     fn feed_categories_match_by_name() {
-        let subjects = [Subject { code: "Sport".into(), name: Some("Sport".into()) }];
-        assert_eq!(slugs(assigner().assign(&evidence(&subjects, "Result", None))), ["sports"]);
+        let subjects = [Subject {
+            code: "Sport".into(),
+            name: Some("Sport".into()),
+        }];
+        assert_eq!(
+            slugs(assigner().assign(&evidence(&subjects, "Result", None))),
+            ["sports"]
+        );
     }
 
     #[test]
     fn untagged_copy_gets_topics_from_keywords_and_dateline_place() {
-        let topics = assigner().assign(&evidence(&[], "Spinners take eight wickets as hosts level series", Some("Chennai")));
+        let topics = assigner().assign(&evidence(
+            &[],
+            "Spinners take eight wickets as hosts level series",
+            Some("Chennai"),
+        ));
         assert_eq!(slugs(topics), ["india", "sports"]);
         // Whole words only: "achip" is no chip.
-        assert!(assigner().assign(&evidence(&[], "Machipe festival opens", None)).is_empty());
+        assert!(
+            assigner()
+                .assign(&evidence(&[], "Machipe festival opens", None))
+                .is_empty()
+        );
     }
 
     #[test]

@@ -12,9 +12,7 @@ use std::sync::Mutex;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, QueryParser, TermQuery};
-use tantivy::schema::{
-    Field, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TEXT, Value,
-};
+use tantivy::schema::{Field, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TEXT, Value};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
 use wiredesk_model::{Story, StoryId};
 
@@ -215,12 +213,69 @@ impl SearchIndex {
 
 /// Words too common in news copy to say what a story is about.
 const STOP_WORDS: &[&str] = &[
-    "the", "and", "for", "that", "with", "said", "was", "were", "has", "have", "had", "from",
-    "this", "but", "are", "its", "his", "her", "their", "they", "will", "would", "also", "who",
-    "which", "been", "not", "after", "over", "about", "into", "more", "than", "there", "on",
-    "said.", "told", "some", "other", "when", "what", "while", "our", "she", "him", "them",
-    "could", "should", "all", "one", "two", "new", "year", "week", "thursday", "friday",
-    "monday", "tuesday", "wednesday", "saturday", "sunday", "reported", "according",
+    "the",
+    "and",
+    "for",
+    "that",
+    "with",
+    "said",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "from",
+    "this",
+    "but",
+    "are",
+    "its",
+    "his",
+    "her",
+    "their",
+    "they",
+    "will",
+    "would",
+    "also",
+    "who",
+    "which",
+    "been",
+    "not",
+    "after",
+    "over",
+    "about",
+    "into",
+    "more",
+    "than",
+    "there",
+    "on",
+    "said.",
+    "told",
+    "some",
+    "other",
+    "when",
+    "what",
+    "while",
+    "our",
+    "she",
+    "him",
+    "them",
+    "could",
+    "should",
+    "all",
+    "one",
+    "two",
+    "new",
+    "year",
+    "week",
+    "thursday",
+    "friday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "saturday",
+    "sunday",
+    "reported",
+    "according",
 ];
 
 #[cfg(test)]
@@ -261,10 +316,26 @@ mod tests {
 
     fn corpus(index: &SearchIndex) -> Vec<Story> {
         let stories = vec![
-            story("rate1", "Central bank holds repo rate", "The central bank kept its repo rate unchanged at 6.5 percent, citing inflation and rupee pressure on monetary policy."),
-            story("rate2", "Repo rate unchanged as inflation cools", "Economists had expected the central bank to hold the repo rate; inflation and monetary policy dominated the meeting."),
-            story("cricket", "India win the second Test", "India beat Australia by six wickets in the second Test as the spinners took eight wickets on a turning pitch."),
-            story("flood", "Monsoon floods displace thousands", "Heavy monsoon rain flooded villages in Assam, forcing thousands of families into relief camps."),
+            story(
+                "rate1",
+                "Central bank holds repo rate",
+                "The central bank kept its repo rate unchanged at 6.5 percent, citing inflation and rupee pressure on monetary policy.",
+            ),
+            story(
+                "rate2",
+                "Repo rate unchanged as inflation cools",
+                "Economists had expected the central bank to hold the repo rate; inflation and monetary policy dominated the meeting.",
+            ),
+            story(
+                "cricket",
+                "India win the second Test",
+                "India beat Australia by six wickets in the second Test as the spinners took eight wickets on a turning pitch.",
+            ),
+            story(
+                "flood",
+                "Monsoon floods displace thousands",
+                "Heavy monsoon rain flooded villages in Assam, forcing thousands of families into relief camps.",
+            ),
         ];
         for s in &stories {
             index.upsert(s).unwrap();

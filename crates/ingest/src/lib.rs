@@ -1,1 +1,290 @@
+//! ingest: runs deliveries through the pipeline — decode → normalize → enrich → editorial →
+//! store → index — and reports what became of each file.
+//!
+//! Owns: the order of the stages, batching (one store transaction and one index commit per
+//! batch), and the per-file outcome (`ingested`, `updated`, `unchanged`, `rejected`).
+//! Must not: parse formats, decide policy or write SQL itself; each stage's crate does that.
+//! A delivery is accepted only once its events are committed to the log; the index is a
+//! projection updated after, and `reindex` rebuilds it if it ever falls behind.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+use wiredesk_editorial::{Decision, DeskPolicy, decide};
+use wiredesk_enrich::{TopicAssigner, TopicEvidence, detect_language};
+use wiredesk_index::SearchIndex;
+use wiredesk_model::{Story, StoryEvent, StoryId};
+use wiredesk_normalize::{NormalizeContext, html_to_text, to_story};
+use wiredesk_source::Delivery;
+use wiredesk_store::Store;
+
+/// What became of one delivered file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// At least one new story.
+    Ingested,
+    /// No new story, but at least one stored story changed (a newer version, a kill).
+    Updated,
+    /// Everything in it was already stored.
+    Unchanged,
+    /// Nothing in it could be used; `reason` says why.
+    Rejected,
+}
+
+/// The report line for one file (`wiredesk ingest --report`).
+#[derive(Clone, Debug, Serialize)]
+pub struct DeliveryReport {
+    pub path: PathBuf,
+    pub outcome: Outcome,
+    pub stories: Vec<StoryId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+impl DeliveryReport {
+    pub fn rejected(path: PathBuf, reason: impl Into<String>) -> DeliveryReport {
+        DeliveryReport {
+            path,
+            outcome: Outcome::Rejected,
+            stories: vec![],
+            reason: Some(reason.into()),
+            warnings: vec![],
+        }
+    }
+}
+
+/// Counts for the closing summary line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub ingested: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: usize,
+    pub stories: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, report: &DeliveryReport) {
+        match report.outcome {
+            Outcome::Ingested => self.ingested += 1,
+            Outcome::Updated => self.updated += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+            Outcome::Rejected => self.rejected += 1,
+        }
+        self.stories += report.stories.len();
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Store(#[from] wiredesk_store::StoreError),
+    #[error(transparent)]
+    Index(#[from] wiredesk_index::IndexError),
+}
+
+pub struct PipelineSettings {
+    pub time_zone: TimeZone,
+    pub default_agency: String,
+    pub policy: DeskPolicy,
+    pub topics: TopicAssigner,
+    pub summary_chars: usize,
+}
+
+pub struct Pipeline {
+    store: Arc<dyn Store>,
+    index: Arc<SearchIndex>,
+    settings: PipelineSettings,
+}
+
+/// One item's decision within a batch, before anything is written.
+enum ItemResult {
+    New(StoryId),
+    Changed(StoryId),
+    Unchanged(StoryId),
+}
+
+impl Pipeline {
+    pub fn new(store: Arc<dyn Store>, index: Arc<SearchIndex>, settings: PipelineSettings) -> Self {
+        Pipeline {
+            store,
+            index,
+            settings,
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn index(&self) -> &Arc<SearchIndex> {
+        &self.index
+    }
+
+    fn enrich(&self, story: &mut Story) {
+        let opening = story
+            .body_html
+            .split("</p>")
+            .next()
+            .map(html_to_text)
+            .unwrap_or_default();
+        story.topics = self.settings.topics.assign(&TopicEvidence {
+            subjects: &story.subjects,
+            headline: &story.headline,
+            opening: &opening,
+            dateline_place: story.dateline.as_ref().and_then(|d| d.place.as_deref()),
+        });
+        if story.language.is_none() {
+            story.language = detect_language(&html_to_text(&story.body_html));
+        }
+    }
+
+    /// Run a batch of deliveries: decisions in arrival order, then one store transaction and
+    /// one index commit for the whole batch. If the transaction fails, no delivery in the batch
+    /// is accepted and every report says so.
+    pub async fn ingest_batch(
+        &self,
+        deliveries: Vec<Delivery>,
+    ) -> Result<Vec<DeliveryReport>, IngestError> {
+        // The state each story will have once this batch's earlier events are applied.
+        let mut pending: HashMap<StoryId, Option<Story>> = HashMap::new();
+        let mut events: Vec<(StoryEvent, Timestamp)> = Vec::new();
+        let mut reports = Vec::with_capacity(deliveries.len());
+        for delivery in deliveries {
+            let decoded = match wiredesk_decode::decode(&delivery.bytes) {
+                Ok(d) => d,
+                Err(e) => {
+                    reports.push(DeliveryReport::rejected(delivery.path, e.to_string()));
+                    continue;
+                }
+            };
+            let ctx = NormalizeContext {
+                received: delivery.received,
+                time_zone: &self.settings.time_zone,
+                default_agency: &self.settings.default_agency,
+                summary_chars: self.settings.summary_chars,
+            };
+            let mut warnings = decoded.warnings;
+            let mut results = Vec::new();
+            for item in decoded.items {
+                let mut story = match to_story(item, &ctx) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        warnings.push(e.to_string());
+                        continue;
+                    }
+                };
+                self.enrich(&mut story);
+                let id = story.id.clone();
+                let stored = match pending.get(&id) {
+                    Some(s) => s.clone(),
+                    None => self.store.story(&id).await?,
+                };
+                // An item is listed at its wire time when it arrives late (a feed's backlog,
+                // an archive), never later than it arrived, and never in the future.
+                let published_at = delivery.received.min(story.first_created);
+                let updated_at = delivery.received.min(story.version_created);
+                let (result, new_events) =
+                    match decide(story, stored.as_ref(), &self.settings.policy) {
+                        Decision::New(e) => (ItemResult::New(id.clone()), e),
+                        Decision::Changed(e) => (ItemResult::Changed(id.clone()), e),
+                        Decision::Unchanged(why) => {
+                            warnings.push(why);
+                            (ItemResult::Unchanged(id.clone()), vec![])
+                        }
+                    };
+                let mut state = stored;
+                let timed: Vec<(StoryEvent, Timestamp)> = new_events
+                    .into_iter()
+                    .map(|e| {
+                        let at = match e {
+                            StoryEvent::Published { .. } => published_at,
+                            StoryEvent::Updated { .. } => updated_at,
+                            _ => delivery.received,
+                        };
+                        (e, at)
+                    })
+                    .collect();
+                for (e, at) in &timed {
+                    state = e.apply(state, *at);
+                }
+                pending.insert(id, state);
+                events.extend(timed);
+                results.push(result);
+            }
+            reports.push(report_for(delivery.path, results, warnings));
+        }
+
+        if !events.is_empty() {
+            self.store.append(events).await?;
+            for (id, state) in &pending {
+                match state {
+                    Some(s)
+                        if s.pubstatus == wiredesk_model::PubStatus::Usable
+                            && s.published.is_some() =>
+                    {
+                        self.index.upsert(s)?
+                    }
+                    _ => self.index.remove(id)?,
+                }
+            }
+            self.index.commit()?;
+        }
+        Ok(reports)
+    }
+
+    /// Rebuild every projection from the log: the store's tables, then the search index.
+    /// Returns (events folded, stories indexed).
+    pub async fn reindex(&self) -> Result<(u64, u64), IngestError> {
+        let folded = self.store.rebuild_projections().await?;
+        self.index.clear()?;
+        let mut indexed = 0;
+        for story in self.store.all_stories().await? {
+            if story.pubstatus == wiredesk_model::PubStatus::Usable && story.published.is_some() {
+                self.index.upsert(&story)?;
+                indexed += 1;
+            }
+        }
+        self.index.commit()?;
+        Ok((folded, indexed))
+    }
+}
+
+fn report_for(path: PathBuf, results: Vec<ItemResult>, warnings: Vec<String>) -> DeliveryReport {
+    if results.is_empty() {
+        let reason = if warnings.is_empty() {
+            "no stories in the file".to_string()
+        } else {
+            warnings.join("; ")
+        };
+        return DeliveryReport::rejected(path, reason);
+    }
+    let outcome = if results.iter().any(|r| matches!(r, ItemResult::New(_))) {
+        Outcome::Ingested
+    } else if results.iter().any(|r| matches!(r, ItemResult::Changed(_))) {
+        Outcome::Updated
+    } else {
+        Outcome::Unchanged
+    };
+    let mut stories: Vec<StoryId> = results
+        .into_iter()
+        .map(|r| match r {
+            ItemResult::New(id) | ItemResult::Changed(id) | ItemResult::Unchanged(id) => id,
+        })
+        .collect();
+    stories.dedup();
+    DeliveryReport {
+        path,
+        outcome,
+        stories,
+        reason: None,
+        warnings,
+    }
+}

@@ -1,1 +1,15 @@
+//! normalize: turns a decoded WireItem's raw fields into the site's canonical forms — dateline,
+//! safe HTML, summary.
+//!
+//! Must not: do I/O or decide editorial policy (what to publish, hold or rewrite), and must not
+//! change the agency's copy: it finds where things are and renders them safely, nothing more.
 
+mod dateline;
+mod sanitize;
+mod story;
+mod summary;
+
+pub use dateline::find_dateline;
+pub use sanitize::{body_to_html, html_to_text, paragraphs_text};
+pub use story::{NormalizeContext, NormalizeError, to_story};
+pub use summary::{clean_abstract, summarize};

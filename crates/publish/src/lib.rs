@@ -1,1 +1,119 @@
+//! publish: everything readers and partners receive over HTTP — the site, the ninjs API,
+//! `/healthz` — and the masthead's weather.
+//!
+//! Owns: routes, page composition, templates, JSON-LD, the page-view counter.
+//! Must not: write stories (it only reads the store and the index; page views are the one
+//! write, and they are not story state) or render a story that is not live: every list is
+//! filtered through `Store::live` or `Story::is_live`.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use jiff::tz::TimeZone;
+use wiredesk_index::SearchIndex;
+use wiredesk_store::Store;
+
+pub mod api;
+pub mod config;
+mod jsonld;
+pub mod pages;
+pub mod views;
+pub mod weather;
+
+pub use config::SiteConfig;
+pub use weather::Weather;
+
+/// What every request handler may read.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub index: Arc<SearchIndex>,
+    pub config: Arc<SiteConfig>,
+    pub time_zone: TimeZone,
+    pub weather: Weather,
+    pub views: views::ViewCounter,
+}
+
+impl AppState {
+    /// Must be called inside a tokio runtime: it starts the page-view flusher.
+    pub fn new(
+        store: Arc<dyn Store>,
+        index: Arc<SearchIndex>,
+        config: SiteConfig,
+    ) -> Result<AppState, String> {
+        let time_zone = TimeZone::get(&config.time_zone).map_err(|e| {
+            format!(
+                "time zone {:?} is not a known IANA zone: {e}",
+                config.time_zone
+            )
+        })?;
+        let views = views::ViewCounter::start(store.clone(), Duration::from_secs(1));
+        Ok(AppState {
+            store,
+            index,
+            config: Arc::new(config),
+            time_zone,
+            weather: Weather::default(),
+            views,
+        })
+    }
+}
+
+/// An HTTP client for outgoing calls, with the one TLS crypto provider this binary uses.
+pub fn http_client() -> reqwest::Client {
+    // reqwest is built without a provider of its own; ring is installed once for the process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .user_agent(concat!("wiredesk/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("HTTP client builds with the installed TLS provider")
+}
+
+const SITE_CSS: &str = include_str!("../static/site.css");
+const LOGO_SVG: &str = include_str!("../static/logo.svg");
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/story/{id}", get(pages::article_without_slug))
+        .route("/story/{id}/{slug}", get(pages::article))
+        .route("/topic/{slug}", get(pages::topic))
+        .route("/agency/{slug}", get(pages::agency))
+        .route("/search", get(pages::search))
+        .route("/api/v1/stories", get(api::stories))
+        .route("/api/v1/stories/{id}", get(api::story))
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/static/site.css",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                        (header::CACHE_CONTROL, "public, max-age=3600"),
+                    ],
+                    SITE_CSS,
+                )
+                    .into_response()
+            }),
+        )
+        .route(
+            "/static/logo.svg",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "image/svg+xml"),
+                        (header::CACHE_CONTROL, "public, max-age=86400"),
+                    ],
+                    LOGO_SVG,
+                )
+                    .into_response()
+            }),
+        )
+        .fallback(pages::fallback)
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state)
+}

@@ -144,7 +144,10 @@ impl DropFolder {
             let Ok(meta) = std::fs::metadata(&path) else {
                 continue;
             };
-            let stamp = (meta.len(), meta.modified().unwrap_or(SystemTime::UNIX_EPOCH));
+            let stamp = (
+                meta.len(),
+                meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            );
             if self.seen.get(&path) == Some(&stamp) {
                 ready.push(path.clone());
             }
@@ -204,11 +207,23 @@ mod tests {
         std::fs::write(dir.path().join(".hidden"), "x").unwrap();
         let found: Vec<_> = collect_files(&[dir.path().to_path_buf()])
             .into_iter()
-            .map(|r| r.unwrap().file_name().unwrap().to_string_lossy().into_owned())
+            .map(|r| {
+                r.unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         assert_eq!(found, ["a.txt", "b.json"]);
         let missing = collect_files(&[dir.path().join("nope")]);
-        assert!(missing[0].as_ref().unwrap_err().reason.contains("cannot read"));
+        assert!(
+            missing[0]
+                .as_ref()
+                .unwrap_err()
+                .reason
+                .contains("cannot read")
+        );
     }
 
     #[test]
@@ -227,7 +242,10 @@ mod tests {
         let mut drop = DropFolder::in_data_dir(dir.path()).unwrap();
         let file = drop.inbox.join("story.txt");
         std::fs::write(&file, "Head").unwrap();
-        assert!(drop.complete_files().is_empty(), "first sight: maybe still writing");
+        assert!(
+            drop.complete_files().is_empty(),
+            "first sight: maybe still writing"
+        );
         std::fs::write(&file, "Headline\n\nMore copy arriving").unwrap();
         assert!(drop.complete_files().is_empty(), "it grew: still writing");
         assert_eq!(drop.complete_files(), vec![file.clone()]);

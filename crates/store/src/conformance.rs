@@ -48,17 +48,22 @@ pub fn sample_story(uri: &str, agency: &str, topic: &str, published: Timestamp) 
 async fn publish(store: &dyn Store, story: Story, at: Timestamp) {
     let id = story.id.clone();
     store
-        .append(
-            vec![
+        .append(vec![
+            (
                 StoryEvent::Ingested {
                     story: Box::new(story),
                 },
-                StoryEvent::Published { id },
-            ],
-            at,
-        )
+                at,
+            ),
+            (StoryEvent::Published { id }, at),
+        ])
         .await
         .expect("append");
+}
+
+/// Every event taking effect at the same moment.
+pub fn at_time(events: Vec<StoryEvent>, at: Timestamp) -> Vec<(StoryEvent, Timestamp)> {
+    events.into_iter().map(|e| (e, at)).collect()
 }
 
 fn ids(stories: &[Story]) -> Vec<String> {
@@ -93,13 +98,13 @@ pub async fn a_kill_takes_the_story_out_of_every_listing(store: &dyn Store) {
     publish(store, sample_story("keep", "AFP", "world", at), at).await;
     let id = StoryId::for_uri("k");
     store
-        .append(
+        .append(at_time(
             vec![StoryEvent::Killed {
                 id: id.clone(),
                 reason: "legal".into(),
             }],
             at + 1.minutes(),
-        )
+        ))
         .await
         .unwrap();
     let now = at + 2.minutes();
@@ -125,7 +130,13 @@ pub async fn an_embargoed_story_is_hidden_until_its_time(store: &dyn Store) {
     let mut s = sample_story("e", "Reuters", "business", at);
     s.embargoed = Some(at + 2.hours());
     publish(store, s, at).await;
-    assert!(store.live(&all(10), at + 1.hours()).await.unwrap().is_empty());
+    assert!(
+        store
+            .live(&all(10), at + 1.hours())
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         ids(&store.live(&all(10), at + 2.hours()).await.unwrap()),
         ["e"]
@@ -136,7 +147,12 @@ pub async fn topic_and_agency_listings_filter(store: &dyn Store) {
     let at = t("2026-11-28T06:00:00Z");
     publish(store, sample_story("s1", "PTI", "sports", at), at).await;
     publish(store, sample_story("b1", "PTI", "business", at), at).await;
-    publish(store, sample_story("s2", "AP", "sports", at + 1.minutes()), at).await;
+    publish(
+        store,
+        sample_story("s2", "AP", "sports", at + 1.minutes()),
+        at,
+    )
+    .await;
     let now = at + 1.hours();
     let sports = Listing {
         topic: Some("sports".into()),
@@ -165,7 +181,12 @@ pub async fn keyset_cursor_never_repeats_or_skips(store: &dyn Store) {
     // Several stories share a publication time: the id breaks the tie.
     for i in 0..25 {
         let when = at + ((i / 3) as i64).minutes();
-        publish(store, sample_story(&format!("p{i:02}"), "AP", "world", when), when).await;
+        publish(
+            store,
+            sample_story(&format!("p{i:02}"), "AP", "world", when),
+            when,
+        )
+        .await;
     }
     let now = at + 1.hours();
     let mut seen = Vec::new();
@@ -198,7 +219,7 @@ pub async fn the_log_rebuilds_the_same_projection(store: &dyn Store) {
     v2.version = 2;
     v2.body_html = "<p>Corrected copy.</p>".into();
     store
-        .append(
+        .append(at_time(
             vec![
                 StoryEvent::Updated {
                     story: Box::new(v2),
@@ -214,7 +235,7 @@ pub async fn the_log_rebuilds_the_same_projection(store: &dyn Store) {
                 },
             ],
             at + 1.hours(),
-        )
+        ))
         .await
         .unwrap();
     let before = store.all_stories().await.unwrap();
@@ -250,12 +271,12 @@ pub async fn history_keeps_every_version(store: &dyn Store) {
     let mut v2 = sample_story("h", "AP", "world", at);
     v2.version = 2;
     store
-        .append(
+        .append(at_time(
             vec![StoryEvent::Updated {
                 story: Box::new(v2),
             }],
             at + 1.hours(),
-        )
+        ))
         .await
         .unwrap();
     let history = store.history(&StoryId::for_uri("h")).await.unwrap();

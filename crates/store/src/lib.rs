@@ -61,8 +61,9 @@ pub struct TopicCount {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Append events to the log and fold them into the projections, all or nothing.
-    async fn append(&self, events: Vec<StoryEvent>, at: Timestamp) -> Result<Vec<RecordedEvent>>;
+    /// Append events, each with the time it takes effect, to the log and fold them into the
+    /// projections, all or nothing.
+    async fn append(&self, events: Vec<(StoryEvent, Timestamp)>) -> Result<Vec<RecordedEvent>>;
     async fn story(&self, id: &StoryId) -> Result<Option<Story>>;
     async fn story_by_uri(&self, uri: &str) -> Result<Option<Story>>;
     async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>>;

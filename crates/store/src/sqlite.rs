@@ -114,10 +114,7 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
-    async fn write_projection(
-        tx: &mut sqlx::SqliteConnection,
-        story: &Story,
-    ) -> Result<()> {
+    async fn write_projection(tx: &mut sqlx::SqliteConnection, story: &Story) -> Result<()> {
         let doc = serde_json::to_string(story).expect("a Story always serializes");
         let live = live_from(story);
         sqlx::query(
@@ -160,8 +157,7 @@ impl SqliteStore {
             .bind(id.as_str())
             .fetch_optional(&mut *conn)
             .await?;
-        row.map(|r| decode_story(r.get::<String, _>(0)))
-            .transpose()
+        row.map(|r| decode_story(r.get::<String, _>(0))).transpose()
     }
 
     /// Fold events into the projections inside an open transaction. `cache` holds the states
@@ -198,7 +194,8 @@ fn decode_story(doc: String) -> Result<Story> {
 }
 
 fn decode_event(seq: i64, at: i64, payload: &str) -> Result<RecordedEvent> {
-    let event = serde_json::from_str(payload).map_err(|source| StoreError::Corrupt { seq, source })?;
+    let event =
+        serde_json::from_str(payload).map_err(|source| StoreError::Corrupt { seq, source })?;
     Ok(RecordedEvent {
         seq,
         at: from_micros(at),
@@ -208,11 +205,11 @@ fn decode_event(seq: i64, at: i64, payload: &str) -> Result<RecordedEvent> {
 
 #[async_trait]
 impl Store for SqliteStore {
-    async fn append(&self, events: Vec<StoryEvent>, at: Timestamp) -> Result<Vec<RecordedEvent>> {
+    async fn append(&self, events: Vec<(StoryEvent, Timestamp)>) -> Result<Vec<RecordedEvent>> {
         let mut tx = self.pool.begin().await?;
         let mut cache = HashMap::new();
         let mut recorded = Vec::with_capacity(events.len());
-        for event in events {
+        for (event, at) in events {
             let payload = serde_json::to_string(&event).expect("an event always serializes");
             let seq: i64 = sqlx::query(
                 "INSERT INTO events (story_id, kind, at, payload) VALUES (?, ?, ?, ?) RETURNING seq",
@@ -241,8 +238,7 @@ impl Store for SqliteStore {
             .bind(uri)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| decode_story(r.get::<String, _>(0)))
-            .transpose()
+        row.map(|r| decode_story(r.get::<String, _>(0))).transpose()
     }
 
     async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>> {
@@ -274,7 +270,11 @@ impl Store for SqliteStore {
             .bind(topic)
             .bind(now)
             .bind(before_t)
-            .bind(if listing.before.is_some() { before_id } else { "\u{10FFFF}".into() })
+            .bind(if listing.before.is_some() {
+                before_id
+            } else {
+                "\u{10FFFF}".into()
+            })
             .bind(listing.agency.as_deref())
             .bind(limit)
             .fetch_all(&self.pool)
@@ -289,7 +289,11 @@ impl Store for SqliteStore {
             )
             .bind(now)
             .bind(before_t)
-            .bind(if listing.before.is_some() { before_id } else { "\u{10FFFF}".into() })
+            .bind(if listing.before.is_some() {
+                before_id
+            } else {
+                "\u{10FFFF}".into()
+            })
             .bind(listing.agency.as_deref())
             .bind(limit)
             .fetch_all(&self.pool)
@@ -310,13 +314,12 @@ impl Store for SqliteStore {
     }
 
     async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>> {
-        let rows = sqlx::query(
-            "SELECT seq, at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-        )
-        .bind(after_seq)
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            sqlx::query("SELECT seq, at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
+                .bind(after_seq)
+                .bind(limit as i64)
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|r| decode_event(r.get(0), r.get(1), r.get::<&str, _>(2)))
             .collect()
@@ -378,7 +381,9 @@ impl Store for SqliteStore {
 
     async fn rebuild_projections(&self) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM story_topics").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM story_topics")
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM stories").execute(&mut *tx).await?;
         let mut cache = HashMap::new();
         let mut after = 0i64;

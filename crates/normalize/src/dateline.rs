@@ -1,0 +1,780 @@
+//! Datelines: "Seoul, Nov 6 (IANS)", "WASHINGTON (AP) —", "Bengaluru: " at the head of a story.
+//!
+//! Owns: recognising the dateline at the start of a body's first paragraph, splitting it into
+//! place, date and agency, and telling the caller how many bytes it occupies.
+//! Must not: alter the copy (the dateline stays in the body, verbatim — the caller only learns
+//! where the copy proper starts), look anything up, or guess a dateline where the wire sent none:
+//! a missed dateline costs a label, a false one mangles the first sentence of the story.
+
+use std::sync::LazyLock;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use regex::Regex;
+use wiredesk_model::Dateline;
+
+/// Finds the dateline at the start of `first_paragraph`.
+///
+/// Returns the parsed dateline and the byte length it occupies *including* any leading
+/// whitespace, the separator ("-", "—", "--", "_", ":") and the whitespace after it, so
+/// `&first_paragraph[len..]` is where the copy proper starts. A year the wire left out is
+/// inferred from `received`, seen in the site's time zone `tz`.
+pub fn find_dateline(
+    first_paragraph: &str,
+    received: Timestamp,
+    tz: TimeZone,
+) -> Option<(Dateline, usize)> {
+    let m = match_dateline(first_paragraph)?;
+    let date = m.date.and_then(|(month, day, year)| match year {
+        Some(year) => Date::new(year, month, day).ok(),
+        None => infer_year(month, day, received, &tz),
+    });
+    let dateline = Dateline {
+        place: m.place.map(|p| place_case(&p)),
+        date,
+        agency: m.agency,
+        text: m.text,
+    };
+    Some((dateline, m.len))
+}
+
+/// The byte length of a dateline at the start of `s`, without parsing its date: for callers
+/// that only need to skip it (summaries of copy whose dateline was not known upfront).
+pub(crate) fn dateline_len(s: &str) -> Option<usize> {
+    match_dateline(s).map(|m| m.len)
+}
+
+/// A dateline as matched, before the place is re-cased and the date resolved.
+struct Matched {
+    place: Option<String>,
+    /// (month, day, year as written).
+    date: Option<(i8, i8, Option<i16>)>,
+    agency: Option<String>,
+    text: String,
+    len: usize,
+}
+
+// Datelines are a small closed family of shapes; one anchored regex per family keeps every
+// accepted shape visible in one place, and the checks in code keep out what regexes cannot
+// judge (is "In a statement" a place? is "(released)" an agency?).
+const SP: &str = r"[ \t\u{A0}]";
+
+fn word() -> String {
+    // Letters first, then what occurs inside place names: "St.", "D.C.", "Port-au-Prince",
+    // "St. John's", "Berlin/Hamburg" (dpa files from two cities that way).
+    // It ends on a letter, period or apostrophe so "SAN FRANCISCO--(BUSINESS WIRE)" leaves the
+    // dashes out of the place.
+    r"\p{L}(?:[\p{L}\p{M}.'’\-/&]*[\p{L}\p{M}.'’])?".to_string()
+}
+
+fn place_re() -> String {
+    let w = word();
+    format!(r"{w}(?:{SP}+{w}){{0,5}}(?:,{SP}*{w}(?:{SP}+{w}){{0,5}}){{0,3}}")
+}
+
+fn date_re() -> String {
+    let month = r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+    let day = r"[0-3]?\d(?i:st|nd|rd|th)?";
+    format!(r"(?:{month}\.?{SP}+{day}(?:,?{SP}+\d{{4}})?|{day}{SP}+{month}\.?(?:,?{SP}+\d{{4}})?)")
+}
+
+const SEP: &str = r"(?:-{1,3}|[—–―_:])";
+
+/// "Place[, date] (Agency) [sep]", "(Reuters) -", "NEW YORK, March 3, 2025 /PRNewswire/ --",
+/// "SAN FRANCISCO--(BUSINESS WIRE)--".
+static WITH_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
+    let (place, date) = (place_re(), date_re());
+    Regex::new(&format!(
+        r"^(?P<lead>\s*)(?P<text>(?:(?P<place>{place})(?:,{SP}*(?P<date>{date}))?(?:{SP}*--{SP}*|{SP}*))?(?:\((?P<ag>[^()\n]{{1,40}})\)|/(?P<pr>\p{{L}}[\p{{L}}\p{{N}}\- ]{{1,39}})/))(?P<sep>{SP}*{SEP})?\s*"
+    ))
+    .expect("dateline regex")
+});
+
+/// "WASHINGTON —", "LONDON, Oct 3 -", "Bengaluru: ": no agency, so a separator followed by
+/// whitespace is required — that is what keeps "WASHINGTON-based" out.
+static NO_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
+    let (place, date) = (place_re(), date_re());
+    Regex::new(&format!(
+        r"^(?P<lead>\s*)(?P<text>(?P<place>{place})(?:,{SP}*(?P<date>{date}))?)(?P<sep>{SP}*{SEP})\s+"
+    ))
+    .expect("dateline regex")
+});
+
+fn match_dateline(s: &str) -> Option<Matched> {
+    with_agency(s).or_else(|| without_agency(s))
+}
+
+fn with_agency(s: &str) -> Option<Matched> {
+    let c = WITH_AGENCY.captures(s)?;
+    let place = c.name("place").map(|m| m.as_str());
+    let date = c.name("date").map(|m| parse_date(m.as_str()));
+    let has_sep = c.name("sep").is_some();
+    let (agency, press_release) = match (c.name("ag"), c.name("pr")) {
+        (Some(a), _) => (a.as_str().trim(), false),
+        (None, Some(p)) => (p.as_str().trim(), true),
+        (None, None) => return None,
+    };
+    if let Some(p) = place
+        && !plausible_place(p)
+    {
+        return None;
+    }
+    let known = known_agency(agency);
+    if !known {
+        // An unknown name in parentheses is only an agency when the rest looks like a
+        // dateline too: "Apple (AAPL) shares rose" must stay a sentence.
+        let corroborated = date.is_some()
+            || has_sep
+            || press_release
+            || place.is_some_and(|p| segments(p).next().is_some_and(is_shouted));
+        if !agency_shaped(agency) || !corroborated {
+            return None;
+        }
+    }
+    if place.is_none() && !known && !has_sep {
+        return None;
+    }
+    Some(Matched {
+        place: place.map(str::to_string),
+        date: date.flatten(),
+        agency: Some(agency.to_string()),
+        text: c["text"].trim_end().to_string(),
+        len: c.get(0).map_or(0, |m| m.end()),
+    })
+}
+
+fn without_agency(s: &str) -> Option<Matched> {
+    let c = NO_AGENCY.captures(s)?;
+    let place = &c["place"];
+    let date = c.name("date").map(|m| parse_date(m.as_str()));
+    let sep = c["sep"].trim();
+    let len = c.get(0).map_or(0, |m| m.end());
+    if !plausible_place(place) || place.split_whitespace().count() > 8 {
+        return None;
+    }
+    // The copy after a bare dateline starts a sentence; "Note: see below" does not become one.
+    if s[len..].chars().next().is_some_and(char::is_lowercase) {
+        return None;
+    }
+    let first = segments(place).next()?;
+    let shouted = is_shouted(first);
+    // A mixed-case place with no agency is only a dateline in the Indian-press colon style
+    // ("Bengaluru: ") or when a date vouches for it ("Kathmandu, Nov 6 -").
+    let mixed_ok = (sep == ":" && first.split_whitespace().count() <= 3) || date.is_some();
+    if !(shouted || mixed_ok) {
+        return None;
+    }
+    Some(Matched {
+        place: Some(place.to_string()),
+        date: date.flatten(),
+        agency: None,
+        text: c["text"].trim_end().to_string(),
+        len,
+    })
+}
+
+fn segments(place: &str) -> impl Iterator<Item = &str> {
+    place.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Letters all capitals ("NEW DELHI", "KYIV"): the wire is shouting, not spelling.
+fn is_shouted(segment: &str) -> bool {
+    let mut letters = segment.chars().filter(|c| c.is_alphabetic());
+    let n = letters.clone().count();
+    n >= 2 && letters.all(|c| !c.is_lowercase())
+}
+
+/// Lowercase words that occur inside place names ("Rio de Janeiro", "Dar es Salaam").
+const CONNECTORS: &[&str] = &[
+    "de", "da", "do", "das", "dos", "des", "du", "del", "della", "di", "la", "le", "les", "el",
+    "al", "es", "en", "of", "on", "upon", "am", "an", "der", "den", "au", "aux", "y", "e", "sur",
+    "sous", "im", "bei", "ob", "op", "van", "von", "ter", "the",
+];
+
+/// Words that open notes, labels and sentences — never a place, whatever their case.
+const NOT_PLACES: &[&str] = &[
+    "update",
+    "updated",
+    "breaking",
+    "exclusive",
+    "analysis",
+    "opinion",
+    "editorial",
+    "correction",
+    "corrected",
+    "clarification",
+    "advisory",
+    "note",
+    "editor's",
+    "editors",
+    "editor",
+    "eds",
+    "attention",
+    "watch",
+    "video",
+    "photos",
+    "photo",
+    "image",
+    "read",
+    "also",
+    "highlights",
+    "summary",
+    "factbox",
+    "explainer",
+    "comment",
+    "review",
+    "interview",
+    "urgent",
+    "flash",
+    "bulletin",
+    "alert",
+    "newsalert",
+    "kill",
+    "withdrawal",
+    "warning",
+    "disclaimer",
+    "source",
+    "sources",
+    "agencies",
+    "file",
+    "by",
+    "and",
+    "but",
+    "meanwhile",
+    "however",
+    "first",
+    "second",
+    "third",
+    "finally",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "background",
+    "context",
+    "why",
+    "what",
+    "how",
+    "when",
+    "where",
+    "who",
+    "question",
+    "answer",
+    "q",
+    "a",
+    "i",
+    "we",
+    "he",
+    "she",
+    "they",
+    "it",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "here",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "from",
+    "after",
+    "before",
+    "during",
+    "as",
+    "if",
+    "reporting",
+    "writing",
+    "editing",
+    "topics",
+    "tags",
+    "related",
+    "caption",
+    "credit",
+    "courtesy",
+    "subscribe",
+    "advertisement",
+    "sponsored",
+    "live",
+    "latest",
+    "more",
+    "quote",
+    "timeline",
+    "recap",
+];
+
+/// Every word a capital (or a place-name connector after the first), no label words.
+fn plausible_place(place: &str) -> bool {
+    if place.chars().count() > 80 {
+        return false;
+    }
+    for (i, seg) in segments(place).enumerate() {
+        for (j, w) in seg.split_whitespace().enumerate() {
+            let lower = w.to_lowercase();
+            let bare = lower.trim_end_matches(['.', '\'', '’']);
+            if NOT_PLACES.contains(&bare) && !(i > 0 || j > 0) {
+                return false;
+            }
+            if NOT_PLACES.contains(&bare) && !CONNECTORS.contains(&bare) && bare.len() > 2 {
+                // "Editor's Note", "Breaking Update": a label word anywhere disqualifies
+                // the shape — except short words that are also connectors ("on", "the").
+                return false;
+            }
+            let Some(c) = w.chars().next() else {
+                return false;
+            };
+            if c.is_lowercase() {
+                let connector = CONNECTORS.contains(&lower.as_str())
+                    || ["al-", "el-", "ad-", "as-", "ash-", "ar-"]
+                        .iter()
+                        .any(|p| lower.starts_with(p) && lower.len() > p.len());
+                if !connector || (j == 0 && !lower.contains('-')) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Agencies as they sign datelines. Lowercase "dpa" is why a known list beats a shape rule.
+const AGENCIES: &[&str] = &[
+    "ians",
+    "pti",
+    "ani",
+    "uni",
+    "reuters",
+    "ap",
+    "afp",
+    "dpa",
+    "dpa-afx",
+    "xinhua",
+    "xinhua news agency",
+    "yonhap",
+    "yonhap news agency",
+    "kyodo",
+    "kyodo news",
+    "jiji",
+    "unb",
+    "bss",
+    "app",
+    "efe",
+    "ansa",
+    "tass",
+    "itar-tass",
+    "ria",
+    "ria novosti",
+    "interfax",
+    "bernama",
+    "antara",
+    "pna",
+    "cna",
+    "anadolu",
+    "anadolu agency",
+    "aa",
+    "wam",
+    "spa",
+    "kuna",
+    "qna",
+    "irna",
+    "mena",
+    "apa",
+    "kcna",
+    "lusa",
+    "europa press",
+    "ntb",
+    "tt",
+    "ritzau",
+    "stt",
+    "ctk",
+    "pap",
+    "mti",
+    "hina",
+    "tanjug",
+    "bta",
+    "agerpres",
+    "ats",
+    "belga",
+    "anp",
+    "pa",
+    "pa media",
+    "press association",
+    "cp",
+    "the canadian press",
+    "aap",
+    "sapa",
+    "nan",
+    "kna",
+    "bloomberg",
+    "cnn",
+    "bbc",
+    "upi",
+    "sputnik",
+    "prensa latina",
+    "notimex",
+    "telam",
+    "nna",
+    "ukrinform",
+    "dow jones",
+    "rttnews",
+    "agencies",
+    "business wire",
+    "globe newswire",
+    "prnewswire",
+    "pr newswire",
+    "cnw",
+    "accesswire",
+    "marketwired",
+    "ians/yonhap",
+];
+
+fn known_agency(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    AGENCIES.contains(&lower.as_str())
+        || lower
+            .split(['/', '-'])
+            .all(|part| AGENCIES.contains(&part.trim()))
+}
+
+/// An unknown agency still has to look like a name: capitalised words, no sentence.
+fn agency_shaped(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 4
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '&' | '.' | '-' | '/'))
+        })
+}
+
+/// "Nov. 6", "6 November", "March 3, 2025", "Sept 30th" → (month, day, year as written).
+/// A day that cannot exist ("Feb 31") leaves the dateline without a date rather than wrong.
+fn parse_date(s: &str) -> Option<(i8, i8, Option<i16>)> {
+    let mut month = None;
+    let mut day = None;
+    let mut year = None;
+    for tok in s.split(|c: char| c.is_whitespace() || c == ',' || c == '.') {
+        if tok.is_empty() {
+            continue;
+        }
+        if tok.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            let digits: String = tok.chars().take_while(char::is_ascii_digit).collect();
+            if digits.len() == 4 {
+                year = digits.parse::<i16>().ok();
+            } else {
+                day = digits.parse::<i8>().ok();
+            }
+        } else {
+            month = month_number(tok);
+        }
+    }
+    let (month, day) = (month?, day?);
+    (1..=31).contains(&day).then_some((month, day, year))
+}
+
+fn month_number(word: &str) -> Option<i8> {
+    let lower = word.to_ascii_lowercase();
+    let key = lower.get(..3)?;
+    let n = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|m| *m == key)?;
+    i8::try_from(n + 1).ok()
+}
+
+/// The latest year in which month/day is not after the received date (plus a day of slack,
+/// because the agency's clock may already be in tomorrow): a wire date is never in the future.
+fn infer_year(month: i8, day: i8, received: Timestamp, tz: &TimeZone) -> Option<Date> {
+    let today = received.to_zoned_datetime(tz.clone()).date();
+    let limit = today.tomorrow().unwrap_or(today);
+    // Eight years back is enough to reach a leap year for "Feb 29".
+    (0..8).find_map(|back| {
+        let d = Date::new(limit.year().checked_sub(back)?, month, day).ok()?;
+        (d <= limit).then_some(d)
+    })
+}
+
+/// "NEW DELHI" → "New Delhi", "KYIV, Ukraine" → "Kyiv, Ukraine"; mixed case stays as sent.
+fn place_case(place: &str) -> String {
+    let mut out = Vec::new();
+    for (i, seg) in place.split(',').enumerate() {
+        let trimmed = seg.trim();
+        if !is_shouted(trimmed) {
+            out.push(trimmed.to_string());
+            continue;
+        }
+        let words: Vec<String> = trimmed
+            .split_whitespace()
+            .enumerate()
+            .map(|(j, w)| {
+                let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+                let initials = w.contains('.') && w.split('.').all(|p| p.chars().count() <= 1);
+                // "D.C.", and short acronyms after the city ("Dubai, UAE"), are not shouting.
+                if initials || (i > 0 && letters <= 3 && !w.contains('.')) {
+                    w.to_string()
+                } else {
+                    title_word(w, j == 0)
+                }
+            })
+            .collect();
+        out.push(words.join(" "));
+    }
+    out.join(", ")
+}
+
+fn title_word(word: &str, first: bool) -> String {
+    word.split_inclusive(['-', '/'])
+        .enumerate()
+        .map(|(k, part)| {
+            let core = part.trim_end_matches(['-', '/']);
+            let lower = core.to_lowercase();
+            if (!first || k > 0) && CONNECTORS.contains(&lower.as_str()) {
+                return format!("{lower}{}", &part[core.len()..]);
+            }
+            let mut s = String::with_capacity(part.len());
+            let mut chars = part.chars();
+            if let Some(c) = chars.next() {
+                s.extend(c.to_uppercase());
+            }
+            let rest: String = chars.as_str().to_lowercase();
+            // "O'HARE" → "O'Hare" but "JOHN'S" → "John's".
+            match rest.find(['\'', '’']) {
+                Some(at) if rest[at..].chars().count() > 2 => {
+                    let (head, tail) = rest.split_at(at);
+                    let mut t = tail.chars();
+                    let apostrophe = t.next().unwrap_or('\'');
+                    s.push_str(head);
+                    s.push(apostrophe);
+                    if let Some(c) = t.next() {
+                        s.extend(c.to_uppercase());
+                    }
+                    s.push_str(t.as_str());
+                }
+                _ => s.push_str(&rest),
+            }
+            s
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::tz::Offset;
+
+    fn ist() -> TimeZone {
+        TimeZone::fixed(Offset::from_seconds(19_800).unwrap())
+    }
+
+    fn at(ts: &str) -> Timestamp {
+        ts.parse().unwrap()
+    }
+
+    struct Case {
+        input: &'static str,
+        place: Option<&'static str>,
+        date: Option<&'static str>,
+        agency: Option<&'static str>,
+        text: &'static str,
+        /// Where the copy proper starts.
+        rest: &'static str,
+    }
+
+    const fn c(
+        input: &'static str,
+        place: Option<&'static str>,
+        date: Option<&'static str>,
+        agency: Option<&'static str>,
+        text: &'static str,
+        rest: &'static str,
+    ) -> Case {
+        Case {
+            input,
+            place,
+            date,
+            agency,
+            text,
+            rest,
+        }
+    }
+
+    #[rustfmt::skip]
+    const CASES: &[Case] = &[
+        c("Seoul, Nov 6 (IANS) South Korea and Japan will hold talks.", Some("Seoul"), Some("2025-11-06"), Some("IANS"), "Seoul, Nov 6 (IANS)", "South Korea and Japan will hold talks."),
+        c("TOKYO, March 3 (Reuters) - Japan's Nikkei rose.", Some("Tokyo"), Some("2025-03-03"), Some("Reuters"), "TOKYO, March 3 (Reuters)", "Japan's Nikkei rose."),
+        c("WASHINGTON (AP) — The Senate voted on Tuesday.", Some("Washington"), None, Some("AP"), "WASHINGTON (AP)", "The Senate voted on Tuesday."),
+        c("SEOUL, Dec. 1 (Yonhap) -- North Korea fired a missile.", Some("Seoul"), Some("2025-12-01"), Some("Yonhap"), "SEOUL, Dec. 1 (Yonhap)", "North Korea fired a missile."),
+        c("Mumbai, Feb 9 (PTI) The Sensex climbed 300 points.", Some("Mumbai"), Some("2025-02-09"), Some("PTI"), "Mumbai, Feb 9 (PTI)", "The Sensex climbed 300 points."),
+        c("Paris (AFP) - France's president said.", Some("Paris"), None, Some("AFP"), "Paris (AFP)", "France's president said."),
+        c("NEW DELHI, Jan 15 (ANI): The Supreme Court on Monday...", Some("New Delhi"), Some("2026-01-15"), Some("ANI"), "NEW DELHI, Jan 15 (ANI)", "The Supreme Court on Monday..."),
+        c("ATLANTA (AP) _ A storm swept through.", Some("Atlanta"), None, Some("AP"), "ATLANTA (AP)", "A storm swept through."),
+        c("LONDON, Oct 3 (Reuters) — Sterling fell.", Some("London"), Some("2025-10-03"), Some("Reuters"), "LONDON, Oct 3 (Reuters)", "Sterling fell."),
+        c("BEIJING, 12 March (Xinhua) -- China's exports grew.", Some("Beijing"), Some("2025-03-12"), Some("Xinhua"), "BEIJING, 12 March (Xinhua)", "China's exports grew."),
+        c("Sydney, Australia (AP) — Bushfires burned.", Some("Sydney, Australia"), None, Some("AP"), "Sydney, Australia (AP)", "Bushfires burned."),
+        c("KYIV, Ukraine, Nov. 27 (AP) — Drones struck.", Some("Kyiv, Ukraine"), Some("2025-11-27"), Some("AP"), "KYIV, Ukraine, Nov. 27 (AP)", "Drones struck."),
+        c("Bengaluru: The city recorded 20 mm of rain.", Some("Bengaluru"), None, None, "Bengaluru", "The city recorded 20 mm of rain."),
+        c("GENEVA, Sept. 30 (AFP) - The WHO warned.", Some("Geneva"), Some("2025-09-30"), Some("AFP"), "GENEVA, Sept. 30 (AFP)", "The WHO warned."),
+        c("Berlin (dpa) - Germany's cabinet agreed.", Some("Berlin"), None, Some("dpa"), "Berlin (dpa)", "Germany's cabinet agreed."),
+        c("Dhaka, May 5 (UNB) – Bangladesh signed a deal.", Some("Dhaka"), Some("2025-05-05"), Some("UNB"), "Dhaka, May 5 (UNB)", "Bangladesh signed a deal."),
+        c("New York, 2 June (IANS) Stocks opened higher.", Some("New York"), Some("2025-06-02"), Some("IANS"), "New York, 2 June (IANS)", "Stocks opened higher."),
+        c("Islamabad, Jan 3 (IANS): Pakistan's cabinet met.", Some("Islamabad"), Some("2026-01-03"), Some("IANS"), "Islamabad, Jan 3 (IANS)", "Pakistan's cabinet met."),
+        c("WASHINGTON — The Federal Reserve held rates.", Some("Washington"), None, None, "WASHINGTON", "The Federal Reserve held rates."),
+        c("RIO DE JANEIRO (Reuters) - Brazil's real firmed.", Some("Rio de Janeiro"), None, Some("Reuters"), "RIO DE JANEIRO (Reuters)", "Brazil's real firmed."),
+        c("PORT-AU-PRINCE, Haiti (AP) — Gangs attacked.", Some("Port-au-Prince, Haiti"), None, Some("AP"), "PORT-AU-PRINCE, Haiti (AP)", "Gangs attacked."),
+        c("ST. JOHN'S, Newfoundland (CP) — Fog delayed flights.", Some("St. John's, Newfoundland"), None, Some("CP"), "ST. JOHN'S, Newfoundland (CP)", "Fog delayed flights."),
+        c("ABU DHABI, UAE, Jan 10 (WAM) -- The UAE said.", Some("Abu Dhabi, UAE"), Some("2026-01-10"), Some("WAM"), "ABU DHABI, UAE, Jan 10 (WAM)", "The UAE said."),
+        c("WASHINGTON, D.C. (UPI) -- Congress met.", Some("Washington, D.C."), None, Some("UPI"), "WASHINGTON, D.C. (UPI)", "Congress met."),
+        c("Berlin/Hamburg (dpa) - Strikes hit ports.", Some("Berlin/Hamburg"), None, Some("dpa"), "Berlin/Hamburg (dpa)", "Strikes hit ports."),
+        c("(Reuters) - Oil prices rose on Monday.", None, None, Some("Reuters"), "(Reuters)", "Oil prices rose on Monday."),
+        c("NEW YORK, March 3, 2025 /PRNewswire/ -- Acme Corp announced.", Some("New York"), Some("2025-03-03"), Some("PRNewswire"), "NEW YORK, March 3, 2025 /PRNewswire/", "Acme Corp announced."),
+        c("SAN FRANCISCO--(BUSINESS WIRE)--Acme Corp today said.", Some("San Francisco"), None, Some("BUSINESS WIRE"), "SAN FRANCISCO--(BUSINESS WIRE)", "Acme Corp today said."),
+        c("Kathmandu, November 6 - Nepal's parliament met.", Some("Kathmandu"), Some("2025-11-06"), None, "Kathmandu, November 6", "Nepal's parliament met."),
+        c("New Delhi: The Centre on Friday notified rules.", Some("New Delhi"), None, None, "New Delhi", "The Centre on Friday notified rules."),
+        c("  CHENNAI, Aug 15th (IANS) Flags went up.", Some("Chennai"), Some("2025-08-15"), Some("IANS"), "CHENNAI, Aug 15th (IANS)", "Flags went up."),
+        c("Seoul, Nov 6 (IANS/Yonhap) Talks resumed.", Some("Seoul"), Some("2025-11-06"), Some("IANS/Yonhap"), "Seoul, Nov 6 (IANS/Yonhap)", "Talks resumed."),
+        c("MOSCOW, Dec 31 (TASS) -\nRussia marked the new year.", Some("Moscow"), Some("2025-12-31"), Some("TASS"), "MOSCOW, Dec 31 (TASS)", "Russia marked the new year."),
+        c("THE HAGUE (Reuters) - The court ruled.", Some("The Hague"), None, Some("Reuters"), "THE HAGUE (Reuters)", "The court ruled."),
+    ];
+
+    #[test]
+    fn parses_the_datelines_wires_send() {
+        // Received 2026-01-16 10:00 IST.
+        let received = at("2026-01-16T04:30:00Z");
+        for case in CASES {
+            let (d, len) = find_dateline(case.input, received, ist())
+                .unwrap_or_else(|| panic!("no dateline in {:?}", case.input));
+            assert_eq!(d.place.as_deref(), case.place, "place of {:?}", case.input);
+            assert_eq!(
+                d.date.map(|d| d.to_string()).as_deref(),
+                case.date,
+                "date of {:?}",
+                case.input
+            );
+            assert_eq!(
+                d.agency.as_deref(),
+                case.agency,
+                "agency of {:?}",
+                case.input
+            );
+            assert_eq!(d.text, case.text, "text of {:?}", case.input);
+            assert_eq!(&case.input[len..], case.rest, "rest of {:?}", case.input);
+        }
+    }
+
+    #[test]
+    fn rejects_sentences_and_labels() {
+        let received = at("2026-01-16T04:30:00Z");
+        for input in [
+            "In a statement (released) on Monday, the ministry said.",
+            "Apple (AAPL) shares rose 3% on Tuesday.",
+            "South Korea and Japan will hold vice-ministerial talks.",
+            "WASHINGTON-based think tank Brookings said.",
+            "Meanwhile - the rupee fell.",
+            "Note: this story has been corrected.",
+            "Update: The toll rose to 12.",
+            "BREAKING: Quake hits Japan",
+            "Editor's Note: Updates with quotes.",
+            "The minister (left) met officials.",
+            "He said (quoting the report) that growth slowed.",
+            "NEW DELHI: the lowercase start is not copy",
+            "",
+            "   ",
+            "(",
+            "Seoul, Nov",
+        ] {
+            assert!(
+                find_dateline(input, received, ist()).is_none(),
+                "false dateline in {input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn infers_the_year_from_arrival_never_in_the_future() {
+        // (dateline, received UTC, expected date)
+        let cases = [
+            // Dec 31 received on Jan 1: last year.
+            (
+                "Seoul, Dec 31 (IANS) x",
+                "2026-01-01T03:00:00Z",
+                "2025-12-31",
+            ),
+            // Jan 1 received on Dec 31 (the agency is already in tomorrow): next year.
+            (
+                "Tokyo, Jan 1 (Kyodo) x",
+                "2025-12-31T10:00:00Z",
+                "2026-01-01",
+            ),
+            // Two days ahead is no slack any more: last year's.
+            (
+                "Tokyo, Jan 2 (Kyodo) x",
+                "2025-12-31T10:00:00Z",
+                "2025-01-02",
+            ),
+            // Same day.
+            (
+                "Seoul, Nov 6 (IANS) x",
+                "2025-11-06T02:00:00Z",
+                "2025-11-06",
+            ),
+            // Late in the evening UTC is already tomorrow in IST.
+            (
+                "Mumbai, Nov 7 (PTI) x",
+                "2025-11-06T20:00:00Z",
+                "2025-11-07",
+            ),
+            // Feb 29 goes back to the last leap year.
+            (
+                "Delhi, Feb 29 (IANS) x",
+                "2027-03-01T00:00:00Z",
+                "2024-02-29",
+            ),
+            // An explicit year is taken as sent.
+            (
+                "NEW YORK, March 3, 2023 /PRNewswire/ -- x",
+                "2026-01-16T00:00:00Z",
+                "2023-03-03",
+            ),
+        ];
+        for (input, received, want) in cases {
+            let (d, _) = find_dateline(input, at(received), ist()).unwrap();
+            assert_eq!(d.date.unwrap().to_string(), want, "{input} @ {received}");
+        }
+    }
+
+    #[test]
+    fn an_impossible_day_keeps_the_dateline_without_a_date() {
+        let (d, _) =
+            find_dateline("Seoul, Feb 31 (IANS) x", at("2026-01-16T00:00:00Z"), ist()).unwrap();
+        assert_eq!(d.place.as_deref(), Some("Seoul"));
+        assert_eq!(d.date, None);
+    }
+
+    #[test]
+    fn title_cases_shouted_places() {
+        for (input, want) in [
+            ("NEW DELHI", "New Delhi"),
+            ("KYIV, Ukraine", "Kyiv, Ukraine"),
+            ("Kuala Lumpur", "Kuala Lumpur"),
+            ("O'HARE", "O'Hare"),
+            ("DAR ES SALAAM, Tanzania", "Dar es Salaam, Tanzania"),
+            ("WINSTON-SALEM, N.C.", "Winston-Salem, N.C."),
+            ("LONDON, UK", "London, UK"),
+            ("DUBAI, UAE", "Dubai, UAE"),
+            ("SÃO PAULO", "São Paulo"),
+        ] {
+            assert_eq!(place_case(input), want, "{input}");
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Assembling the canonical `Story` from a decoded `WireItem`: identity, dateline, safe body,
+//! summary, times. Topics and language are added later by `enrich`; publication is decided by
+//! `editorial`.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use wiredesk_model::{Agency, Dateline, PubStatus, Story, StoryId, WireItem, body_hash};
+
+use crate::{body_to_html, clean_abstract, find_dateline, paragraphs_text, summarize};
+
+/// What normalizing needs to know beyond the item itself.
+pub struct NormalizeContext<'a> {
+    /// When the delivery arrived: the year of a dateline and the default item times.
+    pub received: Timestamp,
+    /// The site's time zone: a dateline's date is the agency's local date, near enough ours.
+    pub time_zone: &'a TimeZone,
+    /// The agency to credit when neither the format nor the dateline names one.
+    pub default_agency: &'a str,
+    /// Longest summary, in characters.
+    pub summary_chars: usize,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum NormalizeError {
+    #[error("the item has no headline")]
+    NoHeadline,
+    #[error("the item \"{0}\" has no body copy")]
+    NoBody(String),
+}
+
+/// Plain copy carries no id; the agency and the words that open the story name it, so a
+/// re-send of the same story (even with corrected copy) lands on the same page.
+fn synthesized_uri(agency: &str, headline: &str, dateline: Option<&Dateline>) -> String {
+    let key = format!(
+        "{}\n{}\n{}",
+        agency.to_lowercase(),
+        headline.trim().to_lowercase(),
+        dateline.map(|d| d.text.as_str()).unwrap_or("")
+    );
+    format!(
+        "urn:wiredesk:{}:{}",
+        wiredesk_model::slugify(agency),
+        &body_hash(&key)[..24]
+    )
+}
+
+pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, NormalizeError> {
+    let headline = collapse_whitespace(&item.headline);
+    if headline.is_empty() {
+        return Err(NormalizeError::NoHeadline);
+    }
+    let paragraphs = paragraphs_text(&item.body);
+    if paragraphs.iter().all(|p| p.trim().is_empty()) {
+        return Err(NormalizeError::NoBody(headline));
+    }
+    let version_created = item
+        .version_created
+        .or(item.first_created)
+        .unwrap_or(ctx.received);
+    let first_created = item.first_created.unwrap_or(version_created);
+
+    let in_copy = paragraphs
+        .first()
+        .and_then(|p| find_dateline(p, ctx.received, ctx.time_zone.clone()));
+    let dateline_len = in_copy.as_ref().map_or(0, |(_, len)| *len);
+    let dateline = match (in_copy, item.dateline_text.as_deref()) {
+        (Some((d, _)), _) => Some(d),
+        (None, Some(text)) if !text.trim().is_empty() => Some(
+            find_dateline(text, ctx.received, ctx.time_zone.clone())
+                .map(|(d, _)| d)
+                .unwrap_or_else(|| Dateline {
+                    // A bare place (ninjs `located`): dated by the item itself.
+                    place: Some(text.trim().to_string()),
+                    date: Some(
+                        first_created
+                            .to_zoned_datetime(ctx.time_zone.clone())
+                            .date(),
+                    ),
+                    agency: None,
+                    text: text.trim().to_string(),
+                }),
+        ),
+        _ => None,
+    };
+
+    // The dateline names the agency that filed the copy; a feed's own title ("PTI National")
+    // only names the channel it came through.
+    let agency_name = dateline
+        .as_ref()
+        .and_then(|d| d.agency.clone())
+        .or_else(|| item.agency.clone().filter(|a| !a.trim().is_empty()))
+        .unwrap_or_else(|| ctx.default_agency.to_string());
+    let agency = Agency::named(&agency_name);
+    let uri = item
+        .uri
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| synthesized_uri(&agency.name, &headline, dateline.as_ref()));
+
+    let (summary, summary_from_agency) = match item.abstract_text.as_deref() {
+        Some(a) if !a.trim().is_empty() => (clean_abstract(a, ctx.summary_chars), true),
+        _ => (
+            summarize(&paragraphs, dateline_len, ctx.summary_chars),
+            false,
+        ),
+    };
+
+    Ok(Story {
+        id: StoryId::for_uri(&uri),
+        uri,
+        version: item.version.unwrap_or(1),
+        pubstatus: item.pubstatus,
+        agency_headline: headline.clone(),
+        headline,
+        slugline: item.slugline.filter(|s| !s.trim().is_empty()),
+        byline: item.byline.filter(|s| !s.trim().is_empty()),
+        dateline,
+        body_html: body_to_html(&item.body),
+        summary,
+        summary_from_agency,
+        subjects: item.subjects,
+        topics: vec![],
+        keywords: item.keywords,
+        language: item.language,
+        agency,
+        source_url: item.source_url.filter(|u| is_web_url(u)),
+        first_created,
+        version_created,
+        published: None,
+        updated: None,
+        embargoed: item.embargoed,
+        body_hash: body_hash(item.body.as_str()),
+        status_reason: match item.pubstatus {
+            PubStatus::Usable => None,
+            other => Some(format!("the agency sent it as {}", other.as_str())),
+        },
+    })
+}
+
+fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Only http(s) links may become "Go to Source": anything else is not a page a reader can open.
+fn is_web_url(u: &str) -> bool {
+    let lower = u.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiredesk_model::WireBody;
+
+    fn ctx(tz: &TimeZone) -> NormalizeContext<'_> {
+        NormalizeContext {
+            received: "2026-11-28T06:00:00Z".parse().unwrap(),
+            time_zone: tz,
+            default_agency: "Wire",
+            summary_chars: 200,
+        }
+    }
+
+    fn plain(headline: &str, body: &str) -> WireItem {
+        WireItem {
+            headline: headline.into(),
+            body: WireBody::Text(body.into()),
+            ..WireItem::default()
+        }
+    }
+
+    #[test]
+    fn plain_copy_gets_its_agency_and_identity_from_the_dateline() {
+        let tz = TimeZone::get("Asia/Kolkata").unwrap();
+        let item = plain(
+            "S Korea, Japan to hold talks",
+            "Seoul, Nov 6 (IANS) South Korea and Japan will hold talks. More follows.\n\nSecond paragraph.",
+        );
+        let story = to_story(item.clone(), &ctx(&tz)).unwrap();
+        assert_eq!(story.agency.name, "IANS");
+        let dateline = story.dateline.clone().unwrap();
+        assert_eq!(dateline.place.as_deref(), Some("Seoul"));
+        assert_eq!(dateline.date.unwrap().to_string(), "2026-11-06");
+        assert!(story.uri.starts_with("urn:wiredesk:ians:"));
+        assert!(
+            story.summary.starts_with("South Korea and Japan"),
+            "{}",
+            story.summary
+        );
+        assert_eq!(story.body_hash, body_hash(item.body.as_str()));
+        // The same copy sent again is the same story.
+        assert_eq!(to_story(item, &ctx(&tz)).unwrap().id, story.id);
+    }
+
+    #[test]
+    fn an_item_without_headline_or_body_is_refused() {
+        let tz = TimeZone::UTC;
+        assert_eq!(
+            to_story(plain("  ", "Body."), &ctx(&tz)),
+            Err(NormalizeError::NoHeadline)
+        );
+        assert!(matches!(
+            to_story(plain("Head", "  \n "), &ctx(&tz)),
+            Err(NormalizeError::NoBody(_))
+        ));
+    }
+
+    #[test]
+    fn the_agency_abstract_is_preferred_and_non_web_source_links_are_dropped() {
+        let tz = TimeZone::UTC;
+        let mut item = plain("Head", "PARIS (AFP) - Copy here.");
+        item.abstract_text = Some("The agency's own abstract.".into());
+        item.source_url = Some("javascript:alert(1)".into());
+        let story = to_story(item, &ctx(&tz)).unwrap();
+        assert!(story.summary_from_agency);
+        assert_eq!(story.summary, "The agency's own abstract.");
+        assert_eq!(story.source_url, None);
+    }
+}

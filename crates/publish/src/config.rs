@@ -1,0 +1,58 @@
+//! The site's settings as the web layer needs them. The CLI reads them from the config file.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The publication's name, used in the disclaimer, titles and JSON-LD.
+    pub name: String,
+    /// Absolute base URL of the site, without trailing slash, for links that leave the page
+    /// (feeds, JSON-LD, the API's `links`).
+    pub base_url: String,
+    /// The city whose weather the masthead shows.
+    pub city: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// IANA time zone of the publication: the masthead date and every time shown.
+    pub time_zone: String,
+    /// `{site}` is replaced by `name`.
+    pub disclaimer: String,
+    /// Open-Meteo's forecast endpoint; point it elsewhere to self-host or to test.
+    pub weather_url: String,
+    /// Minutes between weather fetches.
+    pub weather_refresh_minutes: u64,
+    /// Publisher logo URL for JSON-LD, relative to `base_url` when it starts with `/`.
+    pub logo: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            name: "Wiredesk News".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            city: "New Delhi".into(),
+            latitude: 28.6139,
+            longitude: 77.2090,
+            time_zone: "Asia/Kolkata".into(),
+            disclaimer: "This report has been published as part of the auto-generated syndicate wire feed. Apart from the headline, no editing has been done in the copy by {site}.".into(),
+            weather_url: "https://api.open-meteo.com/v1/forecast".into(),
+            weather_refresh_minutes: 15,
+            logo: "/static/logo.svg".into(),
+        }
+    }
+}
+
+impl SiteConfig {
+    pub fn disclaimer_text(&self) -> String {
+        self.disclaimer.replace("{site}", &self.name)
+    }
+
+    pub fn absolute(&self, path: &str) -> String {
+        if path.starts_with("http://") || path.starts_with("https://") {
+            path.to_string()
+        } else {
+            format!("{}{}", self.base_url.trim_end_matches('/'), path)
+        }
+    }
+}

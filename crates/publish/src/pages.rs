@@ -1,0 +1,618 @@
+//! The reader's pages: home, article, topic, agency, search. Server-rendered HTML that needs
+//! no JavaScript.
+//!
+//! Every list on every page is built from `Store::live`, or filtered through `Story::is_live`
+//! when it comes from elsewhere (the search index, view counts): a story that is killed,
+//! withheld, held or under embargo is never rendered.
+
+use std::collections::HashSet;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jiff::{Timestamp, ToSpan};
+use serde::Deserialize;
+use wiredesk_model::{PubStatus, Story, StoryId, slugify};
+use wiredesk_store::Listing;
+
+use crate::AppState;
+use crate::jsonld;
+
+/// How many stories the side lists show.
+const SIDE_LIST: usize = 5;
+
+pub struct Masthead {
+    pub date: String,
+    pub weather: Option<String>,
+    pub city: String,
+    pub site: String,
+    pub nav: Vec<NavLink>,
+}
+
+pub struct NavLink {
+    pub name: String,
+    pub url: String,
+}
+
+/// A story as a list entry: headline, clean summary, where it came from, when.
+pub struct Card {
+    pub url: String,
+    pub headline: String,
+    pub summary: String,
+    pub agency: String,
+    pub agency_url: String,
+    pub when: String,
+}
+
+pub struct TopicBlock {
+    pub name: String,
+    pub url: String,
+    pub cards: Vec<Card>,
+}
+
+pub fn story_url(story: &Story) -> String {
+    let slug = slugify(&story.headline);
+    let slug: String = slug.chars().take(80).collect();
+    format!("/story/{}/{}", story.id, slug.trim_end_matches('-'))
+}
+
+impl AppState {
+    pub(crate) fn format_time(&self, t: Timestamp) -> String {
+        t.to_zoned_datetime(self.time_zone.clone())
+            .strftime("%b %-d, %Y, %-I:%M %p %Z")
+            .to_string()
+    }
+
+    pub(crate) fn card(&self, story: &Story) -> Card {
+        Card {
+            url: story_url(story),
+            headline: story.headline.clone(),
+            summary: story.summary.clone(),
+            agency: story.agency.name.clone(),
+            agency_url: format!("/agency/{}", story.agency.slug),
+            when: self.format_time(story.published.unwrap_or(story.version_created)),
+        }
+    }
+
+    async fn masthead(&self, now: Timestamp) -> Masthead {
+        let date = now
+            .to_zoned_datetime(self.time_zone.clone())
+            .strftime("%A, %B %-d, %Y")
+            .to_string();
+        let weather = self
+            .weather
+            .current(now)
+            .map(|r| format!("{:.1} °C", r.temperature_c));
+        let nav = self
+            .store
+            .topics(now)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .take(8)
+            .map(|t| NavLink {
+                url: format!("/topic/{}", t.slug),
+                name: t.name,
+            })
+            .collect();
+        Masthead {
+            date,
+            weather,
+            city: self.config.city.clone(),
+            site: self.config.name.clone(),
+            nav,
+        }
+    }
+
+    /// Most-read live stories of the last 7 days; when nobody has read anything yet, the
+    /// latest stories stand in.
+    pub(crate) async fn hot_this_week(
+        &self,
+        now: Timestamp,
+        exclude: &HashSet<StoryId>,
+    ) -> Vec<Story> {
+        let since = now - 168.hours();
+        let viewed = self.store.most_viewed(since, 50).await.unwrap_or_default();
+        let ids: Vec<StoryId> = viewed.into_iter().map(|(id, _)| id).collect();
+        let mut hot: Vec<Story> = self
+            .store
+            .stories(&ids)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| s.is_live(now) && s.published.is_some_and(|p| p >= since))
+            .filter(|s| !exclude.contains(&s.id))
+            .take(SIDE_LIST)
+            .collect();
+        if hot.len() < SIDE_LIST {
+            let have: HashSet<StoryId> = hot.iter().map(|s| s.id.clone()).collect();
+            let latest = self
+                .store
+                .live(
+                    &Listing {
+                        limit: SIDE_LIST * 3,
+                        ..Listing::default()
+                    },
+                    now,
+                )
+                .await
+                .unwrap_or_default();
+            hot.extend(
+                latest
+                    .into_iter()
+                    .filter(|s| s.published.is_some_and(|p| p >= since))
+                    .filter(|s| !have.contains(&s.id) && !exclude.contains(&s.id))
+                    .take(SIDE_LIST - hot.len()),
+            );
+        }
+        hot
+    }
+
+    /// The site's topics with their latest stories, never repeating what `shown` already has
+    /// (Hot this week, the story itself): the seed's page listed the same five twice.
+    pub(crate) async fn topic_blocks(
+        &self,
+        now: Timestamp,
+        shown: &HashSet<StoryId>,
+        per_topic: usize,
+    ) -> Vec<TopicBlock> {
+        let mut used = shown.clone();
+        let mut blocks = Vec::new();
+        for topic in self.store.topics(now).await.unwrap_or_default() {
+            let latest = self
+                .store
+                .live(
+                    &Listing {
+                        topic: Some(topic.slug.clone()),
+                        limit: per_topic + used.len().min(20),
+                        ..Listing::default()
+                    },
+                    now,
+                )
+                .await
+                .unwrap_or_default();
+            let cards: Vec<Card> = latest
+                .iter()
+                .filter(|s| !used.contains(&s.id))
+                .take(per_topic)
+                .map(|s| self.card(s))
+                .collect();
+            for s in latest
+                .iter()
+                .filter(|s| cards.iter().any(|c| c.url == story_url(s)))
+            {
+                used.insert(s.id.clone());
+            }
+            if !cards.is_empty() {
+                blocks.push(TopicBlock {
+                    url: format!("/topic/{}", topic.slug),
+                    name: topic.name,
+                    cards,
+                });
+            }
+        }
+        blocks
+    }
+
+    /// Stories about the same subject: more-like-this from the index, then, if the index has
+    /// too little, the latest in the story's own topics.
+    pub(crate) async fn related(&self, story: &Story, now: Timestamp) -> Vec<Story> {
+        let hits = self.index.related(story, SIDE_LIST * 3).unwrap_or_default();
+        let ids: Vec<StoryId> = hits.into_iter().map(|h| h.id).collect();
+        let mut related: Vec<Story> = self
+            .store
+            .stories(&ids)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| s.id != story.id && s.is_live(now))
+            .take(SIDE_LIST)
+            .collect();
+        if related.len() < SIDE_LIST {
+            for topic in &story.topics {
+                let more = self
+                    .store
+                    .live(
+                        &Listing {
+                            topic: Some(topic.slug.clone()),
+                            limit: SIDE_LIST * 2,
+                            ..Listing::default()
+                        },
+                        now,
+                    )
+                    .await
+                    .unwrap_or_default();
+                for s in more {
+                    if related.len() >= SIDE_LIST {
+                        break;
+                    }
+                    if s.id != story.id && !related.iter().any(|r| r.id == s.id) {
+                        related.push(s);
+                    }
+                }
+            }
+        }
+        related
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    masthead: Masthead,
+    title: String,
+    lead: Option<Card>,
+    latest: Vec<Card>,
+    hot: Vec<Card>,
+    topics: Vec<TopicBlock>,
+}
+
+fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!("template failed: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "page could not be rendered",
+            )
+                .into_response()
+        }
+    }
+}
+
+pub async fn home(State(state): State<AppState>) -> Response {
+    let now = Timestamp::now();
+    let latest = state
+        .store
+        .live(
+            &Listing {
+                limit: 21,
+                ..Listing::default()
+            },
+            now,
+        )
+        .await
+        .unwrap_or_default();
+    let shown: HashSet<StoryId> = latest.iter().map(|s| s.id.clone()).collect();
+    let hot = state.hot_this_week(now, &HashSet::new()).await;
+    let mut shown_with_hot = shown.clone();
+    shown_with_hot.extend(hot.iter().map(|s| s.id.clone()));
+    let topics = state.topic_blocks(now, &shown_with_hot, 3).await;
+    let mut cards = latest.iter().map(|s| state.card(s));
+    let page = HomePage {
+        masthead: state.masthead(now).await,
+        title: state.config.name.clone(),
+        lead: cards.next(),
+        latest: cards.collect(),
+        hot: hot.iter().map(|s| state.card(s)).collect(),
+        topics,
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "article.html")]
+struct ArticlePage {
+    masthead: Masthead,
+    title: String,
+    canonical: String,
+    headline: String,
+    dateline: Option<String>,
+    byline: Option<String>,
+    agency: String,
+    agency_url: String,
+    wire_date: Option<String>,
+    published: String,
+    published_iso: String,
+    updated: Option<String>,
+    updated_iso: String,
+    body_html: String,
+    disclaimer: String,
+    source_url: Option<String>,
+    topics: Vec<NavLink>,
+    summary: String,
+    jsonld: String,
+    hot: Vec<Card>,
+    topic_blocks: Vec<TopicBlock>,
+    related: Vec<Card>,
+}
+
+#[derive(Template)]
+#[template(path = "gone.html")]
+struct GonePage {
+    masthead: Masthead,
+    title: String,
+    message: String,
+}
+
+pub async fn article_without_slug(
+    state: State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    article_page(state, id, None, headers).await
+}
+
+pub async fn article(
+    state: State<AppState>,
+    Path((id, slug)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    article_page(state, id, Some(slug), headers).await
+}
+
+async fn article_page(
+    State(state): State<AppState>,
+    id: String,
+    slug: Option<String>,
+    headers: HeaderMap,
+) -> Response {
+    let now = Timestamp::now();
+    let id = StoryId(id);
+    let story = match state.store.story(&id).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return not_found(&state, now).await,
+        Err(e) => {
+            tracing::error!("story {id}: {e}");
+            return (StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable").into_response();
+        }
+    };
+    if matches!(story.pubstatus, PubStatus::Canceled | PubStatus::Withheld) {
+        let page = GonePage {
+            masthead: state.masthead(now).await,
+            title: "Story removed".into(),
+            message: "This story has been withdrawn by the agency or the editors and is no longer available.".into(),
+        };
+        let mut response = render(&page);
+        *response.status_mut() = StatusCode::GONE;
+        return response;
+    }
+    if !story.is_live(now) {
+        return not_found(&state, now).await;
+    }
+    let canonical_path = story_url(&story);
+    if slug.as_deref() != canonical_path.rsplit('/').next() {
+        return Redirect::permanent(&canonical_path).into_response();
+    }
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    if crate::views::is_human(user_agent) {
+        state.views.record(story.id.clone(), now);
+    }
+
+    let mut shown = HashSet::from([story.id.clone()]);
+    let hot = state.hot_this_week(now, &shown).await;
+    shown.extend(hot.iter().map(|s| s.id.clone()));
+    let related = state.related(&story, now).await;
+    let mut shown_in_topics = shown.clone();
+    shown_in_topics.extend(related.iter().map(|s| s.id.clone()));
+    let topic_blocks = state.topic_blocks(now, &shown_in_topics, 2).await;
+
+    let published = story.published.unwrap_or(story.version_created);
+    let page = ArticlePage {
+        masthead: state.masthead(now).await,
+        title: format!("{} | {}", story.headline, state.config.name),
+        canonical: state.config.absolute(&canonical_path),
+        headline: story.headline.clone(),
+        dateline: story.dateline.as_ref().map(|d| d.text.clone()),
+        byline: story.byline.clone(),
+        agency: story.agency.name.clone(),
+        agency_url: format!("/agency/{}", story.agency.slug),
+        wire_date: story
+            .dateline
+            .as_ref()
+            .and_then(|d| d.date)
+            .map(|d| d.strftime("%b %-d, %Y").to_string()),
+        published: state.format_time(published),
+        published_iso: published
+            .to_zoned_datetime(state.time_zone.clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
+        updated: story.updated.map(|u| state.format_time(u)),
+        updated_iso: story
+            .modified()
+            .to_zoned_datetime(state.time_zone.clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
+        body_html: story.body_html.clone(),
+        disclaimer: state.config.disclaimer_text(),
+        source_url: story.source_url.clone(),
+        topics: story
+            .topics
+            .iter()
+            .map(|t| NavLink {
+                name: t.name.clone(),
+                url: format!("/topic/{}", t.slug),
+            })
+            .collect(),
+        summary: story.summary.clone(),
+        jsonld: jsonld::news_article(&story, &state.config, &state.time_zone, &canonical_path),
+        hot: hot.iter().map(|s| state.card(s)).collect(),
+        topic_blocks,
+        related: related.iter().map(|s| state.card(s)).collect(),
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "listing.html")]
+struct ListingPage {
+    masthead: Masthead,
+    title: String,
+    heading: String,
+    query: String,
+    is_search: bool,
+    cards: Vec<Card>,
+    empty_message: String,
+    next_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    before: Option<String>,
+}
+
+/// `before` cursors are "<microseconds>.<story id>" of the last story on the previous page.
+pub(crate) fn parse_cursor(raw: &str) -> Option<(Timestamp, StoryId)> {
+    let (t, id) = raw.split_once('.')?;
+    let t = Timestamp::from_microsecond(t.parse().ok()?).ok()?;
+    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| (t, StoryId(id.to_string())))
+}
+
+pub(crate) fn cursor_after(stories: &[Story], limit: usize) -> Option<String> {
+    if stories.len() < limit {
+        return None;
+    }
+    let last = stories.last()?;
+    let live_from = last
+        .published?
+        .max(last.embargoed.unwrap_or(Timestamp::MIN));
+    Some(format!("{}.{}", live_from.as_microsecond(), last.id))
+}
+
+async fn listing_page(state: &AppState, heading: String, listing: Listing, base: &str) -> Response {
+    let now = Timestamp::now();
+    let limit = listing.limit;
+    let stories = state.store.live(&listing, now).await.unwrap_or_default();
+    let next_url = cursor_after(&stories, limit).map(|c| format!("{base}?before={c}"));
+    let page = ListingPage {
+        masthead: state.masthead(now).await,
+        title: format!("{heading} | {}", state.config.name),
+        heading,
+        query: String::new(),
+        is_search: false,
+        cards: stories.iter().map(|s| state.card(s)).collect(),
+        empty_message: "No stories here yet.".into(),
+        next_url,
+    };
+    render(&page)
+}
+
+pub async fn topic(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let now = Timestamp::now();
+    let Some(topic) = state
+        .store
+        .topics(now)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|t| t.slug == slug)
+    else {
+        return not_found(&state, now).await;
+    };
+    let listing = Listing {
+        topic: Some(slug.clone()),
+        limit: 20,
+        before: q.before.as_deref().and_then(parse_cursor),
+        ..Listing::default()
+    };
+    listing_page(&state, topic.name, listing, &format!("/topic/{slug}")).await
+}
+
+pub async fn agency(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let now = Timestamp::now();
+    let listing = Listing {
+        agency: Some(slug.clone()),
+        limit: 20,
+        before: q.before.as_deref().and_then(parse_cursor),
+        ..Listing::default()
+    };
+    let first = state
+        .store
+        .live(
+            &Listing {
+                agency: Some(slug.clone()),
+                limit: 1,
+                ..Listing::default()
+            },
+            now,
+        )
+        .await
+        .unwrap_or_default();
+    let Some(name) = first.first().map(|s| s.agency.name.clone()) else {
+        return not_found(&state, now).await;
+    };
+    listing_page(
+        &state,
+        format!("From {name}"),
+        listing,
+        &format!("/agency/{slug}"),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub(crate) async fn search_stories(state: &AppState, q: &str, limit: usize) -> Vec<Story> {
+    let now = Timestamp::now();
+    if q.trim().is_empty() {
+        return vec![];
+    }
+    let hits = state.index.search(q, limit * 2).unwrap_or_default();
+    let ids: Vec<StoryId> = hits.into_iter().map(|h| h.id).collect();
+    state
+        .store
+        .stories(&ids)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.is_live(now))
+        .take(limit)
+        .collect()
+}
+
+pub async fn search(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> Response {
+    let now = Timestamp::now();
+    let query = q.q.chars().take(200).collect::<String>();
+    let stories = search_stories(&state, &query, 20).await;
+    let page = ListingPage {
+        masthead: state.masthead(now).await,
+        title: format!("Search | {}", state.config.name),
+        heading: if query.trim().is_empty() {
+            "Search".into()
+        } else {
+            format!("Results for “{}”", query.trim())
+        },
+        query: query.clone(),
+        is_search: true,
+        cards: stories.iter().map(|s| state.card(s)).collect(),
+        empty_message: if query.trim().is_empty() {
+            "Type a word or a name to search the wire.".into()
+        } else {
+            "Nothing matched. Try fewer or different words.".into()
+        },
+        next_url: None,
+    };
+    render(&page)
+}
+
+async fn not_found(state: &AppState, now: Timestamp) -> Response {
+    let page = GonePage {
+        masthead: state.masthead(now).await,
+        title: "Not found".into(),
+        message: "There is no story at this address.".into(),
+    };
+    let mut response = render(&page);
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+}
+
+pub async fn fallback(State(state): State<AppState>) -> Response {
+    not_found(&state, Timestamp::now()).await
+}

@@ -79,8 +79,8 @@ pub enum DecodeError {
     #[error("not valid UTF-16 text: {reason}")]
     InvalidUtf16 { reason: String },
     #[error(
-        "control character {} at byte {offset} in plain text: looks like IPTC 7901 / ANPA-1312 \
-         framing, which is not supported yet", format_args!("0x{:02X}", .byte)
+        "control character {byte:#04X} at byte {offset}: plain-text copy must not carry \
+         transmission framing (IPTC 7901 / ANPA-1312 are not supported yet)"
     )]
     ControlCharacter { byte: u8, offset: usize },
     #[error("truncated JSON: it ends inside a value (line {line}, column {column})")]

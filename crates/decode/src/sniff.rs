@@ -233,7 +233,7 @@ fn check_plain_text(text: &str) -> Result<(), DecodeError> {
     }
 }
 
-pub(crate) fn json_error(e: serde_json::Error) -> DecodeError {
+fn json_error(e: serde_json::Error) -> DecodeError {
     if e.is_eof() {
         DecodeError::TruncatedJson {
             line: e.line(),

@@ -31,7 +31,9 @@ async fn pipeline() -> Pipeline {
 }
 
 fn fixture(name: &str) -> Delivery {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/testdata").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/testdata")
+        .join(name);
     Delivery {
         bytes: std::fs::read(&path).unwrap(),
         path,
@@ -54,14 +56,26 @@ fn now() -> Timestamp {
 #[tokio::test]
 async fn plain_copy_is_published_with_its_dateline_and_found_by_search() {
     let p = pipeline().await;
-    let reports = p.ingest_batch(vec![fixture("pti-kochi-port.txt")]).await.unwrap();
+    let reports = p
+        .ingest_batch(vec![fixture("pti-kochi-port.txt")])
+        .await
+        .unwrap();
     assert_eq!(reports[0].outcome, Outcome::Ingested);
-    let story = p.store().story(&reports[0].stories[0]).await.unwrap().unwrap();
+    let story = p
+        .store()
+        .story(&reports[0].stories[0])
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(story.agency.name, "PTI");
     let dateline = story.dateline.unwrap();
     assert_eq!(dateline.place.as_deref(), Some("Kochi"));
     assert_eq!(dateline.date.unwrap().to_string(), "2026-11-27");
-    assert!(story.topics.iter().any(|t| t.slug == "india"), "{:?}", story.topics);
+    assert!(
+        story.topics.iter().any(|t| t.slug == "india"),
+        "{:?}",
+        story.topics
+    );
     assert_eq!(story.language.as_deref(), Some("en"));
     assert_eq!(p.index().search("berth", 5).unwrap()[0].id, story.id);
 }
@@ -69,22 +83,40 @@ async fn plain_copy_is_published_with_its_dateline_and_found_by_search() {
 #[tokio::test]
 async fn re_ingesting_the_same_file_changes_nothing() {
     let p = pipeline().await;
-    p.ingest_batch(vec![fixture("pti-kochi-port.txt")]).await.unwrap();
-    let again = p.ingest_batch(vec![fixture("pti-kochi-port.txt")]).await.unwrap();
+    p.ingest_batch(vec![fixture("pti-kochi-port.txt")])
+        .await
+        .unwrap();
+    let again = p
+        .ingest_batch(vec![fixture("pti-kochi-port.txt")])
+        .await
+        .unwrap();
     assert_eq!(again[0].outcome, Outcome::Unchanged);
     assert_eq!(p.store().all_stories().await.unwrap().len(), 1);
-    assert_eq!(p.store().events_after(0, 100).await.unwrap().len(), 2, "ingested + published, nothing more");
+    assert_eq!(
+        p.store().events_after(0, 100).await.unwrap().len(),
+        2,
+        "ingested + published, nothing more"
+    );
 }
 
 #[tokio::test]
 async fn a_newer_version_replaces_the_story_in_place_and_an_older_one_is_ignored() {
     let p = pipeline().await;
-    let first = p.ingest_batch(vec![fixture("afp-storm-v1.json")]).await.unwrap();
+    let first = p
+        .ingest_batch(vec![fixture("afp-storm-v1.json")])
+        .await
+        .unwrap();
     let id = first[0].stories[0].clone();
-    let update = p.ingest_batch(vec![fixture("afp-storm-v2.json")]).await.unwrap();
+    let update = p
+        .ingest_batch(vec![fixture("afp-storm-v2.json")])
+        .await
+        .unwrap();
     assert_eq!(update[0].outcome, Outcome::Updated);
     assert_eq!(update[0].stories, vec![id.clone()], "same story, same page");
-    let late_v1 = p.ingest_batch(vec![fixture("afp-storm-v1.json")]).await.unwrap();
+    let late_v1 = p
+        .ingest_batch(vec![fixture("afp-storm-v1.json")])
+        .await
+        .unwrap();
     assert_eq!(late_v1[0].outcome, Outcome::Unchanged);
     let story = p.store().story(&id).await.unwrap().unwrap();
     assert_eq!(story.version, 2);
@@ -98,38 +130,79 @@ async fn a_newer_version_replaces_the_story_in_place_and_an_older_one_is_ignored
 async fn versions_in_one_batch_out_of_order_end_in_the_newest_state() {
     let p = pipeline().await;
     let reports = p
-        .ingest_batch(vec![fixture("afp-storm-v2.json"), fixture("afp-storm-v1.json")])
+        .ingest_batch(vec![
+            fixture("afp-storm-v2.json"),
+            fixture("afp-storm-v1.json"),
+        ])
         .await
         .unwrap();
     assert_eq!(reports[1].outcome, Outcome::Unchanged);
-    let story = p.store().story(&reports[0].stories[0]).await.unwrap().unwrap();
+    let story = p
+        .store()
+        .story(&reports[0].stories[0])
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(story.version, 2);
 }
 
 #[tokio::test]
 async fn a_canceled_version_kills_the_story_everywhere() {
     let p = pipeline().await;
-    let first = p.ingest_batch(vec![fixture("afp-storm-v1.json")]).await.unwrap();
+    let first = p
+        .ingest_batch(vec![fixture("afp-storm-v1.json")])
+        .await
+        .unwrap();
     let id = first[0].stories[0].clone();
     assert_eq!(p.index().search("Brittany", 5).unwrap().len(), 1);
-    p.ingest_batch(vec![fixture("afp-storm-kill.json")]).await.unwrap();
+    p.ingest_batch(vec![fixture("afp-storm-kill.json")])
+        .await
+        .unwrap();
     let story = p.store().story(&id).await.unwrap().unwrap();
     assert_eq!(story.pubstatus, PubStatus::Canceled);
-    assert!(p.store().live(&Listing { limit: 10, ..Listing::default() }, now()).await.unwrap().is_empty());
+    assert!(
+        p.store()
+            .live(
+                &Listing {
+                    limit: 10,
+                    ..Listing::default()
+                },
+                now()
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(p.index().search("Brittany", 5).unwrap().is_empty());
     // A late re-send of an earlier version does not bring it back.
-    p.ingest_batch(vec![fixture("afp-storm-v2.json")]).await.unwrap();
-    assert_eq!(p.store().story(&id).await.unwrap().unwrap().pubstatus, PubStatus::Canceled);
+    p.ingest_batch(vec![fixture("afp-storm-v2.json")])
+        .await
+        .unwrap();
+    assert_eq!(
+        p.store().story(&id).await.unwrap().unwrap().pubstatus,
+        PubStatus::Canceled
+    );
 }
 
 #[tokio::test]
 async fn scripts_in_wire_bodies_never_reach_the_stored_copy() {
     let p = pipeline().await;
-    let reports = p.ingest_batch(vec![fixture("afp-storm-v1.json")]).await.unwrap();
-    let story = p.store().story(&reports[0].stories[0]).await.unwrap().unwrap();
+    let reports = p
+        .ingest_batch(vec![fixture("afp-storm-v1.json")])
+        .await
+        .unwrap();
+    let story = p
+        .store()
+        .story(&reports[0].stories[0])
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!story.body_html.contains("<script"), "{}", story.body_html);
     assert!(story.body_html.contains("Ferries were cancelled."));
-    assert_eq!(story.source_url.as_deref(), Some("https://wire.afp.test/storm-1"));
+    assert_eq!(
+        story.source_url.as_deref(),
+        Some("https://wire.afp.test/storm-1")
+    );
 }
 
 #[tokio::test]
@@ -149,20 +222,37 @@ async fn bad_files_are_rejected_with_a_reason_and_never_half_published() {
         .await
         .unwrap();
     for r in &reports[..7] {
-        assert_eq!(r.outcome, Outcome::Rejected, "{} should be rejected", r.path.display());
+        assert_eq!(
+            r.outcome,
+            Outcome::Rejected,
+            "{} should be rejected",
+            r.path.display()
+        );
         let reason = r.reason.as_deref().unwrap();
-        assert!(reason.len() > 8, "{}: a reason a person can act on, got {reason:?}", r.path.display());
+        assert!(
+            reason.len() > 8,
+            "{}: a reason a person can act on, got {reason:?}",
+            r.path.display()
+        );
     }
-    assert_eq!(reports[7].outcome, Outcome::Ingested, "one bad file never blocks the others");
+    assert_eq!(
+        reports[7].outcome,
+        Outcome::Ingested,
+        "one bad file never blocks the others"
+    );
     assert_eq!(p.store().all_stories().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn reindex_rebuilds_the_projections_from_the_log() {
     let p = pipeline().await;
-    p.ingest_batch(vec![fixture("pti-kochi-port.txt"), fixture("afp-storm-v1.json"), fixture("afp-storm-v2.json")])
-        .await
-        .unwrap();
+    p.ingest_batch(vec![
+        fixture("pti-kochi-port.txt"),
+        fixture("afp-storm-v1.json"),
+        fixture("afp-storm-v2.json"),
+    ])
+    .await
+    .unwrap();
     let before = p.store().all_stories().await.unwrap();
     p.index().clear().unwrap();
     p.index().commit().unwrap();

@@ -86,7 +86,7 @@ const SEP: &str = r"(?:-{1,3}|[—–―_:])";
 static WITH_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
     let (place, date) = (place_re(), date_re());
     Regex::new(&format!(
-        r"^(?P<lead>\s*)(?P<text>(?:(?P<place>{place})(?:,{SP}*(?P<date>{date}))?(?:{SP}*--{SP}*|{SP}*))?(?:\((?P<ag>[^()\n]{{1,40}})\)|/(?P<pr>\p{{L}}[\p{{L}}\p{{N}}\- ]{{1,39}})/))(?P<sep>{SP}*{SEP})?\s*"
+        r"^(?P<lead>\s*)(?P<text>(?:(?P<place>{place})(?:,{SP}*(?P<date>{date}))?(?:,?{SP}*--{SP}*|,?{SP}*))?(?:\((?P<ag>[^()\n]{{1,40}})\)|/(?P<pr>\p{{L}}[\p{{L}}\p{{N}}\- ]{{1,39}})/))(?P<sep>{SP}*{SEP})?\s*"
     ))
     .expect("dateline regex")
 });
@@ -135,12 +135,17 @@ fn with_agency(s: &str) -> Option<Matched> {
     if place.is_none() && !known && !has_sep {
         return None;
     }
+    let len = c.get(0).map_or(0, |m| m.end());
+    // The copy proper opens a sentence: "US President Trump (AP) said" is one already.
+    if s[len..].chars().next().is_some_and(char::is_lowercase) {
+        return None;
+    }
     Some(Matched {
         place: place.map(str::to_string),
         date: date.flatten(),
         agency: Some(agency.to_string()),
-        text: c["text"].trim_end().to_string(),
-        len: c.get(0).map_or(0, |m| m.end()),
+        text: c["text"].trim_end().trim_end_matches(',').to_string(),
+        len,
     })
 }
 
@@ -159,6 +164,10 @@ fn without_agency(s: &str) -> Option<Matched> {
     }
     let first = segments(place).next()?;
     let shouted = is_shouted(first);
+    // "NASA: The agency said" — an organisation, not a place.
+    if date.is_none() && ACRONYMS.contains(&first.to_lowercase().as_str()) {
+        return None;
+    }
     // A mixed-case place with no agency is only a dateline in the Indian-press colon style
     // ("Bengaluru: ") or when a date vouches for it ("Kathmandu, Nov 6 -").
     let mixed_ok = (sep == ":" && first.split_whitespace().count() <= 3) || date.is_some();
@@ -186,6 +195,7 @@ fn is_shouted(segment: &str) -> bool {
 }
 
 /// Lowercase words that occur inside place names ("Rio de Janeiro", "Dar es Salaam").
+#[rustfmt::skip]
 const CONNECTORS: &[&str] = &[
     "de", "da", "do", "das", "dos", "des", "du", "del", "della", "di", "la", "le", "les", "el",
     "al", "es", "en", "of", "on", "upon", "am", "an", "der", "den", "au", "aux", "y", "e", "sur",
@@ -193,123 +203,29 @@ const CONNECTORS: &[&str] = &[
 ];
 
 /// Words that open notes, labels and sentences — never a place, whatever their case.
+#[rustfmt::skip]
 const NOT_PLACES: &[&str] = &[
-    "update",
-    "updated",
-    "breaking",
-    "exclusive",
-    "analysis",
-    "opinion",
-    "editorial",
-    "correction",
-    "corrected",
-    "clarification",
-    "advisory",
-    "note",
-    "editor's",
-    "editors",
-    "editor",
-    "eds",
-    "attention",
-    "watch",
-    "video",
-    "photos",
-    "photo",
-    "image",
-    "read",
-    "also",
-    "highlights",
-    "summary",
-    "factbox",
-    "explainer",
-    "comment",
-    "review",
-    "interview",
-    "urgent",
-    "flash",
-    "bulletin",
-    "alert",
-    "newsalert",
-    "kill",
-    "withdrawal",
-    "warning",
-    "disclaimer",
-    "source",
-    "sources",
-    "agencies",
-    "file",
-    "by",
-    "and",
-    "but",
-    "meanwhile",
-    "however",
-    "first",
-    "second",
-    "third",
-    "finally",
-    "today",
-    "yesterday",
-    "tomorrow",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "background",
-    "context",
-    "why",
-    "what",
-    "how",
-    "when",
-    "where",
-    "who",
-    "question",
-    "answer",
-    "q",
-    "a",
-    "i",
-    "we",
-    "he",
-    "she",
-    "they",
-    "it",
-    "this",
-    "that",
-    "these",
-    "those",
-    "there",
-    "here",
-    "in",
-    "on",
-    "at",
-    "for",
-    "with",
-    "from",
-    "after",
-    "before",
-    "during",
-    "as",
-    "if",
-    "reporting",
-    "writing",
-    "editing",
-    "topics",
-    "tags",
-    "related",
-    "caption",
-    "credit",
-    "courtesy",
-    "subscribe",
-    "advertisement",
-    "sponsored",
-    "live",
-    "latest",
-    "more",
-    "quote",
-    "timeline",
-    "recap",
+    "update", "updated", "breaking", "exclusive", "analysis", "opinion", "editorial", "correction",
+    "corrected", "clarification", "advisory", "note", "editor's", "editors", "editor", "eds",
+    "attention", "watch", "video", "photos", "photo", "image", "read", "also", "highlights",
+    "summary", "factbox", "explainer", "comment", "review", "interview", "urgent", "flash",
+    "bulletin", "alert", "newsalert", "kill", "withdrawal", "warning", "disclaimer", "source",
+    "sources", "agencies", "file", "by", "and", "but", "meanwhile", "however", "first", "second",
+    "third", "finally", "today", "yesterday", "tomorrow", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "background", "context", "why", "what", "how",
+    "when", "where", "who", "question", "answer", "q", "a", "i", "we", "he", "she", "they", "it",
+    "this", "that", "these", "those", "there", "here", "in", "on", "at", "for", "with", "from",
+    "after", "before", "during", "as", "if", "reporting", "writing", "editing", "topics", "tags",
+    "related", "caption", "credit", "courtesy", "subscribe", "advertisement", "sponsored", "live",
+    "latest", "more", "quote", "timeline", "recap",
+];
+
+/// Organisations that open copy in capitals with a colon, like a dateline would.
+#[rustfmt::skip]
+const ACRONYMS: &[&str] = &[
+    "nasa", "un", "bjp", "fbi", "cia", "eu", "nato", "imf", "rbi", "sebi", "isro", "bcci", "icc",
+    "fifa", "ioc", "opec", "unicef", "us", "uk", "usa", "ai", "ceo", "pm", "cm", "gst", "ipl",
+    "covid", "asean", "brics", "g7", "g20", "sc", "hc", "ed", "cbi", "nia", "aap", "tmc", "inc",
 ];
 
 /// Every word a capital (or a place-name connector after the first), no label words.
@@ -321,12 +237,11 @@ fn plausible_place(place: &str) -> bool {
         for (j, w) in seg.split_whitespace().enumerate() {
             let lower = w.to_lowercase();
             let bare = lower.trim_end_matches(['.', '\'', '’']);
-            if NOT_PLACES.contains(&bare) && !(i > 0 || j > 0) {
-                return false;
-            }
-            if NOT_PLACES.contains(&bare) && !CONNECTORS.contains(&bare) && bare.len() > 2 {
-                // "Editor's Note", "Breaking Update": a label word anywhere disqualifies
-                // the shape — except short words that are also connectors ("on", "the").
+            // A label word opening the dateline ("Update", "In"), or a long one anywhere
+            // ("Editor's Note"), makes it a note or a sentence; short ones that are also
+            // connectors ("on", "the") may sit inside a name.
+            let label = NOT_PLACES.contains(&bare);
+            if label && ((i == 0 && j == 0) || (bare.len() > 2 && !CONNECTORS.contains(&bare))) {
                 return false;
             }
             let Some(c) = w.chars().next() else {
@@ -347,94 +262,18 @@ fn plausible_place(place: &str) -> bool {
 }
 
 /// Agencies as they sign datelines. Lowercase "dpa" is why a known list beats a shape rule.
+#[rustfmt::skip]
 const AGENCIES: &[&str] = &[
-    "ians",
-    "pti",
-    "ani",
-    "uni",
-    "reuters",
-    "ap",
-    "afp",
-    "dpa",
-    "dpa-afx",
-    "xinhua",
-    "xinhua news agency",
-    "yonhap",
-    "yonhap news agency",
-    "kyodo",
-    "kyodo news",
-    "jiji",
-    "unb",
-    "bss",
-    "app",
-    "efe",
-    "ansa",
-    "tass",
-    "itar-tass",
-    "ria",
-    "ria novosti",
-    "interfax",
-    "bernama",
-    "antara",
-    "pna",
-    "cna",
-    "anadolu",
-    "anadolu agency",
-    "aa",
-    "wam",
-    "spa",
-    "kuna",
-    "qna",
-    "irna",
-    "mena",
-    "apa",
-    "kcna",
-    "lusa",
-    "europa press",
-    "ntb",
-    "tt",
-    "ritzau",
-    "stt",
-    "ctk",
-    "pap",
-    "mti",
-    "hina",
-    "tanjug",
-    "bta",
-    "agerpres",
-    "ats",
-    "belga",
-    "anp",
-    "pa",
-    "pa media",
-    "press association",
-    "cp",
-    "the canadian press",
-    "aap",
-    "sapa",
-    "nan",
-    "kna",
-    "bloomberg",
-    "cnn",
-    "bbc",
-    "upi",
-    "sputnik",
-    "prensa latina",
-    "notimex",
-    "telam",
-    "nna",
-    "ukrinform",
-    "dow jones",
-    "rttnews",
-    "agencies",
-    "business wire",
-    "globe newswire",
-    "prnewswire",
-    "pr newswire",
-    "cnw",
-    "accesswire",
-    "marketwired",
-    "ians/yonhap",
+    "ians", "pti", "ani", "uni", "reuters", "ap", "afp", "dpa", "dpa-afx", "xinhua",
+    "xinhua news agency", "yonhap", "yonhap news agency", "kyodo", "kyodo news", "jiji", "unb",
+    "bss", "app", "efe", "ansa", "tass", "itar-tass", "ria", "ria novosti", "interfax", "bernama",
+    "antara", "pna", "cna", "anadolu", "anadolu agency", "aa", "wam", "spa", "kuna", "qna", "irna",
+    "mena", "apa", "kcna", "lusa", "europa press", "ntb", "tt", "ritzau", "stt", "ctk", "pap",
+    "mti", "hina", "tanjug", "bta", "agerpres", "ats", "belga", "anp", "pa", "pa media",
+    "press association", "cp", "the canadian press", "aap", "sapa", "nan", "kna", "bloomberg",
+    "cnn", "bbc", "upi", "sputnik", "prensa latina", "notimex", "telam", "nna", "ukrinform",
+    "dow jones", "rttnews", "agencies", "business wire", "globe newswire", "prnewswire",
+    "pr newswire", "cnw", "accesswire", "marketwired", "ians/yonhap",
 ];
 
 fn known_agency(name: &str) -> bool {
@@ -644,7 +483,9 @@ mod tests {
         c("  CHENNAI, Aug 15th (IANS) Flags went up.", Some("Chennai"), Some("2025-08-15"), Some("IANS"), "CHENNAI, Aug 15th (IANS)", "Flags went up."),
         c("Seoul, Nov 6 (IANS/Yonhap) Talks resumed.", Some("Seoul"), Some("2025-11-06"), Some("IANS/Yonhap"), "Seoul, Nov 6 (IANS/Yonhap)", "Talks resumed."),
         c("MOSCOW, Dec 31 (TASS) -\nRussia marked the new year.", Some("Moscow"), Some("2025-12-31"), Some("TASS"), "MOSCOW, Dec 31 (TASS)", "Russia marked the new year."),
-        c("THE HAGUE (Reuters) - The court ruled.", Some("The Hague"), None, Some("Reuters"), "THE HAGUE (Reuters)", "The court ruled."),
+c("Seoul, November 6, (IANS) Talks resumed.", Some("Seoul"), Some("2025-11-06"), Some("IANS"), "Seoul, November 6, (IANS)", "Talks resumed."),
+        c("PUNE: Rains lashed the city.", Some("Pune"), None, None, "PUNE", "Rains lashed the city."),
+                c("THE HAGUE (Reuters) - The court ruled.", Some("The Hague"), None, Some("Reuters"), "THE HAGUE (Reuters)", "The court ruled."),
     ];
 
     #[test]
@@ -688,6 +529,9 @@ mod tests {
             "The minister (left) met officials.",
             "He said (quoting the report) that growth slowed.",
             "NEW DELHI: the lowercase start is not copy",
+            "NASA: The agency said the launch slipped.",
+            "US President Trump (AP) said on Friday.",
+            "Kim Jong Un (center) inspects a factory.",
             "",
             "   ",
             "(",
@@ -706,43 +550,43 @@ mod tests {
         let cases = [
             // Dec 31 received on Jan 1: last year.
             (
-                "Seoul, Dec 31 (IANS) x",
+                "Seoul, Dec 31 (IANS) Copy.",
                 "2026-01-01T03:00:00Z",
                 "2025-12-31",
             ),
             // Jan 1 received on Dec 31 (the agency is already in tomorrow): next year.
             (
-                "Tokyo, Jan 1 (Kyodo) x",
+                "Tokyo, Jan 1 (Kyodo) Copy.",
                 "2025-12-31T10:00:00Z",
                 "2026-01-01",
             ),
             // Two days ahead is no slack any more: last year's.
             (
-                "Tokyo, Jan 2 (Kyodo) x",
+                "Tokyo, Jan 2 (Kyodo) Copy.",
                 "2025-12-31T10:00:00Z",
                 "2025-01-02",
             ),
             // Same day.
             (
-                "Seoul, Nov 6 (IANS) x",
+                "Seoul, Nov 6 (IANS) Copy.",
                 "2025-11-06T02:00:00Z",
                 "2025-11-06",
             ),
             // Late in the evening UTC is already tomorrow in IST.
             (
-                "Mumbai, Nov 7 (PTI) x",
+                "Mumbai, Nov 7 (PTI) Copy.",
                 "2025-11-06T20:00:00Z",
                 "2025-11-07",
             ),
             // Feb 29 goes back to the last leap year.
             (
-                "Delhi, Feb 29 (IANS) x",
+                "Delhi, Feb 29 (IANS) Copy.",
                 "2027-03-01T00:00:00Z",
                 "2024-02-29",
             ),
             // An explicit year is taken as sent.
             (
-                "NEW YORK, March 3, 2023 /PRNewswire/ -- x",
+                "NEW YORK, March 3, 2023 /PRNewswire/ -- Copy.",
                 "2026-01-16T00:00:00Z",
                 "2023-03-03",
             ),
@@ -755,8 +599,12 @@ mod tests {
 
     #[test]
     fn an_impossible_day_keeps_the_dateline_without_a_date() {
-        let (d, _) =
-            find_dateline("Seoul, Feb 31 (IANS) x", at("2026-01-16T00:00:00Z"), ist()).unwrap();
+        let (d, _) = find_dateline(
+            "Seoul, Feb 31 (IANS) Copy.",
+            at("2026-01-16T00:00:00Z"),
+            ist(),
+        )
+        .unwrap();
         assert_eq!(d.place.as_deref(), Some("Seoul"));
         assert_eq!(d.date, None);
     }

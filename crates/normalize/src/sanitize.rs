@@ -92,74 +92,34 @@ fn strip_controls(s: &str) -> String {
 }
 
 /// Tags the site's HTML may contain.
+#[rustfmt::skip]
 const ALLOWED: &[&str] = &[
-    "p",
-    "br",
-    "strong",
-    "b",
-    "em",
-    "i",
-    "blockquote",
-    "q",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "a",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
+    "p", "br", "strong", "b", "em", "i", "blockquote", "q", "ul", "ol", "li", "h2", "h3", "h4",
+    "a", "table", "thead", "tbody", "tr", "th", "td",
 ];
 
 /// Tags that only group copy. They are let through the sanitizer solely so their boundaries
 /// survive (a `<div>` per paragraph is common in feeds, and dropping it would run paragraphs
 /// together); the rewrite below unwraps them. Headings outside h2–h4 are renamed.
+#[rustfmt::skip]
 const CONTAINERS: &[&str] = &[
     "div", "section", "article", "main", "header", "footer", "aside", "nav", "center", "pre",
     "address", "dl", "dt", "dd", "hr", "h1", "h5", "h6",
 ];
 
 /// Tags dropped together with everything inside them: not copy, or not safe.
+#[rustfmt::skip]
 const DROP_WITH_CONTENT: &[&str] = &[
-    "script",
-    "style",
-    "figure",
-    "figcaption",
-    "picture",
-    "video",
-    "audio",
-    "iframe",
-    "object",
-    "noscript",
-    "svg",
-    "math",
-    "template",
-    "textarea",
-    "select",
-    "button",
-    "title",
-    "canvas",
+    "script", "style", "figure", "figcaption", "picture", "video", "audio", "iframe", "object",
+    "noscript", "svg", "math", "template", "textarea", "select", "button", "title", "canvas",
     "map",
 ];
 
 const INLINE: &[&str] = &["strong", "b", "em", "i", "q", "a", "br"];
 
+#[rustfmt::skip]
 const BLOCKS: &[&str] = &[
-    "blockquote",
-    "ul",
-    "ol",
-    "table",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
+    "blockquote", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
 ];
 
 static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
@@ -212,6 +172,7 @@ fn blocks_of(html: &str) -> Vec<Node> {
     blocks
 }
 
+#[rustfmt::skip]
 const VOID: &[&str] = &[
     "br", "hr", "img", "wbr", "input", "meta", "link", "area", "col",
 ];
@@ -351,7 +312,9 @@ fn paragraphs(nodes: &[Node], blocks: &mut Vec<Node>, run: &mut Vec<Node>) {
             }
             Node::El(e) => e,
         };
-        if is(e, BLOCKS) {
+        if dead_link(e) {
+            paragraphs(&e.children, blocks, run);
+        } else if is(e, BLOCKS) {
             flush_run(run, blocks);
             let children = inner(&e.children);
             if visible(&children) {
@@ -371,6 +334,12 @@ fn paragraphs(nodes: &[Node], blocks: &mut Vec<Node>, run: &mut Vec<Node>) {
     }
 }
 
+/// A link whose URL the sanitizer refused (`javascript:`, relative) leads nowhere; its text
+/// stays, the empty `<a>` goes.
+fn dead_link(e: &El) -> bool {
+    e.name == "a" && !e.attrs.contains("href=")
+}
+
 fn inline_attrs(e: &El) -> String {
     if e.name == "a" {
         e.attrs.clone()
@@ -387,6 +356,7 @@ fn inner(nodes: &[Node]) -> Vec<Node> {
         match n {
             Node::Text(_) => out.push(n.clone()),
             Node::El(e) if e.name == "hr" => {}
+            Node::El(e) if dead_link(e) => out.extend(inner(&e.children)),
             Node::El(e) if is(e, ALLOWED) || e.name.starts_with('h') && is(e, CONTAINERS) => {
                 out.push(el(rename(&e.name), inline_attrs(e), inner(&e.children)));
             }
@@ -481,19 +451,9 @@ fn write_html(n: &Node, out: &mut String) {
     }
 }
 
+#[rustfmt::skip]
 const TEXT_BOUNDARIES: &[&str] = &[
-    "p",
-    "h2",
-    "h3",
-    "h4",
-    "li",
-    "tr",
-    "blockquote",
-    "ul",
-    "ol",
-    "table",
-    "thead",
-    "tbody",
+    "p", "h2", "h3", "h4", "li", "tr", "blockquote", "ul", "ol", "table", "thead", "tbody",
 ];
 
 fn text_walk(nodes: &[Node], cur: &mut String, out: &mut Vec<String>) {
@@ -569,10 +529,10 @@ mod tests {
             ("<p>Hi<script>alert(1)</script> there</p>", "<p>Hi there</p>"),
             ("<style>p{}</style><p>x</p>", "<p>x</p>"),
             ("<p onclick=\"x()\">Click</p>", "<p>Click</p>"),
-            ("<a href=\"javascript:alert(1)\">bad</a>", "<p><a rel=\"nofollow noopener\">bad</a></p>"),
+            ("<a href=\"javascript:alert(1)\">bad</a>", "<p>bad</p>"),
             ("<a href=\"https://example.com/x?a=1&amp;b=2\" target=_blank>ok</a>", "<p><a href=\"https://example.com/x?a=1&amp;b=2\" rel=\"nofollow noopener\">ok</a></p>"),
             ("<a href=\"mailto:desk@example.com\">mail</a>", "<p><a href=\"mailto:desk@example.com\" rel=\"nofollow noopener\">mail</a></p>"),
-            ("<a href=\"/relative\">rel</a>", "<p><a rel=\"nofollow noopener\">rel</a></p>"),
+            ("<a href=\"/relative\">rel</a>", "<p>rel</p>"),
             ("<figure><img src=x.jpg><figcaption>PM at the summit (Photo: IANS)</figcaption></figure><p>Copy.</p>", "<p>Copy.</p>"),
             ("<p>Copy <img src=x onerror=alert(1)> here.</p>", "<p>Copy  here.</p>"),
             ("<h1>Big</h1><h3>Mid</h3><h6>Small</h6>", "<h2>Big</h2>\n<h3>Mid</h3>\n<h4>Small</h4>"),

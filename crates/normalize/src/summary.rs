@@ -11,9 +11,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::dateline::dateline_len;
 use wiredesk_model::WireBody;
 
+use crate::dateline::dateline_len;
 use crate::sanitize::{html_to_text, paragraphs_text};
 
 /// The opening sentences of the copy, at most `max_chars` characters plus a closing "…".
@@ -232,34 +232,18 @@ fn word_cut(pool: &str, truncated: bool, max_chars: usize) -> String {
 }
 
 /// No ",…" or "(…": punctuation that opens or continues has nothing to lead to any more.
+#[rustfmt::skip]
+const DANGLING: &[char] = &[
+    ',', ';', ':', '-', '–', '—', '(', '[', '{', '/', '\\', '|', '&', '"', '“', '‘', '\'', '«',
+];
+
 fn trim_dangling(s: &str) -> &str {
-    s.trim_end_matches(|c: char| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                ',' | ';'
-                    | ':'
-                    | '-'
-                    | '–'
-                    | '—'
-                    | '('
-                    | '['
-                    | '{'
-                    | '/'
-                    | '\\'
-                    | '|'
-                    | '&'
-                    | '"'
-                    | '“'
-                    | '‘'
-                    | '\''
-                    | '«'
-            )
-    })
+    s.trim_end_matches(|c: char| c.is_whitespace() || DANGLING.contains(&c))
 }
 
 /// Words that end with a period without ending the sentence. Case matters: "No. 3" but
 /// "the answer was no."
+#[rustfmt::skip]
 const ABBREVIATIONS: &[&str] = &[
     "Dr", "Mr", "Mrs", "Ms", "Messrs", "Prof", "Gen", "Lt", "Col", "Capt", "Cmdr", "Maj", "Sgt",
     "Cpl", "Adm", "Sen", "Rep", "Gov", "Pres", "Supt", "Insp", "Hon", "Rev", "Fr", "St", "Mt",
@@ -401,26 +385,12 @@ fn strip_lead_caption(s: &str) -> Option<&str> {
 
 /// Credits that run to more than one word; anything else is taken to be one word ("X",
 /// "Instagram", "IANS", "Reuters/@handle"), because the copy resumes right after it.
+#[rustfmt::skip]
 const MULTI_WORD_CREDITS: &[&str] = &[
-    "getty images",
-    "wikimedia commons",
-    "social media",
-    "x (formerly twitter)",
-    "ap photo",
-    "afp photo",
-    "pti photo",
-    "ians photo",
-    "ani photo",
-    "reuters photo",
-    "file photo",
-    "screen grab",
-    "google maps",
-    "special arrangement",
-    "by arrangement",
-    "press information bureau",
-    "x/twitter",
-    "pool photo",
-    "associated press",
+    "getty images", "wikimedia commons", "social media", "x (formerly twitter)", "ap photo",
+    "afp photo", "pti photo", "ians photo", "ani photo", "reuters photo", "file photo",
+    "screen grab", "google maps", "special arrangement", "by arrangement",
+    "press information bureau", "x/twitter", "pool photo", "associated press",
 ];
 
 /// Byte offset where the credited name that starts at `from` ends.
@@ -496,40 +466,11 @@ fn skip_word(s: &str, pos: usize) -> usize {
 
 /// Capitalised words that open sentences rather than continue names.
 fn is_sentence_starter(w: &str) -> bool {
+    #[rustfmt::skip]
     const STARTERS: &[&str] = &[
-        "The",
-        "A",
-        "An",
-        "In",
-        "On",
-        "At",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "He",
-        "She",
-        "They",
-        "We",
-        "I",
-        "For",
-        "As",
-        "After",
-        "Before",
-        "When",
-        "While",
-        "Since",
-        "With",
-        "From",
-        "Amid",
-        "During",
-        "But",
-        "And",
-        "Meanwhile",
-        "According",
-        "Police",
-        "Officials",
+        "The", "A", "An", "In", "On", "At", "This", "That", "These", "Those", "It", "He", "She",
+        "They", "We", "I", "For", "As", "After", "Before", "When", "While", "Since", "With",
+        "From", "Amid", "During", "But", "And", "Meanwhile", "According", "Police", "Officials",
     ];
     STARTERS.contains(&w.trim_end_matches([',', '.', ':']))
 }
@@ -537,60 +478,14 @@ fn is_sentence_starter(w: &str) -> bool {
 /// "By Jane Doe", "By Jane Doe, Reuters", "By Jane Doe and John Roe | IANS", or "By Jane Doe"
 /// glued before a dateline. Returns what is left of the paragraph.
 fn strip_byline(para: &str) -> Option<String> {
+    #[rustfmt::skip]
     const NOT_NAMES: &[&str] = &[
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "The",
-        "This",
-        "That",
-        "Then",
-        "Now",
-        "Next",
-        "Last",
-        "Late",
-        "Early",
-        "New",
-        "Mid",
-        "End",
-        "Christmas",
-        "Easter",
-        "Diwali",
-        "Noon",
-        "Midnight",
-        "Contrast",
-        "Comparison",
-        "Default",
-        "Far",
-        "All",
-        "Most",
-        "Some",
-        "Order",
-        "Law",
-        "Year",
-        "Evening",
-        "Morning",
-        "Tonight",
-        "Tomorrow",
-        "Afternoon",
-        "Nightfall",
-        "Dawn",
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+        "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December", "The", "This", "That", "Then", "Now", "Next", "Last", "Late",
+        "Early", "New", "Mid", "End", "Christmas", "Easter", "Diwali", "Noon", "Midnight",
+        "Contrast", "Comparison", "Default", "Far", "All", "Most", "Some", "Order", "Law", "Year",
+        "Evening", "Morning", "Tonight", "Tomorrow", "Afternoon", "Nightfall", "Dawn",
     ];
     let rest = para.strip_prefix("By ")?;
     let mut pos = 0;

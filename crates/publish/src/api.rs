@@ -68,10 +68,8 @@ pub fn ninjs(story: &Story, state: &AppState) -> Value {
         o["descriptions"] =
             json!([{"role": "summary", "contenttype": "text/plain", "value": story.summary}]);
     }
-    if let Some(d) = &story.dateline {
-        if let Some(place) = &d.place {
-            o["located"] = json!(place);
-        }
+    if let Some(place) = story.dateline.as_ref().and_then(|d| d.place.as_ref()) {
+        o["located"] = json!(place);
     }
     if let Some(by) = &story.byline {
         o["by"] = json!(by);

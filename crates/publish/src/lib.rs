@@ -18,6 +18,7 @@ use wiredesk_index::SearchIndex;
 use wiredesk_store::Store;
 
 pub mod api;
+mod cache;
 pub mod config;
 mod jsonld;
 pub mod pages;
@@ -36,6 +37,7 @@ pub struct AppState {
     pub time_zone: TimeZone,
     pub weather: Weather,
     pub views: views::ViewCounter,
+    pub cache: cache::PageCache,
 }
 
 impl AppState {
@@ -52,6 +54,8 @@ impl AppState {
             )
         })?;
         let views = views::ViewCounter::start(store.clone(), Duration::from_secs(1));
+        let cache = cache::PageCache::default();
+        cache.spawn_watcher(store.clone(), Duration::from_millis(200));
         Ok(AppState {
             store,
             index,
@@ -59,6 +63,7 @@ impl AppState {
             time_zone,
             weather: Weather::default(),
             views,
+            cache,
         })
     }
 }

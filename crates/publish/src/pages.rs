@@ -199,7 +199,14 @@ impl AppState {
     /// too little, the latest in the story's own topics.
     pub(crate) async fn related(&self, story: &Story, now: Timestamp) -> Vec<Story> {
         let hits = self.index.related(story, SIDE_LIST * 3).unwrap_or_default();
-        let ids: Vec<StoryId> = hits.into_iter().map(|h| h.id).collect();
+        // More-like-this always finds something; a hit far weaker than the best one shares
+        // only incidental words, and the story's own topics are a better neighbour than that.
+        let floor = hits.first().map_or(0.0, |h| h.score * 0.3);
+        let ids: Vec<StoryId> = hits
+            .into_iter()
+            .filter(|h| h.score >= floor)
+            .map(|h| h.id)
+            .collect();
         let mut related: Vec<Story> = self
             .store
             .stories(&ids)
@@ -248,6 +255,39 @@ struct HomePage {
     topics: Vec<TopicBlock>,
 }
 
+/// Serve `key` from the page cache, or render it and keep it when it is a page worth keeping.
+async fn cached<Fut>(state: &AppState, key: String, render: impl FnOnce() -> Fut) -> Response
+where
+    Fut: std::future::Future<Output = Response>,
+{
+    let html_type = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+    if let Some(page) = state.cache.get(&key) {
+        return (page.status, html_type, page.html).into_response();
+    }
+    let generation = state.cache.generation();
+    let response = render().await;
+    if !matches!(
+        response.status(),
+        StatusCode::OK | StatusCode::GONE | StatusCode::NOT_FOUND
+    ) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            state
+                .cache
+                .put(key, parts.status, bytes.clone(), generation);
+            Response::from_parts(parts, axum::body::Body::from(bytes))
+        }
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "page could not be rendered",
+        )
+            .into_response(),
+    }
+}
+
 fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
@@ -263,6 +303,10 @@ fn render(t: &impl Template) -> Response {
 }
 
 pub async fn home(State(state): State<AppState>) -> Response {
+    cached(&state, "/".into(), || render_home(&state)).await
+}
+
+async fn render_home(state: &AppState) -> Response {
     let now = Timestamp::now();
     let latest = state
         .store
@@ -328,32 +372,40 @@ struct GonePage {
 }
 
 pub async fn article_without_slug(
-    state: State<AppState>,
+    State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
-    article_page(state, id, None, headers).await
+    article_page(&state, id, None).await
 }
 
 pub async fn article(
-    state: State<AppState>,
+    State(state): State<AppState>,
     Path((id, slug)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    article_page(state, id, Some(slug), headers).await
+    let key = format!("/story/{id}/{slug}");
+    let response = cached(&state, key, || {
+        article_page(&state, id.clone(), Some(slug.clone()))
+    })
+    .await;
+    // Counted on cache hits too: the cache saves rendering, not readers.
+    if response.status() == StatusCode::OK {
+        let user_agent = headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
+        if crate::views::is_human(user_agent) {
+            state.views.record(StoryId(id), Timestamp::now());
+        }
+    }
+    response
 }
 
-async fn article_page(
-    State(state): State<AppState>,
-    id: String,
-    slug: Option<String>,
-    headers: HeaderMap,
-) -> Response {
+async fn article_page(state: &AppState, id: String, slug: Option<String>) -> Response {
     let now = Timestamp::now();
     let id = StoryId(id);
     let story = match state.store.story(&id).await {
         Ok(Some(s)) => s,
-        Ok(None) => return not_found(&state, now).await,
+        Ok(None) => return not_found(state, now).await,
         Err(e) => {
             tracing::error!("story {id}: {e}");
             return (StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable").into_response();
@@ -370,19 +422,12 @@ async fn article_page(
         return response;
     }
     if !story.is_live(now) {
-        return not_found(&state, now).await;
+        return not_found(state, now).await;
     }
     let canonical_path = story_url(&story);
     if slug.as_deref() != canonical_path.rsplit('/').next() {
         return Redirect::permanent(&canonical_path).into_response();
     }
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok());
-    if crate::views::is_human(user_agent) {
-        state.views.record(story.id.clone(), now);
-    }
-
     let mut shown = HashSet::from([story.id.clone()]);
     let hot = state.hot_this_week(now, &shown).await;
     shown.extend(hot.iter().map(|s| s.id.clone()));

@@ -285,4 +285,5 @@ pub async fn history_keeps_every_version(store: &dyn Store) {
     assert!(history.windows(2).all(|w| w[0].seq < w[1].seq));
     let log = store.events_after(history[0].seq, 10).await.unwrap();
     assert_eq!(log.len(), 2);
+    assert_eq!(store.latest_seq().await.unwrap(), history[2].seq);
 }

@@ -73,6 +73,8 @@ pub trait Store: Send + Sync + 'static {
     async fn all_stories(&self) -> Result<Vec<Story>>;
     /// The log after `after_seq`, oldest first.
     async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>>;
+    /// The sequence number of the latest event in the log (0 when empty).
+    async fn latest_seq(&self) -> Result<i64>;
     /// One story's events, oldest first.
     async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>>;
     /// Topics of live stories, most stories first.

@@ -325,6 +325,14 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn latest_seq(&self) -> Result<i64> {
+        let seq: Option<i64> = sqlx::query("SELECT MAX(seq) FROM events")
+            .fetch_one(&self.pool)
+            .await?
+            .get(0);
+        Ok(seq.unwrap_or(0))
+    }
+
     async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>> {
         let rows =
             sqlx::query("SELECT seq, at, payload FROM events WHERE story_id = ? ORDER BY seq")

@@ -52,11 +52,24 @@ fn text_of(t: &Text) -> String {
     html::to_text(&t.content)
 }
 
-fn is_plain(media_type: &str) -> bool {
-    media_type
-        .split(';')
-        .next()
-        .is_some_and(|e| e.trim().eq_ignore_ascii_case("text/plain"))
+/// A body in the form its media type says; `None` for markup we do not publish (base64 media,
+/// arbitrary XML vocabularies).
+fn body_of(media_type: &str, body: &str, notes: &mut Vec<String>) -> Option<WireBody> {
+    let body = body.trim();
+    if body.is_empty() {
+        return None;
+    }
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    if essence.eq_ignore_ascii_case("text/plain") {
+        Some(WireBody::Text(body.to_string()))
+    } else if essence.eq_ignore_ascii_case("text/html")
+        || essence.to_ascii_lowercase().contains("xhtml")
+    {
+        Some(WireBody::Html(body.to_string()))
+    } else {
+        notes.push(format!("content of type {essence} ignored"));
+        None
+    }
 }
 
 fn wire_item(
@@ -69,36 +82,23 @@ fn wire_item(
     let content = entry
         .content
         .as_ref()
-        .and_then(|c| {
-            let body = c.body.as_deref()?.trim();
-            (!body.is_empty()).then_some((c.content_type.as_str(), body))
-        })
-        .map(|(media_type, body)| {
-            if is_plain(media_type) {
-                WireBody::Text(body.to_string())
-            } else {
-                WireBody::Html(body.to_string())
-            }
-        });
+        .and_then(|c| body_of(c.content_type.as_str(), c.body.as_deref()?, &mut notes));
     let summary = entry
         .summary
         .as_ref()
-        .filter(|s| !s.content.trim().is_empty());
-    let summary_body = |s: &Text| {
-        if is_plain(s.content_type.as_str()) {
-            WireBody::Text(s.content.trim().to_string())
-        } else {
-            WireBody::Html(s.content.trim().to_string())
-        }
-    };
+        .and_then(|s| Some((s, body_of(s.content_type.as_str(), &s.content, &mut notes)?)));
     if headline.is_empty() && content.is_none() && summary.is_none() {
-        return Err("no title and no content".into());
+        return Err(if notes.is_empty() {
+            "no title and no content".into()
+        } else {
+            format!("no title and no usable content: {}", notes.join("; "))
+        });
     }
     if headline.is_empty() {
         notes.push("no title".to_string());
     }
     let (body, abstract_text) = match (content, summary) {
-        (Some(body), Some(summary)) => {
+        (Some(body), Some((summary, _))) => {
             let abstract_text = text_of(summary);
             // JSON Feed entries that send HTML and text but no summary get their text copied
             // into the summary by feed-rs; that is the body again, not an abstract.
@@ -109,7 +109,7 @@ fn wire_item(
             )
         }
         (Some(body), None) => (body, None),
-        (None, Some(summary)) => (summary_body(summary), None),
+        (None, Some((_, summary_body))) => (summary_body, None),
         (None, None) => {
             notes.push("no content or summary; the body is empty".to_string());
             (WireBody::default(), None)
@@ -351,6 +351,27 @@ mod tests {
         assert_eq!(
             decode(rss).unwrap_err().to_string(),
             "malformed RSS feed: unsupported RSS version: <rss version=\"…\"> must be 2.0, 0.91 or 0.92"
+        );
+    }
+
+    #[test]
+    fn content_that_is_neither_html_nor_text_is_not_published() {
+        let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><id>1</id><title>Chart</title><content type="image/png">iVBORw0KGgo=</content><summary>A chart.</summary></entry></feed>"#;
+        let decoded = decode(atom).unwrap();
+        assert_eq!(decoded.items[0].body, WireBody::Text("A chart.".into()));
+        assert_eq!(
+            decoded.warnings,
+            ["entry 1 of 1 (1): content of type image/png ignored"]
+        );
+    }
+
+    #[test]
+    fn a_skipped_entry_says_what_content_it_had() {
+        let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><id>1</id><content type="application/octet-stream">RW50cnk=</content></entry></feed>"#;
+        assert_eq!(
+            decode(atom).unwrap_err().to_string(),
+            "feed has no usable entries: 1 skipped (no title and no usable content: content of \
+             type application/octet-stream ignored)"
         );
     }
 

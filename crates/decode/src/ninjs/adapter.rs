@@ -208,7 +208,17 @@ fn agency(item: &NinjsItem) -> Option<String> {
         .chain(&item.infosource)
         .find_map(|p| non_empty(p.name.as_deref()))
         .or_else(|| non_empty(item.source.as_deref()))
+        .or_else(|| provider(item))
         .or_else(|| non_empty(item.copyrightholder.as_deref()))
+}
+
+/// `provider` is in no ninjs schema; some producers send it as a name or as `{"name": …}`.
+fn provider(item: &NinjsItem) -> Option<String> {
+    match item.other.get("provider")? {
+        Value::String(name) => non_empty(Some(name)),
+        Value::Object(map) => non_empty(map.get("name")?.as_str()),
+        _ => None,
+    }
 }
 
 fn is_web_url(s: &str) -> bool {
@@ -479,6 +489,30 @@ mod tests {
         );
         assert_eq!(item.abstract_text.as_deref(), Some("Short abstract."));
         assert_eq!(item.subjects[0].code, "15000000");
+    }
+
+    #[test]
+    fn the_agency_falls_back_from_infosource_to_source_provider_and_copyright_holder() {
+        let agency = |json: serde_json::Value| {
+            let mut base = serde_json::json!({"uri": "urn:x:1", "headline": "H", "body_text": "B"});
+            base.as_object_mut()
+                .unwrap()
+                .extend(json.as_object().unwrap().clone());
+            decode(base.to_string().as_bytes()).unwrap().items[0]
+                .agency
+                .clone()
+        };
+        let all = serde_json::json!({
+            "infosources": [{"role": "x"}, {"name": "Info"}], "source": "Src",
+            "provider": {"name": "Prov"}, "copyrightholder": "Holder",
+        });
+        assert_eq!(agency(all).as_deref(), Some("Info"));
+        let no_info =
+            serde_json::json!({"source": " ", "provider": "Prov", "copyrightholder": "Holder"});
+        assert_eq!(agency(no_info).as_deref(), Some("Prov"));
+        let holder = serde_json::json!({"copyrightholder": "Holder"});
+        assert_eq!(agency(holder).as_deref(), Some("Holder"));
+        assert_eq!(agency(serde_json::json!({})), None);
     }
 
     #[test]

@@ -149,7 +149,11 @@ mod tests {
     fn wire_framing_control_characters_are_refused() {
         let err = crate::decode(b"\x01ZCZC 123\r\n\x02Headline\r\nBody\x03").unwrap_err();
         assert_eq!(err, DecodeError::ControlCharacter { byte: 1, offset: 0 });
-        assert!(err.to_string().contains("0x01 at byte 0"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("control character 0x01 at byte 0:"),
+            "{err}"
+        );
     }
 
     #[test]

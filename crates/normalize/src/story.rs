@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use wiredesk_model::{Agency, Dateline, PubStatus, Story, StoryId, WireItem, body_hash};
 
+use crate::summary::without_captions;
 use crate::{body_to_html, clean_abstract, find_dateline, paragraphs_text, summarize};
 
 /// What normalizing needs to know beyond the item itself.
@@ -59,10 +60,16 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         .unwrap_or(ctx.received);
     let first_created = item.first_created.unwrap_or(version_created);
 
-    let in_copy = paragraphs
-        .first()
-        .and_then(|p| find_dateline(p, ctx.received, ctx.time_zone.clone()));
-    let dateline_len = in_copy.as_ref().map_or(0, |(_, len)| *len);
+    let first = paragraphs.first().map(String::as_str).unwrap_or("");
+    let mut in_copy = find_dateline(first, ctx.received, ctx.time_zone.clone());
+    let mut dateline_len = in_copy.as_ref().map_or(0, |(_, len)| *len);
+    if in_copy.is_none() {
+        // "(Photo: IANS) Mumbai, Nov 27 (IANS) …": the dateline stands after the caption. Its
+        // length then counts in the cleaned text, not the paragraph, so the summarizer finds
+        // (and skips) it on its own.
+        in_copy = find_dateline(&without_captions(first), ctx.received, ctx.time_zone.clone());
+        dateline_len = 0;
+    }
     let dateline = match (in_copy, item.dateline_text.as_deref()) {
         (Some((d, _)), _) => Some(d),
         (None, Some(text)) if !text.trim().is_empty() => Some(
@@ -190,6 +197,19 @@ mod tests {
         assert_eq!(story.body_hash, body_hash(item.body.as_str()));
         // The same copy sent again is the same story.
         assert_eq!(to_story(item, &ctx(&tz)).unwrap().id, story.id);
+    }
+
+    #[test]
+    fn a_dateline_after_a_photo_caption_is_still_found() {
+        let tz = TimeZone::get("Asia/Kolkata").unwrap();
+        let item = plain(
+            "Film crosses Rs 200 crore",
+            "(Photo: IANS) Mumbai, Nov 27 (IANS) The period drama crossed Rs 200 crore at the box office on Friday.",
+        );
+        let story = to_story(item, &ctx(&tz)).unwrap();
+        assert_eq!(story.agency.name, "IANS");
+        assert_eq!(story.dateline.unwrap().place.as_deref(), Some("Mumbai"));
+        assert!(story.summary.starts_with("The period drama"), "{}", story.summary);
     }
 
     #[test]

@@ -689,3 +689,9 @@ mod tests {
         assert_eq!(summarize(&p, 2, 50), "oul, Nov 6 (IANS) Talks.");
     }
 }
+
+/// The paragraph with photo captions and credits taken out: where a sloppy wire puts
+/// "(Photo: IANS)" before the dateline, the dateline is found after it.
+pub(crate) fn without_captions(para: &str) -> String {
+    strip_captions(para).join(" ")
+}

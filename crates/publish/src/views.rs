@@ -1,6 +1,7 @@
 //! Counting real page views for "Hot this week": no cookies, obvious bots ignored, and the
 //! counts written in batches so a busy article page never waits on a database write.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -39,26 +40,38 @@ pub fn is_human(user_agent: Option<&str>) -> bool {
     ua.starts_with("mozilla/") && !BOT_MARKERS.iter().any(|m| ua.contains(m))
 }
 
+/// Views waiting to be written, counted per story and hour.
+type Pending = HashMap<(StoryId, i64), u64>;
+
 #[derive(Clone)]
 pub struct ViewCounter {
-    pending: Arc<Mutex<Vec<(StoryId, Timestamp)>>>,
+    pending: Arc<Mutex<Pending>>,
 }
 
 impl ViewCounter {
     /// Starts the background flush to `store` every `every`.
     pub fn start(store: Arc<dyn Store>, every: Duration) -> ViewCounter {
         let counter = ViewCounter {
-            pending: Arc::new(Mutex::new(Vec::new())),
+            pending: Arc::new(Mutex::new(HashMap::new())),
         };
         let pending = counter.pending.clone();
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(every).await;
                 let batch = std::mem::take(&mut *pending.lock().expect("views lock"));
-                for (id, at) in batch {
-                    if let Err(e) = store.record_view(&id, at).await {
-                        tracing::warn!("page view not recorded: {e}");
-                    }
+                if batch.is_empty() {
+                    continue;
+                }
+                let views: Vec<(StoryId, Timestamp, u64)> = batch
+                    .into_iter()
+                    .map(|((id, hour), n)| {
+                        let at =
+                            Timestamp::from_second(hour * 3600).unwrap_or(Timestamp::UNIX_EPOCH);
+                        (id, at, n)
+                    })
+                    .collect();
+                if let Err(e) = store.record_views(&views).await {
+                    tracing::warn!("{} page views not recorded: {e}", views.len());
                 }
             }
         });
@@ -66,7 +79,13 @@ impl ViewCounter {
     }
 
     pub fn record(&self, id: StoryId, at: Timestamp) {
-        self.pending.lock().expect("views lock").push((id, at));
+        let hour = at.as_second().div_euclid(3600);
+        *self
+            .pending
+            .lock()
+            .expect("views lock")
+            .entry((id, hour))
+            .or_default() += 1;
     }
 }
 

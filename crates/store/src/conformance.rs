@@ -257,9 +257,10 @@ pub async fn most_viewed_counts_only_the_window(store: &dyn Store) {
     for _ in 0..3 {
         store.record_view(&a, now - 1.hours()).await.unwrap();
     }
-    for _ in 0..5 {
-        store.record_view(&b, now - 200.hours()).await.unwrap();
-    }
+    store
+        .record_views(&[(b.clone(), now - 200.hours(), 5)])
+        .await
+        .unwrap();
     store.record_view(&b, now - 2.hours()).await.unwrap();
     let hot = store.most_viewed(now - 168.hours(), 10).await.unwrap();
     assert_eq!(hot, vec![(a, 3), (b, 1)]);

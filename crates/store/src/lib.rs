@@ -79,8 +79,13 @@ pub trait Store: Send + Sync + 'static {
     async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>>;
     /// Topics of live stories, most stories first.
     async fn topics(&self, now: Timestamp) -> Result<Vec<TopicCount>>;
-    /// A reader opened a story page (bots are filtered before this).
-    async fn record_view(&self, id: &StoryId, at: Timestamp) -> Result<()>;
+    /// Readers opened story pages (bots are filtered before this): `count` views of a story
+    /// within the hour starting at `hour` (views are kept per story and hour, not per request).
+    async fn record_views(&self, views: &[(StoryId, Timestamp, u64)]) -> Result<()>;
+    /// One view, now-ish: a convenience over `record_views`.
+    async fn record_view(&self, id: &StoryId, at: Timestamp) -> Result<()> {
+        self.record_views(&[(id.clone(), at, 1)]).await
+    }
     /// Views per story since `since`, most viewed first.
     async fn most_viewed(&self, since: Timestamp, limit: usize) -> Result<Vec<(StoryId, u64)>>;
     /// Drop the projections and fold the whole log again. Returns the number of events folded.

@@ -51,9 +51,11 @@ CREATE INDEX IF NOT EXISTS story_topics_by_story ON story_topics (story_id);
 
 CREATE TABLE IF NOT EXISTS page_views (
     story_id TEXT    NOT NULL,
-    at       INTEGER NOT NULL
+    hour     INTEGER NOT NULL,
+    views    INTEGER NOT NULL,
+    PRIMARY KEY (story_id, hour)
 );
-CREATE INDEX IF NOT EXISTS page_views_by_time ON page_views (at);
+CREATE INDEX IF NOT EXISTS page_views_by_hour ON page_views (hour);
 "#;
 
 pub struct SqliteStore {
@@ -62,6 +64,11 @@ pub struct SqliteStore {
 
 fn micros(t: Timestamp) -> i64 {
     t.as_microsecond()
+}
+
+/// Hours since the epoch: the bucket page views are counted in.
+fn hour_of(t: Timestamp) -> i64 {
+    t.as_second().div_euclid(3600)
 }
 
 fn from_micros(us: i64) -> Timestamp {
@@ -363,21 +370,29 @@ impl Store for SqliteStore {
             .collect())
     }
 
-    async fn record_view(&self, id: &StoryId, at: Timestamp) -> Result<()> {
-        sqlx::query("INSERT INTO page_views (story_id, at) VALUES (?, ?)")
+    async fn record_views(&self, views: &[(StoryId, Timestamp, u64)]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for (id, at, count) in views {
+            sqlx::query(
+                "INSERT INTO page_views (story_id, hour, views) VALUES (?, ?, ?)
+                 ON CONFLICT (story_id, hour) DO UPDATE SET views = views + excluded.views",
+            )
             .bind(id.as_str())
-            .bind(micros(at))
-            .execute(&self.pool)
+            .bind(hour_of(*at))
+            .bind(*count as i64)
+            .execute(&mut *tx)
             .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
     async fn most_viewed(&self, since: Timestamp, limit: usize) -> Result<Vec<(StoryId, u64)>> {
         let rows = sqlx::query(
-            "SELECT story_id, COUNT(*) AS n FROM page_views WHERE at >= ?
+            "SELECT story_id, SUM(views) AS n FROM page_views WHERE hour >= ?
              GROUP BY story_id ORDER BY n DESC, story_id LIMIT ?",
         )
-        .bind(micros(since))
+        .bind(hour_of(since))
         .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;

@@ -104,38 +104,14 @@ pub fn decide(incoming: Story, stored: Option<&Story>, policy: &DeskPolicy) -> D
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jiff::Timestamp;
-    use wiredesk_model::{Agency, StoryId, body_hash};
+    use wiredesk_model::body_hash;
 
     fn version(n: u32, body: &str, at: &str) -> Story {
-        let at: Timestamp = at.parse().unwrap();
-        Story {
-            id: StoryId::for_uri("urn:x"),
-            uri: "urn:x".into(),
-            version: n,
-            pubstatus: PubStatus::Usable,
-            headline: "H".into(),
-            agency_headline: "H".into(),
-            slugline: None,
-            byline: None,
-            dateline: None,
-            body_html: body.into(),
-            summary: String::new(),
-            summary_from_agency: false,
-            subjects: vec![],
-            topics: vec![],
-            keywords: vec![],
-            language: None,
-            agency: Agency::named("AP"),
-            source_url: None,
-            first_created: at,
-            version_created: at,
-            published: None,
-            updated: None,
-            embargoed: None,
-            body_hash: body_hash(body),
-            status_reason: None,
-        }
+        let mut s = wiredesk_model::testing::story("urn:x", "H", "", at.parse().unwrap());
+        s.version = n;
+        s.body_html = body.into();
+        s.body_hash = body_hash(body);
+        s
     }
 
     fn fold(events: &[StoryEvent], mut state: Option<Story>) -> Option<Story> {

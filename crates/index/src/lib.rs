@@ -281,37 +281,9 @@ const STOP_WORDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wiredesk_model::{Agency, PubStatus};
 
     fn story(uri: &str, headline: &str, body: &str) -> Story {
-        let now = jiff::Timestamp::UNIX_EPOCH;
-        Story {
-            id: StoryId::for_uri(uri),
-            uri: uri.into(),
-            version: 1,
-            pubstatus: PubStatus::Usable,
-            headline: headline.into(),
-            agency_headline: headline.into(),
-            slugline: None,
-            byline: None,
-            dateline: None,
-            body_html: format!("<p>{body}</p>"),
-            summary: body.into(),
-            summary_from_agency: false,
-            subjects: vec![],
-            topics: vec![],
-            keywords: vec![],
-            language: None,
-            agency: Agency::named("AP"),
-            source_url: None,
-            first_created: now,
-            version_created: now,
-            published: Some(now),
-            updated: None,
-            embargoed: None,
-            body_hash: String::new(),
-            status_reason: None,
-        }
+        wiredesk_model::testing::story(uri, headline, body, jiff::Timestamp::UNIX_EPOCH)
     }
 
     fn corpus(index: &SearchIndex) -> Vec<Story> {

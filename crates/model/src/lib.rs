@@ -11,6 +11,8 @@ use sha2::{Digest, Sha256};
 
 mod slug;
 pub use slug::slugify;
+#[doc(hidden)]
+pub mod testing;
 
 /// The agency's publication status of an item (IPTC `pubStatus` / ninjs `pubstatus`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -319,33 +321,9 @@ mod tests {
 
     fn story() -> Story {
         let t: Timestamp = "2026-11-28T08:00:00Z".parse().unwrap();
-        Story {
-            id: StoryId::for_uri("urn:test:1"),
-            uri: "urn:test:1".into(),
-            version: 1,
-            pubstatus: PubStatus::Usable,
-            headline: "Original".into(),
-            agency_headline: "Original".into(),
-            slugline: None,
-            byline: None,
-            dateline: None,
-            body_html: "<p>Copy.</p>".into(),
-            summary: "Copy.".into(),
-            summary_from_agency: false,
-            subjects: vec![],
-            topics: vec![],
-            keywords: vec![],
-            language: Some("en".into()),
-            agency: Agency::named("IANS"),
-            source_url: None,
-            first_created: t,
-            version_created: t,
-            published: Some(t),
-            updated: None,
-            embargoed: None,
-            body_hash: body_hash("Copy."),
-            status_reason: None,
-        }
+        let mut s = crate::testing::story("urn:test:1", "Original", "Copy.", t);
+        s.published = Some(t);
+        s
     }
 
     #[test]

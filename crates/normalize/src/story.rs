@@ -67,7 +67,11 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         // "(Photo: IANS) Mumbai, Nov 27 (IANS) …": the dateline stands after the caption. Its
         // length then counts in the cleaned text, not the paragraph, so the summarizer finds
         // (and skips) it on its own.
-        in_copy = find_dateline(&without_captions(first), ctx.received, ctx.time_zone.clone());
+        in_copy = find_dateline(
+            &without_captions(first),
+            ctx.received,
+            ctx.time_zone.clone(),
+        );
         dateline_len = 0;
     }
     let dateline = match (in_copy, item.dateline_text.as_deref()) {
@@ -209,7 +213,11 @@ mod tests {
         let story = to_story(item, &ctx(&tz)).unwrap();
         assert_eq!(story.agency.name, "IANS");
         assert_eq!(story.dateline.unwrap().place.as_deref(), Some("Mumbai"));
-        assert!(story.summary.starts_with("The period drama"), "{}", story.summary);
+        assert!(
+            story.summary.starts_with("The period drama"),
+            "{}",
+            story.summary
+        );
     }
 
     #[test]

@@ -534,6 +534,12 @@ fn strip_byline(para: &str) -> Option<String> {
     None
 }
 
+/// The paragraph with photo captions and credits taken out: where a sloppy wire puts
+/// "(Photo: IANS)" before the dateline, the dateline is found after it.
+pub(crate) fn without_captions(para: &str) -> String {
+    strip_captions(para).join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -688,10 +694,4 @@ mod tests {
         }
         assert_eq!(summarize(&p, 2, 50), "oul, Nov 6 (IANS) Talks.");
     }
-}
-
-/// The paragraph with photo captions and credits taken out: where a sloppy wire puts
-/// "(Photo: IANS)" before the dateline, the dateline is found after it.
-pub(crate) fn without_captions(para: &str) -> String {
-    strip_captions(para).join(" ")
 }

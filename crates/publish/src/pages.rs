@@ -252,7 +252,7 @@ struct HomePage {
     lead: Option<Card>,
     latest: Vec<Card>,
     hot: Vec<Card>,
-    topics: Vec<TopicBlock>,
+    topic_blocks: Vec<TopicBlock>,
 }
 
 /// Serve `key` from the page cache, or render it and keep it when it is a page worth keeping.
@@ -323,7 +323,7 @@ async fn render_home(state: &AppState) -> Response {
     let hot = state.hot_this_week(now, &HashSet::new()).await;
     let mut shown_with_hot = shown.clone();
     shown_with_hot.extend(hot.iter().map(|s| s.id.clone()));
-    let topics = state.topic_blocks(now, &shown_with_hot, 3).await;
+    let topic_blocks = state.topic_blocks(now, &shown_with_hot, 3).await;
     let mut cards = latest.iter().map(|s| state.card(s));
     let page = HomePage {
         masthead: state.masthead(now).await,
@@ -331,7 +331,7 @@ async fn render_home(state: &AppState) -> Response {
         lead: cards.next(),
         latest: cards.collect(),
         hot: hot.iter().map(|s| state.card(s)).collect(),
-        topics,
+        topic_blocks,
     };
     render(&page)
 }

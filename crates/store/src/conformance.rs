@@ -2,7 +2,7 @@
 //! PostgreSQL store can later run the very same checks. Each function panics on a violation.
 
 use jiff::{Timestamp, ToSpan};
-use wiredesk_model::{Agency, PubStatus, Story, StoryEvent, StoryId, Topic, body_hash};
+use wiredesk_model::{Agency, PubStatus, Story, StoryEvent, StoryId, Topic};
 
 use crate::{Listing, Store};
 
@@ -12,37 +12,18 @@ fn t(s: &str) -> Timestamp {
 
 /// A minimal usable story, published at `published`.
 pub fn sample_story(uri: &str, agency: &str, topic: &str, published: Timestamp) -> Story {
-    let body = format!("<p>Copy of {uri}.</p>");
-    Story {
-        id: StoryId::for_uri(uri),
-        uri: uri.to_string(),
-        version: 1,
-        pubstatus: PubStatus::Usable,
-        headline: format!("Headline {uri}"),
-        agency_headline: format!("Headline {uri}"),
-        slugline: None,
-        byline: None,
-        dateline: None,
-        body_hash: body_hash(&body),
-        body_html: body,
-        summary: format!("Copy of {uri}."),
-        summary_from_agency: false,
-        subjects: vec![],
-        topics: vec![Topic {
-            slug: topic.to_string(),
-            name: topic.to_string(),
-        }],
-        keywords: vec![],
-        language: Some("en".into()),
-        agency: Agency::named(agency),
-        source_url: None,
-        first_created: published,
-        version_created: published,
-        published: None,
-        updated: None,
-        embargoed: None,
-        status_reason: None,
-    }
+    let mut story = wiredesk_model::testing::story(
+        uri,
+        &format!("Headline {uri}"),
+        &format!("Copy of {uri}."),
+        published,
+    );
+    story.agency = Agency::named(agency);
+    story.topics = vec![Topic {
+        slug: topic.to_string(),
+        name: topic.to_string(),
+    }];
+    story
 }
 
 async fn publish(store: &dyn Store, story: Story, at: Timestamp) {

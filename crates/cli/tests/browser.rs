@@ -1,0 +1,331 @@
+//! The demo site in a real browser (headless Chromium driven through chromedriver): what a
+//! reader sees, on a desktop and on a phone.
+//!
+//! Needs /usr/bin/chromium and /usr/bin/chromedriver; `scripts/test` installs both.
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Server, free_port};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// chromedriver on a free port, with a fresh Chromium profile. Killed on drop.
+struct Driver {
+    child: Child,
+    url: String,
+    profile: tempfile::TempDir,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        for (path, package) in [(CHROMEDRIVER, "chromium-driver"), (CHROMIUM, "chromium")] {
+            assert!(
+                Path::new(path).exists(),
+                "{path} is missing, so the browser tests cannot run: run scripts/test, which \
+                 installs chromium and chromium-driver (package {package})"
+            );
+        }
+        let port = free_port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let mut driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            profile: tempfile::Builder::new()
+                .prefix("wiredesk-chromium-")
+                .tempdir()
+                .expect("a temporary Chromium profile"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = driver.child.try_wait() {
+                panic!("chromedriver exited with {status} before listening on port {port}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on port {port} within 20 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        driver
+    }
+
+    async fn session(&self) -> Client {
+        let profile = format!("--user-data-dir={}", self.profile.path().display());
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-quic", "--no-first-run", profile,
+                ],
+            },
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("a Chromium session through chromedriver: {e}"))
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Run `body` with a browser session, then close the session (so Chromium exits) even when
+/// an assertion in `body` failed, and only then report the failure.
+async fn with_browser<F, Fut>(body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let driver = Driver::start();
+    let client = driver.session().await;
+    let outcome = tokio::spawn(body(client.clone())).await;
+    let _ = client.close().await;
+    drop(driver);
+    if let Err(e) = outcome {
+        if e.is_panic() {
+            std::panic::resume_unwind(e.into_panic());
+        }
+        panic!("the browser test did not finish: {e}");
+    }
+}
+
+async fn css(client: &Client, selector: &str) -> fantoccini::elements::Element {
+    match client.find(Locator::Css(selector)).await {
+        Ok(element) => element,
+        Err(e) => panic!("no `{selector}` on {}: {e}", page_url(client).await),
+    }
+}
+
+async fn page_url(client: &Client) -> String {
+    client
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default()
+}
+
+async fn script(client: &Client, js: &str) -> Value {
+    match client.execute(js, vec![]).await {
+        Ok(value) => value,
+        Err(e) => panic!("script failed on {}: {e}", page_url(client).await),
+    }
+}
+
+async fn texts(client: &Client, selector: &str) -> Vec<String> {
+    let js = format!(
+        "return [...document.querySelectorAll({})].map(e => e.textContent.trim());",
+        json!(selector)
+    );
+    serde_json::from_value(script(client, &js).await).expect("a list of strings")
+}
+
+async fn story_links(client: &Client, selector: &str) -> HashSet<String> {
+    let js = format!(
+        "return [...document.querySelectorAll({})].map(a => a.getAttribute('href'));",
+        json!(selector)
+    );
+    serde_json::from_value(script(client, &js).await).expect("a list of links")
+}
+
+/// The masthead's date as the site must print it: today in Asia/Kolkata.
+fn kolkata_today() -> String {
+    jiff::Timestamp::now()
+        .in_tz("Asia/Kolkata")
+        .expect("the Asia/Kolkata time zone")
+        .strftime("%A, %B %-d, %Y")
+        .to_string()
+}
+
+/// Summaries are whole sentences: none stops in the middle of a word.
+async fn assert_summaries_end_a_sentence(client: &Client, page: &str) {
+    let js = "return [...document.querySelectorAll('.summary')].map(p => { \
+                const c = p.cloneNode(true); \
+                c.querySelectorAll('.read-more').forEach(a => a.remove()); \
+                return c.textContent.trim(); });";
+    let summaries: Vec<String> = serde_json::from_value(script(client, js).await).unwrap();
+    assert!(!summaries.is_empty(), "no .summary on the {page}");
+    let cut: Vec<&String> = summaries
+        .iter()
+        .filter(|s| {
+            let s = s.trim_end_matches("Read More").trim_end();
+            !s.ends_with(['.', '!', '?', '"', '”', '’', ')', '…'])
+        })
+        .collect();
+    assert!(
+        cut.is_empty(),
+        "summaries on the {page} that stop mid-sentence: {cut:#?}"
+    );
+}
+
+async fn assert_hot_and_topics_do_not_repeat(client: &Client, page: &str) {
+    let hot = story_links(client, "section#hot a.story-link").await;
+    let topics = story_links(client, "section#topics a.story-link").await;
+    assert!(!hot.is_empty(), "Hot this week is empty on the {page}");
+    let both: Vec<_> = hot.intersection(&topics).collect();
+    assert!(
+        both.is_empty(),
+        "stories listed under both Hot this week and Topics on the {page}: {both:?}"
+    );
+}
+
+async fn assert_fits_the_screen(client: &Client, page: &str) {
+    let sizes = script(
+        client,
+        "return [document.documentElement.scrollWidth, window.innerWidth];",
+    )
+    .await;
+    let (scroll, inner) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
+    assert!(
+        inner <= 420,
+        "the window is not phone-sized: innerWidth {inner}"
+    );
+    assert!(
+        scroll <= inner,
+        "the {page} scrolls sideways on a phone: scrollWidth {scroll} > innerWidth {inner}"
+    );
+}
+
+/// Open the home page and follow the first story link; answers the article's URL.
+async fn open_first_story(client: &Client, server_base: &str) -> String {
+    client.goto(&format!("{server_base}/")).await.unwrap();
+    css(client, "a.story-link").await.click().await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("h1#headline"))
+        .await
+        .unwrap_or_else(|e| panic!("no article page after clicking the first story: {e}"));
+    let url = page_url(client).await;
+    assert!(url.contains("/story/"), "the first story link led to {url}");
+    url
+}
+
+#[tokio::test]
+async fn a_reader_opens_a_story_from_the_home_page_and_sees_a_complete_article() {
+    let server = Server::demo();
+    let base = server.base.clone();
+    with_browser(move |client| async move {
+        client.set_window_size(1280, 1000).await.unwrap();
+        client.goto(&format!("{base}/")).await.unwrap();
+        assert_hot_and_topics_do_not_repeat(&client, "home page").await;
+        assert_summaries_end_a_sentence(&client, "home page").await;
+
+        let before = kolkata_today();
+        let article = open_first_story(&client, &base).await;
+        let date = css(&client, "#masthead-date").await.text().await.unwrap();
+        let after = kolkata_today();
+        assert!(
+            date == before || date == after,
+            "#masthead-date reads {date:?}, expected {after:?}"
+        );
+
+        let headline = css(&client, "h1#headline").await.text().await.unwrap();
+        assert!(!headline.trim().is_empty(), "empty headline on {article}");
+        css(&client, "#dateline").await;
+        let paragraphs = client
+            .find_all(Locator::Css("#story-body p"))
+            .await
+            .unwrap()
+            .len();
+        assert!(paragraphs >= 2, "{paragraphs} paragraph(s) in #story-body");
+        let disclaimer = css(&client, "#disclaimer").await.text().await.unwrap();
+        assert!(
+            disclaimer.contains("Apart from the headline, no editing has been done in the copy by"),
+            "#disclaimer reads {disclaimer:?}"
+        );
+
+        for (selector, heading) in [
+            ("section#hot h2", "Hot this week"),
+            ("section#topics h2", "Topics"),
+            ("section#related h2", "Related Articles"),
+        ] {
+            assert_eq!(
+                texts(&client, selector).await,
+                vec![heading.to_string()],
+                "{selector}"
+            );
+        }
+        let related = client
+            .find_all(Locator::Css("section#related .card"))
+            .await
+            .unwrap()
+            .len();
+        assert!(related >= 1, "no Related Articles on {article}");
+        assert_hot_and_topics_do_not_repeat(&client, "article page").await;
+        assert_summaries_end_a_sentence(&client, "article page").await;
+
+        let ld = script(
+            &client,
+            "const s = document.querySelector('script[type=\"application/ld+json\"]'); \
+             return s ? s.textContent : null;",
+        )
+        .await;
+        let ld = ld.as_str().expect("a JSON-LD script on the article page");
+        let ld: Value = serde_json::from_str(ld)
+            .unwrap_or_else(|e| panic!("the JSON-LD does not parse ({e}): {ld}"));
+        assert_eq!(ld["@type"], "NewsArticle", "{ld}");
+        for field in [
+            "headline",
+            "datePublished",
+            "dateModified",
+            "author",
+            "publisher",
+        ] {
+            assert!(
+                !ld[field].is_null() && ld[field] != "",
+                "JSON-LD without `{field}`: {ld}"
+            );
+        }
+
+        if std::env::var_os("WIREDESK_SCREENSHOT").is_some() {
+            client.set_window_size(1280, 1600).await.unwrap();
+            client.goto(&article).await.unwrap();
+            let png = client.screenshot().await.unwrap();
+            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
+            std::fs::create_dir_all(&docs).unwrap();
+            std::fs::write(docs.join("screenshot-article.png"), png).unwrap();
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn pages_fit_a_phone_screen_without_sideways_scrolling() {
+    let server = Server::demo();
+    let base = server.base.clone();
+    with_browser(move |client| async move {
+        client.set_window_size(375, 740).await.unwrap();
+        client.goto(&format!("{base}/")).await.unwrap();
+        assert_fits_the_screen(&client, "home page").await;
+        open_first_story(&client, &base).await;
+        assert_fits_the_screen(&client, "article page").await;
+    })
+    .await;
+}

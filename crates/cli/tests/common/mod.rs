@@ -1,0 +1,247 @@
+//! Shared by the end-to-end tests: the real `wiredesk` binary, started on a free port with a
+//! temporary data folder, and killed when the test is done with it.
+
+// Each test file uses a different part of this module.
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long the binary may take to load its data and answer `/healthz`.
+const STARTUP: Duration = Duration::from_secs(60);
+
+/// A port nobody listens on right now (bound to port 0, then released).
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local address").port()
+}
+
+/// A running `wiredesk` process. Killed on drop.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:<port>`, without trailing slash.
+    pub base: String,
+    /// The data folder: `inbox/`, `archive/`, `rejected/`, `wiredesk.toml`, …
+    pub data: PathBuf,
+    log: PathBuf,
+    // Last, so the folder is removed after the process is dead.
+    _root: tempfile::TempDir,
+}
+
+impl Server {
+    /// `wiredesk demo`: a site loaded with the bundled sample corpus.
+    pub fn demo() -> Server {
+        let root = tempdir();
+        let data = root.path().join("data");
+        Server::start(root, data, "demo", &[])
+    }
+
+    /// `wiredesk serve` over a fresh data folder whose `wiredesk.toml` is `config`.
+    pub fn serve_with_config(config: &str) -> Server {
+        let root = tempdir();
+        let data = root.path().join("data");
+        std::fs::create_dir_all(&data).expect("create the data folder");
+        std::fs::write(data.join("wiredesk.toml"), config).expect("write wiredesk.toml");
+        Server::start(root, data, "serve", &[])
+    }
+
+    fn start(root: tempfile::TempDir, data: PathBuf, command: &str, extra: &[&str]) -> Server {
+        let port = free_port();
+        let addr = format!("127.0.0.1:{port}");
+        let log = root.path().join("wiredesk.log");
+        let out = File::create(&log).expect("create the server log");
+        let err = out.try_clone().expect("clone the log handle");
+        let child = Command::new(env!("CARGO_BIN_EXE_wiredesk"))
+            .arg(command)
+            .arg("--addr")
+            .arg(&addr)
+            .arg("--data")
+            .arg(&data)
+            .args(extra)
+            .env("RUST_LOG", "wiredesk=info,warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(out))
+            .stderr(Stdio::from(err))
+            .spawn()
+            .expect("start the wiredesk binary");
+        let mut server = Server {
+            child,
+            base: format!("http://{addr}"),
+            data,
+            log,
+            _root: root,
+        };
+        server.wait_until_healthy(&addr);
+        server
+    }
+
+    fn wait_until_healthy(&mut self, addr: &str) {
+        let deadline = Instant::now() + STARTUP;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "wiredesk exited with {status} before answering /healthz; its output:\n{}",
+                    self.log_text()
+                );
+            }
+            if healthz_is_200(addr) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "wiredesk did not answer GET /healthz with 200 within {STARTUP:?}; its output:\n{}",
+                    self.log_text()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// An absolute URL on this server for `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn inbox(&self) -> PathBuf {
+        self.data.join("inbox")
+    }
+
+    pub fn archive(&self) -> PathBuf {
+        self.data.join("archive")
+    }
+
+    pub fn rejected(&self) -> PathBuf {
+        self.data.join("rejected")
+    }
+
+    /// Everything the process has printed so far, for failure messages.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("wiredesk-e2e-")
+        .tempdir()
+        .expect("create a temporary folder")
+}
+
+/// One plain HTTP/1.0 request, so that waiting for the server needs no runtime.
+fn healthz_is_200(addr: &str) -> bool {
+    let Ok(mut stream) = TcpStream::connect(addr) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    if stream
+        .write_all(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut head = [0u8; 32];
+    let mut got = 0;
+    while got < head.len() {
+        match stream.read(&mut head[got..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got += n,
+        }
+    }
+    let line = String::from_utf8_lossy(&head[..got]);
+    line.starts_with("HTTP/1.") && line.split_whitespace().nth(1) == Some("200")
+}
+
+/// An HTTP client for the tests (reqwest is built without a TLS provider of its own).
+pub fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("build the HTTP client")
+}
+
+/// Poll `check` every 200 ms until it answers `Some`, or panic with `what` after `limit`.
+pub async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        if Instant::now() > deadline {
+            panic!("gave up after {limit:?} waiting for: {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Write `bytes` as `<dir>/<name>.part`, then rename it to `<dir>/<name>`, as FTP clients do.
+pub fn drop_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    std::fs::create_dir_all(dir).expect("create the inbox");
+    let partial = dir.join(format!("{name}.part"));
+    let path = dir.join(name);
+    std::fs::write(&partial, bytes).expect("write the partial upload");
+    std::fs::rename(&partial, &path).expect("rename the finished upload");
+    path
+}
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// A word no corpus contains, made of letters only so every tokenizer keeps it whole.
+pub fn unique_word(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let mut n = nanos ^ (u128::from(std::process::id()) << 64);
+    let mut word = prefix.to_string();
+    for _ in 0..10 {
+        word.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+    }
+    word
+}
+
+/// The `/story/{id}/{slug}` path of an absolute or relative story URL, and the id in it.
+pub fn story_path_and_id(href: &str) -> (String, String) {
+    let start = href
+        .find("/story/")
+        .unwrap_or_else(|| panic!("{href:?} is not a /story/ link"));
+    let path = href[start..].to_string();
+    let id = path["/story/".len()..]
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!id.is_empty(), "no story id in {href:?}");
+    (path, id)
+}

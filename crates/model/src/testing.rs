@@ -1,0 +1,39 @@
+//! A plain wire story to start tests from, shared by every crate's tests so that a new field
+//! on `Story` is added in one place. Not for production code.
+
+use jiff::Timestamp;
+
+use crate::{Agency, PubStatus, Story, StoryId, body_hash};
+
+/// A usable, unpublished AP story with `uri`, `headline` and one paragraph of `body`, created
+/// at `at`.
+pub fn story(uri: &str, headline: &str, body: &str, at: Timestamp) -> Story {
+    let body_html = format!("<p>{body}</p>");
+    Story {
+        id: StoryId::for_uri(uri),
+        uri: uri.into(),
+        version: 1,
+        pubstatus: PubStatus::Usable,
+        headline: headline.into(),
+        agency_headline: headline.into(),
+        slugline: None,
+        byline: None,
+        dateline: None,
+        body_hash: body_hash(&body_html),
+        body_html,
+        summary: body.into(),
+        summary_from_agency: false,
+        subjects: vec![],
+        topics: vec![],
+        keywords: vec![],
+        language: Some("en".into()),
+        agency: Agency::named("AP"),
+        source_url: None,
+        first_created: at,
+        version_created: at,
+        published: None,
+        updated: None,
+        embargoed: None,
+        status_reason: None,
+    }
+}

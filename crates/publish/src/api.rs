@@ -149,3 +149,9 @@ fn problem(status: StatusCode, detail: &str) -> Response {
     )
         .into_response()
 }
+
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/api/v1/stories", axum::routing::get(stories))
+        .route("/api/v1/stories/{id}", axum::routing::get(story))
+}

@@ -20,8 +20,11 @@ use wiredesk_store::Store;
 pub mod api;
 mod cache;
 pub mod config;
+pub mod feeds;
 mod jsonld;
 pub mod pages;
+pub mod search;
+pub mod seo;
 pub mod views;
 pub mod weather;
 
@@ -88,9 +91,6 @@ pub fn router(state: AppState) -> Router {
         .route("/story/{id}/{slug}", get(pages::article))
         .route("/topic/{slug}", get(pages::topic))
         .route("/agency/{slug}", get(pages::agency))
-        .route("/search", get(pages::search))
-        .route("/api/v1/stories", get(api::stories))
-        .route("/api/v1/stories/{id}", get(api::story))
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/static/site.css",
@@ -118,6 +118,10 @@ pub fn router(state: AppState) -> Router {
                     .into_response()
             }),
         )
+        .merge(api::routes())
+        .merge(feeds::routes())
+        .merge(search::routes())
+        .merge(seo::routes())
         .fallback(pages::fallback)
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)

@@ -75,7 +75,7 @@ impl AppState {
         }
     }
 
-    async fn masthead(&self, now: Timestamp) -> Masthead {
+    pub(crate) async fn masthead(&self, now: Timestamp) -> Masthead {
         let date = now
             .to_zoned_datetime(self.time_zone.clone())
             .strftime("%A, %B %-d, %Y")
@@ -288,7 +288,7 @@ where
     }
 }
 
-fn render(t: &impl Template) -> Response {
+pub(crate) fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -484,15 +484,15 @@ async fn article_page(state: &AppState, id: String, slug: Option<String>) -> Res
 
 #[derive(Template)]
 #[template(path = "listing.html")]
-struct ListingPage {
-    masthead: Masthead,
-    title: String,
-    heading: String,
-    query: String,
-    is_search: bool,
-    cards: Vec<Card>,
-    empty_message: String,
-    next_url: Option<String>,
+pub(crate) struct ListingPage {
+    pub masthead: Masthead,
+    pub title: String,
+    pub heading: String,
+    pub query: String,
+    pub is_search: bool,
+    pub cards: Vec<Card>,
+    pub empty_message: String,
+    pub next_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -598,56 +598,7 @@ pub async fn agency(
     .await
 }
 
-#[derive(Deserialize)]
-pub struct SearchQuery {
-    #[serde(default)]
-    q: String,
-}
-
-pub(crate) async fn search_stories(state: &AppState, q: &str, limit: usize) -> Vec<Story> {
-    let now = Timestamp::now();
-    if q.trim().is_empty() {
-        return vec![];
-    }
-    let hits = state.index.search(q, limit * 2).unwrap_or_default();
-    let ids: Vec<StoryId> = hits.into_iter().map(|h| h.id).collect();
-    state
-        .store
-        .stories(&ids)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|s| s.is_live(now))
-        .take(limit)
-        .collect()
-}
-
-pub async fn search(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> Response {
-    let now = Timestamp::now();
-    let query = q.q.chars().take(200).collect::<String>();
-    let stories = search_stories(&state, &query, 20).await;
-    let page = ListingPage {
-        masthead: state.masthead(now).await,
-        title: format!("Search | {}", state.config.name),
-        heading: if query.trim().is_empty() {
-            "Search".into()
-        } else {
-            format!("Results for “{}”", query.trim())
-        },
-        query: query.clone(),
-        is_search: true,
-        cards: stories.iter().map(|s| state.card(s)).collect(),
-        empty_message: if query.trim().is_empty() {
-            "Type a word or a name to search the wire.".into()
-        } else {
-            "Nothing matched. Try fewer or different words.".into()
-        },
-        next_url: None,
-    };
-    render(&page)
-}
-
-async fn not_found(state: &AppState, now: Timestamp) -> Response {
+pub(crate) async fn not_found(state: &AppState, now: Timestamp) -> Response {
     let page = GonePage {
         masthead: state.masthead(now).await,
         title: "Not found".into(),

@@ -66,14 +66,15 @@ async fn all_stories(server: &Server, client: &reqwest::Client, limit: usize) ->
     panic!("still being handed a `next` cursor after 200 pages: the cursors go round in circles");
 }
 
+/// The story's web page: ninjs 2.x has no `links`, so the API gives it as the `web` rendition.
 fn alternate_href(item: &Value) -> String {
-    item["links"]
+    item["renditions"]
         .as_array()
         .into_iter()
         .flatten()
-        .find(|l| l["rel"] == "alternate" && l["mediatype"] == "text/html")
-        .and_then(|l| l["href"].as_str())
-        .unwrap_or_else(|| panic!("no alternate text/html link in {item}"))
+        .find(|r| r["name"] == "web" && r["contenttype"] == "text/html")
+        .and_then(|r| r["href"].as_str())
+        .unwrap_or_else(|| panic!("no web text/html rendition in {item}"))
         .to_string()
 }
 
@@ -161,10 +162,10 @@ async fn the_api_pages_through_every_story_once_as_ninjs() {
             "{uri}: no summary description"
         );
         assert!(
-            item["infosource"][0]["name"]
+            item["infosources"][0]["name"]
                 .as_str()
                 .is_some_and(|n| !n.is_empty()),
-            "{uri}: no infosource name"
+            "{uri}: no infosources name"
         );
         alternate_href(item);
     }

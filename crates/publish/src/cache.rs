@@ -11,7 +11,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use wiredesk_store::Store;
 
 /// How long a rendered page may be served: bounds how late an embargo lifts, a view count or
@@ -23,6 +23,8 @@ const MAX_PAGES: usize = 20_000;
 #[derive(Clone)]
 pub struct CachedPage {
     pub status: StatusCode,
+    /// The handler's own headers (surrogate keys, last-modified, content type).
+    pub headers: HeaderMap,
     pub html: Bytes,
     generation: i64,
     rendered: Instant,
@@ -46,7 +48,14 @@ impl PageCache {
 
     /// Remember a page rendered under `generation` (read before rendering began, so a page
     /// that raced an event is never kept as current).
-    pub fn put(&self, key: String, status: StatusCode, html: Bytes, generation: i64) {
+    pub fn put(
+        &self,
+        key: String,
+        status: StatusCode,
+        headers: HeaderMap,
+        html: Bytes,
+        generation: i64,
+    ) {
         let mut pages = self.pages.write().expect("page cache lock");
         if pages.len() >= MAX_PAGES {
             pages.clear();
@@ -55,6 +64,7 @@ impl PageCache {
             key,
             CachedPage {
                 status,
+                headers,
                 html,
                 generation,
                 rendered: Instant::now(),
@@ -100,6 +110,7 @@ mod tests {
         cache.put(
             "/".into(),
             StatusCode::OK,
+            HeaderMap::new(),
             Bytes::from_static(b"v5"),
             cache.generation(),
         );
@@ -117,6 +128,7 @@ mod tests {
         cache.put(
             "/story/x".into(),
             StatusCode::OK,
+            HeaderMap::new(),
             Bytes::from_static(b"old"),
             seen_before_render,
         );

@@ -24,6 +24,19 @@ pub struct SiteConfig {
     pub weather_refresh_minutes: u64,
     /// Publisher logo URL for JSON-LD, relative to `base_url` when it starts with `/`.
     pub logo: String,
+    /// Entries in each feed (RSS, Atom, JSON Feed), newest first; kept between 1 and 1,000.
+    pub feed_length: usize,
+    /// Feeds carry each story's full text; `false` gives the summary only.
+    pub feed_full_text: bool,
+    /// Agencies (by slug or name) whose copy Google News should not index from this site.
+    /// Google asks republishers of syndicated copy for `<meta name="Googlebot-News"
+    /// content="noindex">` rather than a cross-domain canonical: their article pages carry
+    /// that tag (and keep their own canonical), and they are left out of the News sitemap.
+    pub googlebot_news_noindex: Vec<String>,
+    /// URLs in each story sitemap file; kept between 1 and 50,000 (the sitemaps.org limit).
+    pub sitemap_urls_per_file: usize,
+    /// URLs in each Google News sitemap file; kept between 1 and 1,000 (Google's limit).
+    pub news_sitemap_urls_per_file: usize,
 }
 
 impl Default for SiteConfig {
@@ -39,6 +52,11 @@ impl Default for SiteConfig {
             weather_url: "https://api.open-meteo.com/v1/forecast".into(),
             weather_refresh_minutes: 15,
             logo: "/static/logo.svg".into(),
+            feed_length: 50,
+            feed_full_text: true,
+            googlebot_news_noindex: Vec::new(),
+            sitemap_urls_per_file: 50_000,
+            news_sitemap_urls_per_file: 1_000,
         }
     }
 }

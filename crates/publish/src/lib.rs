@@ -21,6 +21,7 @@ pub mod api;
 mod cache;
 pub mod config;
 pub mod feeds;
+pub mod http_cache;
 mod jsonld;
 pub mod pages;
 pub mod search;
@@ -123,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .merge(search::routes())
         .merge(seo::routes())
         .fallback(pages::fallback)
+        .layer(axum::middleware::from_fn(http_cache::layer))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }

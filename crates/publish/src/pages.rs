@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
@@ -256,13 +256,16 @@ struct HomePage {
 }
 
 /// Serve `key` from the page cache, or render it and keep it when it is a page worth keeping.
-async fn cached<Fut>(state: &AppState, key: String, render: impl FnOnce() -> Fut) -> Response
+pub(crate) async fn cached<Fut>(
+    state: &AppState,
+    key: String,
+    render: impl FnOnce() -> Fut,
+) -> Response
 where
     Fut: std::future::Future<Output = Response>,
 {
-    let html_type = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
     if let Some(page) = state.cache.get(&key) {
-        return (page.status, html_type, page.html).into_response();
+        return (page.status, page.headers, page.html).into_response();
     }
     let generation = state.cache.generation();
     let response = render().await;
@@ -275,9 +278,11 @@ where
     let (parts, body) = response.into_parts();
     match axum::body::to_bytes(body, usize::MAX).await {
         Ok(bytes) => {
+            let mut headers = parts.headers.clone();
+            headers.remove(header::CONTENT_LENGTH);
             state
                 .cache
-                .put(key, parts.status, bytes.clone(), generation);
+                .put(key, parts.status, headers, bytes.clone(), generation);
             Response::from_parts(parts, axum::body::Body::from(bytes))
         }
         Err(_) => (
@@ -361,6 +366,12 @@ struct ArticlePage {
     hot: Vec<Card>,
     topic_blocks: Vec<TopicBlock>,
     related: Vec<Card>,
+    /// OpenGraph `og:site_name`.
+    site_name: String,
+    /// OpenGraph `article:section`: the story's first topic.
+    section: Option<String>,
+    /// The agency's Googlebot-News policy is noindex (`SiteConfig::googlebot_news_noindex`).
+    googlebot_news_noindex: bool,
 }
 
 #[derive(Template)]
@@ -478,8 +489,35 @@ async fn article_page(state: &AppState, id: String, slug: Option<String>) -> Res
         hot: hot.iter().map(|s| state.card(s)).collect(),
         topic_blocks,
         related: related.iter().map(|s| state.card(s)).collect(),
+        site_name: state.config.name.clone(),
+        section: story.topics.first().map(|t| t.name.clone()),
+        googlebot_news_noindex: crate::seo::googlebot_news_noindex(&state.config, &story.agency),
     };
-    render(&page)
+    let mut response = render(&page);
+    // A CDN purges this page when the story, its agency or topics, or any story it lists
+    // changes; the validator layer adds the path's own keys.
+    let mut keys = vec![format!("agency-{}", story.agency.slug)];
+    keys.extend(story.topics.iter().map(|t| format!("topic-{}", t.slug)));
+    keys.extend(
+        hot.iter()
+            .chain(related.iter())
+            .map(|s| format!("story-{}", s.id)),
+    );
+    if let Ok(v) = HeaderValue::from_str(&keys.join(" ")) {
+        response
+            .headers_mut()
+            .insert(crate::http_cache::SURROGATE_KEY, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(
+        &jiff::fmt::rfc2822::to_string(
+            &story.modified().to_zoned_datetime(jiff::tz::TimeZone::UTC),
+        )
+        .unwrap_or_default()
+        .replace("+0000", "GMT"),
+    ) {
+        response.headers_mut().insert(header::LAST_MODIFIED, v);
+    }
+    response
 }
 
 #[derive(Template)]
@@ -612,3 +650,6 @@ pub(crate) async fn not_found(state: &AppState, now: Timestamp) -> Response {
 pub async fn fallback(State(state): State<AppState>) -> Response {
     not_found(&state, Timestamp::now()).await
 }
+
+#[cfg(test)]
+mod tests;

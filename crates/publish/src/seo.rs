@@ -1,7 +1,686 @@
 //! What search engines read: robots.txt, the sitemap index and sitemaps, the Google News sitemap.
+//!
+//! - `/robots.txt`: everything may be crawled; names both sitemaps with absolute URLs.
+//! - `/sitemap.xml`: a sitemaps.org index of the files below.
+//! - `/sitemaps/stories-{n}.xml`: every live story, newest first, `sitemap_urls_per_file`
+//!   (at most 50,000) a file, each with its last modification.
+//! - `/sitemaps/sections.xml`: the home page, topic pages and agency pages.
+//! - `/sitemap-news.xml` (`?page=2`…): the Google News sitemap: live stories first published
+//!   in the last two days, at most 1,000 a file, except agencies whose Googlebot-News policy
+//!   is noindex.
+//!
+//! Every list is read from `Store::live` page by page with its keyset cursor, so only live
+//! stories are ever listed; rendered files are kept in the page cache, which any new event
+//! (a kill) drops at once.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use jiff::{Timestamp, ToSpan};
+use serde::Deserialize;
+use wiredesk_model::{Agency, Story, slugify};
+use wiredesk_store::{Listing, StoreError};
 
 use crate::AppState;
+use crate::config::SiteConfig;
+use crate::jsonld::{first_published, iso};
+use crate::pages::story_url;
 
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
+/// The sitemaps.org limit of URLs in one sitemap file.
+pub const MAX_URLS_PER_SITEMAP: usize = 50_000;
+/// Google's limit of URLs in one News sitemap file.
+pub const MAX_URLS_PER_NEWS_SITEMAP: usize = 1_000;
+/// Google News sitemaps list articles first published within the last two days.
+const NEWS_WINDOW_HOURS: i64 = 48;
+/// Stories read from the store at a time while walking the live list.
+const WALK_CHUNK: usize = 1_000;
+
+const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+const NEWS_NS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
+const XML_TYPE: &str = "application/xml; charset=utf-8";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/robots.txt", get(robots))
+        .route("/sitemap.xml", get(sitemap_index))
+        .route("/sitemap-news.xml", get(news_sitemap))
+        .route("/sitemaps/{file}", get(sitemap_file))
+}
+
+/// The agency's copy carries `Googlebot-News: noindex` and stays out of the News sitemap.
+/// Config entries match by slug, so "PTI", "pti" and "Pti" all name the same agency.
+pub fn googlebot_news_noindex(config: &SiteConfig, agency: &Agency) -> bool {
+    config
+        .googlebot_news_noindex
+        .iter()
+        .any(|a| slugify(a) == agency.slug)
+}
+
+fn per_file(config: &SiteConfig) -> usize {
+    config.sitemap_urls_per_file.clamp(1, MAX_URLS_PER_SITEMAP)
+}
+
+fn per_news_file(config: &SiteConfig) -> usize {
+    config
+        .news_sitemap_urls_per_file
+        .clamp(1, MAX_URLS_PER_NEWS_SITEMAP)
+}
+
+pub async fn robots(State(state): State<AppState>) -> Response {
+    let text = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
+        state.config.absolute("/sitemap.xml"),
+        state.config.absolute("/sitemap-news.xml"),
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+}
+
+/// What a walk over the live stories produced, or why the store could not answer.
+type Rendered = Result<Option<String>, StoreError>;
+
+/// Serve `key` from the page cache, or render it (`Ok(None)` is a 404) and keep it.
+async fn cached_xml<Fut>(state: &AppState, key: String, render: impl FnOnce() -> Fut) -> Response
+where
+    Fut: std::future::Future<Output = Rendered>,
+{
+    if let Some(page) = state.cache.get(&key) {
+        return respond(page.status, page.html);
+    }
+    let generation = state.cache.generation();
+    let (status, body) = match render().await {
+        Ok(Some(xml)) => (StatusCode::OK, Bytes::from(xml)),
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            Bytes::from_static(b"no such sitemap\n"),
+        ),
+        Err(e) => {
+            tracing::error!("{key}: {e}");
+            return (StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable").into_response();
+        }
+    };
+    state.cache.put(
+        key,
+        status,
+        axum::http::HeaderMap::new(),
+        body.clone(),
+        generation,
+    );
+    respond(status, body)
+}
+
+fn respond(status: StatusCode, body: Bytes) -> Response {
+    let content_type = if status == StatusCode::OK {
+        XML_TYPE
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// When a story went live: the listing order and the keyset cursor of `Store::live`.
+fn live_from(story: &Story) -> Timestamp {
+    let published = first_published(story);
+    story.embargoed.map_or(published, |e| e.max(published))
+}
+
+/// Call `visit` with every story live at `now`, newest first, until it answers `false`.
+async fn walk_live(
+    state: &AppState,
+    now: Timestamp,
+    mut visit: impl FnMut(&Story) -> bool,
+) -> Result<(), StoreError> {
+    let mut before = None;
+    loop {
+        let listing = Listing {
+            limit: WALK_CHUNK,
+            before: before.take(),
+            ..Listing::default()
+        };
+        let chunk = state.store.live(&listing, now).await?;
+        for story in &chunk {
+            if !visit(story) {
+                return Ok(());
+            }
+        }
+        match chunk.last() {
+            Some(last) if chunk.len() == WALK_CHUNK => {
+                before = Some((live_from(last), last.id.clone()));
+            }
+            _ => return Ok(()),
+        }
+    }
+}
+
+/// A story belongs in the News sitemap: first published within the window, and its agency
+/// lets Google News index it.
+fn in_news(story: &Story, config: &SiteConfig, cutoff: Timestamp) -> bool {
+    first_published(story) >= cutoff && !googlebot_news_noindex(config, &story.agency)
+}
+
+fn news_cutoff(now: Timestamp) -> Timestamp {
+    now - NEWS_WINDOW_HOURS.hours()
+}
+
+/// Text for an XML element or attribute: escaped, and without the control characters XML 1.0
+/// forbids (some wire formats carry them).
+pub(crate) fn xml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Google News wants the headline only, never "Headline | Site".
+pub fn title_without_site(headline: &str, site: &str) -> String {
+    let h = headline.trim();
+    let site = site.trim();
+    let separators: &[char] = &['|', '-', '–', '—', ':', '·'];
+    if !site.is_empty() && h.len() > site.len() {
+        let cut = h.len() - site.len();
+        if h.get(cut..).is_some_and(|t| t.eq_ignore_ascii_case(site)) {
+            let rest = h[..cut].trim_end();
+            if rest.ends_with(separators) {
+                let rest = rest.trim_end_matches(separators).trim_end();
+                if !rest.is_empty() {
+                    return rest.to_string();
+                }
+            }
+        }
+        if let Some(head) = h.get(..site.len()).filter(|t| t.eq_ignore_ascii_case(site)) {
+            let rest = h[head.len()..].trim_start();
+            if rest.starts_with(separators) {
+                let rest = rest.trim_start_matches(separators).trim_start();
+                if !rest.is_empty() {
+                    return rest.to_string();
+                }
+            }
+        }
+    }
+    h.to_string()
+}
+
+/// `<news:language>`: an ISO 639 code of two or three letters, or `zh-cn` / `zh-tw` for
+/// Chinese (Google's rule); "en" when the story's language is unknown or unusable.
+pub fn news_language(language: Option<&str>) -> String {
+    let Some(lang) = language.map(|l| l.trim().to_ascii_lowercase().replace('_', "-")) else {
+        return "en".into();
+    };
+    let mut parts = lang.split('-');
+    let primary = parts.next().unwrap_or_default();
+    if primary == "zh" {
+        let traditional = parts.any(|p| matches!(p, "tw" | "hk" | "mo" | "hant"));
+        return if traditional { "zh-tw" } else { "zh-cn" }.into();
+    }
+    if (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase()) {
+        primary.to_string()
+    } else {
+        "en".into()
+    }
+}
+
+fn url_element(out: &mut String, loc: &str, lastmod: Option<&str>) {
+    out.push_str("<url><loc>");
+    out.push_str(&xml_text(loc));
+    out.push_str("</loc>");
+    if let Some(lastmod) = lastmod {
+        out.push_str("<lastmod>");
+        out.push_str(lastmod);
+        out.push_str("</lastmod>");
+    }
+    out.push_str("</url>\n");
+}
+
+fn urlset(body: &str, news: bool) -> String {
+    let news_ns = if news {
+        format!(" xmlns:news=\"{NEWS_NS}\"")
+    } else {
+        String::new()
+    };
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"{SITEMAP_NS}\"{news_ns}>\n{body}</urlset>\n"
+    )
+}
+
+pub async fn sitemap_index(State(state): State<AppState>) -> Response {
+    cached_xml(&state, "seo:/sitemap.xml".into(), || render_index(&state)).await
+}
+
+async fn render_index(state: &AppState) -> Rendered {
+    let now = Timestamp::now();
+    let cutoff = news_cutoff(now);
+    let (per, per_news) = (per_file(&state.config), per_news_file(&state.config));
+    // The newest modification in each story file, in each News file, and overall.
+    let mut story_files: Vec<Timestamp> = Vec::new();
+    let mut news_files: Vec<Timestamp> = Vec::new();
+    let (mut stories, mut news) = (0usize, 0usize);
+    let mut newest: Option<Timestamp> = None;
+    walk_live(state, now, |s| {
+        let modified = s.modified();
+        if stories % per == 0 {
+            story_files.push(modified);
+        }
+        let last = story_files.last_mut().expect("a file was just started");
+        *last = (*last).max(modified);
+        stories += 1;
+        newest = Some(newest.map_or(modified, |n| n.max(modified)));
+        if in_news(s, &state.config, cutoff) {
+            if news % per_news == 0 {
+                news_files.push(modified);
+            }
+            let last = news_files.last_mut().expect("a file was just started");
+            *last = (*last).max(modified);
+            news += 1;
+        }
+        true
+    })
+    .await?;
+
+    let tz = &state.time_zone;
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"{SITEMAP_NS}\">\n"
+    );
+    let mut entry = |path: &str, lastmod: Option<Timestamp>| {
+        out.push_str("<sitemap><loc>");
+        out.push_str(&xml_text(&state.config.absolute(path)));
+        out.push_str("</loc>");
+        if let Some(t) = lastmod {
+            out.push_str("<lastmod>");
+            out.push_str(&iso(t, tz));
+            out.push_str("</lastmod>");
+        }
+        out.push_str("</sitemap>\n");
+    };
+    entry("/sitemaps/sections.xml", newest);
+    for (i, lastmod) in story_files.iter().enumerate() {
+        entry(&format!("/sitemaps/stories-{}.xml", i + 1), Some(*lastmod));
+    }
+    // An empty News sitemap is not a valid sitemap file, so it is listed only when it has news.
+    for (i, lastmod) in news_files.iter().enumerate() {
+        let path = match i {
+            0 => "/sitemap-news.xml".to_string(),
+            _ => format!("/sitemap-news.xml?page={}", i + 1),
+        };
+        entry(&path, Some(*lastmod));
+    }
+    out.push_str("</sitemapindex>\n");
+    Ok(Some(out))
+}
+
+pub async fn sitemap_file(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let key = format!("seo:/sitemaps/{file}");
+    if file == "sections.xml" {
+        return cached_xml(&state, key, || render_sections(&state)).await;
+    }
+    let page = file
+        .strip_prefix("stories-")
+        .and_then(|f| f.strip_suffix(".xml"))
+        .filter(|n| !n.starts_with('0'))
+        .and_then(|n| n.parse::<usize>().ok());
+    match page {
+        Some(page) => cached_xml(&state, key, || render_stories(&state, page)).await,
+        None => (StatusCode::NOT_FOUND, "no such sitemap\n").into_response(),
+    }
+}
+
+/// Story file `page` (from 1): the `per_file` stories after the first `(page - 1) * per_file`.
+async fn render_stories(state: &AppState, page: usize) -> Rendered {
+    let now = Timestamp::now();
+    let per = per_file(&state.config);
+    let skip = (page - 1).saturating_mul(per);
+    let mut seen = 0usize;
+    let mut body = String::new();
+    walk_live(state, now, |s| {
+        seen += 1;
+        if seen > skip {
+            let loc = state.config.absolute(&story_url(s));
+            url_element(&mut body, &loc, Some(&iso(s.modified(), &state.time_zone)));
+        }
+        seen < skip + per
+    })
+    .await?;
+    // A file with no URL is not a valid sitemap: past the last story there is no such file.
+    Ok((seen > skip).then(|| urlset(&body, false)))
+}
+
+/// The home page, every topic page and every agency page, each modified when its newest story
+/// was.
+async fn render_sections(state: &AppState) -> Rendered {
+    let now = Timestamp::now();
+    let mut newest: Option<Timestamp> = None;
+    let mut topics: BTreeMap<String, Timestamp> = BTreeMap::new();
+    let mut agencies: BTreeMap<String, Timestamp> = BTreeMap::new();
+    walk_live(state, now, |s| {
+        let modified = s.modified();
+        newest = Some(newest.map_or(modified, |n| n.max(modified)));
+        for t in &s.topics {
+            let at = topics.entry(t.slug.clone()).or_insert(modified);
+            *at = (*at).max(modified);
+        }
+        let at = agencies.entry(s.agency.slug.clone()).or_insert(modified);
+        *at = (*at).max(modified);
+        true
+    })
+    .await?;
+    let tz = &state.time_zone;
+    let lastmod = |t: &Timestamp| iso(*t, tz);
+    let mut body = String::new();
+    url_element(
+        &mut body,
+        &state.config.absolute("/"),
+        newest.as_ref().map(lastmod).as_deref(),
+    );
+    for (slug, t) in topics.iter().filter(|(slug, _)| !slug.is_empty()) {
+        let loc = state.config.absolute(&format!("/topic/{slug}"));
+        url_element(&mut body, &loc, Some(&lastmod(t)));
+    }
+    for (slug, t) in agencies.iter().filter(|(slug, _)| !slug.is_empty()) {
+        let loc = state.config.absolute(&format!("/agency/{slug}"));
+        url_element(&mut body, &loc, Some(&lastmod(t)));
+    }
+    Ok(Some(urlset(&body, false)))
+}
+
+#[derive(Deserialize)]
+pub struct NewsQuery {
+    page: Option<String>,
+}
+
+pub async fn news_sitemap(State(state): State<AppState>, Query(q): Query<NewsQuery>) -> Response {
+    let page = match q.page.as_deref() {
+        None => Some(1),
+        Some(p) => p.parse::<usize>().ok().filter(|&p| p >= 1),
+    };
+    let Some(page) = page else {
+        return (StatusCode::NOT_FOUND, "no such sitemap\n").into_response();
+    };
+    let key = format!("seo:/sitemap-news.xml?page={page}");
+    cached_xml(&state, key, || render_news(&state, page)).await
+}
+
+/// News file `page` (from 1). The first file always answers, empty when there is no news, so
+/// the address robots.txt names never fails; later files exist only while there is news for
+/// them.
+async fn render_news(state: &AppState, page: usize) -> Rendered {
+    let now = Timestamp::now();
+    let cutoff = news_cutoff(now);
+    let per = per_news_file(&state.config);
+    let skip = (page - 1).saturating_mul(per);
+    let config = &state.config;
+    let tz = &state.time_zone;
+    let publication = format!(
+        "<news:publication><news:name>{}</news:name><news:language>",
+        xml_text(&config.name)
+    );
+    let mut seen = 0usize;
+    let mut body = String::new();
+    walk_live(state, now, |s| {
+        // Newest first by the time each story went live, which is never before its first
+        // publication: past the window, nothing further can be in it.
+        if live_from(s) < cutoff {
+            return false;
+        }
+        if !in_news(s, config, cutoff) {
+            return true;
+        }
+        seen += 1;
+        if seen > skip {
+            body.push_str("<url><loc>");
+            body.push_str(&xml_text(&config.absolute(&story_url(s))));
+            body.push_str("</loc><lastmod>");
+            body.push_str(&iso(s.modified(), tz));
+            body.push_str("</lastmod><news:news>");
+            body.push_str(&publication);
+            body.push_str(&news_language(s.language.as_deref()));
+            body.push_str("</news:language></news:publication><news:publication_date>");
+            body.push_str(&iso(first_published(s), tz));
+            body.push_str("</news:publication_date><news:title>");
+            body.push_str(&xml_text(&title_without_site(&s.headline, &config.name)));
+            body.push_str("</news:title></news:news></url>\n");
+        }
+        seen < skip + per
+    })
+    .await?;
+    Ok((page == 1 || seen > skip).then(|| urlset(&body, true)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use wiredesk_index::SearchIndex;
+    use wiredesk_model::{PubStatus, StoryEvent, StoryId, testing};
+    use wiredesk_store::{SqliteStore, Store};
+
+    #[test]
+    fn titles_lose_the_site_name_and_nothing_else() {
+        let site = "Wiredesk News";
+        for (headline, want) in [
+            (
+                "Rivers rise in Assam | Wiredesk News",
+                "Rivers rise in Assam",
+            ),
+            (
+                "Rivers rise in Assam - wiredesk news",
+                "Rivers rise in Assam",
+            ),
+            (
+                "Wiredesk News: Rivers rise in Assam",
+                "Rivers rise in Assam",
+            ),
+            ("Rivers rise in Assam", "Rivers rise in Assam"),
+            ("Wiredesk News", "Wiredesk News"),
+            ("Readers of Wiredesk News", "Readers of Wiredesk News"),
+            ("Sensex – Nifty close higher", "Sensex – Nifty close higher"),
+        ] {
+            assert_eq!(title_without_site(headline, site), want, "{headline}");
+        }
+    }
+
+    #[test]
+    fn news_languages_are_what_google_accepts() {
+        for (lang, want) in [
+            (None, "en"),
+            (Some("en"), "en"),
+            (Some("en-GB"), "en"),
+            (Some("HI"), "hi"),
+            (Some("zh-Hant-TW"), "zh-tw"),
+            (Some("zh_CN"), "zh-cn"),
+            (Some("zh"), "zh-cn"),
+            (Some("fil"), "fil"),
+            (Some("english"), "en"),
+            (Some(""), "en"),
+        ] {
+            assert_eq!(news_language(lang), want, "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn xml_text_escapes_and_drops_what_xml_forbids() {
+        assert_eq!(
+            xml_text("A & B <c> \"d\" 'e'\u{1}\u{1b}\tf"),
+            "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;\tf"
+        );
+    }
+
+    #[test]
+    fn agencies_match_the_policy_by_slug() {
+        let config = SiteConfig {
+            googlebot_news_noindex: vec!["PTI".into(), "yonhap-news".into()],
+            ..SiteConfig::default()
+        };
+        assert!(googlebot_news_noindex(&config, &Agency::named("pti")));
+        assert!(googlebot_news_noindex(
+            &config,
+            &Agency::named("Yonhap News")
+        ));
+        assert!(!googlebot_news_noindex(&config, &Agency::named("IANS")));
+    }
+
+    async fn state(config: SiteConfig, stories: Vec<Story>) -> AppState {
+        let store = Arc::new(SqliteStore::in_memory().await.unwrap());
+        let mut events = Vec::new();
+        for s in stories {
+            let published = s.published;
+            let id = s.id.clone();
+            let at = s.first_created;
+            events.push((StoryEvent::Ingested { story: Box::new(s) }, at));
+            if let Some(p) = published {
+                events.push((StoryEvent::Published { id }, p));
+            }
+        }
+        store.append(events).await.unwrap();
+        let index = Arc::new(SearchIndex::in_memory().unwrap());
+        AppState::new(store, index, config).unwrap()
+    }
+
+    fn story(n: usize, hours_ago: i64, agency: &str) -> Story {
+        let at = Timestamp::now() - (hours_ago * 60 + n as i64).minutes();
+        let mut s = testing::story(
+            &format!("urn:test:{n}"),
+            &format!("Story number {n} & more"),
+            "Body.",
+            at,
+        );
+        s.published = Some(at);
+        s.agency = Agency::named(agency);
+        s
+    }
+
+    async fn body(response: Response) -> (StatusCode, String) {
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+
+    fn locs(xml: &str) -> Vec<String> {
+        xml.split("<loc>")
+            .skip(1)
+            .map(|s| s[..s.find("</loc>").unwrap()].replace("&amp;", "&"))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn sitemaps_page_through_every_live_story_and_news_keeps_two_days() {
+        let config = SiteConfig {
+            sitemap_urls_per_file: 3,
+            news_sitemap_urls_per_file: 2,
+            googlebot_news_noindex: vec!["pti".into()],
+            ..SiteConfig::default()
+        };
+        let mut stories: Vec<Story> = (0..7).map(|n| story(n, 1, "AP")).collect();
+        stories.push(story(7, 1, "PTI"));
+        stories.push(story(8, 72, "AP"));
+        let mut killed = story(9, 1, "AP");
+        killed.pubstatus = PubStatus::Canceled;
+        stories.push(killed);
+        let mut held = story(10, 1, "AP");
+        held.published = None;
+        stories.push(held);
+        let state = state(config, stories).await;
+
+        let (status, index) = body(sitemap_index(State(state.clone())).await).await;
+        assert_eq!(status, StatusCode::OK);
+        let files = locs(&index);
+        let base = "http://127.0.0.1:8080";
+        assert_eq!(
+            files,
+            [
+                "/sitemaps/sections.xml",
+                "/sitemaps/stories-1.xml",
+                "/sitemaps/stories-2.xml",
+                "/sitemaps/stories-3.xml",
+                "/sitemap-news.xml",
+                "/sitemap-news.xml?page=2",
+                "/sitemap-news.xml?page=3",
+                "/sitemap-news.xml?page=4",
+            ]
+            .map(|p| format!("{base}{p}"))
+        );
+
+        let mut listed = Vec::new();
+        for n in 1..=3 {
+            let file = format!("stories-{n}.xml");
+            let (status, xml) = body(sitemap_file(State(state.clone()), Path(file)).await).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(xml.contains("<lastmod>") && xml.contains("+05:30</lastmod>"));
+            listed.extend(locs(&xml));
+        }
+        assert_eq!(listed.len(), 9, "every live story once: {listed:?}");
+        let (status, _) =
+            body(sitemap_file(State(state.clone()), Path("stories-4.xml".into())).await).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        for killed_or_held in [9, 10] {
+            let id = StoryId::for_uri(&format!("urn:test:{killed_or_held}"));
+            assert!(!listed.iter().any(|l| l.contains(id.as_str())));
+        }
+
+        let mut news = Vec::new();
+        for page in 1..=4 {
+            let q = NewsQuery {
+                page: Some(page.to_string()),
+            };
+            let (status, xml) = body(news_sitemap(State(state.clone()), Query(q)).await).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(xml.contains("<news:name>Wiredesk News</news:name>"));
+            assert!(xml.contains("<news:title>Story number"));
+            assert!(xml.contains("&amp; more</news:title>"));
+            news.extend(locs(&xml));
+        }
+        assert_eq!(
+            news.len(),
+            7,
+            "the AP stories of the last two days: {news:?}"
+        );
+        for absent in [7, 8] {
+            let id = StoryId::for_uri(&format!("urn:test:{absent}"));
+            assert!(!news.iter().any(|l| l.contains(id.as_str())), "{absent}");
+        }
+        let q = NewsQuery {
+            page: Some("5".into()),
+        };
+        let (status, _) = body(news_sitemap(State(state.clone()), Query(q)).await).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let (_, sections) =
+            body(sitemap_file(State(state.clone()), Path("sections.xml".into())).await).await;
+        assert_eq!(
+            locs(&sections),
+            ["/", "/agency/ap", "/agency/pti"].map(|p| format!("{base}{p}"))
+        );
+    }
+
+    #[tokio::test]
+    async fn an_empty_site_still_answers_valid_files() {
+        let state = state(SiteConfig::default(), vec![]).await;
+        let (_, index) = body(sitemap_index(State(state.clone())).await).await;
+        assert_eq!(
+            locs(&index),
+            ["http://127.0.0.1:8080/sitemaps/sections.xml"]
+        );
+        let (status, news) =
+            body(news_sitemap(State(state.clone()), Query(NewsQuery { page: None })).await).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(news.contains("<urlset"));
+        let (_, robots) = body(robots(State(state)).await).await;
+        assert!(robots.contains("Sitemap: http://127.0.0.1:8080/sitemap.xml\n"));
+        assert!(robots.contains("Sitemap: http://127.0.0.1:8080/sitemap-news.xml\n"));
+    }
 }

@@ -269,3 +269,297 @@ pub async fn history_keeps_every_version(store: &dyn Store) {
     assert_eq!(log.len(), 2);
     assert_eq!(store.latest_seq().await.unwrap(), history[2].seq);
 }
+
+fn sorted(mut uris: Vec<String>) -> Vec<String> {
+    uris.sort();
+    uris
+}
+
+/// Follow the keyset cursor through `listing` to the end, `per_page` at a time, with `fetch`
+/// answering one page.
+async fn every_page<F, Fut>(listing: &Listing, per_page: usize, mut fetch: F) -> Vec<String>
+where
+    F: FnMut(Listing) -> Fut,
+    Fut: std::future::Future<Output = Vec<Story>>,
+{
+    let mut seen = Vec::new();
+    let mut page_listing = Listing {
+        limit: per_page,
+        ..listing.clone()
+    };
+    for _ in 0..100 {
+        let page = fetch(page_listing.clone()).await;
+        let Some(last) = page.last() else {
+            return seen;
+        };
+        let went_live = last
+            .published
+            .unwrap()
+            .max(last.embargoed.unwrap_or(Timestamp::MIN));
+        page_listing.before = Some((went_live, last.id.clone()));
+        seen.extend(ids(&page));
+    }
+    panic!("the cursor never reached the end of the listing");
+}
+
+pub async fn since_and_until_bound_the_live_time(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    // w0 … w5 go live an hour apart; w1 waits for an embargo that lifts at +4h30m.
+    for i in 0..6i64 {
+        let when = at + i.hours();
+        let agency = if i % 2 == 0 { "PTI" } else { "AP" };
+        let topic = if i < 3 { "india" } else { "world" };
+        let mut s = sample_story(&format!("w{i}"), agency, topic, when);
+        if i == 1 {
+            s.embargoed = Some(at + 4.hours() + 30.minutes());
+        }
+        publish(store, s, when).await;
+    }
+    let now = at + 10.hours();
+    let window = |since: Option<Timestamp>, until: Option<Timestamp>| Listing {
+        since,
+        until,
+        ..all(10)
+    };
+    // Newest first by the time each went live: w1 at its embargo, between w4 and w5.
+    assert_eq!(
+        ids(&store.live(&all(10), now).await.unwrap()),
+        ["w5", "w1", "w4", "w3", "w2", "w0"]
+    );
+    // `since` is inclusive, `until` exclusive.
+    let since_2h = window(Some(at + 2.hours()), None);
+    assert_eq!(
+        ids(&store.live(&since_2h, now).await.unwrap()),
+        ["w5", "w1", "w4", "w3", "w2"]
+    );
+    let until_2h = window(None, Some(at + 2.hours()));
+    assert_eq!(ids(&store.live(&until_2h, now).await.unwrap()), ["w0"]);
+    let between = window(Some(at + 2.hours()), Some(at + 4.hours() + 30.minutes()));
+    assert_eq!(
+        ids(&store.live(&between, now).await.unwrap()),
+        ["w4", "w3", "w2"],
+        "the embargoed story counts from the moment its embargo lifted"
+    );
+    let with_w1 = window(Some(at + 4.hours() + 30.minutes()), None);
+    assert_eq!(ids(&store.live(&with_w1, now).await.unwrap()), ["w5", "w1"]);
+    // A window in the future of `now` holds nothing yet; `now` still bounds `until`.
+    let future = window(Some(now + 1.hours()), None);
+    assert!(store.live(&future, now).await.unwrap().is_empty());
+    let later_until = window(None, Some(now + 100.hours()));
+    assert_eq!(store.live(&later_until, now).await.unwrap().len(), 6);
+    // Combined with topic and agency filters.
+    let india_pti = Listing {
+        topic: Some("india".into()),
+        agency: Some("pti".into()),
+        ..window(Some(at + 1.hours()), None)
+    };
+    assert_eq!(ids(&store.live(&india_pti, now).await.unwrap()), ["w2"]);
+    let world = Listing {
+        topic: Some("world".into()),
+        ..window(None, Some(at + 5.hours()))
+    };
+    assert_eq!(ids(&store.live(&world, now).await.unwrap()), ["w4", "w3"]);
+    // And with the cursor: pages of one never leave the window.
+    let paged = every_page(&between, 1, |l| async move {
+        store.live(&l, now).await.unwrap()
+    })
+    .await;
+    assert_eq!(paged, ["w4", "w3", "w2"]);
+    let paged_topic = every_page(
+        &world,
+        1,
+        |l| async move { store.live(&l, now).await.unwrap() },
+    )
+    .await;
+    assert_eq!(paged_topic, ["w4", "w3"]);
+}
+
+pub async fn taken_down_lists_stories_killed_or_withheld_after_going_live(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    for (i, uri) in ["k1", "k2", "w1", "keep", "emb", "held"].iter().enumerate() {
+        let when = at + (i as i64).minutes();
+        let topic = if *uri == "k2" { "sports" } else { "world" };
+        let mut s = sample_story(uri, if *uri == "k2" { "AP" } else { "AFP" }, topic, when);
+        if *uri == "emb" {
+            s.embargoed = Some(at + 5.hours());
+        }
+        publish(store, s, when).await;
+    }
+    let kill = |uri: &str| StoryEvent::Killed {
+        id: StoryId::for_uri(uri),
+        reason: "agency kill".into(),
+    };
+    store
+        .append(at_time(
+            vec![
+                kill("k1"),
+                kill("k2"),
+                StoryEvent::Withheld {
+                    id: StoryId::for_uri("w1"),
+                    reason: "agency withheld".into(),
+                },
+                // Killed while still under embargo: nobody outside ever saw it.
+                kill("emb"),
+                StoryEvent::Held {
+                    id: StoryId::for_uri("held"),
+                    reason: "legal check".into(),
+                },
+            ],
+            at + 1.hours(),
+        ))
+        .await
+        .unwrap();
+    // Killed while held, never published: not a takedown either.
+    store
+        .append(at_time(vec![kill("held")], at + 2.hours()))
+        .await
+        .unwrap();
+    let now = at + 6.hours();
+    assert_eq!(ids(&store.live(&all(10), now).await.unwrap()), ["keep"]);
+    let canceled = store
+        .taken_down(PubStatus::Canceled, &all(10), now)
+        .await
+        .unwrap();
+    assert_eq!(ids(&canceled), ["k2", "k1"], "newest live time first");
+    assert!(canceled.iter().all(|s| s.pubstatus == PubStatus::Canceled));
+    let withheld = store
+        .taken_down(PubStatus::Withheld, &all(10), now)
+        .await
+        .unwrap();
+    assert_eq!(ids(&withheld), ["w1"]);
+    assert!(
+        store
+            .taken_down(PubStatus::Usable, &all(10), now)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Filters and the cursor work as they do on live listings.
+    let sports = Listing {
+        topic: Some("sports".into()),
+        ..all(10)
+    };
+    assert_eq!(
+        ids(&store
+            .taken_down(PubStatus::Canceled, &sports, now)
+            .await
+            .unwrap()),
+        ["k2"]
+    );
+    let afp = Listing {
+        agency: Some("afp".into()),
+        ..all(10)
+    };
+    assert_eq!(
+        ids(&store
+            .taken_down(PubStatus::Canceled, &afp, now)
+            .await
+            .unwrap()),
+        ["k1"]
+    );
+    let since = Listing {
+        since: Some(at + 1.minutes()),
+        ..all(10)
+    };
+    assert_eq!(
+        ids(&store
+            .taken_down(PubStatus::Canceled, &since, now)
+            .await
+            .unwrap()),
+        ["k2"]
+    );
+    let until = Listing {
+        until: Some(at + 1.minutes()),
+        ..all(10)
+    };
+    assert_eq!(
+        ids(&store
+            .taken_down(PubStatus::Canceled, &until, now)
+            .await
+            .unwrap()),
+        ["k1"]
+    );
+    let paged = every_page(&all(10), 1, |l| async move {
+        store
+            .taken_down(PubStatus::Canceled, &l, now)
+            .await
+            .unwrap()
+    })
+    .await;
+    assert_eq!(paged, ["k2", "k1"]);
+    // A withheld story made usable again is live, not taken down; withheld again, it is back.
+    store
+        .append(at_time(
+            vec![StoryEvent::Published {
+                id: StoryId::for_uri("w1"),
+            }],
+            at + 3.hours(),
+        ))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .taken_down(PubStatus::Withheld, &all(10), now)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        sorted(ids(&store.live(&all(10), now).await.unwrap())),
+        ["keep", "w1"]
+    );
+    // The log folds back into the same answers.
+    store.rebuild_projections().await.unwrap();
+    assert_eq!(
+        ids(&store
+            .taken_down(PubStatus::Canceled, &all(10), now)
+            .await
+            .unwrap()),
+        ["k2", "k1"]
+    );
+    assert_eq!(
+        sorted(ids(&store.live(&all(10), now).await.unwrap())),
+        ["keep", "w1"]
+    );
+}
+
+pub async fn a_story_killed_after_being_withheld_counts_from_its_first_takedown(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    publish(store, sample_story("ww", "AFP", "world", at), at).await;
+    let id = StoryId::for_uri("ww");
+    store
+        .append(at_time(
+            vec![StoryEvent::Withheld {
+                id: id.clone(),
+                reason: "agency withheld".into(),
+            }],
+            at + 1.hours(),
+        ))
+        .await
+        .unwrap();
+    store
+        .append(at_time(
+            vec![StoryEvent::Killed {
+                id,
+                reason: "agency kill".into(),
+            }],
+            at + 2.hours(),
+        ))
+        .await
+        .unwrap();
+    let now = at + 3.hours();
+    assert_eq!(
+        ids(&store
+            .taken_down(PubStatus::Canceled, &all(10), now)
+            .await
+            .unwrap()),
+        ["ww"]
+    );
+    assert!(
+        store
+            .taken_down(PubStatus::Withheld, &all(10), now)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

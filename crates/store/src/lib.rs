@@ -9,7 +9,7 @@
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use wiredesk_model::{Story, StoryEvent, StoryId};
+use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
 pub mod conformance;
 mod sqlite;
@@ -40,7 +40,9 @@ pub struct RecordedEvent {
     pub event: StoryEvent,
 }
 
-/// Which live stories a listing wants.
+/// Which stories a listing wants. Every listing is ordered by the time the story went live
+/// (its publication, or the end of its embargo if that is later), newest first, the story id
+/// breaking ties; `before`, `since` and `until` are all on that same time.
 #[derive(Clone, Debug, Default)]
 pub struct Listing {
     pub topic: Option<String>,
@@ -49,6 +51,11 @@ pub struct Listing {
     /// Only stories that went live strictly before this (publication time, story id):
     /// the keyset cursor for the next page.
     pub before: Option<(Timestamp, StoryId)>,
+    /// Only stories that went live at or after this time (inclusive).
+    pub since: Option<Timestamp>,
+    /// Only stories that went live strictly before this time (exclusive), so that
+    /// `until = t` and `since = t` split a listing in two without overlap.
+    pub until: Option<Timestamp>,
 }
 
 /// A topic with how many live stories it has.
@@ -69,6 +76,17 @@ pub trait Store: Send + Sync + 'static {
     async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>>;
     /// Stories readers may see at `now`, newest first.
     async fn live(&self, listing: &Listing, now: Timestamp) -> Result<Vec<Story>>;
+    /// Stories that readers could see and that were then taken down: killed
+    /// (`PubStatus::Canceled`) or withheld by the agency (`PubStatus::Withheld`), so that a
+    /// partner who synced them learns to remove them. A story taken down before it ever went
+    /// live (held, or still under embargo) is not listed: nobody outside saw it. Ordered,
+    /// filtered and paged like `live`, on the time the story went live; `Usable` lists nothing.
+    async fn taken_down(
+        &self,
+        status: PubStatus,
+        listing: &Listing,
+        now: Timestamp,
+    ) -> Result<Vec<Story>>;
     /// Every story in the projection, any status (for re-indexing).
     async fn all_stories(&self) -> Result<Vec<Story>>;
     /// The log after `after_seq`, oldest first.

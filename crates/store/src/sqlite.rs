@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS stories (
     pubstatus TEXT NOT NULL,
     agency    TEXT NOT NULL,
     live_from INTEGER,
+    went_live INTEGER,
+    taken_down_at INTEGER,
     doc       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS stories_by_live_from ON stories (live_from DESC, id DESC)
@@ -58,6 +60,31 @@ CREATE TABLE IF NOT EXISTS page_views (
 CREATE INDEX IF NOT EXISTS page_views_by_hour ON page_views (hour);
 "#;
 
+/// Indexes on columns that a database made by an older Wiredesk gains in `migrate`, so they
+/// are created after it.
+const LATER_INDEXES: &str = r#"
+CREATE INDEX IF NOT EXISTS stories_taken_down ON stories (pubstatus, went_live DESC, id DESC)
+    WHERE went_live IS NOT NULL;
+"#;
+
+/// Columns added to `stories` since the first release: (name, the statement that adds it).
+/// A database that lacks one gains it and has its projections folded again from the log.
+const ADDED_STORY_COLUMNS: [(&str, &str); 2] = [
+    // When the story went (or would go) live, whatever its status now: its publication, or
+    // its embargo if later; NULL while never published. `live_from` is the same, but only
+    // while the story is usable.
+    (
+        "went_live",
+        "ALTER TABLE stories ADD COLUMN went_live INTEGER",
+    ),
+    // When the story stopped being usable (killed or withheld) after it last was; NULL while
+    // usable.
+    (
+        "taken_down_at",
+        "ALTER TABLE stories ADD COLUMN taken_down_at INTEGER",
+    ),
+];
+
 pub struct SqliteStore {
     pool: SqlitePool,
 }
@@ -80,11 +107,45 @@ fn live_from(story: &Story) -> Option<i64> {
     if story.pubstatus != PubStatus::Usable {
         return None;
     }
+    went_live(story)
+}
+
+/// When a story went (or goes) live, whatever its status now: its publication, or its embargo
+/// if later; `None` while it has never been published.
+fn went_live(story: &Story) -> Option<i64> {
     let published = story.published?;
     Some(match story.embargoed {
         Some(e) if e > published => micros(e),
         _ => micros(published),
     })
+}
+
+/// The range of live times a listing asks for, as inclusive bounds in microseconds, and its
+/// keyset cursor (`i64::MAX` and an id above every id when there is none).
+struct Bounds {
+    lowest: i64,
+    highest: i64,
+    before_t: i64,
+    before_id: String,
+}
+
+impl Bounds {
+    fn of(listing: &Listing, now: Timestamp) -> Bounds {
+        let mut highest = micros(now);
+        if let Some(until) = listing.until {
+            highest = highest.min(micros(until).saturating_sub(1));
+        }
+        let (before_t, before_id) = match &listing.before {
+            Some((t, id)) => (micros(*t), id.as_str().to_string()),
+            None => (i64::MAX, "\u{10FFFF}".to_string()),
+        };
+        Bounds {
+            lowest: listing.since.map_or(i64::MIN, micros),
+            highest,
+            before_t,
+            before_id,
+        }
+    }
 }
 
 impl SqliteStore {
@@ -118,18 +179,58 @@ impl SqliteStore {
 
     async fn with_pool(pool: SqlitePool) -> Result<SqliteStore> {
         sqlx::raw_sql(SCHEMA).execute(&pool).await?;
-        Ok(SqliteStore { pool })
+        let store = SqliteStore { pool };
+        store.migrate().await?;
+        Ok(store)
     }
 
-    async fn write_projection(tx: &mut sqlx::SqliteConnection, story: &Story) -> Result<()> {
+    /// Bring a database made by an older Wiredesk up to this schema: add the missing
+    /// `stories` columns, then fold the log again so that they are filled in.
+    async fn migrate(&self) -> Result<()> {
+        let have: Vec<String> = sqlx::query("SELECT name FROM pragma_table_info('stories')")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect();
+        let mut added = false;
+        for (name, add_column) in ADDED_STORY_COLUMNS {
+            if !have.iter().any(|h| h == name) {
+                sqlx::raw_sql(add_column).execute(&self.pool).await?;
+                added = true;
+            }
+        }
+        if added {
+            let folded = self.rebuild_projections().await?;
+            tracing::info!("store: schema upgraded, {folded} events folded again");
+        }
+        sqlx::raw_sql(LATER_INDEXES).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Write a story's current state, folded from an event that took effect at `at`.
+    async fn write_projection(
+        tx: &mut sqlx::SqliteConnection,
+        story: &Story,
+        at: Timestamp,
+    ) -> Result<()> {
         let doc = serde_json::to_string(story).expect("a Story always serializes");
         let live = live_from(story);
+        // `taken_down_at` keeps the moment a usable story first stopped being usable: the
+        // SET expressions read the row as it was before this update.
         sqlx::query(
-            "INSERT INTO stories (id, uri, version, pubstatus, agency, live_from, doc)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
+            "INSERT INTO stories
+               (id, uri, version, pubstatus, agency, live_from, went_live, taken_down_at, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?4 = 'usable' THEN NULL ELSE ?8 END, ?9)
              ON CONFLICT (id) DO UPDATE SET uri = excluded.uri, version = excluded.version,
                pubstatus = excluded.pubstatus, agency = excluded.agency,
-               live_from = excluded.live_from, doc = excluded.doc",
+               live_from = excluded.live_from, went_live = excluded.went_live,
+               taken_down_at = CASE
+                 WHEN excluded.pubstatus = 'usable' THEN NULL
+                 WHEN stories.pubstatus = 'usable' THEN excluded.taken_down_at
+                 ELSE COALESCE(stories.taken_down_at, excluded.taken_down_at)
+               END,
+               doc = excluded.doc",
         )
         .bind(story.id.as_str())
         .bind(&story.uri)
@@ -137,6 +238,8 @@ impl SqliteStore {
         .bind(story.pubstatus.as_str())
         .bind(&story.agency.slug)
         .bind(live)
+        .bind(went_live(story))
+        .bind(micros(at))
         .bind(doc)
         .execute(&mut *tx)
         .await?;
@@ -189,7 +292,7 @@ impl SqliteStore {
         }
         let next = event.apply(current, at);
         if let Some(story) = &next {
-            Self::write_projection(conn, story).await?;
+            Self::write_projection(conn, story, at).await?;
         }
         cache.insert(id, next);
         Ok(())
@@ -260,28 +363,22 @@ impl Store for SqliteStore {
     }
 
     async fn live(&self, listing: &Listing, now: Timestamp) -> Result<Vec<Story>> {
-        let (before_t, before_id) = match &listing.before {
-            Some((t, id)) => (micros(*t), id.as_str().to_string()),
-            None => (i64::MAX, String::new()),
-        };
+        let b = Bounds::of(listing, now);
         let limit = listing.limit.max(1) as i64;
-        let now = micros(now);
         let rows = if let Some(topic) = &listing.topic {
             sqlx::query(
                 "SELECT s.doc FROM story_topics t JOIN stories s ON s.id = t.story_id
-                 WHERE t.topic = ?1 AND t.live_from IS NOT NULL AND t.live_from <= ?2
-                   AND (t.live_from < ?3 OR (t.live_from = ?3 AND t.story_id < ?4))
-                   AND (?5 IS NULL OR s.agency = ?5)
-                 ORDER BY t.live_from DESC, t.story_id DESC LIMIT ?6",
+                 WHERE t.topic = ?1 AND t.live_from IS NOT NULL
+                   AND t.live_from >= ?2 AND t.live_from <= ?3
+                   AND (t.live_from < ?4 OR (t.live_from = ?4 AND t.story_id < ?5))
+                   AND (?6 IS NULL OR s.agency = ?6)
+                 ORDER BY t.live_from DESC, t.story_id DESC LIMIT ?7",
             )
             .bind(topic)
-            .bind(now)
-            .bind(before_t)
-            .bind(if listing.before.is_some() {
-                before_id
-            } else {
-                "\u{10FFFF}".into()
-            })
+            .bind(b.lowest)
+            .bind(b.highest)
+            .bind(b.before_t)
+            .bind(b.before_id)
             .bind(listing.agency.as_deref())
             .bind(limit)
             .fetch_all(&self.pool)
@@ -289,23 +386,56 @@ impl Store for SqliteStore {
         } else {
             sqlx::query(
                 "SELECT doc FROM stories
-                 WHERE live_from IS NOT NULL AND live_from <= ?1
-                   AND (live_from < ?2 OR (live_from = ?2 AND id < ?3))
-                   AND (?4 IS NULL OR agency = ?4)
-                 ORDER BY live_from DESC, id DESC LIMIT ?5",
+                 WHERE live_from IS NOT NULL AND live_from >= ?1 AND live_from <= ?2
+                   AND (live_from < ?3 OR (live_from = ?3 AND id < ?4))
+                   AND (?5 IS NULL OR agency = ?5)
+                 ORDER BY live_from DESC, id DESC LIMIT ?6",
             )
-            .bind(now)
-            .bind(before_t)
-            .bind(if listing.before.is_some() {
-                before_id
-            } else {
-                "\u{10FFFF}".into()
-            })
+            .bind(b.lowest)
+            .bind(b.highest)
+            .bind(b.before_t)
+            .bind(b.before_id)
             .bind(listing.agency.as_deref())
             .bind(limit)
             .fetch_all(&self.pool)
             .await?
         };
+        rows.into_iter()
+            .map(|r| decode_story(r.get::<String, _>(0)))
+            .collect()
+    }
+
+    async fn taken_down(
+        &self,
+        status: PubStatus,
+        listing: &Listing,
+        now: Timestamp,
+    ) -> Result<Vec<Story>> {
+        if status == PubStatus::Usable {
+            return Ok(Vec::new());
+        }
+        let b = Bounds::of(listing, now);
+        let rows = sqlx::query(
+            "SELECT s.doc FROM stories s
+             WHERE s.pubstatus = ?1 AND s.went_live IS NOT NULL
+               AND s.taken_down_at IS NOT NULL AND s.went_live <= s.taken_down_at
+               AND s.went_live >= ?2 AND s.went_live <= ?3
+               AND (s.went_live < ?4 OR (s.went_live = ?4 AND s.id < ?5))
+               AND (?6 IS NULL OR s.agency = ?6)
+               AND (?7 IS NULL OR EXISTS (
+                     SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = ?7))
+             ORDER BY s.went_live DESC, s.id DESC LIMIT ?8",
+        )
+        .bind(status.as_str())
+        .bind(b.lowest)
+        .bind(b.highest)
+        .bind(b.before_t)
+        .bind(b.before_id)
+        .bind(listing.agency.as_deref())
+        .bind(listing.topic.as_deref())
+        .bind(listing.limit.max(1) as i64)
+        .fetch_all(&self.pool)
+        .await?;
         rows.into_iter()
             .map(|r| decode_story(r.get::<String, _>(0)))
             .collect()

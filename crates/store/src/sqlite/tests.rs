@@ -20,6 +20,9 @@ sqlite_conformance!(
     the_log_rebuilds_the_same_projection,
     most_viewed_counts_only_the_window,
     history_keeps_every_version,
+    since_and_until_bound_the_live_time,
+    taken_down_lists_stories_killed_or_withheld_after_going_live,
+    a_story_killed_after_being_withheld_counts_from_its_first_takedown,
 );
 
 #[tokio::test]
@@ -36,5 +39,59 @@ async fn a_file_database_survives_reopening() {
         all.len(),
         3,
         "stories committed before the restart are all there"
+    );
+}
+
+#[tokio::test]
+async fn a_database_from_before_the_takedown_columns_is_upgraded_on_open() {
+    use jiff::Timestamp;
+    use wiredesk_model::{PubStatus, StoryEvent, StoryId};
+
+    use crate::{Listing, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wiredesk.db");
+    let at: Timestamp = "2026-11-28T06:00:00Z".parse().unwrap();
+    {
+        let store = SqliteStore::open(&path).await.unwrap();
+        conformance::a_published_story_is_listed_newest_first(&store).await;
+        store
+            .append(conformance::at_time(
+                vec![StoryEvent::Killed {
+                    id: StoryId::for_uri("a"),
+                    reason: "agency kill".into(),
+                }],
+                at + jiff::SignedDuration::from_hours(3),
+            ))
+            .await
+            .unwrap();
+        // Back to the first release's `stories` table.
+        sqlx::raw_sql(
+            "DROP INDEX stories_taken_down;
+             ALTER TABLE stories DROP COLUMN went_live;
+             ALTER TABLE stories DROP COLUMN taken_down_at;",
+        )
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    }
+    let store = SqliteStore::open(&path).await.unwrap();
+    let now = at + jiff::SignedDuration::from_hours(5);
+    let listing = Listing {
+        limit: 10,
+        ..Listing::default()
+    };
+    let killed = store
+        .taken_down(PubStatus::Canceled, &listing, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        killed.iter().map(|s| s.uri.as_str()).collect::<Vec<_>>(),
+        ["a"]
+    );
+    let live = store.live(&listing, now).await.unwrap();
+    assert_eq!(
+        live.iter().map(|s| s.uri.as_str()).collect::<Vec<_>>(),
+        ["c", "b"]
     );
 }

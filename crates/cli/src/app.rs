@@ -50,9 +50,19 @@ impl Site {
             topics,
             summary_chars: config.ingest.summary_chars,
         };
+        let pipeline = Arc::new(Pipeline::new(store, index, settings));
+        // An index from an older schema was recreated empty on open; the event log is the
+        // truth, so rebuild it now rather than serve a site whose search finds nothing.
+        if pipeline.index().needs_reindex() {
+            tracing::warn!("search index schema changed: rebuilding it from the event log");
+            pipeline
+                .reindex()
+                .await
+                .context("rebuilding the search index")?;
+        }
         Ok(Site {
             data: data.to_path_buf(),
-            pipeline: Arc::new(Pipeline::new(store, index, settings)),
+            pipeline,
             config,
         })
     }

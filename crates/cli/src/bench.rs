@@ -18,6 +18,8 @@ pub enum BenchCommand {
         #[arg(long)]
         data: Option<std::path::PathBuf>,
     },
+    /// Search query latency (p50/p95) and index size, with generated stories.
+    Search(crate::bench_search::SearchArgs),
 }
 
 const PLACES: &[(&str, &str)] = &[
@@ -59,6 +61,7 @@ pub fn generated_story(i: usize) -> String {
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
+        BenchCommand::Search(args) => crate::bench_search::run(args).await,
         BenchCommand::Ingest { stories, data } => {
             let (data, _tmp) = match data {
                 Some(d) => (d, None),

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 mod app;
 mod bench;
+mod bench_search;
 mod config;
 mod demo;
 mod ingest;

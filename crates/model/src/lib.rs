@@ -210,6 +210,18 @@ impl Story {
             .or(self.published)
             .unwrap_or(self.version_created)
     }
+
+    /// When the site first published it, or, while it never was, when this version was made.
+    pub fn first_published(&self) -> Timestamp {
+        self.published.unwrap_or(self.version_created)
+    }
+
+    /// When it went (or goes) live to readers whatever its status now: its publication, or
+    /// its embargo if that is later; `None` while it has never been published.
+    pub fn went_live(&self) -> Option<Timestamp> {
+        let published = self.published?;
+        Some(self.embargoed.map_or(published, |e| e.max(published)))
+    }
 }
 
 /// SHA-256 hex of the body as received.

@@ -19,11 +19,6 @@ pub(crate) fn iso(t: jiff::Timestamp, tz: &TimeZone) -> String {
         .to_string()
 }
 
-/// When the site first published the story (the ingest time stands in while it has none).
-pub(crate) fn first_published(story: &Story) -> jiff::Timestamp {
-    story.published.unwrap_or(story.version_created)
-}
-
 /// The person named in the byline, unless the byline only names the agency ("By IANS").
 fn byline_person(story: &Story) -> Option<String> {
     let byline = story.byline.as_deref()?.trim();
@@ -47,7 +42,7 @@ pub fn news_article(story: &Story, config: &SiteConfig, tz: &TimeZone, path: &st
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": story.headline,
-        "datePublished": iso(first_published(story), tz),
+        "datePublished": iso(story.first_published(), tz),
         "dateModified": iso(story.modified(), tz),
         "author": [author],
         "sourceOrganization": agency,

@@ -52,9 +52,14 @@ pub struct TopicBlock {
 }
 
 pub fn story_url(story: &Story) -> String {
-    let slug = slugify(&story.headline);
+    story_path(&story.id, &story.headline)
+}
+
+/// The article page's path: the id finds the story, the headline's slug is for readers.
+pub fn story_path(id: &StoryId, headline: &str) -> String {
+    let slug = slugify(headline);
     let slug: String = slug.chars().take(80).collect();
-    format!("/story/{}/{}", story.id, slug.trim_end_matches('-'))
+    format!("/story/{}/{}", id, slug.trim_end_matches('-'))
 }
 
 impl AppState {

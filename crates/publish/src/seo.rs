@@ -9,11 +9,9 @@
 //!   in the last two days, at most 1,000 a file, except agencies whose Googlebot-News policy
 //!   is noindex.
 //!
-//! Every list is read from `Store::live` page by page with its keyset cursor, so only live
-//! stories are ever listed; rendered files are kept in the page cache, which any new event
-//! (a kill) drops at once.
-
-use std::collections::BTreeMap;
+//! Every list is read from `Store::live_headers` page by page with its keyset cursor (never the
+//! stories' copy, so a million stories stay cheap), and only live stories are ever listed;
+//! rendered files are kept in the page cache, which any new event (a kill) drops at once.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -23,13 +21,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
-use wiredesk_model::{Agency, Story, slugify};
-use wiredesk_store::{Listing, StoreError};
+use wiredesk_model::{Agency, slugify};
+use wiredesk_store::{Listing, StoreError, StoryHeader};
 
 use crate::AppState;
 use crate::config::SiteConfig;
-use crate::jsonld::{first_published, iso};
-use crate::pages::story_url;
+use crate::jsonld::iso;
+use crate::pages::story_path;
 
 /// The sitemaps.org limit of URLs in one sitemap file.
 pub const MAX_URLS_PER_SITEMAP: usize = 50_000;
@@ -55,10 +53,14 @@ pub fn routes() -> Router<AppState> {
 /// The agency's copy carries `Googlebot-News: noindex` and stays out of the News sitemap.
 /// Config entries match by slug, so "PTI", "pti" and "Pti" all name the same agency.
 pub fn googlebot_news_noindex(config: &SiteConfig, agency: &Agency) -> bool {
+    agency_news_noindex(config, &agency.slug)
+}
+
+fn agency_news_noindex(config: &SiteConfig, agency_slug: &str) -> bool {
     config
         .googlebot_news_noindex
         .iter()
-        .any(|a| slugify(a) == agency.slug)
+        .any(|a| slugify(a) == agency_slug)
 }
 
 fn per_file(config: &SiteConfig) -> usize {
@@ -122,17 +124,11 @@ fn respond(status: StatusCode, body: Bytes) -> Response {
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
-/// When a story went live: the listing order and the keyset cursor of `Store::live`.
-fn live_from(story: &Story) -> Timestamp {
-    let published = first_published(story);
-    story.embargoed.map_or(published, |e| e.max(published))
-}
-
 /// Call `visit` with every story live at `now`, newest first, until it answers `false`.
 async fn walk_live(
     state: &AppState,
     now: Timestamp,
-    mut visit: impl FnMut(&Story) -> bool,
+    mut visit: impl FnMut(&StoryHeader) -> bool,
 ) -> Result<(), StoreError> {
     let mut before = None;
     loop {
@@ -141,7 +137,7 @@ async fn walk_live(
             before: before.take(),
             ..Listing::default()
         };
-        let chunk = state.store.live(&listing, now).await?;
+        let chunk = state.store.live_headers(&listing, now).await?;
         for story in &chunk {
             if !visit(story) {
                 return Ok(());
@@ -149,7 +145,7 @@ async fn walk_live(
         }
         match chunk.last() {
             Some(last) if chunk.len() == WALK_CHUNK => {
-                before = Some((live_from(last), last.id.clone()));
+                before = Some((last.went_live, last.id.clone()));
             }
             _ => return Ok(()),
         }
@@ -158,8 +154,8 @@ async fn walk_live(
 
 /// A story belongs in the News sitemap: first published within the window, and its agency
 /// lets Google News index it.
-fn in_news(story: &Story, config: &SiteConfig, cutoff: Timestamp) -> bool {
-    first_published(story) >= cutoff && !googlebot_news_noindex(config, &story.agency)
+fn in_news(story: &StoryHeader, config: &SiteConfig, cutoff: Timestamp) -> bool {
+    story.first_published >= cutoff && !agency_news_noindex(config, &story.agency_slug)
 }
 
 fn news_cutoff(now: Timestamp) -> Timestamp {
@@ -270,7 +266,7 @@ async fn render_index(state: &AppState) -> Rendered {
     let (mut stories, mut news) = (0usize, 0usize);
     let mut newest: Option<Timestamp> = None;
     walk_live(state, now, |s| {
-        let modified = s.modified();
+        let modified = s.modified;
         if stories % per == 0 {
             story_files.push(modified);
         }
@@ -347,8 +343,8 @@ async fn render_stories(state: &AppState, page: usize) -> Rendered {
     walk_live(state, now, |s| {
         seen += 1;
         if seen > skip {
-            let loc = state.config.absolute(&story_url(s));
-            url_element(&mut body, &loc, Some(&iso(s.modified(), &state.time_zone)));
+            let loc = state.config.absolute(&story_path(&s.id, &s.headline));
+            url_element(&mut body, &loc, Some(&iso(s.modified, &state.time_zone)));
         }
         seen < skip + per
     })
@@ -360,22 +356,9 @@ async fn render_stories(state: &AppState, page: usize) -> Rendered {
 /// The home page, every topic page and every agency page, each modified when its newest story
 /// was.
 async fn render_sections(state: &AppState) -> Rendered {
-    let now = Timestamp::now();
-    let mut newest: Option<Timestamp> = None;
-    let mut topics: BTreeMap<String, Timestamp> = BTreeMap::new();
-    let mut agencies: BTreeMap<String, Timestamp> = BTreeMap::new();
-    walk_live(state, now, |s| {
-        let modified = s.modified();
-        newest = Some(newest.map_or(modified, |n| n.max(modified)));
-        for t in &s.topics {
-            let at = topics.entry(t.slug.clone()).or_insert(modified);
-            *at = (*at).max(modified);
-        }
-        let at = agencies.entry(s.agency.slug.clone()).or_insert(modified);
-        *at = (*at).max(modified);
-        true
-    })
-    .await?;
+    let sections = state.store.sections_modified(Timestamp::now()).await?;
+    let newest = sections.agencies.iter().map(|(_, t)| *t).max();
+    let (topics, agencies) = (sections.topics, sections.agencies);
     let tz = &state.time_zone;
     let lastmod = |t: &Timestamp| iso(*t, tz);
     let mut body = String::new();
@@ -431,7 +414,7 @@ async fn render_news(state: &AppState, page: usize) -> Rendered {
     walk_live(state, now, |s| {
         // Newest first by the time each story went live, which is never before its first
         // publication: past the window, nothing further can be in it.
-        if live_from(s) < cutoff {
+        if s.went_live < cutoff {
             return false;
         }
         if !in_news(s, config, cutoff) {
@@ -440,14 +423,14 @@ async fn render_news(state: &AppState, page: usize) -> Rendered {
         seen += 1;
         if seen > skip {
             body.push_str("<url><loc>");
-            body.push_str(&xml_text(&config.absolute(&story_url(s))));
+            body.push_str(&xml_text(&config.absolute(&story_path(&s.id, &s.headline))));
             body.push_str("</loc><lastmod>");
-            body.push_str(&iso(s.modified(), tz));
+            body.push_str(&iso(s.modified, tz));
             body.push_str("</lastmod><news:news>");
             body.push_str(&publication);
             body.push_str(&news_language(s.language.as_deref()));
             body.push_str("</news:language></news:publication><news:publication_date>");
-            body.push_str(&iso(first_published(s), tz));
+            body.push_str(&iso(s.first_published, tz));
             body.push_str("</news:publication_date><news:title>");
             body.push_str(&xml_text(&title_without_site(&s.headline, &config.name)));
             body.push_str("</news:title></news:news></url>\n");
@@ -464,7 +447,7 @@ mod tests {
 
     use super::*;
     use wiredesk_index::SearchIndex;
-    use wiredesk_model::{PubStatus, StoryEvent, StoryId, testing};
+    use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId, testing};
     use wiredesk_store::{SqliteStore, Store};
 
     #[test]

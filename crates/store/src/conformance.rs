@@ -4,7 +4,7 @@
 use jiff::{Timestamp, ToSpan};
 use wiredesk_model::{Agency, PubStatus, Story, StoryEvent, StoryId, Topic};
 
-use crate::{Listing, Store};
+use crate::{Listing, Store, StoryHeader};
 
 fn t(s: &str) -> Timestamp {
     s.parse().expect("test timestamp")
@@ -562,4 +562,114 @@ pub async fn a_story_killed_after_being_withheld_counts_from_its_first_takedown(
             .unwrap()
             .is_empty()
     );
+}
+
+/// Headers list exactly what `live` lists, in the same order and pages, for every listing,
+/// and carry the same fields as the stories; a rewritten headline and an update show.
+pub async fn headers_match_the_live_listing(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    for i in 0..7 {
+        let when = at + ((i / 2) as i64).minutes();
+        let agency = if i % 2 == 0 { "PTI" } else { "AP" };
+        let topic = if i % 3 == 0 { "sports" } else { "world" };
+        let mut story = sample_story(&format!("h{i}"), agency, topic, when);
+        story.language = (i % 2 == 0).then(|| "en".to_string());
+        publish(store, story, when).await;
+    }
+    let mut v2 = sample_story("h3", "AP", "sports", at);
+    v2.version = 2;
+    v2.headline = "Second take".into();
+    v2.agency_headline = v2.headline.clone();
+    store
+        .append(at_time(
+            vec![StoryEvent::Updated {
+                story: Box::new(v2),
+            }],
+            at + 5.minutes(),
+        ))
+        .await
+        .unwrap();
+    // Not live yet: held back by its embargo.
+    let mut embargoed = sample_story("h-embargo", "AP", "world", at);
+    embargoed.embargoed = Some(at + 3.hours());
+    publish(store, embargoed, at).await;
+
+    let now = at + 1.hours();
+    for listing in [
+        all(3),
+        Listing {
+            topic: Some("sports".into()),
+            ..all(2)
+        },
+        Listing {
+            agency: Some("pti".into()),
+            ..all(2)
+        },
+    ] {
+        let mut page = listing.clone();
+        loop {
+            let stories = store.live(&page, now).await.unwrap();
+            let headers = store.live_headers(&page, now).await.unwrap();
+            let expected: Vec<StoryHeader> = stories
+                .iter()
+                .map(|s| StoryHeader::of(s).unwrap())
+                .collect();
+            assert_eq!(headers, expected, "listing {page:?}");
+            let Some(last) = headers.last() else { break };
+            page.before = Some((last.went_live, last.id.clone()));
+        }
+    }
+    let updated = store
+        .live_headers(&all(10), now)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| h.id == StoryId::for_uri("h3"))
+        .expect("h3 is live");
+    assert_eq!(updated.headline, "Second take");
+    assert_eq!(updated.modified, at + 5.minutes());
+    assert!(updated.first_published < updated.modified);
+}
+
+/// Each topic and agency is as new as its newest live story; killed and embargoed stories
+/// do not count.
+pub async fn sections_are_as_new_as_their_newest_live_story(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    publish(store, sample_story("a", "PTI", "sports", at), at).await;
+    let later = at + 10.minutes();
+    publish(store, sample_story("b", "AP", "sports", later), later).await;
+    let killed_at = at + 20.minutes();
+    publish(
+        store,
+        sample_story("c", "AP", "world", killed_at),
+        killed_at,
+    )
+    .await;
+    store
+        .append(at_time(
+            vec![StoryEvent::Killed {
+                id: StoryId::for_uri("c"),
+                reason: "legal".into(),
+            }],
+            killed_at,
+        ))
+        .await
+        .unwrap();
+    let mut embargoed = sample_story("d", "PTI", "business", at);
+    embargoed.embargoed = Some(at + 3.hours());
+    publish(store, embargoed, at).await;
+
+    let got = store.sections_modified(at + 1.hours()).await.unwrap();
+    assert_eq!(got.topics, [("sports".to_string(), later)]);
+    assert_eq!(
+        got.agencies,
+        [("ap".to_string(), later), ("pti".to_string(), at)]
+    );
+    let after_embargo = store.sections_modified(at + 4.hours()).await.unwrap();
+    let topics: Vec<&str> = after_embargo
+        .topics
+        .iter()
+        .map(|(t, _)| t.as_str())
+        .collect();
+    assert_eq!(topics, ["business", "sports"]);
 }

@@ -58,6 +58,45 @@ pub struct Listing {
     pub until: Option<Timestamp>,
 }
 
+/// What lists of links need of a live story, read without its copy: at a million stories the
+/// sitemaps must not parse every body each time they are drawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoryHeader {
+    pub id: StoryId,
+    pub headline: String,
+    pub language: Option<String>,
+    pub agency_slug: String,
+    /// `Story::went_live`: the listing order and keyset cursor, as in `Store::live`.
+    pub went_live: Timestamp,
+    pub modified: Timestamp,
+    pub first_published: Timestamp,
+}
+
+impl StoryHeader {
+    /// The header of a story that has gone live (`None` while it never has).
+    pub fn of(story: &Story) -> Option<StoryHeader> {
+        Some(StoryHeader {
+            id: story.id.clone(),
+            headline: story.headline.clone(),
+            language: story.language.clone(),
+            agency_slug: story.agency.slug.clone(),
+            went_live: story.went_live()?,
+            modified: story.modified(),
+            first_published: story.first_published(),
+        })
+    }
+}
+
+/// The newest modification among the live stories of each topic and each agency: what the
+/// section pages' sitemap entries carry.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SectionsModified {
+    /// (topic slug, newest modification), by slug.
+    pub topics: Vec<(String, Timestamp)>,
+    /// (agency slug, newest modification), by slug.
+    pub agencies: Vec<(String, Timestamp)>,
+}
+
 /// A topic with how many live stories it has.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TopicCount {
@@ -76,6 +115,10 @@ pub trait Store: Send + Sync + 'static {
     async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>>;
     /// Stories readers may see at `now`, newest first.
     async fn live(&self, listing: &Listing, now: Timestamp) -> Result<Vec<Story>>;
+    /// The same stories, order and paging as `live`, as headers only.
+    async fn live_headers(&self, listing: &Listing, now: Timestamp) -> Result<Vec<StoryHeader>>;
+    /// When each topic's and each agency's live stories last changed, as of `now`.
+    async fn sections_modified(&self, now: Timestamp) -> Result<SectionsModified>;
     /// Stories that readers could see and that were then taken down: killed
     /// (`PubStatus::Canceled`) or withheld by the agency (`PubStatus::Withheld`), so that a
     /// partner who synced them learns to remove them. A story taken down before it ever went

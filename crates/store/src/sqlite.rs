@@ -10,11 +10,15 @@ use std::str::FromStr;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row, SqlitePool};
 use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
-use crate::{Listing, RecordedEvent, Result, Store, StoreError, TopicCount};
+use crate::{
+    Listing, RecordedEvent, Result, SectionsModified, Store, StoreError, StoryHeader, TopicCount,
+};
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS events (
@@ -35,6 +39,10 @@ CREATE TABLE IF NOT EXISTS stories (
     live_from INTEGER,
     went_live INTEGER,
     taken_down_at INTEGER,
+    headline  TEXT,
+    language  TEXT,
+    modified  INTEGER,
+    first_published INTEGER,
     doc       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS stories_by_live_from ON stories (live_from DESC, id DESC)
@@ -69,7 +77,7 @@ CREATE INDEX IF NOT EXISTS stories_taken_down ON stories (pubstatus, went_live D
 
 /// Columns added to `stories` since the first release: (name, the statement that adds it).
 /// A database that lacks one gains it and has its projections folded again from the log.
-const ADDED_STORY_COLUMNS: [(&str, &str); 2] = [
+const ADDED_STORY_COLUMNS: [(&str, &str); 6] = [
     // When the story went (or would go) live, whatever its status now: its publication, or
     // its embargo if later; NULL while never published. `live_from` is the same, but only
     // while the story is usable.
@@ -82,6 +90,17 @@ const ADDED_STORY_COLUMNS: [(&str, &str); 2] = [
     (
         "taken_down_at",
         "ALTER TABLE stories ADD COLUMN taken_down_at INTEGER",
+    ),
+    // The header columns (`StoryHeader`), so link lists need not read the documents.
+    ("headline", "ALTER TABLE stories ADD COLUMN headline TEXT"),
+    ("language", "ALTER TABLE stories ADD COLUMN language TEXT"),
+    (
+        "modified",
+        "ALTER TABLE stories ADD COLUMN modified INTEGER",
+    ),
+    (
+        "first_published",
+        "ALTER TABLE stories ADD COLUMN first_published INTEGER",
     ),
 ];
 
@@ -110,14 +129,8 @@ fn live_from(story: &Story) -> Option<i64> {
     went_live(story)
 }
 
-/// When a story went (or goes) live, whatever its status now: its publication, or its embargo
-/// if later; `None` while it has never been published.
 fn went_live(story: &Story) -> Option<i64> {
-    let published = story.published?;
-    Some(match story.embargoed {
-        Some(e) if e > published => micros(e),
-        _ => micros(published),
-    })
+    story.went_live().map(micros)
 }
 
 /// The range of live times a listing asks for, as inclusive bounds in microseconds, and its
@@ -208,6 +221,46 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// The rows of a `live` listing, with `columns` (of `stories s`) selected.
+    async fn live_rows(
+        &self,
+        listing: &Listing,
+        now: Timestamp,
+        columns: &str,
+    ) -> Result<Vec<SqliteRow>> {
+        let b = Bounds::of(listing, now);
+        let limit = listing.limit.max(1) as i64;
+        let query = if listing.topic.is_some() {
+            format!(
+                "SELECT {columns} FROM story_topics t JOIN stories s ON s.id = t.story_id
+                 WHERE t.topic = ?7 AND t.live_from IS NOT NULL
+                   AND t.live_from >= ?1 AND t.live_from <= ?2
+                   AND (t.live_from < ?3 OR (t.live_from = ?3 AND t.story_id < ?4))
+                   AND (?5 IS NULL OR s.agency = ?5)
+                 ORDER BY t.live_from DESC, t.story_id DESC LIMIT ?6"
+            )
+        } else {
+            format!(
+                "SELECT {columns} FROM stories s
+                 WHERE s.live_from IS NOT NULL AND s.live_from >= ?1 AND s.live_from <= ?2
+                   AND (s.live_from < ?3 OR (s.live_from = ?3 AND s.id < ?4))
+                   AND (?5 IS NULL OR s.agency = ?5)
+                 ORDER BY s.live_from DESC, s.id DESC LIMIT ?6"
+            )
+        };
+        // `columns` is always one of this file's constant lists; nothing a user sent is in it.
+        Ok(sqlx::query(sqlx::AssertSqlSafe(query))
+            .bind(b.lowest)
+            .bind(b.highest)
+            .bind(b.before_t)
+            .bind(b.before_id)
+            .bind(listing.agency.as_deref())
+            .bind(limit)
+            .bind(listing.topic.as_deref())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     /// Write a story's current state, folded from an event that took effect at `at`.
     async fn write_projection(
         tx: &mut sqlx::SqliteConnection,
@@ -220,8 +273,10 @@ impl SqliteStore {
         // SET expressions read the row as it was before this update.
         sqlx::query(
             "INSERT INTO stories
-               (id, uri, version, pubstatus, agency, live_from, went_live, taken_down_at, doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?4 = 'usable' THEN NULL ELSE ?8 END, ?9)
+               (id, uri, version, pubstatus, agency, live_from, went_live, taken_down_at, doc,
+                headline, language, modified, first_published)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?4 = 'usable' THEN NULL ELSE ?8 END, ?9,
+                ?10, ?11, ?12, ?13)
              ON CONFLICT (id) DO UPDATE SET uri = excluded.uri, version = excluded.version,
                pubstatus = excluded.pubstatus, agency = excluded.agency,
                live_from = excluded.live_from, went_live = excluded.went_live,
@@ -230,7 +285,9 @@ impl SqliteStore {
                  WHEN stories.pubstatus = 'usable' THEN excluded.taken_down_at
                  ELSE COALESCE(stories.taken_down_at, excluded.taken_down_at)
                END,
-               doc = excluded.doc",
+               doc = excluded.doc, headline = excluded.headline,
+               language = excluded.language, modified = excluded.modified,
+               first_published = excluded.first_published",
         )
         .bind(story.id.as_str())
         .bind(&story.uri)
@@ -241,6 +298,10 @@ impl SqliteStore {
         .bind(went_live(story))
         .bind(micros(at))
         .bind(doc)
+        .bind(&story.headline)
+        .bind(story.language.as_deref())
+        .bind(micros(story.modified()))
+        .bind(micros(story.first_published()))
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM story_topics WHERE story_id = ?")
@@ -363,46 +424,62 @@ impl Store for SqliteStore {
     }
 
     async fn live(&self, listing: &Listing, now: Timestamp) -> Result<Vec<Story>> {
-        let b = Bounds::of(listing, now);
-        let limit = listing.limit.max(1) as i64;
-        let rows = if let Some(topic) = &listing.topic {
-            sqlx::query(
-                "SELECT s.doc FROM story_topics t JOIN stories s ON s.id = t.story_id
-                 WHERE t.topic = ?1 AND t.live_from IS NOT NULL
-                   AND t.live_from >= ?2 AND t.live_from <= ?3
-                   AND (t.live_from < ?4 OR (t.live_from = ?4 AND t.story_id < ?5))
-                   AND (?6 IS NULL OR s.agency = ?6)
-                 ORDER BY t.live_from DESC, t.story_id DESC LIMIT ?7",
-            )
-            .bind(topic)
-            .bind(b.lowest)
-            .bind(b.highest)
-            .bind(b.before_t)
-            .bind(b.before_id)
-            .bind(listing.agency.as_deref())
-            .bind(limit)
-            .fetch_all(&self.pool)
+        self.live_rows(listing, now, "s.doc")
             .await?
-        } else {
-            sqlx::query(
-                "SELECT doc FROM stories
-                 WHERE live_from IS NOT NULL AND live_from >= ?1 AND live_from <= ?2
-                   AND (live_from < ?3 OR (live_from = ?3 AND id < ?4))
-                   AND (?5 IS NULL OR agency = ?5)
-                 ORDER BY live_from DESC, id DESC LIMIT ?6",
-            )
-            .bind(b.lowest)
-            .bind(b.highest)
-            .bind(b.before_t)
-            .bind(b.before_id)
-            .bind(listing.agency.as_deref())
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?
-        };
-        rows.into_iter()
+            .into_iter()
             .map(|r| decode_story(r.get::<String, _>(0)))
             .collect()
+    }
+
+    async fn live_headers(&self, listing: &Listing, now: Timestamp) -> Result<Vec<StoryHeader>> {
+        let columns = "s.id, s.headline, s.language, s.agency, s.live_from, s.modified, \
+                       s.first_published";
+        let rows = self.live_rows(listing, now, columns).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| StoryHeader {
+                id: StoryId(r.get::<String, _>(0)),
+                headline: r.get::<Option<String>, _>(1).unwrap_or_default(),
+                language: r.get(2),
+                agency_slug: r.get(3),
+                went_live: from_micros(r.get(4)),
+                modified: from_micros(r.get::<Option<i64>, _>(5).unwrap_or_default()),
+                first_published: from_micros(r.get::<Option<i64>, _>(6).unwrap_or_default()),
+            })
+            .collect())
+    }
+
+    async fn sections_modified(&self, now: Timestamp) -> Result<SectionsModified> {
+        let pairs = |rows: Vec<SqliteRow>| -> Vec<(String, Timestamp)> {
+            rows.into_iter()
+                .map(|r| {
+                    (
+                        r.get(0),
+                        from_micros(r.get::<Option<i64>, _>(1).unwrap_or_default()),
+                    )
+                })
+                .collect()
+        };
+        let topics = sqlx::query(
+            "SELECT t.topic, MAX(s.modified) FROM story_topics t JOIN stories s ON s.id = t.story_id
+             WHERE t.live_from IS NOT NULL AND t.live_from <= ?1
+             GROUP BY t.topic ORDER BY t.topic",
+        )
+        .bind(micros(now))
+        .fetch_all(&self.pool)
+        .await?;
+        let agencies = sqlx::query(
+            "SELECT agency, MAX(modified) FROM stories
+             WHERE live_from IS NOT NULL AND live_from <= ?1
+             GROUP BY agency ORDER BY agency",
+        )
+        .bind(micros(now))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(SectionsModified {
+            topics: pairs(topics),
+            agencies: pairs(agencies),
+        })
     }
 
     async fn taken_down(

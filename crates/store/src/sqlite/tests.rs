@@ -23,6 +23,8 @@ sqlite_conformance!(
     since_and_until_bound_the_live_time,
     taken_down_lists_stories_killed_or_withheld_after_going_live,
     a_story_killed_after_being_withheld_counts_from_its_first_takedown,
+    headers_match_the_live_listing,
+    sections_are_as_new_as_their_newest_live_story,
 );
 
 #[tokio::test]

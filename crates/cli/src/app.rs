@@ -46,6 +46,7 @@ impl Site {
             default_agency: config.ingest.default_agency.clone(),
             policy: DeskPolicy {
                 auto_publish: config.ingest.auto_publish,
+                rules: config.ingest.rules.clone(),
             },
             topics,
             summary_chars: config.ingest.summary_chars,

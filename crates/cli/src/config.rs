@@ -26,6 +26,9 @@ pub struct IngestConfig {
     pub auto_publish: bool,
     /// How often the drop folder is scanned, in milliseconds.
     pub inbox_scan_ms: u64,
+    /// Publishing rules, first match wins: `[[ingest.rules]]` with `agency`, `topic` and/or
+    /// `keyword`, and `action = "publish" | "hold"`.
+    pub rules: Vec<wiredesk_editorial::PublishRule>,
 }
 
 impl Default for IngestConfig {
@@ -35,6 +38,7 @@ impl Default for IngestConfig {
             summary_chars: 240,
             auto_publish: true,
             inbox_scan_ms: 500,
+            rules: Vec::new(),
         }
     }
 }

@@ -65,6 +65,20 @@ pub fn spawn_drop_folder(pipeline: Arc<Pipeline>, mut folder: DropFolder, every:
     });
 }
 
+/// The embargo clock: lifts each embargo as it ends (and, after a restart, every one that
+/// ended while the site was down). It polls because a new embargo may arrive at any time
+/// and end before the one it is waiting for; the query is one indexed lookup.
+pub fn spawn_embargo_clock(pipeline: Arc<Pipeline>, every: Duration) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = pipeline.lift_embargoes(Timestamp::now()).await {
+                tracing::error!("embargo clock: {e}");
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
+}
+
 pub async fn serve(site: Site, addr: SocketAddr, announce: &str) -> anyhow::Result<()> {
     let state = AppState::new(
         site.pipeline.store().clone(),
@@ -85,6 +99,7 @@ pub async fn serve(site: Site, addr: SocketAddr, announce: &str) -> anyhow::Resu
         folder,
         Duration::from_millis(site.config.ingest.inbox_scan_ms.max(50)),
     );
+    spawn_embargo_clock(site.pipeline.clone(), Duration::from_millis(250));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

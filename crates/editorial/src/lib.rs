@@ -2,23 +2,226 @@
 //! story already on the site, and whether it goes live by itself.
 //!
 //! Owns: version ordering (newer replaces, older or equal is ignored), mapping the agency's
-//! pubstatus to kill/withhold events, and the auto-publish rule.
+//! pubstatus to kill/withhold events, the publishing rules (per agency, topic or keyword:
+//! publish by itself or hold for an editor), and what each desk action may do to a story.
 //! Must not: do I/O, or write anything: it returns the events to append and the caller
 //! records them. Only this crate decides that a story is published.
 
-use wiredesk_model::{PubStatus, Story, StoryEvent};
+use serde::{Deserialize, Serialize};
+use wiredesk_model::{PubStatus, Story, StoryEvent, slugify};
 
-/// How the desk treats arriving copy. Per-agency and per-topic rules arrive with the desk.
+/// How the desk treats arriving copy.
 #[derive(Clone, Debug)]
 pub struct DeskPolicy {
-    /// Publish usable copy as soon as it arrives (the auto-syndicating publisher's default).
+    /// Publish usable copy as soon as it arrives (the auto-syndicating publisher's default),
+    /// unless a rule says otherwise.
     pub auto_publish: bool,
+    /// Checked in order; the first rule that matches a story decides.
+    pub rules: Vec<PublishRule>,
 }
 
 impl Default for DeskPolicy {
     fn default() -> Self {
-        DeskPolicy { auto_publish: true }
+        DeskPolicy {
+            auto_publish: true,
+            rules: Vec::new(),
+        }
     }
+}
+
+/// What a matching rule does with new copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleAction {
+    Publish,
+    Hold,
+}
+
+/// One publishing rule: copy from `agency`, or with `topic`, or whose headline or text has
+/// `keyword` (whole words, any case), is published by itself or held for an editor. A rule
+/// naming several of these needs all of them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRule {
+    #[serde(default)]
+    pub agency: Option<String>,
+    #[serde(default)]
+    pub topic: Option<String>,
+    #[serde(default)]
+    pub keyword: Option<String>,
+    pub action: RuleAction,
+}
+
+impl PublishRule {
+    pub fn matches(&self, story: &Story) -> bool {
+        let agency = self
+            .agency
+            .as_ref()
+            .is_none_or(|a| slugify(a) == story.agency.slug);
+        let topic = self
+            .topic
+            .as_ref()
+            .is_none_or(|t| story.topics.iter().any(|st| st.slug == slugify(t)));
+        let keyword = self.keyword.as_ref().is_none_or(|k| {
+            let k = k.to_lowercase();
+            let words = |text: &str| {
+                text.to_lowercase()
+                    .split(|c: char| !c.is_alphanumeric())
+                    .collect::<Vec<_>>()
+                    .windows(k.split_whitespace().count().max(1))
+                    .any(|w| w.join(" ") == k)
+            };
+            words(&story.headline)
+                || words(&story.body_html)
+                || story.keywords.iter().any(|kw| kw.to_lowercase() == k)
+        });
+        agency && topic && keyword
+    }
+
+    /// What the rule's condition reads like on the desk's rules page.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(a) = &self.agency {
+            parts.push(format!("agency {a}"));
+        }
+        if let Some(t) = &self.topic {
+            parts.push(format!("topic {t}"));
+        }
+        if let Some(k) = &self.keyword {
+            parts.push(format!("keyword \"{k}\""));
+        }
+        if parts.is_empty() {
+            parts.push("all copy".into());
+        }
+        parts.join(" and ")
+    }
+}
+
+impl DeskPolicy {
+    /// Does new usable copy go live by itself, or wait for an editor?
+    pub fn publishes_by_itself(&self, story: &Story) -> bool {
+        match self.rules.iter().find(|r| r.matches(story)) {
+            Some(rule) => rule.action == RuleAction::Publish,
+            None => self.auto_publish,
+        }
+    }
+}
+
+/// What an editor does to a story on the desk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeskAction {
+    /// Readers see this headline; the agency's stays on the story.
+    RewriteHeadline(String),
+    /// Go back to the agency's own headline.
+    RestoreHeadline,
+    Hold {
+        reason: String,
+    },
+    Publish,
+    Kill {
+        reason: String,
+    },
+    Pin,
+    Unpin,
+}
+
+impl DeskAction {
+    pub fn name(&self) -> &'static str {
+        match self {
+            DeskAction::RewriteHeadline(_) => "rewrite_headline",
+            DeskAction::RestoreHeadline => "restore_headline",
+            DeskAction::Hold { .. } => "hold",
+            DeskAction::Publish => "publish",
+            DeskAction::Kill { .. } => "kill",
+            DeskAction::Pin => "pin",
+            DeskAction::Unpin => "unpin",
+        }
+    }
+}
+
+/// Longest headline the desk may write, in characters.
+pub const MAX_HEADLINE_CHARS: usize = 300;
+
+/// The events a desk action records on `story`, or why the action makes no sense for it.
+pub fn desk_action(
+    story: &Story,
+    action: &DeskAction,
+    by: &str,
+) -> Result<Vec<StoryEvent>, String> {
+    let id = story.id.clone();
+    if story.pubstatus == PubStatus::Canceled {
+        return Err("the story was killed; a kill is final".into());
+    }
+    let reason = |r: &str, what: &str| -> Result<String, String> {
+        let r = r.trim();
+        if r.is_empty() {
+            Err(format!("say why the story is {what}"))
+        } else {
+            Ok(r.to_string())
+        }
+    };
+    Ok(match action {
+        DeskAction::RewriteHeadline(headline) => {
+            let headline = headline.split_whitespace().collect::<Vec<_>>().join(" ");
+            if headline.is_empty() {
+                return Err("the headline is empty".into());
+            }
+            if headline.chars().count() > MAX_HEADLINE_CHARS {
+                return Err(format!(
+                    "the headline is longer than {MAX_HEADLINE_CHARS} characters"
+                ));
+            }
+            if headline == story.headline {
+                return Err("the headline is unchanged".into());
+            }
+            vec![StoryEvent::HeadlineEdited {
+                id,
+                headline,
+                by: by.into(),
+            }]
+        }
+        DeskAction::RestoreHeadline => {
+            if !story.headline_rewritten() {
+                return Err("the headline is already the agency's".into());
+            }
+            vec![StoryEvent::HeadlineEdited {
+                id,
+                headline: story.agency_headline.clone(),
+                by: by.into(),
+            }]
+        }
+        DeskAction::Hold { reason: r } => {
+            if story.published.is_none() && story.status_reason.is_some() {
+                return Err("the story is already held".into());
+            }
+            vec![StoryEvent::Held {
+                id,
+                reason: reason(r, "held")?,
+            }]
+        }
+        DeskAction::Publish => {
+            if story.published.is_some() && story.pubstatus == PubStatus::Usable {
+                return Err("the story is already published".into());
+            }
+            vec![StoryEvent::Published { id }]
+        }
+        DeskAction::Kill { reason: r } => vec![StoryEvent::Killed {
+            id,
+            reason: reason(r, "killed")?,
+        }],
+        DeskAction::Pin => {
+            if story.published.is_none() || story.pubstatus != PubStatus::Usable {
+                return Err("only a published story can be pinned".into());
+            }
+            vec![StoryEvent::Pinned { id, by: by.into() }]
+        }
+        DeskAction::Unpin => {
+            if story.pinned_at.is_none() {
+                return Err("the story is not pinned".into());
+            }
+            vec![StoryEvent::Unpinned { id, by: by.into() }]
+        }
+    })
 }
 
 /// What an arriving version means.
@@ -45,6 +248,14 @@ fn is_newer(incoming: &Story, stored: &Story) -> bool {
     copy_differs && incoming.version_created > stored.version_created
 }
 
+/// The story an `Updated` event carries.
+fn stored_with(events: &[StoryEvent]) -> Story {
+    match &events[0] {
+        StoryEvent::Updated { story } => (**story).clone(),
+        _ => unreachable!("an Updated event was just pushed first"),
+    }
+}
+
 /// Decide what an arriving version of an agency item does to the stored story, if any.
 pub fn decide(incoming: Story, stored: Option<&Story>, policy: &DeskPolicy) -> Decision {
     let id = incoming.id.clone();
@@ -53,7 +264,13 @@ pub fn decide(incoming: Story, stored: Option<&Story>, policy: &DeskPolicy) -> D
         let mut events = vec![StoryEvent::Ingested {
             story: Box::new(incoming),
         }];
-        if status == PubStatus::Usable && policy.auto_publish {
+        let publish = status == PubStatus::Usable && {
+            let StoryEvent::Ingested { story } = &events[0] else {
+                unreachable!("the first event was just made")
+            };
+            policy.publishes_by_itself(story)
+        };
+        if publish {
             events.push(StoryEvent::Published { id });
         }
         return Decision::New(events);
@@ -91,9 +308,13 @@ pub fn decide(incoming: Story, stored: Option<&Story>, policy: &DeskPolicy) -> D
             events.push(StoryEvent::Updated {
                 story: Box::new(incoming),
             });
-            if stored.published.is_none() && policy.auto_publish
-                || stored.pubstatus == PubStatus::Withheld
-            {
+            // A story an editor held stays held through new versions; only one that never
+            // reached the desk's hands follows the rules.
+            let held_by_editor = stored.published.is_none() && stored.status_reason.is_some();
+            let publish = stored.published.is_none()
+                && !held_by_editor
+                && policy.publishes_by_itself(&stored_with(&events));
+            if publish || stored.pubstatus == PubStatus::Withheld {
                 events.push(StoryEvent::Published { id });
             }
         }
@@ -138,12 +359,217 @@ mod tests {
             None,
             &DeskPolicy {
                 auto_publish: false,
+                rules: Vec::new(),
             },
         );
         let Decision::New(events) = held else {
             panic!()
         };
         assert_eq!(events.len(), 1, "held for an editor: not published");
+    }
+
+    fn rule(
+        agency: Option<&str>,
+        topic: Option<&str>,
+        keyword: Option<&str>,
+        hold: bool,
+    ) -> PublishRule {
+        PublishRule {
+            agency: agency.map(str::to_string),
+            topic: topic.map(str::to_string),
+            keyword: keyword.map(str::to_string),
+            action: if hold {
+                RuleAction::Hold
+            } else {
+                RuleAction::Publish
+            },
+        }
+    }
+
+    #[test]
+    fn the_first_matching_rule_decides_and_the_default_covers_the_rest() {
+        let mut story = version(
+            1,
+            "<p>The central bank raised rates.</p>",
+            "2026-11-28T10:00:00Z",
+        );
+        story.agency = wiredesk_model::Agency::named("PTI");
+        story.topics = vec![wiredesk_model::Topic {
+            slug: "business".into(),
+            name: "Business".into(),
+        }];
+        let policy = |rules| DeskPolicy {
+            auto_publish: true,
+            rules,
+        };
+        assert!(policy(vec![]).publishes_by_itself(&story));
+        assert!(!policy(vec![rule(Some("pti"), None, None, true)]).publishes_by_itself(&story));
+        assert!(policy(vec![rule(Some("AP"), None, None, true)]).publishes_by_itself(&story));
+        assert!(
+            !policy(vec![rule(None, Some("Business"), None, true)]).publishes_by_itself(&story)
+        );
+        assert!(
+            !policy(vec![rule(None, None, Some("central bank"), true)]).publishes_by_itself(&story)
+        );
+        assert!(
+            policy(vec![rule(
+                None,
+                None,
+                Some("bank raised rates today"),
+                true
+            )])
+            .publishes_by_itself(&story),
+            "a phrase that is not in the copy does not match"
+        );
+        assert!(
+            policy(vec![rule(None, None, Some("ban"), true)]).publishes_by_itself(&story),
+            "keywords match whole words only"
+        );
+        // Both conditions must hold.
+        assert!(
+            policy(vec![rule(Some("AP"), Some("business"), None, true)])
+                .publishes_by_itself(&story)
+        );
+        // First match wins: publish PTI business, hold the rest of business.
+        let ordered = policy(vec![
+            rule(Some("PTI"), Some("business"), None, false),
+            rule(None, Some("business"), None, true),
+        ]);
+        assert!(ordered.publishes_by_itself(&story));
+        story.agency = wiredesk_model::Agency::named("IANS");
+        assert!(!ordered.publishes_by_itself(&story));
+        // With auto-publish off, a publish rule still lets matching copy through.
+        let off = DeskPolicy {
+            auto_publish: false,
+            rules: vec![rule(Some("IANS"), None, None, false)],
+        };
+        assert!(off.publishes_by_itself(&story));
+        let Decision::New(events) = decide(story, None, &off) else {
+            panic!()
+        };
+        assert_eq!(events.len(), 2, "ingested and published");
+    }
+
+    #[test]
+    fn a_story_held_by_a_rule_stays_held_through_new_versions() {
+        let hold_all = DeskPolicy {
+            auto_publish: true,
+            rules: vec![rule(None, None, None, true)],
+        };
+        let v1 = version(1, "a", "2026-11-28T10:00:00Z");
+        let Decision::New(events) = decide(v1, None, &hold_all) else {
+            panic!()
+        };
+        assert_eq!(events.len(), 1);
+        let stored = fold(&events, None).unwrap();
+        let Decision::Changed(events) = decide(
+            version(2, "b", "2026-11-28T11:00:00Z"),
+            Some(&stored),
+            &hold_all,
+        ) else {
+            panic!()
+        };
+        assert_eq!(
+            events.iter().map(|e| e.kind()).collect::<Vec<_>>(),
+            ["updated"]
+        );
+    }
+
+    #[test]
+    fn desk_actions_record_events_and_refuse_what_makes_no_sense() {
+        let mut story = version(1, "a", "2026-11-28T10:00:00Z");
+        story.published = Some("2026-11-28T10:00:00Z".parse().unwrap());
+        let kinds = |r: Result<Vec<StoryEvent>, String>| {
+            r.unwrap().iter().map(|e| e.kind()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            kinds(desk_action(
+                &story,
+                &DeskAction::RewriteHeadline("  New   words ".into()),
+                "ed"
+            )),
+            ["headline_edited"]
+        );
+        let Ok(events) = desk_action(
+            &story,
+            &DeskAction::RewriteHeadline("New words".into()),
+            "ed",
+        ) else {
+            panic!()
+        };
+        let rewritten = fold(&events, Some(story.clone())).unwrap();
+        assert_eq!(rewritten.headline, "New words");
+        assert_eq!(rewritten.agency_headline, story.agency_headline);
+        assert_eq!(
+            rewritten.body_html, story.body_html,
+            "the copy is never touched"
+        );
+        assert!(desk_action(&story, &DeskAction::RewriteHeadline("   ".into()), "ed").is_err());
+        assert!(desk_action(&story, &DeskAction::RewriteHeadline("x".repeat(301)), "ed").is_err());
+        assert!(desk_action(&story, &DeskAction::RestoreHeadline, "ed").is_err());
+        assert_eq!(
+            kinds(desk_action(&rewritten, &DeskAction::RestoreHeadline, "ed")),
+            ["headline_edited"]
+        );
+        assert!(
+            desk_action(&story, &DeskAction::Publish, "ed").is_err(),
+            "already published"
+        );
+        assert!(
+            desk_action(&story, &DeskAction::Kill { reason: " ".into() }, "ed").is_err(),
+            "a kill needs a reason"
+        );
+        let held = fold(
+            &desk_action(
+                &story,
+                &DeskAction::Hold {
+                    reason: "check facts".into(),
+                },
+                "ed",
+            )
+            .unwrap(),
+            Some(story.clone()),
+        )
+        .unwrap();
+        assert!(held.published.is_none());
+        assert!(
+            desk_action(&held, &DeskAction::Pin, "ed").is_err(),
+            "only live stories are pinned"
+        );
+        assert_eq!(
+            kinds(desk_action(&held, &DeskAction::Publish, "ed")),
+            ["published"]
+        );
+        let pinned = fold(
+            &desk_action(&story, &DeskAction::Pin, "ed").unwrap(),
+            Some(story.clone()),
+        )
+        .unwrap();
+        assert!(pinned.pinned_at.is_some());
+        let killed = fold(
+            &desk_action(
+                &pinned,
+                &DeskAction::Kill {
+                    reason: "legal".into(),
+                },
+                "ed",
+            )
+            .unwrap(),
+            Some(pinned.clone()),
+        )
+        .unwrap();
+        assert_eq!(killed.pubstatus, PubStatus::Canceled);
+        assert!(killed.pinned_at.is_none(), "a killed story loses its pin");
+        for action in [
+            DeskAction::Publish,
+            DeskAction::Pin,
+            DeskAction::RewriteHeadline("x".into()),
+        ] {
+            assert!(
+                desk_action(&killed, &action, "ed").is_err(),
+                "a kill is final: {action:?}"
+            );
+        }
     }
 
     #[test]

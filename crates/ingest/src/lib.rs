@@ -14,7 +14,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
-use wiredesk_editorial::{Decision, DeskPolicy, decide};
+use wiredesk_editorial::{Decision, DeskAction, DeskPolicy, decide, desk_action};
 use wiredesk_enrich::{TopicAssigner, TopicEvidence, detect_language};
 use wiredesk_index::SearchIndex;
 use wiredesk_model::{Story, StoryEvent, StoryId};
@@ -102,6 +102,28 @@ pub struct Pipeline {
     store: Arc<dyn Store>,
     index: Arc<SearchIndex>,
     settings: PipelineSettings,
+    /// Held from reading a story's state to appending what was decided from it, by every
+    /// writer (ingest, the desk, the embargo clock): a decision is never made on a state
+    /// that another writer is about to change.
+    writer: tokio::sync::Mutex<()>,
+}
+
+/// Why a desk action was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error("no story {0}")]
+    NotFound(StoryId),
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Failed(#[from] IngestError),
+}
+
+/// A desk action that was recorded: the story before and after it.
+#[derive(Clone, Debug)]
+pub struct DeskChange {
+    pub before: Story,
+    pub after: Story,
 }
 
 /// One item's decision within a batch, before anything is written.
@@ -117,7 +139,90 @@ impl Pipeline {
             store,
             index,
             settings,
+            writer: tokio::sync::Mutex::new(()),
         }
+    }
+
+    pub fn policy(&self) -> &DeskPolicy {
+        &self.settings.policy
+    }
+
+    /// Bring the search index in line with stories' new states: live stories are (re)indexed,
+    /// the rest removed. One commit.
+    fn project_to_index<'a>(
+        &self,
+        states: impl IntoIterator<Item = (&'a StoryId, &'a Option<Story>)>,
+    ) -> Result<(), IngestError> {
+        for (id, state) in states {
+            match state {
+                Some(s)
+                    if s.pubstatus == wiredesk_model::PubStatus::Usable
+                        && s.published.is_some() =>
+                {
+                    self.index.upsert(s)?
+                }
+                _ => self.index.remove(id)?,
+            }
+        }
+        self.index.commit()?;
+        Ok(())
+    }
+
+    /// Record an editor's action on a story (see `wiredesk_editorial::desk_action`).
+    pub async fn desk_action(
+        &self,
+        id: &StoryId,
+        action: &DeskAction,
+        by: &str,
+    ) -> Result<DeskChange, DeskError> {
+        let _writing = self.writer.lock().await;
+        let before = self
+            .store
+            .story(id)
+            .await
+            .map_err(IngestError::from)?
+            .ok_or_else(|| DeskError::NotFound(id.clone()))?;
+        let events = desk_action(&before, action, by).map_err(DeskError::Refused)?;
+        let now = Timestamp::now();
+        let mut after = Some(before.clone());
+        for e in &events {
+            after = e.apply(after, now);
+        }
+        self.store
+            .append(events.into_iter().map(|e| (e, now)).collect())
+            .await
+            .map_err(IngestError::from)?;
+        self.project_to_index([(id, &after)])?;
+        Ok(DeskChange {
+            before,
+            after: after.expect("a desk action never deletes a story"),
+        })
+    }
+
+    /// Lift every embargo that has ended by `now`, and say when the next one ends.
+    pub async fn lift_embargoes(&self, now: Timestamp) -> Result<Option<Timestamp>, IngestError> {
+        let _writing = self.writer.lock().await;
+        let pending = self.store.embargoes_pending().await?;
+        let (due, later): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(_, at)| *at <= now);
+        if !due.is_empty() {
+            // Each lift is recorded at the embargo's own time, not when the clock noticed, so
+            // a site that was down at the moment still says the story went live on time.
+            let events: Vec<(StoryEvent, Timestamp)> = due
+                .iter()
+                .map(|(id, at)| (StoryEvent::EmbargoLifted { id: id.clone() }, *at))
+                .collect();
+            self.store.append(events).await?;
+            let ids: Vec<StoryId> = due.into_iter().map(|(id, _)| id).collect();
+            let states: Vec<(StoryId, Option<Story>)> = self
+                .store
+                .stories(&ids)
+                .await?
+                .into_iter()
+                .map(|s| (s.id.clone(), Some(s)))
+                .collect();
+            self.project_to_index(states.iter().map(|(id, s)| (id, s)))?;
+        }
+        Ok(later.first().map(|(_, at)| *at))
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -153,6 +258,7 @@ impl Pipeline {
         &self,
         deliveries: Vec<Delivery>,
     ) -> Result<Vec<DeliveryReport>, IngestError> {
+        let _writing = self.writer.lock().await;
         // The state each story will have once this batch's earlier events are applied.
         let mut pending: HashMap<StoryId, Option<Story>> = HashMap::new();
         let mut events: Vec<(StoryEvent, Timestamp)> = Vec::new();
@@ -224,18 +330,7 @@ impl Pipeline {
 
         if !events.is_empty() {
             self.store.append(events).await?;
-            for (id, state) in &pending {
-                match state {
-                    Some(s)
-                        if s.pubstatus == wiredesk_model::PubStatus::Usable
-                            && s.published.is_some() =>
-                    {
-                        self.index.upsert(s)?
-                    }
-                    _ => self.index.remove(id)?,
-                }
-            }
-            self.index.commit()?;
+            self.project_to_index(&pending)?;
         }
         Ok(reports)
     }

@@ -263,3 +263,121 @@ async fn reindex_rebuilds_the_projections_from_the_log() {
     assert_eq!(p.store().all_stories().await.unwrap(), before);
     assert_eq!(p.index().search("berth", 5).unwrap().len(), 1);
 }
+
+fn embargoed_ninjs(embargo: &str) -> Vec<u8> {
+    format!(
+        r#"{{"uri": "urn:test:embargo-1", "version": "1", "type": "text", "pubstatus": "usable",
+ "versioncreated": "2026-11-28T05:00:00Z", "firstcreated": "2026-11-28T05:00:00Z",
+ "embargoed": "{embargo}", "language": "en",
+ "headlines": [{{"role": "main", "value": "Budget figures under embargo"}}],
+ "bodies": [{{"role": "main", "contenttype": "text/plain", "value": "NEW DELHI, Nov 28 (PTI) - The quarterly budget figures showed a narrower deficit."}}]}}"#
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn an_embargo_is_lifted_by_an_event_at_its_time_and_not_before() {
+    let p = pipeline().await;
+    let ends: Timestamp = "2026-11-28T09:00:00Z".parse().unwrap();
+    let reports = p
+        .ingest_batch(vec![bytes(
+            "e.json",
+            &embargoed_ninjs("2026-11-28T09:00:00Z"),
+        )])
+        .await
+        .unwrap();
+    let id = reports[0].stories[0].clone();
+    let all = Listing {
+        limit: 10,
+        ..Listing::default()
+    };
+    // Before the time: nothing to lift, the clock is told when to come back.
+    assert_eq!(p.lift_embargoes(now()).await.unwrap(), Some(ends));
+    assert!(p.store().live(&all, now()).await.unwrap().is_empty());
+    let seq_before = p.store().latest_seq().await.unwrap();
+    // A clock that wakes late (a restart) still lifts it, recorded at the embargo's time.
+    let late = ends + jiff::SignedDuration::from_mins(30);
+    assert_eq!(p.lift_embargoes(late).await.unwrap(), None);
+    let log = p.store().events_after(seq_before, 10).await.unwrap();
+    assert_eq!(log.len(), 1, "one lift event");
+    assert_eq!(log[0].event.kind(), "embargo_lifted");
+    assert_eq!(log[0].at, ends);
+    let story = p.store().story(&id).await.unwrap().unwrap();
+    assert_eq!(story.published, Some(ends));
+    assert_eq!(p.store().live(&all, late).await.unwrap()[0].id, id);
+    // Lifting again does nothing.
+    assert_eq!(p.lift_embargoes(late).await.unwrap(), None);
+    assert_eq!(p.store().latest_seq().await.unwrap(), seq_before + 1);
+}
+
+#[tokio::test]
+async fn desk_actions_change_the_story_and_its_search_entry() {
+    use wiredesk_editorial::DeskAction;
+    let p = pipeline().await;
+    let reports = p
+        .ingest_batch(vec![fixture("afp-storm-v1.json")])
+        .await
+        .unwrap();
+    let id = reports[0].stories[0].clone();
+    let change = p
+        .desk_action(
+            &id,
+            &DeskAction::RewriteHeadline("Brittany storm cuts power".into()),
+            "asha",
+        )
+        .await
+        .unwrap();
+    assert_eq!(change.before.headline, "Storm lashes Brittany coast");
+    assert_eq!(change.after.headline, "Brittany storm cuts power");
+    assert_eq!(change.after.agency_headline, "Storm lashes Brittany coast");
+    assert_eq!(change.after.body_hash, change.before.body_hash);
+    // A newer agency version keeps the desk's headline.
+    p.ingest_batch(vec![fixture("afp-storm-v2.json")])
+        .await
+        .unwrap();
+    let v2 = p.store().story(&id).await.unwrap().unwrap();
+    assert_eq!(v2.version, 2);
+    assert_eq!(v2.headline, "Brittany storm cuts power");
+
+    let refused = p
+        .desk_action(&id, &DeskAction::Publish, "asha")
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("already published"),
+        "{refused}"
+    );
+    assert!(!p.index().search("Brittany", 5).unwrap().is_empty());
+    p.desk_action(
+        &id,
+        &DeskAction::Kill {
+            reason: "legal".into(),
+        },
+        "asha",
+    )
+    .await
+    .unwrap();
+    assert!(
+        p.index().search("Brittany", 5).unwrap().is_empty(),
+        "killed: out of search"
+    );
+    // Nothing after the kill revives it: not the desk, not a re-sent version.
+    assert!(
+        p.desk_action(&id, &DeskAction::Publish, "asha")
+            .await
+            .is_err()
+    );
+    let mut resend = fixture("afp-storm-v2.json");
+    resend.bytes = String::from_utf8(resend.bytes)
+        .unwrap()
+        .replace("\"version\": \"2\"", "\"version\": \"3\"")
+        .into_bytes();
+    p.ingest_batch(vec![resend]).await.unwrap();
+    let story = p.store().story(&id).await.unwrap().unwrap();
+    assert_eq!(story.pubstatus, PubStatus::Canceled);
+    let missing = wiredesk_model::StoryId("nope".into());
+    assert!(matches!(
+        p.desk_action(&missing, &DeskAction::Pin, "asha").await,
+        Err(wiredesk_ingest::DeskError::NotFound(_))
+    ));
+}

@@ -189,6 +189,9 @@ pub struct Story {
     pub body_hash: String,
     /// Why the story was held, withheld or killed, when it was.
     pub status_reason: Option<String>,
+    /// When the desk pinned it to the top of the home page; `None` when not pinned.
+    #[serde(default)]
+    pub pinned_at: Option<Timestamp>,
 }
 
 impl Story {
@@ -211,9 +214,20 @@ impl Story {
             .unwrap_or(self.version_created)
     }
 
-    /// When the site first published it, or, while it never was, when this version was made.
+    /// When readers first could see it (its publication, or its embargo if later), or, while
+    /// it never was published, when this version was made.
     pub fn first_published(&self) -> Timestamp {
-        self.published.unwrap_or(self.version_created)
+        self.went_live().unwrap_or(self.version_created)
+    }
+
+    /// Published, but its embargo has not been lifted yet: the embargo clock still owes it an
+    /// `EmbargoLifted` event at `went_live()`.
+    pub fn awaits_embargo(&self) -> bool {
+        self.pubstatus == PubStatus::Usable
+            && self
+                .published
+                .zip(self.embargoed)
+                .is_some_and(|(p, e)| e > p)
     }
 
     /// When it went (or goes) live to readers whatever its status now: its publication, or
@@ -251,6 +265,13 @@ pub enum StoryEvent {
     Withheld { id: StoryId, reason: String },
     /// The agency or the desk killed the story: off every surface, for good.
     Killed { id: StoryId, reason: String },
+    /// The embargo ended and the story went live: its first publication is now. Appended by
+    /// the embargo clock, so every projection (caches, feeds) learns the moment it happens.
+    EmbargoLifted { id: StoryId },
+    /// The desk pinned the story to the top of the home page.
+    Pinned { id: StoryId, by: String },
+    /// The desk took the pin off.
+    Unpinned { id: StoryId, by: String },
 }
 
 impl StoryEvent {
@@ -261,7 +282,10 @@ impl StoryEvent {
             | StoryEvent::Held { id, .. }
             | StoryEvent::HeadlineEdited { id, .. }
             | StoryEvent::Withheld { id, .. }
-            | StoryEvent::Killed { id, .. } => id,
+            | StoryEvent::Killed { id, .. }
+            | StoryEvent::EmbargoLifted { id }
+            | StoryEvent::Pinned { id, .. }
+            | StoryEvent::Unpinned { id, .. } => id,
         }
     }
 
@@ -274,12 +298,21 @@ impl StoryEvent {
             StoryEvent::HeadlineEdited { .. } => "headline_edited",
             StoryEvent::Withheld { .. } => "withheld",
             StoryEvent::Killed { .. } => "killed",
+            StoryEvent::EmbargoLifted { .. } => "embargo_lifted",
+            StoryEvent::Pinned { .. } => "pinned",
+            StoryEvent::Unpinned { .. } => "unpinned",
         }
     }
 
     /// Fold this event into the story's current state. `at` is when the event was recorded.
     /// Ingested/Updated carry the whole story; the others change it in place.
     pub fn apply(&self, current: Option<Story>, at: Timestamp) -> Option<Story> {
+        // A kill is final: whatever arrives or is done after it, the story stays killed.
+        if let Some(story) = &current
+            && story.pubstatus == PubStatus::Canceled
+        {
+            return current;
+        }
         match self {
             StoryEvent::Ingested { story } => Some((**story).clone()),
             StoryEvent::Updated { story } => {
@@ -290,6 +323,7 @@ impl StoryEvent {
                         next.headline = prev.headline;
                     }
                     next.published = prev.published.or(next.published);
+                    next.pinned_at = prev.pinned_at;
                     if next.published.is_some() {
                         next.updated = Some(at);
                     }
@@ -321,6 +355,22 @@ impl StoryEvent {
             StoryEvent::Killed { reason, .. } => current.map(|mut s| {
                 s.pubstatus = PubStatus::Canceled;
                 s.status_reason = Some(reason.clone());
+                s.pinned_at = None;
+                s
+            }),
+            // Readers first saw it at the embargo, so that is its first publication.
+            StoryEvent::EmbargoLifted { .. } => current.map(|mut s| {
+                if let Some(live) = s.went_live() {
+                    s.published = Some(live);
+                }
+                s
+            }),
+            StoryEvent::Pinned { .. } => current.map(|mut s| {
+                s.pinned_at = Some(at);
+                s
+            }),
+            StoryEvent::Unpinned { .. } => current.map(|mut s| {
+                s.pinned_at = None;
                 s
             }),
         }

@@ -35,5 +35,6 @@ pub fn story(uri: &str, headline: &str, body: &str, at: Timestamp) -> Story {
         updated: None,
         embargoed: None,
         status_reason: None,
+        pinned_at: None,
     }
 }

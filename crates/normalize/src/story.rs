@@ -145,6 +145,7 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
             PubStatus::Usable => None,
             other => Some(format!("the agency sent it as {}", other.as_str())),
         },
+        pinned_at: None,
     })
 }
 

@@ -312,13 +312,19 @@ pub(crate) fn render(t: &impl Template) -> Response {
     }
 }
 
+/// Pins beyond this many are not shown: the home page must still show the news.
+const PINNED_ON_HOME: usize = 3;
+
 pub async fn home(State(state): State<AppState>) -> Response {
     cached(&state, "/".into(), || render_home(&state)).await
 }
 
 async fn render_home(state: &AppState) -> Response {
     let now = Timestamp::now();
-    let latest = state
+    // Pinned stories lead, most recently pinned first; the newest copy follows.
+    let mut latest = state.store.pinned(now).await.unwrap_or_default();
+    latest.truncate(PINNED_ON_HOME);
+    let newest = state
         .store
         .live(
             &Listing {
@@ -329,6 +335,11 @@ async fn render_home(state: &AppState) -> Response {
         )
         .await
         .unwrap_or_default();
+    for story in newest {
+        if latest.len() < 21 && !latest.iter().any(|s| s.id == story.id) {
+            latest.push(story);
+        }
+    }
     let shown: HashSet<StoryId> = latest.iter().map(|s| s.id.clone()).collect();
     let hot = state.hot_this_week(now, &HashSet::new()).await;
     let mut shown_with_hot = shown.clone();

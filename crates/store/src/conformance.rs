@@ -673,3 +673,79 @@ pub async fn sections_are_as_new_as_their_newest_live_story(store: &dyn Store) {
         .collect();
     assert_eq!(topics, ["business", "sports"]);
 }
+
+/// The embargo clock's to-do list: published under a future embargo, until the lift event.
+pub async fn embargoes_pending_until_lifted(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    let ends = at + 2.hours();
+    let mut story = sample_story("emb", "AP", "world", at);
+    story.embargoed = Some(ends);
+    publish(store, story, at).await;
+    publish(store, sample_story("plain", "AP", "world", at), at).await;
+    let id = StoryId::for_uri("emb");
+    assert_eq!(
+        store.embargoes_pending().await.unwrap(),
+        [(id.clone(), ends)]
+    );
+    store
+        .append(at_time(
+            vec![StoryEvent::EmbargoLifted { id: id.clone() }],
+            ends,
+        ))
+        .await
+        .unwrap();
+    assert!(store.embargoes_pending().await.unwrap().is_empty());
+    let lifted = store.story(&id).await.unwrap().unwrap();
+    assert_eq!(
+        lifted.published,
+        Some(ends),
+        "first published when readers first saw it"
+    );
+    assert_eq!(
+        ids(&store.live(&all(10), ends).await.unwrap()),
+        ["emb", "plain"]
+    );
+}
+
+/// Pinned stories are listed while live, newest pin first, and a kill unpins.
+pub async fn pins_list_live_stories_newest_pin_first(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    for uri in ["p1", "p2", "p3"] {
+        publish(store, sample_story(uri, "AP", "world", at), at).await;
+    }
+    let pin = |uri: &str, when| {
+        (
+            StoryEvent::Pinned {
+                id: StoryId::for_uri(uri),
+                by: "ed".into(),
+            },
+            when,
+        )
+    };
+    store
+        .append(vec![
+            pin("p1", at + 1.minutes()),
+            pin("p2", at + 2.minutes()),
+        ])
+        .await
+        .unwrap();
+    let now = at + 1.hours();
+    assert_eq!(ids(&store.pinned(now).await.unwrap()), ["p2", "p1"]);
+    store
+        .append(at_time(
+            vec![
+                StoryEvent::Killed {
+                    id: StoryId::for_uri("p2"),
+                    reason: "legal".into(),
+                },
+                StoryEvent::Unpinned {
+                    id: StoryId::for_uri("p1"),
+                    by: "ed".into(),
+                },
+            ],
+            now,
+        ))
+        .await
+        .unwrap();
+    assert!(store.pinned(now).await.unwrap().is_empty());
+}

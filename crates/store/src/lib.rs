@@ -119,6 +119,11 @@ pub trait Store: Send + Sync + 'static {
     async fn live_headers(&self, listing: &Listing, now: Timestamp) -> Result<Vec<StoryHeader>>;
     /// When each topic's and each agency's live stories last changed, as of `now`.
     async fn sections_modified(&self, now: Timestamp) -> Result<SectionsModified>;
+    /// Stories published under an embargo that has not been lifted yet, with the time it
+    /// ends, soonest first: what the embargo clock owes an `EmbargoLifted` event.
+    async fn embargoes_pending(&self) -> Result<Vec<(StoryId, Timestamp)>>;
+    /// Live stories the desk pinned to the home page, most recently pinned first.
+    async fn pinned(&self, now: Timestamp) -> Result<Vec<Story>>;
     /// Stories that readers could see and that were then taken down: killed
     /// (`PubStatus::Canceled`) or withheld by the agency (`PubStatus::Withheld`), so that a
     /// partner who synced them learns to remove them. A story taken down before it ever went

@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS stories (
     language  TEXT,
     modified  INTEGER,
     first_published INTEGER,
+    embargo_lift_at INTEGER,
+    pinned_at INTEGER,
     doc       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS stories_by_live_from ON stories (live_from DESC, id DESC)
@@ -73,11 +75,15 @@ CREATE INDEX IF NOT EXISTS page_views_by_hour ON page_views (hour);
 const LATER_INDEXES: &str = r#"
 CREATE INDEX IF NOT EXISTS stories_taken_down ON stories (pubstatus, went_live DESC, id DESC)
     WHERE went_live IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stories_awaiting_embargo ON stories (embargo_lift_at)
+    WHERE embargo_lift_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stories_pinned ON stories (pinned_at DESC)
+    WHERE pinned_at IS NOT NULL;
 "#;
 
 /// Columns added to `stories` since the first release: (name, the statement that adds it).
 /// A database that lacks one gains it and has its projections folded again from the log.
-const ADDED_STORY_COLUMNS: [(&str, &str); 6] = [
+const ADDED_STORY_COLUMNS: [(&str, &str); 8] = [
     // When the story went (or would go) live, whatever its status now: its publication, or
     // its embargo if later; NULL while never published. `live_from` is the same, but only
     // while the story is usable.
@@ -101,6 +107,16 @@ const ADDED_STORY_COLUMNS: [(&str, &str); 6] = [
     (
         "first_published",
         "ALTER TABLE stories ADD COLUMN first_published INTEGER",
+    ),
+    // When the embargo clock owes the story its `EmbargoLifted` event; NULL when it owes none.
+    (
+        "embargo_lift_at",
+        "ALTER TABLE stories ADD COLUMN embargo_lift_at INTEGER",
+    ),
+    // When the desk pinned it to the home page; NULL when not pinned.
+    (
+        "pinned_at",
+        "ALTER TABLE stories ADD COLUMN pinned_at INTEGER",
     ),
 ];
 
@@ -274,9 +290,9 @@ impl SqliteStore {
         sqlx::query(
             "INSERT INTO stories
                (id, uri, version, pubstatus, agency, live_from, went_live, taken_down_at, doc,
-                headline, language, modified, first_published)
+                headline, language, modified, first_published, embargo_lift_at, pinned_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?4 = 'usable' THEN NULL ELSE ?8 END, ?9,
-                ?10, ?11, ?12, ?13)
+                ?10, ?11, ?12, ?13, ?14, ?15)
              ON CONFLICT (id) DO UPDATE SET uri = excluded.uri, version = excluded.version,
                pubstatus = excluded.pubstatus, agency = excluded.agency,
                live_from = excluded.live_from, went_live = excluded.went_live,
@@ -287,7 +303,8 @@ impl SqliteStore {
                END,
                doc = excluded.doc, headline = excluded.headline,
                language = excluded.language, modified = excluded.modified,
-               first_published = excluded.first_published",
+               first_published = excluded.first_published,
+               embargo_lift_at = excluded.embargo_lift_at, pinned_at = excluded.pinned_at",
         )
         .bind(story.id.as_str())
         .bind(&story.uri)
@@ -302,6 +319,8 @@ impl SqliteStore {
         .bind(story.language.as_deref())
         .bind(micros(story.modified()))
         .bind(micros(story.first_published()))
+        .bind(story.awaits_embargo().then(|| went_live(story)).flatten())
+        .bind(story.pinned_at.map(micros))
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM story_topics WHERE story_id = ?")
@@ -480,6 +499,33 @@ impl Store for SqliteStore {
             topics: pairs(topics),
             agencies: pairs(agencies),
         })
+    }
+
+    async fn embargoes_pending(&self) -> Result<Vec<(StoryId, Timestamp)>> {
+        let rows = sqlx::query(
+            "SELECT id, embargo_lift_at FROM stories WHERE embargo_lift_at IS NOT NULL
+             ORDER BY embargo_lift_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (StoryId(r.get(0)), from_micros(r.get(1))))
+            .collect())
+    }
+
+    async fn pinned(&self, now: Timestamp) -> Result<Vec<Story>> {
+        let rows = sqlx::query(
+            "SELECT doc FROM stories
+             WHERE pinned_at IS NOT NULL AND live_from IS NOT NULL AND live_from <= ?1
+             ORDER BY pinned_at DESC, id DESC",
+        )
+        .bind(micros(now))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| decode_story(r.get::<String, _>(0)))
+            .collect()
     }
 
     async fn taken_down(

@@ -25,6 +25,8 @@ sqlite_conformance!(
     a_story_killed_after_being_withheld_counts_from_its_first_takedown,
     headers_match_the_live_listing,
     sections_are_as_new_as_their_newest_live_story,
+    embargoes_pending_until_lifted,
+    pins_list_live_stories_newest_pin_first,
 );
 
 #[tokio::test]

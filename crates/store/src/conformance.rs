@@ -4,7 +4,7 @@
 use jiff::{Timestamp, ToSpan};
 use wiredesk_model::{Agency, PubStatus, Story, StoryEvent, StoryId, Topic};
 
-use crate::{Listing, Store, StoryHeader};
+use crate::{DeskStatus, Listing, QueueFilter, Store, StoryHeader};
 
 fn t(s: &str) -> Timestamp {
     s.parse().expect("test timestamp")
@@ -748,4 +748,87 @@ pub async fn pins_list_live_stories_newest_pin_first(store: &dyn Store) {
         .await
         .unwrap();
     assert!(store.pinned(now).await.unwrap().is_empty());
+}
+
+/// The desk's queue lists every story whatever its status, and each filter narrows it.
+pub async fn the_queue_lists_every_status_and_filters(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    let now = at + 1.hours();
+    publish(store, sample_story("live-1", "PTI", "sports", at), at).await;
+    let mut embargoed = sample_story("emb-1", "AP", "world", at);
+    embargoed.embargoed = Some(at + 3.hours());
+    publish(store, embargoed, at).await;
+    let held = sample_story("held-1", "AP", "world", at + 1.minutes());
+    store
+        .append(at_time(
+            vec![StoryEvent::Ingested {
+                story: Box::new(held),
+            }],
+            at,
+        ))
+        .await
+        .unwrap();
+    publish(store, sample_story("dead-1", "IANS", "india", at), at).await;
+    store
+        .append(at_time(
+            vec![StoryEvent::Killed {
+                id: StoryId::for_uri("dead-1"),
+                reason: "legal".into(),
+            }],
+            at,
+        ))
+        .await
+        .unwrap();
+    let q = |status: Option<DeskStatus>| QueueFilter {
+        status,
+        limit: 50,
+        ..QueueFilter::default()
+    };
+    let mut everything = ids(&store.queue(&q(None), now).await.unwrap());
+    everything.sort();
+    assert_eq!(everything, ["dead-1", "emb-1", "held-1", "live-1"]);
+    for (status, uri) in [
+        (DeskStatus::Live, "live-1"),
+        (DeskStatus::Embargoed, "emb-1"),
+        (DeskStatus::Held, "held-1"),
+        (DeskStatus::Killed, "dead-1"),
+    ] {
+        let got = store.queue(&q(Some(status)), now).await.unwrap();
+        assert_eq!(ids(&got), [uri], "{status:?}");
+        assert_eq!(DeskStatus::of(&got[0], now), status);
+    }
+    assert!(
+        store
+            .queue(&q(Some(DeskStatus::Withheld)), now)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let by_agency = QueueFilter {
+        agency: Some("ap".into()),
+        ..q(None)
+    };
+    assert_eq!(store.queue(&by_agency, now).await.unwrap().len(), 2);
+    let by_topic = QueueFilter {
+        topic: Some("sports".into()),
+        ..q(None)
+    };
+    assert_eq!(ids(&store.queue(&by_topic, now).await.unwrap()), ["live-1"]);
+    let by_text = QueueFilter {
+        text: Some("HEADLINE held".into()),
+        ..q(None)
+    };
+    assert_eq!(ids(&store.queue(&by_text, now).await.unwrap()), ["held-1"]);
+    // LIKE wildcards in the text are taken literally.
+    let wildcard = QueueFilter {
+        text: Some("%".into()),
+        ..q(None)
+    };
+    assert!(store.queue(&wildcard, now).await.unwrap().is_empty());
+    // Once the embargo ends, the same story counts as live.
+    let later = store
+        .queue(&q(Some(DeskStatus::Live)), at + 4.hours())
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 2);
 }

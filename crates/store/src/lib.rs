@@ -1,8 +1,8 @@
 //! store: the append-only event log and the projections folded from it.
 //!
 //! Owns: the `Store` trait (the seam where SQLite now and PostgreSQL later plug in), the
-//! SQLite implementation, the current-state projection of stories, listings, and the page-view
-//! log behind "Hot this week".
+//! SQLite implementation, the current-state projection of stories, listings, the page-view
+//! log behind "Hot this week", and the desk's accounts, sessions and audit log (`accounts`).
 //! Must not: decide editorial policy (it records what it is told), know any wire format, or
 //! render anything. Every write goes through `append`; the projections are only ever changed
 //! by folding events, so `rebuild_projections` can always recreate them from the log.
@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
+pub mod accounts;
 pub mod conformance;
 mod sqlite;
 pub use sqlite::SqliteStore;
@@ -97,6 +98,69 @@ pub struct SectionsModified {
     pub agencies: Vec<(String, Timestamp)>,
 }
 
+/// Where a story stands, as the desk's queue shows and filters it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeskStatus {
+    /// Readers see it.
+    Live,
+    /// Published, waiting for its embargo to end.
+    Embargoed,
+    /// Usable, but not published: held by a rule or an editor.
+    Held,
+    /// The agency withheld it.
+    Withheld,
+    /// Killed, by the agency or the desk.
+    Killed,
+}
+
+impl DeskStatus {
+    pub const ALL: [DeskStatus; 5] = [
+        DeskStatus::Live,
+        DeskStatus::Embargoed,
+        DeskStatus::Held,
+        DeskStatus::Withheld,
+        DeskStatus::Killed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeskStatus::Live => "live",
+            DeskStatus::Embargoed => "embargoed",
+            DeskStatus::Held => "held",
+            DeskStatus::Withheld => "withheld",
+            DeskStatus::Killed => "killed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DeskStatus> {
+        DeskStatus::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    pub fn of(story: &Story, now: Timestamp) -> DeskStatus {
+        match story.pubstatus {
+            PubStatus::Canceled => DeskStatus::Killed,
+            PubStatus::Withheld => DeskStatus::Withheld,
+            PubStatus::Usable => match story.went_live() {
+                None => DeskStatus::Held,
+                Some(t) if t > now => DeskStatus::Embargoed,
+                Some(_) => DeskStatus::Live,
+            },
+        }
+    }
+}
+
+/// What the desk's queue asks for: every story whatever its status, most recently changed
+/// first, narrowed by the filters that are set.
+#[derive(Clone, Debug, Default)]
+pub struct QueueFilter {
+    pub agency: Option<String>,
+    pub topic: Option<String>,
+    pub status: Option<DeskStatus>,
+    /// Words in the headline (the desk's or the agency's) or the agency's item id.
+    pub text: Option<String>,
+    pub limit: usize,
+}
+
 /// A topic with how many live stories it has.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TopicCount {
@@ -122,6 +186,8 @@ pub trait Store: Send + Sync + 'static {
     /// Stories published under an embargo that has not been lifted yet, with the time it
     /// ends, soonest first: what the embargo clock owes an `EmbargoLifted` event.
     async fn embargoes_pending(&self) -> Result<Vec<(StoryId, Timestamp)>>;
+    /// The desk's queue, as of `now`.
+    async fn queue(&self, filter: &QueueFilter, now: Timestamp) -> Result<Vec<Story>>;
     /// Live stories the desk pinned to the home page, most recently pinned first.
     async fn pinned(&self, now: Timestamp) -> Result<Vec<Story>>;
     /// Stories that readers could see and that were then taken down: killed

@@ -17,7 +17,8 @@ use sqlx::{Row, SqlitePool};
 use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
 use crate::{
-    Listing, RecordedEvent, Result, SectionsModified, Store, StoreError, StoryHeader, TopicCount,
+    DeskStatus, Listing, QueueFilter, RecordedEvent, Result, SectionsModified, Store, StoreError,
+    StoryHeader, TopicCount,
 };
 
 const SCHEMA: &str = r#"
@@ -208,9 +209,17 @@ impl SqliteStore {
 
     async fn with_pool(pool: SqlitePool) -> Result<SqliteStore> {
         sqlx::raw_sql(SCHEMA).execute(&pool).await?;
+        sqlx::raw_sql(crate::accounts::SCHEMA)
+            .execute(&pool)
+            .await?;
         let store = SqliteStore { pool };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// The desk's accounts, sessions and audit log, in the same database.
+    pub fn accounts(&self) -> crate::accounts::Accounts {
+        crate::accounts::Accounts::new(self.pool.clone())
     }
 
     /// Bring a database made by an older Wiredesk up to this schema: add the missing
@@ -512,6 +521,48 @@ impl Store for SqliteStore {
             .into_iter()
             .map(|r| (StoryId(r.get(0)), from_micros(r.get(1))))
             .collect())
+    }
+
+    async fn queue(&self, filter: &QueueFilter, now: Timestamp) -> Result<Vec<Story>> {
+        let status = filter.status.map(DeskStatus::as_str);
+        let text = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                let escaped = t
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                format!("%{escaped}%")
+            });
+        let rows = sqlx::query(
+            "SELECT s.doc FROM stories s
+             WHERE (?1 IS NULL OR s.agency = ?1)
+               AND (?2 IS NULL OR EXISTS (
+                     SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = ?2))
+               AND (?3 IS NULL OR s.headline LIKE ?3 ESCAPE '\\' OR s.uri LIKE ?3 ESCAPE '\\'
+                    OR json_extract(s.doc, '$.agency_headline') LIKE ?3 ESCAPE '\\')
+               AND (?4 IS NULL OR ?4 = CASE
+                     WHEN s.pubstatus = 'canceled' THEN 'killed'
+                     WHEN s.pubstatus = 'withheld' THEN 'withheld'
+                     WHEN s.went_live IS NULL THEN 'held'
+                     WHEN s.went_live > ?5 THEN 'embargoed'
+                     ELSE 'live' END)
+             ORDER BY s.modified DESC, s.id DESC LIMIT ?6",
+        )
+        .bind(filter.agency.as_deref())
+        .bind(filter.topic.as_deref())
+        .bind(text)
+        .bind(status)
+        .bind(micros(now))
+        .bind(filter.limit.max(1) as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| decode_story(r.get::<String, _>(0)))
+            .collect()
     }
 
     async fn pinned(&self, now: Timestamp) -> Result<Vec<Story>> {

@@ -27,6 +27,7 @@ sqlite_conformance!(
     sections_are_as_new_as_their_newest_live_story,
     embargoes_pending_until_lifted,
     pins_list_live_stories_newest_pin_first,
+    the_queue_lists_every_status_and_filters,
 );
 
 #[tokio::test]

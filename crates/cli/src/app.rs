@@ -9,6 +9,7 @@ use wiredesk_editorial::DeskPolicy;
 use wiredesk_enrich::{TopicAssigner, TopicRules};
 use wiredesk_index::SearchIndex;
 use wiredesk_ingest::{Pipeline, PipelineSettings};
+use wiredesk_store::accounts::Accounts;
 use wiredesk_store::{SqliteStore, Store};
 
 use crate::config::Config;
@@ -17,6 +18,8 @@ pub struct Site {
     pub data: PathBuf,
     pub config: Config,
     pub pipeline: Arc<Pipeline>,
+    /// The desk's accounts, sessions and audit log (same database as the stories).
+    pub accounts: Accounts,
 }
 
 pub fn config_path(data: &Path, explicit: Option<&Path>) -> PathBuf {
@@ -30,11 +33,11 @@ impl Site {
         std::fs::create_dir_all(data)
             .with_context(|| format!("cannot create data folder {}", data.display()))?;
         let config = Config::load(&config_path(data, config_file))?;
-        let store: Arc<dyn Store> = Arc::new(
-            SqliteStore::open(&data.join("wiredesk.db"))
-                .await
-                .context("opening the story database")?,
-        );
+        let sqlite = SqliteStore::open(&data.join("wiredesk.db"))
+            .await
+            .context("opening the story database")?;
+        let accounts = sqlite.accounts();
+        let store: Arc<dyn Store> = Arc::new(sqlite);
         let index =
             Arc::new(SearchIndex::open(&data.join("index")).context("opening the search index")?);
         let time_zone = TimeZone::get(&config.site.time_zone)
@@ -65,6 +68,7 @@ impl Site {
             data: data.to_path_buf(),
             pipeline,
             config,
+            accounts,
         })
     }
 }

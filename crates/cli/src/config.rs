@@ -29,6 +29,8 @@ pub struct IngestConfig {
     /// Publishing rules, first match wins: `[[ingest.rules]]` with `agency`, `topic` and/or
     /// `keyword`, and `action = "publish" | "hold"`.
     pub rules: Vec<wiredesk_editorial::PublishRule>,
+    /// Largest file `POST /api/v1/ingest` accepts, in bytes.
+    pub push_limit_bytes: usize,
 }
 
 impl Default for IngestConfig {
@@ -39,6 +41,7 @@ impl Default for IngestConfig {
             auto_publish: true,
             inbox_scan_ms: 500,
             rules: Vec::new(),
+            push_limit_bytes: 10 * 1024 * 1024,
         }
     }
 }

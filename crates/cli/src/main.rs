@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use jiff::Timestamp;
 
+mod accounts;
 mod app;
 mod bench;
 mod bench_search;
@@ -71,6 +72,20 @@ enum Command {
     /// Measure; prints figures.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Wire desk accounts.
+    User {
+        #[arg(long)]
+        data: PathBuf,
+        #[command(subcommand)]
+        command: accounts::UserCommand,
+    },
+    /// Bearer tokens for agencies that push to `POST /api/v1/ingest`.
+    Token {
+        #[arg(long)]
+        data: PathBuf,
+        #[command(subcommand)]
+        command: accounts::TokenCommand,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -108,8 +123,26 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 }
             }
             println!("demo corpus: {}", ingest::summary_line(&tally));
+            // A fresh admin account each run, so the desk can be tried at once.
+            let password = wiredesk_desk::auth::random_token()[..16].to_string();
+            site.accounts
+                .put_user(
+                    "demo",
+                    wiredesk_store::accounts::Role::Admin,
+                    &wiredesk_desk::auth::hash_password(&password),
+                )
+                .await?;
+            println!("wire desk: http://{addr}/desk (user demo, password {password})");
             println!("data folder: {}", data.display());
             serve::serve(site, addr, "Wiredesk demo running at").await
+        }
+        Command::User { data, command } => {
+            let site = Site::open(&data, None).await?;
+            accounts::user(&site.accounts, command).await
+        }
+        Command::Token { data, command } => {
+            let site = Site::open(&data, None).await?;
+            accounts::token(&site.accounts, command).await
         }
         Command::Serve { data, addr, config } => {
             let site = Site::open(&data, config.as_deref()).await?;

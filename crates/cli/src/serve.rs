@@ -106,7 +106,22 @@ pub async fn serve(site: Site, addr: SocketAddr, announce: &str) -> anyhow::Resu
     let local = listener.local_addr()?;
     println!("{announce} http://{local}/");
     println!("drop wire files into {}", inbox.display());
-    axum::serve(listener, router(state))
+    let desk = wiredesk_desk::DeskState::new(
+        site.pipeline.clone(),
+        site.accounts.clone(),
+        wiredesk_desk::DeskSettings {
+            secure_cookies: site.config.site.base_url.starts_with("https://"),
+            inbox: Some(inbox.clone()),
+            push_limit_bytes: site.config.ingest.push_limit_bytes,
+            googlebot_news_noindex: site.config.site.googlebot_news_noindex.clone(),
+            source_link_hidden: site.config.site.source_link_hidden.clone(),
+        },
+    );
+    let app = router(state).merge(wiredesk_desk::router(desk));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

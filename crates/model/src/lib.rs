@@ -238,6 +238,13 @@ impl Story {
     }
 }
 
+/// The article page's path: the id finds the story, the headline's slug is for readers.
+pub fn story_path(id: &StoryId, headline: &str) -> String {
+    let slug = slugify(headline);
+    let slug: String = slug.chars().take(80).collect();
+    format!("/story/{}/{}", id, slug.trim_end_matches('-'))
+}
+
 /// SHA-256 hex of the body as received.
 pub fn body_hash(body: &str) -> String {
     hex::encode(Sha256::digest(body.as_bytes()))

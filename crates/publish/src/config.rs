@@ -33,6 +33,11 @@ pub struct SiteConfig {
     /// content="noindex">` rather than a cross-domain canonical: their article pages carry
     /// that tag (and keep their own canonical), and they are left out of the News sitemap.
     pub googlebot_news_noindex: Vec<String>,
+    /// Agencies (by slug or name) whose article pages do not show "Go to Source".
+    pub source_link_hidden: Vec<String>,
+    /// Purge hook: every URL a change touches is POSTed here as JSON (`{"urls": [...],
+    /// "surrogate_keys": [...]}`), e.g. for a CDN. Empty: no hook.
+    pub purge_url: String,
     /// URLs in each story sitemap file; kept between 1 and 50,000 (the sitemaps.org limit).
     pub sitemap_urls_per_file: usize,
     /// URLs in each Google News sitemap file; kept between 1 and 1,000 (Google's limit).
@@ -55,6 +60,8 @@ impl Default for SiteConfig {
             feed_length: 50,
             feed_full_text: true,
             googlebot_news_noindex: Vec::new(),
+            source_link_hidden: Vec::new(),
+            purge_url: String::new(),
             sitemap_urls_per_file: 50_000,
             news_sitemap_urls_per_file: 1_000,
         }

@@ -55,12 +55,7 @@ pub fn story_url(story: &Story) -> String {
     story_path(&story.id, &story.headline)
 }
 
-/// The article page's path: the id finds the story, the headline's slug is for readers.
-pub fn story_path(id: &StoryId, headline: &str) -> String {
-    let slug = slugify(headline);
-    let slug: String = slug.chars().take(80).collect();
-    format!("/story/{}/{}", id, slug.trim_end_matches('-'))
-}
+pub use wiredesk_model::story_path;
 
 impl AppState {
     pub(crate) fn format_time(&self, t: Timestamp) -> String {
@@ -491,7 +486,13 @@ async fn article_page(state: &AppState, id: String, slug: Option<String>) -> Res
             .to_string(),
         body_html: story.body_html.clone(),
         disclaimer: state.config.disclaimer_text(),
-        source_url: story.source_url.clone(),
+        source_url: story.source_url.clone().filter(|_| {
+            !state
+                .config
+                .source_link_hidden
+                .iter()
+                .any(|a| slugify(a) == story.agency.slug)
+        }),
         topics: story
             .topics
             .iter()

@@ -1,0 +1,91 @@
+//! `wiredesk user …` and `wiredesk token …`: desk accounts and push tokens from the command
+//! line. Passwords are read from standard input, never from flags (which `ps` would show).
+
+use std::io::Read;
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use jiff::Timestamp;
+use wiredesk_desk::auth::{hash_password, random_token, token_digest};
+use wiredesk_desk::{MIN_PASSWORD_CHARS, valid_user_name};
+use wiredesk_store::accounts::{Accounts, Role};
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add an account, or change its role and password (read from standard input).
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["editor", "admin"], default_value = "editor")]
+        role: String,
+    },
+    /// List the accounts.
+    List,
+    /// Remove an account and end its sessions.
+    Remove { name: String },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Issue a new token for a source (replacing its old one) and print it once.
+    Add { source: String },
+    /// List the sources that have a token.
+    List,
+}
+
+pub async fn user(accounts: &Accounts, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add { name, role } => {
+            if !valid_user_name(&name) {
+                bail!("a user name uses letters, digits and . _ - @ only (at most 64)");
+            }
+            let role = Role::parse(&role).context("role is editor or admin")?;
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .context("reading the password from standard input")?;
+            let password = input.lines().next().unwrap_or("").to_string();
+            if password.chars().count() < MIN_PASSWORD_CHARS {
+                bail!("the password needs at least {MIN_PASSWORD_CHARS} characters");
+            }
+            accounts
+                .put_user(&name, role, &hash_password(&password))
+                .await?;
+            println!("user {name} ({}) saved", role.as_str());
+        }
+        UserCommand::List => {
+            for u in accounts.users().await? {
+                println!("{}\t{}", u.name, u.role.as_str());
+            }
+        }
+        UserCommand::Remove { name } => {
+            if !accounts.remove_user(&name).await? {
+                bail!("no user {name}");
+            }
+            println!("user {name} removed");
+        }
+    }
+    Ok(())
+}
+
+pub async fn token(accounts: &Accounts, command: TokenCommand) -> anyhow::Result<()> {
+    match command {
+        TokenCommand::Add { source } => {
+            let source = wiredesk_model::slugify(&source);
+            if source.is_empty() {
+                bail!("name the source with letters or digits");
+            }
+            let token = random_token();
+            accounts
+                .put_push_token(&source, &token_digest(&token), Timestamp::now())
+                .await?;
+            println!("{token}");
+            eprintln!("token for {source}: shown once, only its hash is kept");
+        }
+        TokenCommand::List => {
+            for (source, created) in accounts.push_sources().await? {
+                println!("{source}\t{created}");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,112 @@
+//! desk: the wire desk at `/desk` — sign-in, the live queue of incoming copy, each story's
+//! versions with their differences, the editors' actions (rewrite the headline, hold,
+//! publish, kill, pin), the audit log, users, sources and rules — and `POST /api/v1/ingest`
+//! for agencies that push.
+//!
+//! Owns: desk routes and templates, sessions and CSRF checks (`auth`), version diffs (`diff`),
+//! the push endpoint (`push`).
+//! Must not: change a story except through `Pipeline::desk_action` / `Pipeline::ingest_batch`
+//! (so every change is an event the editorial rules allowed), or render reader pages.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use wiredesk_editorial::DeskPolicy;
+use wiredesk_ingest::Pipeline;
+use wiredesk_store::Store;
+use wiredesk_store::accounts::Accounts;
+
+pub mod auth;
+pub mod diff;
+mod pages;
+mod push;
+
+pub use pages::{MIN_PASSWORD_CHARS, valid_user_name};
+
+/// What the desk shows about where copy comes from and how it is treated.
+#[derive(Clone, Debug, Default)]
+pub struct DeskSettings {
+    /// Cookies get `Secure` (the site is served over https).
+    pub secure_cookies: bool,
+    /// The drop folder watched for wire files.
+    pub inbox: Option<std::path::PathBuf>,
+    /// Largest body `POST /api/v1/ingest` accepts, in bytes.
+    pub push_limit_bytes: usize,
+    /// Agencies whose copy carries `Googlebot-News: noindex`.
+    pub googlebot_news_noindex: Vec<String>,
+    /// Agencies whose "Go to Source" link is not shown.
+    pub source_link_hidden: Vec<String>,
+}
+
+#[derive(Clone)]
+pub struct DeskState {
+    pub pipeline: Arc<Pipeline>,
+    pub accounts: Accounts,
+    pub settings: Arc<DeskSettings>,
+    pub limiter: auth::LoginLimiter,
+}
+
+impl DeskState {
+    pub fn new(pipeline: Arc<Pipeline>, accounts: Accounts, settings: DeskSettings) -> DeskState {
+        DeskState {
+            pipeline,
+            accounts,
+            settings: Arc::new(settings),
+            limiter: auth::LoginLimiter::default(),
+        }
+    }
+
+    fn store(&self) -> &Arc<dyn Store> {
+        self.pipeline.store()
+    }
+
+    fn policy(&self) -> &DeskPolicy {
+        self.pipeline.policy()
+    }
+}
+
+/// Every desk route, plus the push endpoint. Desk pages are never cached and never framed.
+pub fn router(state: DeskState) -> Router {
+    let desk = Router::new()
+        .route("/desk", get(pages::queue))
+        .route("/desk/queue/rows", get(pages::queue_rows))
+        .route("/desk/login", get(pages::login_form).post(pages::login))
+        .route("/desk/logout", post(pages::logout))
+        .route("/desk/story/{id}", get(pages::story))
+        .route("/desk/story/{id}/{action}", post(pages::act))
+        .route("/desk/audit", get(pages::audit))
+        .route("/desk/users", get(pages::users).post(pages::add_user))
+        .route("/desk/users/{name}/remove", post(pages::remove_user))
+        .route("/desk/sources", get(pages::sources))
+        .route("/desk/rules", get(pages::rules))
+        .route("/desk/static/desk.js", get(pages::script))
+        .layer(axum::middleware::map_response(
+            |mut response: axum::response::Response| async move {
+                let headers = response.headers_mut();
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+                headers.insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(
+                        "default-src 'self'; style-src 'self' 'unsafe-inline'; \
+                         frame-ancestors 'none'; form-action 'self'",
+                    ),
+                );
+                headers.insert(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("same-origin"),
+                );
+                response
+            },
+        ));
+    let push_limit = state.settings.push_limit_bytes;
+    Router::new()
+        .merge(desk)
+        .route(
+            "/api/v1/ingest",
+            post(push::ingest).layer(axum::extract::DefaultBodyLimit::max(push_limit)),
+        )
+        .with_state(state)
+}

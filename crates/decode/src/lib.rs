@@ -8,11 +8,19 @@
 //! Architecture invariant: `decode` never panics, whatever the bytes; every refusal is a
 //! `DecodeError` whose text says what is wrong with the file.
 
+mod anpa;
+mod apmedia;
+mod digitalwires;
 mod feed;
 mod html;
+mod newsml1;
+mod newsml_g2;
 mod ninjs;
+mod nitf;
 mod plaintext;
 mod sniff;
+mod time;
+mod xml;
 
 #[cfg(test)]
 mod never_panics;
@@ -34,6 +42,13 @@ pub enum Format {
     Rss,
     Atom,
     JsonFeed,
+    NewsmlG2,
+    Nitf,
+    Newsml1,
+    Iptc7901,
+    Anpa1312,
+    ApMedia,
+    DigitalWires,
 }
 
 impl Format {
@@ -44,6 +59,31 @@ impl Format {
             Format::Rss => "rss",
             Format::Atom => "atom",
             Format::JsonFeed => "json-feed",
+            Format::NewsmlG2 => "newsml-g2",
+            Format::Nitf => "nitf",
+            Format::Newsml1 => "newsml-1.2",
+            Format::Iptc7901 => "iptc-7901",
+            Format::Anpa1312 => "anpa-1312",
+            Format::ApMedia => "ap-media-api",
+            Format::DigitalWires => "dpa-digitalwires",
+        }
+    }
+
+    /// How the desk calls the format in a sentence.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Format::PlainText => "plain text",
+            Format::Ninjs => "ninjs item",
+            Format::Rss => "RSS feed",
+            Format::Atom => "Atom feed",
+            Format::JsonFeed => "JSON Feed",
+            Format::NewsmlG2 => "NewsML-G2",
+            Format::Nitf => "NITF",
+            Format::Newsml1 => "NewsML 1.2",
+            Format::Iptc7901 => "IPTC 7901",
+            Format::Anpa1312 => "ANPA-1312",
+            Format::ApMedia => "AP Media API JSON",
+            Format::DigitalWires => "dpa digitalwires JSON",
         }
     }
 }
@@ -119,25 +159,40 @@ pub enum DecodeError {
         "an e-mail message (RFC 5322 headers), not plain-text copy; e-mail ingest is not supported yet"
     )]
     Email,
+    /// A file of a known wire format whose content cannot make a story.
+    #[error("{}: {reason}", .format.describe())]
+    Refused { format: Format, reason: String },
 }
 
 /// Recognise the format of a delivery without decoding its items.
 pub fn sniff(bytes: &[u8]) -> Result<Format, DecodeError> {
-    let text = sniff::to_text(bytes)?;
+    let (text, _) = sniff::to_text(bytes)?;
     Ok(sniff::sniff_text(&text)?.format())
 }
 
 /// Decode one delivery into wire items.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    let text = sniff::to_text(bytes)?;
-    match sniff::sniff_text(&text)? {
+    let (text, note) = sniff::to_text(bytes)?;
+    let mut decoded = match sniff::sniff_text(&text)? {
         sniff::Sniffed::PlainText => plaintext::decode(&text),
         sniff::Sniffed::Ninjs(value) => ninjs::decode(value),
         sniff::Sniffed::JsonFeed => feed::decode(&text, Format::JsonFeed),
+        sniff::Sniffed::ApMedia(value) => apmedia::decode(value),
+        sniff::Sniffed::DigitalWires(value) => digitalwires::decode(value),
+        sniff::Sniffed::Transmission(format) => anpa::decode(&text, format),
         // The prolog is left behind: it was checked already, and a declared encoding would make
-        // the feed parser re-decode text that is UTF-8 by now.
-        sniff::Sniffed::Xml { format, root } => feed::decode(&text[root..], format),
+        // the parser re-decode text that is UTF-8 by now.
+        sniff::Sniffed::Xml { format, root } => match format {
+            Format::NewsmlG2 => newsml_g2::decode(&text[root..]),
+            Format::Nitf => nitf::decode(&text[root..]),
+            Format::Newsml1 => newsml1::decode(&text[root..]),
+            _ => feed::decode(&text[root..], format),
+        },
+    }?;
+    if let Some(note) = note {
+        decoded.warnings.insert(0, note);
     }
+    Ok(decoded)
 }
 
 #[cfg(test)]
@@ -242,10 +297,8 @@ mod tests {
             "binary data, not text (NUL bytes at offset 8)"
         );
         assert_eq!(
-            decode(b"Headline\n\nBody caf\xe9.")
-                .unwrap_err()
-                .to_string(),
-            "not valid UTF-8 text at byte 18"
+            decode(b"<x/>").unwrap_err().to_string(),
+            "XML root <x> is not a supported format yet"
         );
         assert_eq!(
             decode(br#"{"uri": "urn:x:1", "type": "text"}"#)
@@ -257,7 +310,7 @@ mod tests {
             decode(b"<?xml version=\"1.0\"?>\n<newsMessage xmlns=\"http://iptc.org/std/nar/2006-10-01/\"/>")
                 .unwrap_err()
                 .to_string(),
-            "XML root <newsMessage> is not a supported format yet"
+            "NewsML-G2: the message holds no items"
         );
         let big = vec![b'a'; MAX_DELIVERY_BYTES * 36 / 25];
         assert_eq!(

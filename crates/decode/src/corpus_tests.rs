@@ -246,3 +246,83 @@ fn real_feeds_decode_or_are_refused_with_a_reason() {
     }
     assert!(decoded * 2 > files.len(), "most real feeds should decode");
 }
+
+/// Every file of the wire-format corpora, decoded; a table per format of what was decoded and
+/// what was refused, and why. No file may panic, and every refusal must give a reason.
+#[test]
+#[ignore = "needs ../shared"]
+fn wire_format_corpora_decode_or_are_refused_with_a_reason_per_format() {
+    let sets = [
+        ("wire/superdesk-core/fixtures", &[][..]),
+        ("iptc/newsml-g2", &["xml"][..]),
+        ("iptc/nitf", &["xml"][..]),
+        ("wire/dpa-digitalwires", &["json", "xml"][..]),
+    ];
+    // format → (decoded, items, refusals by reason)
+    let mut table =
+        std::collections::BTreeMap::<String, (usize, usize, Vec<(String, String)>)>::new();
+    let mut total = 0;
+    for (sub, exts) in sets {
+        let base = corpus(sub);
+        let files = files_under(&base, &|p| exts.is_empty() || has_ext(p, exts));
+        for path in &files {
+            total += 1;
+            let bytes = std::fs::read(path).unwrap();
+            let shown = format!(
+                "{sub}/{}",
+                path.strip_prefix(&base).unwrap_or(path).display()
+            );
+            let outcome = std::panic::catch_unwind(|| (crate::sniff(&bytes), decode(&bytes)));
+            let Ok((sniffed, decoded)) = outcome else {
+                panic!("{shown}: decode panicked");
+            };
+            let key = match (&sniffed, &decoded) {
+                (_, Ok(d)) => d.format.to_string(),
+                (Ok(f), Err(_)) => f.to_string(),
+                (Err(_), Err(_)) => "(not recognised)".to_string(),
+            };
+            let row = table.entry(key).or_default();
+            match decoded {
+                Ok(d) => {
+                    row.0 += 1;
+                    row.1 += d.items.len();
+                    for item in &d.items {
+                        assert!(!item.headline.trim().is_empty(), "{shown}: empty headline");
+                    }
+                    println!(
+                        "decoded  {shown}: {} ×{}, {:?}, {} warning(s)",
+                        d.format,
+                        d.items.len(),
+                        d.items[0].headline.chars().take(60).collect::<String>(),
+                        d.warnings.len()
+                    );
+                }
+                Err(e) => {
+                    let reason = e.to_string();
+                    assert!(
+                        !reason.trim().is_empty(),
+                        "{shown}: refused without a reason"
+                    );
+                    println!("refused  {shown}: {reason}");
+                    row.2.push((shown, reason));
+                }
+            }
+        }
+    }
+    println!("\n{total} files");
+    println!(
+        "{:<20} {:>8} {:>6} {:>8}",
+        "format", "decoded", "items", "refused"
+    );
+    for (format, (decoded, items, refused)) in &table {
+        println!("{format:<20} {decoded:>8} {items:>6} {:>8}", refused.len());
+        let mut reasons = std::collections::BTreeMap::<String, usize>::new();
+        for (_, reason) in refused {
+            let short: String = reason.chars().take(90).collect();
+            *reasons.entry(short).or_default() += 1;
+        }
+        for (reason, n) in reasons {
+            println!("    {n:4} × {reason}");
+        }
+    }
+}

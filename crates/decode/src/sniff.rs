@@ -501,7 +501,8 @@ fn sniff_xml(text: &str, start: usize) -> Result<Sniffed, DecodeError> {
             let format = match local {
                 "rss" | "RDF" => Format::Rss,
                 "feed" => Format::Atom,
-                "newsMessage" | "newsItem" | "packageItem" => Format::NewsmlG2,
+                "newsMessage" | "newsItem" | "packageItem" | "conceptItem" | "knowledgeItem"
+                | "planningItem" | "catalogItem" => Format::NewsmlG2,
                 "nitf" => Format::Nitf,
                 "NewsML" => Format::Newsml1,
                 _ if local.eq_ignore_ascii_case("html") => return Err(DecodeError::HtmlPage),

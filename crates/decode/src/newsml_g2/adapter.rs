@@ -227,6 +227,7 @@ fn main_headline(item: &G2Item) -> Option<String> {
             })
         })
         .map(|(_, text)| html::collapse_whitespace(text))
+        .or_else(|| item.inline_headline.clone())
 }
 
 fn body(contents: &[Content], warn: &mut impl FnMut(String)) -> WireBody {

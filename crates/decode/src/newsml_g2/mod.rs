@@ -45,6 +45,9 @@ pub(crate) struct G2Item {
     pub keywords: Vec<String>,
     pub language_tag: Option<String>,
     pub contents: Vec<Content>,
+    /// The headline of the NITF or XHTML inside `contentSet`, for items whose `contentMeta`
+    /// has none.
+    pub inline_headline: Option<String>,
 }
 
 /// One member of `contentSet`.
@@ -81,6 +84,7 @@ pub(crate) fn decode(text: &str) -> Result<Decoded, DecodeError> {
 pub(crate) fn parse(root: &Element) -> Message {
     let mut message = Message::default();
     let members: Vec<&Element> = match root.name.as_str() {
+        // An item set with nothing in it is still a message.
         "newsMessage" => root
             .children("itemSet")
             .flat_map(|set| set.elements())
@@ -199,7 +203,19 @@ fn item(el: &Element) -> G2Item {
             .child("contentSet")
             .map(|set| set.elements().map(content_of).collect())
             .unwrap_or_default(),
+        inline_headline: el.child("contentSet").and_then(inline_headline),
     }
+}
+
+fn inline_headline(set: &Element) -> Option<String> {
+    set.children("inlineXML").find_map(|x| {
+        if let Some(doc) = x.child("nitf") {
+            let parsed = nitf::parse(doc);
+            return parsed.hl1.or(parsed.title);
+        }
+        x.path(&["html", "head", "title"])
+            .and_then(Element::text_value)
+    })
 }
 
 fn content_of(el: &Element) -> Content {
@@ -240,7 +256,6 @@ fn content_of(el: &Element) -> Content {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::Format;
     use crate::tests::fixture;
     use wiredesk_model::{PubStatus, WireBody};

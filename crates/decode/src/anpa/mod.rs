@@ -148,7 +148,10 @@ fn anpa_text(body: &str, t: &mut Transmission) {
                 t.byline = Some(content.to_string());
             } else if caret.trim_end().ends_with('=') {
                 // "Associated Press=": the byline's second line.
-            } else if t.headline.is_none() {
+            } else if t.headline.is_none()
+                && t.paragraphs.is_empty()
+                && looks_like_headline(content)
+            {
                 t.headline = Some(content.to_string());
             } else {
                 t.paragraphs.push(content.to_string());
@@ -166,6 +169,13 @@ fn anpa_text(body: &str, t: &mut Transmission) {
         }
     }
     flush(&mut paragraph, t);
+}
+
+/// Tables (sports results, weather) put column heads or "END" on their `^` lines.
+fn looks_like_headline(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    words >= 2 && letters * 2 >= line.chars().filter(|c| !c.is_whitespace()).count()
 }
 
 fn iptc_header(header: &str, t: &mut Transmission) {

@@ -221,6 +221,13 @@ mod tests {
             ("rss1.rdf", Format::Rss),
             ("atom.xml", Format::Atom),
             ("jsonfeed.json", Format::JsonFeed),
+            ("newsml_g2.xml", Format::NewsmlG2),
+            ("nitf.xml", Format::Nitf),
+            ("newsml1.xml", Format::Newsml1),
+            ("anpa.txt", Format::Anpa1312),
+            ("iptc7901.txt", Format::Iptc7901),
+            ("apmedia.json", Format::ApMedia),
+            ("digitalwires.json", Format::DigitalWires),
         ];
         for (name, format) in expected {
             assert_eq!(sniff(&fixture(name)), Ok(format), "{name}");
@@ -238,11 +245,34 @@ mod tests {
             Format::Rss,
             Format::Atom,
             Format::JsonFeed,
+            Format::NewsmlG2,
+            Format::Nitf,
+            Format::Newsml1,
+            Format::Iptc7901,
+            Format::Anpa1312,
+            Format::ApMedia,
+            Format::DigitalWires,
         ]
         .iter()
         .map(Format::as_str)
         .collect();
-        assert_eq!(names, ["plain-text", "ninjs", "rss", "atom", "json-feed"]);
+        assert_eq!(
+            names,
+            [
+                "plain-text",
+                "ninjs",
+                "rss",
+                "atom",
+                "json-feed",
+                "newsml-g2",
+                "nitf",
+                "newsml-1.2",
+                "iptc-7901",
+                "anpa-1312",
+                "ap-media-api",
+                "dpa-digitalwires"
+            ]
+        );
     }
 
     #[test]
@@ -274,6 +304,11 @@ mod tests {
             "jsonfeed.json",
             "rss2.xml",
             "atom.xml",
+            "newsml_g2.xml",
+            "nitf.xml",
+            "newsml1.xml",
+            "apmedia.json",
+            "digitalwires.json",
         ] {
             let bytes = fixture(name);
             for cut in [bytes.len() / 3, bytes.len() / 2, bytes.len() * 9 / 10] {
@@ -317,6 +352,51 @@ mod tests {
             decode(&big).unwrap_err().to_string(),
             "file is 7.2 MB; the limit is 5 MB"
         );
+    }
+
+    #[test]
+    fn text_in_another_character_set_is_read_and_the_reading_is_noted() {
+        // Undeclared and not UTF-8: windows-1252, with a warning.
+        let decoded = decode(b"Headline\n\nBody caf\xe9 \x93quoted\x94.").unwrap();
+        assert_eq!(
+            decoded.items[0].body,
+            WireBody::Text("Body café “quoted”.".into())
+        );
+        assert_eq!(
+            decoded.warnings,
+            ["not valid UTF-8 at byte 18; read as windows-1252"]
+        );
+        // Declared ISO-8859-1 in the XML declaration.
+        let decoded = decode(&fixture("newsml1.xml")).unwrap();
+        assert!(decoded.items[0].body.as_str().contains("café"));
+        // UTF-16 with a byte-order mark, both byte orders, and UTF-16 XML without one.
+        let text = "<nitf><head/><body><body.head><hedline><hl1>Café</hl1></hedline></body.head><body.content><p>B</p></body.content></body></nitf>";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let bare: Vec<u8> = format!("<?xml version=\"1.0\" encoding=\"UTF-16\"?>{text}")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        for bytes in [le, be, bare] {
+            assert_eq!(decode(&bytes).unwrap().items[0].headline, "Café");
+        }
+        // A stale 8-bit declaration on UTF-8 bytes: the bytes win, with a note.
+        let stale = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><nitf><body><body.head><hedline><hl1>Café</hl1></hedline></body.head></body></nitf>";
+        let decoded = decode(stale.as_bytes()).unwrap();
+        assert_eq!(decoded.items[0].headline, "Café");
+        assert_eq!(
+            decoded.warnings[0],
+            "the file declares windows-1252 but is valid UTF-8; read as UTF-8"
+        );
+        // A charset= outside XML (a MIME-ish header line) counts as a declaration too.
+        let decoded = decode(b"Content: text; charset=iso-8859-15\n\nBody \xa4 5.").unwrap();
+        assert!(decoded.items[0].body.as_str().contains("€ 5"));
     }
 
     #[test]

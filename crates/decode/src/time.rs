@@ -107,7 +107,7 @@ mod tests {
         assert_eq!(utc("20181112T072300Z"), "2018-11-12T07:23:00Z");
         assert_eq!(utc("20181112T082300+01:00"), "2018-11-12T07:23:00Z");
         assert_eq!(utc("20181112T072300"), "2018-11-12T07:23:00Z");
-        assert_eq!(parse("2017-01-31T03:47:29").unwrap().1, true);
+        assert!(parse("2017-01-31T03:47:29").unwrap().1);
         assert_eq!(parse("tomorrow"), None);
         assert_eq!(parse("20181312T072300Z"), None);
         assert_eq!(parse("20181112T0723").map(|p| p.1), Some(true));

@@ -156,11 +156,8 @@ pub(crate) fn wire_item(item: G2Item, warnings: &mut Vec<String>) -> Result<Wire
             });
         }
     }
-    let byline = if item.bylines.is_empty() {
-        item.creators.join(", ")
-    } else {
-        item.bylines.join(", ")
-    };
+    // Only `by` is a byline: `creator` names are often desk user ids ("doe.jane").
+    let byline = item.bylines.join(", ");
     let source_url = item
         .links
         .iter()

@@ -33,7 +33,6 @@ pub(crate) struct G2Item {
     pub located: Option<String>,
     pub dateline: Option<String>,
     pub bylines: Vec<String>,
-    pub creators: Vec<String>,
     /// (`role`, text).
     pub headlines: Vec<(Option<String>, String)>,
     pub subheadline: Option<String>,
@@ -170,10 +169,6 @@ fn item(el: &Element) -> G2Item {
             .into_iter()
             .filter_map(Element::text_value)
             .collect(),
-        creators: all(content, "creator")
-            .into_iter()
-            .filter_map(name_or)
-            .collect(),
         headlines: all(content, "headline")
             .into_iter()
             .filter_map(|h| Some((h.attr_value("role"), h.text_value()?)))
@@ -229,7 +224,11 @@ fn content_of(el: &Element) -> Content {
                 };
             }
             if let Some(html) = el.child("html") {
-                let body = html.child("body").unwrap_or(html);
+                // The IPTC/dpa XHTML body repeats time, subjects and headline in a
+                // `<header>`; that is metadata, not copy.
+                let mut body = html.child("body").unwrap_or(html).clone();
+                body.children
+                    .retain(|n| !matches!(n, xml::Node::Element(e) if e.name == "header"));
                 return Content::Html(body.inner_markup().trim().to_string());
             }
             let markup = el.inner_markup().trim().to_string();

@@ -111,7 +111,14 @@ pub(crate) fn parse(root: &Element) -> Nitf {
             let lines: Vec<String> = body_head
                 .map(|b| {
                     b.children("byline")
-                        .filter_map(Element::text_value)
+                        .filter_map(|line| {
+                            // The title (`byttl`, "Staff Writer") is not part of the name.
+                            let mut name = line.clone();
+                            name.children.retain(
+                                |n| !matches!(n, xml::Node::Element(e) if e.name == "byttl"),
+                            );
+                            name.text_value()
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
@@ -134,9 +141,17 @@ pub(crate) fn parse(root: &Element) -> Nitf {
 /// The copy of a NITF document as markup: every `body.content` of its body, joined.
 pub(crate) fn body_markup(nitf: &Element) -> Option<String> {
     let body = nitf.child("body")?;
+    // `<block>` only groups paragraphs; its content is the copy.
     let markup: String = body
         .children("body.content")
-        .map(|c| c.inner_markup().trim().to_string())
+        .flat_map(|c| {
+            if c.elements().next().is_some() && c.elements().all(|e| e.name == "block") {
+                c.elements().map(|b| b.inner_markup()).collect::<Vec<_>>()
+            } else {
+                vec![c.inner_markup()]
+            }
+        })
+        .map(|m| m.trim().to_string())
         .collect::<Vec<_>>()
         .join("\n");
     (!crate::html::to_text(&markup).is_empty()).then_some(markup)
@@ -159,7 +174,7 @@ mod tests {
             item.subheadline.as_deref(),
             Some("Traffic returns to normal")
         );
-        assert_eq!(item.byline.as_deref(), Some("By Ana Lima, Staff Writer"));
+        assert_eq!(item.byline.as_deref(), Some("By Ana Lima,"));
         assert_eq!(item.dateline_text.as_deref(), Some("PORTO, Nov 6"));
         assert_eq!(item.version, Some(3));
         assert_eq!(item.urgency, Some(4));

@@ -1,8 +1,10 @@
 //! Wire decoders: bytes of one delivery in, format-neutral `WireItem`s out.
 //!
-//! Owns: recognising what a delivery is by its content (never its file name), refusing what is
-//! not safe or not text with a reason a person can act on, and turning plain-text agency copy,
-//! ninjs 1.x–3.x, RSS, Atom and JSON Feed into `wiredesk_model::WireItem`s.
+//! Owns: recognising what a delivery is by its content (never its file name), reading it in its
+//! character set (UTF-8, UTF-16, a declared 8-bit set, else windows-1252), refusing what is not
+//! safe or not text with a reason a person can act on, and turning plain-text agency copy,
+//! ninjs 1.x–3.x, RSS, Atom, JSON Feed, NewsML-G2, NITF 3.x, NewsML 1.2, IPTC 7901,
+//! ANPA-1312, AP Media API JSON and dpa digitalwires JSON into `wiredesk_model::WireItem`s.
 //! Must not: do I/O, sanitize or rewrite the copy, parse datelines, assign topics, or guess a
 //! value the wire did not send (a missing time stays `None`, with a warning when it was garbled).
 //! Architecture invariant: `decode` never panics, whatever the bytes; every refusal is a
@@ -120,7 +122,8 @@ pub enum DecodeError {
     InvalidUtf16 { reason: String },
     #[error(
         "control character {byte:#04X} at byte {offset}: plain-text copy must not carry \
-         transmission framing (IPTC 7901 / ANPA-1312 are not supported yet)"
+         transmission framing (IPTC 7901 / ANPA-1312 copy must open with SOH and carry its \
+         text after STX)"
     )]
     ControlCharacter { byte: u8, offset: usize },
     #[error("truncated JSON: it ends inside a value (line {line}, column {column})")]

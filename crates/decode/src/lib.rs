@@ -1,18 +1,28 @@
 //! Wire decoders: bytes of one delivery in, format-neutral `WireItem`s out.
 //!
-//! Owns: recognising what a delivery is by its content (never its file name), refusing what is
-//! not safe or not text with a reason a person can act on, and turning plain-text agency copy,
-//! ninjs 1.x–3.x, RSS, Atom and JSON Feed into `wiredesk_model::WireItem`s.
+//! Owns: recognising what a delivery is by its content (never its file name), reading it in its
+//! character set (UTF-8, UTF-16, a declared 8-bit set, else windows-1252), refusing what is not
+//! safe or not text with a reason a person can act on, and turning plain-text agency copy,
+//! ninjs 1.x–3.x, RSS, Atom, JSON Feed, NewsML-G2, NITF 3.x, NewsML 1.2, IPTC 7901,
+//! ANPA-1312, AP Media API JSON and dpa digitalwires JSON into `wiredesk_model::WireItem`s.
 //! Must not: do I/O, sanitize or rewrite the copy, parse datelines, assign topics, or guess a
 //! value the wire did not send (a missing time stays `None`, with a warning when it was garbled).
 //! Architecture invariant: `decode` never panics, whatever the bytes; every refusal is a
 //! `DecodeError` whose text says what is wrong with the file.
 
+mod anpa;
+mod apmedia;
+mod digitalwires;
 mod feed;
 mod html;
+mod newsml1;
+mod newsml_g2;
 mod ninjs;
+mod nitf;
 mod plaintext;
 mod sniff;
+mod time;
+mod xml;
 
 #[cfg(test)]
 mod never_panics;
@@ -34,6 +44,13 @@ pub enum Format {
     Rss,
     Atom,
     JsonFeed,
+    NewsmlG2,
+    Nitf,
+    Newsml1,
+    Iptc7901,
+    Anpa1312,
+    ApMedia,
+    DigitalWires,
 }
 
 impl Format {
@@ -44,6 +61,31 @@ impl Format {
             Format::Rss => "rss",
             Format::Atom => "atom",
             Format::JsonFeed => "json-feed",
+            Format::NewsmlG2 => "newsml-g2",
+            Format::Nitf => "nitf",
+            Format::Newsml1 => "newsml-1.2",
+            Format::Iptc7901 => "iptc-7901",
+            Format::Anpa1312 => "anpa-1312",
+            Format::ApMedia => "ap-media-api",
+            Format::DigitalWires => "dpa-digitalwires",
+        }
+    }
+
+    /// How the desk calls the format in a sentence.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Format::PlainText => "plain text",
+            Format::Ninjs => "ninjs item",
+            Format::Rss => "RSS feed",
+            Format::Atom => "Atom feed",
+            Format::JsonFeed => "JSON Feed",
+            Format::NewsmlG2 => "NewsML-G2",
+            Format::Nitf => "NITF",
+            Format::Newsml1 => "NewsML 1.2",
+            Format::Iptc7901 => "IPTC 7901",
+            Format::Anpa1312 => "ANPA-1312",
+            Format::ApMedia => "AP Media API JSON",
+            Format::DigitalWires => "dpa digitalwires JSON",
         }
     }
 }
@@ -80,7 +122,8 @@ pub enum DecodeError {
     InvalidUtf16 { reason: String },
     #[error(
         "control character {byte:#04X} at byte {offset}: plain-text copy must not carry \
-         transmission framing (IPTC 7901 / ANPA-1312 are not supported yet)"
+         transmission framing (IPTC 7901 / ANPA-1312 copy must open with SOH and carry its \
+         text after STX)"
     )]
     ControlCharacter { byte: u8, offset: usize },
     #[error("truncated JSON: it ends inside a value (line {line}, column {column})")]
@@ -119,25 +162,40 @@ pub enum DecodeError {
         "an e-mail message (RFC 5322 headers), not plain-text copy; e-mail ingest is not supported yet"
     )]
     Email,
+    /// A file of a known wire format whose content cannot make a story.
+    #[error("{}: {reason}", .format.describe())]
+    Refused { format: Format, reason: String },
 }
 
 /// Recognise the format of a delivery without decoding its items.
 pub fn sniff(bytes: &[u8]) -> Result<Format, DecodeError> {
-    let text = sniff::to_text(bytes)?;
+    let (text, _) = sniff::to_text(bytes)?;
     Ok(sniff::sniff_text(&text)?.format())
 }
 
 /// Decode one delivery into wire items.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    let text = sniff::to_text(bytes)?;
-    match sniff::sniff_text(&text)? {
+    let (text, note) = sniff::to_text(bytes)?;
+    let mut decoded = match sniff::sniff_text(&text)? {
         sniff::Sniffed::PlainText => plaintext::decode(&text),
         sniff::Sniffed::Ninjs(value) => ninjs::decode(value),
         sniff::Sniffed::JsonFeed => feed::decode(&text, Format::JsonFeed),
+        sniff::Sniffed::ApMedia(value) => apmedia::decode(value),
+        sniff::Sniffed::DigitalWires(value) => digitalwires::decode(value),
+        sniff::Sniffed::Transmission(format) => anpa::decode(&text, format),
         // The prolog is left behind: it was checked already, and a declared encoding would make
-        // the feed parser re-decode text that is UTF-8 by now.
-        sniff::Sniffed::Xml { format, root } => feed::decode(&text[root..], format),
+        // the parser re-decode text that is UTF-8 by now.
+        sniff::Sniffed::Xml { format, root } => match format {
+            Format::NewsmlG2 => newsml_g2::decode(&text[root..]),
+            Format::Nitf => nitf::decode(&text[root..]),
+            Format::Newsml1 => newsml1::decode(&text[root..]),
+            _ => feed::decode(&text[root..], format),
+        },
+    }?;
+    if let Some(note) = note {
+        decoded.warnings.insert(0, note);
     }
+    Ok(decoded)
 }
 
 #[cfg(test)]
@@ -166,6 +224,13 @@ mod tests {
             ("rss1.rdf", Format::Rss),
             ("atom.xml", Format::Atom),
             ("jsonfeed.json", Format::JsonFeed),
+            ("newsml_g2.xml", Format::NewsmlG2),
+            ("nitf.xml", Format::Nitf),
+            ("newsml1.xml", Format::Newsml1),
+            ("anpa.txt", Format::Anpa1312),
+            ("iptc7901.txt", Format::Iptc7901),
+            ("apmedia.json", Format::ApMedia),
+            ("digitalwires.json", Format::DigitalWires),
         ];
         for (name, format) in expected {
             assert_eq!(sniff(&fixture(name)), Ok(format), "{name}");
@@ -183,11 +248,34 @@ mod tests {
             Format::Rss,
             Format::Atom,
             Format::JsonFeed,
+            Format::NewsmlG2,
+            Format::Nitf,
+            Format::Newsml1,
+            Format::Iptc7901,
+            Format::Anpa1312,
+            Format::ApMedia,
+            Format::DigitalWires,
         ]
         .iter()
         .map(Format::as_str)
         .collect();
-        assert_eq!(names, ["plain-text", "ninjs", "rss", "atom", "json-feed"]);
+        assert_eq!(
+            names,
+            [
+                "plain-text",
+                "ninjs",
+                "rss",
+                "atom",
+                "json-feed",
+                "newsml-g2",
+                "nitf",
+                "newsml-1.2",
+                "iptc-7901",
+                "anpa-1312",
+                "ap-media-api",
+                "dpa-digitalwires"
+            ]
+        );
     }
 
     #[test]
@@ -219,6 +307,11 @@ mod tests {
             "jsonfeed.json",
             "rss2.xml",
             "atom.xml",
+            "newsml_g2.xml",
+            "nitf.xml",
+            "newsml1.xml",
+            "apmedia.json",
+            "digitalwires.json",
         ] {
             let bytes = fixture(name);
             for cut in [bytes.len() / 3, bytes.len() / 2, bytes.len() * 9 / 10] {
@@ -242,10 +335,8 @@ mod tests {
             "binary data, not text (NUL bytes at offset 8)"
         );
         assert_eq!(
-            decode(b"Headline\n\nBody caf\xe9.")
-                .unwrap_err()
-                .to_string(),
-            "not valid UTF-8 text at byte 18"
+            decode(b"<x/>").unwrap_err().to_string(),
+            "XML root <x> is not a supported format yet"
         );
         assert_eq!(
             decode(br#"{"uri": "urn:x:1", "type": "text"}"#)
@@ -257,13 +348,58 @@ mod tests {
             decode(b"<?xml version=\"1.0\"?>\n<newsMessage xmlns=\"http://iptc.org/std/nar/2006-10-01/\"/>")
                 .unwrap_err()
                 .to_string(),
-            "XML root <newsMessage> is not a supported format yet"
+            "NewsML-G2: the message holds no items"
         );
         let big = vec![b'a'; MAX_DELIVERY_BYTES * 36 / 25];
         assert_eq!(
             decode(&big).unwrap_err().to_string(),
             "file is 7.2 MB; the limit is 5 MB"
         );
+    }
+
+    #[test]
+    fn text_in_another_character_set_is_read_and_the_reading_is_noted() {
+        // Undeclared and not UTF-8: windows-1252, with a warning.
+        let decoded = decode(b"Headline\n\nBody caf\xe9 \x93quoted\x94.").unwrap();
+        assert_eq!(
+            decoded.items[0].body,
+            WireBody::Text("Body café “quoted”.".into())
+        );
+        assert_eq!(
+            decoded.warnings,
+            ["not valid UTF-8 at byte 18; read as windows-1252"]
+        );
+        // Declared ISO-8859-1 in the XML declaration.
+        let decoded = decode(&fixture("newsml1.xml")).unwrap();
+        assert!(decoded.items[0].body.as_str().contains("café"));
+        // UTF-16 with a byte-order mark, both byte orders, and UTF-16 XML without one.
+        let text = "<nitf><head/><body><body.head><hedline><hl1>Café</hl1></hedline></body.head><body.content><p>B</p></body.content></body></nitf>";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let bare: Vec<u8> = format!("<?xml version=\"1.0\" encoding=\"UTF-16\"?>{text}")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        for bytes in [le, be, bare] {
+            assert_eq!(decode(&bytes).unwrap().items[0].headline, "Café");
+        }
+        // A stale 8-bit declaration on UTF-8 bytes: the bytes win, with a note.
+        let stale = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><nitf><body><body.head><hedline><hl1>Café</hl1></hedline></body.head></body></nitf>";
+        let decoded = decode(stale.as_bytes()).unwrap();
+        assert_eq!(decoded.items[0].headline, "Café");
+        assert_eq!(
+            decoded.warnings[0],
+            "the file declares windows-1252 but is valid UTF-8; read as UTF-8"
+        );
+        // A charset= outside XML (a MIME-ish header line) counts as a declaration too.
+        let decoded = decode(b"Content: text; charset=iso-8859-15\n\nBody \xa4 5.").unwrap();
+        assert!(decoded.items[0].body.as_str().contains("€ 5"));
     }
 
     #[test]

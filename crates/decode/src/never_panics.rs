@@ -205,6 +205,11 @@ proptest! {
             "{", "[", "<", "<?xml version=\"1.0\"?>", "<rss version=\"2.0\">", "<feed>",
             "<rdf:RDF>", "<!DOCTYPE rss [", "<!--", "\u{feff}", "\u{feff}{\"uri\":\"u\",",
             "{\"version\":\"https://jsonfeed.org/version/1\",\"items\":[",
+            "<newsMessage><itemSet><newsItem guid=\"g\">", "<newsItem guid=\"g\"><contentMeta><headline>",
+            "<nitf><head><docdata>", "<nitf><body><body.content>", "<NewsML><NewsItem>",
+            "\u{1}abc123 3 i 42  dpa 1\r\n\r\nslug/\r\n\u{2}",
+            "\u{16}\u{16}\u{1}W1234\u{1f}sel\r\nr a\u{13}\u{11} BC-X 11-13 0042\r\n\u{2}^",
+            "{\"format\":\"digitalwires@1\",\"urn\":\"u\",", "{\"api_version\":\"2\",\"data\":",
         ]),
         tail in ".{0,256}",
     ) {
@@ -242,6 +247,129 @@ proptest! {
     }
 }
 
+/// Element names the XML decoders look for, so random trees reach the adapters.
+const XML_NAMES: &[&str] = &[
+    "newsMessage",
+    "itemSet",
+    "newsItem",
+    "packageItem",
+    "itemMeta",
+    "contentMeta",
+    "contentSet",
+    "itemClass",
+    "pubStatus",
+    "signal",
+    "headline",
+    "subheadline",
+    "by",
+    "dateline",
+    "located",
+    "name",
+    "subject",
+    "keyword",
+    "inlineXML",
+    "inlineData",
+    "remoteContent",
+    "nitf",
+    "head",
+    "docdata",
+    "doc-id",
+    "body",
+    "body.head",
+    "body.content",
+    "hedline",
+    "hl1",
+    "p",
+    "NewsML",
+    "NewsItem",
+    "NewsComponent",
+    "NewsLines",
+    "HeadLine",
+    "DataContent",
+    "ContentItem",
+    "Identification",
+    "NewsIdentifier",
+    "RevisionId",
+    "Status",
+    "versionCreated",
+    "embargoed",
+];
+
+const XML_ATTRS: &[&str] = &[
+    "guid",
+    "version",
+    "qcode",
+    "xml:lang",
+    "contenttype",
+    "role",
+    "id-string",
+    "management-status",
+    "norm",
+    "FormalName",
+    "residref",
+    "literal",
+    "tag",
+    "version",
+];
+
+fn xml_tree() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        "[a-zA-Z0-9 :&;<>\"]{0,16}".prop_map(|t| html_escape::encode_text(&t).into_owned()),
+        Just("stat:canceled".to_string()),
+        Just("ninat:picture".to_string()),
+        Just("2026-11-06T09:30:00Z".to_string()),
+        Just("&amp;&#233;&nbsp;".to_string()),
+    ];
+    leaf.prop_recursive(6, 64, 5, |inner| {
+        (
+            prop::sample::select(XML_NAMES),
+            prop::collection::vec((prop::sample::select(XML_ATTRS), "[a-z0-9:.-]{0,10}"), 0..3),
+            prop::collection::vec(inner, 0..5),
+        )
+            .prop_map(|(name, attrs, children)| {
+                let mut seen = std::collections::HashSet::new();
+                let attrs: String = attrs
+                    .into_iter()
+                    .filter(|(k, _)| seen.insert(*k))
+                    .map(|(k, v)| format!(" {k}=\"{v}\""))
+                    .collect();
+                format!("<{name}{attrs}>{}</{name}>", children.concat())
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn decode_never_panics_on_g2_nitf_and_newsml_shaped_xml(
+        root in prop::sample::select(vec!["newsMessage", "newsItem", "packageItem", "nitf", "NewsML"]),
+        inner in prop::collection::vec(xml_tree(), 0..4),
+    ) {
+        check(format!("<?xml version=\"1.0\"?><{root}>{}</{root}>", inner.concat()).as_bytes(), "");
+    }
+
+    #[test]
+    fn decode_never_panics_on_transmission_framed_text(
+        head in prop::sample::select(vec![
+            "\u{1}abc123 3 i 42  dpa 1\r\n\r\nslug/\r\n\u{2}",
+            "\u{16}\u{16}\u{1}W1234\u{1f}sel\r\nr a\u{13}\u{11} BC-X 11-13 0042\r\n\u{2}",
+            "\u{1}\u{2}", "\u{1}W\u{1f}\u{2}",
+        ]),
+        body in prop::collection::vec(
+            prop_oneof![
+                Just("^".to_string()), Just("=".to_string()), Just("<".to_string()),
+                Just("\r\n".to_string()), Just("\t   ".to_string()), Just("\u{3}".to_string()),
+                Just("By X".to_string()), Just("BC-X--Y,12".to_string()), Just("GMT".to_string()),
+                "[ -~]{0,20}",
+            ],
+            0..40,
+        ),
+    ) {
+        check(format!("{head}{}", body.concat()).as_bytes(), "");
+    }
+}
+
 #[test]
 fn every_fixture_survives_every_single_truncation_point_of_its_head() {
     for (name, bytes) in fixtures() {
@@ -266,4 +394,13 @@ fn deeply_nested_input_is_refused_without_exhausting_the_stack() {
         "</x>".repeat(200_000)
     );
     assert!(decode(deep_atom.as_bytes()).is_err());
+    for root in ["newsItem", "nitf", "NewsML"] {
+        let deep = format!(
+            "<{root}>{}{}</{root}>",
+            "<x>".repeat(200_000),
+            "</x>".repeat(200_000)
+        );
+        let err = decode(deep.as_bytes()).unwrap_err().to_string();
+        assert!(err.contains("nested deeper than"), "{root}: {err}");
+    }
 }

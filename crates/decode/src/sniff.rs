@@ -17,6 +17,10 @@ pub(crate) enum Sniffed {
     PlainText,
     Ninjs(Value),
     JsonFeed,
+    ApMedia(Value),
+    DigitalWires(Value),
+    /// IPTC 7901 or ANPA-1312: copy framed by transmission control characters.
+    Transmission(Format),
     /// `root` is the byte offset of the root element's `<` in the text.
     Xml {
         format: Format,
@@ -30,6 +34,9 @@ impl Sniffed {
             Sniffed::PlainText => Format::PlainText,
             Sniffed::Ninjs(_) => Format::Ninjs,
             Sniffed::JsonFeed => Format::JsonFeed,
+            Sniffed::ApMedia(_) => Format::ApMedia,
+            Sniffed::DigitalWires(_) => Format::DigitalWires,
+            Sniffed::Transmission(format) => *format,
             Sniffed::Xml { format, .. } => *format,
         }
     }
@@ -51,8 +58,13 @@ pub(crate) fn human_size(size: usize, limit: usize) -> String {
     }
 }
 
-/// The delivery as text: UTF-8 (a BOM dropped) or UTF-16 with a BOM, transcoded.
-pub(crate) fn to_text(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
+/// The delivery as text, and a note when it had to be read in a way it did not declare.
+///
+/// UTF-8 (a BOM dropped); UTF-16 with a BOM, or XML in UTF-16 without one; an 8-bit encoding
+/// the XML declaration or a `charset=` names (ISO-8859-1 is read as windows-1252, its superset,
+/// as browsers do); and undeclared text that is not valid UTF-8 is read as windows-1252, the
+/// usual encoding of legacy agency copy, with a note saying so.
+pub(crate) fn to_text(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<String>), DecodeError> {
     if bytes.len() > MAX_DELIVERY_BYTES {
         return Err(DecodeError::TooLarge {
             size: bytes.len(),
@@ -62,9 +74,13 @@ pub(crate) fn to_text(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
+    let mut note = None;
     let text = match bytes {
         [0xFF, 0xFE, rest @ ..] => Cow::Owned(from_utf16(rest, u16::from_le_bytes)?),
         [0xFE, 0xFF, rest @ ..] => Cow::Owned(from_utf16(rest, u16::from_be_bytes)?),
+        // XML in UTF-16 without a byte-order mark announces itself with `<?`.
+        [b'<', 0, b'?', 0, ..] => Cow::Owned(from_utf16_at(bytes, 0, u16::from_le_bytes)?),
+        [0, b'<', 0, b'?', ..] => Cow::Owned(from_utf16_at(bytes, 0, u16::from_be_bytes)?),
         _ => {
             let skip = if bytes.starts_with(UTF8_BOM) { 3 } else { 0 };
             let body = &bytes[skip..];
@@ -74,29 +90,111 @@ pub(crate) fn to_text(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
                     note: utf16_hint(body).into(),
                 });
             }
-            match std::str::from_utf8(body) {
-                Ok(s) => Cow::Borrowed(s),
-                Err(e) => {
-                    return Err(DecodeError::InvalidUtf8 {
-                        offset: skip + e.valid_up_to(),
-                        note: declared_encoding_note(body),
-                    });
+            let utf8 = std::str::from_utf8(body);
+            match (declared_encoding(body), utf8) {
+                (Declared::Known(_), Ok(s)) if s.is_ascii() || skip == 3 => Cow::Borrowed(s),
+                (Declared::Known(enc), Ok(s)) => {
+                    // Declared 8-bit, but multi-byte UTF-8 sequences are what the bytes hold:
+                    // the declaration is stale (a transcoding that forgot to update it).
+                    note = Some(format!(
+                        "the file declares {} but is valid UTF-8; read as UTF-8",
+                        enc.name()
+                    ));
+                    Cow::Borrowed(s)
                 }
+                (Declared::Known(enc), Err(_)) => {
+                    let (text, _) = enc.decode_without_bom_handling(body);
+                    Cow::Owned(text.into_owned())
+                }
+                (Declared::Unknown(label), Ok(s)) => {
+                    note = Some(format!(
+                        "the file declares an unknown encoding {label}; read as UTF-8"
+                    ));
+                    Cow::Borrowed(s)
+                }
+                (declared, Err(e)) => {
+                    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(body);
+                    note = Some(format!(
+                        "not valid UTF-8 at byte {}{}; read as windows-1252",
+                        skip + e.valid_up_to(),
+                        match declared {
+                            Declared::Unknown(label) =>
+                                format!(" and the declared encoding {label} is unknown"),
+                            _ => String::new(),
+                        }
+                    ));
+                    Cow::Owned(text.into_owned())
+                }
+                (_, Ok(s)) => Cow::Borrowed(s),
             }
         }
     };
     if text.trim().is_empty() {
         return Err(DecodeError::Blank);
     }
-    Ok(text)
+    Ok((text, note))
+}
+
+enum Declared {
+    None,
+    /// An 8-bit (or other non-UTF) encoding encoding_rs knows.
+    Known(&'static encoding_rs::Encoding),
+    Unknown(String),
+}
+
+/// The encoding the file names for itself: an XML declaration's `encoding`, else a `charset=`
+/// near the top (an HTML meta tag, a MIME header). UTF-8 and UTF-16 labels count as none: UTF-8
+/// is the default, and UTF-16 without a byte-order mark or NULs is a stale label.
+fn declared_encoding(bytes: &[u8]) -> Declared {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+    let label = if head.trim_start().starts_with("<?xml") {
+        head.find("?>")
+            .and_then(|end| pseudo_attribute(&head[..end], "encoding"))
+            .map(str::to_string)
+    } else {
+        None
+    };
+    let label = label.or_else(|| {
+        let lower = head.to_ascii_lowercase();
+        let at = lower.find("charset=")? + "charset=".len();
+        let rest = head[at..].trim_start_matches(['"', '\'', ' ']);
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')))
+            .unwrap_or(rest.len());
+        Some(rest[..end].to_string()).filter(|l| !l.is_empty())
+    });
+    let Some(label) = label else {
+        return Declared::None;
+    };
+    match encoding_rs::Encoding::for_label(label.trim().as_bytes()) {
+        Some(enc)
+            if enc == encoding_rs::UTF_8
+                || enc == encoding_rs::UTF_16LE
+                || enc == encoding_rs::UTF_16BE =>
+        {
+            Declared::None
+        }
+        Some(enc) => Declared::Known(enc),
+        None => Declared::Unknown(label.chars().take(40).collect()),
+    }
 }
 
 fn from_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> {
+    from_utf16_at(bytes, 2, unit)
+}
+
+/// `bom` is the number of bytes before `bytes` in the file (2 after a byte-order mark), so
+/// offsets in messages count from the start of the file.
+fn from_utf16_at(
+    bytes: &[u8],
+    bom: usize,
+    unit: fn([u8; 2]) -> u16,
+) -> Result<String, DecodeError> {
     if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError::InvalidUtf16 {
             reason: format!(
                 "odd number of bytes ({}) after the byte-order mark; the file looks truncated",
-                bytes.len() + 2
+                bytes.len() + bom
             ),
         });
     }
@@ -106,12 +204,12 @@ fn from_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeEr
         .collect();
     if let Some(i) = units.iter().position(|&u| u == 0) {
         return Err(DecodeError::Binary {
-            offset: 2 + 2 * i,
+            offset: bom + 2 * i,
             note: String::new(),
         });
     }
     let mut out = String::with_capacity(units.len());
-    let mut offset = 2;
+    let mut offset = bom;
     for c in char::decode_utf16(units.iter().copied()) {
         match c {
             Ok(c) => {
@@ -149,25 +247,6 @@ fn utf16_hint(bytes: &[u8]) -> &'static str {
     }
 }
 
-/// Legacy feeds declare their 8-bit encoding; naming it tells the sender what to change.
-fn declared_encoding_note(bytes: &[u8]) -> String {
-    let head = &bytes[..bytes.len().min(200)];
-    let Some(decl_end) = head.windows(2).position(|w| w == b"?>") else {
-        return String::new();
-    };
-    let decl = String::from_utf8_lossy(&head[..decl_end]);
-    if !decl.trim_start().starts_with("<?xml") {
-        return String::new();
-    }
-    match pseudo_attribute(&decl, "encoding") {
-        Some(enc) if !enc.eq_ignore_ascii_case("utf-8") => format!(
-            " (the XML declares encoding {enc}; only UTF-8, or UTF-16 with a byte-order mark, is \
-             accepted)"
-        ),
-        _ => String::new(),
-    }
-}
-
 fn pseudo_attribute<'a>(decl: &'a str, name: &str) -> Option<&'a str> {
     let at = decl.find(name)?;
     let rest = decl[at + name.len()..].trim_start().strip_prefix('=')?;
@@ -183,10 +262,42 @@ pub(crate) fn sniff_text(text: &str) -> Result<Sniffed, DecodeError> {
         Some('{') | Some('[') => sniff_json(&text[start..]),
         Some('<') => sniff_xml(text, start),
         _ => {
+            if let Some(format) = transmission(text) {
+                return Ok(Sniffed::Transmission(format));
+            }
             check_plain_text(text)?;
             Ok(Sniffed::PlainText)
         }
     }
+}
+
+/// IPTC 7901 and ANPA-1312 open with SOH (after optional SYN characters) and carry the text
+/// after STX. ANPA's header is a letter and a four-digit story number ending in a US (0x1F)
+/// before the selector code; IPTC 7901's is a source id, a number and a priority digit.
+fn transmission(text: &str) -> Option<Format> {
+    let head = text.trim_start_matches(['\u{16}', ' ', '\r', '\n']);
+    let header = head.strip_prefix('\u{1}')?;
+    if !text.contains('\u{2}') {
+        return None;
+    }
+    let line = header.split(['\r', '\n']).next().unwrap_or("");
+    let b = line.as_bytes();
+    if b.len() >= 6
+        && b[0].is_ascii_alphabetic()
+        && b[1..5].iter().all(u8::is_ascii_digit)
+        && b[5] == 0x1F
+    {
+        return Some(Format::Anpa1312);
+    }
+    let mut words = line.split_whitespace();
+    let id = words.next()?;
+    let priority = words.next()?;
+    (id.len() >= 3
+        && id.chars().all(|c| c.is_ascii_alphanumeric())
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && priority.len() == 1
+        && priority.chars().all(|c| c.is_ascii_digit()))
+    .then_some(Format::Iptc7901)
 }
 
 /// Header names that open an e-mail message (RFC 5322) but never a line of agency copy.
@@ -252,6 +363,15 @@ fn sniff_json(text: &str) -> Result<Sniffed, DecodeError> {
         detail: detail.to_string(),
     };
     match &value {
+        Value::Object(map) if map.contains_key("api_version") && map.contains_key("data") => {
+            Ok(Sniffed::ApMedia(value))
+        }
+        Value::Object(map)
+            if matches!(map.get("format"), Some(Value::String(f)) if f.starts_with("digitalwires"))
+                || (map.contains_key("entry_id") && map.contains_key("urn")) =>
+        {
+            Ok(Sniffed::DigitalWires(value))
+        }
         Value::Object(map) => match classify(map)? {
             JsonKind::Ninjs => Ok(Sniffed::Ninjs(value)),
             JsonKind::JsonFeed => Ok(Sniffed::JsonFeed),
@@ -381,6 +501,10 @@ fn sniff_xml(text: &str, start: usize) -> Result<Sniffed, DecodeError> {
             let format = match local {
                 "rss" | "RDF" => Format::Rss,
                 "feed" => Format::Atom,
+                "newsMessage" | "newsItem" | "packageItem" | "conceptItem" | "knowledgeItem"
+                | "planningItem" | "catalogItem" => Format::NewsmlG2,
+                "nitf" => Format::Nitf,
+                "NewsML" => Format::Newsml1,
                 _ if local.eq_ignore_ascii_case("html") => return Err(DecodeError::HtmlPage),
                 _ => {
                     return Err(DecodeError::UnsupportedXml {
@@ -505,11 +629,14 @@ mod tests {
     #[test]
     fn unknown_and_broken_xml_is_named() {
         assert_eq!(
-            format_of("<nitf><head/></nitf>"),
+            format_of("<RBNews><head/></RBNews>"),
             Err(DecodeError::UnsupportedXml {
-                root: "nitf".into()
+                root: "RBNews".into()
             })
         );
+        assert_eq!(format_of("<nitf><head/></nitf>"), Ok(Format::Nitf));
+        assert_eq!(format_of("<g2:newsItem/>"), Ok(Format::NewsmlG2));
+        assert_eq!(format_of("<NewsML/>"), Ok(Format::Newsml1));
         assert_eq!(
             format_of("<!DOCTYPE html>\n<html lang=\"en\">"),
             Err(DecodeError::HtmlPage)

@@ -107,6 +107,21 @@ pub struct WireItem {
     pub first_created: Option<Timestamp>,
     pub version_created: Option<Timestamp>,
     pub embargoed: Option<Timestamp>,
+    /// A second headline under the first (NewsML-G2 `subheadline`, digitalwires `subhead`).
+    #[serde(default)]
+    pub subheadline: Option<String>,
+    /// The agency's urgency, 1 (most urgent) to 9, as sent.
+    #[serde(default)]
+    pub urgency: Option<u8>,
+    /// Signals about this version as the wire sent them, e.g. `sig:update`, `sig:correction`.
+    #[serde(default)]
+    pub signals: Vec<String>,
+    /// Who holds the copyright, when the format names them.
+    #[serde(default)]
+    pub copyright_holder: Option<String>,
+    /// When the item must no longer be shown (NITF `date.expire`).
+    #[serde(default)]
+    pub expires: Option<Timestamp>,
 }
 
 /// The body of an item in the form the wire delivered it.

@@ -150,6 +150,7 @@ fn wire_item(
             .or(entry.published)
             .and_then(|t| to_jiff(t.timestamp(), t.timestamp_subsec_nanos())),
         embargoed: None,
+        ..WireItem::default()
     };
     Ok((item, notes))
 }

@@ -40,13 +40,7 @@ pub(crate) fn decode(text: &str, format: Format) -> Result<Decoded, DecodeError>
 
 /// How the desk calls the format in a sentence.
 pub(crate) fn name(format: Format) -> &'static str {
-    match format {
-        Format::Rss => "RSS feed",
-        Format::Atom => "Atom feed",
-        Format::JsonFeed => "JSON Feed",
-        Format::Ninjs => "ninjs item",
-        Format::PlainText => "plain text",
-    }
+    format.describe()
 }
 
 fn feed_error(e: ParseFeedError, format: Format) -> String {

@@ -54,7 +54,9 @@ pub(crate) fn wire_item(
         first_created: timestamp("firstcreated", item.firstcreated.as_deref(), &mut warn),
         version_created: timestamp("versioncreated", item.versioncreated.as_deref(), &mut warn),
         embargoed: timestamp("embargoed", item.embargoed.as_deref(), &mut warn),
+        copyright_holder: non_empty(item.copyrightholder.as_deref()),
         uri: Some(uri),
+        ..WireItem::default()
     })
 }
 

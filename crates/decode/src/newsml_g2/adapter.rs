@@ -1,0 +1,261 @@
+//! NewsML-G2 items → `WireItem`s.
+//!
+//! Owns: which items of a message are stories (text items; pictures, video, audio and graphics
+//! are associations, never a story of their own, and never mixed into a body or summary), the
+//! G2 status vocabulary (`stat:usable|withheld|canceled`), which headline is the main one, and
+//! choosing the richest body the item carries.
+//! Must not: invent values: a garbled time or version is dropped with a warning.
+
+use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
+
+use super::{Content, G2Item, Message};
+use crate::{DecodeError, Decoded, Format, html, time};
+
+fn refused(reason: impl Into<String>) -> DecodeError {
+    DecodeError::Refused {
+        format: Format::NewsmlG2,
+        reason: reason.into(),
+    }
+}
+
+pub(crate) fn decoded(message: Message) -> Result<Decoded, DecodeError> {
+    let mut warnings = Vec::new();
+    let mut items = Vec::new();
+    let mut first_error = None;
+    let mut media = 0;
+    let guids: Vec<&str> = message
+        .items
+        .iter()
+        .filter_map(|i| i.guid.as_deref())
+        .collect();
+    for package in &message.packages {
+        let missing = package
+            .refs
+            .iter()
+            .filter(|r| {
+                !guids
+                    .iter()
+                    .any(|g| g == r || r.starts_with(&format!("{g}:")))
+            })
+            .count();
+        if missing > 0 {
+            warnings.push(format!(
+                "package {} refers to {missing} of {} item(s) not in this message",
+                package.guid.as_deref().unwrap_or("(no guid)"),
+                package.refs.len()
+            ));
+        }
+    }
+    for other in &message.others {
+        warnings.push(format!("a <{other}> is not a story; skipped"));
+    }
+    let total = message.items.len();
+    for item in message.items {
+        if !is_text(&item) {
+            media += 1;
+            warnings.push(format!(
+                "{} item {} kept out: media are associations, not stories",
+                item.item_class.as_deref().unwrap_or("unknown"),
+                item.guid.as_deref().unwrap_or("(no guid)")
+            ));
+            continue;
+        }
+        match wire_item(item, &mut warnings) {
+            Ok(item) => items.push(item),
+            Err(e) => {
+                warnings.push(format!("an item of {total} skipped: {e}"));
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if items.is_empty() {
+        return Err(first_error.unwrap_or_else(|| {
+            if media > 0 {
+                refused(format!(
+                    "no text item: the message holds only {media} media item(s) (pictures, \
+                     video or audio), which are associations, not stories"
+                ))
+            } else if !message.packages.is_empty() {
+                refused("a package whose text items are not in this message")
+            } else if !message.others.is_empty() {
+                refused(format!(
+                    "no news item, only <{}>",
+                    message.others.join(">, <")
+                ))
+            } else {
+                refused("the message holds no items")
+            }
+        }));
+    }
+    Ok(Decoded {
+        format: Format::NewsmlG2,
+        items,
+        warnings,
+    })
+}
+
+fn is_text(item: &G2Item) -> bool {
+    match item.item_class.as_deref() {
+        None => true,
+        Some(class) => {
+            let kind = class.rsplit(':').next().unwrap_or(class);
+            matches!(kind, "text" | "composite")
+        }
+    }
+}
+
+pub(crate) fn wire_item(item: G2Item, warnings: &mut Vec<String>) -> Result<WireItem, DecodeError> {
+    let guid = item
+        .guid
+        .clone()
+        .ok_or_else(|| refused("a news item has no guid"))?;
+    let headline =
+        main_headline(&item).ok_or_else(|| refused(format!("item {guid} has no headline")))?;
+    let mut warn = |m: String| warnings.push(format!("NewsML-G2 item {guid}: {m}"));
+    let pubstatus = match item.pub_status.as_deref() {
+        None => PubStatus::Usable,
+        Some(q) => match q.rsplit(':').next().unwrap_or(q) {
+            "usable" => PubStatus::Usable,
+            "withheld" => PubStatus::Withheld,
+            "canceled" | "cancelled" => PubStatus::Canceled,
+            other => {
+                warn(format!("unknown pubStatus {other:?}; read as usable"));
+                PubStatus::Usable
+            }
+        },
+    };
+    let version = item.version.as_deref().and_then(|v| {
+        v.parse::<u32>().ok().or_else(|| {
+            warn(format!("version {v:?} is not a number that fits; dropped"));
+            None
+        })
+    });
+    let urgency = item.urgency.as_deref().and_then(|u| {
+        u.parse::<u8>().ok().or_else(|| {
+            warn(format!("urgency {u:?} is not a number; dropped"));
+            None
+        })
+    });
+    let body = body(&item.contents, &mut warn);
+    let abstract_text = item
+        .descriptions
+        .iter()
+        .find(|(role, _)| {
+            role.as_deref().is_none_or(|r| {
+                let r = r.rsplit(':').next().unwrap_or(r).to_ascii_lowercase();
+                r == "summary" || r == "abstract"
+            })
+        })
+        .map(|(_, text)| text.clone());
+    let mut subjects: Vec<Subject> = Vec::new();
+    for (code, name) in &item.subjects {
+        if !subjects.iter().any(|s| &s.code == code) {
+            subjects.push(Subject {
+                code: code.clone(),
+                name: name.clone(),
+            });
+        }
+    }
+    // Only `by` is a byline: `creator` names are often desk user ids ("doe.jane").
+    let byline = item.bylines.join(", ");
+    let source_url = item
+        .links
+        .iter()
+        .find(|(rel, href)| {
+            let rel = rel.rsplit(':').next().unwrap_or(rel);
+            matches!(rel, "source" | "canonical" | "alternate" | "self") && href.starts_with("http")
+        })
+        .map(|(_, href)| href.clone());
+    let first_created = time::field("firstCreated", item.first_created.as_deref(), &mut warn)
+        .or_else(|| time::field("contentCreated", item.content_created.as_deref(), &mut warn));
+    Ok(WireItem {
+        uri: Some(guid.clone()),
+        version,
+        pubstatus,
+        headline,
+        slugline: item.slugline.clone(),
+        byline: Some(byline).filter(|b| !b.is_empty()),
+        dateline_text: item.dateline.clone().or_else(|| item.located.clone()),
+        body,
+        abstract_text,
+        subjects,
+        keywords: item.keywords.clone(),
+        language: item.lang.clone().or_else(|| item.language_tag.clone()),
+        agency: item.provider.clone(),
+        source_url,
+        first_created,
+        version_created: time::field("versionCreated", item.version_created.as_deref(), &mut warn),
+        embargoed: time::field("embargoed", item.embargoed.as_deref(), &mut warn),
+        subheadline: item.subheadline.clone().or_else(|| {
+            item.headlines
+                .iter()
+                .find(|(role, _)| {
+                    role.as_deref()
+                        .is_some_and(|r| r.to_ascii_lowercase().contains("sub"))
+                })
+                .map(|(_, t)| t.clone())
+        }),
+        urgency,
+        signals: item.signals.clone(),
+        copyright_holder: item.copyright_holder.clone(),
+        expires: None,
+    })
+}
+
+/// The headline without a role, or with the main role; else the first that is not a
+/// subheadline.
+fn main_headline(item: &G2Item) -> Option<String> {
+    let role_is = |role: &Option<String>, wanted: &str| {
+        role.as_deref().is_some_and(|r| {
+            r.rsplit(':')
+                .next()
+                .unwrap_or(r)
+                .eq_ignore_ascii_case(wanted)
+        })
+    };
+    item.headlines
+        .iter()
+        .find(|(role, _)| role.is_none() || role_is(role, "main"))
+        .or_else(|| {
+            item.headlines.iter().find(|(role, _)| {
+                !role
+                    .as_deref()
+                    .is_some_and(|r| r.to_ascii_lowercase().contains("sub"))
+            })
+        })
+        .map(|(_, text)| html::collapse_whitespace(text))
+        .or_else(|| item.inline_headline.clone())
+}
+
+fn body(contents: &[Content], warn: &mut impl FnMut(String)) -> WireBody {
+    let html = contents.iter().find_map(|c| match c {
+        Content::Html(h) if !h.trim().is_empty() => Some(h),
+        _ => None,
+    });
+    if let Some(h) = html {
+        return WireBody::Html(h.clone());
+    }
+    let text = contents.iter().find_map(|c| match c {
+        Content::Text(t) if !t.trim().is_empty() => Some(t),
+        _ => None,
+    });
+    if let Some(t) = text {
+        return WireBody::Text(t.clone());
+    }
+    let other: Vec<&str> = contents
+        .iter()
+        .filter_map(|c| match c {
+            Content::Other(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    if other.is_empty() {
+        warn("no body".into());
+    } else {
+        warn(format!(
+            "no body in a readable type (only {})",
+            other.join(", ")
+        ));
+    }
+    WireBody::default()
+}

@@ -1,0 +1,386 @@
+//! IPTC NewsML-G2: `newsMessage` envelopes, `newsItem` and `packageItem`, parsed into G2's own
+//! types.
+//!
+//! Owns: where G2 keeps each thing (`itemMeta` for status, signals, times and links,
+//! `contentMeta` for headlines, subjects and the dateline, `contentSet` for the copy as NITF,
+//! XHTML or plain text), telling text items from pictures and other media by `itemClass`, and
+//! which items a package refers to.
+//! Must not: decide what a field means for the newsroom; `adapter` maps to `WireItem`.
+
+mod adapter;
+
+use crate::xml::{self, Element};
+use crate::{DecodeError, Decoded, nitf};
+
+/// One `newsItem`, field by field.
+#[derive(Debug, Default)]
+pub(crate) struct G2Item {
+    pub guid: Option<String>,
+    pub version: Option<String>,
+    pub lang: Option<String>,
+    pub item_class: Option<String>,
+    pub copyright_holder: Option<String>,
+    pub provider: Option<String>,
+    pub version_created: Option<String>,
+    pub first_created: Option<String>,
+    pub content_created: Option<String>,
+    pub embargoed: Option<String>,
+    pub pub_status: Option<String>,
+    pub signals: Vec<String>,
+    /// (`rel`, `href`) of `itemMeta/link`.
+    pub links: Vec<(String, String)>,
+    pub urgency: Option<String>,
+    pub located: Option<String>,
+    pub dateline: Option<String>,
+    pub bylines: Vec<String>,
+    /// (`role`, text).
+    pub headlines: Vec<(Option<String>, String)>,
+    pub subheadline: Option<String>,
+    pub slugline: Option<String>,
+    /// (`role`, text).
+    pub descriptions: Vec<(Option<String>, String)>,
+    /// (`qcode` or `literal`, first `name`).
+    pub subjects: Vec<(String, Option<String>)>,
+    pub keywords: Vec<String>,
+    pub language_tag: Option<String>,
+    pub contents: Vec<Content>,
+    /// The headline of the NITF or XHTML inside `contentSet`, for items whose `contentMeta`
+    /// has none.
+    pub inline_headline: Option<String>,
+}
+
+/// One member of `contentSet`.
+#[derive(Debug)]
+pub(crate) enum Content {
+    Html(String),
+    Text(String),
+    /// Remote or binary content (a rendition of a picture, audio, video).
+    Remote,
+    Other(String),
+}
+
+/// A `packageItem`: only which items it groups matters here.
+#[derive(Debug, Default)]
+pub(crate) struct Package {
+    pub guid: Option<String>,
+    pub refs: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Message {
+    pub items: Vec<G2Item>,
+    pub packages: Vec<Package>,
+    /// Root names of items of other kinds (conceptItem, planningItem, knowledgeItem).
+    pub others: Vec<String>,
+}
+
+pub(crate) fn decode(text: &str) -> Result<Decoded, DecodeError> {
+    let root = xml::parse(text)?;
+    let message = parse(&root);
+    adapter::decoded(message)
+}
+
+pub(crate) fn parse(root: &Element) -> Message {
+    let mut message = Message::default();
+    let members: Vec<&Element> = match root.name.as_str() {
+        // An item set with nothing in it is still a message.
+        "newsMessage" => root
+            .children("itemSet")
+            .flat_map(|set| set.elements())
+            .collect(),
+        _ => vec![root],
+    };
+    for el in members {
+        match el.name.as_str() {
+            "newsItem" => message.items.push(item(el)),
+            "packageItem" => message.packages.push(package(el)),
+            other => message.others.push(other.to_string()),
+        }
+    }
+    message
+}
+
+fn package(el: &Element) -> Package {
+    Package {
+        guid: el.attr_value("guid"),
+        refs: el
+            .find_all("itemRef")
+            .into_iter()
+            .filter_map(|r| r.attr_value("residref"))
+            .collect(),
+    }
+}
+
+fn name_or(el: &Element) -> Option<String> {
+    el.child("name")
+        .and_then(Element::text_value)
+        .or_else(|| el.attr_value("literal"))
+        .or_else(|| el.attr_value("qcode"))
+}
+
+fn item(el: &Element) -> G2Item {
+    let meta = el.child("itemMeta");
+    let content = el.child("contentMeta");
+    let m = |name: &str| meta.and_then(|m| m.child(name));
+    let c = |name: &str| content.and_then(|c| c.child(name));
+    fn all<'a>(content: Option<&'a Element>, name: &'a str) -> Vec<&'a Element> {
+        content
+            .map(|c| c.children(name).collect())
+            .unwrap_or_default()
+    }
+    let text_of = |e: Option<&Element>| e.and_then(Element::text_value);
+    G2Item {
+        guid: el.attr_value("guid"),
+        version: el.attr_value("version"),
+        lang: el.attr_value("xml:lang"),
+        item_class: m("itemClass").and_then(|e| e.attr_value("qcode")),
+        copyright_holder: el
+            .path(&["rightsInfo", "copyrightHolder"])
+            .and_then(name_or),
+        provider: m("provider").and_then(name_or),
+        version_created: text_of(m("versionCreated")),
+        first_created: text_of(m("firstCreated")),
+        content_created: text_of(c("contentCreated")),
+        embargoed: text_of(m("embargoed")),
+        pub_status: m("pubStatus").and_then(|e| e.attr_value("qcode")),
+        signals: meta
+            .map(|m| {
+                m.children("signal")
+                    .filter_map(|s| s.attr_value("qcode"))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        links: meta
+            .map(|m| {
+                m.children("link")
+                    .filter_map(|l| {
+                        Some((
+                            l.attr_value("rel").unwrap_or_default(),
+                            l.attr_value("href")?,
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        urgency: text_of(c("urgency")),
+        located: c("located").and_then(name_or),
+        dateline: text_of(c("dateline")),
+        bylines: all(content, "by")
+            .into_iter()
+            .filter_map(Element::text_value)
+            .collect(),
+        headlines: all(content, "headline")
+            .into_iter()
+            .filter_map(|h| Some((h.attr_value("role"), h.text_value()?)))
+            .collect(),
+        subheadline: text_of(c("subheadline")),
+        slugline: text_of(c("slugline")),
+        descriptions: all(content, "description")
+            .into_iter()
+            .filter_map(|d| Some((d.attr_value("role"), d.text_value()?)))
+            .collect(),
+        subjects: all(content, "subject")
+            .into_iter()
+            .filter_map(|s| {
+                let code = s
+                    .attr_value("qcode")
+                    .or_else(|| s.attr_value("literal"))
+                    .or_else(|| s.attr_value("uri"))?;
+                Some((code, s.child("name").and_then(Element::text_value)))
+            })
+            .collect(),
+        keywords: all(content, "keyword")
+            .into_iter()
+            .filter_map(Element::text_value)
+            .collect(),
+        language_tag: c("language").and_then(|l| l.attr_value("tag")),
+        contents: el
+            .child("contentSet")
+            .map(|set| set.elements().map(content_of).collect())
+            .unwrap_or_default(),
+        inline_headline: el.child("contentSet").and_then(inline_headline),
+    }
+}
+
+fn inline_headline(set: &Element) -> Option<String> {
+    set.children("inlineXML").find_map(|x| {
+        if let Some(doc) = x.child("nitf") {
+            let parsed = nitf::parse(doc);
+            return parsed.hl1.or(parsed.title);
+        }
+        x.path(&["html", "head", "title"])
+            .and_then(Element::text_value)
+    })
+}
+
+fn content_of(el: &Element) -> Content {
+    let content_type = el.attr_value("contenttype").unwrap_or_default();
+    match el.name.as_str() {
+        "inlineXML" => {
+            if let Some(doc) = el.child("nitf") {
+                return match nitf::body_markup(doc) {
+                    Some(markup) => Content::Html(markup),
+                    None => Content::Other(content_type),
+                };
+            }
+            if let Some(html) = el.child("html") {
+                // The IPTC/dpa XHTML body repeats time, subjects and headline in a
+                // `<header>`; that is metadata, not copy.
+                let mut body = html.child("body").unwrap_or(html).clone();
+                body.children
+                    .retain(|n| !matches!(n, xml::Node::Element(e) if e.name == "header"));
+                return Content::Html(body.inner_markup().trim().to_string());
+            }
+            let markup = el.inner_markup().trim().to_string();
+            if markup.is_empty() {
+                Content::Other(content_type)
+            } else {
+                Content::Html(markup)
+            }
+        }
+        "inlineData" => {
+            let text = el.text();
+            if content_type.contains("html") {
+                Content::Html(text.trim().to_string())
+            } else if content_type.is_empty() || content_type.starts_with("text/") {
+                Content::Text(text.trim().to_string())
+            } else {
+                Content::Other(content_type)
+            }
+        }
+        "remoteContent" => Content::Remote,
+        _ => Content::Other(content_type),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Format;
+    use crate::tests::fixture;
+    use wiredesk_model::{PubStatus, WireBody};
+
+    fn ts(t: Option<jiff::Timestamp>) -> Option<String> {
+        t.map(|t| t.to_string())
+    }
+
+    #[test]
+    fn the_fixture_decodes_field_by_field() {
+        let decoded = crate::decode(&fixture("newsml_g2.xml")).unwrap();
+        assert_eq!(decoded.format, Format::NewsmlG2);
+        assert_eq!(decoded.items.len(), 1, "the picture is not a story");
+        let item = &decoded.items[0];
+        assert_eq!(
+            item.uri.as_deref(),
+            Some("urn:newsml:wire.example:20261106:bridge")
+        );
+        assert_eq!(item.version, Some(3));
+        assert_eq!(item.pubstatus, PubStatus::Usable);
+        assert_eq!(item.headline, "Harbour bridge reopens after repairs");
+        assert_eq!(
+            item.subheadline.as_deref(),
+            Some("Traffic returns to normal")
+        );
+        assert_eq!(item.slugline.as_deref(), Some("PORTUGAL-BRIDGE/"));
+        assert_eq!(item.byline.as_deref(), Some("By Ana Lima"));
+        assert_eq!(item.dateline_text.as_deref(), Some("PORTO, Nov 6"));
+        assert_eq!(item.urgency, Some(3));
+        assert_eq!(item.signals, ["sig:update", "sig:correction"]);
+        assert_eq!(item.language.as_deref(), Some("en"));
+        assert_eq!(item.agency.as_deref(), Some("WDN"));
+        assert_eq!(item.copyright_holder.as_deref(), Some("Wire Desk News"));
+        assert_eq!(
+            item.source_url.as_deref(),
+            Some("https://wire.example/2026/11/06/harbour-bridge")
+        );
+        assert_eq!(item.keywords, ["bridge", "traffic"]);
+        let codes: Vec<_> = item.subjects.iter().map(|s| s.code.as_str()).collect();
+        assert_eq!(codes, ["medtop:20000209", "subj:11006000", "wdncat:local"]);
+        assert_eq!(item.subjects[0].name.as_deref(), Some("public works"));
+        assert_eq!(
+            item.abstract_text.as_deref(),
+            Some("The bridge is open to traffic again.")
+        );
+        assert_eq!(
+            ts(item.version_created).as_deref(),
+            Some("2026-11-06T09:30:00Z")
+        );
+        assert_eq!(
+            ts(item.first_created).as_deref(),
+            Some("2026-11-06T08:00:00Z")
+        );
+        assert_eq!(ts(item.embargoed).as_deref(), Some("2026-11-06T12:00:00Z"));
+        let WireBody::Html(body) = &item.body else {
+            panic!("inline NITF is markup");
+        };
+        assert!(
+            body.starts_with("<p>PORTO, Nov 6 (WDN) - The harbour"),
+            "{body}"
+        );
+        assert!(!body.contains("hl1") && !body.contains("CAPTION"), "{body}");
+        assert!(
+            !item
+                .abstract_text
+                .as_deref()
+                .unwrap_or("")
+                .contains("CAPTION"),
+            "a picture's caption never becomes the summary"
+        );
+        assert!(
+            decoded.warnings.iter().any(|w| w.contains("ninat:picture")),
+            "{:?}",
+            decoded.warnings
+        );
+    }
+
+    #[test]
+    fn pub_status_maps_to_the_model() {
+        for (qcode, expected) in [
+            ("stat:usable", PubStatus::Usable),
+            ("stat:withheld", PubStatus::Withheld),
+            ("stat:canceled", PubStatus::Canceled),
+        ] {
+            let doc = format!(
+                "<newsItem guid=\"g1\" version=\"2\"><itemMeta><itemClass qcode=\"ninat:text\"/><pubStatus qcode=\"{qcode}\"/></itemMeta><contentMeta><headline>H</headline></contentMeta><contentSet><inlineData contenttype=\"text/plain\">Body</inlineData></contentSet></newsItem>"
+            );
+            let item = crate::decode(doc.as_bytes()).unwrap().items.remove(0);
+            assert_eq!(item.pubstatus, expected, "{qcode}");
+            assert_eq!(item.body, WireBody::Text("Body".into()));
+        }
+    }
+
+    #[test]
+    fn a_message_of_pictures_only_is_refused_with_a_reason() {
+        let doc = "<newsMessage><itemSet><newsItem guid=\"p\"><itemMeta><itemClass qcode=\"ninat:picture\"/></itemMeta><contentMeta><headline>Photo</headline></contentMeta></newsItem></itemSet></newsMessage>";
+        assert_eq!(
+            crate::decode(doc.as_bytes()).unwrap_err().to_string(),
+            "NewsML-G2: no text item: the message holds only 1 media item(s) (pictures, video or \
+             audio), which are associations, not stories"
+        );
+        let doc = "<newsItem guid=\"g\"><contentMeta/></newsItem>";
+        assert_eq!(
+            crate::decode(doc.as_bytes()).unwrap_err().to_string(),
+            "NewsML-G2: item g has no headline"
+        );
+    }
+
+    #[test]
+    fn several_text_items_in_one_message_each_become_an_item() {
+        let one = |g: &str| {
+            format!(
+                "<newsItem guid=\"{g}\"><contentMeta><headline>H {g}</headline></contentMeta><contentSet><inlineXML contenttype=\"application/xhtml+xml\"><html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>x</title></head><body><p>Body {g}</p></body></html></inlineXML></contentSet></newsItem>"
+            )
+        };
+        let doc = format!(
+            "<newsMessage><itemSet>{}{}</itemSet></newsMessage>",
+            one("a"),
+            one("b")
+        );
+        let decoded = crate::decode(doc.as_bytes()).unwrap();
+        assert_eq!(decoded.items.len(), 2);
+        assert_eq!(decoded.items[1].headline, "H b");
+        assert_eq!(
+            decoded.items[1].body,
+            WireBody::Html("<p>Body b</p>".into())
+        );
+    }
+}

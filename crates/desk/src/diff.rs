@@ -74,13 +74,19 @@ mod tests {
             .map(|p| p.text.as_str())
             .collect();
         assert_eq!(removed, ["20,000"]);
-        assert!(added.contains("45,000") && added.contains("Friday"), "{added}");
+        assert!(
+            added.contains("45,000") && added.contains("Friday"),
+            "{added}"
+        );
         let rebuilt_new: String = pieces
             .iter()
             .filter(|p| p.change != Change::Removed)
             .map(|p| p.text.as_str())
             .collect();
-        assert_eq!(rebuilt_new, "The storm cut power to 45,000 homes on Friday.");
+        assert_eq!(
+            rebuilt_new,
+            "The storm cut power to 45,000 homes on Friday."
+        );
         assert!(changed(&pieces));
         assert!(!changed(&words("same text", "same text")));
     }

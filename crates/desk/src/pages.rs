@@ -40,7 +40,10 @@ fn when(t: Timestamp) -> String {
 
 fn server_error(e: impl std::fmt::Display) -> Response {
     tracing::error!("desk: {e}");
-    (StatusCode::INTERNAL_SERVER_ERROR, "the desk could not do that; see the server log\n")
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the desk could not do that; see the server log\n",
+    )
         .into_response()
 }
 
@@ -101,7 +104,12 @@ fn login_page(state: &DeskState, status: StatusCode, error: Option<String>) -> R
         error,
     });
     *response.status_mut() = status;
-    let cookie = auth::set_cookie(LOGIN_CSRF_COOKIE, &csrf, 1800, state.settings.secure_cookies);
+    let cookie = auth::set_cookie(
+        LOGIN_CSRF_COOKIE,
+        &csrf,
+        1800,
+        state.settings.secure_cookies,
+    );
     if let Ok(v) = cookie.parse() {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -365,7 +373,10 @@ pub async fn queue(
         user: who(&user),
         agencies,
         topics,
-        statuses: DeskStatus::ALL.iter().map(|s| s.as_str().to_string()).collect(),
+        statuses: DeskStatus::ALL
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
         filter_agency: filter.agency.unwrap_or_default(),
         filter_topic: filter.topic.unwrap_or_default(),
         filter_status: filter.status.map(|s| s.as_str()).unwrap_or("").to_string(),
@@ -456,7 +467,11 @@ pub async fn story(
     let mut previous: Option<(String, String)> = None;
     let mut log = Vec::new();
     for recorded in &history {
-        log.push(format!("{} {}", when(recorded.at), describe(&recorded.event)));
+        log.push(format!(
+            "{} {}",
+            when(recorded.at),
+            describe(&recorded.event)
+        ));
         let (kind, copy) = match &recorded.event {
             StoryEvent::Ingested { story } => ("first version", story),
             StoryEvent::Updated { story } => ("update", story),
@@ -820,7 +835,12 @@ pub async fn sources(State(state): State<DeskState>, user: DeskUser) -> Response
         .store()
         .sections_modified(Timestamp::now())
         .await
-        .map(|s| s.agencies.into_iter().map(|(a, t)| format!("{a} (latest {})", when(t))).collect())
+        .map(|s| {
+            s.agencies
+                .into_iter()
+                .map(|(a, t)| format!("{a} (latest {})", when(t)))
+                .collect()
+        })
         .unwrap_or_default();
     page(&SourcesPage {
         user: who(&user),

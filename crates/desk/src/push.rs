@@ -67,16 +67,26 @@ pub async fn ingest(State(state): State<DeskState>, headers: HeaderMap, body: By
         Err(e) => {
             // Nothing was committed; the agency should send it again.
             tracing::error!("push from {source}: {e}");
-            return refuse(StatusCode::SERVICE_UNAVAILABLE, "not stored: try again shortly");
+            return refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not stored: try again shortly",
+            );
         }
     };
     if report.outcome == Outcome::Rejected {
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
-            report.reason.as_deref().unwrap_or("nothing usable in the file"),
+            report
+                .reason
+                .as_deref()
+                .unwrap_or("nothing usable in the file"),
         );
     }
-    tracing::info!("push from {source}: {:?} {:?}", report.outcome, report.stories);
+    tracing::info!(
+        "push from {source}: {:?} {:?}",
+        report.outcome,
+        report.stories
+    );
     (
         StatusCode::ACCEPTED,
         axum::Json(json!({

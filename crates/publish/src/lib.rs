@@ -24,6 +24,7 @@ pub mod feeds;
 pub mod http_cache;
 mod jsonld;
 pub mod pages;
+pub mod purge;
 pub mod search;
 pub mod seo;
 pub mod views;
@@ -60,10 +61,12 @@ impl AppState {
         let views = views::ViewCounter::start(store.clone(), Duration::from_secs(1));
         let cache = cache::PageCache::default();
         cache.spawn_watcher(store.clone(), Duration::from_millis(200));
+        let config = Arc::new(config);
+        purge::spawn(store.clone(), config.clone(), Duration::from_millis(200));
         Ok(AppState {
             store,
             index,
-            config: Arc::new(config),
+            config,
             time_zone,
             weather: Weather::default(),
             views,

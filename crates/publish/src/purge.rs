@@ -1,0 +1,234 @@
+//! The outgoing purge hook: a projection of the event log that tells a CDN (or any cache in
+//! front of the site) which URLs and surrogate keys a change touched, so a kill or an update
+//! leaves the edge as fast as it leaves the site.
+//!
+//! Every event after the one current at start is sent, in order, as
+//! `POST purge_url {"urls": [...], "surrogate_keys": [...], "events": [seq...]}`. A delivery
+//! that fails is retried with back-off; the hook is told the same URLs again rather than
+//! missing a kill. It reads the store and never writes it.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use wiredesk_model::{Story, StoryEvent, slugify, story_path};
+use wiredesk_store::{RecordedEvent, Store};
+
+use crate::config::SiteConfig;
+
+/// Events read from the log per delivery.
+const BATCH: usize = 500;
+/// Attempts per delivery before it is given up (and logged as an error).
+const ATTEMPTS: u32 = 6;
+
+/// What one batch of events touched.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Purge {
+    pub urls: BTreeSet<String>,
+    pub keys: BTreeSet<String>,
+}
+
+impl Purge {
+    /// Add every surface `story` appears on (or appeared on until this event).
+    pub fn story(&mut self, config: &SiteConfig, story: &Story, old_headline: Option<&str>) {
+        let id = &story.id;
+        let mut paths = vec![
+            format!("/story/{id}"),
+            story_path(id, &story.headline),
+            "/".into(),
+            "/search".into(),
+            format!("/api/v1/stories/{id}"),
+            "/api/v1/stories".into(),
+            "/api/v1/search".into(),
+            "/sitemap.xml".into(),
+            "/sitemap-news.xml".into(),
+            "/sitemaps/sections.xml".into(),
+        ];
+        if let Some(old) = old_headline {
+            paths.push(story_path(id, old));
+        }
+        let feeds = ["feed.xml", "atom.xml", "feed.json"];
+        for feed in feeds {
+            paths.push(format!("/{feed}"));
+        }
+        let mut sections = vec![format!("agency/{}", story.agency.slug)];
+        sections.extend(story.topics.iter().map(|t| format!("topic/{}", t.slug)));
+        for section in &sections {
+            paths.push(format!("/{section}"));
+            for feed in feeds {
+                paths.push(format!("/{section}/{feed}"));
+            }
+        }
+        self.urls
+            .extend(paths.into_iter().map(|p| config.absolute(&p)));
+        self.keys.extend([
+            format!("story-{id}"),
+            format!("agency-{}", story.agency.slug),
+            "home".into(),
+            "feeds".into(),
+            "sitemaps".into(),
+            "api".into(),
+        ]);
+        self.keys.extend(
+            story
+                .topics
+                .iter()
+                .map(|t| format!("topic-{}", slugify(&t.slug))),
+        );
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.urls.is_empty()
+    }
+}
+
+/// What readers could see changes with this event: everything but the arrival of copy that
+/// is not published yet (its `Published` event follows when it is).
+fn touches_readers(event: &StoryEvent) -> bool {
+    !matches!(event, StoryEvent::Ingested { .. })
+}
+
+/// The purge for a run of events, reading each story's state now from the store.
+pub async fn purge_for(
+    store: &dyn Store,
+    config: &SiteConfig,
+    events: &[RecordedEvent],
+) -> Result<Purge, wiredesk_store::StoreError> {
+    let mut purge = Purge::default();
+    for recorded in events.iter().filter(|e| touches_readers(&e.event)) {
+        let Some(story) = store.story(recorded.event.story_id()).await? else {
+            continue;
+        };
+        let old_headline = match &recorded.event {
+            // The page's address carries the headline's slug: when the headline changes, the
+            // address under the agency's headline (what it had before any rewrite) goes too.
+            StoryEvent::HeadlineEdited { .. } | StoryEvent::Updated { .. } => {
+                Some(story.agency_headline.clone())
+            }
+            _ => None,
+        };
+        purge.story(config, &story, old_headline.as_deref());
+    }
+    Ok(purge)
+}
+
+/// Follow the log from its current end and send each change to `config.purge_url`.
+/// Does nothing when no hook is configured.
+pub fn spawn(store: Arc<dyn Store>, config: Arc<SiteConfig>, every: Duration) {
+    if config.purge_url.trim().is_empty() {
+        return;
+    }
+    tokio::spawn(async move {
+        let client = crate::http_client();
+        let mut after = loop {
+            match store.latest_seq().await {
+                Ok(seq) => break seq,
+                Err(e) => {
+                    tracing::warn!("purge hook cannot read the log yet: {e}");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        };
+        loop {
+            tokio::time::sleep(every).await;
+            let events = match store.events_after(after, BATCH).await {
+                Ok(e) => e,
+                Err(e) => {
+                    tracing::warn!("purge hook cannot read the log: {e}");
+                    continue;
+                }
+            };
+            let Some(last) = events.last().map(|e| e.seq) else {
+                continue;
+            };
+            let purge = match purge_for(store.as_ref(), &config, &events).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!("purge hook cannot read the stories: {e}");
+                    continue;
+                }
+            };
+            if !purge.is_empty() {
+                let body = json!({
+                    "urls": purge.urls,
+                    "surrogate_keys": purge.keys,
+                    "events": events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+                });
+                deliver(&client, &config.purge_url, &body).await;
+            }
+            after = last;
+        }
+    });
+}
+
+async fn deliver(client: &reqwest::Client, url: &str, body: &serde_json::Value) {
+    let mut wait = Duration::from_millis(250);
+    for attempt in 1..=ATTEMPTS {
+        let sent = client
+            .post(url)
+            .timeout(Duration::from_secs(10))
+            .json(body)
+            .send()
+            .await;
+        match sent {
+            Ok(r) if r.status().is_success() => return,
+            Ok(r) => tracing::warn!("purge hook answered {} (attempt {attempt})", r.status()),
+            Err(e) => tracing::warn!("purge hook unreachable (attempt {attempt}): {e}"),
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(Duration::from_secs(10));
+    }
+    tracing::error!("purge hook: gave up after {ATTEMPTS} attempts; caches may keep stale copies");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiredesk_model::{Topic, testing};
+
+    #[test]
+    fn a_story_purges_its_page_lists_feeds_sitemaps_and_api() {
+        let config = SiteConfig {
+            base_url: "https://news.example".into(),
+            ..SiteConfig::default()
+        };
+        let mut story = testing::story(
+            "urn:x",
+            "Rivers rise in Assam",
+            "Floods.",
+            "2026-11-28T06:00:00Z".parse().unwrap(),
+        );
+        story.topics = vec![Topic {
+            slug: "india".into(),
+            name: "India".into(),
+        }];
+        let mut purge = Purge::default();
+        purge.story(&config, &story, Some("Old headline"));
+        let id = &story.id;
+        for url in [
+            format!("https://news.example/story/{id}/rivers-rise-in-assam"),
+            format!("https://news.example/story/{id}/old-headline"),
+            "https://news.example/".to_string(),
+            "https://news.example/topic/india".to_string(),
+            "https://news.example/topic/india/feed.xml".to_string(),
+            "https://news.example/agency/ap/atom.xml".to_string(),
+            "https://news.example/feed.json".to_string(),
+            "https://news.example/sitemap-news.xml".to_string(),
+            format!("https://news.example/api/v1/stories/{id}"),
+        ] {
+            assert!(
+                purge.urls.contains(&url),
+                "{url} missing from {:?}",
+                purge.urls
+            );
+        }
+        for key in [
+            format!("story-{id}"),
+            "topic-india".into(),
+            "agency-ap".into(),
+        ] {
+            assert!(purge.keys.contains(&key), "{key}");
+        }
+    }
+}

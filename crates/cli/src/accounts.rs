@@ -2,6 +2,7 @@
 //! line. Passwords are read from standard input, never from flags (which `ps` would show).
 
 use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
@@ -10,6 +11,13 @@ use wiredesk_desk::auth::{hash_password, random_token, token_digest};
 use wiredesk_desk::{MIN_PASSWORD_CHARS, valid_user_name};
 use wiredesk_store::accounts::{Accounts, Role};
 
+/// The data folder whose accounts are meant.
+#[derive(clap::Args)]
+pub struct DataDir {
+    #[arg(long)]
+    pub data: PathBuf,
+}
+
 #[derive(Subcommand)]
 pub enum UserCommand {
     /// Add an account, or change its role and password (read from standard input).
@@ -17,24 +25,58 @@ pub enum UserCommand {
         name: String,
         #[arg(long, value_parser = ["editor", "admin"], default_value = "editor")]
         role: String,
+        #[command(flatten)]
+        data: DataDir,
     },
     /// List the accounts.
-    List,
+    List {
+        #[command(flatten)]
+        data: DataDir,
+    },
     /// Remove an account and end its sessions.
-    Remove { name: String },
+    Remove {
+        name: String,
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+impl UserCommand {
+    pub fn data(&self) -> &Path {
+        match self {
+            UserCommand::Add { data, .. }
+            | UserCommand::List { data }
+            | UserCommand::Remove { data, .. } => &data.data,
+        }
+    }
 }
 
 #[derive(Subcommand)]
 pub enum TokenCommand {
     /// Issue a new token for a source (replacing its old one) and print it once.
-    Add { source: String },
+    Add {
+        source: String,
+        #[command(flatten)]
+        data: DataDir,
+    },
     /// List the sources that have a token.
-    List,
+    List {
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+impl TokenCommand {
+    pub fn data(&self) -> &Path {
+        match self {
+            TokenCommand::Add { data, .. } | TokenCommand::List { data } => &data.data,
+        }
+    }
 }
 
 pub async fn user(accounts: &Accounts, command: UserCommand) -> anyhow::Result<()> {
     match command {
-        UserCommand::Add { name, role } => {
+        UserCommand::Add { name, role, .. } => {
             if !valid_user_name(&name) {
                 bail!("a user name uses letters, digits and . _ - @ only (at most 64)");
             }
@@ -52,12 +94,12 @@ pub async fn user(accounts: &Accounts, command: UserCommand) -> anyhow::Result<(
                 .await?;
             println!("user {name} ({}) saved", role.as_str());
         }
-        UserCommand::List => {
+        UserCommand::List { .. } => {
             for u in accounts.users().await? {
                 println!("{}\t{}", u.name, u.role.as_str());
             }
         }
-        UserCommand::Remove { name } => {
+        UserCommand::Remove { name, .. } => {
             if !accounts.remove_user(&name).await? {
                 bail!("no user {name}");
             }
@@ -69,7 +111,7 @@ pub async fn user(accounts: &Accounts, command: UserCommand) -> anyhow::Result<(
 
 pub async fn token(accounts: &Accounts, command: TokenCommand) -> anyhow::Result<()> {
     match command {
-        TokenCommand::Add { source } => {
+        TokenCommand::Add { source, .. } => {
             let source = wiredesk_model::slugify(&source);
             if source.is_empty() {
                 bail!("name the source with letters or digits");
@@ -81,7 +123,7 @@ pub async fn token(accounts: &Accounts, command: TokenCommand) -> anyhow::Result
             println!("{token}");
             eprintln!("token for {source}: shown once, only its hash is kept");
         }
-        TokenCommand::List => {
+        TokenCommand::List { .. } => {
             for (source, created) in accounts.push_sources().await? {
                 println!("{source}\t{created}");
             }

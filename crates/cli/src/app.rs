@@ -28,6 +28,17 @@ pub fn config_path(data: &Path, explicit: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| data.join("wiredesk.toml"))
 }
 
+/// Only the desk's accounts of a data folder: what `wiredesk user` and `wiredesk token` need,
+/// without the search index (which a running server holds locked).
+pub async fn open_accounts(data: &Path) -> anyhow::Result<Accounts> {
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("cannot create data folder {}", data.display()))?;
+    let sqlite = SqliteStore::open(&data.join("wiredesk.db"))
+        .await
+        .context("opening the story database")?;
+    Ok(sqlite.accounts())
+}
+
 impl Site {
     pub async fn open(data: &Path, config_file: Option<&Path>) -> anyhow::Result<Site> {
         std::fs::create_dir_all(data)

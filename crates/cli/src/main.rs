@@ -73,19 +73,11 @@ enum Command {
     #[command(subcommand)]
     Bench(bench::BenchCommand),
     /// Wire desk accounts.
-    User {
-        #[arg(long)]
-        data: PathBuf,
-        #[command(subcommand)]
-        command: accounts::UserCommand,
-    },
+    #[command(subcommand)]
+    User(accounts::UserCommand),
     /// Bearer tokens for agencies that push to `POST /api/v1/ingest`.
-    Token {
-        #[arg(long)]
-        data: PathBuf,
-        #[command(subcommand)]
-        command: accounts::TokenCommand,
-    },
+    #[command(subcommand)]
+    Token(accounts::TokenCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -136,13 +128,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
             println!("data folder: {}", data.display());
             serve::serve(site, addr, "Wiredesk demo running at").await
         }
-        Command::User { data, command } => {
-            let site = Site::open(&data, None).await?;
-            accounts::user(&site.accounts, command).await
+        Command::User(command) => {
+            let accounts = app::open_accounts(command.data()).await?;
+            accounts::user(&accounts, command).await
         }
-        Command::Token { data, command } => {
-            let site = Site::open(&data, None).await?;
-            accounts::token(&site.accounts, command).await
+        Command::Token(command) => {
+            let accounts = app::open_accounts(command.data()).await?;
+            accounts::token(&accounts, command).await
         }
         Command::Serve { data, addr, config } => {
             let site = Site::open(&data, config.as_deref()).await?;

@@ -245,3 +245,69 @@ pub fn story_path_and_id(href: &str) -> (String, String) {
     assert!(!id.is_empty(), "no story id in {href:?}");
     (path, id)
 }
+
+impl Server {
+    /// Run `wiredesk ARGS… --data DATA` against this server's data folder (the server keeps
+    /// running: SQLite lets both at it), feeding `stdin`; panics unless it succeeds, and
+    /// returns what it printed.
+    pub fn command(&self, args: &[&str], stdin: &str) -> String {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wiredesk"))
+            .args(args)
+            .arg("--data")
+            .arg(&self.data)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the wiredesk binary");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        let out = child.wait_with_output().expect("wait for wiredesk");
+        assert!(
+            out.status.success(),
+            "wiredesk {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A desk account (`wiredesk user add NAME --role ROLE`, password on stdin).
+    pub fn add_user(&self, name: &str, role: &str, password: &str) {
+        self.command(
+            &["user", "add", name, "--role", role],
+            &format!("{password}\n"),
+        );
+    }
+}
+
+/// A ninjs 2.0 text item made a minute ago, for tests that need copy with known fields.
+pub fn ninjs_story(
+    uri: &str,
+    version: u32,
+    agency: &str,
+    headline: &str,
+    body: &str,
+    extra: &str,
+) -> Vec<u8> {
+    let made = (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(1))
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!(", {extra}")
+    };
+    format!(
+        r#"{{"uri": "{uri}", "version": "{version}", "type": "text", "pubstatus": "usable",
+ "versioncreated": "{made}", "firstcreated": "{made}", "language": "en",
+ "headlines": [{{"role": "main", "value": "{headline}"}}],
+ "bodies": [{{"role": "main", "contenttype": "text/html", "value": "<p>{body}</p>"}}],
+ "infosource": [{{"name": "{agency}", "role": "originfo"}}],
+ "links": [{{"href": "https://wire.example/{version}", "rel": "canonical", "mediatype": "text/html"}}]{extra}}}"#
+    )
+    .into_bytes()
+}

@@ -1,0 +1,914 @@
+//! The wire desk against the real binary: who may do what, what each action does to every
+//! surface readers and partners see, the push endpoint, rules and embargoes.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{Server, drop_file, eventually, ninjs_story, unique_word};
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use serde_json::Value;
+use wiredesk_model::StoryId;
+
+const EDITOR_PASSWORD: &str = "editor-password-1";
+const ADMIN_PASSWORD: &str = "admin-password-12";
+const BROWSER_UA: &str =
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36";
+
+/// A client that does not follow redirects, so the tests see them.
+fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .user_agent(BROWSER_UA)
+        .build()
+        .unwrap()
+}
+
+fn cookie_from(response: &reqwest::Response, name: &str) -> Option<(String, String)> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| {
+            let value = v[name.len() + 1..].split(';').next().unwrap().to_string();
+            (value, v.to_string())
+        })
+}
+
+fn csrf_in(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .unwrap_or_else(|| panic!("no CSRF field in {html}"));
+    let rest = &html[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+/// A signed-in desk session: its cookie and its CSRF token.
+struct Desk {
+    cookie: String,
+    csrf: String,
+}
+
+/// Sign in through the form; `extra_cookie` is sent along (an attacker's planted cookie).
+async fn try_login(
+    server: &Server,
+    http: &reqwest::Client,
+    name: &str,
+    password: &str,
+    extra_cookie: Option<&str>,
+) -> reqwest::Response {
+    let form = http.get(server.url("/desk/login")).send().await.unwrap();
+    let (login_csrf, _) = cookie_from(&form, "wd_login_csrf").expect("login CSRF cookie");
+    let html = form.text().await.unwrap();
+    let token = csrf_in(&html);
+    assert_eq!(token, login_csrf, "the form carries the cookie's token");
+    let mut cookie = format!("wd_login_csrf={login_csrf}");
+    if let Some(extra) = extra_cookie {
+        cookie = format!("{extra}; {cookie}");
+    }
+    http.post(server.url("/desk/login"))
+        .header(COOKIE, cookie)
+        .form(&[("name", name), ("password", password), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn login(server: &Server, http: &reqwest::Client, name: &str, password: &str) -> Desk {
+    let response = try_login(server, http, name, password, None).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "signed in");
+    let (token, _) = cookie_from(&response, "wd_session").expect("session cookie");
+    let cookie = format!("wd_session={token}");
+    let html = get_with(http, &server.url("/desk"), &cookie).await.1;
+    Desk {
+        csrf: csrf_in(&html),
+        cookie,
+    }
+}
+
+async fn get_with(http: &reqwest::Client, url: &str, cookie: &str) -> (StatusCode, String) {
+    let r = http.get(url).header(COOKIE, cookie).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn get(http: &reqwest::Client, url: &str) -> (StatusCode, String) {
+    let r = http.get(url).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+impl Desk {
+    async fn post(
+        &self,
+        server: &Server,
+        http: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf", &self.csrf));
+        http.post(server.url(path))
+            .header(COOKIE, &self.cookie)
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Drop a story into the inbox and wait until the API answers for it; returns its id.
+async fn publish_story(
+    server: &Server,
+    http: &reqwest::Client,
+    uri: &str,
+    agency: &str,
+    headline: &str,
+    body: &str,
+    extra: &str,
+) -> String {
+    let id = StoryId::for_uri(uri).to_string();
+    drop_file(
+        &server.inbox(),
+        &format!("{id}.json"),
+        &ninjs_story(uri, 1, agency, headline, body, extra),
+    );
+    let url = server.url(&format!("/api/v1/stories/{id}"));
+    eventually(Duration::from_secs(20), "the story is published", || {
+        let url = url.clone();
+        async move { (get(http, &url).await.0 == StatusCode::OK).then_some(()) }
+    })
+    .await;
+    id
+}
+
+fn desk_config() -> String {
+    "[site]\nname = \"Desk Test Times\"\n".to_string()
+}
+
+#[tokio::test]
+async fn every_desk_page_and_action_refuses_strangers_wrong_roles_and_missing_csrf() {
+    let server = Server::serve_with_config(&desk_config());
+    let http = client();
+    server.add_user("asha", "editor", EDITOR_PASSWORD);
+    let word = unique_word("guard");
+    let id = publish_story(
+        &server,
+        &http,
+        "urn:test:guard-1",
+        "PTI",
+        &format!("Harbour {word} reopens"),
+        "KOCHI, Nov 28 (PTI) - The harbour reopened on Saturday.",
+        "",
+    )
+    .await;
+    let article = server.url(&format!("/story/{id}"));
+    let headline_before = get(&http, &server.url(&format!("/api/v1/stories/{id}")))
+        .await
+        .1;
+
+    let pages = [
+        "/desk".to_string(),
+        "/desk/queue/rows".into(),
+        format!("/desk/story/{id}"),
+        "/desk/audit".into(),
+        "/desk/users".into(),
+        "/desk/sources".into(),
+        "/desk/rules".into(),
+    ];
+    let actions: Vec<String> = [
+        "headline",
+        "restore-headline",
+        "hold",
+        "publish",
+        "kill",
+        "pin",
+        "unpin",
+    ]
+    .iter()
+    .map(|a| format!("/desk/story/{id}/{a}"))
+    .chain([
+        "/desk/users".to_string(),
+        "/desk/users/asha/remove".into(),
+        "/desk/logout".into(),
+    ])
+    .collect();
+    let fields = [
+        ("headline", "Hijacked"),
+        ("reason", "no reason"),
+        ("name", "mallory"),
+        ("role", "admin"),
+        ("password", "mallory-password"),
+    ];
+
+    // No session, or a made-up one: pages send to the sign-in form, actions are 401.
+    for cookie in ["", "wd_session=0123456789abcdef"] {
+        for page in &pages {
+            let r = http
+                .get(server.url(page))
+                .header(COOKIE, cookie)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::SEE_OTHER,
+                "GET {page} with {cookie:?}"
+            );
+            assert_eq!(r.headers()[LOCATION], "/desk/login");
+        }
+        for action in &actions {
+            let r = http
+                .post(server.url(action))
+                .header(COOKIE, cookie)
+                .form(&fields)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::UNAUTHORIZED,
+                "POST {action} with {cookie:?}"
+            );
+        }
+    }
+
+    // An editor may use the desk, but not the admin's pages.
+    let editor = login(&server, &http, "asha", EDITOR_PASSWORD).await;
+    for page in &pages {
+        let (status, _) = get_with(&http, &server.url(page), &editor.cookie).await;
+        let admin_only = page == "/desk/audit" || page == "/desk/users";
+        let expected = if admin_only {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(status, expected, "editor GET {page}");
+    }
+    for admin_action in ["/desk/users", "/desk/users/asha/remove"] {
+        let r = editor.post(&server, &http, admin_action, &fields).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "editor POST {admin_action}"
+        );
+    }
+
+    // Without the session's CSRF token (missing, or another value), nothing is done.
+    for action in &actions {
+        for token in [None, Some("f".repeat(64))] {
+            let mut form: Vec<(&str, String)> =
+                fields.iter().map(|(k, v)| (*k, v.to_string())).collect();
+            if let Some(t) = &token {
+                form.push(("csrf", t.clone()));
+            }
+            let r = http
+                .post(server.url(action))
+                .header(COOKIE, &editor.cookie)
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::FORBIDDEN,
+                "POST {action} with token {token:?}"
+            );
+        }
+    }
+    assert_eq!(
+        get(&http, &server.url(&format!("/api/v1/stories/{id}")))
+            .await
+            .1,
+        headline_before,
+        "no refused request changed the story"
+    );
+    // Still live: its short address still sends readers on to the page.
+    assert_eq!(get(&http, &article).await.0, StatusCode::PERMANENT_REDIRECT);
+    assert!(
+        server
+            .command(&["user", "list"], "")
+            .contains("asha\teditor")
+    );
+    assert!(!server.command(&["user", "list"], "").contains("mallory"));
+}
+
+#[tokio::test]
+async fn sign_in_locks_out_guessing_and_never_fixes_a_session() {
+    let server = Server::serve_with_config(&desk_config());
+    let http = client();
+    server.add_user("ravi", "admin", ADMIN_PASSWORD);
+
+    // A session id planted before sign-in is never the one issued.
+    let planted = "a".repeat(64);
+    let response = try_login(
+        &server,
+        &http,
+        "ravi",
+        ADMIN_PASSWORD,
+        Some(&format!("wd_session={planted}")),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (issued, set_cookie) = cookie_from(&response, "wd_session").unwrap();
+    assert_ne!(issued, planted);
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Strict"), "{set_cookie}");
+    let planted_cookie = format!("wd_session={planted}");
+    assert_eq!(
+        get_with(&http, &server.url("/desk"), &planted_cookie)
+            .await
+            .0,
+        StatusCode::SEE_OTHER,
+        "the planted id opens nothing"
+    );
+    let issued_cookie = format!("wd_session={issued}");
+    let (status, html) = get_with(&http, &server.url("/desk"), &issued_cookie).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Signing out ends the session on the server, not just in the browser.
+    let csrf = csrf_in(&html);
+    let out = http
+        .post(server.url("/desk/logout"))
+        .header(COOKIE, &issued_cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        get_with(&http, &server.url("/desk"), &issued_cookie)
+            .await
+            .0,
+        StatusCode::SEE_OTHER
+    );
+
+    // A login form without its token is refused.
+    let forged = http
+        .post(server.url("/desk/login"))
+        .form(&[
+            ("name", "ravi"),
+            ("password", ADMIN_PASSWORD),
+            ("csrf", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
+    // Five wrong passwords lock the account: then even the right one is refused.
+    for _ in 0..5 {
+        let r = try_login(&server, &http, "ravi", "wrong-password", None).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = try_login(&server, &http, "ravi", ADMIN_PASSWORD, None).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(cookie_from(&r, "wd_session").is_none());
+    // A name that does not exist answers like a wrong password.
+    let r = try_login(&server, &http, "nobody", "whatever-password", None).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_rewritten_headline_is_escaped_everywhere_and_the_copy_stays_untouched() {
+    let server = Server::serve_with_config(&desk_config());
+    let http = client();
+    server.add_user("ravi", "admin", ADMIN_PASSWORD);
+    let word = unique_word("xss");
+    let id = publish_story(
+        &server,
+        &http,
+        "urn:test:xss-1",
+        "AFP",
+        &format!("Festival {word} opens in Lyon"),
+        "LYON, Nov 28 (AFP) - The festival of lights opened on Saturday.",
+        r#""subject": [{"name": "Culture", "code": "culture"}]"#,
+    )
+    .await;
+    let api_url = server.url(&format!("/api/v1/stories/{id}"));
+    let before: Value = serde_json::from_str(&get(&http, &api_url).await.1).unwrap();
+    let desk = login(&server, &http, "ravi", ADMIN_PASSWORD).await;
+    let payload = format!("<script>alert('{word}')</script><img src=x onerror=alert(1)> Lights");
+    let r = desk
+        .post(
+            &server,
+            &http,
+            &format!("/desk/story/{id}/headline"),
+            &[("headline", &payload)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let after: Value = eventually(
+        Duration::from_secs(10),
+        "the API shows the new headline",
+        || {
+            let (http, api_url, payload) = (&http, api_url.clone(), payload.clone());
+            async move {
+                let v: Value = serde_json::from_str(&get(http, &api_url).await.1).ok()?;
+                (v["headlines"][0]["value"] == payload.as_str()).then_some(v)
+            }
+        },
+    )
+    .await;
+    // Only the headline changed: the body is the agency's, byte for byte.
+    assert_eq!(after["bodies"], before["bodies"]);
+    assert!(
+        before["bodies"][0]["value"]
+            .as_str()
+            .unwrap()
+            .contains("festival of lights")
+    );
+
+    let raw_script = format!("<script>alert('{word}')");
+    // `/story/{id}` sends readers on to the slugged address.
+    let r = http
+        .get(server.url(&format!("/story/{id}")))
+        .send()
+        .await
+        .unwrap();
+    let location = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let article = get(&http, &server.url(&location)).await.1;
+    assert!(shows_escaped(&article), "escaped in the article");
+    assert!(
+        article.contains("no editing has been done"),
+        "the disclaimer stays"
+    );
+    let agency_page = server.url("/agency/afp");
+    for (what, url) in [
+        ("home", server.url("/")),
+        ("agency page", agency_page),
+        ("RSS", server.url("/feed.xml")),
+        ("Atom", server.url("/atom.xml")),
+        ("sitemap", server.url("/sitemap-news.xml")),
+        ("search", server.url(&format!("/search?q={word}"))),
+    ] {
+        let (status, body) = get(&http, &url).await;
+        assert_eq!(status, StatusCode::OK, "{what}");
+        assert!(!body.contains(&raw_script), "{what} carries the raw script");
+        assert!(!body.contains("<img src=x"), "{what} carries the raw tag");
+    }
+    assert!(
+        !article.contains(&raw_script),
+        "the article (and its JSON-LD)"
+    );
+    for page in ["/desk", &format!("/desk/story/{id}"), "/desk/audit"] {
+        let (_, body) = get_with(&http, &server.url(page), &desk.cookie).await;
+        assert!(!body.contains(&raw_script), "desk page {page}");
+        assert!(shows_escaped(&body), "{page} shows it escaped");
+    }
+    let (_, audit) = get_with(&http, &server.url("/desk/audit"), &desk.cookie).await;
+    assert!(audit.contains("rewrite_headline") && audit.contains("ravi"));
+}
+
+/// The payload's opening tag as text: escaped by name or by number.
+fn shows_escaped(html: &str) -> bool {
+    html.contains("&lt;script&gt;") || html.contains("&#60;script&#62;")
+}
+
+/// A local stand-in for a CDN's purge API: records every JSON body POSTed to it.
+async fn purge_receiver() -> (String, Arc<Mutex<Vec<Value>>>) {
+    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let sink = received.clone();
+    let app = axum::Router::new().route(
+        "/purge",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap().push(body);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/purge", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, received)
+}
+
+#[tokio::test]
+async fn a_kill_from_the_desk_takes_the_story_off_every_surface_and_purges_the_cdn() {
+    let (purge_url, purges) = purge_receiver().await;
+    let server = Server::serve_with_config(&format!(
+        "[site]\nname = \"Kill Test Times\"\npurge_url = \"{purge_url}\"\n"
+    ));
+    let http = client();
+    server.add_user("ravi", "admin", ADMIN_PASSWORD);
+    let word = unique_word("kill");
+    let topic_subject = r#""subject": [{"name": "Business", "code": "business"}]"#;
+    let id = publish_story(
+        &server,
+        &http,
+        "urn:test:kill-1",
+        "Reuters",
+        &format!("Bank {word} raises rates"),
+        &format!("MUMBAI, Nov 28 (Reuters) - The bank raised rates, {word} said."),
+        topic_subject,
+    )
+    .await;
+    // A second story from the same topic, whose Related list may show the first.
+    let other = publish_story(
+        &server,
+        &http,
+        "urn:test:kill-2",
+        "Reuters",
+        &format!("Markets react to {word} rate rise"),
+        &format!("MUMBAI, Nov 28 (Reuters) - Markets rose after the bank {word} decision."),
+        topic_subject,
+    )
+    .await;
+    // Readers open it, so it is in Hot this week.
+    for _ in 0..5 {
+        get(&http, &server.url(&format!("/story/{id}"))).await;
+    }
+    let api = server.url(&format!("/api/v1/stories/{id}"));
+    let location = http
+        .get(server.url(&format!("/story/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .headers()[LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let other_location = http
+        .get(server.url(&format!("/story/{other}")))
+        .send()
+        .await
+        .unwrap()
+        .headers()[LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+
+    // The topic the site gave it, from the links on its page.
+    let article = get(&http, &server.url(&location)).await.1;
+    let topic = article
+        .split("href=\"/topic/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the article links its topic")
+        .to_string();
+    let surfaces: Vec<(&str, String)> = vec![
+        ("home", server.url("/")),
+        ("topic page", server.url(&format!("/topic/{topic}"))),
+        (
+            "topic feed",
+            server.url(&format!("/topic/{topic}/feed.xml")),
+        ),
+        ("agency page", server.url("/agency/reuters")),
+        ("search page", server.url(&format!("/search?q={word}"))),
+        ("API list", server.url("/api/v1/stories")),
+        (
+            "API search",
+            server.url(&format!("/api/v1/search?q={word}")),
+        ),
+        ("RSS", server.url("/feed.xml")),
+        ("Atom", server.url("/atom.xml")),
+        ("JSON Feed", server.url("/feed.json")),
+        ("agency RSS", server.url("/agency/reuters/feed.xml")),
+        ("sitemap", server.url("/sitemaps/stories-1.xml")),
+        ("news sitemap", server.url("/sitemap-news.xml")),
+    ];
+    // Every surface shows the story before the kill (and its cache is warm).
+    eventually(
+        Duration::from_secs(15),
+        "the story is on every surface",
+        || {
+            let (http, surfaces, id) = (&http, &surfaces, &id);
+            async move {
+                for (_, url) in surfaces {
+                    if !get(http, url).await.1.contains(id.as_str()) {
+                        return None;
+                    }
+                }
+                Some(())
+            }
+        },
+    )
+    .await;
+    let hot_before = eventually(Duration::from_secs(15), "views reach Hot this week", || {
+        let (http, url, location) = (&http, server.url("/"), &location);
+        async move {
+            let home = get(http, &url).await.1;
+            let hot = home.split("Hot this week").nth(1)?.to_string();
+            hot.contains(location.as_str()).then_some(hot)
+        }
+    })
+    .await;
+    assert!(!hot_before.is_empty());
+    let related_before = get(&http, &server.url(&other_location)).await.1;
+
+    let desk = login(&server, &http, "ravi", ADMIN_PASSWORD).await;
+    let r = desk
+        .post(
+            &server,
+            &http,
+            &format!("/desk/story/{id}/kill"),
+            &[("reason", "legal advice")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    eventually(
+        Duration::from_secs(10),
+        "the article answers 410 Gone",
+        || {
+            let (http, url) = (&http, server.url(&location));
+            async move { (get(http, &url).await.0 == StatusCode::GONE).then_some(()) }
+        },
+    )
+    .await;
+    for (what, url) in &surfaces {
+        let body = eventually(Duration::from_secs(10), what, || {
+            let (http, url, id) = (&http, url.clone(), &id);
+            async move {
+                let body = get(http, &url).await.1;
+                (!body.contains(id.as_str())).then_some(body)
+            }
+        })
+        .await;
+        assert!(!body.contains(&location), "{what} still links the story");
+    }
+    let home = get(&http, &server.url("/")).await.1;
+    assert!(
+        !home.contains(&location),
+        "gone from Hot this week and every list"
+    );
+    if related_before.contains(&location) {
+        let related_after = get(&http, &server.url(&other_location)).await.1;
+        assert!(
+            !related_after.contains(&location),
+            "gone from the other page's Related"
+        );
+    }
+    let item: Value = serde_json::from_str(&get(&http, &api).await.1).unwrap();
+    assert_eq!(
+        item["pubstatus"], "canceled",
+        "the API tells partners to remove it"
+    );
+    let canceled = get(&http, &server.url("/api/v1/stories?pubstatus=canceled"))
+        .await
+        .1;
+    assert!(canceled.contains(id.as_str()));
+
+    // The CDN was told every URL the story was on.
+    let urls: BTreeSet<String> = eventually(Duration::from_secs(10), "a purge", || {
+        let purges = purges.clone();
+        let story_url = location.clone();
+        async move {
+            let all: BTreeSet<String> = purges
+                .lock()
+                .unwrap()
+                .iter()
+                .flat_map(|p| p["urls"].as_array().cloned().unwrap_or_default())
+                .filter_map(|u| u.as_str().map(str::to_string))
+                .collect();
+            all.iter().any(|u| u.ends_with(&story_url)).then_some(all)
+        }
+    })
+    .await;
+    for path in ["/", "/feed.xml", "/agency/reuters", "/sitemap-news.xml"] {
+        assert!(
+            urls.iter().any(|u| u.ends_with(path)),
+            "purge lacks {path}: {urls:?}"
+        );
+    }
+    let (_, audit) = get_with(&http, &server.url("/desk/audit"), &desk.cookie).await;
+    assert!(
+        audit.contains("legal advice"),
+        "the kill and its reason are audited"
+    );
+}
+
+#[tokio::test]
+async fn rules_hold_copy_for_the_desk_and_an_editor_publishes_it() {
+    let server = Server::serve_with_config(
+        "[site]\nname = \"Rules Times\"\nsource_link_hidden = [\"IANS\"]\n\n\
+         [[ingest.rules]]\nagency = \"IANS\"\naction = \"hold\"\n",
+    );
+    let http = client();
+    server.add_user("asha", "editor", EDITOR_PASSWORD);
+    let word = unique_word("held");
+    let uri = "urn:test:held-1";
+    let id = StoryId::for_uri(uri).to_string();
+    drop_file(
+        &server.inbox(),
+        "held.json",
+        &ninjs_story(
+            uri,
+            1,
+            "IANS",
+            &format!("Monsoon {word} retreats"),
+            "NEW DELHI, Nov 28 (IANS) - The monsoon retreated.",
+            "",
+        ),
+    );
+    let desk = login(&server, &http, "asha", EDITOR_PASSWORD).await;
+    eventually(
+        Duration::from_secs(20),
+        "the held story in the queue",
+        || {
+            let (http, url, cookie, id) = (
+                &http,
+                server.url("/desk/queue/rows?status=held"),
+                &desk.cookie,
+                &id,
+            );
+            async move {
+                get_with(http, &url, cookie)
+                    .await
+                    .1
+                    .contains(id.as_str())
+                    .then_some(())
+            }
+        },
+    )
+    .await;
+    assert_eq!(
+        get(&http, &server.url(&format!("/api/v1/stories/{id}")))
+            .await
+            .0,
+        StatusCode::NOT_FOUND,
+        "held copy is not published"
+    );
+    assert!(!get(&http, &server.url("/")).await.1.contains(&word));
+    let (_, rules) = get_with(&http, &server.url("/desk/rules"), &desk.cookie).await;
+    assert!(rules.contains("agency IANS") && rules.contains("hold for an editor"));
+
+    let r = desk
+        .post(&server, &http, &format!("/desk/story/{id}/publish"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let home = eventually(Duration::from_secs(10), "published by the editor", || {
+        let (http, url, word) = (&http, server.url("/"), &word);
+        async move {
+            let home = get(http, &url).await.1;
+            home.contains(word.as_str()).then_some(home)
+        }
+    })
+    .await;
+    assert!(home.contains(&id));
+    // Pinned, it leads the home page.
+    let r = desk
+        .post(&server, &http, &format!("/desk/story/{id}/pin"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // "Go to Source" is hidden for this agency.
+    let page = http
+        .get(server.url(&format!("/story/{id}")))
+        .send()
+        .await
+        .unwrap();
+    let location = page.headers()[LOCATION].to_str().unwrap().to_string();
+    let article = get(&http, &server.url(&location)).await.1;
+    assert!(
+        !article.contains("go-to-source"),
+        "Go to Source hidden for IANS"
+    );
+}
+
+#[tokio::test]
+async fn an_embargoed_story_stays_hidden_and_goes_live_by_itself() {
+    let server = Server::serve_with_config(&desk_config());
+    let http = client();
+    let word = unique_word("embargo");
+    let uri = "urn:test:embargo-e2e";
+    let id = StoryId::for_uri(uri).to_string();
+    // Whole seconds, as the embargo is written.
+    let ends = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() + 6).unwrap();
+    let extra = format!("\"embargoed\": \"{}\"", ends.strftime("%Y-%m-%dT%H:%M:%SZ"));
+    drop_file(
+        &server.inbox(),
+        "embargo.json",
+        &ninjs_story(
+            uri,
+            1,
+            "PTI",
+            &format!("Budget {word} figures"),
+            "NEW DELHI, Nov 28 (PTI) - The deficit narrowed.",
+            &extra,
+        ),
+    );
+    eventually(Duration::from_secs(20), "the file is taken", || {
+        let archive = server.archive();
+        async move { (!common::files_under(&archive).is_empty()).then_some(()) }
+    })
+    .await;
+    if jiff::Timestamp::now() < ends {
+        for url in [
+            server.url("/"),
+            server.url("/feed.xml"),
+            server.url("/api/v1/stories"),
+            server.url(&format!("/search?q={word}")),
+            server.url(&format!("/story/{id}")),
+        ] {
+            let (status, body) = get(&http, &url).await;
+            // The id, not the word: the search page repeats the words it was asked for.
+            assert!(!body.contains(&id), "visible before its embargo: {url}");
+            assert!(
+                status != StatusCode::OK || !url.contains("/story/"),
+                "{url}"
+            );
+        }
+    }
+    eventually(Duration::from_secs(30), "live after its embargo", || {
+        let (http, url, word) = (&http, server.url("/"), &word);
+        async move {
+            get(http, &url)
+                .await
+                .1
+                .contains(word.as_str())
+                .then_some(())
+        }
+    })
+    .await;
+    assert!(jiff::Timestamp::now() >= ends);
+    assert!(get(&http, &server.url("/feed.xml")).await.1.contains(&word));
+}
+
+#[tokio::test]
+async fn agencies_push_copy_with_their_own_token() {
+    let server = Server::serve_with_config(
+        "[site]\nname = \"Push Times\"\n\n[ingest]\npush_limit_bytes = 4000\n",
+    );
+    let http = client();
+    let token = server
+        .command(&["token", "add", "PTI"], "")
+        .trim()
+        .to_string();
+    assert_eq!(token.len(), 64);
+    let url = server.url("/api/v1/ingest");
+    let word = unique_word("push");
+    let doc = ninjs_story(
+        "urn:test:push-1",
+        1,
+        "PTI",
+        &format!("Port {word} expands"),
+        "KOCHI, Nov 28 (PTI) - The port expanded.",
+        "",
+    );
+
+    let none = http.post(&url).body(doc.clone()).send().await.unwrap();
+    assert_eq!(none.status(), StatusCode::UNAUTHORIZED);
+    assert!(none.headers().contains_key("www-authenticate"));
+    let wrong = http
+        .post(&url)
+        .bearer_auth("f".repeat(64))
+        .body(doc.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+
+    let ok = http
+        .post(&url)
+        .bearer_auth(&token)
+        .body(doc.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::ACCEPTED);
+    let answer: Value = ok.json().await.unwrap();
+    assert_eq!(answer["outcome"], "ingested");
+    assert_eq!(answer["source"], "pti");
+    let id = answer["stories"][0].as_str().unwrap().to_string();
+    let (status, item) = get(&http, &server.url(&format!("/api/v1/stories/{id}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(item.contains(&word));
+
+    let again = http
+        .post(&url)
+        .bearer_auth(&token)
+        .body(doc)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::ACCEPTED);
+    assert_eq!(again.json::<Value>().await.unwrap()["outcome"], "unchanged");
+
+    let garbage = http
+        .post(&url)
+        .bearer_auth(&token)
+        .body("\u{1}\u{2} not a wire format")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbage.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let reason: Value = garbage.json().await.unwrap();
+    assert!(!reason["error"].as_str().unwrap().is_empty());
+
+    let big = http
+        .post(&url)
+        .bearer_auth(&token)
+        .body(vec![b'x'; 5000])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}

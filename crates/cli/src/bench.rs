@@ -20,6 +20,8 @@ pub enum BenchCommand {
     },
     /// Search query latency (p50/p95) and index size, with generated stories.
     Search(crate::bench_search::SearchArgs),
+    /// Kill-to-gone latency (p50/p99) with a live server, polling every surface.
+    Kill(crate::bench_kill::KillArgs),
 }
 
 const PLACES: &[(&str, &str)] = &[
@@ -62,6 +64,7 @@ pub fn generated_story(i: usize) -> String {
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Search(args) => crate::bench_search::run(args).await,
+        BenchCommand::Kill(args) => crate::bench_kill::run(args).await,
         BenchCommand::Ingest { stories, data } => {
             let (data, _tmp) = match data {
                 Some(d) => (d, None),

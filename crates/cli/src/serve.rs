@@ -79,7 +79,9 @@ pub fn spawn_embargo_clock(pipeline: Arc<Pipeline>, every: Duration) {
     });
 }
 
-pub async fn serve(site: Site, addr: SocketAddr, announce: &str) -> anyhow::Result<()> {
+/// The whole HTTP application over a site (reader pages, feeds, API, desk), with its
+/// background tasks started: weather, the drop folder, the embargo clock.
+pub fn app(site: &Site) -> anyhow::Result<axum::Router> {
     let state = AppState::new(
         site.pipeline.store().clone(),
         site.pipeline.index().clone(),
@@ -100,24 +102,28 @@ pub async fn serve(site: Site, addr: SocketAddr, announce: &str) -> anyhow::Resu
         Duration::from_millis(site.config.ingest.inbox_scan_ms.max(50)),
     );
     spawn_embargo_clock(site.pipeline.clone(), Duration::from_millis(250));
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
-    let local = listener.local_addr()?;
-    println!("{announce} http://{local}/");
-    println!("drop wire files into {}", inbox.display());
     let desk = wiredesk_desk::DeskState::new(
         site.pipeline.clone(),
         site.accounts.clone(),
         wiredesk_desk::DeskSettings {
             secure_cookies: site.config.site.base_url.starts_with("https://"),
-            inbox: Some(inbox.clone()),
+            inbox: Some(inbox),
             push_limit_bytes: site.config.ingest.push_limit_bytes,
             googlebot_news_noindex: site.config.site.googlebot_news_noindex.clone(),
             source_link_hidden: site.config.site.source_link_hidden.clone(),
         },
     );
-    let app = router(state).merge(wiredesk_desk::router(desk));
+    Ok(router(state).merge(wiredesk_desk::router(desk)))
+}
+
+pub async fn serve(site: Site, addr: SocketAddr, announce: &str) -> anyhow::Result<()> {
+    let app = app(&site)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!("{announce} http://{local}/");
+    println!("drop wire files into {}", site.data.join("inbox").display());
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

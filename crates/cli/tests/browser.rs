@@ -329,3 +329,129 @@ async fn pages_fit_a_phone_screen_without_sideways_scrolling() {
     })
     .await;
 }
+
+/// The wire desk in a browser: an editor signs in, rewrites a story's headline, then kills
+/// it; readers get 410 Gone and the story leaves the home page and the feed.
+#[tokio::test]
+async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
+    let server = Server::demo();
+    let password = "browser-editor-password";
+    server.add_user("asha", "editor", password);
+    let base = server.base.clone();
+    let http = common::http();
+    with_browser(move |client| async move {
+        client.set_window_size(1280, 1000).await.unwrap();
+        let article = open_first_story(&client, &base).await;
+        let (path, id) = common::story_path_and_id(&article);
+
+        // The desk sends a stranger to the sign-in form.
+        client.goto(&format!("{base}/desk")).await.unwrap();
+        assert!(page_url(&client).await.ends_with("/desk/login"));
+        css(&client, "input[name=name]")
+            .await
+            .send_keys("asha")
+            .await
+            .unwrap();
+        css(&client, "input[name=password]")
+            .await
+            .send_keys(password)
+            .await
+            .unwrap();
+        css(&client, "#login-form button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("#queue-rows"))
+            .await
+            .expect("the queue after signing in");
+        let queued = story_links(&client, "#queue-rows a").await;
+        assert!(
+            queued.contains(&format!("/desk/story/{id}")),
+            "the story is in the queue"
+        );
+
+        client
+            .goto(&format!("{base}/desk/story/{id}"))
+            .await
+            .unwrap();
+        let input = css(&client, "#form-headline input[name=headline]").await;
+        input.clear().await.unwrap();
+        let headline = "Desk rewrite: monsoon update";
+        input.send_keys(headline).await.unwrap();
+        css(&client, "#form-headline button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("#desk-notice"))
+            .await
+            .expect("a notice after the rewrite");
+        assert_eq!(texts(&client, "#desk-headline").await, [headline]);
+
+        // Readers see the new headline (at the page's new address).
+        common::eventually(Duration::from_secs(10), "the new headline", || {
+            let (client, base, id) = (&client, &base, &id);
+            async move {
+                client.goto(&format!("{base}/story/{id}")).await.ok()?;
+                (texts(client, "h1#headline").await == [headline]).then_some(())
+            }
+        })
+        .await;
+        let disclaimer = texts(&client, "#disclaimer").await.join(" ");
+        assert!(
+            disclaimer.contains("no editing has been done"),
+            "the disclaimer stays"
+        );
+
+        client
+            .goto(&format!("{base}/desk/story/{id}"))
+            .await
+            .unwrap();
+        css(&client, "#form-kill input[name=reason]")
+            .await
+            .send_keys("legal: wrong person named")
+            .await
+            .unwrap();
+        css(&client, "#action-kill").await.click().await.unwrap();
+        client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("#desk-notice"))
+            .await
+            .expect("a notice after the kill");
+        assert_eq!(texts(&client, "#desk-status").await, ["killed"]);
+
+        // The reader's page answers 410 Gone, and the story is off the home page and feed.
+        common::eventually(Duration::from_secs(10), "410 Gone", || {
+            let (http, url) = (&http, format!("{base}{path}"));
+            async move {
+                let r = http.get(&url).send().await.ok()?;
+                (r.status().as_u16() == 410).then_some(())
+            }
+        })
+        .await;
+        client.goto(&format!("{base}/")).await.unwrap();
+        let home_links = story_links(&client, "a.story-link").await;
+        assert!(
+            !home_links.iter().any(|l| l.contains(&id)),
+            "the killed story is still on the home page"
+        );
+        let feed = http
+            .get(format!("{base}/feed.xml"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!feed.contains(&id), "the killed story is still in the feed");
+    })
+    .await;
+}

@@ -100,17 +100,19 @@ pub struct DeskUser {
 }
 
 impl DeskUser {
-    /// Refuse a form whose CSRF token is missing or not this session's.
-    pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), Response> {
-        match sent {
-            Some(token) if same_secret(token, &self.csrf) => Ok(()),
-            _ => Err((
-                StatusCode::FORBIDDEN,
-                "the form's security token is missing or stale: reload the page and try again\n",
-            )
-                .into_response()),
-        }
+    /// Whether a form carries this session's CSRF token.
+    pub fn csrf_ok(&self, sent: Option<&str>) -> bool {
+        sent.is_some_and(|token| same_secret(token, &self.csrf))
     }
+}
+
+/// The answer to a form whose CSRF token is missing or not its session's.
+pub fn csrf_refusal() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "the form's security token is missing or stale: reload the page and try again\n",
+    )
+        .into_response()
 }
 
 /// Refusal of a request without a valid session: pages send the reader to the login form,

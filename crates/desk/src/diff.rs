@@ -63,7 +63,7 @@ mod tests {
             "The storm cut power to 20,000 homes.",
             "The storm cut power to 45,000 homes on Friday.",
         );
-        let removed: Vec<&str> = pieces
+        let removed: String = pieces
             .iter()
             .filter(|p| p.change == Change::Removed)
             .map(|p| p.text.as_str())
@@ -73,7 +73,7 @@ mod tests {
             .filter(|p| p.change == Change::Added)
             .map(|p| p.text.as_str())
             .collect();
-        assert_eq!(removed, ["20,000"]);
+        assert!(removed.contains("20,000") && !removed.contains("storm"), "{removed}");
         assert!(
             added.contains("45,000") && added.contains("Friday"),
             "{added}"

@@ -235,8 +235,8 @@ pub async fn logout(
     user: DeskUser,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    if let Err(refused) = user.check_csrf(form.csrf.as_deref()) {
-        return refused;
+    if !user.csrf_ok(form.csrf.as_deref()) {
+        return auth::csrf_refusal();
     }
     if let Err(e) = state.accounts.end_session(&user.token_digest).await {
         return server_error(e);
@@ -562,8 +562,8 @@ pub async fn act(
     Path((id, action)): Path<(String, String)>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    if let Err(refused) = user.check_csrf(form.csrf.as_deref()) {
-        return refused;
+    if !user.csrf_ok(form.csrf.as_deref()) {
+        return auth::csrf_refusal();
     }
     let reason = form.reason.clone().unwrap_or_default();
     let desk_action = match action.as_str() {
@@ -724,8 +724,8 @@ pub async fn add_user(
     DeskAdmin(user): DeskAdmin,
     Form(form): Form<UserForm>,
 ) -> Response {
-    if let Err(refused) = user.check_csrf(form.csrf.as_deref()) {
-        return refused;
+    if !user.csrf_ok(form.csrf.as_deref()) {
+        return auth::csrf_refusal();
     }
     let name = form.name.trim();
     let Some(role) = Role::parse(&form.role) else {
@@ -785,8 +785,8 @@ pub async fn remove_user(
     Path(name): Path<String>,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    if let Err(refused) = user.check_csrf(form.csrf.as_deref()) {
-        return refused;
+    if !user.csrf_ok(form.csrf.as_deref()) {
+        return auth::csrf_refusal();
     }
     if name == user.name {
         return users_page(&state, &user, Some("You cannot remove yourself.".into())).await;

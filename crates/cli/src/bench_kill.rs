@@ -1,0 +1,214 @@
+//! `wiredesk bench kill`: kill-to-gone latency with a live server. Loads generated stories,
+//! then, again and again, kills the newest live story the way the desk does and polls every
+//! surface it was on (its page, the home, agency and topic pages, the feeds, the sitemap, the
+//! API and search) until none shows it. Caches are warm before each kill, so the figure
+//! includes the time for every cache to notice.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use jiff::{SignedDuration, Timestamp};
+use wiredesk_editorial::DeskAction;
+use wiredesk_model::Story;
+use wiredesk_source::Delivery;
+use wiredesk_store::Listing;
+
+use crate::app::Site;
+
+#[derive(clap::Args)]
+pub struct KillArgs {
+    /// Stories loaded before the kills start.
+    #[arg(long, default_value_t = 2_000)]
+    pub stories: usize,
+    /// How many stories to kill (each one timed).
+    #[arg(long, default_value_t = 50)]
+    pub kills: usize,
+}
+
+/// One place readers or partners find a story, and how to tell it is gone from there.
+struct Surface {
+    name: &'static str,
+    path: String,
+    /// Gone when the answer has this status (the article: 410), else when the body no
+    /// longer has the story's id in it.
+    gone_status: Option<u16>,
+    /// Gone when the body contains this (the API item: `"pubstatus":"canceled"`).
+    gone_marker: Option<&'static str>,
+}
+
+fn surfaces(story: &Story) -> Vec<Surface> {
+    let id = &story.id;
+    let agency = &story.agency.slug;
+    let listed = |name, path: String| Surface {
+        name,
+        path,
+        gone_status: None,
+        gone_marker: None,
+    };
+    let mut out = vec![
+        Surface {
+            name: "article",
+            path: format!("/story/{id}"),
+            gone_status: Some(410),
+            gone_marker: None,
+        },
+        Surface {
+            name: "api item",
+            path: format!("/api/v1/stories/{id}"),
+            gone_status: None,
+            gone_marker: Some("\"canceled\""),
+        },
+        listed("home", "/".into()),
+        listed("agency page", format!("/agency/{agency}")),
+        listed("rss", "/feed.xml".into()),
+        listed("atom", "/atom.xml".into()),
+        listed("json feed", "/feed.json".into()),
+        listed("agency rss", format!("/agency/{agency}/feed.xml")),
+        listed("sitemap", "/sitemaps/stories-1.xml".into()),
+        listed("news sitemap", "/sitemap-news.xml".into()),
+        listed("api list", "/api/v1/stories".into()),
+    ];
+    if let Some(topic) = story.topics.first() {
+        out.push(listed("topic page", format!("/topic/{}", topic.slug)));
+    }
+    // Generated headlines read "Story {n}: …": the number finds this story alone.
+    let word = story
+        .headline
+        .split_whitespace()
+        .nth(1)
+        .map(|w| w.trim_end_matches(':'))
+        .unwrap_or("news");
+    out.push(listed("search page", format!("/search?q={word}")));
+    out.push(listed("api search", format!("/api/v1/search?q={word}")));
+    out
+}
+
+/// (status, body) of one GET.
+async fn fetch(client: &reqwest::Client, url: &str) -> anyhow::Result<(u16, String)> {
+    let r = client.get(url).send().await?;
+    let status = r.status().as_u16();
+    Ok((status, r.text().await?))
+}
+
+fn is_gone(surface: &Surface, status: u16, body: &str, id: &str) -> bool {
+    if let Some(s) = surface.gone_status {
+        return status == s;
+    }
+    if let Some(marker) = surface.gone_marker {
+        return body.contains(marker);
+    }
+    !body.contains(id)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+pub async fn run(args: KillArgs) -> anyhow::Result<()> {
+    let (data, _tmp) = crate::demo::default_data_dir()?;
+    let site = Site::open(&data, None).await?;
+    let now = Timestamp::now();
+    let deliveries: Vec<Delivery> = (0..args.stories)
+        .map(|i| Delivery {
+            path: format!("generated/{i}.txt").into(),
+            bytes: crate::bench::generated_story(i).into_bytes(),
+            received: now - SignedDuration::from_secs(args.stories as i64 - i as i64),
+        })
+        .collect();
+    for chunk in deliveries.chunks(crate::ingest::BATCH_FILES) {
+        site.pipeline.ingest_batch(chunk.to_vec()).await?;
+    }
+    let app = crate::serve::app(&site)?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = wiredesk_publish::http_client();
+
+    let mut latencies = Vec::new();
+    let mut slowest_surface: std::collections::BTreeMap<&'static str, Duration> =
+        Default::default();
+    for _ in 0..args.kills {
+        let newest = site
+            .pipeline
+            .store()
+            .live(
+                &Listing {
+                    limit: 1,
+                    ..Listing::default()
+                },
+                Timestamp::now(),
+            )
+            .await?;
+        let Some(story) = newest.into_iter().next() else {
+            break;
+        };
+        let id = story.id.to_string();
+        // Warm every cache, and keep only the surfaces that show the story now.
+        let mut watched = Vec::new();
+        for surface in surfaces(&story) {
+            let (status, body) = fetch(&client, &format!("{base}{}", surface.path)).await?;
+            if !is_gone(&surface, status, &body, &id) {
+                watched.push(surface);
+            }
+        }
+        let started = Instant::now();
+        site.pipeline
+            .desk_action(
+                &story.id,
+                &DeskAction::Kill {
+                    reason: "benchmark".into(),
+                },
+                "bench",
+            )
+            .await
+            .context("killing through the desk's path")?;
+        let mut pending: Vec<Surface> = watched;
+        while !pending.is_empty() {
+            // Every surface still showing the story is asked again, all at once.
+            let mut asks = tokio::task::JoinSet::new();
+            for (i, surface) in pending.iter().enumerate() {
+                let (client, url) = (client.clone(), format!("{base}{}", surface.path));
+                asks.spawn(async move { (i, fetch(&client, &url).await) });
+            }
+            let mut gone = vec![false; pending.len()];
+            while let Some(answer) = asks.join_next().await {
+                let (i, answer) = answer?;
+                let (status, body) = answer?;
+                gone[i] = is_gone(&pending[i], status, &body, &id);
+            }
+            let at = started.elapsed();
+            let mut still = Vec::new();
+            for (surface, gone) in pending.into_iter().zip(gone) {
+                if gone {
+                    let slot = slowest_surface.entry(surface.name).or_default();
+                    *slot = (*slot).max(at);
+                } else {
+                    still.push(surface);
+                }
+            }
+            pending = still;
+            if started.elapsed() > Duration::from_secs(30) {
+                anyhow::bail!("story {id} still visible 30 s after its kill");
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        latencies.push(started.elapsed());
+    }
+    latencies.sort();
+    anyhow::ensure!(!latencies.is_empty(), "no story was killed");
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    for (surface, worst) in &slowest_surface {
+        println!("  {surface:<14} worst_ms={:7.1}", ms(*worst));
+    }
+    println!(
+        "bench kill: stories={} kills={} p50_ms={:.1} p99_ms={:.1} max_ms={:.1} surfaces={}",
+        args.stories,
+        latencies.len(),
+        ms(percentile(&latencies, 50.0)),
+        ms(percentile(&latencies, 99.0)),
+        ms(*latencies.last().expect("not empty")),
+        slowest_surface.len(),
+    );
+    Ok(())
+}

@@ -73,7 +73,10 @@ mod tests {
             .filter(|p| p.change == Change::Added)
             .map(|p| p.text.as_str())
             .collect();
-        assert!(removed.contains("20,000") && !removed.contains("storm"), "{removed}");
+        assert!(
+            removed.contains("20,000") && !removed.contains("storm"),
+            "{removed}"
+        );
         assert!(
             added.contains("45,000") && added.contains("Friday"),
             "{added}"

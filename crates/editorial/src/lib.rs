@@ -139,6 +139,74 @@ impl DeskAction {
     }
 }
 
+/// Signals that say a version follows an earlier one.
+const FOLLOW_UP_SIGNALS: [&str; 3] = ["sig:update", "sig:correction", "resend"];
+/// How much of two stories' openings must be shared for one to update the other.
+const SAME_STORY_OVERLAP: f64 = 0.35;
+/// How far back an update may reach for the story it updates.
+const UPDATE_WINDOW_HOURS: i64 = 72;
+
+/// The opening words of a story's copy, lower case, tags skipped.
+fn opening_words(html: &str) -> std::collections::HashSet<String> {
+    let mut text = String::with_capacity(html.len().min(2000));
+    let mut in_tag = false;
+    for c in html.chars().take(2000) {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 2)
+        .take(60)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The story an update of plain copy updates. Plain copy has no id, and an update often has a
+/// new headline ("UPDATE 1-Storm kills three" after "Storm lashes coast"), so its own id is
+/// new: the story it follows is the same agency's recent story from the same place whose
+/// opening it mostly shares. Copy that does not call itself an update is never matched.
+pub fn updated_story<'a>(incoming: &Story, recent: &'a [Story]) -> Option<&'a Story> {
+    if !incoming
+        .signals
+        .iter()
+        .any(|s| FOLLOW_UP_SIGNALS.contains(&s.as_str()))
+    {
+        return None;
+    }
+    let place = |s: &Story| {
+        s.dateline
+            .as_ref()
+            .and_then(|d| d.place.as_deref())
+            .map(str::to_lowercase)
+    };
+    let words = opening_words(&incoming.body_html);
+    let earliest = incoming.version_created - jiff::SignedDuration::from_hours(UPDATE_WINDOW_HOURS);
+    recent
+        .iter()
+        .filter(|s| s.id != incoming.id && s.agency.slug == incoming.agency.slug)
+        .filter(|s| s.first_created >= earliest && s.first_created <= incoming.version_created)
+        .filter(|s| match (place(s), place(incoming)) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        })
+        .map(|s| {
+            let theirs = opening_words(&s.body_html);
+            let shared = words.intersection(&theirs).count() as f64;
+            let union = words.union(&theirs).count().max(1) as f64;
+            (s, shared / union)
+        })
+        .filter(|(_, overlap)| *overlap >= SAME_STORY_OVERLAP)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(s, _)| s)
+}
+
 /// Longest headline the desk may write, in characters.
 pub const MAX_HEADLINE_CHARS: usize = 300;
 

@@ -14,13 +14,13 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
-use wiredesk_editorial::{Decision, DeskAction, DeskPolicy, decide, desk_action};
+use wiredesk_editorial::{Decision, DeskAction, DeskPolicy, decide, desk_action, updated_story};
 use wiredesk_enrich::{TopicAssigner, TopicEvidence, detect_language};
 use wiredesk_index::SearchIndex;
 use wiredesk_model::{Story, StoryEvent, StoryId};
-use wiredesk_normalize::{NormalizeContext, html_to_text, to_story};
+use wiredesk_normalize::{NormalizeContext, SYNTHESIZED_URI_PREFIX, html_to_text, to_story};
 use wiredesk_source::Delivery;
-use wiredesk_store::Store;
+use wiredesk_store::{QueueFilter, Store};
 
 /// What became of one delivered file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -168,6 +168,31 @@ impl Pipeline {
         Ok(())
     }
 
+    /// For copy that calls itself an update but carries no id of its own (plain text), the
+    /// stored story it updates, if one matches (`wiredesk_editorial::updated_story`).
+    async fn earlier_story(
+        &self,
+        story: &Story,
+        pending: &HashMap<StoryId, Option<Story>>,
+    ) -> Result<Option<Story>, IngestError> {
+        if !story.uri.starts_with(SYNTHESIZED_URI_PREFIX) || story.signals.is_empty() {
+            return Ok(None);
+        }
+        let mut recent = self
+            .store
+            .queue(
+                &QueueFilter {
+                    agency: Some(story.agency.slug.clone()),
+                    limit: 200,
+                    ..QueueFilter::default()
+                },
+                Timestamp::now(),
+            )
+            .await?;
+        recent.extend(pending.values().flatten().cloned());
+        Ok(updated_story(story, &recent).cloned())
+    }
+
     /// Record an editor's action on a story (see `wiredesk_editorial::desk_action`).
     pub async fn desk_action(
         &self,
@@ -288,11 +313,21 @@ impl Pipeline {
                     }
                 };
                 self.enrich(&mut story);
-                let id = story.id.clone();
-                let stored = match pending.get(&id) {
+                let mut stored = match pending.get(&story.id) {
                     Some(s) => s.clone(),
-                    None => self.store.story(&id).await?,
+                    None => self.store.story(&story.id).await?,
                 };
+                if stored.is_none()
+                    && let Some(earlier) = self.earlier_story(&story, &pending).await?
+                {
+                    // An update of plain copy under a new headline: it replaces the story
+                    // it follows, at that story's address.
+                    story.uri = earlier.uri.clone();
+                    story.id = earlier.id.clone();
+                    story.version = story.version.max(earlier.version + 1);
+                    stored = Some(earlier);
+                }
+                let id = story.id.clone();
                 // An item is listed at its wire time when it arrives late (a feed's backlog,
                 // an archive), never later than it arrived, and never in the future.
                 let published_at = delivery.received.min(story.first_created);

@@ -243,7 +243,12 @@ async fn bad_files_are_rejected_with_a_reason_and_never_half_published() {
         "one bad file never blocks the others"
     );
     assert_eq!(reports[7].outcome, Outcome::Ingested, "{:?}", reports[7]);
-    let latin1 = p.store().story(&reports[7].stories[0]).await.unwrap().unwrap();
+    let latin1 = p
+        .store()
+        .story(&reports[7].stories[0])
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(latin1.headline, "Café headline");
     assert_eq!(p.store().all_stories().await.unwrap().len(), 2);
 }
@@ -385,4 +390,166 @@ async fn desk_actions_change_the_story_and_its_search_entry() {
         p.desk_action(&missing, &DeskAction::Pin, "asha").await,
         Err(wiredesk_ingest::DeskError::NotFound(_))
     ));
+}
+
+fn plain(name: &str, text: &str, received: &str) -> Delivery {
+    Delivery {
+        path: name.into(),
+        bytes: text.as_bytes().to_vec(),
+        received: received.parse().unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn reuters_style_updates_replace_the_story_they_follow() {
+    let p = pipeline().await;
+    let original = plain(
+        "v1.txt",
+        "Storm lashes Brittany coast\n\nBREST, Nov 28 (Reuters) - A storm lashed the Brittany coast on Saturday, cutting power to 20,000 homes and grounding ferries, officials said.\n",
+        "2026-11-28T06:00:00Z",
+    );
+    let update = plain(
+        "v2.txt",
+        "UPDATE 1-Storm kills three in Brittany, cuts power to homes\n\nBREST, Nov 28 (Reuters) - A storm lashed the Brittany coast on Saturday, killing three people, cutting power to 45,000 homes and grounding ferries, officials said.\n",
+        "2026-11-28T07:00:00Z",
+    );
+    let unrelated = plain(
+        "other.txt",
+        "UPDATE 1-Wine harvest ends early\n\nBREST, Nov 28 (Reuters) - Growers in the region finished the grape harvest two weeks early after a dry summer, a trade body said.\n",
+        "2026-11-28T07:30:00Z",
+    );
+    let first = p.ingest_batch(vec![original]).await.unwrap();
+    let id = first[0].stories[0].clone();
+    let second = p.ingest_batch(vec![update]).await.unwrap();
+    assert_eq!(second[0].outcome, Outcome::Updated);
+    assert_eq!(
+        second[0].stories,
+        [id.clone()],
+        "the update lands on the same story"
+    );
+    let story = p.store().story(&id).await.unwrap().unwrap();
+    assert_eq!(story.version, 2);
+    assert_eq!(
+        story.headline, "Storm kills three in Brittany, cuts power to homes",
+        "the filing note is not part of the headline"
+    );
+    assert!(story.signals.contains(&"sig:update".to_string()));
+    assert!(story.body_html.contains("45,000"));
+    assert!(story.updated.is_some(), "readers see an Updated time");
+    // An update of a different story from the same place is its own story.
+    let third = p.ingest_batch(vec![unrelated]).await.unwrap();
+    assert_eq!(third[0].outcome, Outcome::Ingested);
+    assert_ne!(third[0].stories[0], id);
+    // A refile of the same copy changes nothing.
+    let refile = plain(
+        "refile.txt",
+        "REFILE-Storm kills three in Brittany, cuts power to homes\n\nBREST, Nov 28 (Reuters) - A storm lashed the Brittany coast on Saturday, killing three people, cutting power to 45,000 homes and grounding ferries, officials said.\n",
+        "2026-11-28T08:00:00Z",
+    );
+    let fourth = p.ingest_batch(vec![refile]).await.unwrap();
+    assert_eq!(fourth[0].stories, [id]);
+    assert_ne!(fourth[0].outcome, Outcome::Ingested);
+}
+
+#[tokio::test]
+async fn an_embargo_written_in_plain_copy_holds_the_story_back() {
+    let p = pipeline().await;
+    let reports = p
+        .ingest_batch(vec![plain(
+            "embargoed.txt",
+            "Quarterly growth beats forecasts\n\nEMBARGOED until 1200 GMT Nov 28\n\nNEW DELHI, Nov 28 (PTI) - The economy grew faster than forecast in the quarter, official data showed.\n",
+            "2026-11-28T06:00:00Z",
+        )])
+        .await
+        .unwrap();
+    let id = reports[0].stories[0].clone();
+    let story = p.store().story(&id).await.unwrap().unwrap();
+    assert_eq!(
+        story.embargoed,
+        Some("2026-11-28T12:00:00Z".parse().unwrap())
+    );
+    let all = Listing {
+        limit: 5,
+        ..Listing::default()
+    };
+    assert!(p.store().live(&all, now()).await.unwrap().is_empty());
+    let noon: Timestamp = "2026-11-28T12:00:00Z".parse().unwrap();
+    p.lift_embargoes(noon).await.unwrap();
+    assert_eq!(p.store().live(&all, noon).await.unwrap()[0].id, id);
+}
+
+mod embargo_property {
+    //! Whatever the order versions arrive in and whenever the clock looks, a story is never
+    //! visible before the embargo of the version the site holds, and always visible after
+    //! the clock has run past it.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn version(n: u32, embargo_min: i64) -> Vec<u8> {
+        let embargo = Timestamp::from_second(1_795_845_600 + embargo_min * 60).unwrap();
+        format!(
+            r#"{{"uri": "urn:test:embargo-prop", "version": "{n}", "type": "text", "pubstatus": "usable",
+ "versioncreated": "2026-11-28T05:0{n}:00Z", "firstcreated": "2026-11-28T05:00:00Z",
+ "embargoed": "{embargo}", "language": "en",
+ "headlines": [{{"role": "main", "value": "Results under embargo v{n}"}}],
+ "bodies": [{{"role": "main", "contenttype": "text/plain", "value": "NEW DELHI, Nov 28 (PTI) - Version {n} of the results."}}]}}"#
+        )
+        .into_bytes()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        #[test]
+        fn never_visible_before_the_held_versions_embargo(
+            embargoes in prop::collection::vec(0i64..600, 1..4),
+            order in any::<u64>(),
+            clocks in prop::collection::vec(-60i64..700, 1..6),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                let p = pipeline().await;
+                // Versions 1..=n, delivered in a shuffled order.
+                let mut deliveries: Vec<(u32, i64)> = embargoes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (i as u32 + 1, *e))
+                    .collect();
+                let mut seed = order;
+                for i in (1..deliveries.len()).rev() {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    deliveries.swap(i, (seed >> 33) as usize % (i + 1));
+                }
+                let base = Timestamp::from_second(1_795_845_600).unwrap();
+                let received: Timestamp = "2026-11-28T05:30:00Z".parse().unwrap();
+                for (n, e) in &deliveries {
+                    p.ingest_batch(vec![Delivery {
+                        path: format!("v{n}.json").into(),
+                        bytes: version(*n, *e),
+                        received,
+                    }])
+                    .await
+                    .unwrap();
+                }
+                // The newest version decides the embargo.
+                let held = embargoes[embargoes.len() - 1];
+                let ends = base + jiff::SignedDuration::from_mins(held);
+                let all = Listing { limit: 5, ..Listing::default() };
+                let mut sorted_clocks = clocks.clone();
+                sorted_clocks.sort();
+                for minutes in sorted_clocks {
+                    let at = base + jiff::SignedDuration::from_mins(minutes);
+                    p.lift_embargoes(at).await.unwrap();
+                    let live = !p.store().live(&all, at).await.unwrap().is_empty();
+                    let story = p.store().story(&wiredesk_model::StoryId::for_uri("urn:test:embargo-prop")).await.unwrap().unwrap();
+                    assert_eq!(story.version as usize, embargoes.len());
+                    if at < ends {
+                        assert!(!live, "visible at {at}, before its embargo {ends}");
+                    } else {
+                        assert!(live, "hidden at {at}, after its embargo {ends}");
+                        assert_eq!(story.published, Some(ends), "first published at its embargo");
+                    }
+                }
+            });
+        }
+    }
 }

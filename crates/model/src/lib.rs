@@ -207,6 +207,9 @@ pub struct Story {
     /// When the desk pinned it to the top of the home page; `None` when not pinned.
     #[serde(default)]
     pub pinned_at: Option<Timestamp>,
+    /// What the agency said of this version: `sig:update`, `sig:correction`, `resend`.
+    #[serde(default)]
+    pub signals: Vec<String>,
 }
 
 impl Story {

@@ -36,5 +36,6 @@ pub fn story(uri: &str, headline: &str, body: &str, at: Timestamp) -> Story {
         embargoed: None,
         status_reason: None,
         pinned_at: None,
+        signals: Vec::new(),
     }
 }

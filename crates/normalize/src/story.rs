@@ -7,7 +7,10 @@ use jiff::tz::TimeZone;
 use wiredesk_model::{Agency, Dateline, PubStatus, Story, StoryId, WireItem, body_hash};
 
 use crate::summary::without_captions;
-use crate::{body_to_html, clean_abstract, find_dateline, paragraphs_text, summarize};
+use crate::{
+    body_to_html, clean_abstract, embargo_in_copy, find_dateline, paragraphs_text,
+    strip_resend_notes, summarize,
+};
 
 /// What normalizing needs to know beyond the item itself.
 pub struct NormalizeContext<'a> {
@@ -29,6 +32,9 @@ pub enum NormalizeError {
     NoBody(String),
 }
 
+/// The start of every id the normalizer makes up (for copy that carries none).
+pub const SYNTHESIZED_URI_PREFIX: &str = "urn:wiredesk:";
+
 /// Plain copy carries no id; the agency and the words that open the story name it, so a
 /// re-send of the same story (even with corrected copy) lands on the same page.
 fn synthesized_uri(agency: &str, headline: &str, dateline: Option<&Dateline>) -> String {
@@ -39,17 +45,35 @@ fn synthesized_uri(agency: &str, headline: &str, dateline: Option<&Dateline>) ->
         dateline.map(|d| d.text.as_str()).unwrap_or("")
     );
     format!(
-        "urn:wiredesk:{}:{}",
+        "{SYNTHESIZED_URI_PREFIX}{}:{}",
         wiredesk_model::slugify(agency),
         &body_hash(&key)[..24]
     )
 }
 
 pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, NormalizeError> {
-    let headline = collapse_whitespace(&item.headline);
-    if headline.is_empty() {
+    let sent_headline = collapse_whitespace(&item.headline);
+    if sent_headline.is_empty() {
         return Err(NormalizeError::NoHeadline);
     }
+    // "UPDATE 2-", "REFILE-": the wire's filing notes, not words for readers.
+    let resend = strip_resend_notes(&sent_headline);
+    let headline = resend.headline.clone();
+    let mut signals: Vec<String> = item.signals.clone();
+    for signal in &resend.signals {
+        if !signals.iter().any(|s| s == signal) {
+            signals.push(signal.to_string());
+        }
+    }
+    // Formats with an embargo field say so there; plain copy says it in its opening lines.
+    let embargoed = item.embargoed.or_else(|| {
+        embargo_in_copy(
+            &sent_headline,
+            item.body.as_str(),
+            ctx.received,
+            ctx.time_zone,
+        )
+    });
     let paragraphs = paragraphs_text(&item.body);
     if paragraphs.iter().all(|p| p.trim().is_empty()) {
         return Err(NormalizeError::NoBody(headline));
@@ -119,7 +143,7 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
     Ok(Story {
         id: StoryId::for_uri(&uri),
         uri,
-        version: item.version.unwrap_or(1),
+        version: item.version.or(resend.version).unwrap_or(1),
         pubstatus: item.pubstatus,
         agency_headline: headline.clone(),
         headline,
@@ -139,13 +163,14 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         version_created,
         published: None,
         updated: None,
-        embargoed: item.embargoed,
+        embargoed,
         body_hash: body_hash(item.body.as_str()),
         status_reason: match item.pubstatus {
             PubStatus::Usable => None,
             other => Some(format!("the agency sent it as {}", other.as_str())),
         },
         pinned_at: None,
+        signals,
     })
 }
 

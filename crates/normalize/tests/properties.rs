@@ -161,3 +161,20 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Any opening lines, hostile or not: an embargo notice is read or ignored, never a panic,
+    /// and a notice it reads is never more than a year and a day from the copy's arrival.
+    #[test]
+    fn embargo_notices_never_panic_and_stay_near_arrival(
+        head in "(EMBARGO(ED)?( until| till|:)? )?[0-9: ]{0,8}(GMT|IST|ET|am|pm)? ?[A-Za-z0-9 ,]{0,30}",
+        body in "\\PC{0,200}",
+    ) {
+        let tz = TimeZone::get("Asia/Kolkata").unwrap();
+        if let Some(at) = wiredesk_normalize::embargo_in_copy(&head, &body, received(), &tz) {
+            let gap = (at - received()).as_secs().abs();
+            prop_assert!(gap <= 367 * 86_400, "{head:?} -> {at}");
+        }
+        let _ = wiredesk_normalize::strip_resend_notes(&head);
+    }
+}

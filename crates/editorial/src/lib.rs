@@ -207,6 +207,60 @@ pub fn updated_story<'a>(incoming: &Story, recent: &'a [Story]) -> Option<&'a St
         .map(|(s, _)| s)
 }
 
+/// Is this copy a kill advisory (its headline said "KILL-", "WITHDRAWN-"…)?
+pub fn is_kill_advisory(story: &Story) -> bool {
+    story.signals.iter().any(|s| s == "kill")
+}
+
+/// The story a kill advisory names: the same agency's recent story with the headline the
+/// advisory repeats, or else the one whose opening it mostly shares.
+pub fn killed_story<'a>(advisory: &Story, recent: &'a [Story]) -> Option<&'a Story> {
+    let key = |h: &str| {
+        h.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let named = key(&advisory.agency_headline);
+    // Plain copy's id comes from its headline, so an advisory repeating the headline may even
+    // share the id of the story it kills.
+    let same_agency = |s: &&Story| s.agency.slug == advisory.agency.slug;
+    recent
+        .iter()
+        .filter(same_agency)
+        .find(|s| key(&s.agency_headline) == named)
+        .or_else(|| {
+            let mut as_update = advisory.clone();
+            as_update.signals = vec!["sig:update".into()];
+            updated_story(&as_update, recent)
+        })
+}
+
+/// What a kill advisory does: kills the story it names; when it names none the site holds,
+/// it waits on the desk (never published: it is a message to editors, not news).
+pub fn decide_kill_advisory(advisory: Story, target: Option<&Story>) -> Decision {
+    match target {
+        Some(t) if t.pubstatus == PubStatus::Canceled => {
+            Decision::Unchanged(format!("story {} was already killed", t.id))
+        }
+        Some(t) => Decision::Changed(vec![StoryEvent::Killed {
+            id: t.id.clone(),
+            reason: format!(
+                "kill advisory from {}: {}",
+                advisory.agency.name, advisory.agency_headline
+            ),
+        }]),
+        None => {
+            let mut held = advisory;
+            held.status_reason =
+                Some("kill advisory naming no story on the site: check it on the desk".into());
+            Decision::New(vec![StoryEvent::Ingested {
+                story: Box::new(held),
+            }])
+        }
+    }
+}
+
 /// Longest headline the desk may write, in characters.
 pub const MAX_HEADLINE_CHARS: usize = 300;
 

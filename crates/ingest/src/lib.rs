@@ -14,7 +14,10 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
-use wiredesk_editorial::{Decision, DeskAction, DeskPolicy, decide, desk_action, updated_story};
+use wiredesk_editorial::{
+    Decision, DeskAction, DeskPolicy, decide, decide_kill_advisory, desk_action, is_kill_advisory,
+    killed_story, updated_story,
+};
 use wiredesk_enrich::{TopicAssigner, TopicEvidence, detect_language};
 use wiredesk_index::SearchIndex;
 use wiredesk_model::{Story, StoryEvent, StoryId};
@@ -178,6 +181,16 @@ impl Pipeline {
         if !story.uri.starts_with(SYNTHESIZED_URI_PREFIX) || story.signals.is_empty() {
             return Ok(None);
         }
+        let recent = self.recent_from_agency(story, pending).await?;
+        Ok(updated_story(story, &recent).cloned())
+    }
+
+    /// The agency's most recently changed stories, stored or earlier in this batch.
+    async fn recent_from_agency(
+        &self,
+        story: &Story,
+        pending: &HashMap<StoryId, Option<Story>>,
+    ) -> Result<Vec<Story>, IngestError> {
         let mut recent = self
             .store
             .queue(
@@ -190,7 +203,7 @@ impl Pipeline {
             )
             .await?;
         recent.extend(pending.values().flatten().cloned());
-        Ok(updated_story(story, &recent).cloned())
+        Ok(recent)
     }
 
     /// Record an editor's action on a story (see `wiredesk_editorial::desk_action`).
@@ -317,6 +330,30 @@ impl Pipeline {
                     Some(s) => s.clone(),
                     None => self.store.story(&story.id).await?,
                 };
+                if is_kill_advisory(&story) {
+                    let recent = self.recent_from_agency(&story, &pending).await?;
+                    let target = killed_story(&story, &recent).cloned();
+                    let advisory_id = story.id.clone();
+                    let (result, kill_events) = match decide_kill_advisory(story, target.as_ref()) {
+                        Decision::Changed(e) => (ItemResult::Changed(e[0].story_id().clone()), e),
+                        Decision::New(e) => (ItemResult::New(advisory_id), e),
+                        Decision::Unchanged(why) => {
+                            warnings.push(why);
+                            (ItemResult::Unchanged(advisory_id), vec![])
+                        }
+                    };
+                    for e in kill_events {
+                        let id = e.story_id().clone();
+                        let before = match pending.get(&id) {
+                            Some(s) => s.clone(),
+                            None => self.store.story(&id).await?,
+                        };
+                        pending.insert(id, e.apply(before, delivery.received));
+                        events.push((e, delivery.received));
+                    }
+                    results.push(result);
+                    continue;
+                }
                 if stored.is_none()
                     && let Some(earlier) = self.earlier_story(&story, &pending).await?
                 {

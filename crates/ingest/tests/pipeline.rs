@@ -422,7 +422,10 @@ async fn reuters_style_updates_replace_the_story_they_follow() {
     let id = first[0].stories[0].clone();
     let second = p.ingest_batch(vec![update]).await.unwrap();
     assert_eq!(second[0].outcome, Outcome::Updated);
-    assert_eq!(second[0].stories[0], id, "the update lands on the same story");
+    assert_eq!(
+        second[0].stories[0], id,
+        "the update lands on the same story"
+    );
     let story = p.store().story(&id).await.unwrap().unwrap();
     assert_eq!(story.version, 2);
     assert_eq!(
@@ -548,4 +551,49 @@ mod embargo_property {
             });
         }
     }
+}
+
+#[tokio::test]
+async fn a_kill_advisory_kills_the_story_it_names_and_is_never_published() {
+    let p = pipeline().await;
+    let original = plain(
+        "v1.txt",
+        "Minister resigns over port deal\n\nKOCHI, Nov 28 (PTI) - The state's ports minister resigned on Saturday over a disputed contract, officials said.\n",
+        "2026-11-28T06:00:00Z",
+    );
+    let id = p.ingest_batch(vec![original]).await.unwrap()[0].stories[0].clone();
+    let kill = plain(
+        "kill.txt",
+        "KILL-Minister resigns over port deal\n\nKOCHI, Nov 28 (PTI) - Editors are asked to kill the story; the minister has not resigned. A corrected story will follow.\n",
+        "2026-11-28T06:30:00Z",
+    );
+    let reports = p.ingest_batch(vec![kill]).await.unwrap();
+    assert_eq!(reports[0].outcome, Outcome::Updated);
+    assert_eq!(reports[0].stories[0], id);
+    let story = p.store().story(&id).await.unwrap().unwrap();
+    assert_eq!(story.pubstatus, PubStatus::Canceled);
+    assert!(story.status_reason.unwrap().contains("kill advisory"));
+    assert!(p.index().search("minister", 5).unwrap().is_empty());
+    let all = Listing {
+        limit: 5,
+        ..Listing::default()
+    };
+    assert!(p.store().live(&all, now()).await.unwrap().is_empty());
+
+    // An advisory naming nothing the site holds waits on the desk, unpublished.
+    let orphan = plain(
+        "orphan.txt",
+        "KILL-Bridge collapses in Pune\n\nPUNE, Nov 28 (PTI) - Editors are asked to kill the story about a bridge collapse.\n",
+        "2026-11-28T06:40:00Z",
+    );
+    let reports = p.ingest_batch(vec![orphan]).await.unwrap();
+    let held = p
+        .store()
+        .story(&reports[0].stories[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(held.published.is_none());
+    assert!(held.status_reason.unwrap().contains("kill advisory"));
+    assert!(p.store().live(&all, now()).await.unwrap().is_empty());
 }

@@ -13,6 +13,8 @@ pub const SIG_UPDATE: &str = "sig:update";
 pub const SIG_CORRECTION: &str = "sig:correction";
 /// The same copy sent again (REFILE, RPT): no new facts.
 pub const SIG_RESEND: &str = "resend";
+/// A kill advisory: the story it names must come off every surface.
+pub const SIG_KILL: &str = "kill";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Resend {
@@ -25,7 +27,9 @@ pub struct Resend {
 
 static NOTE: LazyLock<Regex> = LazyLock::new(|| {
     // Upper case only: "Update on the talks - officials" is a headline, not a note.
-    Regex::new(r"^(UPDATE|WRAPUP|CORRECTED|CORRECTION|REFILE|RPT|REPEAT)(?:\s+(\d{1,3}))?\s*-\s*")
+    Regex::new(
+        r"^(UPDATE|WRAPUP|CORRECTED|CORRECTION|REFILE|RPT|REPEAT|MANDATORY KILL|KILL|WITHDRAWN)(?:\s+(\d{1,3}))?\s*[-:]\s*",
+    )
         .expect("valid regex")
 });
 
@@ -45,6 +49,7 @@ pub fn strip_resend_notes(headline: &str) -> Resend {
                 out.version = Some(number.unwrap_or(1).saturating_add(1));
             }
             "CORRECTED" | "CORRECTION" => out.signals.push(SIG_CORRECTION),
+            "MANDATORY KILL" | "KILL" | "WITHDRAWN" => out.signals.push(SIG_KILL),
             _ => out.signals.push(SIG_RESEND),
         }
         rest = rest[whole..].trim_start();
@@ -104,6 +109,30 @@ mod tests {
                 None,
             ),
             ("UPDATE 2-", "UPDATE 2-", &[], None),
+            (
+                "KILL-Storm lashes coast",
+                "Storm lashes coast",
+                &[SIG_KILL],
+                None,
+            ),
+            (
+                "MANDATORY KILL: Storm lashes coast",
+                "Storm lashes coast",
+                &[SIG_KILL],
+                None,
+            ),
+            (
+                "WITHDRAWN-Storm lashes coast",
+                "Storm lashes coast",
+                &[SIG_KILL],
+                None,
+            ),
+            (
+                "Kill switch fitted to trains",
+                "Kill switch fitted to trains",
+                &[],
+                None,
+            ),
             ("U.S. stocks rise", "U.S. stocks rise", &[], None),
         ];
         for (headline, clean, signals, version) in cases {

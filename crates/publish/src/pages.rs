@@ -368,6 +368,8 @@ struct ArticlePage {
     published_iso: String,
     updated: Option<String>,
     updated_iso: String,
+    /// The agency sent this version as a correction.
+    corrected: bool,
     body_html: String,
     disclaimer: String,
     source_url: Option<String>,
@@ -479,6 +481,7 @@ async fn article_page(state: &AppState, id: String, slug: Option<String>) -> Res
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
             .to_string(),
         updated: story.updated.map(|u| state.format_time(u)),
+        corrected: story.signals.iter().any(|s| s == "sig:correction"),
         updated_iso: story
             .modified()
             .to_zoned_datetime(state.time_zone.clone())

@@ -338,6 +338,7 @@ async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
     let password = "browser-editor-password";
     server.add_user("asha", "editor", password);
     let base = server.base.clone();
+    let inbox = server.inbox();
     let http = common::http();
     with_browser(move |client| async move {
         client.set_window_size(1280, 1000).await.unwrap();
@@ -372,6 +373,40 @@ async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
         assert!(
             queued.contains(&format!("/desk/story/{id}")),
             "the story is in the queue"
+        );
+
+        // New copy shows up in the open queue by itself, without a reload.
+        let marker = script(&client, "window.__notReloaded = true; return true;").await;
+        assert_eq!(marker, Value::Bool(true));
+        let fresh = common::unique_word("fresh");
+        common::drop_file(
+            &inbox,
+            "fresh.json",
+            &common::ninjs_story(
+                "urn:test:browser-fresh",
+                1,
+                "PTI",
+                &format!("Harbour {fresh} reopens"),
+                "KOCHI, Nov 28 (PTI) - The harbour reopened.",
+                "",
+            ),
+        );
+        common::eventually(
+            Duration::from_secs(20),
+            "the new copy in the open queue",
+            || {
+                let (client, fresh) = (&client, &fresh);
+                async move {
+                    let rows = texts(client, "#queue-rows a").await.join(" ");
+                    rows.contains(fresh.as_str()).then_some(())
+                }
+            },
+        )
+        .await;
+        assert_eq!(
+            script(&client, "return window.__notReloaded === true;").await,
+            Value::Bool(true),
+            "the queue refreshed in place"
         );
 
         client

@@ -912,3 +912,59 @@ async fn agencies_push_copy_with_their_own_token() {
         .unwrap();
     assert_eq!(big.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn the_desk_shows_each_version_and_what_changed() {
+    let server = Server::serve_with_config(&desk_config());
+    let http = client();
+    server.add_user("asha", "editor", EDITOR_PASSWORD);
+    let uri = "urn:test:versions-1";
+    let id = publish_story(
+        &server,
+        &http,
+        uri,
+        "AFP",
+        "Storm lashes Brittany coast",
+        "BREST, Nov 28 (AFP) - The storm cut power to 20000 homes.",
+        "",
+    )
+    .await;
+    drop_file(
+        &server.inbox(),
+        "v2.json",
+        &ninjs_story(
+            uri,
+            2,
+            "AFP",
+            "Storm kills three in Brittany",
+            "BREST, Nov 28 (AFP) - The storm cut power to 45000 homes and killed three.",
+            "",
+        ),
+    );
+    let desk = login(&server, &http, "asha", EDITOR_PASSWORD).await;
+    let page = eventually(Duration::from_secs(20), "version 2 on the desk", || {
+        let (http, url, cookie) = (
+            &http,
+            server.url(&format!("/desk/story/{id}")),
+            &desk.cookie,
+        );
+        async move {
+            let html = get_with(http, &url, cookie).await.1;
+            html.contains("Version 2").then_some(html)
+        }
+    })
+    .await;
+    assert!(
+        page.contains("Version 1"),
+        "the history keeps the first version"
+    );
+    assert!(page.contains("<del>20000"), "what the update removed");
+    assert!(page.contains("<ins>45000"), "what the update added");
+    let article = get(&http, &server.url(&format!("/api/v1/stories/{id}")))
+        .await
+        .1;
+    assert!(
+        article.contains("Storm kills three"),
+        "readers get the new version"
+    );
+}

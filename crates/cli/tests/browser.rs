@@ -330,6 +330,17 @@ async fn pages_fit_a_phone_screen_without_sideways_scrolling() {
     .await;
 }
 
+/// Click `button`, then wait for `selector` on the page that follows.
+async fn click_then_wait(client: &Client, button: &str, selector: &str, what: &str) {
+    css(client, button).await.click().await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+}
+
 /// The wire desk in a browser: an editor signs in, rewrites a story's headline, then kills
 /// it; readers get 410 Gone and the story leaves the home page and the feed.
 #[tokio::test]
@@ -358,17 +369,13 @@ async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
             .send_keys(password)
             .await
             .unwrap();
-        css(&client, "#login-form button")
-            .await
-            .click()
-            .await
-            .unwrap();
-        client
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css("#queue-rows"))
-            .await
-            .expect("the queue after signing in");
+        click_then_wait(
+            &client,
+            "#login-form button",
+            "#queue-rows",
+            "the queue after signing in",
+        )
+        .await;
         let queued = story_links(&client, "#queue-rows a").await;
         assert!(
             queued.contains(&format!("/desk/story/{id}")),
@@ -417,17 +424,13 @@ async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
         input.clear().await.unwrap();
         let headline = "Desk rewrite: monsoon update";
         input.send_keys(headline).await.unwrap();
-        css(&client, "#form-headline button")
-            .await
-            .click()
-            .await
-            .unwrap();
-        client
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css("#desk-notice"))
-            .await
-            .expect("a notice after the rewrite");
+        click_then_wait(
+            &client,
+            "#form-headline button",
+            "#desk-notice",
+            "a notice after the rewrite",
+        )
+        .await;
         assert_eq!(texts(&client, "#desk-headline").await, [headline]);
 
         // Readers see the new headline (at the page's new address).
@@ -454,13 +457,13 @@ async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
             .send_keys("legal: wrong person named")
             .await
             .unwrap();
-        css(&client, "#action-kill").await.click().await.unwrap();
-        client
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css("#desk-notice"))
-            .await
-            .expect("a notice after the kill");
+        click_then_wait(
+            &client,
+            "#action-kill",
+            "#desk-notice",
+            "a notice after the kill",
+        )
+        .await;
         assert_eq!(texts(&client, "#desk-status").await, ["killed"]);
 
         // The reader's page answers 410 Gone, and the story is off the home page and feed.

@@ -147,6 +147,16 @@ async fn publish_story(
     id
 }
 
+/// Where `/story/{id}` sends readers: the article's slugged path.
+async fn article_path(server: &Server, http: &reqwest::Client, id: &str) -> String {
+    let r = http
+        .get(server.url(&format!("/story/{id}")))
+        .send()
+        .await
+        .unwrap();
+    r.headers()[LOCATION].to_str().unwrap().to_string()
+}
+
 fn desk_config() -> String {
     "[site]\nname = \"Desk Test Times\"\n".to_string()
 }
@@ -427,12 +437,7 @@ async fn a_rewritten_headline_is_escaped_everywhere_and_the_copy_stays_untouched
 
     let raw_script = format!("<script>alert('{word}')");
     // `/story/{id}` sends readers on to the slugged address.
-    let r = http
-        .get(server.url(&format!("/story/{id}")))
-        .send()
-        .await
-        .unwrap();
-    let location = r.headers()[LOCATION].to_str().unwrap().to_string();
+    let location = article_path(&server, &http, &id).await;
     let article = get(&http, &server.url(&location)).await.1;
     assert!(shows_escaped(&article), "escaped in the article");
     assert!(
@@ -527,24 +532,8 @@ async fn a_kill_from_the_desk_takes_the_story_off_every_surface_and_purges_the_c
         get(&http, &server.url(&format!("/story/{id}"))).await;
     }
     let api = server.url(&format!("/api/v1/stories/{id}"));
-    let location = http
-        .get(server.url(&format!("/story/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .headers()[LOCATION]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let other_location = http
-        .get(server.url(&format!("/story/{other}")))
-        .send()
-        .await
-        .unwrap()
-        .headers()[LOCATION]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let location = article_path(&server, &http, &id).await;
+    let other_location = article_path(&server, &http, &other).await;
 
     // The topic the site gave it, from the links on its page.
     let article = get(&http, &server.url(&location)).await.1;
@@ -762,12 +751,7 @@ async fn rules_hold_copy_for_the_desk_and_an_editor_publishes_it() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // "Go to Source" is hidden for this agency.
-    let page = http
-        .get(server.url(&format!("/story/{id}")))
-        .send()
-        .await
-        .unwrap();
-    let location = page.headers()[LOCATION].to_str().unwrap().to_string();
+    let location = article_path(&server, &http, &id).await;
     let article = get(&http, &server.url(&location)).await.1;
     assert!(
         !article.contains("go-to-source"),

@@ -14,6 +14,7 @@ mod anpa;
 mod apmedia;
 mod digitalwires;
 mod feed;
+mod fields;
 mod html;
 mod newsml1;
 mod newsml_g2;

@@ -6,25 +6,11 @@
 //! Must not: invent a body: an item without inline text gets a warning that its text is a
 //! rendition to fetch.
 
-use serde_json::Value;
 use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
 
 use super::ApItem;
+use crate::fields::{non_empty, number};
 use crate::{DecodeError, Decoded, Format, time};
-
-fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-fn number(v: Option<&Value>) -> Option<u64> {
-    match v? {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
 
 pub(crate) fn decoded(items: Vec<ApItem>) -> Result<Decoded, DecodeError> {
     let refused = |reason: String| DecodeError::Refused {

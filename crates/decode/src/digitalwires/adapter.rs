@@ -5,25 +5,11 @@
 //! keywords from `dnltype:keyword`, the agency from `dnltype:provider` (else the credit line).
 //! Must not: invent values: a garbled time or number is dropped with a warning.
 
-use serde_json::Value;
 use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
 
 use super::Entry;
+use crate::fields::{non_empty, number};
 use crate::{DecodeError, Format, time};
-
-fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-fn number(v: Option<&Value>) -> Option<u64> {
-    match v? {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
 
 pub(crate) fn wire_item(e: Entry, warnings: &mut Vec<String>) -> Result<WireItem, DecodeError> {
     let refused = |reason: String| DecodeError::Refused {

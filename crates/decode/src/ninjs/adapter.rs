@@ -9,6 +9,7 @@ use serde_json::Value;
 use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
 
 use super::{Link, NinjsItem, Subject1, Subject2, Text, Version};
+use crate::fields::non_empty;
 use crate::{DecodeError, html};
 
 pub(crate) fn wire_item(
@@ -58,12 +59,6 @@ pub(crate) fn wire_item(
         uri: Some(uri),
         ..WireItem::default()
     })
-}
-
-fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

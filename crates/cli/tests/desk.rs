@@ -954,3 +954,62 @@ async fn the_desk_shows_each_version_and_what_changed() {
         "readers get the new version"
     );
 }
+
+#[tokio::test]
+async fn an_admin_adds_and_removes_desk_users_and_it_is_audited() {
+    let server = Server::serve_with_config(&desk_config());
+    let http = client();
+    server.add_user("ravi", "admin", ADMIN_PASSWORD);
+    let admin = login(&server, &http, "ravi", ADMIN_PASSWORD).await;
+    let short = admin
+        .post(
+            &server,
+            &http,
+            "/desk/users",
+            &[("name", "meera"), ("role", "editor"), ("password", "short")],
+        )
+        .await;
+    assert_eq!(
+        short.status(),
+        StatusCode::BAD_REQUEST,
+        "passwords need 12 characters"
+    );
+    let added = admin
+        .post(
+            &server,
+            &http,
+            "/desk/users",
+            &[
+                ("name", "meera"),
+                ("role", "editor"),
+                ("password", "meera-password-1"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let meera = login(&server, &http, "meera", "meera-password-1").await;
+    assert_eq!(
+        get_with(&http, &server.url("/desk/users"), &meera.cookie)
+            .await
+            .0,
+        StatusCode::FORBIDDEN,
+        "an editor, not an admin"
+    );
+    let removed = admin
+        .post(&server, &http, "/desk/users/meera/remove", &[])
+        .await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        get_with(&http, &server.url("/desk"), &meera.cookie).await.0,
+        StatusCode::SEE_OTHER,
+        "a removed account's session ends at once"
+    );
+    let yourself = admin
+        .post(&server, &http, "/desk/users/ravi/remove", &[])
+        .await;
+    assert_eq!(yourself.status(), StatusCode::BAD_REQUEST);
+    let (_, audit) = get_with(&http, &server.url("/desk/audit"), &admin.cookie).await;
+    for action in ["add_user", "remove_user", "sign_in"] {
+        assert!(audit.contains(action), "{action} audited");
+    }
+}

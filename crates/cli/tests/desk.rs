@@ -1013,3 +1013,46 @@ async fn an_admin_adds_and_removes_desk_users_and_it_is_audited() {
         assert!(audit.contains(action), "{action} audited");
     }
 }
+
+#[tokio::test]
+async fn an_embargo_that_ends_while_the_site_is_down_is_lifted_when_it_comes_back() {
+    let mut server = Server::serve_with_config(&desk_config());
+    let http = client();
+    let word = unique_word("restart");
+    let uri = "urn:test:embargo-restart";
+    let id = StoryId::for_uri(uri).to_string();
+    let ends = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() + 4).unwrap();
+    let extra = format!("\"embargoed\": \"{}\"", ends.strftime("%Y-%m-%dT%H:%M:%SZ"));
+    drop_file(
+        &server.inbox(),
+        "embargo.json",
+        &ninjs_story(
+            uri,
+            1,
+            "PTI",
+            &format!("Budget {word} figures"),
+            "NEW DELHI, Nov 28 (PTI) - The deficit narrowed.",
+            &extra,
+        ),
+    );
+    eventually(Duration::from_secs(20), "the file is taken", || {
+        let archive = server.archive();
+        async move { (!common::files_under(&archive).is_empty()).then_some(()) }
+    })
+    .await;
+    // Down across the embargo's end.
+    server.restart_after(Duration::from_secs(5));
+    assert!(jiff::Timestamp::now() > ends);
+    eventually(Duration::from_secs(10), "live after the restart", || {
+        let (http, url, id) = (&http, server.url("/"), &id);
+        async move { get(http, &url).await.1.contains(id.as_str()).then_some(()) }
+    })
+    .await;
+    let item: Value = serde_json::from_str(
+        &get(&http, &server.url(&format!("/api/v1/stories/{id}")))
+            .await
+            .1,
+    )
+    .unwrap();
+    assert_eq!(item["pubstatus"], "usable");
+}

@@ -23,6 +23,9 @@ pub fn free_port() -> u16 {
 /// A running `wiredesk` process. Killed on drop.
 pub struct Server {
     child: Child,
+    /// The subcommand and extra flags it was started with, for `restart`.
+    command: String,
+    extra: Vec<String>,
     /// `http://127.0.0.1:<port>`, without trailing slash.
     pub base: String,
     /// The data folder: `inbox/`, `archive/`, `rejected/`, `wiredesk.toml`, …
@@ -49,27 +52,55 @@ impl Server {
         Server::start(root, data, "serve", &[])
     }
 
-    fn start(root: tempfile::TempDir, data: PathBuf, command: &str, extra: &[&str]) -> Server {
-        let port = free_port();
-        let addr = format!("127.0.0.1:{port}");
-        let log = root.path().join("wiredesk.log");
-        let out = File::create(&log).expect("create the server log");
+    fn spawn(command: &str, addr: &str, data: &Path, extra: &[&str], log: &Path) -> Child {
+        let out = File::options()
+            .create(true)
+            .append(true)
+            .open(log)
+            .expect("open the server log");
         let err = out.try_clone().expect("clone the log handle");
-        let child = Command::new(env!("CARGO_BIN_EXE_wiredesk"))
+        Command::new(env!("CARGO_BIN_EXE_wiredesk"))
             .arg(command)
             .arg("--addr")
-            .arg(&addr)
+            .arg(addr)
             .arg("--data")
-            .arg(&data)
+            .arg(data)
             .args(extra)
             .env("RUST_LOG", "wiredesk=info,warn")
             .stdin(Stdio::null())
             .stdout(Stdio::from(out))
             .stderr(Stdio::from(err))
             .spawn()
-            .expect("start the wiredesk binary");
+            .expect("start the wiredesk binary")
+    }
+
+    /// Stop the process (as a crash would: no shutdown), wait `down`, and start it again on
+    /// the same address and data folder.
+    pub fn restart_after(&mut self, down: Duration) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::thread::sleep(down);
+        let addr = self.base.trim_start_matches("http://").to_string();
+        let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
+        // `demo` would load its corpus again; a restart serves what is there.
+        let command = if self.command == "demo" {
+            "serve"
+        } else {
+            &self.command
+        };
+        self.child = Server::spawn(command, &addr, &self.data, &extra, &self.log);
+        self.wait_until_healthy(&addr);
+    }
+
+    fn start(root: tempfile::TempDir, data: PathBuf, command: &str, extra: &[&str]) -> Server {
+        let port = free_port();
+        let addr = format!("127.0.0.1:{port}");
+        let log = root.path().join("wiredesk.log");
+        let child = Server::spawn(command, &addr, &data, extra, &log);
         let mut server = Server {
             child,
+            command: command.to_string(),
+            extra: extra.iter().map(|e| e.to_string()).collect(),
             base: format!("http://{addr}"),
             data,
             log,

@@ -13,6 +13,7 @@ mod bench;
 mod bench_search;
 mod config;
 mod demo;
+mod eval;
 mod ingest;
 mod serve;
 
@@ -71,6 +72,9 @@ enum Command {
     /// Measure; prints figures.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Evaluate near-duplicates, topics and related articles on labelled corpora.
+    #[command(subcommand)]
+    Eval(eval::EvalCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -145,5 +149,6 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(cmd) => bench::run(cmd).await,
+        Command::Eval(cmd) => eval::run(cmd),
     }
 }

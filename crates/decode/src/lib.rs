@@ -12,6 +12,7 @@ mod feed;
 mod html;
 mod ninjs;
 mod plaintext;
+pub mod reuters;
 mod sniff;
 
 #[cfg(test)]

@@ -246,8 +246,34 @@ fn train_modapte(docs: &[ReutersDoc], split: &ModApte) -> (TopicModel, f64) {
         .map(|&i| example(&docs[i], &split.topics))
         .collect();
     let start = Instant::now();
-    let model = TopicModel::train(&examples, ClassifierConfig::default());
+    let model = TopicModel::train(&examples, classifier_config());
     (model, start.elapsed().as_secs_f64())
+}
+
+/// The classifier's settings; `WIREDESK_CLASSIFIER="c=0.5,positive_weight=2,folds=5"` overrides
+/// them for experiments.
+fn classifier_config() -> ClassifierConfig {
+    let mut c = ClassifierConfig::default();
+    if let Ok(spec) = std::env::var("WIREDESK_CLASSIFIER") {
+        for kv in spec.split(',').filter(|s| !s.is_empty()) {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            let f: f32 = v.parse().unwrap_or(0.0);
+            match k {
+                "c" => c.c = f,
+                "positive_weight" => c.positive_weight = f,
+                "folds" => c.folds = f as usize,
+                "min_df" => c.min_df = f as usize,
+                "min_cv_f1" => c.min_cv_f1 = f,
+                "max_epochs" => c.max_epochs = f as usize,
+                "bigrams" => c.bigrams = f != 0.0,
+                "stem" => c.stem = f != 0.0,
+                "at_least_one" => c.at_least_one = f != 0.0,
+                "average_folds" => c.average_folds = f != 0.0,
+                _ => eprintln!("WIREDESK_CLASSIFIER: unknown setting {k}"),
+            }
+        }
+    }
+    c
 }
 
 fn save(model: &TopicModel, path: Option<&Path>) -> anyhow::Result<()> {
@@ -274,6 +300,7 @@ fn topics_reuters(dir: &Path, save_model: Option<&Path>) -> anyhow::Result<()> {
         predicted.push(p.iter().filter_map(|s| index_of(&s.topic)).collect());
     }
     let (micro, macro_) = f1_scores(&gold, &predicted, split.topics.len());
+    print_per_topic(&gold, &predicted, &split.topics);
     println!(
         "ModApte: {} topics, {} training stories, {} test stories, {} features",
         split.topics.len(),
@@ -286,6 +313,47 @@ fn topics_reuters(dir: &Path, save_model: Option<&Path>) -> anyhow::Result<()> {
         split.test.len()
     );
     Ok(())
+}
+
+/// Precision, recall and F1 of the ten most frequent topics, and micro precision/recall.
+fn print_per_topic(gold: &[Vec<usize>], predicted: &[Vec<usize>], topics: &[String]) {
+    let n = topics.len();
+    let (mut tp, mut fp, mut fn_) = (vec![0usize; n], vec![0usize; n], vec![0usize; n]);
+    for (g, p) in gold.iter().zip(predicted) {
+        for &t in p {
+            if g.contains(&t) {
+                tp[t] += 1
+            } else {
+                fp[t] += 1
+            }
+        }
+        for &t in g.iter().filter(|t| !p.contains(t)) {
+            fn_[t] += 1;
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&t| std::cmp::Reverse(tp[t] + fn_[t]));
+    for &t in order.iter().take(10) {
+        println!(
+            "  {:<10} test {:>5}  precision {:.3}  recall {:.3}  f1 {:.3}",
+            topics[t],
+            tp[t] + fn_[t],
+            tp[t] as f64 / (tp[t] + fp[t]).max(1) as f64,
+            tp[t] as f64 / (tp[t] + fn_[t]).max(1) as f64,
+            2.0 * tp[t] as f64 / (2 * tp[t] + fp[t] + fn_[t]).max(1) as f64
+        );
+    }
+    let (stp, sfp, sfn) = (
+        tp.iter().sum::<usize>(),
+        fp.iter().sum::<usize>(),
+        fn_.iter().sum::<usize>(),
+    );
+    let zero_f1 = (0..n).filter(|&t| tp[t] == 0).count();
+    println!(
+        "micro precision {:.4}, micro recall {:.4}; {zero_f1} topics with no correct story",
+        stp as f64 / (stp + sfp).max(1) as f64,
+        stp as f64 / (stp + sfn).max(1) as f64
+    );
 }
 
 fn topics_labelled(dir: &Path, save_model: Option<&Path>) -> anyhow::Result<()> {
@@ -327,7 +395,7 @@ fn topics_labelled(dir: &Path, save_model: Option<&Path>) -> anyhow::Result<()> 
         );
     }
     let start = Instant::now();
-    let model = TopicModel::train(&train, ClassifierConfig::default());
+    let model = TopicModel::train(&train, classifier_config());
     let train_s = start.elapsed().as_secs_f64();
     save(&model, save_model)?;
     let index_of = |t: &str| model.topics.iter().position(|x| x == t);
@@ -382,7 +450,10 @@ fn related(dir: &Path) -> anyhow::Result<()> {
     let is_test: Vec<bool> = (0..pool.len()).map(|k| k >= split.train.len()).collect();
     let term_lists: Vec<Vec<String>> = pool
         .iter()
-        .map(|&i| terms(docs[i].title.as_deref().unwrap_or(""), &docs[i].body, false))
+        .map(|&i| {
+            let title = docs[i].title.as_deref().unwrap_or("");
+            terms(title, &docs[i].body, model.config.term_options())
+        })
         .collect();
     let vectorizer = Vectorizer::fit(&term_lists, 2);
     let mut related_docs = Vec::with_capacity(pool.len());

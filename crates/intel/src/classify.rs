@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 use wiredesk_model::Story;
 
-use crate::text::{SparseVec, Vectorizer, mix64, terms};
+use crate::text::{SparseVec, TermOptions, Vectorizer, mix64, terms};
 
 /// One labelled story to learn from.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -63,12 +63,16 @@ pub struct ClassifierConfig {
     /// Folds of the cross-validation that chooses the thresholds.
     pub folds: usize,
     pub bigrams: bool,
+    pub stem: bool,
     /// Terms in fewer training stories are ignored.
     pub min_df: usize,
     /// A topic whose best cross-validated F1 is below this keeps the SVM's own threshold (0).
     pub min_cv_f1: f32,
     /// Every story gets at least its best topic, even when no topic clears its threshold.
     pub at_least_one: bool,
+    /// The final model of a topic is the mean of its cross-validation models rather than one
+    /// retrained on every story: its scores are then on the scale the thresholds were chosen on.
+    pub average_folds: bool,
     pub threads: usize,
 }
 
@@ -78,12 +82,23 @@ impl Default for ClassifierConfig {
             c: 1.0,
             positive_weight: 1.0,
             max_epochs: 30,
-            folds: 3,
+            folds: 10,
             bigrams: true,
+            stem: false,
             min_df: 2,
             min_cv_f1: 0.2,
             at_least_one: true,
+            average_folds: true,
             threads: 2,
+        }
+    }
+}
+
+impl ClassifierConfig {
+    pub fn term_options(&self) -> TermOptions {
+        TermOptions {
+            bigrams: self.bigrams,
+            stem: self.stem,
         }
     }
 }
@@ -121,7 +136,7 @@ impl TopicModel {
         topics.dedup();
         let docs: Vec<Vec<String>> = examples
             .iter()
-            .map(|e| terms(&e.title, &e.body, config.bigrams))
+            .map(|e| terms(&e.title, &e.body, config.term_options()))
             .collect();
         let vectorizer = Vectorizer::fit(&docs, config.min_df);
         let xs: Vec<SparseVec> = docs.iter().map(|d| vectorizer.transform(d)).collect();
@@ -179,7 +194,7 @@ impl TopicModel {
 
     pub fn vectorize(&self, title: &str, body: &str) -> SparseVec {
         self.vectorizer
-            .transform(&terms(title, body, self.config.bigrams))
+            .transform(&terms(title, body, self.config.term_options()))
     }
 
     /// Every topic's score, in the order of `topics`.
@@ -199,11 +214,8 @@ impl TopicModel {
             .collect();
         if self.config.at_least_one
             && !out.iter().any(|s| s.assigned)
-            && let Some(best) = (0..out.len()).max_by(|&i, &j| {
-                let mi = out[i].score - self.thresholds[i];
-                let mj = out[j].score - self.thresholds[j];
-                mi.total_cmp(&mj)
-            })
+            && let Some(best) =
+                (0..out.len()).max_by(|&i, &j| out[i].confidence.total_cmp(&out[j].confidence))
         {
             out[best].assigned = true;
         }
@@ -251,15 +263,25 @@ fn train_topic(
     config: &ClassifierConfig,
 ) -> TrainedTopic {
     let mut oof: Vec<(f32, bool)> = Vec::with_capacity(xs.len());
+    let mut mean_w = vec![0.0f32; dim];
+    let mut mean_b = 0.0f32;
     for f in 0..folds {
         let train: Vec<usize> = (0..xs.len()).filter(|&i| fold_of[i] != f).collect();
         let (w, b) = train_svm(xs, labels, &train, dim, config);
         for i in (0..xs.len()).filter(|&i| fold_of[i] == f) {
             oof.push((xs[i].dot_dense(&w) + b, labels[i]));
         }
+        for (m, v) in mean_w.iter_mut().zip(&w) {
+            *m += v / folds as f32;
+        }
+        mean_b += b / folds as f32;
     }
-    let all: Vec<usize> = (0..xs.len()).collect();
-    let (weights, bias) = train_svm(xs, labels, &all, dim, config);
+    let (weights, bias) = if config.average_folds {
+        (mean_w, mean_b)
+    } else {
+        let all: Vec<usize> = (0..xs.len()).collect();
+        train_svm(xs, labels, &all, dim, config)
+    };
     let (threshold, best_f1) = best_threshold(&mut oof);
     let threshold = if best_f1 >= config.min_cv_f1 {
         threshold
@@ -545,15 +567,15 @@ mod tests {
 
     #[test]
     fn a_story_without_evidence_still_gets_its_best_topic_when_asked() {
-        let model = TopicModel::train(&toy(), config());
-        assert_eq!(model.predict("", "zzz qqq").len(), 1);
-        let strict = TopicModel::train(
+        let eager = TopicModel::train(
             &toy(),
             ClassifierConfig {
-                at_least_one: false,
+                at_least_one: true,
                 ..config()
             },
         );
+        assert_eq!(eager.predict("", "zzz qqq").len(), 1);
+        let strict = TopicModel::train(&toy(), config());
         assert!(strict.predict("", "zzz qqq").is_empty());
     }
 

@@ -186,7 +186,7 @@ fn top_k(items: impl Iterator<Item = (u32, f32)>, k: usize) -> Vec<(u32, f32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::{Vectorizer, terms};
+    use crate::text::{TermOptions, Vectorizer, terms};
 
     fn docs() -> (Vectorizer, Vec<RelatedDoc>) {
         let texts = [
@@ -196,7 +196,10 @@ mod tests {
             ("bank interest rate inflation", "money", "London"),
             ("interest rate currency dollar bank", "money", "Tokyo"),
         ];
-        let term_lists: Vec<Vec<String>> = texts.iter().map(|t| terms("", t.0, false)).collect();
+        let term_lists: Vec<Vec<String>> = texts
+            .iter()
+            .map(|t| terms("", t.0, TermOptions::default()))
+            .collect();
         let v = Vectorizer::fit(&term_lists, 1);
         let docs = texts
             .iter()
@@ -234,7 +237,7 @@ mod tests {
         // A grain story that mentions a bank: by words alone a money story ranks among the
         // first three; with its topic both grain stories do.
         let query = RelatedDoc {
-            vector: v.transform(&terms("", "wheat bank", false)),
+            vector: v.transform(&terms("", "wheat bank", TermOptions::default())),
             topics: vec![("grain".into(), 0.9)],
             place: None,
             time: None,

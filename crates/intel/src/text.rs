@@ -1,5 +1,6 @@
 //! Words, hashing and tf-idf vectors shared by the three features.
 
+use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -40,16 +41,28 @@ pub fn is_stopword(w: &str) -> bool {
     STOPWORDS.binary_search(&w).is_ok()
 }
 
+/// Which terms describe a document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermOptions {
+    /// Adjacent word pairs as well as words.
+    pub bigrams: bool,
+    /// Words reduced to their Snowball (Porter 2) English stem: "rates" and "rate" are one term.
+    pub stem: bool,
+}
+
 /// The terms a document is described by: content words (numbers folded to one token), word
 /// pairs when asked, and headline words marked apart (a headline word weighs more than a body
 /// word).
-pub fn terms(title: &str, body: &str, bigrams: bool) -> Vec<String> {
+pub fn terms(title: &str, body: &str, options: TermOptions) -> Vec<String> {
+    let stemmer = Stemmer::create(Algorithm::English);
     let mut out = Vec::new();
     let norm = |w: String| -> Option<String> {
         if w.chars().all(|c| c.is_ascii_digit()) {
             Some("#num".to_string())
         } else if w.len() < 2 || is_stopword(&w) {
             None
+        } else if options.stem {
+            Some(stemmer.stem(&w).into_owned())
         } else {
             Some(w)
         }
@@ -59,7 +72,7 @@ pub fn terms(title: &str, body: &str, bigrams: bool) -> Vec<String> {
     }
     for part in [title, body] {
         let toks: Vec<String> = words(part).filter_map(norm).collect();
-        if bigrams {
+        if options.bigrams {
             for pair in toks.windows(2) {
                 out.push(format!("{} {}", pair[0], pair[1]));
             }
@@ -171,18 +184,31 @@ mod tests {
 
     #[test]
     fn terms_mark_headline_words_and_fold_numbers() {
-        let t = terms("Wheat exports", "The 1987 wheat crop", true);
+        let opts = TermOptions {
+            bigrams: true,
+            stem: false,
+        };
+        let t = terms("Wheat exports", "The 1987 wheat crop", opts);
         assert!(t.contains(&"t:wheat".to_string()));
         assert!(t.contains(&"#num".to_string()));
         assert!(t.contains(&"wheat crop".to_string()));
         assert!(!t.contains(&"the".to_string()));
+        let stemmed = terms(
+            "",
+            "Rates rose",
+            TermOptions {
+                bigrams: false,
+                stem: true,
+            },
+        );
+        assert_eq!(stemmed, ["rate", "rose"]);
     }
 
     #[test]
     fn tfidf_vectors_are_unit_length_and_rare_terms_weigh_more() {
         let docs: Vec<Vec<String>> = ["cocoa price", "cocoa crop", "cocoa rain"]
             .iter()
-            .map(|s| terms("", s, false))
+            .map(|s| terms("", s, TermOptions::default()))
             .collect();
         let v = Vectorizer::fit(&docs, 1);
         let x = v.transform(&docs[0]);

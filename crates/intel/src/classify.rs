@@ -575,7 +575,13 @@ mod tests {
             },
         );
         assert_eq!(eager.predict("", "zzz qqq").len(), 1);
-        let strict = TopicModel::train(&toy(), config());
+        let strict = TopicModel::train(
+            &toy(),
+            ClassifierConfig {
+                at_least_one: false,
+                ..config()
+            },
+        );
         assert!(strict.predict("", "zzz qqq").is_empty());
     }
 

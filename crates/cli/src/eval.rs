@@ -263,10 +263,15 @@ fn classifier_config() -> ClassifierConfig {
                 "positive_weight" => c.positive_weight = f,
                 "folds" => c.folds = f as usize,
                 "min_df" => c.min_df = f as usize,
+                "min_df_pairs" => c.min_df_pairs = f as usize,
                 "min_cv_f1" => c.min_cv_f1 = f,
                 "max_epochs" => c.max_epochs = f as usize,
                 "bigrams" => c.bigrams = f != 0.0,
                 "stem" => c.stem = f != 0.0,
+                "balance" => c.balance = f,
+                "rare_positives" => c.rare_positives = f as usize,
+                "stack_weight" => c.stack_weight = f,
+                "fallback_threshold" => c.fallback_threshold = f,
                 "at_least_one" => c.at_least_one = f != 0.0,
                 "average_folds" => c.average_folds = f != 0.0,
                 _ => eprintln!("WIREDESK_CLASSIFIER: unknown setting {k}"),
@@ -333,14 +338,20 @@ fn print_per_topic(gold: &[Vec<usize>], predicted: &[Vec<usize>], topics: &[Stri
     }
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&t| std::cmp::Reverse(tp[t] + fn_[t]));
-    for &t in order.iter().take(10) {
+    let shown = if std::env::var_os("WIREDESK_ALL_TOPICS").is_some() {
+        n
+    } else {
+        10
+    };
+    for &t in order.iter().take(shown) {
         println!(
-            "  {:<10} test {:>5}  precision {:.3}  recall {:.3}  f1 {:.3}",
+            "  {:<10} test {:>5}  precision {:.3}  recall {:.3}  f1 {:.3}  fp {}",
             topics[t],
             tp[t] + fn_[t],
             tp[t] as f64 / (tp[t] + fp[t]).max(1) as f64,
             tp[t] as f64 / (tp[t] + fn_[t]).max(1) as f64,
-            2.0 * tp[t] as f64 / (2 * tp[t] + fp[t] + fn_[t]).max(1) as f64
+            2.0 * tp[t] as f64 / (2 * tp[t] + fp[t] + fn_[t]).max(1) as f64,
+            fp[t]
         );
     }
     let (stp, sfp, sfn) = (

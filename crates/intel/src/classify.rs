@@ -59,6 +59,8 @@ pub struct ClassifierConfig {
     pub c: f32,
     /// Extra cost on a topic's positive examples (topics are rare; misses cost more).
     pub positive_weight: f32,
+    /// Rare topics weigh their positives more: by (negatives / positives) to this power.
+    pub balance: f32,
     pub max_epochs: usize,
     /// Folds of the cross-validation that chooses the thresholds.
     pub folds: usize,
@@ -66,13 +68,26 @@ pub struct ClassifierConfig {
     pub stem: bool,
     /// Terms in fewer training stories are ignored.
     pub min_df: usize,
-    /// A topic whose best cross-validated F1 is below this keeps the SVM's own threshold (0).
+    /// The same for word pairs.
+    pub min_df_pairs: usize,
+    /// A topic whose best cross-validated F1 is below this gets `fallback_threshold`.
     pub min_cv_f1: f32,
+    /// The threshold of a topic too rare for cross-validation to choose one (the SVM's own is
+    /// 0; a rare topic's few positives rarely reach it in new stories).
+    pub fallback_threshold: f32,
+    /// A topic with fewer training stories than this is too rare for an F1-optimal threshold
+    /// to be trusted (with two positives, it sits just below whichever scored higher). Its
+    /// threshold instead admits a fixed rate of false positives among the cross-validated
+    /// negatives; that rate is chosen, from `RARE_FP_RATES`, to maximise the summed
+    /// cross-validated F1 of the rare topics.
+    pub rare_positives: usize,
     /// Every story gets at least its best topic, even when no topic clears its threshold.
     pub at_least_one: bool,
     /// The final model of a topic is the mean of its cross-validation models rather than one
     /// retrained on every story: its scores are then on the scale the thresholds were chosen on.
     pub average_folds: bool,
+    /// Weight of the first layer's confidences in a stacked second layer; 0 for one layer.
+    pub stack_weight: f32,
     pub threads: usize,
 }
 
@@ -81,14 +96,19 @@ impl Default for ClassifierConfig {
         ClassifierConfig {
             c: 1.0,
             positive_weight: 1.0,
-            max_epochs: 30,
+            balance: 0.0,
+            max_epochs: 10,
             folds: 10,
             bigrams: true,
             stem: false,
-            min_df: 2,
+            min_df: 4,
+            min_df_pairs: 4,
             min_cv_f1: 0.2,
+            fallback_threshold: 0.0,
+            rare_positives: 10,
             at_least_one: true,
             average_folds: true,
+            stack_weight: 0.0,
             threads: 2,
         }
     }
@@ -121,11 +141,41 @@ pub struct TopicModel {
     pub config: ClassifierConfig,
     pub vectorizer: Vectorizer,
     pub topics: Vec<String>,
+    first: Layer,
+    /// The stacked layer: the same features plus the first layer's confidences, so one
+    /// topic's evidence can count for a related one (wheat for grain, jet for fuel).
+    second: Option<Layer>,
+}
+
+/// One SVM per topic, with its threshold and Platt sigmoid.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Layer {
     weights: Vec<Vec<f32>>,
     bias: Vec<f32>,
     thresholds: Vec<f32>,
     /// Platt sigmoid (a, b): confidence = 1 / (1 + exp(a * score + b)).
     platt: Vec<(f32, f32)>,
+}
+
+impl Layer {
+    fn score(&self, t: usize, x: &SparseVec) -> f32 {
+        x.dot_dense(&self.weights[t]) + self.bias[t]
+    }
+
+    fn confidence(&self, t: usize, score: f32) -> f32 {
+        let (a, b) = self.platt[t];
+        sigmoid(-(a * score + b))
+    }
+}
+
+/// `x` with the first layer's confidences appended as features `dim..dim + topics`.
+fn stacked(x: &SparseVec, confidences: &[f32], dim: usize, weight: f32) -> SparseVec {
+    let mut out = x.clone();
+    for (t, &c) in confidences.iter().enumerate() {
+        out.idx.push((dim + t) as u32);
+        out.val.push(weight * c);
+    }
+    out
 }
 
 impl TopicModel {
@@ -138,7 +188,7 @@ impl TopicModel {
             .iter()
             .map(|e| terms(&e.title, &e.body, config.term_options()))
             .collect();
-        let vectorizer = Vectorizer::fit(&docs, config.min_df);
+        let vectorizer = Vectorizer::fit_with(&docs, config.min_df, config.min_df_pairs);
         let xs: Vec<SparseVec> = docs.iter().map(|d| vectorizer.transform(d)).collect();
         let labels: Vec<Vec<bool>> = topics
             .iter()
@@ -149,47 +199,28 @@ impl TopicModel {
         let fold_of: Vec<usize> = (0..xs.len())
             .map(|i| (mix64(i as u64 ^ 0xf01d) % folds as u64) as usize)
             .collect();
-
-        let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<Option<TrainedTopic>>> = Mutex::new(vec![None; topics.len()]);
-        std::thread::scope(|s| {
-            for _ in 0..config.threads.max(1) {
-                s.spawn(|| {
-                    loop {
-                        let t = next.fetch_add(1, Ordering::Relaxed);
-                        if t >= topics.len() {
-                            break;
-                        }
-                        let trained = train_topic(
-                            &xs,
-                            &labels[t],
-                            &fold_of,
-                            folds,
-                            vectorizer.dim(),
-                            &config,
-                        );
-                        results.lock().expect("no worker panics")[t] = Some(trained);
-                    }
-                });
-            }
+        let dim = vectorizer.dim();
+        let (first, oof) = train_layer(&xs, &labels, &fold_of, folds, dim, &config);
+        let second = (config.stack_weight > 0.0).then(|| {
+            // The second layer learns from cross-validated confidences: what the first layer
+            // says of stories it was not trained on, as it will of new ones.
+            let xs2: Vec<SparseVec> = (0..xs.len())
+                .map(|i| {
+                    let conf: Vec<f32> = (0..topics.len())
+                        .map(|t| first.confidence(t, oof[t][i]))
+                        .collect();
+                    stacked(&xs[i], &conf, dim, config.stack_weight)
+                })
+                .collect();
+            train_layer(&xs2, &labels, &fold_of, folds, dim + topics.len(), &config).0
         });
-        let results = results.into_inner().expect("no worker panics");
-        let mut model = TopicModel {
+        TopicModel {
             config,
             vectorizer,
             topics,
-            weights: Vec::new(),
-            bias: Vec::new(),
-            thresholds: Vec::new(),
-            platt: Vec::new(),
-        };
-        for r in results.into_iter().map(|r| r.expect("every topic trained")) {
-            model.weights.push(r.weights);
-            model.bias.push(r.bias);
-            model.thresholds.push(r.threshold);
-            model.platt.push(r.platt);
+            first,
+            second,
         }
-        model
     }
 
     pub fn vectorize(&self, title: &str, body: &str) -> SparseVec {
@@ -199,20 +230,27 @@ impl TopicModel {
 
     /// Every topic's score, in the order of `topics`.
     pub fn score_all(&self, x: &SparseVec) -> Vec<TopicScore> {
-        let mut out: Vec<TopicScore> = (0..self.topics.len())
-            .map(|t| {
-                let score = x.dot_dense(&self.weights[t]) + self.bias[t];
-                let (a, b) = self.platt[t];
-                TopicScore {
-                    topic: self.topics[t].clone(),
-                    score,
-                    confidence: sigmoid(-(a * score + b)),
-                    // A story with no known term has no evidence for any topic.
-                    assigned: !x.idx.is_empty() && score >= self.thresholds[t],
-                }
+        let n = self.topics.len();
+        let first: Vec<f32> = (0..n).map(|t| self.first.score(t, x)).collect();
+        let (layer, scores) = match &self.second {
+            None => (&self.first, first),
+            Some(second) => {
+                let conf: Vec<f32> = (0..n).map(|t| self.first.confidence(t, first[t])).collect();
+                let x2 = stacked(x, &conf, self.vectorizer.dim(), self.config.stack_weight);
+                (second, (0..n).map(|t| second.score(t, &x2)).collect())
+            }
+        };
+        let mut out: Vec<TopicScore> = (0..n)
+            .map(|t| TopicScore {
+                topic: self.topics[t].clone(),
+                score: scores[t],
+                confidence: layer.confidence(t, scores[t]),
+                // A story with no known term has no evidence for any topic.
+                assigned: !x.idx.is_empty() && scores[t] >= layer.thresholds[t],
             })
             .collect();
         if self.config.at_least_one
+            && !x.idx.is_empty()
             && !out.iter().any(|s| s.assigned)
             && let Some(best) =
                 (0..out.len()).max_by(|&i, &j| out[i].confidence.total_cmp(&out[j].confidence))
@@ -242,12 +280,117 @@ impl TopicModel {
     }
 }
 
+/// Train every topic of one layer, `config.threads` topics at a time. Returns the layer and,
+/// per topic, the cross-validated score of every story.
+fn train_layer(
+    xs: &[SparseVec],
+    labels: &[Vec<bool>],
+    fold_of: &[usize],
+    folds: usize,
+    dim: usize,
+    config: &ClassifierConfig,
+) -> (Layer, Vec<Vec<f32>>) {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<TrainedTopic>>> = Mutex::new(vec![None; labels.len()]);
+    std::thread::scope(|s| {
+        for _ in 0..config.threads.max(1) {
+            s.spawn(|| {
+                loop {
+                    let t = next.fetch_add(1, Ordering::Relaxed);
+                    if t >= labels.len() {
+                        break;
+                    }
+                    let trained = train_topic(xs, &labels[t], fold_of, folds, dim, config);
+                    results.lock().expect("no worker panics")[t] = Some(trained);
+                }
+            });
+        }
+    });
+    let mut layer = Layer {
+        weights: Vec::new(),
+        bias: Vec::new(),
+        thresholds: Vec::new(),
+        platt: Vec::new(),
+    };
+    let mut oof = Vec::new();
+    for r in results.into_inner().expect("no worker panics") {
+        let r = r.expect("every topic trained");
+        layer.weights.push(r.weights);
+        layer.bias.push(r.bias);
+        layer.thresholds.push(r.threshold);
+        layer.platt.push(r.platt);
+        oof.push(r.oof);
+    }
+    let rare: Vec<usize> = (0..labels.len())
+        .filter(|&t| labels[t].iter().filter(|&&l| l).count() < config.rare_positives)
+        .collect();
+    if !rare.is_empty() {
+        let f1_at = |t: usize, q: f32| -> (f32, f32) {
+            let threshold = fp_rate_threshold(&oof[t], &labels[t], q);
+            (threshold, f1_of(&oof[t], &labels[t], threshold))
+        };
+        let best_q = RARE_FP_RATES
+            .iter()
+            .copied()
+            .max_by(|&a, &b| {
+                let fa: f32 = rare.iter().map(|&t| f1_at(t, a).1).sum();
+                let fb: f32 = rare.iter().map(|&t| f1_at(t, b).1).sum();
+                fa.total_cmp(&fb)
+            })
+            .unwrap_or(RARE_FP_RATES[0]);
+        for &t in &rare {
+            layer.thresholds[t] = f1_at(t, best_q).0;
+        }
+    }
+    (layer, oof)
+}
+
+/// False-positive rates a rare topic's threshold may be set to admit.
+pub const RARE_FP_RATES: [f32; 6] = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01];
+
+/// The threshold above which a fraction `rate` of the negatives' scores lie.
+fn fp_rate_threshold(scores: &[f32], labels: &[bool], rate: f32) -> f32 {
+    let mut neg: Vec<f32> = scores
+        .iter()
+        .zip(labels)
+        .filter(|(_, l)| !**l)
+        .map(|(s, _)| *s)
+        .collect();
+    if neg.is_empty() {
+        return 0.0;
+    }
+    neg.sort_by(|a, b| b.total_cmp(a));
+    let k = ((rate * neg.len() as f32).floor() as usize).min(neg.len() - 1);
+    // Just above the (k+1)-th highest negative: k negatives pass.
+    neg[k] + 1e-6
+}
+
+fn f1_of(scores: &[f32], labels: &[bool], threshold: f32) -> f32 {
+    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    for (&s, &l) in scores.iter().zip(labels) {
+        match (s >= threshold, l) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fn_ += 1,
+            _ => {}
+        }
+    }
+    let d = 2 * tp + fp + fn_;
+    if d == 0 {
+        0.0
+    } else {
+        2.0 * tp as f32 / d as f32
+    }
+}
+
 fn sigmoid(z: f32) -> f32 {
     1.0 / (1.0 + (-z).exp())
 }
 
 #[derive(Clone)]
 struct TrainedTopic {
+    /// Cross-validated score of every story.
+    oof: Vec<f32>,
     weights: Vec<f32>,
     bias: f32,
     threshold: f32,
@@ -263,13 +406,16 @@ fn train_topic(
     config: &ClassifierConfig,
 ) -> TrainedTopic {
     let mut oof: Vec<(f32, bool)> = Vec::with_capacity(xs.len());
+    let mut oof_by_doc = vec![0.0f32; xs.len()];
     let mut mean_w = vec![0.0f32; dim];
     let mut mean_b = 0.0f32;
     for f in 0..folds {
         let train: Vec<usize> = (0..xs.len()).filter(|&i| fold_of[i] != f).collect();
         let (w, b) = train_svm(xs, labels, &train, dim, config);
         for i in (0..xs.len()).filter(|&i| fold_of[i] == f) {
-            oof.push((xs[i].dot_dense(&w) + b, labels[i]));
+            let score = xs[i].dot_dense(&w) + b;
+            oof.push((score, labels[i]));
+            oof_by_doc[i] = score;
         }
         for (m, v) in mean_w.iter_mut().zip(&w) {
             *m += v / folds as f32;
@@ -286,10 +432,11 @@ fn train_topic(
     let threshold = if best_f1 >= config.min_cv_f1 {
         threshold
     } else {
-        0.0
+        config.fallback_threshold
     };
     let platt = fit_platt(&oof);
     TrainedTopic {
+        oof: oof_by_doc,
         weights,
         bias,
         threshold,
@@ -313,14 +460,13 @@ fn train_svm(
         .iter()
         .map(|&i| xs[i].val.iter().map(|v| v * v).sum::<f32>() + 1.0)
         .collect();
+    let pos = rows.iter().filter(|&&i| labels[i]).count().max(1) as f32;
+    let neg = (rows.len() as f32 - pos).max(1.0);
+    let c_pos = config.c * config.positive_weight * (neg / pos).powf(config.balance);
     let diag: Vec<f32> = rows
         .iter()
         .map(|&i| {
-            let c = if labels[i] {
-                config.c * config.positive_weight
-            } else {
-                config.c
-            };
+            let c = if labels[i] { c_pos } else { config.c };
             0.5 / c
         })
         .collect();
@@ -546,6 +692,7 @@ mod tests {
     fn config() -> ClassifierConfig {
         ClassifierConfig {
             min_df: 1,
+            min_df_pairs: 1,
             ..ClassifierConfig::default()
         }
     }

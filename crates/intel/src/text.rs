@@ -126,6 +126,12 @@ pub struct Vectorizer {
 impl Vectorizer {
     /// Learn the vocabulary (terms in at least `min_df` documents) and idf.
     pub fn fit(docs: &[Vec<String>], min_df: usize) -> Vectorizer {
+        Vectorizer::fit_with(docs, min_df, min_df)
+    }
+
+    /// As `fit`, with a separate minimum for word pairs (terms with a space), which are many
+    /// and mostly noise when rare.
+    pub fn fit_with(docs: &[Vec<String>], min_df: usize, min_df_pairs: usize) -> Vectorizer {
         let mut df: FxHashMap<&str, usize> = FxHashMap::default();
         for d in docs {
             let mut seen: Vec<&str> = d.iter().map(String::as_str).collect();
@@ -135,7 +141,16 @@ impl Vectorizer {
                 *df.entry(t).or_default() += 1;
             }
         }
-        let mut kept: Vec<(&str, usize)> = df.into_iter().filter(|&(_, n)| n >= min_df).collect();
+        let mut kept: Vec<(&str, usize)> = df
+            .into_iter()
+            .filter(|&(t, n)| {
+                n >= if t.contains(' ') {
+                    min_df_pairs
+                } else {
+                    min_df
+                }
+            })
+            .collect();
         kept.sort_unstable();
         let n = docs.len().max(1) as f32;
         let mut vocab = FxHashMap::default();

@@ -713,15 +713,12 @@ mod tests {
     }
 
     #[test]
-    fn a_story_without_evidence_still_gets_its_best_topic_when_asked() {
-        let eager = TopicModel::train(
-            &toy(),
-            ClassifierConfig {
-                at_least_one: true,
-                ..config()
-            },
-        );
-        assert_eq!(eager.predict("", "zzz qqq").len(), 1);
+    fn a_story_gets_its_best_topic_when_asked_but_none_without_any_known_word() {
+        let eager = TopicModel::train(&toy(), config());
+        assert!(eager.config.at_least_one);
+        // "item" is in every training headline: weak evidence either way, still one topic.
+        assert!(!eager.predict("", "item").is_empty());
+        assert!(eager.predict("", "zzz qqq").is_empty());
         let strict = TopicModel::train(
             &toy(),
             ClassifierConfig {
@@ -730,6 +727,31 @@ mod tests {
             },
         );
         assert!(strict.predict("", "zzz qqq").is_empty());
+    }
+
+    #[test]
+    fn a_stacked_model_still_learns_the_toy_set() {
+        let model = TopicModel::train(
+            &toy(),
+            ClassifierConfig {
+                stack_weight: 0.5,
+                ..config()
+            },
+        );
+        let p = model.predict("", "the striker scored a goal in the cricket match");
+        assert_eq!(p[0].topic, "sport");
+        let back = TopicModel::from_json(&model.to_json().unwrap()).unwrap();
+        assert_eq!(back.predict("", "bank rate")[0].topic, "economy");
+    }
+
+    #[test]
+    fn a_rare_topic_threshold_admits_the_given_share_of_negatives() {
+        let scores: Vec<f32> = (0..1000).map(|i| -(i as f32) / 1000.0).collect();
+        let labels = vec![false; 1000];
+        let t = fp_rate_threshold(&scores, &labels, 0.005);
+        let passing = scores.iter().filter(|&&s| s >= t).count();
+        assert_eq!(passing, 5);
+        assert!((f1_of(&[1.0, 0.5, -1.0], &[true, false, true], 0.0) - 0.5).abs() < 1e-6);
     }
 
     #[test]

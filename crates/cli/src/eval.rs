@@ -444,6 +444,26 @@ fn topics_labelled(dir: &Path, save_model: Option<&Path>) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// The blend's weights; `WIREDESK_RELATED="topic=0.5,place=0.03,recency=0.03"` overrides them
+/// for experiments.
+fn related_config() -> RelatedConfig {
+    let mut c = RelatedConfig::default();
+    if let Ok(spec) = std::env::var("WIREDESK_RELATED") {
+        for kv in spec.split(',').filter(|s| !s.is_empty()) {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            let f: f32 = v.parse().unwrap_or(0.0);
+            match k {
+                "topic" => c.topic_weight = f,
+                "place" => c.place_weight = f,
+                "recency" => c.recency_weight = f,
+                "recency_days" => c.recency_scale_s = f * 86_400.0,
+                _ => eprintln!("WIREDESK_RELATED: unknown setting {k}"),
+            }
+        }
+    }
+    c
+}
+
 /// "SALVADOR, Feb 26" → "salvador".
 fn dateline_place(doc: &ReutersDoc) -> Option<String> {
     let d = doc.dateline.as_deref()?;
@@ -492,7 +512,7 @@ fn related(dir: &Path) -> anyhow::Result<()> {
     for d in &related_docs {
         index.add(d);
     }
-    let config = RelatedConfig::default();
+    let config = related_config();
     let shares = |a: usize, b: usize| {
         docs[pool[a]]
             .topics

@@ -61,12 +61,14 @@ pub fn shingles(text: &str, k: usize) -> Vec<u64> {
     out
 }
 
+/// One hash for a run of words: each word's (already well-mixed) hash rotated by its position,
+/// so order counts, then one mixing step.
 fn combine(words: &[u64]) -> u64 {
     let mut h = 0x9e37_79b9_7f4a_7c15u64;
-    for &w in words {
-        h = mix64(h.rotate_left(17) ^ w);
+    for (i, &w) in words.iter().enumerate() {
+        h ^= w.rotate_left((i as u32 * 13) % 64);
     }
-    h
+    mix64(h ^ words.len() as u64)
 }
 
 /// Exact Jaccard similarity of two sorted, distinct sets.
@@ -362,6 +364,11 @@ mod tests {
         let again = d.add("MARKETS CLOSED.");
         assert_eq!(again.duplicates, vec![(2, 1.0)]);
         assert_eq!(shingles("one two three four five six", 5).len(), 2);
+        // Word order counts.
+        assert_ne!(
+            shingles("one two three four five", 5),
+            shingles("two one three four five", 5)
+        );
     }
 
     #[test]
@@ -402,5 +409,53 @@ mod tests {
         }
         assert!(expected > 150);
         assert!(found as f64 >= 0.99 * expected as f64, "{found}/{expected}");
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        fn text() -> impl Strategy<Value = String> {
+            // A small vocabulary so that texts overlap often.
+            proptest::collection::vec(0u8..12, 0..40).prop_map(|ws| {
+                ws.iter()
+                    .map(|w| format!("w{w}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn every_reported_duplicate_is_truly_similar(texts in proptest::collection::vec(text(), 1..30)) {
+                let mut d = Deduper::new(DedupeConfig::default());
+                let sets: Vec<Vec<u64>> = texts.iter().map(|t| shingles(t, 5)).collect();
+                for (i, t) in texts.iter().enumerate() {
+                    let added = d.add(t);
+                    prop_assert_eq!(added.doc as usize, i);
+                    for (other, j) in added.duplicates {
+                        prop_assert!(j >= 0.8);
+                        prop_assert!((jaccard(&sets[i], &sets[other as usize]) - j).abs() < 1e-12);
+                    }
+                }
+            }
+
+            #[test]
+            fn exact_pairs_match_comparing_every_pair(texts in proptest::collection::vec(text(), 1..30), threshold in 0.05f64..1.0) {
+                let sets: Vec<Vec<u64>> = texts.iter().map(|t| shingles(t, 5)).collect();
+                let mut naive = Vec::new();
+                for i in 0..sets.len() {
+                    for j in i + 1..sets.len() {
+                        let sim = jaccard(&sets[i], &sets[j]);
+                        if sim >= threshold {
+                            naive.push((i as u32, j as u32));
+                        }
+                    }
+                }
+                let fast: Vec<(u32, u32)> = exact_pairs(&sets, threshold).into_iter().map(|(a, b, _)| (a, b)).collect();
+                prop_assert_eq!(fast, naive);
+            }
+        }
     }
 }

@@ -14,9 +14,17 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// A 64-bit hash of a word, without allocating (FNV-1a over lower-cased chars, then mixed).
 pub fn word_hash(word: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for c in word.chars().flat_map(char::to_lowercase) {
-        h ^= c as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    if word.is_ascii() {
+        // The common case, without decoding chars: same values as the general path.
+        for b in word.bytes() {
+            h ^= b.to_ascii_lowercase() as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    } else {
+        for c in word.chars().flat_map(char::to_lowercase) {
+            h ^= c as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
     }
     mix64(h)
 }
@@ -190,6 +198,13 @@ impl Vectorizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_hashes_ignore_case_in_any_script() {
+        assert_eq!(word_hash("Wheat"), word_hash("wHEAT"));
+        assert_eq!(word_hash("Ölpreis"), word_hash("ölpreis"));
+        assert_ne!(word_hash("wheat"), word_hash("wheats"));
+    }
 
     #[test]
     fn stopwords_are_sorted_for_binary_search() {

@@ -36,6 +36,10 @@ pub enum EvalCommand {
         /// Write the trained model here (JSON).
         #[arg(long)]
         save_model: Option<PathBuf>,
+        /// Evaluate on a third of the ModApte training stories instead of the test stories
+        /// (for choosing settings).
+        #[arg(long, requires = "reuters")]
+        dev: bool,
     },
     /// Related articles: precision@5 over the ModApte test stories, against plain tf-idf.
     Related {
@@ -51,8 +55,9 @@ pub fn run(command: EvalCommand) -> anyhow::Result<()> {
             reuters,
             labelled_dir,
             save_model,
+            dev,
         } => match (reuters, labelled_dir) {
-            (Some(dir), _) => topics_reuters(&dir, save_model.as_deref()),
+            (Some(dir), _) => topics_reuters(&dir, save_model.as_deref(), dev),
             (None, Some(dir)) => topics_labelled(&dir, save_model.as_deref()),
             (None, None) => bail!("give --reuters DIR or --labelled-dir DIR"),
         },
@@ -223,14 +228,37 @@ struct ModApte {
 }
 
 fn modapte(docs: &[ReutersDoc]) -> ModApte {
+    split_by(
+        docs,
+        ReutersDoc::is_modapte_train,
+        ReutersDoc::is_modapte_test,
+    )
+}
+
+/// A development split inside ModApte's training stories (every third NEWID held out), for
+/// choosing settings without looking at the test stories.
+fn dev_split(docs: &[ReutersDoc]) -> ModApte {
+    split_by(
+        docs,
+        |d| d.is_modapte_train() && d.new_id % 3 != 0,
+        |d| d.is_modapte_train() && d.new_id % 3 == 0,
+    )
+}
+
+/// The topics with at least one story on each side, and the stories carrying one of them.
+fn split_by(
+    docs: &[ReutersDoc],
+    in_train: impl Fn(&ReutersDoc) -> bool,
+    in_test: impl Fn(&ReutersDoc) -> bool,
+) -> ModApte {
     let train_topics: BTreeSet<&str> = docs
         .iter()
-        .filter(|d| d.is_modapte_train())
+        .filter(|d| in_train(d))
         .flat_map(|d| d.topics.iter().map(String::as_str))
         .collect();
     let test_topics: BTreeSet<&str> = docs
         .iter()
-        .filter(|d| d.is_modapte_test())
+        .filter(|d| in_test(d))
         .flat_map(|d| d.topics.iter().map(String::as_str))
         .collect();
     let topics: Vec<String> = train_topics
@@ -239,10 +267,10 @@ fn modapte(docs: &[ReutersDoc]) -> ModApte {
         .collect();
     let labelled = |d: &ReutersDoc| d.topics.iter().any(|t| topics.binary_search(t).is_ok());
     let train = (0..docs.len())
-        .filter(|&i| docs[i].is_modapte_train() && labelled(&docs[i]))
+        .filter(|&i| in_train(&docs[i]) && labelled(&docs[i]))
         .collect();
     let test = (0..docs.len())
-        .filter(|&i| docs[i].is_modapte_test() && labelled(&docs[i]))
+        .filter(|&i| in_test(&docs[i]) && labelled(&docs[i]))
         .collect();
     ModApte {
         topics,
@@ -315,9 +343,13 @@ fn save(model: &TopicModel, path: Option<&Path>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn topics_reuters(dir: &Path, save_model: Option<&Path>) -> anyhow::Result<()> {
+fn topics_reuters(dir: &Path, save_model: Option<&Path>, dev: bool) -> anyhow::Result<()> {
     let docs = read_reuters(dir)?;
-    let split = modapte(&docs);
+    let split = if dev {
+        dev_split(&docs)
+    } else {
+        modapte(&docs)
+    };
     let (model, train_s) = train_modapte(&docs, &split);
     save(&model, save_model)?;
     let index_of = |t: &str| split.topics.binary_search_by(|x| x.as_str().cmp(t)).ok();
@@ -332,7 +364,12 @@ fn topics_reuters(dir: &Path, save_model: Option<&Path>) -> anyhow::Result<()> {
     let (micro, macro_) = f1_scores(&gold, &predicted, split.topics.len());
     print_per_topic(&gold, &predicted, &split.topics);
     println!(
-        "ModApte: {} topics, {} training stories, {} test stories, {} features",
+        "{}: {} topics, {} training stories, {} test stories, {} features",
+        if dev {
+            "ModApte training stories, every third held out"
+        } else {
+            "ModApte"
+        },
         split.topics.len(),
         split.train.len(),
         split.test.len(),

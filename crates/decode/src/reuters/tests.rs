@@ -116,3 +116,49 @@ proptest! {
         let _ = parse(truncated);
     }
 }
+
+/// The whole collection from `../shared/corpora/reuters21578` (never copied into the
+/// repository, so ignored by default like the other corpus tests).
+#[test]
+#[ignore = "needs ../shared"]
+fn reads_the_whole_collection() {
+    let root = std::env::var_os("WIREDESK_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+        });
+    let dir = root.join("corpora/reuters21578");
+    assert!(dir.is_dir(), "{} is missing", dir.display());
+    let mut docs = Vec::new();
+    for n in 0..22 {
+        let path = dir.join(format!("reut2-{n:03}.sgm"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        docs.extend(parse(&bytes));
+    }
+    assert_eq!(docs.len(), 21_578);
+    let mut ids: Vec<u32> = docs.iter().map(|d| d.new_id).collect();
+    ids.sort_unstable();
+    assert!(
+        ids.iter().copied().eq(1..=21_578),
+        "NEWIDs are 1..=21578, once each"
+    );
+    assert_eq!(docs.iter().filter(|d| d.is_modapte_train()).count(), 9_603);
+    assert_eq!(docs.iter().filter(|d| d.is_modapte_test()).count(), 3_299);
+    let count = |t: TextType| docs.iter().filter(|d| d.text_type == t).count();
+    assert_eq!(count(TextType::Brief), 1_798);
+    assert_eq!(count(TextType::Unproc), 737);
+    assert!(docs.iter().all(|d| d.date.is_some()), "every DATE is read");
+    let with_body = docs
+        .iter()
+        .filter(|d| d.text_type == TextType::Norm && !d.body.is_empty())
+        .count();
+    assert!(with_body > 19_000, "{with_body}");
+    assert!(
+        docs.iter()
+            .all(|d| !d.body.contains("&#") && !d.body.contains("&lt;")),
+        "character references are resolved"
+    );
+    let first = &docs[0];
+    assert_eq!(first.topics, ["cocoa"]);
+    assert_eq!(first.dateline.as_deref(), Some("SALVADOR, Feb 26"));
+}

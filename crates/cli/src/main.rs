@@ -15,6 +15,7 @@ mod bench_kill;
 mod bench_search;
 mod config;
 mod demo;
+mod eval;
 mod ingest;
 mod serve;
 
@@ -79,6 +80,9 @@ enum Command {
     /// Bearer tokens for agencies that push to `POST /api/v1/ingest`.
     #[command(subcommand)]
     Token(accounts::TokenCommand),
+    /// Evaluate near-duplicates, topics and related articles on labelled corpora.
+    #[command(subcommand)]
+    Eval(eval::EvalCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -171,5 +175,6 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(cmd) => bench::run(cmd).await,
+        Command::Eval(cmd) => eval::run(cmd),
     }
 }

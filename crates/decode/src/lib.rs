@@ -21,6 +21,7 @@ mod newsml_g2;
 mod ninjs;
 mod nitf;
 mod plaintext;
+pub mod reuters;
 mod sniff;
 mod time;
 mod xml;

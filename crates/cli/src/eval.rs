@@ -1,0 +1,607 @@
+//! `wiredesk eval …`: quality and speed of the intel features on labelled corpora. Each command
+//! prints what it measured and ends with one machine-readable line of `name=value` pairs.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use wiredesk_decode::reuters::{self, ReutersDoc};
+use wiredesk_intel::classify::{ClassifierConfig, Example, TopicModel, f1_scores};
+use wiredesk_intel::dedupe::{DedupeConfig, Deduper, exact_pairs, shingles};
+use wiredesk_intel::related::{RelatedConfig, RelatedDoc, RelatedIndex};
+use wiredesk_intel::text::{Vectorizer, terms};
+
+#[derive(Subcommand)]
+pub enum EvalCommand {
+    /// Near-duplicate clustering against exact Jaccard similarity over every pair.
+    Dedupe {
+        /// A folder of Reuters-21578 `.sgm` files, or a folder (searched recursively) of text
+        /// files, one document each.
+        #[arg(long)]
+        corpus: PathBuf,
+        #[arg(long, default_value_t = 0.8)]
+        threshold: f64,
+    },
+    /// Topic classifier on the Reuters-21578 ModApte split, or a folder of topic folders.
+    Topics {
+        /// The Reuters-21578 folder (`reut2-*.sgm`).
+        #[arg(long, required_unless_present = "labelled_dir")]
+        reuters: Option<PathBuf>,
+        /// A folder with one sub-folder of text files per topic (first line: headline); split
+        /// 50/50 by file name order.
+        #[arg(long, conflicts_with = "reuters")]
+        labelled_dir: Option<PathBuf>,
+        /// Write the trained model here (JSON).
+        #[arg(long)]
+        save_model: Option<PathBuf>,
+        /// Evaluate on a third of the ModApte training stories instead of the test stories
+        /// (for choosing settings).
+        #[arg(long, requires = "reuters")]
+        dev: bool,
+    },
+    /// Related articles: precision@5 over the ModApte test stories, against plain tf-idf.
+    Related {
+        #[arg(long)]
+        reuters: PathBuf,
+    },
+}
+
+pub fn run(command: EvalCommand) -> anyhow::Result<()> {
+    match command {
+        EvalCommand::Dedupe { corpus, threshold } => dedupe(&corpus, threshold),
+        EvalCommand::Topics {
+            reuters,
+            labelled_dir,
+            save_model,
+            dev,
+        } => match (reuters, labelled_dir) {
+            (Some(dir), _) => topics_reuters(&dir, save_model.as_deref(), dev),
+            (None, Some(dir)) => topics_labelled(&dir, save_model.as_deref()),
+            (None, None) => bail!("give --reuters DIR or --labelled-dir DIR"),
+        },
+        EvalCommand::Related { reuters } => related(&reuters),
+    }
+}
+
+fn read_reuters(dir: &Path) -> anyhow::Result<Vec<ReutersDoc>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sgm"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("no .sgm files in {}", dir.display());
+    }
+    let mut docs = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(&f).with_context(|| format!("reading {}", f.display()))?;
+        docs.extend(reuters::parse(&bytes));
+    }
+    Ok(docs)
+}
+
+fn text_files(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            text_files(&p, out)?;
+        } else if p.is_file() {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn has_sgm(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|rd| {
+        rd.filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "sgm"))
+    })
+}
+
+fn dedupe(corpus: &Path, threshold: f64) -> anyhow::Result<()> {
+    let texts: Vec<String> = if has_sgm(corpus) {
+        read_reuters(corpus)?.iter().map(ReutersDoc::text).collect()
+    } else {
+        let mut files = Vec::new();
+        text_files(corpus, &mut files)?;
+        files
+            .iter()
+            .map(|f| {
+                std::fs::read(f)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .with_context(|| format!("reading {}", f.display()))
+            })
+            .collect::<anyhow::Result<_>>()?
+    };
+    if texts.is_empty() {
+        bail!("no documents in {}", corpus.display());
+    }
+    let config = DedupeConfig {
+        threshold,
+        ..DedupeConfig::default()
+    };
+
+    let start = Instant::now();
+    let mut deduper = Deduper::new(config.clone());
+    let mut found: Vec<(u32, u32)> = Vec::new();
+    for t in &texts {
+        let added = deduper.add(t);
+        found.extend(added.duplicates.iter().map(|&(o, _)| (o, added.doc)));
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let mut clusters: BTreeSet<u32> = BTreeSet::new();
+    for doc in 0..texts.len() as u32 {
+        let c = deduper.cluster_of(doc);
+        if c != doc {
+            clusters.insert(c);
+        }
+    }
+
+    let shingling = Instant::now();
+    let sets: Vec<Vec<u64>> = texts
+        .iter()
+        .map(|t| shingles(t, config.shingle_words))
+        .collect();
+    let shingling_s = shingling.elapsed().as_secs_f64();
+    let brute = Instant::now();
+    let truth: BTreeSet<(u32, u32)> = exact_pairs(&sets, threshold)
+        .into_iter()
+        .map(|(a, b, _)| (a, b))
+        .collect();
+    let brute_s = brute.elapsed().as_secs_f64();
+    found.sort_unstable();
+    found.dedup();
+    let tp = found.iter().filter(|p| truth.contains(p)).count();
+    let precision = if found.is_empty() {
+        1.0
+    } else {
+        tp as f64 / found.len() as f64
+    };
+    let recall = if truth.is_empty() {
+        1.0
+    } else {
+        tp as f64 / truth.len() as f64
+    };
+    println!(
+        "documents: {}  shingle words: {}  bands x rows: {} x {}  threshold: {threshold}",
+        texts.len(),
+        config.shingle_words,
+        config.bands,
+        config.rows
+    );
+    println!(
+        "clustering: {:.3} s (of which shingling about {:.3} s), {} pairs found, {} clusters of 2 or more",
+        secs,
+        shingling_s,
+        found.len(),
+        clusters.len()
+    );
+    println!(
+        "exact Jaccard over all pairs (inverted index): {:.3} s, {} pairs",
+        brute_s,
+        truth.len()
+    );
+    // Clusters are transitive: a chain of near-duplicates can put two less similar stories in
+    // one cluster. How many same-cluster pairs are themselves above the threshold:
+    let mut members: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+    for doc in 0..texts.len() as u32 {
+        members
+            .entry(deduper.cluster_of(doc))
+            .or_default()
+            .push(doc);
+    }
+    let (mut cluster_pairs, mut cluster_true) = (0usize, 0usize);
+    for m in members.values().filter(|m| m.len() > 1) {
+        for (k, &a) in m.iter().enumerate() {
+            for &b in &m[k + 1..] {
+                cluster_pairs += 1;
+                cluster_true += usize::from(truth.contains(&(a, b)));
+            }
+        }
+    }
+    println!(
+        "same-cluster pairs: {cluster_pairs}, of which {cluster_true} at or above the threshold ({:.4})",
+        cluster_true as f64 / cluster_pairs.max(1) as f64
+    );
+    println!(
+        "precision={precision:.4} recall={recall:.4} docs_per_s={:.0} true_pairs={}",
+        texts.len() as f64 / secs,
+        truth.len()
+    );
+    Ok(())
+}
+
+/// ModApte: the 90 topics with at least one training and one test story, and the stories that
+/// carry at least one of them.
+struct ModApte {
+    topics: Vec<String>,
+    train: Vec<usize>,
+    test: Vec<usize>,
+}
+
+fn modapte(docs: &[ReutersDoc]) -> ModApte {
+    split_by(
+        docs,
+        ReutersDoc::is_modapte_train,
+        ReutersDoc::is_modapte_test,
+    )
+}
+
+/// A development split inside ModApte's training stories (every third NEWID held out), for
+/// choosing settings without looking at the test stories.
+fn dev_split(docs: &[ReutersDoc]) -> ModApte {
+    split_by(
+        docs,
+        |d| d.is_modapte_train() && d.new_id % 3 != 0,
+        |d| d.is_modapte_train() && d.new_id % 3 == 0,
+    )
+}
+
+/// The topics with at least one story on each side, and the stories carrying one of them.
+fn split_by(
+    docs: &[ReutersDoc],
+    in_train: impl Fn(&ReutersDoc) -> bool,
+    in_test: impl Fn(&ReutersDoc) -> bool,
+) -> ModApte {
+    let train_topics: BTreeSet<&str> = docs
+        .iter()
+        .filter(|d| in_train(d))
+        .flat_map(|d| d.topics.iter().map(String::as_str))
+        .collect();
+    let test_topics: BTreeSet<&str> = docs
+        .iter()
+        .filter(|d| in_test(d))
+        .flat_map(|d| d.topics.iter().map(String::as_str))
+        .collect();
+    let topics: Vec<String> = train_topics
+        .intersection(&test_topics)
+        .map(|s| s.to_string())
+        .collect();
+    let labelled = |d: &ReutersDoc| d.topics.iter().any(|t| topics.binary_search(t).is_ok());
+    let train = (0..docs.len())
+        .filter(|&i| in_train(&docs[i]) && labelled(&docs[i]))
+        .collect();
+    let test = (0..docs.len())
+        .filter(|&i| in_test(&docs[i]) && labelled(&docs[i]))
+        .collect();
+    ModApte {
+        topics,
+        train,
+        test,
+    }
+}
+
+fn example(doc: &ReutersDoc, topics: &[String]) -> Example {
+    Example {
+        title: doc.title.clone().unwrap_or_default(),
+        body: doc.body.clone(),
+        topics: doc
+            .topics
+            .iter()
+            .filter(|t| topics.binary_search(t).is_ok())
+            .cloned()
+            .collect(),
+    }
+}
+
+fn train_modapte(docs: &[ReutersDoc], split: &ModApte) -> (TopicModel, f64) {
+    let examples: Vec<Example> = split
+        .train
+        .iter()
+        .map(|&i| example(&docs[i], &split.topics))
+        .collect();
+    let start = Instant::now();
+    let model = TopicModel::train(&examples, classifier_config());
+    (model, start.elapsed().as_secs_f64())
+}
+
+/// The classifier's settings; `WIREDESK_CLASSIFIER="c=0.5,positive_weight=2,folds=5"` overrides
+/// them for experiments.
+fn classifier_config() -> ClassifierConfig {
+    let mut c = ClassifierConfig::default();
+    if let Ok(spec) = std::env::var("WIREDESK_CLASSIFIER") {
+        for kv in spec.split(',').filter(|s| !s.is_empty()) {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            let f: f32 = v.parse().unwrap_or(0.0);
+            match k {
+                "c" => c.c = f,
+                "positive_weight" => c.positive_weight = f,
+                "folds" => c.folds = f as usize,
+                "min_df" => c.min_df = f as usize,
+                "min_df_pairs" => c.min_df_pairs = f as usize,
+                "min_cv_f1" => c.min_cv_f1 = f,
+                "max_epochs" => c.max_epochs = f as usize,
+                "bigrams" => c.bigrams = f != 0.0,
+                "stem" => c.stem = f != 0.0,
+                "balance" => c.balance = f,
+                "rare_positives" => c.rare_positives = f as usize,
+                "stack_weight" => c.stack_weight = f,
+                "fallback_threshold" => c.fallback_threshold = f,
+                "at_least_one" => c.at_least_one = f != 0.0,
+                "average_folds" => c.average_folds = f != 0.0,
+                _ => eprintln!("WIREDESK_CLASSIFIER: unknown setting {k}"),
+            }
+        }
+    }
+    c
+}
+
+fn save(model: &TopicModel, path: Option<&Path>) -> anyhow::Result<()> {
+    if let Some(path) = path {
+        std::fs::write(path, model.to_json()?)
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("model written to {}", path.display());
+    }
+    Ok(())
+}
+
+fn topics_reuters(dir: &Path, save_model: Option<&Path>, dev: bool) -> anyhow::Result<()> {
+    let docs = read_reuters(dir)?;
+    let split = if dev {
+        dev_split(&docs)
+    } else {
+        modapte(&docs)
+    };
+    let (model, train_s) = train_modapte(&docs, &split);
+    save(&model, save_model)?;
+    let index_of = |t: &str| split.topics.binary_search_by(|x| x.as_str().cmp(t)).ok();
+    let mut gold = Vec::new();
+    let mut predicted = Vec::new();
+    for &i in &split.test {
+        let d = &docs[i];
+        gold.push(d.topics.iter().filter_map(|t| index_of(t)).collect());
+        let p = model.predict(d.title.as_deref().unwrap_or(""), &d.body);
+        predicted.push(p.iter().filter_map(|s| index_of(&s.topic)).collect());
+    }
+    let (micro, macro_) = f1_scores(&gold, &predicted, split.topics.len());
+    print_per_topic(&gold, &predicted, &split.topics);
+    println!(
+        "{}: {} topics, {} training stories, {} test stories, {} features",
+        if dev {
+            "ModApte training stories, every third held out"
+        } else {
+            "ModApte"
+        },
+        split.topics.len(),
+        split.train.len(),
+        split.test.len(),
+        model.vectorizer.dim()
+    );
+    println!(
+        "micro_f1={micro:.4} macro_f1={macro_:.4} train_s={train_s:.2} test_docs={}",
+        split.test.len()
+    );
+    Ok(())
+}
+
+/// Precision, recall and F1 of the ten most frequent topics, and micro precision/recall.
+fn print_per_topic(gold: &[Vec<usize>], predicted: &[Vec<usize>], topics: &[String]) {
+    let n = topics.len();
+    let (mut tp, mut fp, mut fn_) = (vec![0usize; n], vec![0usize; n], vec![0usize; n]);
+    for (g, p) in gold.iter().zip(predicted) {
+        for &t in p {
+            if g.contains(&t) {
+                tp[t] += 1
+            } else {
+                fp[t] += 1
+            }
+        }
+        for &t in g.iter().filter(|t| !p.contains(t)) {
+            fn_[t] += 1;
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&t| std::cmp::Reverse(tp[t] + fn_[t]));
+    let shown = if std::env::var_os("WIREDESK_ALL_TOPICS").is_some() {
+        n
+    } else {
+        10
+    };
+    for &t in order.iter().take(shown) {
+        println!(
+            "  {:<10} test {:>5}  precision {:.3}  recall {:.3}  f1 {:.3}  fp {}",
+            topics[t],
+            tp[t] + fn_[t],
+            tp[t] as f64 / (tp[t] + fp[t]).max(1) as f64,
+            tp[t] as f64 / (tp[t] + fn_[t]).max(1) as f64,
+            2.0 * tp[t] as f64 / (2 * tp[t] + fp[t] + fn_[t]).max(1) as f64,
+            fp[t]
+        );
+    }
+    let (stp, sfp, sfn) = (
+        tp.iter().sum::<usize>(),
+        fp.iter().sum::<usize>(),
+        fn_.iter().sum::<usize>(),
+    );
+    let zero_f1 = (0..n).filter(|&t| tp[t] == 0).count();
+    println!(
+        "micro precision {:.4}, micro recall {:.4}; {zero_f1} topics with no correct story",
+        stp as f64 / (stp + sfp).max(1) as f64,
+        stp as f64 / (stp + sfn).max(1) as f64
+    );
+}
+
+fn topics_labelled(dir: &Path, save_model: Option<&Path>) -> anyhow::Result<()> {
+    let mut topic_dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    topic_dirs.sort();
+    let mut train = Vec::new();
+    let mut test = Vec::new();
+    for td in &topic_dirs {
+        let topic = td
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut files = Vec::new();
+        text_files(td, &mut files)?;
+        for (k, f) in files.iter().enumerate() {
+            let text = String::from_utf8_lossy(&std::fs::read(f)?).into_owned();
+            let (title, body) = text.trim_start().split_once('\n').unwrap_or((&text, ""));
+            let e = Example {
+                title: title.trim().to_string(),
+                body: body.to_string(),
+                topics: vec![topic.clone()],
+            };
+            // Deterministic 50/50: alternate files in name order within each topic.
+            if k % 2 == 0 {
+                train.push(e);
+            } else {
+                test.push(e);
+            }
+        }
+    }
+    if train.is_empty() || test.is_empty() {
+        bail!(
+            "{} needs topic folders with at least two files",
+            dir.display()
+        );
+    }
+    let start = Instant::now();
+    let model = TopicModel::train(&train, classifier_config());
+    let train_s = start.elapsed().as_secs_f64();
+    save(&model, save_model)?;
+    let index_of = |t: &str| model.topics.iter().position(|x| x == t);
+    let mut gold = Vec::new();
+    let mut predicted = Vec::new();
+    let mut correct = 0usize;
+    for e in &test {
+        let scores = model.score_all(&model.vectorize(&e.title, &e.body));
+        let best = scores
+            .iter()
+            .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+            .map(|s| s.topic.as_str());
+        correct += usize::from(best == e.topics.first().map(String::as_str));
+        gold.push(e.topics.iter().filter_map(|t| index_of(t)).collect());
+        predicted.push(
+            scores
+                .iter()
+                .filter(|s| s.assigned)
+                .filter_map(|s| index_of(&s.topic))
+                .collect(),
+        );
+    }
+    let (micro, macro_) = f1_scores(&gold, &predicted, model.topics.len());
+    println!(
+        "{} topics, {} training files, {} test files",
+        model.topics.len(),
+        train.len(),
+        test.len()
+    );
+    println!(
+        "micro_f1={micro:.4} macro_f1={macro_:.4} train_s={train_s:.2} test_docs={} accuracy={:.4}",
+        test.len(),
+        correct as f64 / test.len() as f64
+    );
+    Ok(())
+}
+
+/// The blend's weights; `WIREDESK_RELATED="topic=0.5,place=0.03,recency=0.03"` overrides them
+/// for experiments.
+fn related_config() -> RelatedConfig {
+    let mut c = RelatedConfig::default();
+    if let Ok(spec) = std::env::var("WIREDESK_RELATED") {
+        for kv in spec.split(',').filter(|s| !s.is_empty()) {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            let f: f32 = v.parse().unwrap_or(0.0);
+            match k {
+                "topic" => c.topic_weight = f,
+                "place" => c.place_weight = f,
+                "recency" => c.recency_weight = f,
+                "recency_days" => c.recency_scale_s = f * 86_400.0,
+                _ => eprintln!("WIREDESK_RELATED: unknown setting {k}"),
+            }
+        }
+    }
+    c
+}
+
+/// "SALVADOR, Feb 26" → "salvador".
+fn dateline_place(doc: &ReutersDoc) -> Option<String> {
+    let d = doc.dateline.as_deref()?;
+    let place = d.split(',').next()?.trim().to_lowercase();
+    (!place.is_empty()).then_some(place)
+}
+
+fn related(dir: &Path) -> anyhow::Result<()> {
+    let docs = read_reuters(dir)?;
+    let split = modapte(&docs);
+    let (model, train_s) = train_modapte(&docs, &split);
+    let start = Instant::now();
+    // The pool: every labelled ModApte story, training first.
+    let pool: Vec<usize> = split.train.iter().chain(&split.test).copied().collect();
+    let is_test: Vec<bool> = (0..pool.len()).map(|k| k >= split.train.len()).collect();
+    let term_lists: Vec<Vec<String>> = pool
+        .iter()
+        .map(|&i| {
+            let title = docs[i].title.as_deref().unwrap_or("");
+            terms(title, &docs[i].body, model.config.term_options())
+        })
+        .collect();
+    let vectorizer = Vectorizer::fit(&term_lists, 2);
+    let mut related_docs = Vec::with_capacity(pool.len());
+    for (k, &i) in pool.iter().enumerate() {
+        let d = &docs[i];
+        // Stored training stories carry their desk topics; test stories only what the
+        // classifier (trained on the training stories) predicts for them.
+        let topics = if is_test[k] {
+            model
+                .predict(d.title.as_deref().unwrap_or(""), &d.body)
+                .into_iter()
+                .map(|s| (s.topic, s.confidence.max(0.5)))
+                .collect()
+        } else {
+            d.topics.iter().map(|t| (t.clone(), 1.0)).collect()
+        };
+        related_docs.push(RelatedDoc {
+            vector: vectorizer.transform(&term_lists[k]),
+            topics,
+            place: dateline_place(d),
+            time: d.date.map(|t| t.as_second()),
+        });
+    }
+    let mut index = RelatedIndex::new();
+    for d in &related_docs {
+        index.add(d);
+    }
+    let config = related_config();
+    let shares = |a: usize, b: usize| {
+        docs[pool[a]]
+            .topics
+            .iter()
+            .any(|t| docs[pool[b]].topics.contains(t))
+    };
+    let (mut hits, mut base_hits, mut queries) = (0usize, 0usize, 0usize);
+    for k in (0..pool.len()).filter(|&k| is_test[k]) {
+        queries += 1;
+        let q = &related_docs[k];
+        for (n, _) in index.related(q, 5, Some(k as u32), &config) {
+            hits += usize::from(shares(k, n as usize));
+        }
+        for (n, _) in index.by_cosine(&q.vector, 5, Some(k as u32)) {
+            base_hits += usize::from(shares(k, n as usize));
+        }
+    }
+    println!(
+        "{} query stories (ModApte test), {} candidate stories (ModApte train + test); classifier trained in {train_s:.2} s; evaluation {:.2} s",
+        queries,
+        pool.len(),
+        start.elapsed().as_secs_f64()
+    );
+    println!(
+        "precision_at_5={:.4} tfidf_precision_at_5={:.4}",
+        hits as f64 / (5 * queries) as f64,
+        base_hits as f64 / (5 * queries) as f64
+    );
+    Ok(())
+}

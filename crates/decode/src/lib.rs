@@ -53,6 +53,8 @@ pub enum Format {
     Anpa1312,
     ApMedia,
     DigitalWires,
+    /// The Reuters-21578 research archive's SGML (`reut2-NNN.sgm`), for bulk loads.
+    Reuters21578,
 }
 
 impl Format {
@@ -70,6 +72,7 @@ impl Format {
             Format::Anpa1312 => "anpa-1312",
             Format::ApMedia => "ap-media-api",
             Format::DigitalWires => "dpa-digitalwires",
+            Format::Reuters21578 => "reuters-21578",
         }
     }
 
@@ -88,6 +91,7 @@ impl Format {
             Format::Anpa1312 => "ANPA-1312",
             Format::ApMedia => "AP Media API JSON",
             Format::DigitalWires => "dpa digitalwires JSON",
+            Format::Reuters21578 => "Reuters-21578 archive file",
         }
     }
 }
@@ -169,14 +173,49 @@ pub enum DecodeError {
     Refused { format: Format, reason: String },
 }
 
+fn decode_reuters(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let docs = reuters::parse(bytes);
+    let mut warnings = Vec::new();
+    let items: Vec<WireItem> = docs
+        .iter()
+        .filter_map(|d| {
+            let item = d.to_wire_item();
+            if item.headline.trim().is_empty() || item.body.as_str().trim().is_empty() {
+                warnings.push(format!("story {} has no text; skipped", d.new_id));
+                None
+            } else {
+                Some(item)
+            }
+        })
+        .collect();
+    if items.is_empty() {
+        return Err(DecodeError::Refused {
+            format: Format::Reuters21578,
+            reason: "no story with a headline and text in the file".into(),
+        });
+    }
+    Ok(Decoded {
+        format: Format::Reuters21578,
+        items,
+        warnings,
+    })
+}
+
 /// Recognise the format of a delivery without decoding its items.
 pub fn sniff(bytes: &[u8]) -> Result<Format, DecodeError> {
+    if reuters::looks_like(bytes) {
+        return Ok(Format::Reuters21578);
+    }
     let (text, _) = sniff::to_text(bytes)?;
     Ok(sniff::sniff_text(&text)?.format())
 }
 
 /// Decode one delivery into wire items.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    // The archive's SGML is neither XML nor any one character set; its reader takes bytes.
+    if reuters::looks_like(bytes) {
+        return decode_reuters(bytes);
+    }
     let (text, note) = sniff::to_text(bytes)?;
     let mut decoded = match sniff::sniff_text(&text)? {
         sniff::Sniffed::PlainText => plaintext::decode(&text),

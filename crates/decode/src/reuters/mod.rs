@@ -126,6 +126,16 @@ impl ReutersDoc {
     }
 }
 
+/// Does the file open like one of the archive's: its DOCTYPE, or a `<REUTERS` element first?
+pub fn looks_like(bytes: &[u8]) -> bool {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let head = &bytes[start..bytes.len().min(start + 64)];
+    head.starts_with(b"<!DOCTYPE lewis") || head.starts_with(b"<REUTERS ")
+}
+
 /// Every document of one `.sgm` file, in file order. Never panics, whatever the bytes.
 pub fn parse(bytes: &[u8]) -> Vec<ReutersDoc> {
     let text = String::from_utf8_lossy(bytes);

@@ -57,6 +57,25 @@ fn reads_labels_split_and_text() {
 }
 
 #[test]
+fn an_archive_file_is_one_delivery_of_many_stories() {
+    assert_eq!(
+        crate::sniff(TWO_DOCS.as_bytes()),
+        Ok(crate::Format::Reuters21578)
+    );
+    let decoded = crate::decode(TWO_DOCS.as_bytes()).unwrap();
+    assert_eq!(decoded.format, crate::Format::Reuters21578);
+    assert_eq!(decoded.items.len(), 2);
+    assert!(
+        decoded
+            .items
+            .iter()
+            .all(|i| i.uri.as_deref().unwrap().starts_with("reuters21578:"))
+    );
+    // Plain text that merely mentions the element is not an archive file.
+    assert!(!super::looks_like(b"Headline\n\n<REUTERS> is a tag name."));
+}
+
+#[test]
 fn converts_to_a_wire_item() {
     let docs = parse(TWO_DOCS.as_bytes());
     let item = docs[0].to_wire_item();

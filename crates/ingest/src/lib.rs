@@ -330,9 +330,13 @@ impl Pipeline {
                     Some(s) => s.clone(),
                     None => self.store.story(&story.id).await?,
                 };
-                if is_kill_advisory(&story) {
+                // Copy with an id of its own is killed by its own version (pubstatus); a kill
+                // advisory is plain copy that names another story.
+                if is_kill_advisory(&story) && story.uri.starts_with(SYNTHESIZED_URI_PREFIX) {
                     let recent = self.recent_from_agency(&story, &pending).await?;
-                    let target = killed_story(&story, &recent).cloned();
+                    // A story already under the advisory's own id is the one it names: never
+                    // overwrite it with the advisory.
+                    let target = killed_story(&story, &recent).cloned().or(stored.clone());
                     let advisory_id = story.id.clone();
                     let (result, kill_events) = match decide_kill_advisory(story, target.as_ref()) {
                         Decision::Changed(e) => (ItemResult::Changed(e[0].story_id().clone()), e),

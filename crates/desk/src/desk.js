@@ -7,7 +7,11 @@
   var last = rows.innerHTML;
   function refresh() {
     fetch(url, { credentials: "same-origin", cache: "no-store" })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (r) {
+        // Signed out meanwhile (the session ended): show the sign-in form, not in the table.
+        if (r.redirected) { window.location.reload(); return null; }
+        return r.ok ? r.text() : null;
+      })
       .then(function (html) {
         if (html !== null && html !== last) {
           rows.innerHTML = html;

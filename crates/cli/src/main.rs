@@ -11,6 +11,7 @@ use jiff::Timestamp;
 mod accounts;
 mod app;
 mod bench;
+mod bench_decode;
 mod bench_kill;
 mod bench_search;
 mod config;

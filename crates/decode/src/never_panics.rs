@@ -404,3 +404,13 @@ fn deeply_nested_input_is_refused_without_exhausting_the_stack() {
         assert!(err.contains("nested deeper than"), "{root}: {err}");
     }
 }
+
+/// Inputs the fuzzer (`fuzz/`, cargo-fuzz) found crashing something, kept as regressions.
+#[test]
+fn fuzzer_findings_are_refused_with_a_reason() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz");
+    let second_declaration = std::fs::read(dir.join("atom-second-xml-declaration.bin")).unwrap();
+    let err = crate::decode(&second_declaration).unwrap_err().to_string();
+    // Refused before feed-rs sees it: its reader panics on a second declaration.
+    assert!(err.contains("XML declaration in the middle"), "{err}");
+}

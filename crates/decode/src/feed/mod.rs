@@ -16,6 +16,15 @@ pub(crate) fn decode(text: &str, format: Format) -> Result<Decoded, DecodeError>
     let malformed = |reason: String| DecodeError::MalformedFeed { format, reason };
     if format != Format::JsonFeed {
         check_xml_is_complete(text).map_err(malformed)?;
+        // The prolog was cut off before this point, so any XML declaration left is misplaced
+        // (XML allows one, first). feed-rs would switch encodings mid-stream on it, which its
+        // XML reader refuses with a panic (found by fuzzing).
+        if has_misplaced_declaration(text) {
+            return Err(malformed(
+                "an XML declaration in the middle of the document (only one is allowed, first)"
+                    .into(),
+            ));
+        }
     }
     let parser = parser::Builder::new()
         // feed-rs would otherwise hash the title into an id or make up a random UUID; a changed
@@ -36,6 +45,19 @@ pub(crate) fn decode(text: &str, format: Format) -> Result<Decoded, DecodeError>
         .map_err(|_| malformed("the feed parser crashed on this file".into()))?;
     let feed = parsed.map_err(|e| malformed(feed_error(e, format)))?;
     adapter::decoded(feed, format)
+}
+
+/// An `<?xml …?>` declaration outside CDATA (where it is only text).
+fn has_misplaced_declaration(text: &str) -> bool {
+    text.match_indices("<?xml").any(|(at, _)| {
+        let after = text[at + 5..].chars().next();
+        let is_declaration = after.is_some_and(|c| c.is_ascii_whitespace());
+        let before = &text[..at];
+        let in_cdata = before
+            .rfind("<![CDATA[")
+            .is_some_and(|open| !before[open..].contains("]]>"));
+        is_declaration && !in_cdata
+    })
 }
 
 /// How the desk calls the format in a sentence.
@@ -105,6 +127,19 @@ fn check_xml_is_complete(text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_declaration_counts_only_outside_cdata() {
+        assert!(has_misplaced_declaration(
+            "<rss><?xml version=\"1.0\"?></rss>"
+        ));
+        assert!(!has_misplaced_declaration(
+            "<rss><item><description><![CDATA[<?xml version=\"1.0\"?>]]></description></item></rss>"
+        ));
+        assert!(!has_misplaced_declaration(
+            "<rss><?xml-stylesheet href=\"a\"?></rss>"
+        ));
+    }
 
     #[test]
     fn a_feed_must_end_with_its_root_end_tag() {

@@ -17,6 +17,7 @@ mod config;
 mod demo;
 mod ingest;
 mod serve;
+mod sources;
 
 use app::Site;
 
@@ -79,6 +80,9 @@ enum Command {
     /// Bearer tokens for agencies that push to `POST /api/v1/ingest`.
     #[command(subcommand)]
     Token(accounts::TokenCommand),
+    /// Feeds polled over HTTP(S) by `serve` (kept in DATA/sources.toml).
+    #[command(subcommand)]
+    Source(sources::SourceCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -137,6 +141,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let accounts = app::open_accounts(command.data()).await?;
             accounts::token(&accounts, command).await
         }
+        Command::Source(command) => sources::run(command),
         Command::Serve { data, addr, config } => {
             let site = Site::open(&data, config.as_deref()).await?;
             serve::serve(site, addr, "Wiredesk serving at").await

@@ -100,8 +100,8 @@ pub fn run(command: SourceCommand) -> anyhow::Result<()> {
         }
         SourceCommand::List { data } => {
             let from_config = configured(&data.data)?;
-            let list = SourceList::load(&SourceList::path_in(&data.data))
-                .map_err(anyhow::Error::msg)?;
+            let list =
+                SourceList::load(&SourceList::path_in(&data.data)).map_err(anyhow::Error::msg)?;
             if from_config.is_empty() && list.sources.is_empty() {
                 println!("no sources");
             }
@@ -149,8 +149,7 @@ pub fn spawn_pollers(
     let list_path = SourceList::path_in(data);
     let state = Arc::new(StateFile::open(&StateFile::path_in(data)));
     tokio::spawn(async move {
-        let mut running: HashMap<String, (RemoteSource, tokio::task::AbortHandle)> =
-            HashMap::new();
+        let mut running: HashMap<String, (RemoteSource, tokio::task::AbortHandle)> = HashMap::new();
         let mut list_error: Option<String> = None;
         loop {
             let mut wanted = configured.clone();

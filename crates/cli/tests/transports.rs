@@ -192,7 +192,10 @@ const ETAG: &str = "\"feed-v1\"";
 const MODIFIED: &str = "Sat, 28 Nov 2026 10:00:00 GMT";
 
 /// A feed that honours conditional GETs and gzips when asked.
-async fn conditional_feed(State((seen, body)): State<(Seen, String)>, headers: HeaderMap) -> Response {
+async fn conditional_feed(
+    State((seen, body)): State<(Seen, String)>,
+    headers: HeaderMap,
+) -> Response {
     let h = |name| {
         headers
             .get(name)
@@ -248,7 +251,12 @@ async fn a_polled_feed_is_ingested_and_a_304_changes_nothing_even_after_a_restar
     })
     .await;
     eventually(WAIT, "a poll answered 304", || async {
-        (metric(&server, "wiredesk_source_not_modified_total{source=\"wire\"}").await? >= 2.0)
+        (metric(
+            &server,
+            "wiredesk_source_not_modified_total{source=\"wire\"}",
+        )
+        .await?
+            >= 2.0)
             .then_some(())
     })
     .await;
@@ -261,7 +269,11 @@ async fn a_polled_feed_is_ingested_and_a_304_changes_nothing_even_after_a_restar
             "later polls send the validators"
         );
     }
-    assert_eq!(stories_with(&server, &word).await, 2, "a 304 changes nothing");
+    assert_eq!(
+        stories_with(&server, &word).await,
+        2,
+        "a 304 changes nothing"
+    );
     assert_eq!(
         metric(&server, "wiredesk_source_stories_total{source=\"wire\"}").await,
         Some(2.0)
@@ -280,10 +292,19 @@ async fn a_polled_feed_is_ingested_and_a_304_changes_nothing_even_after_a_restar
     .await;
     let after = seen.lock().unwrap()[before].clone();
     assert_eq!(after.0.as_deref(), Some(ETAG), "{after:?}");
-    eventually(WAIT, "the poll after the restart counted as not modified", || async {
-        (metric(&server, "wiredesk_source_not_modified_total{source=\"wire\"}").await? >= 1.0)
-            .then_some(())
-    })
+    eventually(
+        WAIT,
+        "the poll after the restart counted as not modified",
+        || async {
+            (metric(
+                &server,
+                "wiredesk_source_not_modified_total{source=\"wire\"}",
+            )
+            .await?
+                >= 1.0)
+                .then_some(())
+        },
+    )
     .await;
     assert_eq!(
         metric(&server, "wiredesk_source_stories_total{source=\"wire\"}").await,
@@ -330,20 +351,33 @@ async fn a_failing_source_backs_off_and_does_not_hold_up_a_healthy_one() {
     // Polled every second it would have been hit about seven times; backing off (1-2 s,
     // then 2-4 s, then 4-8 s) it is hit at most four times.
     let hits = *broken_hits.lock().unwrap();
-    assert!((1..=4).contains(&hits), "the broken source was hit {hits} times");
+    assert!(
+        (1..=4).contains(&hits),
+        "the broken source was hit {hits} times"
+    );
     let failures = metric(&server, "wiredesk_source_failures_total{source=\"broken\"}")
         .await
         .unwrap();
-    assert!(failures >= 1.0 && failures <= f64::from(hits), "{failures} vs {hits}");
+    assert!(
+        failures >= 1.0 && failures <= f64::from(hits),
+        "{failures} vs {hits}"
+    );
     assert_eq!(
-        metric(&server, "wiredesk_source_failures_by_reason_total{source=\"broken\",reason=\"status\"}")
-            .await,
+        metric(
+            &server,
+            "wiredesk_source_failures_by_reason_total{source=\"broken\",reason=\"status\"}"
+        )
+        .await,
         Some(failures)
     );
     let error = last_error(&server, "broken").await.unwrap();
     assert!(error.contains("500"), "{error}");
     assert_eq!(
-        metric(&server, "wiredesk_source_failures_total{source=\"healthy\"}").await,
+        metric(
+            &server,
+            "wiredesk_source_failures_total{source=\"healthy\"}"
+        )
+        .await,
         Some(0.0)
     );
 }
@@ -434,15 +468,20 @@ async fn hostile_sources_are_refused_with_a_reason_each() {
     let server = Server::serve_with_config(&config);
 
     let expected = [
-        ("big", "too_large", "declares 2097152 bytes; the limit is 524288"),
+        (
+            "big",
+            "too_large",
+            "declares 2097152 bytes; the limit is 524288",
+        ),
         ("streamed", "too_large", "passed the limit of 524288 bytes"),
         ("drip", "deadline", "no complete response within 2 s"),
         ("loop", "redirects", "redirect loop"),
         ("bomb", "gzip_bomb", "gzip bomb"),
     ];
     for (name, reason, message) in expected {
-        let series =
-            format!("wiredesk_source_failures_by_reason_total{{source=\"{name}\",reason=\"{reason}\"}}");
+        let series = format!(
+            "wiredesk_source_failures_by_reason_total{{source=\"{name}\",reason=\"{reason}\"}}"
+        );
         eventually(WAIT, &format!("{name} refused as {reason}"), || async {
             (metric(&server, &series).await? >= 1.0).then_some(())
         })
@@ -486,7 +525,11 @@ async fn desk_page(server: &Server, name: &str, password: &str, path: &str) -> S
     let signed_in = client
         .post(server.url("/desk/login"))
         .header(header::COOKIE, format!("wd_login_csrf={login_csrf}"))
-        .form(&[("name", name), ("password", password), ("csrf", &login_csrf)])
+        .form(&[
+            ("name", name),
+            ("password", password),
+            ("csrf", &login_csrf),
+        ])
         .send()
         .await
         .unwrap();

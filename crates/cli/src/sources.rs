@@ -18,6 +18,7 @@ use jiff::{SignedDuration, Timestamp};
 use wiredesk_ingest::{Outcome, Pipeline};
 use wiredesk_source::Delivery;
 use wiredesk_source::backoff;
+use wiredesk_source::ftp::FtpPull;
 use wiredesk_source::health::HealthBoard;
 use wiredesk_source::http::{Fetched, HttpFetcher};
 use wiredesk_source::remote::{RemoteSource, SourceList, StateFile};
@@ -27,8 +28,9 @@ use crate::config::Config;
 
 #[derive(Subcommand)]
 pub enum SourceCommand {
-    /// Poll a feed URL (RSS, Atom, JSON Feed, ninjs, …); a running server starts within
-    /// seconds. Adding a name again replaces its definition.
+    /// Poll a feed URL (RSS, Atom, JSON Feed, ninjs, …) or pull an FTP folder
+    /// (`ftp://user:password@host/folder/`); a running server starts within seconds. Adding
+    /// a name again replaces its definition.
     Add {
         name: String,
         url: String,
@@ -41,6 +43,9 @@ pub enum SourceCommand {
         /// Largest body accepted, in bytes (also after gzip decompression).
         #[arg(long, default_value_t = 10 * 1024 * 1024)]
         max_bytes: u64,
+        /// FTP: delete each file on the server once its stories are committed.
+        #[arg(long)]
+        delete_after: bool,
         #[command(flatten)]
         data: DataDir,
     },
@@ -70,12 +75,14 @@ pub fn run(command: SourceCommand) -> anyhow::Result<()> {
             interval,
             timeout,
             max_bytes,
+            delete_after,
             data,
         } => {
             let mut source = RemoteSource::new(&name, &url);
             source.interval_secs = interval;
             source.timeout_secs = timeout;
             source.max_bytes = max_bytes;
+            source.delete_after = delete_after;
             source.check().map_err(anyhow::Error::msg)?;
             std::fs::create_dir_all(&data.data)
                 .with_context(|| format!("cannot create {}", data.data.display()))?;
@@ -217,6 +224,9 @@ async fn poll(
         h.url = source.display_url();
         h.interval_secs = source.interval_secs;
     });
+    if source.url.starts_with("ftp://") {
+        return poll_ftp(pipeline, source, health, state).await;
+    }
     let fetcher = match HttpFetcher::new(&source) {
         Ok(f) => f,
         Err(e) => {
@@ -239,6 +249,147 @@ async fn poll(
                 .ok()
                 .and_then(|d| Timestamp::now().checked_add(d).ok());
         });
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// Poll an FTP folder forever: complete files not yet taken become one batch of deliveries;
+/// once it is committed they are remembered as taken (and deleted, if so configured).
+async fn poll_ftp(
+    pipeline: Arc<Pipeline>,
+    source: RemoteSource,
+    health: HealthBoard,
+    state: Arc<StateFile>,
+) {
+    let name = source.name.clone();
+    health.update(&name, |h| h.kind = "ftp".into());
+    let mut pull = match FtpPull::new(&source) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            tracing::error!("source {name}: {e}");
+            health.update(&name, |h| h.failed("config", &e));
+            return;
+        }
+    };
+    let interval = Duration::from_secs(source.interval_secs.max(1));
+    let cap = Duration::from_secs(source.max_backoff_secs);
+    loop {
+        let taken = state.taken(&name, &source.url);
+        health.update(&name, |h| h.fetches += 1);
+        let Some(mut p) = pull.take() else { return };
+        let (p, listed) = match tokio::task::spawn_blocking(move || {
+            let r = p.poll(&taken);
+            (p, r)
+        })
+        .await
+        {
+            Ok(done) => done,
+            Err(e) => {
+                tracing::error!("source {name}: FTP poll panicked: {e}");
+                return;
+            }
+        };
+        let keys = p.listed_keys();
+        pull = Some(p);
+        match listed {
+            Err(e) => {
+                tracing::warn!("source {name}: {e}");
+                health.update(&name, |h| h.failed(e.kind.label(), &e.message));
+            }
+            Ok(wiredesk_source::ftp::Taken { files, refused }) => {
+                for wiredesk_source::ftp::Refused {
+                    name: file, reason, ..
+                } in &refused
+                {
+                    tracing::warn!("source {name}: {file}: {reason}");
+                    health.update(&name, |h| {
+                        h.failed("too_large", &format!("{file}: {reason}"))
+                    });
+                }
+                let mut done: Vec<String> = refused
+                    .iter()
+                    .map(|r| wiredesk_source::ftp::taken_key(&r.name, r.size))
+                    .collect();
+                let mut ok = refused.is_empty();
+                if !files.is_empty() {
+                    let received = Timestamp::now();
+                    let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+                    let keys_taken: Vec<String> = files
+                        .iter()
+                        .map(|f| wiredesk_source::ftp::taken_key(&f.name, f.size))
+                        .collect();
+                    let deliveries = files
+                        .into_iter()
+                        .map(|f| Delivery {
+                            path: PathBuf::from(format!("ftp:{name}/{}", f.name)),
+                            bytes: f.bytes,
+                            received,
+                        })
+                        .collect();
+                    match pipeline.ingest_batch(deliveries).await {
+                        Ok(reports) => {
+                            let stories: usize = reports.iter().map(|r| r.stories.len()).sum();
+                            tracing::info!(
+                                "source {name}: {} files, {stories} stories",
+                                reports.len()
+                            );
+                            health.update(&name, |h| {
+                                h.deliveries += reports.len() as u64;
+                                h.stories += stories as u64;
+                            });
+                            for r in reports.iter().filter(|r| r.outcome == Outcome::Rejected) {
+                                ok = false;
+                                let reason = r.reason.as_deref().unwrap_or("rejected");
+                                health.update(&name, |h| {
+                                    h.failed(
+                                        "rejected",
+                                        &format!("{} was rejected: {reason}", r.path.display()),
+                                    )
+                                });
+                            }
+                            done.extend(keys_taken);
+                            if source.delete_after {
+                                let p = pull.take().expect("the puller is back");
+                                let (p, deleted) = match tokio::task::spawn_blocking(move || {
+                                    let r = p.delete(&names);
+                                    (p, r)
+                                })
+                                .await
+                                {
+                                    Ok(done) => done,
+                                    Err(e) => {
+                                        tracing::error!("source {name}: FTP delete panicked: {e}");
+                                        return;
+                                    }
+                                };
+                                pull = Some(p);
+                                if let Err(e) = deleted {
+                                    tracing::warn!("source {name}: cannot delete: {e}");
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            ok = false;
+                            tracing::error!("source {name}: ingest failed, will take again: {e}");
+                            health.update(&name, |h| {
+                                h.failed("ingest", &format!("ingest failed, will take again: {e}"))
+                            });
+                        }
+                    }
+                }
+                if let Err(e) = state.put_taken(&name, &source.url, |k| keys.contains(k), done) {
+                    tracing::error!("source {name}: cannot save what was taken: {e}");
+                }
+                if ok {
+                    health.update(&name, |h| h.succeeded());
+                }
+            }
+        }
+        let failures = health
+            .get(&name)
+            .map(|h| h.consecutive_failures)
+            .unwrap_or(0);
+        let delay = backoff::jittered(interval, failures, cap);
         tokio::time::sleep(delay).await;
     }
 }

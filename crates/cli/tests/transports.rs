@@ -573,3 +573,173 @@ async fn sources_are_added_listed_and_removed_from_the_command_line() {
     let list = server.command(&["source", "list"], "");
     assert!(list.contains("no sources"), "{list}");
 }
+
+/// A Python with pyftpdlib: `target/ftp-venv`, made (from PyPI) when missing.
+fn ftp_python() -> std::path::PathBuf {
+    let venv = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the target folder")
+        .join("ftp-venv");
+    let python = venv.join("bin/python");
+    let has_pyftpdlib = |python: &std::path::Path| {
+        std::process::Command::new(python)
+            .args(["-c", "import pyftpdlib"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if has_pyftpdlib(&python) {
+        return python;
+    }
+    let made = std::process::Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .unwrap_or_else(|e| panic!("the FTP test needs python3 (to run pyftpdlib): {e}"));
+    assert!(made.success(), "python3 -m venv {} failed", venv.display());
+    let installed = std::process::Command::new(venv.join("bin/pip"))
+        .args(["install", "-q", "pyftpdlib"])
+        .status()
+        .expect("run pip");
+    assert!(installed.success(), "pip install pyftpdlib failed");
+    assert!(
+        has_pyftpdlib(&python),
+        "pyftpdlib is not importable after pip install"
+    );
+    python
+}
+
+/// A pyftpdlib server over `root`, killed on drop.
+struct FtpServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl FtpServer {
+    fn start(root: &std::path::Path) -> FtpServer {
+        let python = ftp_python();
+        let port = common::free_port();
+        let child = std::process::Command::new(python)
+            .args([
+                "-m",
+                "pyftpdlib",
+                "-i",
+                "127.0.0.1",
+                "-w",
+                "-u",
+                "wire",
+                "-P",
+                "secret",
+            ])
+            .arg("-p")
+            .arg(port.to_string())
+            .arg("-d")
+            .arg(root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start pyftpdlib");
+        let server = FtpServer { child, port };
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "pyftpdlib did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    fn url(&self, folder: &str) -> String {
+        format!("ftp://wire:secret@127.0.0.1:{}/{folder}/", self.port)
+    }
+}
+
+impl Drop for FtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn ftp_files_are_taken_once_complete_and_only_once() {
+    let root = tempfile::tempdir().unwrap();
+    let (keep, del) = (root.path().join("keep"), root.path().join("del"));
+    std::fs::create_dir_all(&keep).unwrap();
+    std::fs::create_dir_all(&del).unwrap();
+    let word = unique_word("ftp");
+    let story = |n: u32| {
+        common::ninjs_story(
+            &format!("urn:test:{word}:{n}"),
+            1,
+            "Test Wire",
+            &format!("Story {n} about {word} at the port"),
+            &format!("MUMBAI (Test Wire) - The port said {word} work {n} was on schedule."),
+            "",
+        )
+    };
+    std::fs::write(keep.join("a.json"), story(1)).unwrap();
+    std::fs::write(keep.join("b.json.part"), story(2)).unwrap();
+    std::fs::write(del.join("c.json"), story(3)).unwrap();
+    let ftpd = FtpServer::start(root.path());
+    let config = source("ftp-keep", &ftpd.url("keep"), "interval_secs = 1")
+        + &source(
+            "ftp-del",
+            &ftpd.url("del"),
+            "interval_secs = 1\ndelete_after = true",
+        );
+    let server = Server::serve_with_config(&config);
+
+    eventually(WAIT, "the stories of a.json and c.json", || async {
+        (stories_with(&server, &word).await == 2).then_some(())
+    })
+    .await;
+    eventually(WAIT, "c.json deleted after it was taken", || async {
+        (!del.join("c.json").exists()).then_some(())
+    })
+    .await;
+    assert!(keep.join("a.json").exists(), "kept without delete_after");
+
+    // The partial upload was not taken; once renamed, it is.
+    std::fs::rename(keep.join("b.json.part"), keep.join("b.json")).unwrap();
+    eventually(WAIT, "the story of b.json", || async {
+        (stories_with(&server, &word).await == 3).then_some(())
+    })
+    .await;
+    // Later polls list a.json and b.json again but take neither again.
+    let polls = metric(
+        &server,
+        "wiredesk_source_fetches_total{source=\"ftp-keep\"}",
+    )
+    .await
+    .unwrap();
+    eventually(WAIT, "three more polls", || async {
+        (metric(
+            &server,
+            "wiredesk_source_fetches_total{source=\"ftp-keep\"}",
+        )
+        .await?
+            >= polls + 3.0)
+            .then_some(())
+    })
+    .await;
+    assert_eq!(
+        metric(
+            &server,
+            "wiredesk_source_deliveries_total{source=\"ftp-keep\"}"
+        )
+        .await,
+        Some(2.0)
+    );
+    assert_eq!(
+        metric(
+            &server,
+            "wiredesk_source_failures_total{source=\"ftp-keep\"}"
+        )
+        .await,
+        Some(0.0),
+        "{:?}",
+        last_error(&server, "ftp-keep").await
+    );
+}

@@ -8,6 +8,7 @@
 //! means the file is taken again, never lost.
 
 pub mod backoff;
+pub mod ftp;
 pub mod health;
 pub mod http;
 pub mod remote;

@@ -3,7 +3,7 @@
 //! which keeps them in `DATA/sources.toml`. What a poll last saw (HTTP validators) is kept
 //! in `DATA/sources-state.json`, so a restart does not fetch unchanged feeds again.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub struct RemoteSource {
     /// Shown on the desk and in metrics; letters, digits, `-`, `_` and `.`.
     pub name: String,
-    /// `http://` or `https://`.
+    /// `http://`, `https://` or `ftp://user:password@host/folder/`.
     pub url: String,
     /// Seconds between polls while the source is healthy.
     #[serde(default = "default_interval")]
@@ -32,6 +32,9 @@ pub struct RemoteSource {
     /// Longest back-off after repeated failures.
     #[serde(default = "default_max_backoff")]
     pub max_backoff_secs: u64,
+    /// FTP only: delete a file on the server once its stories are committed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub delete_after: bool,
 }
 
 fn default_interval() -> u64 {
@@ -61,6 +64,7 @@ impl RemoteSource {
             max_bytes: default_max_bytes(),
             max_redirects: default_max_redirects(),
             max_backoff_secs: default_max_backoff(),
+            delete_after: false,
         }
     }
 
@@ -77,10 +81,10 @@ impl RemoteSource {
             .split_once("://")
             .map(|(s, _)| s.to_ascii_lowercase());
         match scheme.as_deref() {
-            Some("http") | Some("https") => {}
+            Some("http") | Some("https") | Some("ftp") => {}
             _ => {
                 return Err(format!(
-                    "source {}: URL {:?} must start with http:// or https://",
+                    "source {}: URL {:?} must start with http://, https:// or ftp://",
                     self.name, self.url
                 ));
             }
@@ -169,6 +173,9 @@ struct Saved {
     url: String,
     #[serde(flatten)]
     validators: Validators,
+    /// FTP: the files taken (`name:size`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    taken: BTreeSet<String>,
 }
 
 /// `DATA/sources-state.json`: validators per source, remembered across restarts. Entries are
@@ -209,9 +216,14 @@ impl StateFile {
 
     pub fn put(&self, name: &str, url: &str, validators: Validators) -> std::io::Result<()> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let taken = match entries.get(name) {
+            Some(s) if s.url == url => s.taken.clone(),
+            _ => BTreeSet::new(),
+        };
         let saved = Saved {
             url: url.to_string(),
             validators,
+            taken,
         };
         if entries
             .get(name)
@@ -220,7 +232,42 @@ impl StateFile {
             return Ok(());
         }
         entries.insert(name.to_string(), saved);
-        let bytes = serde_json::to_vec_pretty(&*entries).map_err(std::io::Error::other)?;
+        self.write(&entries)
+    }
+
+    /// FTP: the files already taken from this source (`name:size`).
+    pub fn taken(&self, name: &str, url: &str) -> BTreeSet<String> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        match entries.get(name) {
+            Some(saved) if saved.url == url => saved.taken.clone(),
+            _ => BTreeSet::new(),
+        }
+    }
+
+    /// FTP: remember `new` files as taken, forgetting those for which `keep` says no (files
+    /// no longer listed on the server need not be remembered).
+    pub fn put_taken(
+        &self,
+        name: &str,
+        url: &str,
+        keep: impl Fn(&str) -> bool,
+        new: impl IntoIterator<Item = String>,
+    ) -> std::io::Result<()> {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = entries.entry(name.to_string()).or_default();
+        if entry.url != url {
+            *entry = Saved {
+                url: url.to_string(),
+                ..Saved::default()
+            };
+        }
+        entry.taken.retain(|k| keep(k));
+        entry.taken.extend(new);
+        self.write(&entries)
+    }
+
+    fn write(&self, entries: &BTreeMap<String, Saved>) -> std::io::Result<()> {
+        let bytes = serde_json::to_vec_pretty(entries).map_err(std::io::Error::other)?;
         write_atomically(&self.path, &bytes)
     }
 }

@@ -296,7 +296,15 @@ async fn poll_ftp(
                 tracing::warn!("source {name}: {e}");
                 health.update(&name, |h| h.failed(e.kind.label(), &e.message));
             }
-            Ok(wiredesk_source::ftp::Taken { files, refused }) => {
+            Ok(wiredesk_source::ftp::Taken {
+                files,
+                refused,
+                errors,
+            }) => {
+                for e in &errors {
+                    tracing::warn!("source {name}: {e}");
+                    health.update(&name, |h| h.failed(e.kind.label(), &e.message));
+                }
                 for wiredesk_source::ftp::Refused {
                     name: file, reason, ..
                 } in &refused
@@ -310,7 +318,7 @@ async fn poll_ftp(
                     .iter()
                     .map(|r| wiredesk_source::ftp::taken_key(&r.name, r.size))
                     .collect();
-                let mut ok = refused.is_empty();
+                let mut ok = refused.is_empty() && errors.is_empty();
                 if !files.is_empty() {
                     let received = Timestamp::now();
                     let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();

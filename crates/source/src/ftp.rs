@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::net::ToSocketAddrs;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use suppaftp::types::FileType;
 use suppaftp::{FtpError, FtpStream};
@@ -36,6 +36,8 @@ pub struct Refused {
 pub struct Taken {
     pub files: Vec<FtpFile>,
     pub refused: Vec<Refused>,
+    /// Files that could not be downloaded this time (tried again at the next poll).
+    pub errors: Vec<FetchError>,
 }
 
 /// The key a taken file is remembered by: a file re-uploaded with another size is new.
@@ -109,7 +111,17 @@ impl FtpPull {
                 kind: FailureKind::Network,
                 message: format!("no address for {}", self.host),
             })?;
-        let mut ftp = FtpStream::connect_timeout(addr, timeout).map_err(ftp_error)?;
+        let mut ftp = FtpStream::connect_timeout(addr, timeout)
+            .map_err(ftp_error)?
+            .passive_stream_builder(move |addr| {
+                let stream = std::net::TcpStream::connect_timeout(&addr, timeout)
+                    .map_err(FtpError::ConnectionError)?;
+                stream
+                    .set_read_timeout(Some(timeout))
+                    .and_then(|()| stream.set_write_timeout(Some(timeout)))
+                    .map_err(FtpError::ConnectionError)?;
+                Ok(stream)
+            });
         let _ = ftp.get_ref().set_read_timeout(Some(timeout));
         ftp.login(self.user.as_str(), self.password.as_str())
             .map_err(ftp_error)?;
@@ -138,6 +150,7 @@ impl FtpPull {
         }
         let mut files = Vec::new();
         let mut refused = Vec::new();
+        let mut errors = Vec::new();
         let limit = self.source.max_bytes;
         let mut ready: Vec<_> = sizes
             .iter()
@@ -156,16 +169,34 @@ impl FtpPull {
                 });
                 continue;
             }
-            let bytes = ftp
+            let until = Instant::now() + Duration::from_secs(self.source.timeout_secs.max(1));
+            let downloaded = ftp
                 .retr(&name, |reader| {
                     let mut buf = Vec::new();
-                    reader
-                        .take(limit + 1)
-                        .read_to_end(&mut buf)
-                        .map_err(FtpError::ConnectionError)?;
+                    Deadline {
+                        inner: reader,
+                        until,
+                    }
+                    .take(limit + 1)
+                    .read_to_end(&mut buf)
+                    .map_err(FtpError::ConnectionError)?;
                     Ok(buf)
                 })
-                .map_err(ftp_error)?;
+                .map_err(|e| {
+                    let mut e = ftp_error(e);
+                    if e.message.contains(DEADLINE) {
+                        e.kind = FailureKind::Deadline;
+                    }
+                    e.message = format!("{name}: {}", e.message);
+                    e
+                });
+            let bytes = match downloaded {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
             if bytes.len() as u64 > limit {
                 refused.push(Refused {
                     name,
@@ -182,7 +213,11 @@ impl FtpPull {
         }
         let _ = ftp.quit();
         self.previous = sizes;
-        Ok(Taken { files, refused })
+        Ok(Taken {
+            files,
+            refused,
+            errors,
+        })
     }
 
     /// The `name:size` keys of the latest listing.
@@ -204,6 +239,23 @@ impl FtpPull {
         }
         let _ = ftp.quit();
         Ok(())
+    }
+}
+
+const DEADLINE: &str = "no complete file within the source's timeout (a slow or endless download)";
+
+/// A reader that fails once its deadline has passed, so a download that drips forever ends.
+struct Deadline<R> {
+    inner: R,
+    until: Instant,
+}
+
+impl<R: Read> Read for Deadline<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if Instant::now() > self.until {
+            return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, DEADLINE));
+        }
+        self.inner.read(buf)
     }
 }
 
@@ -231,6 +283,16 @@ fn decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_read_past_the_deadline_fails() {
+        let mut r = Deadline {
+            inner: &b"abc"[..],
+            until: Instant::now() - Duration::from_secs(1),
+        };
+        let err = r.read(&mut [0u8; 3]).unwrap_err();
+        assert!(err.to_string().contains("slow or endless"), "{err}");
+    }
 
     #[test]
     fn partial_uploads_are_never_taken() {

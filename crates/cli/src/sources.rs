@@ -156,7 +156,8 @@ pub fn spawn_pollers(
     let list_path = SourceList::path_in(data);
     let state = Arc::new(StateFile::open(&StateFile::path_in(data)));
     tokio::spawn(async move {
-        let mut running: HashMap<String, (RemoteSource, tokio::task::AbortHandle)> = HashMap::new();
+        let mut running: HashMap<String, (RemoteSource, tokio::task::JoinHandle<()>)> =
+            HashMap::new();
         let mut list_error: Option<String> = None;
         loop {
             let mut wanted = configured.clone();
@@ -179,15 +180,20 @@ pub fn spawn_pollers(
                     continue;
                 }
             }
-            running.retain(|name, (def, task)| {
-                let keep = wanted.contains(def);
-                if !keep {
+            let stopped: Vec<String> = running
+                .iter()
+                .filter(|(_, (def, _))| !wanted.contains(def))
+                .map(|(name, _)| name.clone())
+                .collect();
+            for name in stopped {
+                if let Some((_, task)) = running.remove(&name) {
                     task.abort();
-                    health.remove(name);
-                    tracing::info!("source {name}: stopped");
+                    // Wait for it to end, so it cannot write its health after the removal.
+                    let _ = task.await;
                 }
-                keep
-            });
+                health.remove(&name);
+                tracing::info!("source {name}: stopped");
+            }
             for source in wanted {
                 if running.contains_key(&source.name) {
                     continue;
@@ -204,7 +210,7 @@ pub fn spawn_pollers(
                     health.clone(),
                     state.clone(),
                 ));
-                running.insert(source.name.clone(), (source, task.abort_handle()));
+                running.insert(source.name.clone(), (source, task));
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }

@@ -5,7 +5,7 @@
 mod common;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::State;
@@ -317,7 +317,7 @@ async fn a_polled_feed_is_ingested_and_a_304_changes_nothing_even_after_a_restar
 #[tokio::test]
 async fn a_failing_source_backs_off_and_does_not_hold_up_a_healthy_one() {
     let word = unique_word("healthy");
-    let broken_hits = Arc::new(Mutex::new(0u32));
+    let broken_hits: Arc<Mutex<Vec<Instant>>> = Arc::default();
     let hits = broken_hits.clone();
     let feed = rss(&word, 1);
     let base = serve(
@@ -327,7 +327,7 @@ async fn a_failing_source_backs_off_and_does_not_hold_up_a_healthy_one() {
                 get(move || {
                     let hits = hits.clone();
                     async move {
-                        *hits.lock().unwrap() += 1;
+                        hits.lock().unwrap().push(Instant::now());
                         (StatusCode::INTERNAL_SERVER_ERROR, "agency server down")
                     }
                 }),
@@ -343,35 +343,22 @@ async fn a_failing_source_backs_off_and_does_not_hold_up_a_healthy_one() {
         (stories_with(&server, &word).await == 1).then_some(())
     })
     .await;
-    eventually(WAIT, "seven polls of the healthy source", || async {
-        (metric(&server, "wiredesk_source_fetches_total{source=\"healthy\"}").await? >= 7.0)
-            .then_some(())
+    eventually(WAIT, "three hits on the broken source", || async {
+        (broken_hits.lock().unwrap().len() >= 3).then_some(())
     })
     .await;
-    // Polled every second it would have been hit about seven times; backing off (1-2 s,
-    // then 2-4 s, then 4-8 s) it is hit at most four times.
-    let hits = *broken_hits.lock().unwrap();
-    assert!(
-        (1..=4).contains(&hits),
-        "the broken source was hit {hits} times"
-    );
-    let failures = metric(&server, "wiredesk_source_failures_total{source=\"broken\"}")
+    // Backing off: after failure n the wait is between 2^n/2 and 2^n intervals, so the
+    // gaps between hits are at least 1 s, then 2 s (polled every second they would be 1 s).
+    let hits = broken_hits.lock().unwrap().clone();
+    let gaps: Vec<Duration> = hits.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps[0] >= Duration::from_millis(950), "{gaps:?}");
+    assert!(gaps[1] >= Duration::from_millis(1950), "{gaps:?}");
+    // Meanwhile the healthy source went on every second.
+    let healthy = metric(&server, "wiredesk_source_fetches_total{source=\"healthy\"}")
         .await
         .unwrap();
-    assert!(
-        failures >= 1.0 && failures <= f64::from(hits),
-        "{failures} vs {hits}"
-    );
-    assert_eq!(
-        metric(
-            &server,
-            "wiredesk_source_failures_by_reason_total{source=\"broken\",reason=\"status\"}"
-        )
-        .await,
-        Some(failures)
-    );
-    let error = last_error(&server, "broken").await.unwrap();
-    assert!(error.contains("500"), "{error}");
+    assert!(healthy >= 3.0, "healthy polled {healthy} times");
+    assert!(healthy > hits.len() as f64, "{healthy} vs {}", hits.len());
     assert_eq!(
         metric(
             &server,
@@ -380,6 +367,29 @@ async fn a_failing_source_backs_off_and_does_not_hold_up_a_healthy_one() {
         .await,
         Some(0.0)
     );
+    let failures = metric(&server, "wiredesk_source_failures_total{source=\"broken\"}")
+        .await
+        .unwrap();
+    assert!(failures >= 2.0, "{failures}");
+    assert_eq!(
+        metric(
+            &server,
+            "wiredesk_source_failures_by_reason_total{source=\"broken\",reason=\"status\"}"
+        )
+        .await,
+        Some(failures)
+    );
+    assert!(
+        metric(
+            &server,
+            "wiredesk_source_consecutive_failures{source=\"broken\"}"
+        )
+        .await
+        .unwrap()
+            >= 2.0
+    );
+    let error = last_error(&server, "broken").await.unwrap();
+    assert!(error.contains("500"), "{error}");
 }
 
 /// A raw HTTP/1.1 server for what a well-behaved framework will not send: `/drip` sends a

@@ -230,7 +230,7 @@ async fn poll(
         h.url = source.display_url();
         h.interval_secs = source.interval_secs;
     });
-    if source.url.starts_with("ftp://") {
+    if source.is_ftp() {
         return poll_ftp(pipeline, source, health, state).await;
     }
     let fetcher = match HttpFetcher::new(&source) {

@@ -584,19 +584,25 @@ async fn sources_are_added_listed_and_removed_from_the_command_line() {
     assert!(list.contains("no sources"), "{list}");
 }
 
-/// A Python with pyftpdlib: `target/ftp-venv`, made (from PyPI) when missing.
+/// A Python with pyftpdlib and pyOpenSSL: `$WIREDESK_PYTHON` if it has them (scripts/test
+/// sets it), else `target/ftp-venv`, made (from PyPI) when missing.
 fn ftp_python() -> std::path::PathBuf {
+    let has_pyftpdlib = |python: &std::path::Path| {
+        std::process::Command::new(python)
+            .args(["-c", "import pyftpdlib, OpenSSL"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if let Some(python) = std::env::var_os("WIREDESK_PYTHON").map(std::path::PathBuf::from)
+        && has_pyftpdlib(&python)
+    {
+        return python;
+    }
     let venv = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .expect("the target folder")
         .join("ftp-venv");
     let python = venv.join("bin/python");
-    let has_pyftpdlib = |python: &std::path::Path| {
-        std::process::Command::new(python)
-            .args(["-c", "import pyftpdlib"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
     if has_pyftpdlib(&python) {
         return python;
     }
@@ -607,10 +613,13 @@ fn ftp_python() -> std::path::PathBuf {
         .unwrap_or_else(|e| panic!("the FTP test needs python3 (to run pyftpdlib): {e}"));
     assert!(made.success(), "python3 -m venv {} failed", venv.display());
     let installed = std::process::Command::new(venv.join("bin/pip"))
-        .args(["install", "-q", "pyftpdlib"])
+        .args(["install", "-q", "pyftpdlib", "pyopenssl"])
         .status()
         .expect("run pip");
-    assert!(installed.success(), "pip install pyftpdlib failed");
+    assert!(
+        installed.success(),
+        "pip install pyftpdlib pyopenssl failed"
+    );
     assert!(
         has_pyftpdlib(&python),
         "pyftpdlib is not importable after pip install"
@@ -624,22 +633,57 @@ struct FtpServer {
     port: u16,
 }
 
+/// An FTPS server (explicit TLS required on control and data connections) with a
+/// certificate from a throwaway CA, whose certificate it writes to `OUT/ca.pem`.
+const FTPS_SERVER: &str = r#"
+import sys, os, datetime, ipaddress
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from pyftpdlib.authorizers import DummyAuthorizer
+from pyftpdlib.handlers import TLS_FTPHandler
+from pyftpdlib.servers import FTPServer
+root, port, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+now = datetime.datetime.now(datetime.timezone.utc)
+def name(cn):
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+def cert(subject, key, issuer_key, serial, ca, extra=None):
+    b = (x509.CertificateBuilder().subject_name(name(subject)).issuer_name(name("Test CA"))
+         .public_key(key.public_key()).serial_number(serial)
+         .not_valid_before(now - datetime.timedelta(hours=1))
+         .not_valid_after(now + datetime.timedelta(days=1))
+         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    if extra is not None:
+        b = b.add_extension(extra, critical=False)
+    return b.sign(issuer_key, hashes.SHA256())
+ca_key = ec.generate_private_key(ec.SECP256R1())
+ca = cert("Test CA", ca_key, ca_key, 1, True)
+key = ec.generate_private_key(ec.SECP256R1())
+leaf = cert("127.0.0.1", key, ca_key, 2, False,
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]))
+pem = serialization.Encoding.PEM
+open(out + "/cert.pem", "wb").write(leaf.public_bytes(pem))
+open(out + "/key.pem", "wb").write(key.private_bytes(
+    pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+open(out + "/ca.pem.tmp", "wb").write(ca.public_bytes(pem))
+os.rename(out + "/ca.pem.tmp", out + "/ca.pem")
+authorizer = DummyAuthorizer()
+authorizer.add_user("wire", "secret", root, perm="elradfmwMT")
+handler = TLS_FTPHandler
+handler.certfile, handler.keyfile = out + "/cert.pem", out + "/key.pem"
+handler.authorizer = authorizer
+handler.tls_control_required = True
+handler.tls_data_required = True
+FTPServer(("127.0.0.1", port), handler).serve_forever()
+"#;
+
 impl FtpServer {
     fn start(root: &std::path::Path) -> FtpServer {
-        let python = ftp_python();
         let port = common::free_port();
-        let child = std::process::Command::new(python)
-            .args([
-                "-m",
-                "pyftpdlib",
-                "-i",
-                "127.0.0.1",
-                "-w",
-                "-u",
-                "wire",
-                "-P",
-                "secret",
-            ])
+        let child = std::process::Command::new(ftp_python())
+            .args(["-m", "pyftpdlib", "-i", "127.0.0.1", "-w"])
+            .args(["-u", "wire", "-P", "secret"])
             .arg("-p")
             .arg(port.to_string())
             .arg("-d")
@@ -648,6 +692,25 @@ impl FtpServer {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("start pyftpdlib");
+        FtpServer::wait(child, port)
+    }
+
+    /// An FTPS server over `root`; its CA certificate is written into `out`.
+    fn start_tls(root: &std::path::Path, out: &std::path::Path) -> FtpServer {
+        let port = common::free_port();
+        let child = std::process::Command::new(ftp_python())
+            .args(["-c", FTPS_SERVER])
+            .arg(root)
+            .arg(port.to_string())
+            .arg(out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start pyftpdlib with TLS");
+        FtpServer::wait(child, port)
+    }
+
+    fn wait(child: std::process::Child, port: u16) -> FtpServer {
         let server = FtpServer { child, port };
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -662,6 +725,10 @@ impl FtpServer {
 
     fn url(&self, folder: &str) -> String {
         format!("ftp://wire:secret@127.0.0.1:{}/{folder}/", self.port)
+    }
+
+    fn tls_url(&self, folder: &str) -> String {
+        format!("ftps://wire:secret@127.0.0.1:{}/{folder}/", self.port)
     }
 }
 
@@ -751,5 +818,67 @@ async fn ftp_files_are_taken_once_complete_and_only_once() {
         Some(0.0),
         "{:?}",
         last_error(&server, "ftp-keep").await
+    );
+}
+
+#[tokio::test]
+async fn ftps_files_are_taken_over_tls_and_an_untrusted_certificate_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let certs = tempfile::tempdir().unwrap();
+    let folder = root.path().join("in");
+    std::fs::create_dir_all(&folder).unwrap();
+    let word = unique_word("ftps");
+    std::fs::write(
+        folder.join("a.json"),
+        common::ninjs_story(
+            &format!("urn:test:{word}:1"),
+            1,
+            "Test Wire",
+            &format!("Secure story about {word} at the port"),
+            &format!("MUMBAI (Test Wire) - The port said {word} work was on schedule."),
+            "",
+        ),
+    )
+    .unwrap();
+    let ftpd = FtpServer::start_tls(root.path(), certs.path());
+    let ca = certs.path().join("ca.pem");
+    assert!(ca.exists(), "the FTPS server wrote its CA certificate");
+    let config = source(
+        "secure",
+        &ftpd.tls_url("in"),
+        &format!(
+            "interval_secs = 1\nca_file = {:?}",
+            ca.display().to_string()
+        ),
+    ) + &source("untrusted", &ftpd.tls_url("in"), "interval_secs = 1");
+    let server = Server::serve_with_config(&config);
+
+    let taken = eventually(WAIT, "the story taken over FTPS, or failures", || async {
+        if stories_with(&server, &word).await == 1 {
+            return Some(Ok(()));
+        }
+        let failures = metric(&server, "wiredesk_source_failures_total{source=\"secure\"}");
+        (failures.await? >= 2.0).then_some(Err(()))
+    })
+    .await;
+    assert!(taken.is_ok(), "{:?}", last_error(&server, "secure").await);
+    assert_eq!(
+        metric(&server, "wiredesk_source_failures_total{source=\"secure\"}").await,
+        Some(0.0),
+        "{:?}",
+        last_error(&server, "secure").await
+    );
+    let error = eventually(WAIT, "the untrusted server refused", || async {
+        last_error(&server, "untrusted").await
+    })
+    .await;
+    assert!(error.contains("cannot secure the connection"), "{error}");
+    assert_eq!(
+        metric(
+            &server,
+            "wiredesk_source_deliveries_total{source=\"untrusted\"}"
+        )
+        .await,
+        Some(0.0)
     );
 }

@@ -9,8 +9,14 @@ use std::io::Read;
 use std::net::ToSocketAddrs;
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
+use rustls::ClientConfig;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use rustls_platform_verifier::ConfigVerifierExt;
 use suppaftp::types::FileType;
-use suppaftp::{FtpError, FtpStream};
+use suppaftp::{FtpError, RustlsConnector, RustlsFtpStream};
 
 use crate::http::{FailureKind, FetchError};
 use crate::remote::RemoteSource;
@@ -53,6 +59,8 @@ pub struct FtpPull {
     user: String,
     password: String,
     folder: String,
+    /// FTPS: the TLS settings (explicit TLS on the control and data connections).
+    tls: Option<Arc<ClientConfig>>,
     /// Sizes at the previous listing: a file is complete once its size stops changing.
     previous: HashMap<String, u64>,
 }
@@ -76,9 +84,11 @@ impl FtpPull {
         source.check()?;
         let url = reqwest::Url::parse(&source.url)
             .map_err(|e| format!("source {}: URL: {e}", source.name))?;
-        if url.scheme() != "ftp" {
-            return Err(format!("source {}: only ftp:// is supported", source.name));
-        }
+        let tls = match url.scheme() {
+            "ftp" => None,
+            "ftps" => Some(tls_config(source)?),
+            other => return Err(format!("source {}: {other}:// is not FTP", source.name)),
+        };
         let host = url
             .host_str()
             .ok_or_else(|| format!("source {}: the URL names no host", source.name))?
@@ -94,11 +104,12 @@ impl FtpPull {
             password: url.password().map(decode).unwrap_or_default(),
             user,
             folder: decode(url.path()),
+            tls,
             previous: HashMap::new(),
         })
     }
 
-    fn connect(&self) -> Result<FtpStream, FetchError> {
+    fn connect(&self) -> Result<RustlsFtpStream, FetchError> {
         let timeout = Duration::from_secs(self.source.timeout_secs.max(1));
         let addr = (self.host.as_str(), self.port)
             .to_socket_addrs()
@@ -111,7 +122,7 @@ impl FtpPull {
                 kind: FailureKind::Network,
                 message: format!("no address for {}", self.host),
             })?;
-        let mut ftp = FtpStream::connect_timeout(addr, timeout)
+        let mut ftp = RustlsFtpStream::connect_timeout(addr, timeout)
             .map_err(ftp_error)?
             .passive_stream_builder(move |addr| {
                 let stream = std::net::TcpStream::connect_timeout(&addr, timeout)
@@ -123,6 +134,14 @@ impl FtpPull {
                 Ok(stream)
             });
         let _ = ftp.get_ref().set_read_timeout(Some(timeout));
+        if let Some(tls) = &self.tls {
+            ftp = ftp
+                .into_secure(RustlsConnector::from(tls.clone()), &self.host)
+                .map_err(|e| FetchError {
+                    kind: FailureKind::Network,
+                    message: format!("FTPS: cannot secure the connection: {e}"),
+                })?;
+        }
         ftp.login(self.user.as_str(), self.password.as_str())
             .map_err(ftp_error)?;
         ftp.transfer_type(FileType::Binary).map_err(ftp_error)?;
@@ -257,6 +276,32 @@ impl<R: Read> Read for Deadline<R> {
         }
         self.inner.read(buf)
     }
+}
+
+/// TLS settings for an FTPS source: the system's roots, or those in its `ca_file`.
+fn tls_config(source: &RemoteSource) -> Result<Arc<ClientConfig>, String> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config = match &source.ca_file {
+        None => ClientConfig::with_platform_verifier()
+            .map_err(|e| format!("source {}: TLS: {e}", source.name))?,
+        Some(path) => {
+            let cannot =
+                |e: String| format!("source {}: ca_file {}: {e}", source.name, path.display());
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in CertificateDer::pem_file_iter(path).map_err(|e| cannot(e.to_string()))? {
+                roots
+                    .add(cert.map_err(|e| cannot(e.to_string()))?)
+                    .map_err(|e| cannot(e.to_string()))?;
+            }
+            if roots.is_empty() {
+                return Err(cannot("no certificates in it".into()));
+            }
+            ClientConfig::builder()
+                .with_root_certificates(roots)
+                .with_no_client_auth()
+        }
+    };
+    Ok(Arc::new(config))
 }
 
 /// Percent-decoding for the user, password and path of an FTP URL.

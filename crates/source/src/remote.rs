@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 pub struct RemoteSource {
     /// Shown on the desk and in metrics; letters, digits, `-`, `_` and `.`.
     pub name: String,
-    /// `http://`, `https://` or `ftp://user:password@host/folder/`.
+    /// `http://`, `https://`, `ftp://user:password@host/folder/` or `ftps://…` (explicit
+    /// FTPS: AUTH TLS, then protected data connections).
     pub url: String,
     /// Seconds between polls while the source is healthy.
     #[serde(default = "default_interval")]
@@ -35,6 +36,10 @@ pub struct RemoteSource {
     /// FTP only: delete a file on the server once its stories are committed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub delete_after: bool,
+    /// FTPS only: trust the certificates in this PEM file instead of the system's roots
+    /// (for an agency server with a private certificate authority).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
 }
 
 fn default_interval() -> u64 {
@@ -65,6 +70,7 @@ impl RemoteSource {
             max_redirects: default_max_redirects(),
             max_backoff_secs: default_max_backoff(),
             delete_after: false,
+            ca_file: None,
         }
     }
 
@@ -81,10 +87,10 @@ impl RemoteSource {
             .split_once("://")
             .map(|(s, _)| s.to_ascii_lowercase());
         match scheme.as_deref() {
-            Some("http") | Some("https") | Some("ftp") => {}
+            Some("http") | Some("https") | Some("ftp") | Some("ftps") => {}
             _ => {
                 return Err(format!(
-                    "source {}: URL {:?} must start with http://, https:// or ftp://",
+                    "source {}: URL {:?} must start with http://, https://, ftp:// or ftps://",
                     self.name, self.url
                 ));
             }
@@ -96,6 +102,13 @@ impl RemoteSource {
             ));
         }
         Ok(())
+    }
+
+    /// Whether this source is pulled by FTP (`ftp://` or `ftps://`) rather than HTTP.
+    pub fn is_ftp(&self) -> bool {
+        self.url
+            .split_once("://")
+            .is_some_and(|(s, _)| s.eq_ignore_ascii_case("ftp") || s.eq_ignore_ascii_case("ftps"))
     }
 
     /// The URL with any password in it hidden, for pages and logs.
@@ -275,6 +288,13 @@ impl StateFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ftp_sources_are_told_by_their_scheme() {
+        assert!(RemoteSource::new("f", "FTPS://a.example/in/").is_ftp());
+        assert!(RemoteSource::new("f", "ftp://a.example/in/").is_ftp());
+        assert!(!RemoteSource::new("h", "https://a.example/ftp://").is_ftp());
+    }
 
     #[test]
     fn names_and_urls_are_checked() {

@@ -56,11 +56,32 @@ impl Config {
     /// Read the file if it exists; a missing file means the defaults.
     pub fn load(path: &Path) -> anyhow::Result<Config> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display())),
+            Ok(text) => {
+                let config: Config = toml::from_str(&text)
+                    .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?;
+                config
+                    .check_sources()
+                    .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?;
+                Ok(config)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(anyhow::anyhow!("config file {}: {e}", path.display())),
         }
+    }
+
+    /// Each `[[sources]]` entry usable, and no name used twice.
+    fn check_sources(&self) -> Result<(), String> {
+        let mut names = std::collections::HashSet::new();
+        for source in &self.sources {
+            source.check()?;
+            if !names.insert(source.name.as_str()) {
+                return Err(format!(
+                    "[[sources]]: the name {} is used twice",
+                    source.name
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
@@ -100,6 +121,12 @@ mod tests {
         assert_eq!(config.sources[0].max_redirects, 5);
         config.save(&path).unwrap();
         assert_eq!(Config::load(&path).unwrap().sources, config.sources);
+        let twice = "[[sources]]\nname = \"a\"\nurl = \"http://x/\"\n".repeat(2);
+        std::fs::write(&path, twice).unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("used twice"), "{err}");
+        std::fs::write(&path, "[[sources]]\nname = \"a\"\nurl = \"file:///etc\"\n").unwrap();
+        assert!(Config::load(&path).is_err());
     }
 
     #[test]

@@ -342,7 +342,7 @@ async fn poll_ftp(
                         .collect();
                     match pipeline.ingest_batch(deliveries).await {
                         Ok(reports) => {
-                            let stories: usize = reports.iter().map(|r| r.stories.len()).sum();
+                            let stories = changed_stories(&reports);
                             tracing::info!(
                                 "source {name}: {} files, {stories} stories",
                                 reports.len()
@@ -438,7 +438,7 @@ async fn poll_once(
             };
             match pipeline.ingest_batch(vec![delivery]).await {
                 Ok(reports) => {
-                    let stories: usize = reports.iter().map(|r| r.stories.len()).sum();
+                    let stories = changed_stories(&reports);
                     let rejected = reports
                         .iter()
                         .find(|r| r.outcome == Outcome::Rejected)
@@ -474,6 +474,16 @@ async fn poll_once(
             health.update(name, |h| h.failed(e.kind.label(), &e.message));
         }
     }
+}
+
+/// Stories in the deliveries that brought something new or changed: a feed fetched again
+/// with the same items (no validators) adds nothing.
+fn changed_stories(reports: &[wiredesk_ingest::DeliveryReport]) -> usize {
+    reports
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Ingested | Outcome::Updated))
+        .map(|r| r.stories.len())
+        .sum()
 }
 
 /// `GET /metrics`: every source's counters in the Prometheus text format.

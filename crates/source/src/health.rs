@@ -21,7 +21,7 @@ pub struct SourceHealth {
     pub not_modified: u64,
     /// Attempts that failed (network, status, refused, rejected by ingest).
     pub failures: u64,
-    /// Stories in the deliveries taken from this source.
+    /// Stories in the deliveries from this source that brought something new or changed.
     pub stories: u64,
     /// Deliveries taken (bodies or files ingested).
     pub deliveries: u64,

@@ -450,6 +450,14 @@ async fn hostile_sources_are_refused_with_a_reason_each() {
             .route("/loop-a", get(|| async { Redirect::temporary("/loop-b") }))
             .route("/loop-b", get(|| async { Redirect::temporary("/loop-a") }))
             .route(
+                "/hop/{n}",
+                get(
+                    |axum::extract::Path(n): axum::extract::Path<u32>| async move {
+                        Redirect::temporary(&format!("/hop/{}", n + 1))
+                    },
+                ),
+            )
+            .route(
                 "/bomb",
                 get(|| async {
                     (
@@ -471,6 +479,11 @@ async fn hostile_sources_are_refused_with_a_reason_each() {
         source("streamed", &format!("{raw}/stream-big"), limits),
         source("drip", &format!("{raw}/drip"), limits),
         source("loop", &format!("{base}/loop-a"), limits),
+        source(
+            "hops",
+            &format!("{base}/hop/0"),
+            &format!("{limits}\nmax_redirects = 3"),
+        ),
         source("bomb", &format!("{base}/bomb"), limits),
         source("fine", &format!("{base}/feed"), limits),
     ]
@@ -486,6 +499,7 @@ async fn hostile_sources_are_refused_with_a_reason_each() {
         ("streamed", "too_large", "passed the limit of 524288 bytes"),
         ("drip", "deadline", "no complete response within 2 s"),
         ("loop", "redirects", "redirect loop"),
+        ("hops", "redirects", "more than 3 redirects"),
         ("bomb", "gzip_bomb", "gzip bomb"),
     ];
     for (name, reason, message) in expected {

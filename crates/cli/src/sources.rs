@@ -46,6 +46,9 @@ pub enum SourceCommand {
         /// FTP: delete each file on the server once its stories are committed.
         #[arg(long)]
         delete_after: bool,
+        /// FTPS: trust the certificates in this PEM file instead of the system's roots.
+        #[arg(long)]
+        ca_file: Option<PathBuf>,
         #[command(flatten)]
         data: DataDir,
     },
@@ -76,6 +79,7 @@ pub fn run(command: SourceCommand) -> anyhow::Result<()> {
             timeout,
             max_bytes,
             delete_after,
+            ca_file,
             data,
         } => {
             let mut source = RemoteSource::new(&name, &url);
@@ -83,6 +87,7 @@ pub fn run(command: SourceCommand) -> anyhow::Result<()> {
             source.timeout_secs = timeout;
             source.max_bytes = max_bytes;
             source.delete_after = delete_after;
+            source.ca_file = ca_file;
             source.check().map_err(anyhow::Error::msg)?;
             std::fs::create_dir_all(&data.data)
                 .with_context(|| format!("cannot create {}", data.data.display()))?;

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use wiredesk_enrich::TopicRules;
 use wiredesk_publish::SiteConfig;
+use wiredesk_source::remote::RemoteSource;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -13,6 +14,11 @@ pub struct Config {
     pub site: SiteConfig,
     pub ingest: IngestConfig,
     pub topics: Option<TopicRules>,
+    /// Feeds polled over HTTP(S): `[[sources]]` with `name`, `url` and optionally
+    /// `interval_secs`, `timeout_secs`, `max_bytes`, `max_redirects`, `max_backoff_secs`.
+    /// `wiredesk source add` keeps its own list in `DATA/sources.toml`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<RemoteSource>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -50,11 +56,32 @@ impl Config {
     /// Read the file if it exists; a missing file means the defaults.
     pub fn load(path: &Path) -> anyhow::Result<Config> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display())),
+            Ok(text) => {
+                let config: Config = toml::from_str(&text)
+                    .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?;
+                config
+                    .check_sources()
+                    .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?;
+                Ok(config)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(anyhow::anyhow!("config file {}: {e}", path.display())),
         }
+    }
+
+    /// Each `[[sources]]` entry usable, and no name used twice.
+    fn check_sources(&self) -> Result<(), String> {
+        let mut names = std::collections::HashSet::new();
+        for source in &self.sources {
+            source.check()?;
+            if !names.insert(source.name.as_str()) {
+                return Err(format!(
+                    "[[sources]]: the name {} is used twice",
+                    source.name
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
@@ -77,6 +104,29 @@ mod tests {
         std::fs::write(&path, "[site]\nnmae = \"Typo\"\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("nmae"), "{err}");
+    }
+
+    #[test]
+    fn sources_are_read_with_defaults_for_what_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wiredesk.toml");
+        std::fs::write(
+            &path,
+            "[[sources]]\nname = \"pti\"\nurl = \"https://pti.example/rss\"\ninterval_secs = 60\n",
+        )
+        .unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.sources.len(), 1);
+        assert_eq!(config.sources[0].interval_secs, 60);
+        assert_eq!(config.sources[0].max_redirects, 5);
+        config.save(&path).unwrap();
+        assert_eq!(Config::load(&path).unwrap().sources, config.sources);
+        let twice = "[[sources]]\nname = \"a\"\nurl = \"http://x/\"\n".repeat(2);
+        std::fs::write(&path, twice).unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("used twice"), "{err}");
+        std::fs::write(&path, "[[sources]]\nname = \"a\"\nurl = \"file:///etc\"\n").unwrap();
+        assert!(Config::load(&path).is_err());
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod demo;
 mod eval;
 mod ingest;
 mod serve;
+mod sources;
 
 use app::Site;
 
@@ -84,6 +85,9 @@ enum Command {
     /// Evaluate near-duplicates, topics and related articles on labelled corpora.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
+    /// Feeds polled over HTTP(S) by `serve` (kept in DATA/sources.toml).
+    #[command(subcommand)]
+    Source(sources::SourceCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -142,6 +146,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let accounts = app::open_accounts(command.data()).await?;
             accounts::token(&accounts, command).await
         }
+        Command::Source(command) => sources::run(command),
         Command::Serve { data, addr, config } => {
             let site = Site::open(&data, config.as_deref()).await?;
             serve::serve(site, addr, "Wiredesk serving at").await

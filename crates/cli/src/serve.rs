@@ -101,6 +101,13 @@ pub fn app(site: &Site) -> anyhow::Result<axum::Router> {
         folder,
         Duration::from_millis(site.config.ingest.inbox_scan_ms.max(50)),
     );
+    let health = wiredesk_source::health::HealthBoard::default();
+    crate::sources::spawn_pollers(
+        site.pipeline.clone(),
+        &site.data,
+        site.config.sources.clone(),
+        health.clone(),
+    );
     spawn_embargo_clock(site.pipeline.clone(), Duration::from_millis(250));
     let desk = wiredesk_desk::DeskState::new(
         site.pipeline.clone(),
@@ -113,7 +120,10 @@ pub fn app(site: &Site) -> anyhow::Result<axum::Router> {
             source_link_hidden: site.config.site.source_link_hidden.clone(),
         },
     );
-    Ok(router(state).merge(wiredesk_desk::router(desk)))
+    Ok(router(state)
+        .merge(wiredesk_desk::router(desk))
+        .merge(crate::sources::metrics_router(health.clone()))
+        .layer(axum::Extension(health)))
 }
 
 pub async fn serve(site: Site, addr: SocketAddr, announce: &str) -> anyhow::Result<()> {

@@ -824,9 +824,54 @@ struct SourcesPage {
     push_limit: usize,
     push: Vec<(String, String)>,
     agencies: Vec<String>,
+    remote: Vec<RemoteRow>,
 }
 
-pub async fn sources(State(state): State<DeskState>, user: DeskUser) -> Response {
+/// One polled source's health, as the sources page shows it.
+struct RemoteRow {
+    name: String,
+    kind: String,
+    url: String,
+    interval_secs: u64,
+    healthy: bool,
+    last_success: String,
+    last_error: String,
+    fetches: u64,
+    not_modified: u64,
+    failures: u64,
+    stories: u64,
+    next_attempt: String,
+}
+
+fn remote_rows(board: &wiredesk_source::health::HealthBoard) -> Vec<RemoteRow> {
+    board
+        .snapshot()
+        .into_iter()
+        .map(|(name, h)| RemoteRow {
+            name,
+            kind: h.kind,
+            url: h.url,
+            interval_secs: h.interval_secs,
+            healthy: h.consecutive_failures == 0,
+            last_success: h.last_success.map(when).unwrap_or_else(|| "never".into()),
+            last_error: h
+                .last_error
+                .map(|(t, m)| format!("{}: {m}", when(t)))
+                .unwrap_or_default(),
+            fetches: h.fetches,
+            not_modified: h.not_modified,
+            failures: h.failures,
+            stories: h.stories,
+            next_attempt: h.next_attempt.map(when).unwrap_or_default(),
+        })
+        .collect()
+}
+
+pub async fn sources(
+    State(state): State<DeskState>,
+    user: DeskUser,
+    health: Option<axum::Extension<wiredesk_source::health::HealthBoard>>,
+) -> Response {
     let push = match state.accounts.push_sources().await {
         Ok(p) => p,
         Err(e) => return server_error(e),
@@ -852,6 +897,7 @@ pub async fn sources(State(state): State<DeskState>, user: DeskUser) -> Response
         push_limit: state.settings.push_limit_bytes,
         push: push.into_iter().map(|(s, t)| (s, when(t))).collect(),
         agencies,
+        remote: health.map(|h| remote_rows(&h.0)).unwrap_or_default(),
     })
 }
 

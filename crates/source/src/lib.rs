@@ -7,6 +7,12 @@
 //! only moved away after the caller says its stories are committed, so a crash in between
 //! means the file is taken again, never lost.
 
+pub mod backoff;
+pub mod ftp;
+pub mod health;
+pub mod http;
+pub mod remote;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;

@@ -260,7 +260,11 @@ impl Story {
 pub fn story_path(id: &StoryId, headline: &str) -> String {
     let slug = slugify(headline);
     let slug: String = slug.chars().take(80).collect();
-    format!("/story/{}/{}", id, slug.trim_end_matches('-'))
+    let slug = slug.trim_end_matches('-');
+    // A headline with no letters the slug keeps (all Devanagari, say) still needs a last
+    // segment: `/story/{id}/` would not be the article's address.
+    let slug = if slug.is_empty() { "story" } else { slug };
+    format!("/story/{id}/{slug}")
 }
 
 /// SHA-256 hex of the body as received.
@@ -405,6 +409,17 @@ impl StoryEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_story_path_has_a_slug() {
+        let id = StoryId::for_uri("urn:x");
+        assert_eq!(
+            story_path(&id, "Rivers rise in Assam"),
+            format!("/story/{id}/rivers-rise-in-assam")
+        );
+        assert_eq!(story_path(&id, "असम में बाढ़"), format!("/story/{id}/story"));
+        assert_eq!(story_path(&id, "!!!"), format!("/story/{id}/story"));
+    }
 
     fn story() -> Story {
         let t: Timestamp = "2026-11-28T08:00:00Z".parse().unwrap();

@@ -324,7 +324,10 @@ fn subject1(s: &Subject1) -> Option<Subject> {
         }
         (Some(scheme), Some(code)) => format!("{scheme}:{code}"),
         (None, Some(code)) => code,
-        (_, None) => name.clone()?,
+        // No code: the concept's URI still identifies it better than its name.
+        (_, None) => non_empty(s.uri.as_deref())
+            .map(|u| qcode_for_uri(&u))
+            .or_else(|| name.clone())?,
     };
     Some(Subject { code, name })
 }
@@ -358,6 +361,23 @@ mod tests {
     use super::*;
     use crate::tests::fixture;
     use crate::{Format, decode};
+
+    #[test]
+    fn a_subject_with_only_a_uri_keeps_it() {
+        let s = Subject1 {
+            name: Some("economy".into()),
+            uri: Some("http://cv.iptc.org/newscodes/mediatopic/04000000".into()),
+            ..Subject1::default()
+        };
+        let got = subject1(&s).unwrap();
+        assert_eq!(got.code, "medtop:04000000");
+        assert_eq!(got.name.as_deref(), Some("economy"));
+        let named = Subject1 {
+            name: Some("Sports".into()),
+            ..Subject1::default()
+        };
+        assert_eq!(subject1(&named).unwrap().code, "Sports");
+    }
 
     fn ts(s: &str) -> Option<Timestamp> {
         Some(s.parse().unwrap())
@@ -600,6 +620,7 @@ mod tests {
                 scheme: scheme.map(Into::into),
                 code: code.map(Into::into),
                 name: name.map(Into::into),
+                uri: None,
             })
             .map(|s| s.code)
         };

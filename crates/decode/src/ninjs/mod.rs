@@ -108,6 +108,8 @@ pub(crate) struct Subject1 {
     pub name: Option<String>,
     pub scheme: Option<String>,
     pub code: Option<String>,
+    /// ninjs 1.3+ may name the concept by URI alone.
+    pub uri: Option<String>,
 }
 
 /// A 2.x/3.x subject: `uri` is the concept's full URI, `literal` a free-text id.

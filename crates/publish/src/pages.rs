@@ -113,7 +113,7 @@ impl AppState {
         exclude: &HashSet<StoryId>,
     ) -> Vec<Story> {
         let since = now - 168.hours();
-        let viewed = self.store.most_viewed(since, 50).await.unwrap_or_default();
+        let viewed = self.store.hottest(now, since, 50).await.unwrap_or_default();
         let ids: Vec<StoryId> = viewed.into_iter().map(|(id, _)| id).collect();
         let mut hot: Vec<Story> = self
             .store

@@ -832,3 +832,38 @@ pub async fn the_queue_lists_every_status_and_filters(store: &dyn Store) {
         .unwrap();
     assert_eq!(later.len(), 2);
 }
+
+/// A simulated week of reading: a story read a lot six days ago cools below one read less,
+/// today; views outside the week do not count at all.
+pub async fn hot_stories_cool_by_the_day(store: &dyn Store) {
+    let now = t("2026-11-28T12:00:00Z");
+    let old = StoryId::for_uri("read-last-week");
+    let fresh = StoryId::for_uri("read-today");
+    let ancient = StoryId::for_uri("read-a-month-ago");
+    let mut views = Vec::new();
+    for hour in 0..10 {
+        views.push((old.clone(), now - (6 * 24 + hour).hours(), 10));
+        views.push((ancient.clone(), now - (30 * 24 + hour).hours(), 50));
+    }
+    views.push((fresh.clone(), now - 1.hours(), 30));
+    store.record_views(&views).await.unwrap();
+    let since = now - 168.hours();
+    let plain = store.most_viewed(since, 10).await.unwrap();
+    assert_eq!(
+        plain[0].0, old,
+        "by raw count the old story leads: {plain:?}"
+    );
+    let hot = store.hottest(now, since, 10).await.unwrap();
+    let order: Vec<&StoryId> = hot.iter().map(|(id, _)| id).collect();
+    assert_eq!(
+        order,
+        [&fresh, &old],
+        "decayed, today's story leads: {hot:?}"
+    );
+    assert!((hot[0].1 - 30.0).abs() < 1e-9, "a view this hour weighs 1");
+    assert!(
+        (hot[1].1 - 100.0 / 64.0).abs() < 1e-9,
+        "six days old: 1/64 each, got {}",
+        hot[1].1
+    );
+}

@@ -220,6 +220,15 @@ pub trait Store: Send + Sync + 'static {
     }
     /// Views per story since `since`, most viewed first.
     async fn most_viewed(&self, since: Timestamp, limit: usize) -> Result<Vec<(StoryId, u64)>>;
+    /// Stories by views since `since`, each view weighing half as much for every full day
+    /// between its hour and `now`, hottest first: what "Hot this week" ranks by, so a story
+    /// read today outranks one that was read more a week ago.
+    async fn hottest(
+        &self,
+        now: Timestamp,
+        since: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<(StoryId, f64)>>;
     /// Drop the projections and fold the whole log again. Returns the number of events folded.
     async fn rebuild_projections(&self) -> Result<u64>;
 }

@@ -706,6 +706,29 @@ impl Store for SqliteStore {
             .collect())
     }
 
+    async fn hottest(
+        &self,
+        now: Timestamp,
+        since: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<(StoryId, f64)>> {
+        // Halving per whole day of age, as a shift: SQLite's math functions are optional.
+        let rows = sqlx::query(
+            "SELECT story_id, SUM(views * 1.0 / (1 << MIN(62, MAX(0, (?1 - hour) / 24)))) AS score
+             FROM page_views WHERE hour >= ?2
+             GROUP BY story_id ORDER BY score DESC, story_id LIMIT ?3",
+        )
+        .bind(hour_of(now))
+        .bind(hour_of(since))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (StoryId(r.get(0)), r.get::<f64, _>(1)))
+            .collect())
+    }
+
     async fn rebuild_projections(&self) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM story_topics")

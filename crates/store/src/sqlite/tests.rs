@@ -28,6 +28,7 @@ sqlite_conformance!(
     embargoes_pending_until_lifted,
     pins_list_live_stories_newest_pin_first,
     the_queue_lists_every_status_and_filters,
+    hot_stories_cool_by_the_day,
 );
 
 #[tokio::test]

@@ -321,7 +321,7 @@ fn parse_date(s: &str) -> Option<(i8, i8, Option<i16>)> {
     (1..=31).contains(&day).then_some((month, day, year))
 }
 
-fn month_number(word: &str) -> Option<i8> {
+pub(crate) fn month_number(word: &str) -> Option<i8> {
     let lower = word.to_ascii_lowercase();
     let key = lower.get(..3)?;
     let n = [

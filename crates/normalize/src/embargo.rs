@@ -12,6 +12,8 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use regex::Regex;
 
+use crate::dateline::month_number;
+
 /// Lines of copy (counting the headline) searched for a notice.
 const OPENING_LINES: usize = 4;
 
@@ -33,17 +35,6 @@ static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:(?P<d1>\d{1,2})\s+(?P<m1>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|(?P<m2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<d2>\d{1,2}))(?:,?\s+(?P<y>20\d\d))?\b")
         .expect("valid regex")
 });
-
-fn month_number(name: &str) -> Option<i8> {
-    let months = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let prefix = name.get(..3)?.to_ascii_lowercase();
-    months
-        .iter()
-        .position(|m| *m == prefix)
-        .map(|i| i as i8 + 1)
-}
 
 fn zone(name: Option<&str>, site: &TimeZone) -> TimeZone {
     let iana = match name.map(str::to_ascii_uppercase).as_deref() {

@@ -7,12 +7,12 @@
 //! that fails is retried with back-off; the hook is told the same URLs again rather than
 //! missing a kill. It reads the store and never writes it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
-use wiredesk_model::{Story, StoryEvent, slugify, story_path};
+use wiredesk_model::{Story, StoryEvent, StoryId, story_path};
 use wiredesk_store::{RecordedEvent, Store};
 
 use crate::config::SiteConfig;
@@ -70,12 +70,8 @@ impl Purge {
             "sitemaps".into(),
             "api".into(),
         ]);
-        self.keys.extend(
-            story
-                .topics
-                .iter()
-                .map(|t| format!("topic-{}", slugify(&t.slug))),
-        );
+        self.keys
+            .extend(story.topics.iter().map(|t| format!("topic-{}", t.slug)));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -89,25 +85,30 @@ fn touches_readers(event: &StoryEvent) -> bool {
     !matches!(event, StoryEvent::Ingested { .. })
 }
 
-/// The purge for a run of events, reading each story's state now from the store.
+/// The purge for a run of events: each story they touched is read from the store once,
+/// however many of its events the run holds (an arrival is `Ingested` then `Published`).
 pub async fn purge_for(
     store: &dyn Store,
     config: &SiteConfig,
     events: &[RecordedEvent],
 ) -> Result<Purge, wiredesk_store::StoreError> {
-    let mut purge = Purge::default();
+    // The page's address carries the headline's slug: when the headline changes, the address
+    // under the agency's headline (what it had before any rewrite) goes too.
+    let mut touched: BTreeMap<StoryId, bool> = BTreeMap::new();
     for recorded in events.iter().filter(|e| touches_readers(&e.event)) {
-        let Some(story) = store.story(recorded.event.story_id()).await? else {
-            continue;
-        };
-        let old_headline = match &recorded.event {
-            // The page's address carries the headline's slug: when the headline changes, the
-            // address under the agency's headline (what it had before any rewrite) goes too.
-            StoryEvent::HeadlineEdited { .. } | StoryEvent::Updated { .. } => {
-                Some(story.agency_headline.clone())
-            }
-            _ => None,
-        };
+        let renamed = matches!(
+            recorded.event,
+            StoryEvent::HeadlineEdited { .. } | StoryEvent::Updated { .. }
+        );
+        *touched
+            .entry(recorded.event.story_id().clone())
+            .or_default() |= renamed;
+    }
+    let ids: Vec<StoryId> = touched.keys().cloned().collect();
+    let mut purge = Purge::default();
+    for story in store.stories(&ids).await? {
+        let renamed = touched.get(&story.id).copied().unwrap_or(false);
+        let old_headline = renamed.then(|| story.agency_headline.clone());
         purge.story(config, &story, old_headline.as_deref());
     }
     Ok(purge)

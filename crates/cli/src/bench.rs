@@ -63,6 +63,34 @@ pub fn generated_story(i: usize) -> String {
     )
 }
 
+/// `stories` generated stories, delivered one a second up to `now`.
+pub fn generated_deliveries(stories: usize, now: Timestamp) -> Vec<Delivery> {
+    (0..stories)
+        .map(|i| Delivery {
+            path: format!("generated/{i}.txt").into(),
+            bytes: generated_story(i).into_bytes(),
+            received: now - SignedDuration::from_secs(stories as i64 - i as i64),
+        })
+        .collect()
+}
+
+/// Ingest deliveries in the batches `wiredesk ingest` uses.
+pub async fn ingest_in_batches(
+    site: &Site,
+    deliveries: Vec<Delivery>,
+) -> anyhow::Result<wiredesk_ingest::Tally> {
+    let mut tally = wiredesk_ingest::Tally::default();
+    let mut rest = deliveries;
+    while !rest.is_empty() {
+        let tail = rest.split_off(rest.len().min(crate::ingest::BATCH_FILES));
+        for r in site.pipeline.ingest_batch(rest).await? {
+            tally.add(&r);
+        }
+        rest = tail;
+    }
+    Ok(tally)
+}
+
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Search(args) => crate::bench_search::run(args).await,
@@ -74,25 +102,10 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 None => crate::demo::default_data_dir()?,
             };
             let site = Site::open(&data, None).await?;
-            let now = Timestamp::now();
-            let deliveries: Vec<Delivery> = (0..stories)
-                .map(|i| Delivery {
-                    path: format!("generated/{i}.txt").into(),
-                    bytes: generated_story(i).into_bytes(),
-                    received: now - SignedDuration::from_secs(stories as i64 - i as i64),
-                })
-                .collect();
+            let deliveries = generated_deliveries(stories, Timestamp::now());
             let bytes: usize = deliveries.iter().map(|d| d.bytes.len()).sum();
             let started = Instant::now();
-            let mut tally = wiredesk_ingest::Tally::default();
-            let mut rest = deliveries;
-            while !rest.is_empty() {
-                let tail = rest.split_off(rest.len().min(crate::ingest::BATCH_FILES));
-                for r in site.pipeline.ingest_batch(rest).await? {
-                    tally.add(&r);
-                }
-                rest = tail;
-            }
+            let tally = ingest_in_batches(&site, deliveries).await?;
             let secs = started.elapsed().as_secs_f64();
             println!("{}", crate::ingest::summary_line(&tally));
             println!(

@@ -7,10 +7,9 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use wiredesk_editorial::DeskAction;
 use wiredesk_model::Story;
-use wiredesk_source::Delivery;
 use wiredesk_store::Listing;
 
 use crate::app::Site;
@@ -108,17 +107,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 pub async fn run(args: KillArgs) -> anyhow::Result<()> {
     let (data, _tmp) = crate::demo::default_data_dir()?;
     let site = Site::open(&data, None).await?;
-    let now = Timestamp::now();
-    let deliveries: Vec<Delivery> = (0..args.stories)
-        .map(|i| Delivery {
-            path: format!("generated/{i}.txt").into(),
-            bytes: crate::bench::generated_story(i).into_bytes(),
-            received: now - SignedDuration::from_secs(args.stories as i64 - i as i64),
-        })
-        .collect();
-    for chunk in deliveries.chunks(crate::ingest::BATCH_FILES) {
-        site.pipeline.ingest_batch(chunk.to_vec()).await?;
-    }
+    let deliveries = crate::bench::generated_deliveries(args.stories, Timestamp::now());
+    crate::bench::ingest_in_batches(&site, deliveries).await?;
     let app = crate::serve::app(&site)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);

@@ -383,8 +383,8 @@ async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
         );
 
         // New copy shows up in the open queue by itself, without a reload.
-        let marker = script(&client, "window.__notReloaded = true; return true;").await;
-        assert_eq!(marker, Value::Bool(true));
+        // A flag on the page's window: a reload would wipe it.
+        script(&client, "window.__notReloaded = true; return true;").await;
         let fresh = common::unique_word("fresh");
         common::drop_file(
             &inbox,

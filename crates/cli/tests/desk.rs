@@ -157,6 +157,37 @@ async fn article_path(server: &Server, http: &reqwest::Client, id: &str) -> Stri
     r.headers()[LOCATION].to_str().unwrap().to_string()
 }
 
+/// Drop a PTI story embargoed until `secs` whole seconds from now into the inbox and wait
+/// until the inbox has taken it; answers its id and the embargo's end.
+async fn drop_embargoed(
+    server: &Server,
+    uri: &str,
+    word: &str,
+    secs: i64,
+) -> (String, jiff::Timestamp) {
+    // Whole seconds, as the embargo is written.
+    let ends = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() + secs).unwrap();
+    let extra = format!("\"embargoed\": \"{}\"", ends.strftime("%Y-%m-%dT%H:%M:%SZ"));
+    drop_file(
+        &server.inbox(),
+        "embargo.json",
+        &ninjs_story(
+            uri,
+            1,
+            "PTI",
+            &format!("Budget {word} figures"),
+            "NEW DELHI, Nov 28 (PTI) - The deficit narrowed.",
+            &extra,
+        ),
+    );
+    eventually(Duration::from_secs(20), "the file is taken", || {
+        let archive = server.archive();
+        async move { (!common::files_under(&archive).is_empty()).then_some(()) }
+    })
+    .await;
+    (StoryId::for_uri(uri).to_string(), ends)
+}
+
 fn desk_config() -> String {
     "[site]\nname = \"Desk Test Times\"\n".to_string()
 }
@@ -581,16 +612,15 @@ async fn a_kill_from_the_desk_takes_the_story_off_every_surface_and_purges_the_c
         },
     )
     .await;
-    let hot_before = eventually(Duration::from_secs(15), "views reach Hot this week", || {
+    eventually(Duration::from_secs(15), "views reach Hot this week", || {
         let (http, url, location) = (&http, server.url("/"), &location);
         async move {
             let home = get(http, &url).await.1;
             let hot = home.split("Hot this week").nth(1)?.to_string();
-            hot.contains(location.as_str()).then_some(hot)
+            hot.contains(location.as_str()).then_some(())
         }
     })
     .await;
-    assert!(!hot_before.is_empty());
     let related_before = get(&http, &server.url(&other_location)).await.1;
 
     let desk = login(&server, &http, "ravi", ADMIN_PASSWORD).await;
@@ -764,45 +794,28 @@ async fn an_embargoed_story_stays_hidden_and_goes_live_by_itself() {
     let server = Server::serve_with_config(&desk_config());
     let http = client();
     let word = unique_word("embargo");
-    let uri = "urn:test:embargo-e2e";
-    let id = StoryId::for_uri(uri).to_string();
-    // Whole seconds, as the embargo is written.
-    let ends = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() + 6).unwrap();
-    let extra = format!("\"embargoed\": \"{}\"", ends.strftime("%Y-%m-%dT%H:%M:%SZ"));
-    drop_file(
-        &server.inbox(),
-        "embargo.json",
-        &ninjs_story(
-            uri,
-            1,
-            "PTI",
-            &format!("Budget {word} figures"),
-            "NEW DELHI, Nov 28 (PTI) - The deficit narrowed.",
-            &extra,
-        ),
+    let (id, ends) = drop_embargoed(&server, "urn:test:embargo-e2e", &word, 10).await;
+    assert!(
+        jiff::Timestamp::now() < ends,
+        "the inbox took over 10 s to take the file, so the embargo cannot be checked"
     );
-    eventually(Duration::from_secs(20), "the file is taken", || {
-        let archive = server.archive();
-        async move { (!common::files_under(&archive).is_empty()).then_some(()) }
-    })
-    .await;
-    if jiff::Timestamp::now() < ends {
-        for url in [
-            server.url("/"),
-            server.url("/feed.xml"),
-            server.url("/api/v1/stories"),
-            server.url(&format!("/search?q={word}")),
-            server.url(&format!("/story/{id}")),
-        ] {
-            let (status, body) = get(&http, &url).await;
-            // The id, not the word: the search page repeats the words it was asked for.
-            assert!(!body.contains(&id), "visible before its embargo: {url}");
-            assert!(
-                status != StatusCode::OK || !url.contains("/story/"),
-                "{url}"
-            );
-        }
+    for url in [
+        server.url("/"),
+        server.url("/feed.xml"),
+        server.url("/api/v1/stories"),
+        server.url(&format!("/search?q={word}")),
+    ] {
+        // The id, not the word: the search page repeats the words it was asked for.
+        assert!(
+            !get(&http, &url).await.1.contains(&id),
+            "visible before its embargo: {url}"
+        );
     }
+    assert_ne!(
+        get(&http, &server.url(&format!("/story/{id}"))).await.0,
+        StatusCode::PERMANENT_REDIRECT,
+        "the article page exists before its embargo"
+    );
     eventually(Duration::from_secs(30), "live after its embargo", || {
         let (http, url, word) = (&http, server.url("/"), &word);
         async move {
@@ -1019,27 +1032,7 @@ async fn an_embargo_that_ends_while_the_site_is_down_is_lifted_when_it_comes_bac
     let mut server = Server::serve_with_config(&desk_config());
     let http = client();
     let word = unique_word("restart");
-    let uri = "urn:test:embargo-restart";
-    let id = StoryId::for_uri(uri).to_string();
-    let ends = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() + 4).unwrap();
-    let extra = format!("\"embargoed\": \"{}\"", ends.strftime("%Y-%m-%dT%H:%M:%SZ"));
-    drop_file(
-        &server.inbox(),
-        "embargo.json",
-        &ninjs_story(
-            uri,
-            1,
-            "PTI",
-            &format!("Budget {word} figures"),
-            "NEW DELHI, Nov 28 (PTI) - The deficit narrowed.",
-            &extra,
-        ),
-    );
-    eventually(Duration::from_secs(20), "the file is taken", || {
-        let archive = server.archive();
-        async move { (!common::files_under(&archive).is_empty()).then_some(()) }
-    })
-    .await;
+    let (id, ends) = drop_embargoed(&server, "urn:test:embargo-restart", &word, 4).await;
     // Down across the embargo's end.
     server.restart_after(Duration::from_secs(5));
     assert!(jiff::Timestamp::now() > ends);

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{Server, drop_file, eventually, http, unique_word};
+use common::{Server, drop_file, eventually, get_typed as get, http, unique_word};
 use feed_rs::model::{Feed, FeedType};
 use jiff::{Timestamp, ToSpan};
 use serde_json::{Value, json};
@@ -68,26 +68,6 @@ fn feed_path(prefix: &str, format: Format) -> String {
 /// The id every feed gives the story with this agency uri.
 fn entry_id(server: &Server, uri: &str) -> String {
     server.url(&format!("/story/{}", wiredesk_model::StoryId::for_uri(uri)))
-}
-
-async fn get(client: &reqwest::Client, url: &str) -> (u16, String, String) {
-    let response = client
-        .get(url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (
-        status,
-        content_type,
-        response.text().await.expect("response body"),
-    )
 }
 
 /// GET a feed, check its status and content type, and parse it with feed-rs.

@@ -12,7 +12,9 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Server, drop_file, eventually, http, story_path_and_id, unique_word};
+use common::{
+    Server, drop_file, eventually, get_typed as get, http, story_path_and_id, unique_word,
+};
 use jiff::{Timestamp, ToSpan};
 use serde_json::{Value, json};
 
@@ -26,26 +28,6 @@ const DEMO_SITE: &str = "Wiredesk Demo Times";
 const INGEST: Duration = Duration::from_secs(20);
 
 const XSD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../publish/testdata/xsd");
-
-async fn get(client: &reqwest::Client, url: &str) -> (u16, String, String) {
-    let response = client
-        .get(url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (
-        status,
-        content_type,
-        response.text().await.expect("response body"),
-    )
-}
 
 async fn get_ok(client: &reqwest::Client, url: &str) -> String {
     let (status, _, body) = get(client, url).await;

@@ -1051,6 +1051,24 @@ mod search_tests {
         s
     }
 
+    /// Two stories two days old with nothing in common: a flood and a Test match.
+    fn flood_and_cricket() -> SearchIndex {
+        index_of(&[
+            story(
+                "flood",
+                "Monsoon floods displace thousands",
+                "<p>Heavy monsoon rain flooded villages in Assam.</p>",
+                days_ago(2),
+            ),
+            story(
+                "cricket",
+                "India win the second Test",
+                "<p>The spinners took eight wickets.</p>",
+                days_ago(2),
+            ),
+        ])
+    }
+
     fn index_of(stories: &[Story]) -> SearchIndex {
         let index = SearchIndex::in_memory().unwrap();
         for s in stories {
@@ -1182,20 +1200,7 @@ mod search_tests {
 
     #[test]
     fn a_one_letter_typo_still_finds_the_story() {
-        let index = index_of(&[
-            story(
-                "flood",
-                "Monsoon floods displace thousands",
-                "<p>Heavy monsoon rain flooded villages in Assam.</p>",
-                days_ago(2),
-            ),
-            story(
-                "cricket",
-                "India win the second Test",
-                "<p>The spinners took eight wickets.</p>",
-                days_ago(2),
-            ),
-        ]);
+        let index = flood_and_cricket();
         for typo in ["monsoom", "mosnoon", "monsooon", "wickest", "Wikcets"] {
             let results = index.search_with(&request(typo)).unwrap();
             assert_eq!(results.hits.len(), 1, "{typo}");
@@ -1444,20 +1449,7 @@ mod search_tests {
 
     #[test]
     fn did_you_mean_suggests_the_closest_word_when_nothing_matches() {
-        let index = index_of(&[
-            story(
-                "flood",
-                "Monsoon floods displace thousands",
-                "<p>Heavy monsoon rain flooded villages in Assam.</p>",
-                days_ago(2),
-            ),
-            story(
-                "cricket",
-                "India win the second Test",
-                "<p>The spinners took eight wickets.</p>",
-                days_ago(2),
-            ),
-        ]);
+        let index = flood_and_cricket();
         let results = index.search_with(&request("mansoan")).unwrap();
         assert!(results.hits.is_empty());
         assert_eq!(results.did_you_mean.as_deref(), Some("monsoon"));

@@ -202,6 +202,27 @@ pub fn http() -> reqwest::Client {
         .expect("build the HTTP client")
 }
 
+/// GET `url`: its status, Content-Type and body.
+pub async fn get_typed(client: &reqwest::Client, url: &str) -> (u16, String, String) {
+    let response = client
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (
+        status,
+        content_type,
+        response.text().await.expect("response body"),
+    )
+}
+
 /// Poll `check` every 200 ms until it answers `Some`, or panic with `what` after `limit`.
 pub async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
 where

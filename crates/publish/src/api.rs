@@ -105,13 +105,6 @@ fn rfc3339(t: Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// When the story went (or goes) live on the site: its publication, or the end of its
-/// embargo if later. The key every list is ordered, filtered and paged on.
-fn went_live(story: &Story) -> Option<Timestamp> {
-    let published = story.published?;
-    Some(published.max(story.embargoed.unwrap_or(Timestamp::MIN)))
-}
-
 /// A time at the store's precision (microseconds), so that what the API shows, what a cursor
 /// holds and what the store compares are the same instant.
 fn to_micros(t: Timestamp) -> Timestamp {
@@ -186,7 +179,7 @@ pub fn ninjs_object(story: &Story, state: &AppState, profile: Profile) -> Value 
         altids.push(json!({"role": "agencyid", "value": story.uri}));
         format!("urn:wiredesk:story:{}", story.id)
     };
-    if let Some(live) = went_live(story) {
+    if let Some(live) = story.went_live() {
         altids.push(json!({"role": "published", "value": to_micros(live).to_string()}));
     }
 
@@ -663,7 +656,7 @@ async fn search(
     let mut found: Vec<(i64, Story)> = stories
         .into_iter()
         .filter(|s| s.is_live(now))
-        .filter_map(|s| Some((micros(went_live(&s)?), s)))
+        .filter_map(|s| Some((micros(s.went_live()?), s)))
         .filter(|(_, s)| {
             listing
                 .topic
@@ -708,7 +701,7 @@ async fn list_page(
         stories.truncate(params.limit);
         stories
             .last()
-            .and_then(|last| Some(encode_cursor(went_live(last)?, &last.id)))
+            .and_then(|last| Some(encode_cursor(last.went_live()?, &last.id)))
     } else {
         None
     };
@@ -729,7 +722,7 @@ async fn visible(state: &AppState, story: &Story, now: Timestamp) -> Result<bool
     if story.is_live(now) {
         return Ok(true);
     }
-    let Some(live) = went_live(story).filter(|l| *l <= now) else {
+    let Some(live) = story.went_live().filter(|l| *l <= now) else {
         return Ok(false);
     };
     if story.pubstatus == PubStatus::Usable {

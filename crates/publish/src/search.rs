@@ -116,11 +116,6 @@ pub(crate) struct Found {
     pub did_you_mean: Option<String>,
 }
 
-fn live_from(story: &Story) -> Option<Timestamp> {
-    let published = story.published?;
-    Some(story.embargoed.map_or(published, |e| e.max(published)))
-}
-
 /// The store's word on a hit: the index may lag a moment behind a new topic or agency.
 fn passes(story: &Story, filters: &SearchFilters) -> bool {
     filters
@@ -131,7 +126,7 @@ fn passes(story: &Story, filters: &SearchFilters) -> bool {
             .agency
             .as_ref()
             .is_none_or(|a| &story.agency.slug == a)
-        && live_from(story).is_some_and(|live| {
+        && story.went_live().is_some_and(|live| {
             filters.from.is_none_or(|f| live >= f) && filters.to.is_none_or(|t| live <= t)
         })
 }

@@ -17,6 +17,9 @@ pub struct RelatedConfig {
     pub recency_weight: f32,
     /// The gap (seconds) over which the recency bonus falls to 1/e.
     pub recency_scale_s: f32,
+    /// Added when both stories are in the same cluster (the site's clusters; the evaluation
+    /// corpora have none).
+    pub cluster_weight: f32,
 }
 
 impl Default for RelatedConfig {
@@ -26,7 +29,38 @@ impl Default for RelatedConfig {
             place_weight: 0.03,
             recency_weight: 0.03,
             recency_scale_s: 3.0 * 86_400.0,
+            cluster_weight: 0.0,
         }
+    }
+}
+
+/// What speaks for one candidate being related to a story.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Evidence {
+    /// Text similarity in 0–1 (tf-idf cosine, or a more-like-this score relative to the best).
+    pub similarity: f32,
+    /// The best shared topic's confidence product (0 when no topic is shared).
+    pub shared_topic: f32,
+    pub same_place: bool,
+    pub same_cluster: bool,
+    /// Seconds between the two filings, when both times are known.
+    pub gap_s: Option<f32>,
+}
+
+impl Evidence {
+    /// The blended score, one formula for the evaluation and the site.
+    pub fn score(&self, config: &RelatedConfig) -> f32 {
+        let mut score = self.similarity + config.topic_weight * self.shared_topic;
+        if self.same_place {
+            score += config.place_weight;
+        }
+        if self.same_cluster {
+            score += config.cluster_weight;
+        }
+        if let Some(gap) = self.gap_s {
+            score += config.recency_weight * (-gap / config.recency_scale_s).exp();
+        }
+        score
     }
 }
 
@@ -147,7 +181,6 @@ impl RelatedIndex {
             .filter(|&d| Some(d) != exclude)
             .map(|d| {
                 let doc = &self.docs[d as usize];
-                let mut score = acc[d as usize];
                 let topic = q_topics
                     .iter()
                     .flat_map(|&(qt, qc)| {
@@ -157,15 +190,14 @@ impl RelatedIndex {
                             .map(move |&(_, c)| qc * c)
                     })
                     .fold(0.0f32, f32::max);
-                score += config.topic_weight * topic;
-                if q_place.is_some() && q_place == doc.place {
-                    score += config.place_weight;
-                }
-                if let (Some(a), Some(b)) = (query.time, doc.time) {
-                    let gap = (a - b).abs() as f32;
-                    score += config.recency_weight * (-gap / config.recency_scale_s).exp();
-                }
-                (d, score)
+                let evidence = Evidence {
+                    similarity: acc[d as usize],
+                    shared_topic: topic,
+                    same_place: q_place.is_some() && q_place == doc.place,
+                    same_cluster: false,
+                    gap_s: query.time.zip(doc.time).map(|(a, b)| (a - b).abs() as f32),
+                };
+                (d, evidence.score(config))
             });
         top_k(scored, k)
     }

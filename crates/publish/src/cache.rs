@@ -1,9 +1,9 @@
 //! The rendered-page cache: a page is rendered at most once a second, and any new event in
 //! the log (an update, a kill, a headline edit) drops every cached page at once.
 //!
-//! Owns: cached HTML by request path, and the watcher that notices new events. It must never
+//! Owns: cached HTML by request path and the generation it was rendered under. It must never
 //! serve a page rendered before the latest event it has seen: that is how a kill reaches every
-//! cached page within the watcher's interval.
+//! cached page within the log follower's interval (`projections`).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
-use wiredesk_store::Store;
 
 /// How long a rendered page may be served: bounds how late an embargo lifts, a view count or
 /// the weather shows, when no event arrives to drop the cache sooner.
@@ -81,21 +80,6 @@ impl PageCache {
         if self.generation.fetch_max(seq, Ordering::AcqRel) < seq {
             self.pages.write().expect("page cache lock").clear();
         }
-    }
-
-    /// Watch the log for new events every `every` (this also sees events written by another
-    /// process, e.g. `wiredesk ingest` against the same data folder).
-    pub fn spawn_watcher(&self, store: Arc<dyn Store>, every: Duration) {
-        let cache = self.clone();
-        tokio::spawn(async move {
-            loop {
-                match store.latest_seq().await {
-                    Ok(seq) => cache.advance(seq),
-                    Err(e) => tracing::warn!("page cache cannot read the log: {e}"),
-                }
-                tokio::time::sleep(every).await;
-            }
-        });
     }
 }
 

@@ -42,6 +42,11 @@ pub struct SiteConfig {
     pub sitemap_urls_per_file: usize,
     /// URLs in each Google News sitemap file; kept between 1 and 1,000 (Google's limit).
     pub news_sitemap_urls_per_file: usize,
+    /// Behind a CDN or reverse proxy every request comes from the proxy's address: name the
+    /// header it puts the reader's address in (e.g. `X-Forwarded-For`; the first address is
+    /// taken). Empty: the connection's own address. Only set it behind a proxy that
+    /// overwrites the header, or readers could pick their own address.
+    pub client_ip_header: String,
 }
 
 impl Default for SiteConfig {
@@ -64,6 +69,7 @@ impl Default for SiteConfig {
             purge_url: String::new(),
             sitemap_urls_per_file: 50_000,
             news_sitemap_urls_per_file: 1_000,
+            client_ip_header: String::new(),
         }
     }
 }

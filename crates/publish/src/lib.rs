@@ -24,6 +24,7 @@ pub mod feeds;
 pub mod http_cache;
 mod jsonld;
 pub mod pages;
+pub mod projections;
 pub mod purge;
 pub mod search;
 pub mod seo;
@@ -43,6 +44,7 @@ pub struct AppState {
     pub weather: Weather,
     pub views: views::ViewCounter,
     pub cache: cache::PageCache,
+    pub projections: projections::Projections,
 }
 
 impl AppState {
@@ -60,7 +62,8 @@ impl AppState {
         })?;
         let views = views::ViewCounter::start(store.clone(), Duration::from_secs(1));
         let cache = cache::PageCache::default();
-        cache.spawn_watcher(store.clone(), Duration::from_millis(200));
+        let projections = projections::Projections::new();
+        projections.spawn(store.clone(), cache.clone(), Duration::from_millis(200));
         let config = Arc::new(config);
         purge::spawn(store.clone(), config.clone(), Duration::from_millis(200));
         Ok(AppState {
@@ -71,6 +74,7 @@ impl AppState {
             weather: Weather::default(),
             views,
             cache,
+            projections,
         })
     }
 }
@@ -95,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .route("/story/{id}/{slug}", get(pages::article))
         .route("/topic/{slug}", get(pages::topic))
         .route("/agency/{slug}", get(pages::agency))
+        .route("/coverage/{id}", get(pages::coverage))
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/static/site.css",

@@ -5,10 +5,11 @@
 //! when it comes from elsewhere (the search index, view counts): a story that is killed,
 //! withheld, held or under embargo is never rendered.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, SocketAddr};
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::{Timestamp, ToSpan};
@@ -16,8 +17,13 @@ use serde::Deserialize;
 use wiredesk_model::{PubStatus, Story, StoryId, slugify};
 use wiredesk_store::Listing;
 
-use crate::AppState;
+use wiredesk_intel::related::{Evidence, RelatedConfig};
+
 use crate::jsonld;
+use crate::{AppState, SiteConfig};
+
+mod clusters;
+pub use clusters::{Coverage, coverage, coverage_url};
 
 /// How many stories the side lists show.
 const SIDE_LIST: usize = 5;
@@ -43,6 +49,8 @@ pub struct Card {
     pub agency: String,
     pub agency_url: String,
     pub when: String,
+    /// The other reports of the same copy, when the cluster has any live.
+    pub coverage: Option<Coverage>,
 }
 
 pub struct TopicBlock {
@@ -72,6 +80,7 @@ impl AppState {
             agency: story.agency.name.clone(),
             agency_url: format!("/agency/{}", story.agency.slug),
             when: self.format_time(story.published.unwrap_or(story.version_created)),
+            coverage: None,
         }
     }
 
@@ -105,46 +114,70 @@ impl AppState {
         }
     }
 
-    /// Most-read live stories of the last 7 days; when nobody has read anything yet, the
-    /// latest stories stand in.
+    /// Most-read live stories of the last 7 days, one per cluster and at most two per topic
+    /// while others wait (`clusters::diverse`); when readers have not opened enough yet, the
+    /// latest stories fill in.
     pub(crate) async fn hot_this_week(
         &self,
         now: Timestamp,
         exclude: &HashSet<StoryId>,
     ) -> Vec<Story> {
         let since = now - 168.hours();
-        let viewed = self.store.hottest(now, since, 50).await.unwrap_or_default();
-        let ids: Vec<StoryId> = viewed.into_iter().map(|(id, _)| id).collect();
-        let mut hot: Vec<Story> = self
+        let viewed = self
+            .store
+            .hottest(now, since, 100)
+            .await
+            .unwrap_or_default();
+        let ids: Vec<StoryId> = viewed.iter().map(|(id, _)| id.clone()).collect();
+        let mut stories: HashMap<StoryId, Story> = self
             .store
             .stories(&ids)
             .await
             .unwrap_or_default()
             .into_iter()
             .filter(|s| s.is_live(now) && s.published.is_some_and(|p| p >= since))
-            .filter(|s| !exclude.contains(&s.id))
-            .take(SIDE_LIST)
+            .map(|s| (s.id.clone(), s))
             .collect();
+        let viewed: Vec<(Story, f64)> = viewed
+            .into_iter()
+            .filter_map(|(id, score)| stories.remove(&id).map(|s| (s, score)))
+            .collect();
+        let excluded_clusters: HashSet<StoryId> = exclude
+            .iter()
+            .map(|id| self.projections.cluster_of(id))
+            .collect();
+        let clusters = clusters::group_by_cluster(viewed, |id| self.projections.cluster_of(id))
+            .into_iter()
+            .filter(|c| !excluded_clusters.contains(&self.projections.cluster_of(&c.story.id)))
+            .collect();
+        let mut hot = clusters::diverse(clusters, SIDE_LIST, 2);
         if hot.len() < SIDE_LIST {
-            let have: HashSet<StoryId> = hot.iter().map(|s| s.id.clone()).collect();
             let latest = self
                 .store
                 .live(
                     &Listing {
-                        limit: SIDE_LIST * 3,
+                        limit: SIDE_LIST * 4,
                         ..Listing::default()
                     },
                     now,
                 )
                 .await
                 .unwrap_or_default();
-            hot.extend(
-                latest
-                    .into_iter()
-                    .filter(|s| s.published.is_some_and(|p| p >= since))
-                    .filter(|s| !have.contains(&s.id) && !exclude.contains(&s.id))
-                    .take(SIDE_LIST - hot.len()),
-            );
+            let mut have: HashSet<StoryId> = hot
+                .iter()
+                .map(|s| self.projections.cluster_of(&s.id))
+                .chain(excluded_clusters)
+                .collect();
+            for story in latest {
+                if hot.len() >= SIDE_LIST {
+                    break;
+                }
+                if story.published.is_some_and(|p| p >= since)
+                    && have.insert(self.projections.cluster_of(&story.id))
+                {
+                    hot.push(story);
+                }
+            }
         }
         hot
     }
@@ -158,6 +191,10 @@ impl AppState {
         per_topic: usize,
     ) -> Vec<TopicBlock> {
         let mut used = shown.clone();
+        let mut clusters_used: HashSet<StoryId> = shown
+            .iter()
+            .map(|id| self.projections.cluster_of(id))
+            .collect();
         let mut blocks = Vec::new();
         for topic in self.store.topics(now).await.unwrap_or_default() {
             let latest = self
@@ -172,18 +209,19 @@ impl AppState {
                 )
                 .await
                 .unwrap_or_default();
-            let cards: Vec<Card> = latest
-                .iter()
-                .filter(|s| !used.contains(&s.id))
-                .take(per_topic)
-                .map(|s| self.card(s))
-                .collect();
-            for s in latest
-                .iter()
-                .filter(|s| cards.iter().any(|c| c.url == story_url(s)))
-            {
-                used.insert(s.id.clone());
+            let mut chosen: Vec<&Story> = Vec::new();
+            for s in &latest {
+                if chosen.len() >= per_topic {
+                    break;
+                }
+                let cluster = self.projections.cluster_of(&s.id);
+                if !used.contains(&s.id) && !clusters_used.contains(&cluster) {
+                    used.insert(s.id.clone());
+                    clusters_used.insert(cluster);
+                    chosen.push(s);
+                }
             }
+            let cards: Vec<Card> = chosen.into_iter().map(|s| self.card(s)).collect();
             if !cards.is_empty() {
                 blocks.push(TopicBlock {
                     url: format!("/topic/{}", topic.slug),
@@ -195,25 +233,67 @@ impl AppState {
         blocks
     }
 
-    /// Stories about the same subject: more-like-this from the index, then, if the index has
-    /// too little, the latest in the story's own topics.
+    /// Stories about the same subject: more-like-this candidates from the index, ranked by the
+    /// blend `wiredesk_intel::related` measures (text, shared topics, dateline place, cluster,
+    /// closeness in time), one per cluster; if that finds too few, the latest in the story's
+    /// own topics.
     pub(crate) async fn related(&self, story: &Story, now: Timestamp) -> Vec<Story> {
-        let hits = self.index.related(story, SIDE_LIST * 3).unwrap_or_default();
-        // More-like-this always finds something; a hit far weaker than the best one shares
-        // only incidental words, and the story's own topics are a better neighbour than that.
-        let floor = hits.first().map_or(0.0, |h| h.score * 0.3);
-        let ids: Vec<StoryId> = hits
+        let hits = self.index.related(story, SIDE_LIST * 6).unwrap_or_default();
+        let best = hits.first().map_or(0.0, |h| h.score);
+        let similarity: HashMap<StoryId, f32> = hits
             .into_iter()
-            .filter(|h| h.score >= floor)
-            .map(|h| h.id)
+            // A hit far weaker than the best one shares only incidental words; the story's
+            // own topics are a better neighbour than that.
+            .filter(|h| best > 0.0 && h.score >= best * RELATED_FLOOR)
+            .map(|h| (h.id, h.score / best))
             .collect();
-        let mut related: Vec<Story> = self
+        let ids: Vec<StoryId> = similarity.keys().cloned().collect();
+        let own_cluster = self.projections.cluster_of(&story.id);
+        let place = |s: &Story| {
+            s.dateline
+                .as_ref()
+                .and_then(|d| d.place.as_deref())
+                .map(str::to_lowercase)
+        };
+        let story_place = place(story);
+        let config = RelatedConfig {
+            // One report of the same copy is the closest relative there is.
+            cluster_weight: 0.3,
+            ..RelatedConfig::default()
+        };
+        let mut scored: Vec<(Story, f32)> = self
             .store
             .stories(&ids)
             .await
             .unwrap_or_default()
             .into_iter()
             .filter(|s| s.id != story.id && s.is_live(now))
+            .map(|s| {
+                let evidence = Evidence {
+                    similarity: similarity.get(&s.id).copied().unwrap_or(0.0),
+                    shared_topic: if s.topics.iter().any(|t| story.topics.contains(t)) {
+                        1.0
+                    } else {
+                        0.0
+                    },
+                    same_place: story_place.is_some() && place(&s) == story_place,
+                    same_cluster: self.projections.cluster_of(&s.id) == own_cluster,
+                    gap_s: s
+                        .went_live()
+                        .zip(story.went_live())
+                        .map(|(a, b)| (a - b).as_secs_f32().abs()),
+                };
+                let score = evidence.score(&config);
+                (s, score)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
+        // Never the story's own cluster twice, nor any other cluster.
+        let mut clusters_shown: HashSet<StoryId> = HashSet::new();
+        let mut related: Vec<Story> = scored
+            .into_iter()
+            .map(|(s, _)| s)
+            .filter(|s| clusters_shown.insert(self.projections.cluster_of(&s.id)))
             .take(SIDE_LIST)
             .collect();
         if related.len() < SIDE_LIST {
@@ -234,7 +314,8 @@ impl AppState {
                     if related.len() >= SIDE_LIST {
                         break;
                     }
-                    if s.id != story.id && !related.iter().any(|r| r.id == s.id) {
+                    if s.id != story.id && clusters_shown.insert(self.projections.cluster_of(&s.id))
+                    {
                         related.push(s);
                     }
                 }
@@ -243,6 +324,9 @@ impl AppState {
         related
     }
 }
+
+/// More-like-this hits below this share of the best hit's score are not related.
+const RELATED_FLOOR: f32 = 0.3;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -323,7 +407,7 @@ async fn render_home(state: &AppState) -> Response {
         .store
         .live(
             &Listing {
-                limit: 21,
+                limit: 60,
                 ..Listing::default()
             },
             now,
@@ -331,22 +415,26 @@ async fn render_home(state: &AppState) -> Response {
         .await
         .unwrap_or_default();
     for story in newest {
-        if latest.len() < 21 && !latest.iter().any(|s| s.id == story.id) {
+        if !latest.iter().any(|s| s.id == story.id) {
             latest.push(story);
         }
     }
+    // One entry per cluster: the same copy from three agencies is one story with a coverage
+    // link, not three rivals.
+    let mut latest = state.one_per_cluster(latest);
+    latest.truncate(21);
     let shown: HashSet<StoryId> = latest.iter().map(|s| s.id.clone()).collect();
     let hot = state.hot_this_week(now, &HashSet::new()).await;
     let mut shown_with_hot = shown.clone();
     shown_with_hot.extend(hot.iter().map(|s| s.id.clone()));
     let topic_blocks = state.topic_blocks(now, &shown_with_hot, 3).await;
-    let mut cards = latest.iter().map(|s| state.card(s));
+    let mut cards = state.cards(&latest, now).await.into_iter();
     let page = HomePage {
         masthead: state.masthead(now).await,
         title: state.config.name.clone(),
         lead: cards.next(),
         latest: cards.collect(),
-        hot: hot.iter().map(|s| state.card(s)).collect(),
+        hot: state.cards(&hot, now).await,
         topic_blocks,
     };
     render(&page)
@@ -379,6 +467,8 @@ struct ArticlePage {
     hot: Vec<Card>,
     topic_blocks: Vec<TopicBlock>,
     related: Vec<Card>,
+    /// The other live reports of the same copy.
+    coverage: Option<Coverage>,
     /// OpenGraph `og:site_name`.
     site_name: String,
     /// OpenGraph `article:section`: the story's first topic.
@@ -395,6 +485,19 @@ struct GonePage {
     message: String,
 }
 
+/// The reader's address: the configured proxy header's first address, else the connection's.
+fn client_ip(config: &SiteConfig, headers: &HeaderMap, peer: Option<IpAddr>) -> Option<IpAddr> {
+    if config.client_ip_header.is_empty() {
+        return peer;
+    }
+    headers
+        .get(config.client_ip_header.as_str())
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.trim().parse().ok())
+        .or(peer)
+}
+
 pub async fn article_without_slug(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -405,8 +508,13 @@ pub async fn article_without_slug(
 pub async fn article(
     State(state): State<AppState>,
     Path((id, slug)): Path<(String, String)>,
-    headers: HeaderMap,
+    request: axum::extract::Request,
 ) -> Response {
+    let headers = request.headers();
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     let key = format!("/story/{id}/{slug}");
     let response = cached(&state, key, || {
         article_page(&state, id.clone(), Some(slug.clone()))
@@ -418,7 +526,8 @@ pub async fn article(
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok());
         if crate::views::is_human(user_agent) {
-            state.views.record(StoryId(id), Timestamp::now());
+            let client = client_ip(&state.config, headers, peer);
+            state.views.record(StoryId(id), Timestamp::now(), client);
         }
     }
     response
@@ -506,9 +615,14 @@ async fn article_page(state: &AppState, id: String, slug: Option<String>) -> Res
             .collect(),
         summary: story.summary.clone(),
         jsonld: jsonld::news_article(&story, &state.config, &state.time_zone, &canonical_path),
-        hot: hot.iter().map(|s| state.card(s)).collect(),
+        hot: state.cards(&hot, now).await,
         topic_blocks,
-        related: related.iter().map(|s| state.card(s)).collect(),
+        related: state.cards(&related, now).await,
+        coverage: state
+            .cards(std::slice::from_ref(&story), now)
+            .await
+            .pop()
+            .and_then(|c| c.coverage),
         site_name: state.config.name.clone(),
         section: story.topics.first().map(|t| t.name.clone()),
         googlebot_news_noindex: crate::seo::googlebot_news_noindex(&state.config, &story.agency),

@@ -205,6 +205,8 @@ pub struct SearchCard {
     pub agency: String,
     pub agency_url: String,
     pub when: String,
+    /// Search lists every matching report; coverage links are for the home page and Hot.
+    pub coverage: Option<crate::pages::Coverage>,
 }
 
 pub struct TopicOption {
@@ -317,6 +319,7 @@ pub async fn search_page(
                 agency: card.agency,
                 agency_url: card.agency_url,
                 when: card.when,
+                coverage: None,
             }
         })
         .collect();

@@ -268,6 +268,20 @@ pub async fn history_keeps_every_version(store: &dyn Store) {
     let log = store.events_after(history[0].seq, 10).await.unwrap();
     assert_eq!(log.len(), 2);
     assert_eq!(store.latest_seq().await.unwrap(), history[2].seq);
+    // Reading from `seq_before(t)` sees exactly the events recorded at or after t.
+    let from = store.seq_before(at + 30.minutes()).await.unwrap();
+    let recent = store.events_after(from, 10).await.unwrap();
+    let recent_kinds: Vec<_> = recent.iter().map(|e| e.event.kind()).collect();
+    assert_eq!(recent_kinds, ["updated"]);
+    assert_eq!(
+        store.seq_before(at + 2.hours()).await.unwrap(),
+        history[2].seq,
+        "nothing that late: start at the end of the log"
+    );
+    assert_eq!(
+        store.seq_before(at - 1.hours()).await.unwrap(),
+        history[0].seq - 1
+    );
 }
 
 fn sorted(mut uris: Vec<String>) -> Vec<String> {

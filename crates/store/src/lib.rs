@@ -207,6 +207,10 @@ pub trait Store: Send + Sync + 'static {
     async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>>;
     /// The sequence number of the latest event in the log (0 when empty).
     async fn latest_seq(&self) -> Result<i64>;
+    /// Where to start reading the log (`events_after`) to see every event recorded at or after
+    /// `at`: one less than the first such event's number, or `latest_seq` when there is none.
+    /// Projections that only care about recent copy (clusters) start there.
+    async fn seq_before(&self, at: Timestamp) -> Result<i64>;
     /// One story's events, oldest first.
     async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>>;
     /// Topics of live stories, most stories first.

@@ -644,6 +644,18 @@ impl Store for SqliteStore {
         Ok(seq.unwrap_or(0))
     }
 
+    async fn seq_before(&self, at: Timestamp) -> Result<i64> {
+        let first: Option<i64> = sqlx::query("SELECT MIN(seq) FROM events WHERE at >= ?")
+            .bind(micros(at))
+            .fetch_one(&self.pool)
+            .await?
+            .get(0);
+        match first {
+            Some(seq) => Ok(seq - 1),
+            None => self.latest_seq().await,
+        }
+    }
+
     async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>> {
         let rows =
             sqlx::query("SELECT seq, at, payload FROM events WHERE story_id = ? ORDER BY seq")

@@ -156,3 +156,144 @@ async fn related_finds_the_same_subject_and_never_the_story_itself() {
     assert_eq!(related.first().map(|s| s.uri.as_str()), Some("rate2"));
     assert!(related.iter().all(|s| s.uri != "rate1"));
 }
+
+/// Copy long enough to have a few dozen 5-word shingles: two agencies running it are one
+/// cluster.
+const FLOOD_COPY: &str = "Heavy monsoon rain flooded the low-lying districts of the city on \
+    Tuesday, forcing the evacuation of thousands of residents and halting train services on the \
+    main suburban line for most of the day, officials said. The weather office warned of more \
+    rain over the next two days and asked fishermen not to venture out to sea. Relief camps \
+    were opened in schools and community halls across the worst-hit wards.";
+
+/// A week of traffic through the real filters — user agents, the per-client rate gate, the
+/// batched counter, the store's decay — and what Hot this week makes of it.
+#[tokio::test]
+async fn a_simulated_week_of_traffic_gives_one_hot_entry_per_cluster_without_bots() {
+    let distinct = |word: &str| {
+        format!(
+            "The {word} report says {word} figures rose and {word} officials met on {word} \
+             matters while {word} talks went on late into the night over {word} plans."
+        )
+    };
+    let copies = [
+        ("flood-pti", "world", FLOOD_COPY.to_string(), 40),
+        (
+            "flood-ians",
+            "world",
+            format!("{FLOOD_COPY} Schools will stay closed on Wednesday."),
+            39,
+        ),
+        ("budget", "business", distinct("budget"), 20),
+        ("cricket1", "sport", distinct("cricket"), 10),
+        ("cricket2", "sport", distinct("hockey"), 11),
+        ("cricket3", "sport", distinct("tennis"), 12),
+        ("quiet", "world", distinct("quiet"), 3),
+        ("old-big", "world", distinct("archive"), 150),
+        ("scraped", "business", distinct("scraped"), 30),
+        ("crawled", "world", distinct("crawled"), 30),
+    ];
+    let rows: Vec<(&str, &str, &str, i64)> = copies
+        .iter()
+        .map(|(u, t, b, h)| (*u, *t, b.as_str(), *h))
+        .collect();
+    let state = state_with(&rows).await;
+    let latest = state.store.latest_seq().await.unwrap();
+    state.projections.caught_up_to(latest).await;
+    let id = |u: &str| StoryId::for_uri(u);
+    assert_eq!(
+        state.projections.cluster_of(&id("flood-ians")),
+        id("flood-pti"),
+        "the same copy from two agencies is one cluster"
+    );
+
+    let counter =
+        crate::views::ViewCounter::start(state.store.clone(), std::time::Duration::from_secs(3600));
+    let browser =
+        "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126 Mobile Safari/537.36";
+    let mut reader = 0u32;
+    let mut read = |story: &str, views: u32, hours_ago: i64| {
+        for i in 0..views {
+            // Each view from its own reader, a minute apart: people, not a script.
+            reader += 1;
+            let ip = std::net::IpAddr::from([
+                10,
+                (reader >> 16) as u8,
+                (reader >> 8) as u8,
+                reader as u8,
+            ]);
+            let at = now() - hours_ago.hours() + (i as i64).minutes();
+            if crate::views::is_human(Some(browser)) {
+                counter.record(id(story), at, Some(ip));
+            }
+        }
+    };
+    read("cricket1", 30, 1);
+    read("cricket2", 25, 1);
+    read("cricket3", 20, 1);
+    // 20 and 15 views a day and a half ago: halved, they add up to 17.5 as one cluster.
+    read("flood-pti", 20, 30);
+    read("flood-ians", 15, 30);
+    read("budget", 15, 1);
+    read("quiet", 14, 1);
+    // Six days ago: 200 views weigh 200/64, less than today's 14.
+    read("old-big", 200, 144);
+    // A script with a browser's user agent, one page a second from one address.
+    // Its ten minutes start on the hour, so they never straddle midnight (a new salt).
+    let scraper: std::net::IpAddr = "203.0.113.9".parse().unwrap();
+    let scraping_from =
+        Timestamp::from_second((now() - 2.hours()).as_second().div_euclid(3600) * 3600).unwrap();
+    for i in 0..600 {
+        counter.record(id("scraped"), scraping_from + i.seconds(), Some(scraper));
+    }
+    // A crawler that says what it is.
+    for i in 0..1000 {
+        let ua = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+        if crate::views::is_human(Some(ua)) {
+            counter.record(id("crawled"), now() - 3.hours() + i.seconds(), None);
+        }
+    }
+    counter.flush(state.store.as_ref()).await;
+
+    let hot = state.hot_this_week(now(), &HashSet::new()).await;
+    // cricket3 (20) outscores flood, budget and quiet, but sport already has two entries;
+    // flood-ians is in flood-pti's cluster; the scraper's 12 admitted views and the old
+    // story's decayed 3 fall below the fifth place; the crawler counts nothing.
+    assert_eq!(
+        uris(&hot),
+        ["cricket1", "cricket2", "flood-pti", "budget", "quiet"]
+    );
+    let scores = state
+        .store
+        .hottest(now(), now() - 168.hours(), 20)
+        .await
+        .unwrap();
+    let score = |u: &str| scores.iter().find(|(i, _)| *i == id(u)).map(|(_, s)| *s);
+    // Only the first minute's allowance counted (halved if those two hours ago were
+    // yesterday by the store's day count).
+    let days_old = (now().as_second().div_euclid(3600) - scraping_from.as_second() / 3600) / 24;
+    let admitted = crate::views::MAX_VIEWS_PER_MINUTE as f64 / 2f64.powi(days_old as i32);
+    assert_eq!(score("scraped"), Some(admitted));
+    assert_eq!(score("crawled"), None);
+    assert!(score("old-big").unwrap() < score("quiet").unwrap());
+
+    // The home page shows the flood once, with its coverage link.
+    let home = crate::pages::home(axum::extract::State(state.clone())).await;
+    let body = axum::body::to_bytes(home.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let html = String::from_utf8_lossy(&body);
+    let latest = html
+        .split("<section id=\"latest\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the latest list");
+    assert!(latest.contains("Full coverage (2 reports)"), "{latest}");
+    let entries = ["Headline flood-ians", "Headline flood-pti"]
+        .iter()
+        .filter(|h| latest.contains(*h))
+        .count();
+    assert_eq!(
+        entries, 1,
+        "one entry per cluster in the latest list: {latest}"
+    );
+}

@@ -1,0 +1,273 @@
+//! How clusters show on the reader's pages: one entry per cluster in every list, a "full
+//! coverage" link on an entry whose cluster has other live reports, the full-coverage page,
+//! and Hot this week's choice among clusters.
+//!
+//! Clusters come from `Projections` and may name stories that are no longer live; every
+//! story shown here is checked with `Story::is_live`.
+
+use std::collections::{HashMap, HashSet};
+
+use axum::extract::{Path, State};
+use axum::http::HeaderValue;
+use axum::response::Response;
+use jiff::Timestamp;
+use wiredesk_model::{Story, StoryId};
+
+use super::{Card, ListingPage, not_found, render};
+use crate::AppState;
+
+/// A link to the other reports of a story's cluster.
+pub struct Coverage {
+    pub url: String,
+    /// Live reports in the cluster, the story itself included.
+    pub reports: usize,
+}
+
+pub fn coverage_url(cluster: &StoryId) -> String {
+    format!("/coverage/{cluster}")
+}
+
+impl AppState {
+    /// Keep the first story of each cluster, in order.
+    pub(crate) fn one_per_cluster(&self, stories: impl IntoIterator<Item = Story>) -> Vec<Story> {
+        let mut seen = HashSet::new();
+        stories
+            .into_iter()
+            .filter(|s| seen.insert(self.projections.cluster_of(&s.id)))
+            .collect()
+    }
+
+    /// Cards for `stories`, each with its cluster's coverage link when the cluster has more
+    /// than one live report.
+    pub(crate) async fn cards(&self, stories: &[Story], now: Timestamp) -> Vec<Card> {
+        let clusters: Vec<Vec<StoryId>> = stories
+            .iter()
+            .map(|s| self.projections.cluster_members(&s.id))
+            .collect();
+        let wanted: Vec<StoryId> = clusters
+            .iter()
+            .filter(|m| m.len() > 1)
+            .flatten()
+            .cloned()
+            .collect();
+        let live: HashSet<StoryId> = if wanted.is_empty() {
+            HashSet::new()
+        } else {
+            self.store
+                .stories(&wanted)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|s| s.is_live(now))
+                .map(|s| s.id)
+                .collect()
+        };
+        stories
+            .iter()
+            .zip(&clusters)
+            .map(|(story, members)| {
+                let mut card = self.card(story);
+                let reports = members.iter().filter(|m| live.contains(m)).count();
+                if reports > 1 {
+                    card.coverage = Some(Coverage {
+                        url: coverage_url(&members[0]),
+                        reports,
+                    });
+                }
+                card
+            })
+            .collect()
+    }
+}
+
+/// A cluster and what readers made of it this week.
+pub(crate) struct HotCluster {
+    /// The member readers opened most: the one shown.
+    pub story: Story,
+    /// The decayed views of every member together.
+    pub score: f64,
+}
+
+/// Group viewed stories (best first) into clusters, adding up their scores.
+pub(crate) fn group_by_cluster(
+    viewed: Vec<(Story, f64)>,
+    cluster_of: impl Fn(&StoryId) -> StoryId,
+) -> Vec<HotCluster> {
+    let mut order: Vec<StoryId> = Vec::new();
+    let mut groups: HashMap<StoryId, HotCluster> = HashMap::new();
+    for (story, score) in viewed {
+        let cluster = cluster_of(&story.id);
+        match groups.get_mut(&cluster) {
+            Some(group) => group.score += score,
+            None => {
+                order.push(cluster.clone());
+                groups.insert(cluster, HotCluster { story, score });
+            }
+        }
+    }
+    let mut clusters: Vec<HotCluster> = order
+        .into_iter()
+        .filter_map(|c| groups.remove(&c))
+        .collect();
+    clusters.sort_by(|a, b| b.score.total_cmp(&a.score));
+    clusters
+}
+
+/// Pick `limit` clusters, best first, with at most `per_topic` from any one topic (a story's
+/// first topic) while others are waiting: a big day in one topic should not fill the whole
+/// list. When the others run out, the best of the rest fill the gaps.
+pub(crate) fn diverse(clusters: Vec<HotCluster>, limit: usize, per_topic: usize) -> Vec<Story> {
+    let mut picked: Vec<Story> = Vec::new();
+    let mut held_back: Vec<Story> = Vec::new();
+    let mut per: HashMap<String, usize> = HashMap::new();
+    for cluster in clusters {
+        if picked.len() >= limit {
+            break;
+        }
+        let topic = cluster.story.topics.first().map(|t| t.slug.clone());
+        let count = topic
+            .as_ref()
+            .map_or(0, |t| per.get(t).copied().unwrap_or(0));
+        if count >= per_topic {
+            held_back.push(cluster.story);
+            continue;
+        }
+        if let Some(t) = topic {
+            *per.entry(t).or_default() += 1;
+        }
+        picked.push(cluster.story);
+    }
+    for story in held_back {
+        if picked.len() >= limit {
+            break;
+        }
+        picked.push(story);
+    }
+    picked
+}
+
+/// `/coverage/{id}`: every live report in the cluster of story `id`, newest first.
+pub async fn coverage(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let now = Timestamp::now();
+    let members = state.projections.cluster_members(&StoryId(id));
+    let mut reports: Vec<Story> = state
+        .store
+        .stories(&members)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.is_live(now))
+        .collect();
+    if reports.is_empty() {
+        return not_found(&state, now).await;
+    }
+    reports.sort_by(|a, b| b.went_live().cmp(&a.went_live()).then(a.id.cmp(&b.id)));
+    let first_filed = reports
+        .iter()
+        .min_by_key(|s| s.went_live())
+        .map(|s| s.headline.clone())
+        .unwrap_or_default();
+    let heading = format!("Full coverage: {first_filed}");
+    let page = ListingPage {
+        masthead: state.masthead(now).await,
+        title: format!("{heading} | {}", state.config.name),
+        heading,
+        query: String::new(),
+        is_search: false,
+        cards: reports.iter().map(|s| state.card(s)).collect(),
+        empty_message: String::new(),
+        next_url: None,
+    };
+    let mut response = render(&page);
+    // A CDN purges the page when any report in it changes (a kill takes one out).
+    let keys: Vec<String> = members.iter().map(|id| format!("story-{id}")).collect();
+    if let Ok(v) = HeaderValue::from_str(&keys.join(" ")) {
+        response
+            .headers_mut()
+            .insert(crate::http_cache::SURROGATE_KEY, v);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiredesk_model::Topic;
+
+    fn story(id: &str, topic: &str) -> Story {
+        let at: Timestamp = "2026-11-28T06:00:00Z".parse().unwrap();
+        let mut s = wiredesk_model::testing::story(id, "Headline", "<p>Copy.</p>", at);
+        s.id = StoryId(id.into());
+        s.topics = vec![Topic {
+            slug: topic.into(),
+            name: topic.into(),
+        }];
+        s
+    }
+
+    #[test]
+    fn views_of_one_cluster_add_up_and_show_its_most_read_report() {
+        // b and c are the same copy from two agencies; together they beat a.
+        let viewed = vec![
+            (story("a", "world"), 10.0),
+            (story("b", "world"), 7.0),
+            (story("c", "world"), 6.0),
+        ];
+        let cluster_of = |id: &StoryId| {
+            if id.0 == "c" {
+                StoryId("b".into())
+            } else {
+                id.clone()
+            }
+        };
+        let clusters = group_by_cluster(viewed, cluster_of);
+        let shown: Vec<(&str, f64)> = clusters
+            .iter()
+            .map(|c| (c.story.id.0.as_str(), c.score))
+            .collect();
+        assert_eq!(shown, vec![("b", 13.0), ("a", 10.0)]);
+    }
+
+    #[test]
+    fn one_topic_cannot_fill_the_list_while_others_wait() {
+        let clusters = vec![
+            HotCluster {
+                story: story("s1", "sport"),
+                score: 50.0,
+            },
+            HotCluster {
+                story: story("s2", "sport"),
+                score: 40.0,
+            },
+            HotCluster {
+                story: story("s3", "sport"),
+                score: 30.0,
+            },
+            HotCluster {
+                story: story("w1", "world"),
+                score: 5.0,
+            },
+            HotCluster {
+                story: story("s4", "sport"),
+                score: 4.0,
+            },
+        ];
+        let ids = |v: Vec<Story>| v.into_iter().map(|s| s.id.0).collect::<Vec<_>>();
+        assert_eq!(ids(diverse(clusters, 3, 2)), ["s1", "s2", "w1"]);
+        let only_sport = vec![
+            HotCluster {
+                story: story("s1", "sport"),
+                score: 50.0,
+            },
+            HotCluster {
+                story: story("s2", "sport"),
+                score: 40.0,
+            },
+            HotCluster {
+                story: story("s3", "sport"),
+                score: 30.0,
+            },
+        ];
+        assert_eq!(ids(diverse(only_sport, 3, 2)), ["s1", "s2", "s3"]);
+    }
+}

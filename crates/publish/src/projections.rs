@@ -1,0 +1,150 @@
+//! The projections of the log that live in the site's process: story clusters and the page
+//! cache's generation.
+//!
+//! Owns: one follower task that reads new events in log order, folds them into the clusters,
+//! then moves the page cache on, so a page is never cached against clusters older than the
+//! events it has seen. It sees events written by another process too (`wiredesk ingest`
+//! against the same data folder).
+//! Must not: write to the store, or decide what is live: clusters name stories, and every
+//! page filters them through `Story::is_live`, so a kill needs nothing from here but the
+//! cache drop.
+//!
+//! Clusters cover the copy of the last `CLUSTER_WINDOW`: enough for a running story's
+//! re-sends and for Hot this week, and it bounds memory. They are rebuilt from the log at
+//! start and once a day, which also forgets what fell out of the window.
+
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use jiff::{Timestamp, ToSpan};
+use tokio::sync::watch;
+use wiredesk_intel::clusters::{Clusters, cluster_text, site_config};
+use wiredesk_model::{StoryEvent, StoryId};
+use wiredesk_store::{RecordedEvent, Store};
+
+use crate::cache::PageCache;
+
+/// How far back the clusters reach.
+const CLUSTER_WINDOW_HOURS: i64 = 8 * 24;
+/// How often the clusters start over from the log.
+const REBUILD_EVERY: Duration = Duration::from_secs(24 * 3600);
+/// Events read per trip to the store.
+const BATCH: usize = 1000;
+
+#[derive(Clone)]
+pub struct Projections {
+    clusters: Arc<RwLock<Clusters>>,
+    /// The last log position folded in; 0 until the first build is done.
+    caught_up: watch::Sender<i64>,
+}
+
+impl Projections {
+    pub fn new() -> Projections {
+        Projections {
+            clusters: Arc::new(RwLock::new(Clusters::new(site_config()))),
+            caught_up: watch::channel(0).0,
+        }
+    }
+
+    /// Every story in `id`'s cluster (first filed first, `id` included), live or not.
+    pub fn cluster_members(&self, id: &StoryId) -> Vec<StoryId> {
+        let members = self.clusters.read().expect("clusters lock").members(id);
+        if members.is_empty() {
+            vec![id.clone()]
+        } else {
+            members
+        }
+    }
+
+    /// The name of `id`'s cluster: its first story's id.
+    pub fn cluster_of(&self, id: &StoryId) -> StoryId {
+        self.clusters.read().expect("clusters lock").cluster_of(id)
+    }
+
+    /// Wait until the projections have folded in the log up to `seq` (tests, and callers
+    /// that must see their own write).
+    pub async fn caught_up_to(&self, seq: i64) {
+        let mut seen = self.caught_up.subscribe();
+        let _ = seen.wait_for(|&at| at >= seq).await;
+    }
+
+    /// Start following the log every `every`.
+    pub fn spawn(&self, store: Arc<dyn Store>, cache: PageCache, every: Duration) {
+        let projections = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let built_at = Instant::now();
+                let mut at = match projections.rebuild(store.as_ref()).await {
+                    Ok(seq) => seq,
+                    Err(e) => {
+                        tracing::warn!("clusters cannot read the log: {e}");
+                        tokio::time::sleep(every).await;
+                        continue;
+                    }
+                };
+                cache.advance(at);
+                projections.caught_up.send_replace(at);
+                while built_at.elapsed() < REBUILD_EVERY {
+                    match store.events_after(at, BATCH).await {
+                        Ok(events) if !events.is_empty() => {
+                            at = projections.fold(&events);
+                            cache.advance(at);
+                            projections.caught_up.send_replace(at);
+                            continue;
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!("page cache cannot read the log: {e}"),
+                    }
+                    tokio::time::sleep(every).await;
+                }
+            }
+        });
+    }
+
+    /// Build the clusters afresh from the window's events and swap them in; returns the log
+    /// position reached.
+    async fn rebuild(&self, store: &dyn Store) -> wiredesk_store::Result<i64> {
+        let mut fresh = Clusters::new(site_config());
+        let mut at = store
+            .seq_before(Timestamp::now() - CLUSTER_WINDOW_HOURS.hours())
+            .await?;
+        let started = Instant::now();
+        loop {
+            let events = store.events_after(at, BATCH).await?;
+            let Some(last) = events.last() else { break };
+            at = last.seq;
+            for recorded in &events {
+                add_to(&mut fresh, recorded);
+            }
+        }
+        tracing::info!(
+            "clusters built from the log: {} stories in {:.1?}",
+            fresh.len(),
+            started.elapsed()
+        );
+        *self.clusters.write().expect("clusters lock") = fresh;
+        Ok(at)
+    }
+
+    fn fold(&self, events: &[RecordedEvent]) -> i64 {
+        let mut clusters = self.clusters.write().expect("clusters lock");
+        for recorded in events {
+            add_to(&mut clusters, recorded);
+        }
+        events.last().map_or(0, |e| e.seq)
+    }
+}
+
+impl Default for Projections {
+    fn default() -> Self {
+        Projections::new()
+    }
+}
+
+fn add_to(clusters: &mut Clusters, recorded: &RecordedEvent) {
+    // A newer version keeps the story's cluster (`Clusters::add` ignores known ids); it is
+    // read here only for a story whose first version is older than the window.
+    if let StoryEvent::Ingested { story } | StoryEvent::Updated { story } = &recorded.event {
+        clusters.add(&story.id, &cluster_text(story));
+    }
+}

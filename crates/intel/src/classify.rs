@@ -635,7 +635,7 @@ fn fit_platt(scored: &[(f32, bool)]) -> (f32, f32) {
 /// the rest (every fifth story by a fixed shuffle of their order, so the same archive gives the
 /// same figure); `None` when either side would be empty.
 pub fn held_out_f1(examples: &[Example], config: &ClassifierConfig) -> Option<(f64, f64)> {
-    let is_test = |i: usize| mix64(i as u64 ^ 0x5eed_0f_7e57) % 5 == 0;
+    let is_test = |i: usize| mix64(i as u64 ^ 0x5eed_7e57).is_multiple_of(5);
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for (i, e) in examples.iter().enumerate() {
         if is_test(i) {

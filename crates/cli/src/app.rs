@@ -6,9 +6,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use jiff::tz::TimeZone;
 use wiredesk_editorial::DeskPolicy;
-use wiredesk_enrich::{TopicAssigner, TopicRules};
+use wiredesk_enrich::TopicAssigner;
 use wiredesk_index::SearchIndex;
-use wiredesk_ingest::{Pipeline, PipelineSettings};
+use wiredesk_ingest::topic_model::MODEL_FILE;
+use wiredesk_ingest::{Pipeline, PipelineSettings, TopicClassifier};
 use wiredesk_store::accounts::Accounts;
 use wiredesk_store::{SqliteStore, Store};
 
@@ -53,8 +54,16 @@ impl Site {
             Arc::new(SearchIndex::open(&data.join("index")).context("opening the search index")?);
         let time_zone = TimeZone::get(&config.site.time_zone)
             .with_context(|| format!("time zone {:?} in the config", config.site.time_zone))?;
-        let topics = TopicAssigner::new(config.topics.clone().unwrap_or_else(TopicRules::default))
-            .context("a topic keyword rule in the config")?;
+        let rules = config.topics.rules();
+        let classifier = TopicClassifier::new(
+            data.join(MODEL_FILE),
+            config.topics.desk_threshold,
+            rules
+                .topics
+                .iter()
+                .map(|t| (t.slug.clone(), t.name.clone())),
+        );
+        let topics = TopicAssigner::new(rules).context("a topic keyword rule in the config")?;
         let settings = PipelineSettings {
             time_zone,
             default_agency: config.ingest.default_agency.clone(),
@@ -65,7 +74,8 @@ impl Site {
             topics,
             summary_chars: config.ingest.summary_chars,
         };
-        let pipeline = Arc::new(Pipeline::new(store, index, settings));
+        let pipeline =
+            Arc::new(Pipeline::new(store, index, settings).with_topic_classifier(classifier));
         // An index from an older schema was recreated empty on open; the event log is the
         // truth, so rebuild it now rather than serve a site whose search finds nothing.
         if pipeline.index().needs_reindex() {

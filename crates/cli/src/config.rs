@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use wiredesk_enrich::TopicRules;
+use wiredesk_enrich::{TopicRule, TopicRules};
 use wiredesk_publish::SiteConfig;
 use wiredesk_source::remote::RemoteSource;
 
@@ -13,7 +13,7 @@ use wiredesk_source::remote::RemoteSource;
 pub struct Config {
     pub site: SiteConfig,
     pub ingest: IngestConfig,
-    pub topics: Option<TopicRules>,
+    pub topics: TopicsConfig,
     /// Feeds polled over HTTP(S): `[[sources]]` with `name`, `url` and optionally
     /// `interval_secs`, `timeout_secs`, `max_bytes`, `max_redirects`, `max_backoff_secs`.
     /// `wiredesk source add` keeps its own list in `DATA/sources.toml`.
@@ -52,6 +52,40 @@ impl Default for IngestConfig {
     }
 }
 
+/// `[topics]`: the site's topics, and what the desk does with copy that arrives with none.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TopicsConfig {
+    /// The site's topics and the evidence for each (`[[topics.topics]]`); the built-in ones
+    /// when left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topics: Option<Vec<TopicRule>>,
+    /// Copy that no rule gives a topic is given topics by the model trained on the archive
+    /// (`wiredesk topics train`); when its best topic is less sure than this (0–1), the story
+    /// waits on the desk instead of going live by itself.
+    pub desk_threshold: f32,
+}
+
+impl Default for TopicsConfig {
+    fn default() -> Self {
+        TopicsConfig {
+            topics: None,
+            desk_threshold: 0.5,
+        }
+    }
+}
+
+impl TopicsConfig {
+    pub fn rules(&self) -> TopicRules {
+        match &self.topics {
+            Some(topics) => TopicRules {
+                topics: topics.clone(),
+            },
+            None => TopicRules::default(),
+        }
+    }
+}
+
 impl Config {
     /// Read the file if it exists; a missing file means the defaults.
     pub fn load(path: &Path) -> anyhow::Result<Config> {
@@ -62,6 +96,13 @@ impl Config {
                 config
                     .check_sources()
                     .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?;
+                let threshold = config.topics.desk_threshold;
+                if !(0.0..=1.0).contains(&threshold) {
+                    anyhow::bail!(
+                        "config file {}: [topics] desk_threshold is a confidence from 0 to 1, not {threshold}",
+                        path.display()
+                    );
+                }
                 Ok(config)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
@@ -135,13 +176,51 @@ mod tests {
         let path = dir.path().join("wiredesk.toml");
         let mut config = Config::default();
         config.site.name = "The Daily Wire".into();
-        config.topics = Some(TopicRules::default());
+        config.topics.topics = Some(TopicRules::default().topics);
+        config.topics.desk_threshold = 0.7;
         config.save(&path).unwrap();
         let back = Config::load(&path).unwrap();
         assert_eq!(back.site.name, "The Daily Wire");
         assert_eq!(
-            back.topics.unwrap().topics.len(),
+            back.topics.rules().topics.len(),
             TopicRules::default().topics.len()
         );
+        assert_eq!(back.topics.desk_threshold, 0.7);
+    }
+
+    #[test]
+    fn the_topics_section_keeps_its_rules_and_takes_a_desk_threshold() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wiredesk.toml");
+        std::fs::write(&path, "").unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.topics.desk_threshold, 0.5);
+        assert_eq!(
+            config.topics.rules().topics.len(),
+            TopicRules::default().topics.len(),
+            "no [topics]: the built-in topics"
+        );
+        // A config written before the threshold existed still reads the same.
+        std::fs::write(
+            &path,
+            "[[topics.topics]]\nslug = \"sport\"\nname = \"Sport\"\n",
+        )
+        .unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.topics.rules().topics[0].slug, "sport");
+        assert_eq!(config.topics.desk_threshold, 0.5);
+        std::fs::write(
+            &path,
+            "[topics]\ndesk_threshold = 0.65\n\n[[topics.topics]]\nslug = \"sport\"\nname = \"Sport\"\n",
+        )
+        .unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.topics.desk_threshold, 0.65);
+        assert_eq!(config.topics.rules().topics.len(), 1);
+        std::fs::write(&path, "[topics]\ndesk_threshold = 50\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("desk_threshold"), "{err}");
+        std::fs::write(&path, "[topics]\ndesk_treshold = 0.5\n").unwrap();
+        assert!(Config::load(&path).is_err(), "a typo is an error");
     }
 }

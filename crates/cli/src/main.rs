@@ -20,6 +20,7 @@ mod eval;
 mod ingest;
 mod serve;
 mod sources;
+mod topics;
 
 use app::Site;
 
@@ -88,6 +89,9 @@ enum Command {
     /// Feeds polled over HTTP(S) by `serve` (kept in DATA/sources.toml).
     #[command(subcommand)]
     Source(sources::SourceCommand),
+    /// The topic model learned from the site's own stories, for copy that arrives untagged.
+    #[command(subcommand)]
+    Topics(topics::TopicsCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -182,5 +186,6 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Bench(cmd) => bench::run(cmd).await,
         Command::Eval(cmd) => eval::run(cmd),
+        Command::Topics(cmd) => topics::run(cmd).await,
     }
 }

@@ -100,10 +100,57 @@ impl PublishRule {
 impl DeskPolicy {
     /// Does new usable copy go live by itself, or wait for an editor?
     pub fn publishes_by_itself(&self, story: &Story) -> bool {
+        self.verdict(story, None) == Verdict::Publish
+    }
+
+    /// The rules' word on new usable copy, with the doubt (if any) about copy nobody tagged.
+    /// A rule the desk wrote outranks the doubt: "publish PTI" is an editor's considered
+    /// instruction, and the doubt is about which section a story goes in, not whether it is fit
+    /// to print. Only copy that would go live by the default waits because of it.
+    fn verdict<'a>(&self, story: &Story, doubt: Option<&'a str>) -> Verdict<'a> {
         match self.rules.iter().find(|r| r.matches(story)) {
-            Some(rule) => rule.action == RuleAction::Publish,
-            None => self.auto_publish,
+            Some(rule) if rule.action == RuleAction::Publish => Verdict::Publish,
+            Some(_) => Verdict::Hold,
+            None if !self.auto_publish => Verdict::Hold,
+            None => doubt.map_or(Verdict::Publish, Verdict::InDoubt),
         }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum Verdict<'a> {
+    Publish,
+    /// Held by a rule or by `auto_publish = false`: the queue shows it, no reason needed.
+    Hold,
+    /// Held because of the doubt: an editor is told why.
+    InDoubt(&'a str),
+}
+
+/// What the topic classifier made of copy that arrived with no site topic.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TopicGuess<'a> {
+    /// Its most confident topic (the name readers see) and that confidence, 0–1; `None` when
+    /// nothing in the copy matches what it learned from the archive.
+    pub best: Option<(&'a str, f32)>,
+    /// Whether that topic also cleared the classifier's own threshold for it, and so was
+    /// given to the story.
+    pub assigned: bool,
+}
+
+/// The desk's doubt about untagged copy: a reason to hold it when the classifier gave it no
+/// topic, or its best is less sure than `desk_threshold`. Such copy would otherwise go live in
+/// no section, or in the wrong one.
+pub fn topic_doubt(guess: &TopicGuess<'_>, desk_threshold: f32) -> Option<String> {
+    match guess.best {
+        Some((_, confidence)) if guess.assigned && confidence >= desk_threshold => None,
+        Some((name, confidence)) => Some(format!(
+            "topic unsure: best guess {name} ({confidence:.2}); check the topic before publishing"
+        )),
+        None => Some(
+            "topic unsure: nothing in the copy matches a topic learned from the archive; \
+             check it before publishing"
+                .into(),
+        ),
     }
 }
 
@@ -380,20 +427,33 @@ fn stored_with(events: &[StoryEvent]) -> Story {
 
 /// Decide what an arriving version of an agency item does to the stored story, if any.
 pub fn decide(incoming: Story, stored: Option<&Story>, policy: &DeskPolicy) -> Decision {
+    decide_in_doubt(incoming, stored, policy, None)
+}
+
+/// `decide`, for copy the desk has a doubt about (`topic_doubt`): where it would have gone
+/// live by the default, it is held instead with the doubt as the reason, so it waits in the
+/// queue with something an editor can act on, and stays held through later versions as any
+/// held story does.
+pub fn decide_in_doubt(
+    incoming: Story,
+    stored: Option<&Story>,
+    policy: &DeskPolicy,
+    doubt: Option<&str>,
+) -> Decision {
     let id = incoming.id.clone();
     let Some(stored) = stored else {
-        let status = incoming.pubstatus;
+        let verdict =
+            (incoming.pubstatus == PubStatus::Usable).then(|| policy.verdict(&incoming, doubt));
         let mut events = vec![StoryEvent::Ingested {
             story: Box::new(incoming),
         }];
-        let publish = status == PubStatus::Usable && {
-            let StoryEvent::Ingested { story } = &events[0] else {
-                unreachable!("the first event was just made")
-            };
-            policy.publishes_by_itself(story)
-        };
-        if publish {
-            events.push(StoryEvent::Published { id });
+        match verdict {
+            Some(Verdict::Publish) => events.push(StoryEvent::Published { id }),
+            Some(Verdict::InDoubt(reason)) => events.push(StoryEvent::Held {
+                id,
+                reason: reason.to_string(),
+            }),
+            Some(Verdict::Hold) | None => {}
         }
         return Decision::New(events);
     };
@@ -433,11 +493,15 @@ pub fn decide(incoming: Story, stored: Option<&Story>, policy: &DeskPolicy) -> D
             // A story an editor held stays held through new versions; only one that never
             // reached the desk's hands follows the rules.
             let held_by_editor = stored.published.is_none() && stored.status_reason.is_some();
-            let publish = stored.published.is_none()
-                && !held_by_editor
-                && policy.publishes_by_itself(&stored_with(&events));
-            if publish || stored.pubstatus == PubStatus::Withheld {
+            let verdict = (stored.published.is_none() && !held_by_editor)
+                .then(|| policy.verdict(&stored_with(&events), doubt));
+            if verdict == Some(Verdict::Publish) || stored.pubstatus == PubStatus::Withheld {
                 events.push(StoryEvent::Published { id });
+            } else if let Some(Verdict::InDoubt(reason)) = verdict {
+                events.push(StoryEvent::Held {
+                    id,
+                    reason: reason.to_string(),
+                });
             }
         }
     }
@@ -570,6 +634,109 @@ mod tests {
             panic!()
         };
         assert_eq!(events.len(), 2, "ingested and published");
+    }
+
+    #[test]
+    fn the_doubt_names_the_best_guess_only_below_the_threshold() {
+        let guess = |confidence, assigned| TopicGuess {
+            best: Some(("Business", confidence)),
+            assigned,
+        };
+        assert_eq!(topic_doubt(&guess(0.81, true), 0.5), None);
+        assert_eq!(topic_doubt(&guess(0.5, true), 0.5), None);
+        let unsure = topic_doubt(&guess(0.42, true), 0.5).unwrap();
+        assert!(
+            unsure.starts_with("topic unsure: best guess Business (0.42)"),
+            "{unsure}"
+        );
+        // Sure enough for the desk, but not for the topic's own threshold: no topic was given.
+        let untopical = topic_doubt(&guess(0.81, false), 0.5).unwrap();
+        assert!(untopical.contains("Business (0.81)"), "{untopical}");
+        let blank = topic_doubt(&TopicGuess::default(), 0.5).unwrap();
+        assert!(blank.starts_with("topic unsure: nothing"), "{blank}");
+    }
+
+    #[test]
+    fn copy_in_doubt_waits_on_the_desk_with_its_reason() {
+        let reason = "topic unsure: best guess Business (0.42)";
+        let story = version(1, "a", "2026-11-28T10:00:00Z");
+        let Decision::New(events) =
+            decide_in_doubt(story.clone(), None, &DeskPolicy::default(), Some(reason))
+        else {
+            panic!()
+        };
+        assert_eq!(
+            events.iter().map(|e| e.kind()).collect::<Vec<_>>(),
+            ["ingested", "held"]
+        );
+        let held = fold(&events, None).unwrap();
+        assert!(held.published.is_none());
+        assert_eq!(held.status_reason.as_deref(), Some(reason));
+
+        // Without a doubt the same copy goes live: the doubt alone held it.
+        let Decision::New(events) = decide_in_doubt(story, None, &DeskPolicy::default(), None)
+        else {
+            panic!()
+        };
+        assert_eq!(
+            events.iter().map(|e| e.kind()).collect::<Vec<_>>(),
+            ["ingested", "published"]
+        );
+
+        // It stays held when the agency sends a new version, as a story an editor held does.
+        let Decision::Changed(events) = decide_in_doubt(
+            version(2, "b", "2026-11-28T11:00:00Z"),
+            Some(&held),
+            &DeskPolicy::default(),
+            None,
+        ) else {
+            panic!()
+        };
+        assert_eq!(
+            events.iter().map(|e| e.kind()).collect::<Vec<_>>(),
+            ["updated"]
+        );
+    }
+
+    #[test]
+    fn a_rule_the_desk_wrote_outranks_the_doubt() {
+        let reason = "topic unsure: nothing in the copy matches";
+        let mut story = version(1, "a", "2026-11-28T10:00:00Z");
+        story.agency = wiredesk_model::Agency::named("PTI");
+        let publish_pti = DeskPolicy {
+            auto_publish: true,
+            rules: vec![rule(Some("PTI"), None, None, false)],
+        };
+        let Decision::New(events) =
+            decide_in_doubt(story.clone(), None, &publish_pti, Some(reason))
+        else {
+            panic!()
+        };
+        assert_eq!(
+            events.iter().map(|e| e.kind()).collect::<Vec<_>>(),
+            ["ingested", "published"]
+        );
+        // Copy that waits for an editor anyway waits as it always did, without a held event.
+        let hold_all = DeskPolicy {
+            auto_publish: false,
+            rules: vec![],
+        };
+        let Decision::New(events) = decide_in_doubt(story.clone(), None, &hold_all, Some(reason))
+        else {
+            panic!()
+        };
+        assert_eq!(
+            events.iter().map(|e| e.kind()).collect::<Vec<_>>(),
+            ["ingested"]
+        );
+        // Unusable copy is never held for its topics.
+        story.pubstatus = PubStatus::Withheld;
+        let Decision::New(events) =
+            decide_in_doubt(story, None, &DeskPolicy::default(), Some(reason))
+        else {
+            panic!()
+        };
+        assert_eq!(events.len(), 1);
     }
 
     #[test]

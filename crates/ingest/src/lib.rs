@@ -15,8 +15,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 use wiredesk_editorial::{
-    Decision, DeskAction, DeskPolicy, decide, decide_kill_advisory, desk_action, is_kill_advisory,
-    killed_story, updated_story,
+    Decision, DeskAction, DeskPolicy, decide_in_doubt, decide_kill_advisory, desk_action,
+    is_kill_advisory, killed_story, updated_story,
 };
 use wiredesk_enrich::{TopicAssigner, TopicEvidence, detect_language};
 use wiredesk_index::SearchIndex;
@@ -24,6 +24,10 @@ use wiredesk_model::{Story, StoryEvent, StoryId};
 use wiredesk_normalize::{NormalizeContext, SYNTHESIZED_URI_PREFIX, html_to_text, to_story};
 use wiredesk_source::Delivery;
 use wiredesk_store::{QueueFilter, Store};
+
+pub mod topic_model;
+
+pub use topic_model::TopicClassifier;
 
 /// What became of one delivered file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -105,6 +109,8 @@ pub struct Pipeline {
     store: Arc<dyn Store>,
     index: Arc<SearchIndex>,
     settings: PipelineSettings,
+    /// The archive's topic model, for copy that arrives with no site topic.
+    classifier: Option<TopicClassifier>,
     /// Held from reading a story's state to appending what was decided from it, by every
     /// writer (ingest, the desk, the embargo clock): a decision is never made on a state
     /// that another writer is about to change.
@@ -142,8 +148,15 @@ impl Pipeline {
             store,
             index,
             settings,
+            classifier: None,
             writer: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Give untagged copy topics from the archive's model, holding what it is unsure of.
+    pub fn with_topic_classifier(mut self, classifier: TopicClassifier) -> Self {
+        self.classifier = Some(classifier);
+        self
     }
 
     pub fn policy(&self) -> &DeskPolicy {
@@ -296,6 +309,8 @@ impl Pipeline {
         &self,
         deliveries: Vec<Delivery>,
     ) -> Result<Vec<DeliveryReport>, IngestError> {
+        // Before the writer lock: reading a newly trained model must not hold up the desk.
+        let model = self.classifier.as_ref().and_then(|c| c.current());
         let _writing = self.writer.lock().await;
         // The state each story will have once this batch's earlier events are applied.
         let mut pending: HashMap<StoryId, Option<Story>> = HashMap::new();
@@ -373,15 +388,32 @@ impl Pipeline {
                 // an archive), never later than it arrived, and never in the future.
                 let published_at = delivery.received.min(story.first_created);
                 let updated_at = delivery.received.min(story.version_created);
-                let (result, new_events) =
-                    match decide(story, stored.as_ref(), &self.settings.policy) {
-                        Decision::New(e) => (ItemResult::New(id.clone()), e),
-                        Decision::Changed(e) => (ItemResult::Changed(id.clone()), e),
-                        Decision::Unchanged(why) => {
-                            warnings.push(why);
-                            (ItemResult::Unchanged(id.clone()), vec![])
-                        }
-                    };
+                let doubt = match (&self.classifier, &model) {
+                    (Some(classifier), Some(model)) if story.topics.is_empty() => {
+                        let classified = classifier.classify(model, &mut story);
+                        tracing::info!(
+                            story = %id,
+                            topics = ?classified.given,
+                            doubt = classified.doubt.as_deref().unwrap_or(""),
+                            "untagged copy given topics by the archive's model"
+                        );
+                        classified.doubt
+                    }
+                    _ => None,
+                };
+                let (result, new_events) = match decide_in_doubt(
+                    story,
+                    stored.as_ref(),
+                    &self.settings.policy,
+                    doubt.as_deref(),
+                ) {
+                    Decision::New(e) => (ItemResult::New(id.clone()), e),
+                    Decision::Changed(e) => (ItemResult::Changed(id.clone()), e),
+                    Decision::Unchanged(why) => {
+                        warnings.push(why);
+                        (ItemResult::Unchanged(id.clone()), vec![])
+                    }
+                };
                 let mut state = stored;
                 let timed: Vec<(StoryEvent, Timestamp)> = new_events
                     .into_iter()

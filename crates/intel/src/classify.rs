@@ -230,6 +230,40 @@ impl TopicModel {
 
     /// Every topic's score, in the order of `topics`.
     pub fn score_all(&self, x: &SparseVec) -> Vec<TopicScore> {
+        let mut out = self.score_by_thresholds(x);
+        if self.config.at_least_one
+            && !x.idx.is_empty()
+            && !out.iter().any(|s| s.assigned)
+            && let Some(best) =
+                (0..out.len()).max_by(|&i, &j| out[i].confidence.total_cmp(&out[j].confidence))
+        {
+            out[best].assigned = true;
+        }
+        out
+    }
+
+    /// What the model makes of a new story: the topics whose scores clear their thresholds,
+    /// most confident first, and its best guess — the first of those, or else the most
+    /// confident topic — or `None` when the story has no word the model knows. Unlike
+    /// `predict`, a guess that clears no threshold is never given as a topic: the caller
+    /// decides what it is worth.
+    pub fn guess(&self, title: &str, body: &str) -> (Vec<TopicScore>, Option<TopicScore>) {
+        let x = self.vectorize(title, body);
+        if x.idx.is_empty() {
+            return (Vec::new(), None);
+        }
+        let scores = self.score_by_thresholds(&x);
+        let mut assigned: Vec<TopicScore> = scores.iter().filter(|s| s.assigned).cloned().collect();
+        assigned.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        let best = assigned.first().cloned().or_else(|| {
+            scores
+                .into_iter()
+                .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+        });
+        (assigned, best)
+    }
+
+    fn score_by_thresholds(&self, x: &SparseVec) -> Vec<TopicScore> {
         let n = self.topics.len();
         let first: Vec<f32> = (0..n).map(|t| self.first.score(t, x)).collect();
         let (layer, scores) = match &self.second {
@@ -240,7 +274,7 @@ impl TopicModel {
                 (second, (0..n).map(|t| second.score(t, &x2)).collect())
             }
         };
-        let mut out: Vec<TopicScore> = (0..n)
+        (0..n)
             .map(|t| TopicScore {
                 topic: self.topics[t].clone(),
                 score: scores[t],
@@ -248,16 +282,7 @@ impl TopicModel {
                 // A story with no known term has no evidence for any topic.
                 assigned: !x.idx.is_empty() && scores[t] >= layer.thresholds[t],
             })
-            .collect();
-        if self.config.at_least_one
-            && !x.idx.is_empty()
-            && !out.iter().any(|s| s.assigned)
-            && let Some(best) =
-                (0..out.len()).max_by(|&i, &j| out[i].confidence.total_cmp(&out[j].confidence))
-        {
-            out[best].assigned = true;
-        }
-        out
+            .collect()
     }
 
     /// The topics assigned to a story, most confident first.
@@ -606,6 +631,41 @@ fn fit_platt(scored: &[(f32, bool)]) -> (f32, f32) {
     (a as f32, b as f32)
 }
 
+/// Micro- and macro-averaged F1 of a model trained on four fifths of `examples` and tested on
+/// the rest (every fifth story by a fixed shuffle of their order, so the same archive gives the
+/// same figure); `None` when either side would be empty.
+pub fn held_out_f1(examples: &[Example], config: &ClassifierConfig) -> Option<(f64, f64)> {
+    let is_test = |i: usize| mix64(i as u64 ^ 0x5eed_7e57).is_multiple_of(5);
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for (i, e) in examples.iter().enumerate() {
+        if is_test(i) {
+            test.push(e)
+        } else {
+            train.push(e.clone())
+        }
+    }
+    if train.is_empty() || test.is_empty() {
+        return None;
+    }
+    let model = TopicModel::train(&train, config.clone());
+    let index_of = |t: &str| model.topics.iter().position(|x| x == t);
+    let gold: Vec<Vec<usize>> = test
+        .iter()
+        .map(|e| e.topics.iter().filter_map(|t| index_of(t)).collect())
+        .collect();
+    let predicted: Vec<Vec<usize>> = test
+        .iter()
+        .map(|e| {
+            model
+                .predict(&e.title, &e.body)
+                .iter()
+                .filter_map(|s| index_of(&s.topic))
+                .collect()
+        })
+        .collect();
+    Some(f1_scores(&gold, &predicted, model.topics.len()))
+}
+
 /// Micro- and macro-averaged F1 of predicted against gold topic sets, over `n_topics` topics
 /// (numbered 0..n_topics); a topic with no gold and no predicted story counts as F1 = 1 for the
 /// macro average only if `count_empty` (it is left out otherwise).
@@ -727,6 +787,39 @@ mod tests {
             },
         );
         assert!(strict.predict("", "zzz qqq").is_empty());
+    }
+
+    #[test]
+    fn a_guess_below_every_threshold_is_named_but_not_given() {
+        let model = TopicModel::train(&toy(), config());
+        let (assigned, best) = model.guess("", "striker goal cricket match wickets");
+        assert_eq!(assigned[0].topic, "sport");
+        assert_eq!(best.as_ref(), assigned.first());
+        let (none, nothing) = model.guess("", "zzz qqq");
+        assert!(none.is_empty() && nothing.is_none());
+        // A story that clears no threshold: `predict` (at_least_one) gives it a topic anyway,
+        // a guess only names it.
+        let mut strict = model.clone();
+        strict
+            .first
+            .thresholds
+            .iter_mut()
+            .for_each(|t| *t = f32::MAX);
+        let text = "striker goal cricket match wickets";
+        assert_eq!(strict.predict("", text)[0].topic, "sport");
+        let (assigned, best) = strict.guess("", text);
+        assert!(assigned.is_empty(), "{assigned:?}");
+        let best = best.unwrap();
+        assert!(best.topic == "sport" && !best.assigned, "{best:?}");
+    }
+
+    #[test]
+    fn the_held_out_figure_is_the_same_for_the_same_archive() {
+        let examples = toy();
+        let first = held_out_f1(&examples, &config()).unwrap();
+        assert_eq!(held_out_f1(&examples, &config()), Some(first));
+        assert!(first.0 > 0.8, "{first:?}");
+        assert_eq!(held_out_f1(&examples[..1], &config()), None);
     }
 
     #[test]

@@ -1,0 +1,117 @@
+//! `wiredesk topics train|status`: the topic model learned from the site's own archive, for
+//! copy that arrives with no topic (see `wiredesk_ingest::topic_model`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Subcommand;
+use jiff::Timestamp;
+use wiredesk_ingest::topic_model::{self, MODEL_FILE, TrainedModel};
+use wiredesk_store::{SqliteStore, Store};
+
+use crate::app::config_path;
+use crate::config::Config;
+
+#[derive(Subcommand)]
+pub enum TopicsCommand {
+    /// Learn the site's topics from its stored stories and write DATA/topic-model.json; a
+    /// running site uses it from its next batch.
+    Train {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Whether there is a model, when it was trained and on what.
+    Status {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+pub async fn run(command: TopicsCommand) -> anyhow::Result<()> {
+    match command {
+        TopicsCommand::Train { data, config } => train(&data, config.as_deref()).await,
+        TopicsCommand::Status { data, config } => status(&data, config.as_deref()),
+    }
+}
+
+async fn train(data: &Path, config: Option<&Path>) -> anyhow::Result<()> {
+    let config = Config::load(&config_path(data, config))?;
+    let site_topics: Vec<String> = config
+        .topics
+        .rules()
+        .topics
+        .into_iter()
+        .map(|t| t.slug)
+        .collect();
+    // Only the database: a running site holds the search index, and training needs none.
+    let store = SqliteStore::open(&data.join("wiredesk.db"))
+        .await
+        .context("opening the story database")?;
+    let stories = store.all_stories().await?;
+    let examples = topic_model::training_examples(&stories, &site_topics);
+    drop(stories);
+    let model =
+        tokio::task::spawn_blocking(move || topic_model::train(&examples, Timestamp::now()))
+            .await?
+            .map_err(|e| {
+                anyhow::anyhow!("{e}; no model written, the one in place (if any) is kept")
+            })?;
+    let path = data.join(MODEL_FILE);
+    model
+        .save(&path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!(
+        "trained on {} stories over {} topics ({}) in {:.2} s; model written to {}",
+        model.stories,
+        model.topics.len(),
+        model.topics.join(", "),
+        model.train_s,
+        path.display()
+    );
+    println!(
+        "examples={} topics={} train_s={:.2} micro_f1={:.4} macro_f1={:.4}",
+        model.stories,
+        model.topics.len(),
+        model.train_s,
+        model.micro_f1,
+        model.macro_f1
+    );
+    Ok(())
+}
+
+fn status(data: &Path, config: Option<&Path>) -> anyhow::Result<()> {
+    let config = Config::load(&config_path(data, config))?;
+    let path = data.join(MODEL_FILE);
+    if !path.exists() {
+        println!(
+            "no topic model: untagged copy goes out as the rules say (`wiredesk topics train` \
+             makes one)"
+        );
+        println!("present=0");
+        return Ok(());
+    }
+    let model = TrainedModel::load(&path)
+        .map_err(|e| anyhow::anyhow!("{} cannot be read: {e}", path.display()))?;
+    println!(
+        "topic model trained {} on {} stories; topics: {}; held out: micro F1 {:.4}, macro F1 \
+         {:.4}; untagged copy less sure than {:.2} waits on the desk",
+        model.trained_at,
+        model.stories,
+        model.topics.join(", "),
+        model.micro_f1,
+        model.macro_f1,
+        config.topics.desk_threshold
+    );
+    println!(
+        "present=1 trained_at={} examples={} topics={} desk_threshold={:.2}",
+        model.trained_at,
+        model.stories,
+        model.topics.len(),
+        config.topics.desk_threshold
+    );
+    Ok(())
+}

@@ -284,6 +284,23 @@ impl Pipeline {
         &self.index
     }
 
+    /// Whether nothing about the copy put the story in its topics: no subject code, feed
+    /// category or keyword, at most the dateline's place. That is most IANS and PTI plain
+    /// copy (filed from Indian cities, so in `india` by place), and it is what the archive's
+    /// topic model is for.
+    fn untagged(&self, story: &Story) -> bool {
+        if story.topics.is_empty() {
+            return true;
+        }
+        let by_place = self.settings.topics.assign(&TopicEvidence {
+            subjects: &[],
+            headline: "",
+            opening: "",
+            dateline_place: story.dateline.as_ref().and_then(|d| d.place.as_deref()),
+        });
+        story.topics.iter().all(|t| by_place.contains(t))
+    }
+
     fn enrich(&self, story: &mut Story) {
         let opening = story
             .body_html
@@ -389,7 +406,7 @@ impl Pipeline {
                 let published_at = delivery.received.min(story.first_created);
                 let updated_at = delivery.received.min(story.version_created);
                 let doubt = match (&self.classifier, &model) {
-                    (Some(classifier), Some(model)) if story.topics.is_empty() => {
+                    (Some(classifier), Some(model)) if self.untagged(&story) => {
                         let classified = classifier.classify(model, &mut story);
                         tracing::info!(
                             story = %id,

@@ -230,21 +230,23 @@ impl TopicClassifier {
         loaded.model.clone()
     }
 
-    /// Give a story that has no site topic the topics `model` is sure of, and say whether the
-    /// desk should see it first. The confidences are not kept on the story (it has no place
-    /// for them); the caller logs them.
+    /// Give a story that no subject or keyword put in a site topic the topics `model` is sure
+    /// of (besides any its dateline's place gave), and say whether the desk should see it
+    /// first. The confidences are not kept on the story (it has no place for them); the
+    /// caller logs them.
     pub fn classify(&self, model: &TrainedModel, story: &mut Story) -> Classified {
         let example = Example::from_story(story);
         let (assigned, best) = model.model.guess(&example.title, &example.body);
         let site_topic = |s: &&TopicScore| self.names.contains_key(&s.topic);
-        story.topics = assigned
-            .iter()
-            .filter(site_topic)
-            .map(|s| Topic {
-                slug: s.topic.clone(),
-                name: self.names[&s.topic].clone(),
-            })
-            .collect();
+        // Topics the dateline's place gave stay; the model's are added after them.
+        for s in assigned.iter().filter(site_topic) {
+            if !story.topics.iter().any(|t| t.slug == s.topic) {
+                story.topics.push(Topic {
+                    slug: s.topic.clone(),
+                    name: self.names[&s.topic].clone(),
+                });
+            }
+        }
         let given: Vec<(String, f32)> = assigned
             .iter()
             .filter(site_topic)

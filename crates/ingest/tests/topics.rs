@@ -78,6 +78,10 @@ fn site_rules() -> TopicRules {
             rule("markets", "Markets", &[]),
             rule("science", "Science", &[]),
             rule("weather", "Weather", &["monsoon"]),
+            TopicRule {
+                places: vec!["Chennai".into()],
+                ..rule("tamil-nadu", "Tamil Nadu", &[])
+            },
         ],
     }
 }
@@ -226,6 +230,28 @@ async fn an_unsure_story_waits_on_the_desk_with_the_reason() {
         "{:?}",
         nonsense.status_reason
     );
+}
+
+#[tokio::test]
+async fn a_topic_from_the_dateline_alone_still_leaves_the_copy_to_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(MODEL_FILE);
+    trained().save(&path).unwrap();
+    let p = pipeline(&path, 0.5).await;
+    let story = ingest_one(
+        &p,
+        Delivery {
+            path: "chennai.txt".into(),
+            bytes: "Captain leads the innings\n\nChennai, Nov 27 (PTI) The batsman and the \
+                    bowler took wickets as the captain led the innings at the stadium.\n"
+                .as_bytes()
+                .to_vec(),
+            received: "2026-11-28T06:00:00Z".parse().unwrap(),
+        },
+    )
+    .await;
+    assert_eq!(slugs(&story), ["tamil-nadu", "sport"]);
+    assert!(story.is_live(now()), "{:?}", story.status_reason);
 }
 
 #[tokio::test]

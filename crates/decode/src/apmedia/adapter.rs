@@ -149,5 +149,6 @@ fn wire_item(item: ApItem, warnings: &mut Vec<String>) -> Result<WireItem, Decod
         signals: item.signals.clone(),
         copyright_holder: None,
         expires: None,
+        associations: Vec::new(),
     })
 }

@@ -116,5 +116,6 @@ pub(crate) fn wire_item(e: Entry, warnings: &mut Vec<String>) -> Result<WireItem
         signals: non_empty(e.signal.as_deref()).into_iter().collect(),
         copyright_holder: None,
         expires: None,
+        associations: Vec::new(),
     })
 }

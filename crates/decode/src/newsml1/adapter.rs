@@ -147,5 +147,6 @@ fn wire_item(item: NewsItem, warnings: &mut Vec<String>) -> Result<WireItem, Dec
         signals: Vec::new(),
         copyright_holder: item.copyright_line.clone(),
         expires: None,
+        associations: Vec::new(),
     })
 }

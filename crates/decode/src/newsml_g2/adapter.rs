@@ -199,6 +199,7 @@ pub(crate) fn wire_item(item: G2Item, warnings: &mut Vec<String>) -> Result<Wire
         signals: item.signals.clone(),
         copyright_holder: item.copyright_holder.clone(),
         expires: None,
+        associations: Vec::new(),
     })
 }
 

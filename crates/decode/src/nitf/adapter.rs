@@ -108,6 +108,7 @@ pub(crate) fn wire_item(doc: Nitf, warnings: &mut Vec<String>) -> Result<WireIte
         signals: Vec::new(),
         copyright_holder: doc.copyright_holder.clone(),
         expires: time::field("date.expire", doc.date_expire.as_deref(), &mut warn),
+        associations: Vec::new(),
     })
 }
 

@@ -23,6 +23,7 @@ mod nitf;
 mod plaintext;
 pub mod reuters;
 mod sniff;
+mod subjects;
 mod time;
 mod xml;
 

@@ -1,14 +1,17 @@
 //! NewsML-G2 items → `WireItem`s.
 //!
 //! Owns: which items of a message are stories (text items; pictures, video, audio and graphics
-//! are associations, never a story of their own, and never mixed into a body or summary), the
-//! G2 status vocabulary (`stat:usable|withheld|canceled`), which headline is the main one, and
-//! choosing the richest body the item carries.
+//! are associations, never a story of their own, and never mixed into a body or summary), which
+//! story each picture goes with (the package that groups them, else the story's `seeAlso` /
+//! `associatedWith` link, else the message's only story), the G2 status vocabulary
+//! (`stat:usable|withheld|canceled`), which headline is the main one, subjects resolved through
+//! the item's catalog, and choosing the richest body the item carries.
 //! Must not: invent values: a garbled time or version is dropped with a warning.
 
-use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
+use wiredesk_model::{Association, PubStatus, Rendition, Subject, WireBody, WireItem};
 
-use super::{Content, G2Item, Message};
+use super::{Content, G2Item, Message, Package};
+use crate::subjects::{canonical, push_unique};
 use crate::{DecodeError, Decoded, Format, html, time};
 
 fn refused(reason: impl Into<String>) -> DecodeError {
@@ -22,7 +25,6 @@ pub(crate) fn decoded(message: Message) -> Result<Decoded, DecodeError> {
     let mut warnings = Vec::new();
     let mut items = Vec::new();
     let mut first_error = None;
-    let mut media = 0;
     let guids: Vec<&str> = message
         .items
         .iter()
@@ -50,18 +52,34 @@ pub(crate) fn decoded(message: Message) -> Result<Decoded, DecodeError> {
         warnings.push(format!("a <{other}> is not a story; skipped"));
     }
     let total = message.items.len();
-    for item in message.items {
-        if !is_text(&item) {
-            media += 1;
+    let (texts, media): (Vec<G2Item>, Vec<G2Item>) = message.items.into_iter().partition(is_text);
+    let media_count = media.len();
+    let links = media_links(&texts, &media, &message.packages);
+    let associations = associations(&media);
+    for (m, item) in media.iter().enumerate() {
+        let linked = links.iter().any(|l| l.contains(&m));
+        if !linked || associations[m].is_none() {
             warnings.push(format!(
-                "{} item {} kept out: media are associations, not stories",
+                "{} item {} kept out: media are associations, and this one {}",
                 item.item_class.as_deref().unwrap_or("unknown"),
-                item.guid.as_deref().unwrap_or("(no guid)")
+                item.guid.as_deref().unwrap_or("(no guid)"),
+                if linked {
+                    "is not usable or has nothing to show"
+                } else {
+                    "goes with no story in this message"
+                }
             ));
-            continue;
         }
+    }
+    for (item, linked) in texts.into_iter().zip(links) {
         match wire_item(item, &mut warnings) {
-            Ok(item) => items.push(item),
+            Ok(mut item) => {
+                item.associations = linked
+                    .iter()
+                    .filter_map(|&m| associations[m].clone())
+                    .collect();
+                items.push(item);
+            }
             Err(e) => {
                 warnings.push(format!("an item of {total} skipped: {e}"));
                 first_error.get_or_insert(e);
@@ -70,10 +88,10 @@ pub(crate) fn decoded(message: Message) -> Result<Decoded, DecodeError> {
     }
     if items.is_empty() {
         return Err(first_error.unwrap_or_else(|| {
-            if media > 0 {
+            if media_count > 0 {
                 refused(format!(
-                    "no text item: the message holds only {media} media item(s) (pictures, \
-                     video or audio), which are associations, not stories"
+                    "no text item: the message holds only {media_count} media item(s) \
+                     (pictures, video or audio), which are associations, not stories"
                 ))
             } else if !message.packages.is_empty() {
                 refused("a package whose text items are not in this message")
@@ -92,6 +110,131 @@ pub(crate) fn decoded(message: Message) -> Result<Decoded, DecodeError> {
         items,
         warnings,
     })
+}
+
+/// Does `reference` (an `itemRef` residref or a link target) name the item with `guid`? A
+/// reference may pin a version: `guid:3`.
+fn names(reference: &str, guid: &str) -> bool {
+    reference == guid
+        || reference
+            .strip_prefix(guid)
+            .is_some_and(|rest| rest.starts_with(':'))
+}
+
+/// For each text item, the media (by index) that go with it: those its packages group with it,
+/// those it links to as `seeAlso`/`associatedWith`, and, when the message holds one story only,
+/// every picture nothing else claimed. With several stories and no package or link, a picture
+/// is nobody's: guessing would put one story's photo on another.
+fn media_links(texts: &[G2Item], media: &[G2Item], packages: &[Package]) -> Vec<Vec<usize>> {
+    let refers = |reference: &str, item: &G2Item| {
+        item.guid
+            .as_deref()
+            .is_some_and(|g| names(reference.trim(), g))
+    };
+    let mut out = vec![Vec::new(); texts.len()];
+    let add = |list: &mut Vec<usize>, m: usize| {
+        if !list.contains(&m) {
+            list.push(m);
+        }
+    };
+    for package in packages {
+        let grouped = |item: &G2Item| package.refs.iter().any(|r| refers(r, item));
+        for (t, text) in texts.iter().enumerate() {
+            if grouped(text) {
+                for (m, _) in media.iter().enumerate().filter(|(_, m)| grouped(m)) {
+                    add(&mut out[t], m);
+                }
+            }
+        }
+    }
+    for (t, text) in texts.iter().enumerate() {
+        for (rel, target) in &text.link_refs {
+            let rel = rel.rsplit(':').next().unwrap_or(rel);
+            if matches!(rel, "seeAlso" | "associatedWith") {
+                for (m, _) in media.iter().enumerate().filter(|(_, m)| refers(target, m)) {
+                    add(&mut out[t], m);
+                }
+            }
+        }
+    }
+    if let [only] = out.as_mut_slice() {
+        for m in 0..media.len() {
+            add(only, m);
+        }
+    }
+    out
+}
+
+/// Each media item as an association (`None` when it is not usable or has nothing to show),
+/// named by kind and position: `picture1`, `picture2`, `video1`.
+fn associations(media: &[G2Item]) -> Vec<Option<Association>> {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    media
+        .iter()
+        .map(|item| {
+            let class = item.item_class.as_deref().unwrap_or("media");
+            let kind = class
+                .rsplit(':')
+                .next()
+                .unwrap_or(class)
+                .to_ascii_lowercase();
+            let usable = item
+                .pub_status
+                .as_deref()
+                .is_none_or(|q| q.rsplit(':').next() == Some("usable"));
+            let renditions: Vec<Rendition> = item
+                .contents
+                .iter()
+                .filter_map(|c| match c {
+                    Content::Remote(r) => Some(Rendition {
+                        name: r.rendition.clone().unwrap_or_default(),
+                        href: r.href.clone()?,
+                        mimetype: r.contenttype.clone(),
+                        width: r.width.as_deref().and_then(|w| w.parse().ok()),
+                        height: r.height.as_deref().and_then(|h| h.parse().ok()),
+                    }),
+                    _ => None,
+                })
+                .collect();
+            if !usable || (renditions.is_empty() && item.guid.is_none()) {
+                return None;
+            }
+            let n = match seen.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    seen.push((kind.clone(), 1));
+                    1
+                }
+            };
+            let role_is = |role: &Option<String>, wanted: &str| {
+                role.as_deref()
+                    .is_some_and(|r| r.rsplit(':').next() == Some(wanted))
+            };
+            let caption = item
+                .descriptions
+                .iter()
+                .find(|(role, _)| role_is(role, "caption"))
+                .or_else(|| item.descriptions.iter().find(|(role, _)| role.is_none()))
+                .map(|(_, text)| text.clone());
+            let byline = item.bylines.join(", ");
+            Some(Association {
+                name: format!("{kind}{n}"),
+                uri: item.guid.clone(),
+                headline: main_headline(item),
+                caption,
+                credit: item
+                    .creditline
+                    .clone()
+                    .or_else(|| Some(byline).filter(|b| !b.is_empty()))
+                    .or_else(|| item.copyright_holder.clone()),
+                renditions,
+                kind,
+            })
+        })
+        .collect()
 }
 
 fn is_text(item: &G2Item) -> bool {
@@ -148,13 +291,19 @@ pub(crate) fn wire_item(item: G2Item, warnings: &mut Vec<String>) -> Result<Wire
         })
         .map(|(_, text)| text.clone());
     let mut subjects: Vec<Subject> = Vec::new();
-    for (code, name) in &item.subjects {
-        if !subjects.iter().any(|s| &s.code == code) {
-            subjects.push(Subject {
-                code: code.clone(),
-                name: name.clone(),
-            });
-        }
+    for s in &item.subjects {
+        let name = s.name.clone();
+        let subject = match (&s.qcode, &s.uri, &s.literal) {
+            (Some(code), _, _) | (None, Some(code), _) => {
+                canonical(code, name, &item.local_schemes)
+            }
+            (None, None, Some(literal)) => Subject {
+                code: literal.clone(),
+                name,
+            },
+            (None, None, None) => continue,
+        };
+        push_unique(&mut subjects, subject);
     }
     // Only `by` is a byline: `creator` names are often desk user ids ("doe.jane").
     let byline = item.bylines.join(", ");

@@ -10,7 +10,7 @@
 
 use wiredesk_model::{Association, PubStatus, Rendition, Subject, WireBody, WireItem};
 
-use super::{Content, G2Item, Message, Package};
+use super::{Content, G2Item, LinkRef, Message, Package};
 use crate::subjects::{canonical, push_unique};
 use crate::{DecodeError, Decoded, Format, html, time};
 
@@ -72,12 +72,23 @@ pub(crate) fn decoded(message: Message) -> Result<Decoded, DecodeError> {
         }
     }
     for (item, linked) in texts.into_iter().zip(links) {
+        let mut carried: Vec<Association> = linked
+            .iter()
+            .filter_map(|&m| associations[m].clone())
+            .collect();
+        carried.extend(linked_only(&item, &media));
+        // Named by kind and position within the story: `picture1`, `picture2`, `video1`.
+        for i in 0..carried.len() {
+            let n = carried[..i]
+                .iter()
+                .filter(|c| c.kind == carried[i].kind)
+                .count()
+                + 1;
+            carried[i].name = format!("{}{n}", carried[i].kind);
+        }
         match wire_item(item, &mut warnings) {
             Ok(mut item) => {
-                item.associations = linked
-                    .iter()
-                    .filter_map(|&m| associations[m].clone())
-                    .collect();
+                item.associations = carried;
                 items.push(item);
             }
             Err(e) => {
@@ -148,12 +159,14 @@ fn media_links(texts: &[G2Item], media: &[G2Item], packages: &[Package]) -> Vec<
         }
     }
     for (t, text) in texts.iter().enumerate() {
-        for (rel, target) in &text.link_refs {
-            let rel = rel.rsplit(':').next().unwrap_or(rel);
-            if matches!(rel, "seeAlso" | "associatedWith") {
-                for (m, _) in media.iter().enumerate().filter(|(_, m)| refers(target, m)) {
-                    add(&mut out[t], m);
-                }
+        for link in text.link_refs.iter().filter(|l| links_media(l)) {
+            let targets = [&link.residref, &link.href];
+            for (m, _) in media.iter().enumerate().filter(|(_, m)| {
+                targets
+                    .iter()
+                    .any(|t| t.as_deref().is_some_and(|t| refers(t, m)))
+            }) {
+                add(&mut out[t], m);
             }
         }
     }
@@ -165,10 +178,63 @@ fn media_links(texts: &[G2Item], media: &[G2Item], packages: &[Package]) -> Vec<
     out
 }
 
-/// Each media item as an association (`None` when it is not usable or has nothing to show),
-/// named by kind and position: `picture1`, `picture2`, `video1`.
+/// A `seeAlso`/`associatedWith` link: the way a story names the media that go with it.
+fn links_media(link: &LinkRef) -> bool {
+    let rel = link.rel.rsplit(':').next().unwrap_or(&link.rel);
+    matches!(rel, "seeAlso" | "associatedWith")
+}
+
+fn kind_of(class: &str) -> String {
+    class
+        .rsplit(':')
+        .next()
+        .unwrap_or(class)
+        .to_ascii_lowercase()
+}
+
+/// The media a story links to without the message carrying them (dpa sends the picture's
+/// class, title and file on the link itself): an association with what the link says.
+fn linked_only(text: &G2Item, in_message: &[G2Item]) -> Vec<Association> {
+    let mut out: Vec<Association> = Vec::new();
+    for link in text.link_refs.iter().filter(|l| links_media(l)) {
+        let Some(kind) = link.item_class.as_deref().map(kind_of) else {
+            continue;
+        };
+        if !matches!(kind.as_str(), "picture" | "graphic" | "video" | "audio") {
+            continue;
+        }
+        let carried = in_message.iter().any(|m| {
+            m.guid.is_some()
+                && [&link.residref, &link.href].iter().any(|t| {
+                    t.as_deref()
+                        .is_some_and(|t| names(t, m.guid.as_deref().unwrap_or("")))
+                })
+        });
+        if carried {
+            continue;
+        }
+        out.push(Association {
+            uri: link.residref.clone(),
+            headline: link.title.clone(),
+            renditions: link
+                .href
+                .iter()
+                .map(|href| Rendition {
+                    href: href.clone(),
+                    mimetype: link.contenttype.clone(),
+                    ..Rendition::default()
+                })
+                .collect(),
+            kind,
+            ..Association::default()
+        });
+    }
+    out
+}
+
+/// Each media item as an association (`None` when it is not usable or has nothing to show);
+/// named once it is known which story it goes with.
 fn associations(media: &[G2Item]) -> Vec<Option<Association>> {
-    let mut seen: Vec<(String, usize)> = Vec::new();
     media
         .iter()
         .map(|item| {
@@ -199,16 +265,6 @@ fn associations(media: &[G2Item]) -> Vec<Option<Association>> {
             if !usable || (renditions.is_empty() && item.guid.is_none()) {
                 return None;
             }
-            let n = match seen.iter_mut().find(|(k, _)| *k == kind) {
-                Some((_, n)) => {
-                    *n += 1;
-                    *n
-                }
-                None => {
-                    seen.push((kind.clone(), 1));
-                    1
-                }
-            };
             let role_is = |role: &Option<String>, wanted: &str| {
                 role.as_deref()
                     .is_some_and(|r| r.rsplit(':').next() == Some(wanted))
@@ -221,7 +277,7 @@ fn associations(media: &[G2Item]) -> Vec<Option<Association>> {
                 .map(|(_, text)| text.clone());
             let byline = item.bylines.join(", ");
             Some(Association {
-                name: format!("{kind}{n}"),
+                name: String::new(),
                 uri: item.guid.clone(),
                 headline: main_headline(item),
                 caption,

@@ -30,8 +30,8 @@ pub(crate) struct G2Item {
     pub signals: Vec<String>,
     /// (`rel`, `href`) of `itemMeta/link`.
     pub links: Vec<(String, String)>,
-    /// (`rel`, `residref` or else `href`) of `itemMeta/link`: which item a link names.
-    pub link_refs: Vec<(String, String)>,
+    /// `itemMeta/link` in full: which item a link names, and what it says of it.
+    pub link_refs: Vec<LinkRef>,
     /// (alias, scheme URI) of the item's inline `catalog`.
     pub local_schemes: Vec<(String, String)>,
     pub urgency: Option<String>,
@@ -62,6 +62,18 @@ pub(crate) struct SubjectRef {
     pub uri: Option<String>,
     pub literal: Option<String>,
     pub name: Option<String>,
+}
+
+/// An `itemMeta/link` to another item (dpa links a story's pictures this way, with the
+/// picture's class and title, rather than sending the picture item).
+#[derive(Debug, Default)]
+pub(crate) struct LinkRef {
+    pub rel: String,
+    pub residref: Option<String>,
+    pub href: Option<String>,
+    pub contenttype: Option<String>,
+    pub item_class: Option<String>,
+    pub title: Option<String>,
 }
 
 /// One member of `contentSet`.
@@ -190,11 +202,13 @@ fn item(el: &Element) -> G2Item {
         link_refs: meta
             .map(|m| {
                 m.children("link")
-                    .filter_map(|l| {
-                        Some((
-                            l.attr_value("rel").unwrap_or_default(),
-                            l.attr_value("residref").or_else(|| l.attr_value("href"))?,
-                        ))
+                    .map(|l| LinkRef {
+                        rel: l.attr_value("rel").unwrap_or_default(),
+                        residref: l.attr_value("residref"),
+                        href: l.attr_value("href"),
+                        contenttype: l.attr_value("contenttype"),
+                        item_class: l.child("itemClass").and_then(|c| c.attr_value("qcode")),
+                        title: l.child("title").and_then(Element::text_value),
                     })
                     .collect()
             })
@@ -408,10 +422,31 @@ mod tests {
         let [rates, ferry] = decoded.items.as_slice() else {
             panic!("two stories: {:?}", decoded.items);
         };
-        assert!(rates.associations.is_empty(), "{:?}", rates.associations);
+        // A picture the message does not carry, named by the story's link: what the link says.
+        let [bank] = rates.associations.as_slice() else {
+            panic!("the linked-only picture: {:?}", rates.associations);
+        };
+        assert_eq!(
+            (bank.name.as_str(), bank.kind.as_str()),
+            ("picture1", "picture")
+        );
+        assert_eq!(
+            bank.uri.as_deref(),
+            Some("urn:newsml:wire.example:20261107:bank-photo")
+        );
+        assert_eq!(
+            bank.headline.as_deref(),
+            Some("The central bank's headquarters")
+        );
+        assert_eq!(bank.caption, None);
+        assert_eq!(
+            bank.renditions[0].href,
+            "https://img.wire.example/bank-s2048.jpeg"
+        );
         let [photo] = ferry.associations.as_slice() else {
             panic!("the linked picture: {:?}", ferry.associations);
         };
+        assert_eq!(photo.name, "picture1");
         assert_eq!(
             photo.caption.as_deref(),
             Some("The night ferry leaves the quay in Porto on Saturday. FERRY CAPTION")

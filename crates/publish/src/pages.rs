@@ -19,6 +19,8 @@ use wiredesk_store::Listing;
 use crate::AppState;
 use crate::jsonld;
 
+mod article;
+
 /// How many stories the side lists show.
 const SIDE_LIST: usize = 5;
 
@@ -370,6 +372,7 @@ struct ArticlePage {
     updated_iso: String,
     /// The agency sent this version as a correction.
     corrected: bool,
+    figure: Option<article::Figure>,
     body_html: String,
     disclaimer: String,
     source_url: Option<String>,
@@ -487,6 +490,7 @@ async fn article_page(state: &AppState, id: String, slug: Option<String>) -> Res
             .to_zoned_datetime(state.time_zone.clone())
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
             .to_string(),
+        figure: article::figure(&story),
         body_html: story.body_html.clone(),
         disclaimer: state.config.disclaimer_text(),
         source_url: story.source_url.clone().filter(|_| {

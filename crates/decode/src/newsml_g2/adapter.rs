@@ -8,6 +8,8 @@
 //! the item's catalog, and choosing the richest body the item carries.
 //! Must not: invent values: a garbled time or version is dropped with a warning.
 
+use std::collections::{HashMap, HashSet};
+
 use wiredesk_model::{Association, PubStatus, Rendition, Subject, WireBody, WireItem};
 
 use super::{Content, G2Item, LinkRef, Message, Package};
@@ -55,6 +57,7 @@ pub(crate) fn decoded(message: Message) -> Result<Decoded, DecodeError> {
     let (texts, media): (Vec<G2Item>, Vec<G2Item>) = message.items.into_iter().partition(is_text);
     let media_count = media.len();
     let links = media_links(&texts, &media, &message.packages);
+    let media_by_guid = ByGuid::new(&media);
     let associations = associations(&media);
     for (m, item) in media.iter().enumerate() {
         let linked = links.iter().any(|l| l.contains(&m));
@@ -76,7 +79,7 @@ pub(crate) fn decoded(message: Message) -> Result<Decoded, DecodeError> {
             .iter()
             .filter_map(|&m| associations[m].clone())
             .collect();
-        carried.extend(linked_only(&item, &media));
+        carried.extend(linked_only(&item, &media_by_guid));
         // Named by kind and position within the story: `picture1`, `picture2`, `video1`.
         for i in 0..carried.len() {
             let n = carried[..i]
@@ -123,13 +126,36 @@ pub(crate) fn decoded(message: Message) -> Result<Decoded, DecodeError> {
     })
 }
 
-/// Does `reference` (an `itemRef` residref or a link target) name the item with `guid`? A
-/// reference may pin a version: `guid:3`.
-fn names(reference: &str, guid: &str) -> bool {
-    reference == guid
-        || reference
-            .strip_prefix(guid)
-            .is_some_and(|rest| rest.starts_with(':'))
+/// Items by guid, to find the one an `itemRef` residref or a link target names. A reference
+/// may pin a version (`guid:3`). A lookup costs the same however many items a hostile message
+/// holds.
+struct ByGuid<'a>(HashMap<&'a str, usize>);
+
+impl<'a> ByGuid<'a> {
+    fn new(items: &'a [G2Item]) -> ByGuid<'a> {
+        let mut map = HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            if let Some(g) = item.guid.as_deref() {
+                map.entry(g).or_insert(i);
+            }
+        }
+        ByGuid(map)
+    }
+
+    fn find(&self, reference: &str) -> Option<usize> {
+        let reference = reference.trim();
+        self.0.get(reference).copied().or_else(|| {
+            let (guid, _version) = reference.rsplit_once(':')?;
+            self.0.get(guid).copied()
+        })
+    }
+
+    fn find_link(&self, link: &LinkRef) -> Option<usize> {
+        [&link.residref, &link.href]
+            .into_iter()
+            .flatten()
+            .find_map(|t| self.find(t))
+    }
 }
 
 /// For each text item, the media (by index) that go with it: those its packages group with it,
@@ -137,35 +163,28 @@ fn names(reference: &str, guid: &str) -> bool {
 /// every picture nothing else claimed. With several stories and no package or link, a picture
 /// is nobody's: guessing would put one story's photo on another.
 fn media_links(texts: &[G2Item], media: &[G2Item], packages: &[Package]) -> Vec<Vec<usize>> {
-    let refers = |reference: &str, item: &G2Item| {
-        item.guid
-            .as_deref()
-            .is_some_and(|g| names(reference.trim(), g))
-    };
-    let mut out = vec![Vec::new(); texts.len()];
-    let add = |list: &mut Vec<usize>, m: usize| {
-        if !list.contains(&m) {
+    let (text_by_guid, media_by_guid) = (ByGuid::new(texts), ByGuid::new(media));
+    let mut out: Vec<(Vec<usize>, HashSet<usize>)> = vec![Default::default(); texts.len()];
+    let add = |(list, seen): &mut (Vec<usize>, HashSet<usize>), m: usize| {
+        if seen.insert(m) {
             list.push(m);
         }
     };
     for package in packages {
-        let grouped = |item: &G2Item| package.refs.iter().any(|r| refers(r, item));
-        for (t, text) in texts.iter().enumerate() {
-            if grouped(text) {
-                for (m, _) in media.iter().enumerate().filter(|(_, m)| grouped(m)) {
-                    add(&mut out[t], m);
-                }
+        let grouped_media: Vec<usize> = package
+            .refs
+            .iter()
+            .filter_map(|r| media_by_guid.find(r))
+            .collect();
+        for t in package.refs.iter().filter_map(|r| text_by_guid.find(r)) {
+            for &m in &grouped_media {
+                add(&mut out[t], m);
             }
         }
     }
     for (t, text) in texts.iter().enumerate() {
         for link in text.link_refs.iter().filter(|l| links_media(l)) {
-            let targets = [&link.residref, &link.href];
-            for (m, _) in media.iter().enumerate().filter(|(_, m)| {
-                targets
-                    .iter()
-                    .any(|t| t.as_deref().is_some_and(|t| refers(t, m)))
-            }) {
+            if let Some(m) = media_by_guid.find_link(link) {
                 add(&mut out[t], m);
             }
         }
@@ -175,7 +194,7 @@ fn media_links(texts: &[G2Item], media: &[G2Item], packages: &[Package]) -> Vec<
             add(only, m);
         }
     }
-    out
+    out.into_iter().map(|(list, _)| list).collect()
 }
 
 /// A `seeAlso`/`associatedWith` link: the way a story names the media that go with it.
@@ -194,7 +213,7 @@ fn kind_of(class: &str) -> String {
 
 /// The media a story links to without the message carrying them (dpa sends the picture's
 /// class, title and file on the link itself): an association with what the link says.
-fn linked_only(text: &G2Item, in_message: &[G2Item]) -> Vec<Association> {
+fn linked_only(text: &G2Item, in_message: &ByGuid<'_>) -> Vec<Association> {
     let mut out: Vec<Association> = Vec::new();
     for link in text.link_refs.iter().filter(|l| links_media(l)) {
         let Some(kind) = link.item_class.as_deref().map(kind_of) else {
@@ -203,14 +222,7 @@ fn linked_only(text: &G2Item, in_message: &[G2Item]) -> Vec<Association> {
         if !matches!(kind.as_str(), "picture" | "graphic" | "video" | "audio") {
             continue;
         }
-        let carried = in_message.iter().any(|m| {
-            m.guid.is_some()
-                && [&link.residref, &link.href].iter().any(|t| {
-                    t.as_deref()
-                        .is_some_and(|t| names(t, m.guid.as_deref().unwrap_or("")))
-                })
-        });
-        if carried {
+        if in_message.find_link(link).is_some() {
             continue;
         }
         out.push(Association {

@@ -502,6 +502,43 @@ mod tests {
     }
 
     #[test]
+    fn a_package_naming_versions_groups_pictures_with_their_story_only() {
+        let text = |g: &str| {
+            format!(
+                "<newsItem guid=\"urn:t:{g}\"><itemMeta><itemClass qcode=\"ninat:text\"/></itemMeta><contentMeta><headline>H {g}</headline></contentMeta><contentSet><inlineData contenttype=\"text/plain\">Body {g}</inlineData></contentSet></newsItem>"
+            )
+        };
+        let picture = |g: &str| {
+            format!(
+                "<newsItem guid=\"urn:p:{g}\"><itemMeta><itemClass qcode=\"icls:picture\"/></itemMeta><contentMeta><description role=\"drol:caption\">Caption {g}</description></contentMeta><contentSet><remoteContent href=\"https://x.example/{g}.jpg\"/></contentSet></newsItem>"
+            )
+        };
+        let doc = format!(
+            "<newsMessage><itemSet><packageItem guid=\"pkg\"><groupSet root=\"G1\"><group id=\"G1\"><itemRef residref=\"urn:t:b:2\"/><itemRef residref=\"urn:p:b:1\"/></group></groupSet></packageItem>{}{}{}{}</itemSet></newsMessage>",
+            text("a"),
+            text("b"),
+            picture("a"),
+            picture("b")
+        );
+        let decoded = crate::decode(doc.as_bytes()).unwrap();
+        assert!(decoded.items[0].associations.is_empty());
+        let captions: Vec<_> = decoded.items[1]
+            .associations
+            .iter()
+            .map(|a| a.caption.as_deref())
+            .collect();
+        assert_eq!(captions, [Some("Caption b")]);
+        assert!(
+            decoded
+                .warnings
+                .iter()
+                .any(|w| w.contains("urn:p:a") && w.contains("goes with no story")),
+            "{:?}",
+            decoded.warnings
+        );
+    }
+
+    #[test]
     fn pub_status_maps_to_the_model() {
         for (qcode, expected) in [
             ("stat:usable", PubStatus::Usable),

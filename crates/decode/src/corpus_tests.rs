@@ -672,3 +672,74 @@ fn squash(s: &str) -> String {
         .replace("> <", "><")
         .replace(" />", "/>")
 }
+
+/// Pictures sent with real stories arrive as associations with their captions and files, and
+/// never inside the body; IPTC subject codes arrive canonical and named.
+#[test]
+#[ignore = "needs ../shared"]
+fn real_associations_keep_captions_beside_the_copy_and_subjects_are_canonical() {
+    let wire = corpus("wire");
+    let mut with_pictures = 0;
+    for path in files_under(&wire, &|p| {
+        has_ext(p, &["json", "xml"]) || p.extension().is_none()
+    }) {
+        let Ok(decoded) = run(&wire, &path) else {
+            continue;
+        };
+        for item in &decoded.items {
+            for a in &item.associations {
+                println!(
+                    "  association {} {} caption {:?} credit {:?}, {} rendition(s)",
+                    a.name,
+                    a.kind,
+                    a.caption
+                        .as_deref()
+                        .map(|c| c.chars().take(40).collect::<String>()),
+                    a.credit,
+                    a.renditions.len()
+                );
+                // A caption long enough to be unmistakable is never the body's copy. Superdesk
+                // names the pictures its editors embedded in the copy `embedded…`: the agency's
+                // body holds those itself.
+                if let Some(caption) = a
+                    .caption
+                    .as_deref()
+                    .filter(|c| c.len() > 60 && !a.name.starts_with("embedded"))
+                {
+                    assert!(
+                        !item.body.as_str().contains(caption),
+                        "{}: caption in the body",
+                        path.display()
+                    );
+                }
+                assert!(!a.kind.is_empty(), "{}", path.display());
+            }
+            if item
+                .associations
+                .iter()
+                .any(|a| a.kind == "picture" && a.caption.is_some() && !a.renditions.is_empty())
+            {
+                with_pictures += 1;
+            }
+        }
+    }
+    assert!(
+        with_pictures >= 3,
+        "only {with_pictures} real stories with captioned pictures"
+    );
+
+    let reuters =
+        wire.join("superdesk-core/fixtures/tag_reuters.com_2014_newsml_KBN0FL0NN_version_5");
+    let item = &run(&wire, &reuters).unwrap().items[0];
+    let crime = item
+        .subjects
+        .iter()
+        .find(|s| s.code == "subj:02000000")
+        .expect("subj:02000000");
+    assert_eq!(crime.name.as_deref(), Some("crime, law and justice"));
+    assert!(
+        item.subjects
+            .iter()
+            .any(|s| s.code == "N2:SYR" && s.name.is_none())
+    );
+}

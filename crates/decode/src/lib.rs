@@ -16,6 +16,7 @@ mod digitalwires;
 mod feed;
 mod fields;
 mod html;
+mod media;
 mod newsml1;
 mod newsml_g2;
 mod ninjs;
@@ -23,6 +24,7 @@ mod nitf;
 mod plaintext;
 pub mod reuters;
 mod sniff;
+mod subjects;
 mod time;
 mod xml;
 

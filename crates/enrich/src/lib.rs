@@ -1,8 +1,9 @@
 //! enrich: what the site adds to agency copy without touching it — the site's own topics and
 //! the language when the wire does not say.
 //!
-//! Owns: mapping the wire's subject codes (IPTC Media Topics, feed categories) and the desk's
-//! keyword rules onto the site's topics.
+//! Owns: mapping the wire's subject codes (IPTC Media Topics and Subject Codes through their
+//! real hierarchy in `wiredesk_vocab`, feed categories) and the desk's keyword rules onto the
+//! site's topics.
 //! Must not: change the copy, decide publication, or do I/O. The rules are data (`TopicRules`)
 //! so a publisher configures them rather than edits code.
 
@@ -15,7 +16,10 @@ use wiredesk_model::{Subject, Topic};
 pub struct TopicRule {
     pub slug: String,
     pub name: String,
-    /// IPTC Media Topic codes (top level or narrower) that map here, e.g. `04000000`.
+    /// IPTC codes that map here, with every narrower code: a bare code is a Media Topic
+    /// (`04000000`, `20000344`); `medtop:…`, `subj:…` and concept URIs say their scheme. A
+    /// Subject Code rule also takes the Media Topic IPTC declares the same concept, and the
+    /// other way round.
     #[serde(default)]
     pub media_topics: Vec<String>,
     /// Feed category or subject names that map here (case-insensitive), e.g. `Business`.
@@ -46,7 +50,8 @@ pub struct TopicEvidence<'a> {
 
 /// Compiled `TopicRules`.
 pub struct TopicAssigner {
-    rules: Vec<(TopicRule, Option<Regex>)>,
+    /// Each rule, its keyword pattern, and its codes as canonical QCodes.
+    rules: Vec<(TopicRule, Option<Regex>, Vec<String>)>,
 }
 
 impl TopicAssigner {
@@ -63,7 +68,8 @@ impl TopicAssigner {
                     alternatives.join("|")
                 ))?)
             };
-            compiled.push((rule, regex));
+            let codes = rule_codes(&rule.media_topics);
+            compiled.push((rule, regex, codes));
         }
         Ok(TopicAssigner { rules: compiled })
     }
@@ -71,8 +77,13 @@ impl TopicAssigner {
     /// The site topics the evidence supports, in rule order, without repeats.
     pub fn assign(&self, evidence: &TopicEvidence<'_>) -> Vec<Topic> {
         let mut topics = Vec::new();
-        for (rule, keywords) in &self.rules {
-            let by_subject = evidence.subjects.iter().any(|s| subject_matches(rule, s));
+        let subject_codes: Vec<Vec<String>> = evidence.subjects.iter().map(concepts_of).collect();
+        for (rule, keywords, codes) in &self.rules {
+            let by_code = subject_codes
+                .iter()
+                .flatten()
+                .any(|c| codes.iter().any(|r| r == c));
+            let by_subject = by_code || evidence.subjects.iter().any(|s| category_matches(rule, s));
             let by_keyword = keywords
                 .as_ref()
                 .is_some_and(|re| re.is_match(evidence.headline) || re.is_match(evidence.opening));
@@ -91,30 +102,80 @@ impl TopicAssigner {
     }
 }
 
-fn subject_matches(rule: &TopicRule, subject: &Subject) -> bool {
-    let code = media_topic_code(&subject.code);
-    if let Some(code) = code {
-        // A narrower Media Topic belongs to its top-level group: 04008000 → 04000000.
-        let top = format!("{}000000", &code[..2]);
-        if rule.media_topics.iter().any(|m| m == code || *m == top) {
-            return true;
+/// The canonical QCode of an IPTC code as written in a rule or sent by a wire.
+fn qcode(code: &str) -> Option<String> {
+    let code = code.trim();
+    let resolved = if code.len() == 8 && code.bytes().all(|b| b.is_ascii_digit()) {
+        // Rules have always written Media Topics bare; configs keep working.
+        wiredesk_vocab::resolve_qcode(&format!("medtop:{code}"), &[])
+    } else {
+        wiredesk_vocab::resolve(code, &[])
+    }?;
+    matches!(
+        resolved.scheme,
+        wiredesk_vocab::Scheme::MediaTopic | wiredesk_vocab::Scheme::SubjectCode
+    )
+    .then(|| resolved.qcode())
+}
+
+/// A Subject Code's same concept among the Media Topics, when IPTC declares one.
+fn same_media_topic(qcode: &str) -> Option<String> {
+    let code = qcode.strip_prefix("subj:")?;
+    wiredesk_vocab::subject_code_to_media_topic(code).map(|m| format!("medtop:{m}"))
+}
+
+/// The codes a rule names: each canonical, with its Media Topic twin for a Subject Code (so a
+/// `subj:` rule also catches copy coded in Media Topics). Anything else stays as written and
+/// matches a subject code exactly.
+fn rule_codes(written: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for code in written {
+        match qcode(code) {
+            Some(q) => {
+                out.extend(same_media_topic(&q));
+                out.push(q);
+            }
+            None => out.push(code.trim().to_string()),
         }
     }
+    out
+}
+
+/// Every concept a subject stands for: itself and all its broader concepts, walked through the
+/// vocabulary (a Media Topic's `broader` links, a Subject Code's digits), and for a Subject
+/// Code also the Media Topics IPTC declares the same concept, with theirs.
+fn concepts_of(subject: &Subject) -> Vec<String> {
+    let Some(q) = qcode(&subject.code) else {
+        return vec![subject.code.trim().to_string()];
+    };
+    let mut chain = vec![q.clone()];
+    chain.extend(wiredesk_vocab::ancestors(&q));
+    if let Some(code) = q.strip_prefix("medtop:")
+        && wiredesk_vocab::media_topic(code).is_none()
+        && !code.starts_with("20")
+    {
+        // A code the vendored release does not know (a newer one, or a Subject Code sent
+        // under `medtop:`, as some wires do): outside the 20… range its first two digits are
+        // still one of the 17 top-level topics both vocabularies share.
+        chain.push(format!("medtop:{}000000", &code[..2]));
+    }
+    let mut out = chain.clone();
+    for c in &chain {
+        if let Some(m) = same_media_topic(c) {
+            out.extend(wiredesk_vocab::ancestors(&m));
+            out.push(m);
+        }
+    }
+    out
+}
+
+fn category_matches(rule: &TopicRule, subject: &Subject) -> bool {
     let names = [Some(subject.code.as_str()), subject.name.as_deref()];
     names.into_iter().flatten().any(|n| {
         rule.categories
             .iter()
             .any(|c| c.eq_ignore_ascii_case(n.trim()))
     })
-}
-
-/// `medtop:04000000`, `http://cv.iptc.org/newscodes/mediatopic/04000000` → `04000000`.
-fn media_topic_code(code: &str) -> Option<&str> {
-    let tail = code
-        .strip_prefix("medtop:")
-        .or_else(|| code.rsplit_once("/mediatopic/").map(|(_, t)| t))?;
-    let tail = tail.trim_end_matches('/');
-    (tail.len() == 8 && tail.bytes().all(|b| b.is_ascii_digit())).then_some(tail)
 }
 
 fn rule(slug: &str, name: &str, media: &[&str], cats: &[&str], words: &[&str]) -> TopicRule {
@@ -385,6 +446,63 @@ mod tests {
             slugs(assigner().assign(&evidence(&qcode, "Result", None))),
             ["sports"]
         );
+    }
+
+    fn subject(code: &str) -> Subject {
+        Subject {
+            code: code.into(),
+            name: None,
+        }
+    }
+
+    fn topics_for(assigner: &TopicAssigner, code: &str) -> Vec<String> {
+        let subjects = [subject(code)];
+        slugs(assigner.assign(&evidence(&subjects, "Report", None)))
+    }
+
+    #[test]
+    fn narrower_media_topics_reach_their_top_level_through_the_real_hierarchy() {
+        let a = assigner();
+        // interest rates → monetary policy → economy → economy, business and finance: nothing
+        // in the digits 20000371 says "04".
+        assert_eq!(topics_for(&a, "medtop:20000371"), ["business"]);
+        // cricket → competition discipline → sport.
+        assert_eq!(
+            topics_for(&a, "http://cv.iptc.org/newscodes/mediatopic/20000888"),
+            ["sports"]
+        );
+        // renewable energy (environment branch) → natural resource → environment.
+        assert_eq!(topics_for(&a, "medtop:20000436"), ["science"]);
+        // Subject Codes climb by their digits: agriculture → economy, business and finance.
+        assert_eq!(topics_for(&a, "subj:04001000"), ["business"]);
+        assert_eq!(topics_for(&a, "subj:15017000"), ["sports"]);
+        assert!(topics_for(&a, "medtop:99999999").is_empty());
+        assert!(topics_for(&a, "N2:POL").is_empty());
+    }
+
+    #[test]
+    fn rules_take_media_topics_and_subject_codes_and_match_across_the_two() {
+        let rules = TopicRules {
+            topics: vec![
+                rule("economy", "Economy", &["20000344"], &[], &[]),
+                rule("cricket", "Cricket", &["subj:15017000"], &[], &[]),
+                rule("agency", "Agency", &["wdncat:local"], &[], &[]),
+            ],
+        };
+        let a = TopicAssigner::new(rules).unwrap();
+        // A Subject Code in the copy: central bank (04008001) is the Media Topic central bank
+        // (20000350), which is narrower than economy (20000344).
+        assert_eq!(topics_for(&a, "subj:04008001"), ["economy"]);
+        assert_eq!(topics_for(&a, "medtop:20000379"), ["economy"]);
+        assert!(
+            topics_for(&a, "medtop:20000209").is_empty(),
+            "products and services"
+        );
+        // A Subject Code rule: its Media Topic twin (cricket, 20000888) matches too.
+        assert_eq!(topics_for(&a, "medtop:20000888"), ["cricket"]);
+        assert_eq!(topics_for(&a, "subj:15017000"), ["cricket"]);
+        // An agency's own code in a rule matches exactly.
+        assert_eq!(topics_for(&a, "wdncat:local"), ["agency"]);
     }
 
     #[test]

@@ -122,6 +122,53 @@ pub struct WireItem {
     /// When the item must no longer be shown (NITF `date.expire`).
     #[serde(default)]
     pub expires: Option<Timestamp>,
+    /// Pictures, graphics, video and audio sent with the story; never part of its body.
+    #[serde(default)]
+    pub associations: Vec<Association>,
+}
+
+/// A picture, graphic, video or audio the agency sent with a story (ninjs `associations`, a
+/// NewsML-G2 picture item in the same message or package). It stands beside the copy: its
+/// caption is never part of the body or the summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Association {
+    /// Its name within the story, as the wire gave it or by position: `featureimage`,
+    /// `picture1`.
+    #[serde(default)]
+    pub name: String,
+    /// `picture`, `graphic`, `video` or `audio`.
+    #[serde(default)]
+    pub kind: String,
+    /// The agency's id of the media item.
+    #[serde(default)]
+    pub uri: Option<String>,
+    #[serde(default)]
+    pub headline: Option<String>,
+    /// Plain text once normalized.
+    #[serde(default)]
+    pub caption: Option<String>,
+    /// Who made it or holds the rights ("Ana Lima/WDN").
+    #[serde(default)]
+    pub credit: Option<String>,
+    /// The files, as the agency offers them.
+    #[serde(default)]
+    pub renditions: Vec<Rendition>,
+}
+
+/// One file of an association (a size of a picture, an encoding of a video).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rendition {
+    /// The agency's name for it (`baseImage`, `thumbnail`, `rnd:highRes`), when it has one.
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub href: String,
+    #[serde(default)]
+    pub mimetype: Option<String>,
+    #[serde(default)]
+    pub width: Option<u32>,
+    #[serde(default)]
+    pub height: Option<u32>,
 }
 
 /// The body of an item in the form the wire delivered it.
@@ -210,6 +257,9 @@ pub struct Story {
     /// What the agency said of this version: `sig:update`, `sig:correction`, `resend`.
     #[serde(default)]
     pub signals: Vec<String>,
+    /// Pictures and other media sent with the story, captions as plain text.
+    #[serde(default)]
+    pub associations: Vec<Association>,
 }
 
 impl Story {
@@ -426,6 +476,17 @@ mod tests {
         let mut s = crate::testing::story("urn:test:1", "Original", "Copy.", t);
         s.published = Some(t);
         s
+    }
+
+    #[test]
+    fn a_story_stored_before_associations_still_reads() {
+        let mut old = serde_json::to_value(story()).unwrap();
+        old.as_object_mut().unwrap().remove("associations");
+        let read: Story = serde_json::from_value(old).unwrap();
+        assert!(read.associations.is_empty());
+        let item: WireItem =
+            serde_json::from_str(r#"{"uri":null,"version":null,"pubstatus":"usable","headline":"H","slugline":null,"byline":null,"dateline_text":null,"body":{"Text":"B"},"abstract_text":null,"subjects":[],"keywords":[],"language":null,"agency":null,"source_url":null,"first_created":null,"version_created":null,"embargoed":null}"#).unwrap();
+        assert!(item.associations.is_empty());
     }
 
     #[test]

@@ -37,5 +37,6 @@ pub fn story(uri: &str, headline: &str, body: &str, at: Timestamp) -> Story {
         status_reason: None,
         pinned_at: None,
         signals: Vec::new(),
+        associations: Vec::new(),
     }
 }

@@ -4,6 +4,7 @@
 //! Must not: do I/O or decide editorial policy (what to publish, hold or rewrite), and must not
 //! change the agency's copy: it finds where things are and renders them safely, nothing more.
 
+mod associations;
 mod dateline;
 mod embargo;
 mod resend;
@@ -11,6 +12,7 @@ mod sanitize;
 mod story;
 mod summary;
 
+pub use associations::clean_associations;
 pub use dateline::find_dateline;
 pub use embargo::embargo_in_copy;
 pub use resend::{SIG_CORRECTION, SIG_KILL, SIG_RESEND, SIG_UPDATE, strip_resend_notes};

@@ -8,8 +8,8 @@ use wiredesk_model::{Agency, Dateline, PubStatus, Story, StoryId, WireItem, body
 
 use crate::summary::without_captions;
 use crate::{
-    body_to_html, clean_abstract, embargo_in_copy, find_dateline, paragraphs_text,
-    strip_resend_notes, summarize,
+    body_to_html, clean_abstract, clean_associations, embargo_in_copy, find_dateline,
+    paragraphs_text, strip_resend_notes, summarize,
 };
 
 /// What normalizing needs to know beyond the item itself.
@@ -171,6 +171,7 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         },
         pinned_at: None,
         signals,
+        associations: clean_associations(item.associations),
     })
 }
 
@@ -269,5 +270,33 @@ mod tests {
         assert!(story.summary_from_agency);
         assert_eq!(story.summary, "The agency's own abstract.");
         assert_eq!(story.source_url, None);
+    }
+
+    #[test]
+    fn pictures_travel_beside_the_copy_never_in_it() {
+        let tz = TimeZone::UTC;
+        let mut item = plain(
+            "Bridge reopens",
+            "PORTO (WDN) - The bridge reopened on Friday.",
+        );
+        item.associations = vec![wiredesk_model::Association {
+            name: "picture1".into(),
+            kind: "picture".into(),
+            caption: Some("<i>Cars cross the bridge.</i> CAPTION".into()),
+            credit: Some("Ana Lima/WDN".into()),
+            renditions: vec![wiredesk_model::Rendition {
+                href: "https://wire.example/b.jpg".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }];
+        let story = to_story(item, &ctx(&tz)).unwrap();
+        assert_eq!(story.associations.len(), 1);
+        assert_eq!(
+            story.associations[0].caption.as_deref(),
+            Some("Cars cross the bridge. CAPTION")
+        );
+        assert!(!story.summary.contains("CAPTION"), "{}", story.summary);
+        assert!(!story.body_html.contains("CAPTION"), "{}", story.body_html);
     }
 }

@@ -165,6 +165,81 @@ fn subject(code: &str, name: Option<&str>) -> Value {
     }
 }
 
+/// The story's pictures and other media as ninjs `associations`. Every one has the `name` and
+/// `uri` the 2.1+ schemas require: an agency id that is not a URI is kept in `altids` beside a
+/// URN made from the story's. The caption is a `caption` description, the credit `by`, the files
+/// `renditions` (only those with a URI to fetch).
+fn associations(story: &Story, profile: Profile) -> Vec<Value> {
+    let k = |name: &'static str| profile.key(name);
+    story
+        .associations
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let renditions: Vec<Value> = a
+                .renditions
+                .iter()
+                .filter(|r| is_uri(&r.href))
+                .enumerate()
+                .map(|(j, r)| {
+                    let name = if r.name.is_empty() {
+                        format!("rendition{}", j + 1)
+                    } else {
+                        r.name.clone()
+                    };
+                    let mut o = json!({"name": name, "href": r.href});
+                    if let Some(m) = &r.mimetype {
+                        o[k("contenttype")] = json!(m);
+                    }
+                    if let Some(w) = r.width {
+                        o["width"] = json!(w);
+                    }
+                    if let Some(h) = r.height {
+                        o["height"] = json!(h);
+                    }
+                    o
+                })
+                .collect();
+            let mut altids = Vec::new();
+            let uri = match a.uri.as_deref().filter(|u| is_uri(u)) {
+                Some(u) => u.to_string(),
+                None => {
+                    if let Some(agency_id) = &a.uri {
+                        altids.push(json!({"role": "agencyid", "value": agency_id}));
+                    }
+                    format!("urn:wiredesk:story:{}:media:{}", story.id, i + 1)
+                }
+            };
+            let name = if a.name.is_empty() {
+                format!("media{}", i + 1)
+            } else {
+                a.name.clone()
+            };
+            let mut o = json!({"name": name, "uri": uri});
+            if matches!(a.kind.as_str(), "picture" | "graphic" | "video" | "audio") {
+                o["type"] = json!(a.kind);
+            }
+            if let Some(h) = &a.headline {
+                o["headlines"] = json!([{"role": "main", "value": h}]);
+            }
+            if let Some(c) = &a.caption {
+                o["descriptions"] =
+                    json!([{"role": "caption", k("contenttype"): "text/plain", "value": c}]);
+            }
+            if let Some(by) = &a.credit {
+                o["by"] = json!(by);
+            }
+            if !renditions.is_empty() {
+                o["renditions"] = json!(renditions);
+            }
+            if !altids.is_empty() {
+                o[k("altids")] = json!(altids);
+            }
+            o
+        })
+        .collect()
+}
+
 /// One story as a ninjs object in `profile`.
 pub fn ninjs_object(story: &Story, state: &AppState, profile: Profile) -> Value {
     let k = |name: &'static str| profile.key(name);
@@ -240,6 +315,10 @@ pub fn ninjs_object(story: &Story, state: &AppState, profile: Profile) -> Value 
             json!([{"role": "main", k("contenttype"): "text/html", "value": story.body_html}]);
         o["descriptions"] =
             json!([{"role": "summary", k("contenttype"): "text/plain", "value": story.summary}]);
+        let media = associations(story, profile);
+        if !media.is_empty() {
+            o["associations"] = json!(media);
+        }
     } else {
         o[k("ednote")] = json!(match story.pubstatus {
             PubStatus::Canceled =>
@@ -875,5 +954,122 @@ mod tests {
         assert!(!none_match(&headers, "\"abd\""));
         headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
         assert!(none_match(&headers, "\"anything\""));
+    }
+
+    /// Every vendored ninjs schema of a profile, offline (the GeoJSON schema they `$ref` is
+    /// registered under its id).
+    fn validators(files: &[&str]) -> Vec<(String, jsonschema::Validator)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/ninjs");
+        let load = |f: &str| -> Value {
+            serde_json::from_str(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap()
+        };
+        let registry = jsonschema::Registry::new()
+            .add(
+                "https://geojson.org/schema/GeoJSON.json",
+                load("GeoJSON.json"),
+            )
+            .unwrap()
+            .prepare()
+            .unwrap();
+        files
+            .iter()
+            .map(|f| {
+                let v = jsonschema::options()
+                    .with_registry(&registry)
+                    .should_validate_formats(true)
+                    .build(&load(f))
+                    .unwrap();
+                (f.to_string(), v)
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn associations_are_valid_ninjs_2_and_3() {
+        use std::sync::Arc;
+        use wiredesk_model::{Association, Rendition};
+        let store: Arc<dyn wiredesk_store::Store> =
+            Arc::new(wiredesk_store::SqliteStore::in_memory().await.unwrap());
+        let index = Arc::new(wiredesk_index::SearchIndex::in_memory().unwrap());
+        let state = AppState::new(store, index, crate::SiteConfig::default()).unwrap();
+        let t: Timestamp = "2026-11-06T09:00:00Z".parse().unwrap();
+        let mut story = wiredesk_model::testing::story("urn:wdn:bridge", "Bridge", "Copy.", t);
+        story.published = Some(t);
+        story.associations = vec![
+            Association {
+                name: "picture1".into(),
+                kind: "picture".into(),
+                uri: Some("urn:newsml:wire.example:20261106:bridge-photo".into()),
+                headline: Some("Cars cross the bridge".into()),
+                caption: Some("Cars cross the harbour bridge in Porto.".into()),
+                credit: Some("Ana Lima/WDN".into()),
+                renditions: vec![
+                    Rendition {
+                        name: "rnd:web".into(),
+                        href: "https://wire.example/photos/bridge.jpg".into(),
+                        mimetype: Some("image/jpeg".into()),
+                        width: Some(1200),
+                        height: Some(800),
+                    },
+                    Rendition {
+                        href: "https://wire.example/photos/a bridge.jpg".into(),
+                        ..Rendition::default()
+                    },
+                ],
+            },
+            Association {
+                kind: "audio".into(),
+                uri: Some("fedcba9876543210".into()),
+                ..Association::default()
+            },
+        ];
+        for (profile, files) in [
+            (
+                Profile::Ninjs2,
+                &[
+                    "ninjs-schema_2.0.json",
+                    "ninjs-schema_2.1.json",
+                    "ninjs-schema_2.2.json",
+                ][..],
+            ),
+            (
+                Profile::Ninjs3,
+                &["ninjs-schema_3.0.json", "ninjs-schema_3.1.json"][..],
+            ),
+        ] {
+            let o = ninjs_object(&story, &state, profile);
+            for (file, v) in validators(files) {
+                let errors: Vec<String> = v
+                    .iter_errors(&o)
+                    .map(|e| format!("{e} at {}", e.instance_path()))
+                    .collect();
+                assert!(errors.is_empty(), "{file}: {errors:?}\n{o:#}");
+            }
+            let picture = &o["associations"][0];
+            assert_eq!(picture["name"], "picture1");
+            assert_eq!(picture["type"], "picture");
+            assert_eq!(picture["by"], "Ana Lima/WDN");
+            assert_eq!(
+                picture["descriptions"][0]["value"],
+                "Cars cross the harbour bridge in Porto."
+            );
+            assert_eq!(
+                picture["renditions"].as_array().map(Vec::len),
+                Some(1),
+                "a rendition whose href is no URI is left out: {picture}"
+            );
+            let audio = &o["associations"][1];
+            assert_eq!(audio["name"], "media2");
+            assert_eq!(
+                audio["uri"],
+                format!("urn:wiredesk:story:{}:media:2", story.id)
+            );
+            assert_eq!(audio[profile.key("altids")][0]["value"], "fedcba9876543210");
+            // The caption stays out of the copy.
+            assert!(!o["bodies"][0]["value"].as_str().unwrap().contains("Porto"));
+        }
+        // A killed story hands out no pictures.
+        story.pubstatus = PubStatus::Canceled;
+        assert!(ninjs(&story, &state).get("associations").is_none());
     }
 }

@@ -25,6 +25,8 @@ use crate::{AppState, SiteConfig};
 mod clusters;
 pub use clusters::{Coverage, coverage, coverage_url};
 
+mod article;
+
 /// How many stories the side lists show.
 const SIDE_LIST: usize = 5;
 
@@ -458,6 +460,7 @@ struct ArticlePage {
     updated_iso: String,
     /// The agency sent this version as a correction.
     corrected: bool,
+    figure: Option<article::Figure>,
     body_html: String,
     disclaimer: String,
     source_url: Option<String>,
@@ -596,6 +599,7 @@ async fn article_page(state: &AppState, id: String, slug: Option<String>) -> Res
             .to_zoned_datetime(state.time_zone.clone())
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
             .to_string(),
+        figure: article::figure(&story),
         body_html: story.body_html.clone(),
         disclaimer: state.config.disclaimer_text(),
         source_url: story.source_url.clone().filter(|_| {

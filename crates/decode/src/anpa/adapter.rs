@@ -84,6 +84,7 @@ pub(crate) fn wire_item(
         signals: t.markers.clone(),
         copyright_holder: None,
         expires: None,
+        associations: Vec::new(),
     })
 }
 

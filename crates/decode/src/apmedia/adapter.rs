@@ -1,18 +1,23 @@
 //! AP Media API items → `WireItem`s.
 //!
 //! Owns: `altids.itemid` as the uri (the API's `uri` carries expiring query tokens), the
-//! richest headline, subjects as `scheme` + `code` (AP's own scheme kept), and keeping
-//! pictures, video and graphics out as associations.
+//! richest headline, subjects as `scheme` + `code` (AP's own scheme kept, IPTC's canonical), and
+//! keeping pictures, video and graphics out of the stories, as the associations of the text
+//! items that name them.
 //! Must not: invent a body: an item without inline text gets a warning that its text is a
 //! rendition to fetch.
 
-use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
+use wiredesk_model::{Association, PubStatus, Subject, WireBody, WireItem};
 
 use super::ApItem;
 use crate::fields::{non_empty, number};
+use crate::subjects::{canonical, push_unique};
 use crate::{DecodeError, Decoded, Format, time};
 
-pub(crate) fn decoded(items: Vec<ApItem>) -> Result<Decoded, DecodeError> {
+pub(crate) fn decoded(
+    items: Vec<ApItem>,
+    page_media: &[Association],
+) -> Result<Decoded, DecodeError> {
     let refused = |reason: String| DecodeError::Refused {
         format: Format::ApMedia,
         reason,
@@ -25,17 +30,34 @@ pub(crate) fn decoded(items: Vec<ApItem>) -> Result<Decoded, DecodeError> {
         let kind = item.item_type.as_deref().unwrap_or("text");
         if kind != "text" {
             media += 1;
-            warnings.push(format!(
-                "{kind} item {} kept out: media are associations, not stories",
-                item.altids.itemid.as_deref().unwrap_or("(no itemid)")
-            ));
             continue;
         }
         match wire_item(item, &mut warnings) {
-            Ok(i) => out.push(i),
+            Ok(mut i) => {
+                for a in &mut i.associations {
+                    if let Some(full) = page_media.iter().find(|m| m.uri == a.uri) {
+                        crate::media::complete(a, full);
+                    }
+                }
+                out.push(i)
+            }
             Err(e) => {
                 first_error.get_or_insert(e);
             }
+        }
+    }
+    // Media no text item of the page associates are not stories, and go with none.
+    for m in page_media {
+        let associated = out
+            .iter()
+            .any(|i| i.associations.iter().any(|a| a.uri == m.uri));
+        if !associated {
+            warnings.push(format!(
+                "{} item {} kept out: media are associations, and this one goes with no story \
+                 on this page",
+                m.kind,
+                m.uri.as_deref().unwrap_or("(no itemid)")
+            ));
         }
     }
     if out.is_empty() {
@@ -108,12 +130,10 @@ fn wire_item(item: ApItem, warnings: &mut Vec<String>) -> Result<WireItem, Decod
             Some(scheme) => format!("{scheme}{code}"),
             None => code,
         };
-        if !subjects.iter().any(|x| x.code == code) {
-            subjects.push(Subject {
-                code,
-                name: non_empty(s.name.as_deref()),
-            });
-        }
+        push_unique(
+            &mut subjects,
+            canonical(&code, non_empty(s.name.as_deref()), &[]),
+        );
     }
     Ok(WireItem {
         uri: Some(uri.clone()),
@@ -149,5 +169,6 @@ fn wire_item(item: ApItem, warnings: &mut Vec<String>) -> Result<WireItem, Decod
         signals: item.signals.clone(),
         copyright_holder: None,
         expires: None,
+        associations: crate::media::associations(&item.associations),
     })
 }

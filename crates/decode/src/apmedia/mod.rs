@@ -2,7 +2,8 @@
 //! (`data.items[].item`), parsed into the API's own types.
 //!
 //! Owns: the Media API field names, telling text items from pictures, video and graphics
-//! (`type`), and saying plainly that the API's item carries no story text (the text is a
+//! (`type`), a text item's `associations` (completed from the same page's media items), and
+//! saying plainly that the API's item carries no story text (the text is a
 //! `renditions.nitf` download, fetched by a transport, not decoded here).
 //! Must not: fetch anything; decide what a field means for the newsroom (`adapter` does).
 
@@ -10,6 +11,7 @@ mod adapter;
 
 use serde::Deserialize;
 use serde_json::Value;
+use wiredesk_model::Association;
 
 use crate::{DecodeError, Decoded, Format};
 
@@ -47,6 +49,8 @@ pub(crate) struct ApItem {
     /// The story text, when a producer inlines it (the Media API itself links a rendition).
     pub body_html: Option<String>,
     pub renditions: Option<Value>,
+    /// The pictures, video and graphics that go with a text item: `{"1": {type, altids…}}`.
+    pub associations: Value,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -100,10 +104,21 @@ pub(crate) fn decode(value: Value) -> Result<Decoded, DecodeError> {
         _ => return Err(refused("`data` holds neither `item` nor `items`".into())),
     };
     let mut items = Vec::new();
+    // A feed page lists media items beside the text items that associate them; read in full
+    // here, they complete those associations (caption, credit, files).
+    let page_media: Vec<Association> = raw
+        .iter()
+        .filter(|v| {
+            v.get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t != "text")
+        })
+        .flat_map(|v| crate::media::associations(&Value::Array(vec![(*v).clone()])))
+        .collect();
     for v in raw {
         items.push(ApItem::deserialize(v).map_err(|e| refused(e.to_string()))?);
     }
-    adapter::decoded(items)
+    adapter::decoded(items, &page_media)
 }
 
 #[cfg(test)]
@@ -137,10 +152,34 @@ mod tests {
             item.body,
             WireBody::Html("<p>PORTO, Portugal (WDN) _ The bridge reopened.</p>".into())
         );
-        assert!(
-            decoded.warnings.iter().any(|w| w.contains("picture")),
-            "{:?}",
-            decoded.warnings
+        // The picture item on the same page completes the story's association.
+        assert_eq!(decoded.warnings, Vec::<String>::new());
+        let [photo] = item.associations.as_slice() else {
+            panic!("one picture: {:?}", item.associations);
+        };
+        assert_eq!(
+            photo.uri.as_deref(),
+            Some("fedcba9876543210fedcba9876543210")
+        );
+        assert_eq!(photo.caption.as_deref(), Some("CAPTION TEXT MUST NOT LEAK"));
+        assert_eq!(photo.credit.as_deref(), Some("Ana Lima"));
+        assert_eq!(photo.renditions[0].width, Some(512));
+        assert!(!item.body.as_str().contains("CAPTION"));
+    }
+
+    #[test]
+    fn a_picture_no_story_names_is_kept_out_with_a_warning() {
+        let json = br#"{"api_version": "2", "data": {"items": [
+            {"item": {"altids": {"itemid": "t1"}, "type": "text", "headline": "H", "body_html": "<p>B</p>"}},
+            {"item": {"altids": {"itemid": "p1"}, "type": "picture", "headline": "Photo"}}
+        ]}}"#;
+        let decoded = crate::decode(json).unwrap();
+        assert!(decoded.items[0].associations.is_empty());
+        assert_eq!(
+            decoded.warnings,
+            [
+                "picture item p1 kept out: media are associations, and this one goes with no story on this page"
+            ]
         );
     }
 }

@@ -2,13 +2,15 @@
 //!
 //! Owns: `urn` as the uri, `teaser` as the abstract, `subhead` as the subheadline, subjects
 //! from `categories` (`dnltype:dpasubject`, `subject`, `geosubject`: qcode and name as sent),
-//! keywords from `dnltype:keyword`, the agency from `dnltype:provider` (else the credit line).
+//! keywords from `dnltype:keyword`, the agency from `dnltype:provider` (else the credit line),
+//! pictures and audio from `associations`.
 //! Must not: invent values: a garbled time or number is dropped with a warning.
 
 use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
 
 use super::Entry;
 use crate::fields::{non_empty, number};
+use crate::subjects::{canonical, push_unique};
 use crate::{DecodeError, Format, time};
 
 pub(crate) fn wire_item(e: Entry, warnings: &mut Vec<String>) -> Result<WireItem, DecodeError> {
@@ -22,8 +24,10 @@ pub(crate) fn wire_item(e: Entry, warnings: &mut Vec<String>) -> Result<WireItem
     let Some(body) = non_empty(e.article_html.as_deref()) else {
         let kinds: Vec<&str> = e
             .associations
-            .iter()
-            .filter_map(|a| a.association_type.as_deref())
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.get("type")?.as_str())
             .collect();
         return Err(refused(if kinds.is_empty() {
             format!("entry {uri} has no article text")
@@ -73,12 +77,10 @@ pub(crate) fn wire_item(e: Entry, warnings: &mut Vec<String>) -> Result<WireItem
         else {
             continue;
         };
-        if !subjects.iter().any(|s| s.code == code) {
-            subjects.push(Subject {
-                code,
-                name: non_empty(c.name.as_deref()),
-            });
-        }
+        push_unique(
+            &mut subjects,
+            canonical(&code, non_empty(c.name.as_deref()), &[]),
+        );
     }
     let version = number(e.version.as_ref()).and_then(|v| u32::try_from(v).ok());
     if e.version.is_some() && version.is_none() {
@@ -116,5 +118,6 @@ pub(crate) fn wire_item(e: Entry, warnings: &mut Vec<String>) -> Result<WireItem
         signals: non_empty(e.signal.as_deref()).into_iter().collect(),
         copyright_holder: None,
         expires: None,
+        associations: crate::media::associations(&e.associations),
     })
 }

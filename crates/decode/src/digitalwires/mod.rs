@@ -2,7 +2,8 @@
 //!
 //! Owns: the digitalwires field names (`urn`, `version_created`, `article_html`, `teaser`,
 //! `categories` typed by `dnltype:`…) and telling an article from a media entry (an entry
-//! without `article_html` whose associations are pictures or audio).
+//! without `article_html` whose associations are pictures or audio); an article's associations
+//! (pictures with caption and credit) are read by `crate::media`.
 //! Must not: decide what a field means for the newsroom; `adapter` maps to `WireItem`.
 
 mod adapter;
@@ -39,8 +40,8 @@ pub(crate) struct Entry {
     pub copyrightnotice: Option<String>,
     #[serde(deserialize_with = "nullable")]
     pub categories: Vec<Category>,
-    #[serde(deserialize_with = "nullable")]
-    pub associations: Vec<Association>,
+    /// Pictures and audio sent with the entry; read by `crate::media`.
+    pub associations: Value,
     #[serde(deserialize_with = "nullable")]
     pub links: Vec<Link>,
 }
@@ -60,13 +61,6 @@ pub(crate) struct Category {
     pub category_type: Option<String>,
     pub name: Option<String>,
     pub qcode: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct Association {
-    #[serde(rename = "type")]
-    pub association_type: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -132,6 +126,29 @@ mod tests {
         assert_eq!(
             item.body,
             WireBody::Html("<section class=\"main\"><p>Porto (wdn) - The harbour bridge reopened on Friday.</p></section>".into())
+        );
+        let [photo] = item.associations.as_slice() else {
+            panic!("one picture: {:?}", item.associations);
+        };
+        assert_eq!(
+            (photo.name.as_str(), photo.kind.as_str()),
+            ("featureimage", "picture")
+        );
+        assert_eq!(
+            photo.caption.as_deref(),
+            Some("Cars cross the harbour bridge in Porto on Friday. BRIDGE CAPTION")
+        );
+        assert_eq!(photo.credit.as_deref(), Some("Ana Lima/wdn"));
+        assert_eq!(
+            photo.renditions[0].href,
+            "https://img.wire.example/bridge-s2048.jpeg"
+        );
+        assert!(
+            !item
+                .abstract_text
+                .as_deref()
+                .unwrap_or("")
+                .contains("CAPTION")
         );
     }
 

@@ -8,6 +8,7 @@
 use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
 
 use super::{Body, NewsItem};
+use crate::subjects::{canonical, push_unique};
 use crate::{DecodeError, Decoded, Format, time};
 
 fn refused(reason: impl Into<String>) -> DecodeError {
@@ -99,18 +100,16 @@ fn wire_item(item: NewsItem, warnings: &mut Vec<String>) -> Result<WireItem, Dec
             WireBody::default()
         }
     };
-    let subjects = item
-        .subjects
-        .iter()
-        .map(|(code, name)| Subject {
-            code: if code.chars().all(|c| c.is_ascii_digit()) {
-                format!("subj:{code}")
-            } else {
-                code.clone()
-            },
-            name: name.clone(),
-        })
-        .collect();
+    let mut subjects: Vec<Subject> = Vec::new();
+    for (code, name) in &item.subjects {
+        // NewsML 1's `FormalName` in the IptcSubjectCodes scheme is a bare Subject Code.
+        let code = if code.chars().all(|c| c.is_ascii_digit()) {
+            format!("subj:{code}")
+        } else {
+            code.clone()
+        };
+        push_unique(&mut subjects, canonical(&code, name.clone(), &[]));
+    }
     Ok(WireItem {
         uri: Some(uri.clone()),
         version,
@@ -147,5 +146,6 @@ fn wire_item(item: NewsItem, warnings: &mut Vec<String>) -> Result<WireItem, Dec
         signals: Vec::new(),
         copyright_holder: item.copyright_line.clone(),
         expires: None,
+        associations: Vec::new(),
     })
 }

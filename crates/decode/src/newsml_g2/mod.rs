@@ -3,7 +3,8 @@
 //!
 //! Owns: where G2 keeps each thing (`itemMeta` for status, signals, times and links,
 //! `contentMeta` for headlines, subjects and the dateline, `contentSet` for the copy as NITF,
-//! XHTML or plain text), telling text items from pictures and other media by `itemClass`, and
+//! XHTML or plain text, `remoteContent` for a picture's files), the schemes an item declares in
+//! its own `catalog`, telling text items from pictures and other media by `itemClass`, and
 //! which items a package refers to.
 //! Must not: decide what a field means for the newsroom; `adapter` maps to `WireItem`.
 
@@ -29,6 +30,10 @@ pub(crate) struct G2Item {
     pub signals: Vec<String>,
     /// (`rel`, `href`) of `itemMeta/link`.
     pub links: Vec<(String, String)>,
+    /// `itemMeta/link` in full: which item a link names, and what it says of it.
+    pub link_refs: Vec<LinkRef>,
+    /// (alias, scheme URI) of the item's inline `catalog`.
+    pub local_schemes: Vec<(String, String)>,
     pub urgency: Option<String>,
     pub located: Option<String>,
     pub dateline: Option<String>,
@@ -39,8 +44,9 @@ pub(crate) struct G2Item {
     pub slugline: Option<String>,
     /// (`role`, text).
     pub descriptions: Vec<(Option<String>, String)>,
-    /// (`qcode` or `literal`, first `name`).
-    pub subjects: Vec<(String, Option<String>)>,
+    pub subjects: Vec<SubjectRef>,
+    /// `creditline`: who to credit for a picture.
+    pub creditline: Option<String>,
     pub keywords: Vec<String>,
     pub language_tag: Option<String>,
     pub contents: Vec<Content>,
@@ -49,14 +55,45 @@ pub(crate) struct G2Item {
     pub inline_headline: Option<String>,
 }
 
+/// A `subject`: a QCode, a concept URI or a free-text literal, and its first `name`.
+#[derive(Debug, Default)]
+pub(crate) struct SubjectRef {
+    pub qcode: Option<String>,
+    pub uri: Option<String>,
+    pub literal: Option<String>,
+    pub name: Option<String>,
+}
+
+/// An `itemMeta/link` to another item (dpa links a story's pictures this way, with the
+/// picture's class and title, rather than sending the picture item).
+#[derive(Debug, Default)]
+pub(crate) struct LinkRef {
+    pub rel: String,
+    pub residref: Option<String>,
+    pub href: Option<String>,
+    pub contenttype: Option<String>,
+    pub item_class: Option<String>,
+    pub title: Option<String>,
+}
+
 /// One member of `contentSet`.
 #[derive(Debug)]
 pub(crate) enum Content {
     Html(String),
     Text(String),
-    /// Remote or binary content (a rendition of a picture, audio, video).
-    Remote,
+    /// Remote content: a rendition of a picture, audio or video.
+    Remote(Remote),
     Other(String),
+}
+
+/// A `remoteContent`: where one file of a media item is, and what it is.
+#[derive(Debug, Default)]
+pub(crate) struct Remote {
+    pub href: Option<String>,
+    pub rendition: Option<String>,
+    pub contenttype: Option<String>,
+    pub width: Option<String>,
+    pub height: Option<String>,
 }
 
 /// A `packageItem`: only which items it groups matters here.
@@ -162,6 +199,25 @@ fn item(el: &Element) -> G2Item {
                     .collect()
             })
             .unwrap_or_default(),
+        link_refs: meta
+            .map(|m| {
+                m.children("link")
+                    .map(|l| LinkRef {
+                        rel: l.attr_value("rel").unwrap_or_default(),
+                        residref: l.attr_value("residref"),
+                        href: l.attr_value("href"),
+                        contenttype: l.attr_value("contenttype"),
+                        item_class: l.child("itemClass").and_then(|c| c.attr_value("qcode")),
+                        title: l.child("title").and_then(Element::text_value),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        local_schemes: el
+            .children("catalog")
+            .flat_map(|c| c.children("scheme"))
+            .filter_map(|s| Some((s.attr_value("alias")?, s.attr_value("uri")?)))
+            .collect(),
         urgency: text_of(c("urgency")),
         located: c("located").and_then(name_or),
         dateline: text_of(c("dateline")),
@@ -181,14 +237,14 @@ fn item(el: &Element) -> G2Item {
             .collect(),
         subjects: all(content, "subject")
             .into_iter()
-            .filter_map(|s| {
-                let code = s
-                    .attr_value("qcode")
-                    .or_else(|| s.attr_value("literal"))
-                    .or_else(|| s.attr_value("uri"))?;
-                Some((code, s.child("name").and_then(Element::text_value)))
+            .map(|s| SubjectRef {
+                qcode: s.attr_value("qcode"),
+                uri: s.attr_value("uri"),
+                literal: s.attr_value("literal"),
+                name: s.child("name").and_then(Element::text_value),
             })
             .collect(),
+        creditline: text_of(c("creditline")),
         keywords: all(content, "keyword")
             .into_iter()
             .filter_map(Element::text_value)
@@ -248,7 +304,13 @@ fn content_of(el: &Element) -> Content {
                 Content::Other(content_type)
             }
         }
-        "remoteContent" => Content::Remote,
+        "remoteContent" => Content::Remote(Remote {
+            href: el.attr_value("href"),
+            rendition: el.attr_value("rendition"),
+            contenttype: el.attr_value("contenttype"),
+            width: el.attr_value("width"),
+            height: el.attr_value("height"),
+        }),
         _ => Content::Other(content_type),
     }
 }
@@ -325,8 +387,152 @@ mod tests {
                 .contains("CAPTION"),
             "a picture's caption never becomes the summary"
         );
+        // The package groups the picture with the story: it travels as an association.
+        assert_eq!(decoded.warnings, Vec::<String>::new());
+        let [picture] = item.associations.as_slice() else {
+            panic!("one picture: {:?}", item.associations);
+        };
+        assert_eq!(picture.name, "picture1");
+        assert_eq!(picture.kind, "picture");
+        assert_eq!(
+            picture.uri.as_deref(),
+            Some("urn:newsml:wire.example:20261106:bridge-photo")
+        );
+        assert_eq!(
+            picture.headline.as_deref(),
+            Some("Cars cross the reopened bridge")
+        );
+        assert_eq!(
+            picture.caption.as_deref(),
+            Some("Cars cross the harbour bridge in Porto. CAPTION TEXT MUST NOT LEAK.")
+        );
+        assert_eq!(
+            picture.renditions[0].href,
+            "https://wire.example/photos/bridge.jpg"
+        );
+        assert_eq!(
+            picture.renditions[0].mimetype.as_deref(),
+            Some("image/jpeg")
+        );
+    }
+
+    #[test]
+    fn pictures_go_with_the_story_that_links_them_and_subjects_resolve_through_catalogs() {
+        let decoded = crate::decode(&fixture("newsml_g2_links.xml")).unwrap();
+        let [rates, ferry] = decoded.items.as_slice() else {
+            panic!("two stories: {:?}", decoded.items);
+        };
+        // A picture the message does not carry, named by the story's link: what the link says.
+        let [bank] = rates.associations.as_slice() else {
+            panic!("the linked-only picture: {:?}", rates.associations);
+        };
+        assert_eq!(
+            (bank.name.as_str(), bank.kind.as_str()),
+            ("picture1", "picture")
+        );
+        assert_eq!(
+            bank.uri.as_deref(),
+            Some("urn:newsml:wire.example:20261107:bank-photo")
+        );
+        assert_eq!(
+            bank.headline.as_deref(),
+            Some("The central bank's headquarters")
+        );
+        assert_eq!(bank.caption, None);
+        assert_eq!(
+            bank.renditions[0].href,
+            "https://img.wire.example/bank-s2048.jpeg"
+        );
+        let [photo] = ferry.associations.as_slice() else {
+            panic!("the linked picture: {:?}", ferry.associations);
+        };
+        assert_eq!(photo.name, "picture1");
+        assert_eq!(
+            photo.caption.as_deref(),
+            Some("The night ferry leaves the quay in Porto on Saturday. FERRY CAPTION")
+        );
+        assert_eq!(photo.credit.as_deref(), Some("Rui Sousa/WDN"));
+        assert_eq!(photo.headline.as_deref(), Some("Ferry at the quay"));
+        let sizes: Vec<_> = photo
+            .renditions
+            .iter()
+            .map(|r| (r.name.as_str(), r.width, r.height))
+            .collect();
+        assert_eq!(
+            sizes,
+            [
+                ("rnd:thumbnail", Some(150), Some(100)),
+                ("rnd:web", Some(1200), Some(800))
+            ]
+        );
+        for item in &decoded.items {
+            let WireBody::Text(body) = &item.body else {
+                panic!("plain text body");
+            };
+            assert!(!body.contains("CAPTION"), "{body}");
+        }
         assert!(
-            decoded.warnings.iter().any(|w| w.contains("ninat:picture")),
+            decoded
+                .warnings
+                .iter()
+                .any(|w| w.contains("stray-photo") && w.contains("goes with no story")),
+            "{:?}",
+            decoded.warnings
+        );
+
+        let subjects: Vec<_> = rates
+            .subjects
+            .iter()
+            .map(|s| (s.code.as_str(), s.name.as_deref()))
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                // The inline alias `mt` and the concept URI are one Media Topic, named from
+                // the vocabulary.
+                ("medtop:20000371", Some("interest rates")),
+                // A name the wire sent is kept.
+                ("subj:04008009", Some("rates (as the wire names them)")),
+                // The agency's own schemes, declared or not, stay exactly as sent.
+                ("wdnsubj:markets", Some("Markets")),
+                ("N2:RATES", None),
+                ("Central banks", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_package_naming_versions_groups_pictures_with_their_story_only() {
+        let text = |g: &str| {
+            format!(
+                "<newsItem guid=\"urn:t:{g}\"><itemMeta><itemClass qcode=\"ninat:text\"/></itemMeta><contentMeta><headline>H {g}</headline></contentMeta><contentSet><inlineData contenttype=\"text/plain\">Body {g}</inlineData></contentSet></newsItem>"
+            )
+        };
+        let picture = |g: &str| {
+            format!(
+                "<newsItem guid=\"urn:p:{g}\"><itemMeta><itemClass qcode=\"icls:picture\"/></itemMeta><contentMeta><description role=\"drol:caption\">Caption {g}</description></contentMeta><contentSet><remoteContent href=\"https://x.example/{g}.jpg\"/></contentSet></newsItem>"
+            )
+        };
+        let doc = format!(
+            "<newsMessage><itemSet><packageItem guid=\"pkg\"><groupSet root=\"G1\"><group id=\"G1\"><itemRef residref=\"urn:t:b:2\"/><itemRef residref=\"urn:p:b:1\"/></group></groupSet></packageItem>{}{}{}{}</itemSet></newsMessage>",
+            text("a"),
+            text("b"),
+            picture("a"),
+            picture("b")
+        );
+        let decoded = crate::decode(doc.as_bytes()).unwrap();
+        assert!(decoded.items[0].associations.is_empty());
+        let captions: Vec<_> = decoded.items[1]
+            .associations
+            .iter()
+            .map(|a| a.caption.as_deref())
+            .collect();
+        assert_eq!(captions, [Some("Caption b")]);
+        assert!(
+            decoded
+                .warnings
+                .iter()
+                .any(|w| w.contains("urn:p:a") && w.contains("goes with no story")),
             "{:?}",
             decoded.warnings
         );

@@ -1,7 +1,8 @@
 //! ninjs item → `WireItem`.
 //!
 //! Owns: which ninjs field feeds which `WireItem` field, across versions; preferring HTML bodies;
-//! turning subject schemes into qualified codes.
+//! turning subject schemes into qualified codes (IPTC's in their canonical form); media
+//! associations beside the copy.
 //! Must not: invent values: a garbled time or version is dropped with a warning, never defaulted.
 
 use jiff::Timestamp;
@@ -10,6 +11,7 @@ use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
 
 use super::{Link, NinjsItem, Subject1, Subject2, Text, Version};
 use crate::fields::non_empty;
+use crate::subjects::{bare_subject_code, canonical, push_unique};
 use crate::{DecodeError, html};
 
 pub(crate) fn wire_item(
@@ -56,6 +58,7 @@ pub(crate) fn wire_item(
         version_created: timestamp("versioncreated", item.versioncreated.as_deref(), &mut warn),
         embargoed: timestamp("embargoed", item.embargoed.as_deref(), &mut warn),
         copyright_holder: non_empty(item.copyrightholder.as_deref()),
+        associations: crate::media::associations(&item.associations),
         uri: Some(uri),
         ..WireItem::default()
     })
@@ -296,48 +299,38 @@ fn timestamp(field: &str, value: Option<&str>, warn: &mut impl FnMut(String)) ->
     }
 }
 
-/// IPTC vocabularies are written as QCodes (`medtop:04000000`), as the model asks.
-const IPTC_SCHEMES: [(&str, &str); 2] = [
-    ("cv.iptc.org/newscodes/mediatopic/", "medtop"),
-    ("cv.iptc.org/newscodes/subjectcode/", "subj"),
-];
-
-fn qcode_for_uri(uri: &str) -> String {
-    let bare = uri
-        .strip_prefix("https://")
-        .or_else(|| uri.strip_prefix("http://"))
-        .unwrap_or(uri);
-    for (prefix, alias) in IPTC_SCHEMES {
-        if let Some(code) = bare.strip_prefix(prefix).filter(|c| !c.is_empty()) {
-            return format!("{alias}:{code}");
-        }
-    }
-    uri.to_string()
-}
-
 fn subject1(s: &Subject1) -> Option<Subject> {
     let name = non_empty(s.name.as_deref());
-    let code = match (non_empty(s.scheme.as_deref()), non_empty(s.code.as_deref())) {
-        // A scheme ending like a URI path is a prefix; anything else is a scheme alias.
-        (Some(scheme), Some(code)) if scheme.ends_with(['/', '#', '=']) => {
-            qcode_for_uri(&format!("{scheme}{code}"))
-        }
-        (Some(scheme), Some(code)) => format!("{scheme}:{code}"),
-        (None, Some(code)) => code,
-        // No code: the concept's URI still identifies it better than its name.
-        (_, None) => non_empty(s.uri.as_deref())
-            .map(|u| qcode_for_uri(&u))
-            .or_else(|| name.clone())?,
-    };
-    Some(Subject { code, name })
+    Some(
+        match (non_empty(s.scheme.as_deref()), non_empty(s.code.as_deref())) {
+            // A scheme ending like a URI path is a prefix; anything else is a scheme alias.
+            (Some(scheme), Some(code)) if scheme.ends_with(['/', '#', '=']) => {
+                canonical(&format!("{scheme}{code}"), name, &[])
+            }
+            (Some(scheme), Some(code)) => canonical(&format!("{scheme}:{code}"), name, &[]),
+            // Superdesk sends IPTC Subject Codes as bare digits.
+            (None, Some(code)) => match bare_subject_code(&code) {
+                Some(qcode) => canonical(&qcode, name, &[]),
+                None => Subject { code, name },
+            },
+            // No code: the concept's URI still identifies it better than its name.
+            (_, None) => match non_empty(s.uri.as_deref()) {
+                Some(uri) => canonical(&uri, name, &[]),
+                None => Subject {
+                    code: name.clone()?,
+                    name,
+                },
+            },
+        },
+    )
 }
 
 fn subject2(s: &Subject2) -> Option<Subject> {
     let name = non_empty(s.name.as_deref());
-    let code = non_empty(s.uri.as_deref())
-        .map(|u| qcode_for_uri(&u))
-        .or_else(|| non_empty(s.literal.as_deref()))
-        .or_else(|| name.clone())?;
+    if let Some(uri) = non_empty(s.uri.as_deref()) {
+        return Some(canonical(&uri, name, &[]));
+    }
+    let code = non_empty(s.literal.as_deref()).or_else(|| name.clone())?;
     Some(Subject { code, name })
 }
 
@@ -349,9 +342,7 @@ fn subjects(item: &NinjsItem) -> Vec<Subject> {
         .filter_map(subject1)
         .chain(item.subjects.iter().filter_map(subject2));
     for s in all {
-        if !out.iter().any(|o| o.code == s.code) {
-            out.push(s);
-        }
+        push_unique(&mut out, s);
     }
     out
 }
@@ -424,6 +415,27 @@ mod tests {
         assert_eq!(item.first_created, ts("2026-11-06T08:00:00Z"));
         assert_eq!(item.embargoed, None);
         assert_eq!(item.source_url, None, "a urn is not a web page");
+        let [photo] = item.associations.as_slice() else {
+            panic!("one picture: {:?}", item.associations);
+        };
+        assert_eq!(photo.name, "featuremedia");
+        assert_eq!(
+            photo.caption.as_deref(),
+            Some("Tidal turbines in Portmere harbour. TURBINE CAPTION")
+        );
+        assert_eq!(photo.credit.as_deref(), Some("P. Photographer/WDN"));
+        assert_eq!(
+            photo.renditions[0].href,
+            "https://wire.example.org/photos/turbines.jpg"
+        );
+        assert!(!item.body.as_str().contains("TURBINE CAPTION"));
+        assert!(
+            !item
+                .abstract_text
+                .as_deref()
+                .unwrap_or("")
+                .contains("CAPTION")
+        );
     }
 
     #[test]
@@ -484,6 +496,18 @@ mod tests {
         );
         assert!(matches!(&item.body, WireBody::Html(h) if h.starts_with("<p>")));
         assert_eq!(item.subjects[0].code, "medtop:02000000");
+        let [photo] = item.associations.as_slice() else {
+            panic!("one picture: {:?}", item.associations);
+        };
+        assert_eq!(
+            (photo.name.as_str(), photo.headline.as_deref()),
+            ("picture1", Some("Dredgers"))
+        );
+        assert_eq!(
+            photo.caption.as_deref(),
+            Some("Dredgers at work in the harbour. DREDGER CAPTION")
+        );
+        assert_eq!(photo.renditions[0].width, Some(1024));
     }
 
     #[test]
@@ -505,7 +529,11 @@ mod tests {
             "a +0000 offset is read"
         );
         assert_eq!(item.abstract_text.as_deref(), Some("Short abstract."));
-        assert_eq!(item.subjects[0].code, "15000000");
+        assert_eq!(
+            item.subjects[0].code, "subj:15000000",
+            "Superdesk's bare digits are IPTC Subject Codes"
+        );
+        assert_eq!(item.subjects[0].name.as_deref(), Some("sport"));
     }
 
     #[test]
@@ -642,6 +670,21 @@ mod tests {
             Some("topic:#tag")
         );
         assert_eq!(s1(None, None, Some("Sport")).as_deref(), Some("Sport"));
+        assert_eq!(
+            s1(Some("medtop"), Some("20000371"), None).as_deref(),
+            Some("medtop:20000371"),
+            "an IPTC alias with its code"
+        );
+        assert_eq!(
+            subject1(&Subject1 {
+                code: Some("04001000".into()),
+                ..Subject1::default()
+            })
+            .and_then(|s| s.name)
+            .as_deref(),
+            Some("agriculture"),
+            "named from the vocabulary when the wire sends no name"
+        );
         assert_eq!(s1(None, None, None), None);
     }
 }

@@ -69,6 +69,8 @@ pub(crate) struct NinjsItem {
     pub source: Option<String>,
     #[serde(deserialize_with = "nullable")]
     pub keywords: Vec<String>,
+    /// 1.x: an object of name → item; 2.x/3.x: an array of items with a `name`.
+    pub associations: Value,
     /// Pattern properties (`body_html`, `description_text`, …) and everything not modelled.
     #[serde(flatten)]
     pub other: BTreeMap<String, Value>,

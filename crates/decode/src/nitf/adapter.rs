@@ -8,6 +8,7 @@
 use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
 
 use super::Nitf;
+use crate::subjects::{canonical, push_unique};
 use crate::{DecodeError, Format, time};
 
 pub(crate) fn wire_item(doc: Nitf, warnings: &mut Vec<String>) -> Result<WireItem, DecodeError> {
@@ -73,17 +74,13 @@ pub(crate) fn wire_item(doc: Nitf, warnings: &mut Vec<String>) -> Result<WireIte
     };
     let mut subjects: Vec<Subject> = Vec::new();
     for (code, name) in &doc.subjects {
+        // `tobject.subject.refnum` is an IPTC Subject Code, bare or as `subj:`/`iptc:`.
         let code = if code.chars().all(|c| c.is_ascii_digit()) {
             format!("subj:{code}")
         } else {
             code.clone()
         };
-        if !subjects.iter().any(|s| s.code == code) {
-            subjects.push(Subject {
-                code,
-                name: name.clone(),
-            });
-        }
+        push_unique(&mut subjects, canonical(&code, name.clone(), &[]));
     }
     Ok(WireItem {
         uri: doc.doc_id.clone(),
@@ -108,6 +105,7 @@ pub(crate) fn wire_item(doc: Nitf, warnings: &mut Vec<String>) -> Result<WireIte
         signals: Vec::new(),
         copyright_holder: doc.copyright_holder.clone(),
         expires: time::field("date.expire", doc.date_expire.as_deref(), &mut warn),
+        associations: Vec::new(),
     })
 }
 

@@ -242,4 +242,22 @@ mod tests {
             "NITF: the document has no headline (hl1 or title)"
         );
     }
+
+    #[test]
+    fn subject_refnums_are_subject_codes_named_from_the_vocabulary() {
+        let doc = "<nitf><head><tobject><tobject.subject tobject.subject.refnum=\"04001000\"/><tobject.subject tobject.subject.refnum=\"wdn:farming\" tobject.subject.type=\"Farming\"/></tobject><docdata><doc-id id-string=\"x1\"/></docdata></head><body><body.head><hedline><hl1>H</hl1></hedline></body.head><body.content><p>B</p></body.content></body></nitf>";
+        let item = crate::decode(doc.as_bytes()).unwrap().items.remove(0);
+        let subjects: Vec<_> = item
+            .subjects
+            .iter()
+            .map(|s| (s.code.as_str(), s.name.as_deref()))
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                ("subj:04001000", Some("agriculture")),
+                ("wdn:farming", Some("Farming"))
+            ]
+        );
+    }
 }

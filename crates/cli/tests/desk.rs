@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Server, drop_file, eventually, ninjs_story, unique_word};
+use common::{Server, cookie_from, csrf_in, drop_file, eventually, ninjs_story, unique_word};
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, LOCATION};
 use serde_json::Value;
 use wiredesk_model::StoryId;
 
@@ -27,27 +27,6 @@ fn client() -> reqwest::Client {
         .user_agent(BROWSER_UA)
         .build()
         .unwrap()
-}
-
-fn cookie_from(response: &reqwest::Response, name: &str) -> Option<(String, String)> {
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(|v| {
-            let value = v[name.len() + 1..].split(';').next().unwrap().to_string();
-            (value, v.to_string())
-        })
-}
-
-fn csrf_in(html: &str) -> String {
-    let at = html
-        .find("name=\"csrf\" value=\"")
-        .unwrap_or_else(|| panic!("no CSRF field in {html}"));
-    let rest = &html[at + "name=\"csrf\" value=\"".len()..];
-    rest[..rest.find('"').unwrap()].to_string()
 }
 
 /// A signed-in desk session: its cookie and its CSRF token.

@@ -9,8 +9,11 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use common::{Server, drop_file, eventually, files_under, http, ninjs_story, unique_word};
-use reqwest::header::{COOKIE, SET_COOKIE};
+use common::{
+    Server, cookie_from, csrf_in, drop_file, eventually, files_under, http, ninjs_story,
+    unique_word,
+};
+use reqwest::header::COOKIE;
 use serde_json::Value;
 
 const INGEST: Duration = Duration::from_secs(30);
@@ -154,24 +157,6 @@ async fn get_with(client: &reqwest::Client, url: &str, cookie: &str) -> String {
     r.text().await.unwrap()
 }
 
-fn csrf_in(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let at = html.find(marker).expect("a CSRF field") + marker.len();
-    html[at..at + html[at..].find('"').unwrap()].to_string()
-}
-
-fn cookie_from(response: &reqwest::Response, name: &str) -> String {
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .unwrap_or_else(|| panic!("no {name} cookie"))
-        .to_string()
-}
-
 /// Sign in to the desk; the session cookie.
 async fn desk_session(server: &Server, name: &str, password: &str) -> String {
     let client = reqwest::Client::builder()
@@ -179,7 +164,8 @@ async fn desk_session(server: &Server, name: &str, password: &str) -> String {
         .build()
         .unwrap();
     let form = client.get(server.url("/desk/login")).send().await.unwrap();
-    let login_cookie = cookie_from(&form, "wd_login_csrf");
+    let (login_csrf, _) = cookie_from(&form, "wd_login_csrf").expect("login CSRF cookie");
+    let login_cookie = format!("wd_login_csrf={login_csrf}");
     let token = csrf_in(&form.text().await.unwrap());
     let signed_in = client
         .post(server.url("/desk/login"))
@@ -189,7 +175,8 @@ async fn desk_session(server: &Server, name: &str, password: &str) -> String {
         .await
         .unwrap();
     assert_eq!(signed_in.status(), 303, "signed in");
-    cookie_from(&signed_in, "wd_session")
+    let (session, _) = cookie_from(&signed_in, "wd_session").expect("session cookie");
+    format!("wd_session={session}")
 }
 
 #[tokio::test]

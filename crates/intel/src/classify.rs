@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 use wiredesk_model::Story;
 
-use crate::text::{SparseVec, TermOptions, Vectorizer, mix64, terms};
+use crate::text::{SparseVec, TermOptions, Vectorizer, mix64, strip_tags, terms};
 
 /// One labelled story to learn from.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -34,23 +34,6 @@ impl Example {
             topics: story.topics.iter().map(|t| t.slug.clone()).collect(),
         }
     }
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 use wiredesk_model::{Story, StoryId};
 
 use crate::dedupe::{DedupeConfig, Deduper};
+use crate::text::strip_tags;
 
 /// Tuning for the site's clusters. The evaluation (`wiredesk eval dedupe`) measures the
 /// strict setting (Jaccard 0.8); the site groups at 0.5 so that a re-send with a rewritten
@@ -29,22 +30,11 @@ pub fn site_config() -> DedupeConfig {
 
 /// The words a story is compared on: headline and copy, without markup.
 pub fn cluster_text(story: &Story) -> String {
-    let mut text = String::with_capacity(story.headline.len() + story.body_html.len());
-    text.push_str(&story.agency_headline);
-    text.push('\n');
-    let mut in_tag = false;
-    for c in story.body_html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
+    format!(
+        "{}\n{}",
+        story.agency_headline,
+        strip_tags(&story.body_html)
+    )
 }
 
 /// Stories grouped into clusters as they arrive.

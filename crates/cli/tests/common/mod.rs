@@ -363,3 +363,26 @@ pub fn ninjs_story(
     )
     .into_bytes()
 }
+
+/// The value of cookie `name` a response sets, and the whole `Set-Cookie` line.
+pub fn cookie_from(response: &reqwest::Response, name: &str) -> Option<(String, String)> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| {
+            let value = v[name.len() + 1..].split(';').next().unwrap().to_string();
+            (value, v.to_string())
+        })
+}
+
+/// The CSRF token of the first desk form in `html`.
+pub fn csrf_in(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .unwrap_or_else(|| panic!("no CSRF field in {html}"));
+    let rest = &html[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}

@@ -109,7 +109,7 @@ pub async fn run(args: KillArgs) -> anyhow::Result<()> {
     let site = Site::open(&data, None).await?;
     let deliveries = crate::bench::generated_deliveries(args.stories, Timestamp::now());
     crate::bench::ingest_in_batches(&site, deliveries).await?;
-    let app = crate::serve::app(&site)?;
+    let app = crate::serve::app(&site).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app).await });

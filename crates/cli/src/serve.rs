@@ -80,14 +80,19 @@ pub fn spawn_embargo_clock(pipeline: Arc<Pipeline>, every: Duration) {
 }
 
 /// The whole HTTP application over a site (reader pages, feeds, API, desk), with its
-/// background tasks started: weather, the drop folder, the embargo clock.
-pub fn app(site: &Site) -> anyhow::Result<axum::Router> {
+/// background tasks started: weather, the drop folder, the embargo clock. Returns once the
+/// site's projections (clusters, page cache) cover the log as it stands.
+pub async fn app(site: &Site) -> anyhow::Result<axum::Router> {
     let state = AppState::new(
         site.pipeline.store().clone(),
         site.pipeline.index().clone(),
         site.config.site.clone(),
     )
     .map_err(|e| anyhow::anyhow!(e))?;
+    // Pages list one story per cluster: serve once the clusters are built, so the first
+    // reader sees the page the second one does.
+    let latest = site.pipeline.store().latest_seq().await?;
+    state.projections.caught_up_to(latest).await;
     state.weather.spawn_refresher(
         site.config.site.weather_url.clone(),
         site.config.site.latitude,
@@ -127,7 +132,7 @@ pub fn app(site: &Site) -> anyhow::Result<axum::Router> {
 }
 
 pub async fn serve(site: Site, addr: SocketAddr, announce: &str) -> anyhow::Result<()> {
-    let app = app(&site)?;
+    let app = app(&site).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

@@ -264,6 +264,16 @@ async fn poll(
     }
 }
 
+/// FTP calls block: run one on the blocking pool. The puller is shared with the call rather
+/// than moved into it, so the polling loop keeps its handle whatever the call does.
+async fn on_ftp<T: Send + 'static>(
+    pull: &Arc<std::sync::Mutex<FtpPull>>,
+    call: impl FnOnce(&mut FtpPull) -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    let pull = pull.clone();
+    tokio::task::spawn_blocking(move || call(&mut pull.lock().expect("FTP puller lock"))).await
+}
+
 /// Poll an FTP folder forever: complete files not yet taken become one batch of deliveries;
 /// once it is committed they are remembered as taken (and deleted, if so configured).
 async fn poll_ftp(
@@ -274,8 +284,8 @@ async fn poll_ftp(
 ) {
     let name = source.name.clone();
     health.update(&name, |h| h.kind = "ftp".into());
-    let mut pull = match FtpPull::new(&source) {
-        Ok(p) => Some(p),
+    let pull = match FtpPull::new(&source) {
+        Ok(p) => Arc::new(std::sync::Mutex::new(p)),
         Err(e) => {
             tracing::error!("source {name}: {e}");
             health.update(&name, |h| h.failed("config", &e));
@@ -287,21 +297,13 @@ async fn poll_ftp(
     loop {
         let taken = state.taken(&name, &source.url);
         health.update(&name, |h| h.fetches += 1);
-        let Some(mut p) = pull.take() else { return };
-        let (p, listed) = match tokio::task::spawn_blocking(move || {
-            let r = p.poll(&taken);
-            (p, r)
-        })
-        .await
-        {
+        let (listed, keys) = match on_ftp(&pull, move |p| (p.poll(&taken), p.listed_keys())).await {
             Ok(done) => done,
             Err(e) => {
                 tracing::error!("source {name}: FTP poll panicked: {e}");
                 return;
             }
         };
-        let keys = p.listed_keys();
-        pull = Some(p);
         match listed {
             Err(e) => {
                 tracing::warn!("source {name}: {e}");
@@ -368,20 +370,13 @@ async fn poll_ftp(
                             }
                             done.extend(keys_taken);
                             if source.delete_after {
-                                let p = pull.take().expect("the puller is back");
-                                let (p, deleted) = match tokio::task::spawn_blocking(move || {
-                                    let r = p.delete(&names);
-                                    (p, r)
-                                })
-                                .await
-                                {
+                                let deleted = match on_ftp(&pull, move |p| p.delete(&names)).await {
                                     Ok(done) => done,
                                     Err(e) => {
                                         tracing::error!("source {name}: FTP delete panicked: {e}");
                                         return;
                                     }
                                 };
-                                pull = Some(p);
                                 if let Err(e) = deleted {
                                     tracing::warn!("source {name}: cannot delete: {e}");
                                 }

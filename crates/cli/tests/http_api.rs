@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Server, drop_file, eventually, files_under, http, story_path_and_id, unique_word};
+use common::{
+    Server, drop_file, eventually, files_under, get_json, http, story_path_and_id, unique_word,
+};
 use serde_json::{Value, json};
 
 /// The two demo files `reuters-assam-floods-v1.json` and `-v2.json` share this uri.
@@ -15,19 +17,6 @@ const ASSAM_FLOODS_URI: &str = "urn:newsml:reuters.com:20260612:nL4N3FL0DS";
 
 /// How long a file dropped into the inbox may take to be dealt with.
 const INGEST: Duration = Duration::from_secs(20);
-
-async fn get_json(client: &reqwest::Client, url: &str) -> (u16, Value) {
-    let response = client
-        .get(url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("response body");
-    let value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("GET {url} answered {status} with non-JSON ({e}): {text}"));
-    (status, value)
-}
 
 async fn get_text(client: &reqwest::Client, url: &str) -> (u16, String) {
     let response = client
@@ -209,14 +198,7 @@ async fn a_story_dropped_into_the_inbox_is_published_and_archived() {
     let client = http();
     let word = unique_word("Kochiwire");
     let headline = format!("{word} fishermen return to Kochi harbour after cyclone warning lifted");
-    // Yesterday in the newsroom's time zone, as an agency dateline writes it ("Nov 27").
-    let yesterday = jiff::Timestamp::now()
-        .in_tz("Asia/Kolkata")
-        .unwrap()
-        .yesterday()
-        .unwrap()
-        .strftime("%b %-d")
-        .to_string();
+    let yesterday = common::dateline_yesterday();
     let text = format!(
         "{headline}\n\n\
          Kochi, {yesterday} (PTI) Hundreds of fishing boats returned to Kochi harbour on Friday after \

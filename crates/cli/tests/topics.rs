@@ -10,11 +10,10 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use common::{
-    Server, cookie_from, csrf_in, drop_file, eventually, files_under, http, ninjs_story,
+    Server, cookie_from, csrf_in, drop_file, eventually, files_under, get_json, http, ninjs_story,
     unique_word,
 };
 use reqwest::header::COOKIE;
-use serde_json::Value;
 
 const INGEST: Duration = Duration::from_secs(30);
 const EDITOR_PASSWORD: &str = "editor-password-1";
@@ -136,20 +135,8 @@ fn figure<'a>(figures: &'a [(String, String)], name: &str) -> &'a str {
 
 /// Plain PTI copy from Kochi dated yesterday, as an agency's text feed sends it.
 fn plain(headline: &str, body: &str) -> Vec<u8> {
-    let yesterday = jiff::Timestamp::now()
-        .in_tz("Asia/Kolkata")
-        .unwrap()
-        .yesterday()
-        .unwrap()
-        .strftime("%b %-d")
-        .to_string();
+    let yesterday = common::dateline_yesterday();
     format!("{headline}\n\nKochi, {yesterday} (PTI) {body}\n").into_bytes()
-}
-
-async fn get_json(client: &reqwest::Client, url: &str) -> Value {
-    let r = client.get(url).send().await.unwrap();
-    assert_eq!(r.status(), 200, "{url}");
-    r.json().await.unwrap()
 }
 
 async fn get_with(client: &reqwest::Client, url: &str, cookie: &str) -> String {
@@ -261,7 +248,8 @@ async fn the_archive_teaches_topics_to_untagged_copy_and_the_unsure_waits_on_the
         || {
             let (client, url) = (&client, &listed);
             async move {
-                let page = get_json(client, url).await;
+                let (status, page) = get_json(client, url).await;
+                assert_eq!(status, 200, "{url}");
                 (page["items"].as_array().map(Vec::len) == Some(1)).then_some(())
             }
         },

@@ -386,3 +386,22 @@ pub fn csrf_in(html: &str) -> String {
     let rest = &html[at + "name=\"csrf\" value=\"".len()..];
     rest[..rest.find('"').unwrap()].to_string()
 }
+
+/// GET `url` as JSON: its status and body; a body that is not JSON fails the test, saying so.
+pub async fn get_json(client: &reqwest::Client, url: &str) -> (u16, serde_json::Value) {
+    let (status, _, text) = get_typed(client, url).await;
+    let value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("GET {url} answered {status} with non-JSON ({e}): {text}"));
+    (status, value)
+}
+
+/// Yesterday in the newsroom's time zone, as an agency dateline writes it ("Nov 27").
+pub fn dateline_yesterday() -> String {
+    jiff::Timestamp::now()
+        .in_tz("Asia/Kolkata")
+        .unwrap()
+        .yesterday()
+        .unwrap()
+        .strftime("%b %-d")
+        .to_string()
+}

@@ -106,10 +106,10 @@ impl Clusters {
     }
 
     /// The stories in `id`'s cluster, first arrival first, `id` included; just `id` when it
-    /// is alone, nothing when it was never added.
+    /// is alone or was never added (as `cluster_of` names it).
     pub fn members(&self, id: &StoryId) -> Vec<StoryId> {
         let Some(&doc) = self.docs.get(id) else {
-            return Vec::new();
+            return vec![id.clone()];
         };
         let cluster = self.deduper.cluster_of(doc);
         match self.members.get(&cluster) {
@@ -159,7 +159,7 @@ mod tests {
         assert_eq!(clusters.cluster_of(&id("c")), id("a"));
         assert_eq!(clusters.members(&id("b")), vec![id("b")]);
         assert_eq!(clusters.cluster_of(&id("b")), id("b"));
-        assert!(clusters.members(&id("unknown")).is_empty());
+        assert_eq!(clusters.members(&id("unknown")), vec![id("unknown")]);
     }
 
     #[test]

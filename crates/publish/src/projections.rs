@@ -48,12 +48,7 @@ impl Projections {
 
     /// Every story in `id`'s cluster (first filed first, `id` included), live or not.
     pub fn cluster_members(&self, id: &StoryId) -> Vec<StoryId> {
-        let members = self.clusters.read().expect("clusters lock").members(id);
-        if members.is_empty() {
-            vec![id.clone()]
-        } else {
-            members
-        }
+        self.clusters.read().expect("clusters lock").members(id)
     }
 
     /// The name of `id`'s cluster: its first story's id.

@@ -162,9 +162,9 @@ pub async fn coverage(State(state): State<AppState>, Path(id): Path<String>) -> 
         return not_found(&state, now).await;
     }
     reports.sort_by(|a, b| b.went_live().cmp(&a.went_live()).then(a.id.cmp(&b.id)));
+    // Newest first, so the last report is the one filed first.
     let first_filed = reports
-        .iter()
-        .min_by_key(|s| s.went_live())
+        .last()
         .map(|s| s.headline.clone())
         .unwrap_or_default();
     let heading = format!("Full coverage: {first_filed}");

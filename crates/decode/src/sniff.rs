@@ -84,7 +84,7 @@ pub(crate) fn to_text(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<String>), De
         _ => {
             let skip = if bytes.starts_with(UTF8_BOM) { 3 } else { 0 };
             let body = &bytes[skip..];
-            if let Some(i) = body.iter().position(|&b| b == 0) {
+            if let Some(i) = memchr::memchr(0, body) {
                 return Err(DecodeError::Binary {
                     offset: skip + i,
                     note: utf16_hint(body).into(),
@@ -146,27 +146,12 @@ enum Declared {
 /// near the top (an HTML meta tag, a MIME header). UTF-8 and UTF-16 labels count as none: UTF-8
 /// is the default, and UTF-16 without a byte-order mark or NULs is a stale label.
 fn declared_encoding(bytes: &[u8]) -> Declared {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
-    let label = if head.trim_start().starts_with("<?xml") {
-        head.find("?>")
-            .and_then(|end| pseudo_attribute(&head[..end], "encoding"))
-            .map(str::to_string)
-    } else {
-        None
-    };
-    let label = label.or_else(|| {
-        let lower = head.to_ascii_lowercase();
-        let at = lower.find("charset=")? + "charset=".len();
-        let rest = head[at..].trim_start_matches(['"', '\'', ' ']);
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')))
-            .unwrap_or(rest.len());
-        Some(rest[..end].to_string()).filter(|l| !l.is_empty())
-    });
-    let Some(label) = label else {
+    let head = &bytes[..bytes.len().min(1024)];
+    let label = xml_declared_encoding(head).or_else(|| charset_parameter(head));
+    let Some(label) = label.filter(|l| !l.is_empty()) else {
         return Declared::None;
     };
-    match encoding_rs::Encoding::for_label(label.trim().as_bytes()) {
+    match encoding_rs::Encoding::for_label(label.trim_ascii()) {
         Some(enc)
             if enc == encoding_rs::UTF_8
                 || enc == encoding_rs::UTF_16LE
@@ -175,8 +160,52 @@ fn declared_encoding(bytes: &[u8]) -> Declared {
             Declared::None
         }
         Some(enc) => Declared::Known(enc),
-        None => Declared::Unknown(label.chars().take(40).collect()),
+        None => Declared::Unknown(
+            String::from_utf8_lossy(label)
+                .trim()
+                .chars()
+                .take(40)
+                .collect(),
+        ),
     }
+}
+
+/// `encoding="…"` of an XML declaration that opens `head`. Works on bytes: this runs on every
+/// delivery, and the head may not be valid UTF-8.
+fn xml_declared_encoding(head: &[u8]) -> Option<&[u8]> {
+    let decl = head.trim_ascii_start().strip_prefix(b"<?xml")?;
+    let end = memchr::memmem::find(decl, b"?>")?;
+    pseudo_attribute(&decl[..end], b"encoding")
+}
+
+/// The label after a `charset=` near the top (an HTML meta tag, a MIME header), any case.
+fn charset_parameter(head: &[u8]) -> Option<&[u8]> {
+    const KEY: &[u8] = b"charset=";
+    let at = memchr::memchr2_iter(b'c', b'C', head).find(|&i| {
+        head[i..].len() >= KEY.len() && head[i..i + KEY.len()].eq_ignore_ascii_case(KEY)
+    })?;
+    let rest = &head[at + KEY.len()..];
+    let start = rest
+        .iter()
+        .position(|b| !matches!(b, b'"' | b'\'' | b' '))
+        .unwrap_or(rest.len());
+    let rest = &rest[start..];
+    let end = rest
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':')))
+        .unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+fn pseudo_attribute<'a>(decl: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let at = memchr::memmem::find(decl, name)?;
+    let rest = decl[at + name.len()..]
+        .trim_ascii_start()
+        .strip_prefix(b"=")?;
+    let rest = rest.trim_ascii_start();
+    let quote = *rest.first().filter(|c| **c == b'"' || **c == b'\'')?;
+    let rest = &rest[1..];
+    memchr::memchr(quote, rest).map(|end| &rest[..end])
 }
 
 fn from_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> {
@@ -245,15 +274,6 @@ fn utf16_hint(bytes: &[u8]) -> &'static str {
     } else {
         ""
     }
-}
-
-fn pseudo_attribute<'a>(decl: &'a str, name: &str) -> Option<&'a str> {
-    let at = decl.find(name)?;
-    let rest = decl[at + name.len()..].trim_start().strip_prefix('=')?;
-    let rest = rest.trim_start();
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let rest = &rest[1..];
-    rest.find(quote).map(|end| &rest[..end])
 }
 
 pub(crate) fn sniff_text(text: &str) -> Result<Sniffed, DecodeError> {

@@ -38,7 +38,7 @@ pub(crate) fn wire_item(
         }
         (None, None) => return Err(refused("no headline and no keyword in the transmission")),
     };
-    if t.paragraphs.is_empty() {
+    if t.body.is_empty() {
         return Err(refused("the transmission has no text between STX and ETX"));
     }
     let urgency = t.priority.as_deref().and_then(|p| match format {
@@ -59,14 +59,14 @@ pub(crate) fn wire_item(
         version: None,
         pubstatus: PubStatus::Usable,
         headline,
-        slugline: t.keyword.clone(),
-        byline: t.byline.clone(),
+        slugline: t.keyword,
+        byline: t.byline,
         dateline_text: None,
-        body: WireBody::Text(t.paragraphs.join("\n\n")),
+        body: WireBody::Text(t.body),
         abstract_text: None,
         subjects: t
             .category
-            .iter()
+            .into_iter()
             .map(|c| Subject {
                 code: format!("anpa-category:{c}"),
                 name: None,
@@ -74,14 +74,14 @@ pub(crate) fn wire_item(
             .collect(),
         keywords: Vec::new(),
         language: None,
-        agency: t.source.clone(),
+        agency: t.source,
         source_url: None,
         first_created: filed,
         version_created: filed,
         embargoed: None,
         subheadline: None,
         urgency,
-        signals: t.markers.clone(),
+        signals: t.markers,
         copyright_holder: None,
         expires: None,
         associations: Vec::new(),

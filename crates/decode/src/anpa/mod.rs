@@ -10,6 +10,8 @@
 
 mod adapter;
 
+use std::borrow::Cow;
+
 use crate::{DecodeError, Decoded, Format};
 
 /// One transmission, field by field as sent (control characters removed).
@@ -28,8 +30,18 @@ pub(crate) struct Transmission {
     pub headline: Option<String>,
     pub byline: Option<String>,
     pub notes: Vec<String>,
-    pub paragraphs: Vec<String>,
+    /// The copy's paragraphs, separated by blank lines; empty when the text had none.
+    pub body: String,
     pub trailer: Option<String>,
+}
+
+impl Transmission {
+    /// Starts a paragraph in `body`; the caller appends its text.
+    fn new_paragraph(&mut self) {
+        if !self.body.is_empty() {
+            self.body.push_str("\n\n");
+        }
+    }
 }
 
 pub(crate) fn decode(text: &str, format: Format) -> Result<Decoded, DecodeError> {
@@ -43,15 +55,67 @@ pub(crate) fn decode(text: &str, format: Format) -> Result<Decoded, DecodeError>
     })
 }
 
-const SOH: char = '\u{1}';
-const STX: char = '\u{2}';
-const ETX: char = '\u{3}';
+const SOH: u8 = 0x01;
+const STX: u8 = 0x02;
+const ETX: u8 = 0x03;
 
-/// Control characters out (tab and newline stay), carriage returns out.
-fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || *c == '\t' || *c == '\n')
-        .collect()
+/// What one pass over a line found, so the common line (ASCII, no controls, single spaces)
+/// is copied as it is.
+struct LineScan {
+    /// A C0 control other than tab and newline, or DEL.
+    control: bool,
+    non_ascii: bool,
+    /// A tab, or two spaces in a row: whitespace that collapsing would change.
+    loose_spacing: bool,
+}
+
+/// Plain folds without early exits, so the compiler can check many bytes at once: this runs
+/// over every line of copy.
+fn scan(line: &str) -> LineScan {
+    let bytes = line.as_bytes();
+    let (mut control, mut non_ascii, mut tab) = (false, false, false);
+    for &b in bytes {
+        control |= (b < 0x20) & (b != b'\t') & (b != b'\n') | (b == 0x7F);
+        non_ascii |= b >= 0x80;
+        tab |= b == b'\t';
+    }
+    let double_space = bytes
+        .iter()
+        .zip(bytes.get(1..).unwrap_or_default())
+        .fold(false, |acc, (a, b)| acc | ((*a == b' ') & (*b == b' ')));
+    LineScan {
+        control,
+        non_ascii,
+        loose_spacing: tab | double_space,
+    }
+}
+
+impl LineScan {
+    /// Whether `clean` would change the line: a C0 control, or a C1 control (U+0080–U+009F,
+    /// encoded 0xC2 0x80–0x9F) in non-ASCII text.
+    fn needs_cleaning(&self, line: &str) -> bool {
+        self.control
+            || (self.non_ascii
+                && memchr::memchr_iter(0xC2, line.as_bytes()).any(|i| {
+                    line.as_bytes()
+                        .get(i + 1)
+                        .is_some_and(|n| (0x80..=0x9F).contains(n))
+                }))
+    }
+}
+
+/// Control characters out (tab and newline stay), carriage returns out; borrowed when there
+/// is nothing to remove.
+fn clean(s: &str) -> Cow<'_, str> {
+    if !scan(s).needs_cleaning(s) {
+        return Cow::Borrowed(s);
+    }
+    let mut kept = String::with_capacity(s.len());
+    kept.extend(
+        s.chars()
+            .filter(|c| !c.is_control() || *c == '\t' || *c == '\n'),
+    );
+    Cow::Owned(kept)
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -59,23 +123,34 @@ fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+/// Splits `text` at the first `byte` (an ASCII control), the byte itself dropped.
+fn split_at_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
+    // An ASCII byte is always a char boundary in UTF-8, so both halves are valid slices.
+    memchr::memchr(byte, text.as_bytes()).map(|i| (&text[..i], &text[i + 1..]))
+}
+
+/// The text's lines, each cleaned of control characters.
+fn clean_lines(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    text.lines().map(clean)
+}
+
 pub(crate) fn parse(text: &str, format: Format) -> Transmission {
-    let after_soh = text.split_once(SOH).map_or(text, |(_, rest)| rest);
-    let (header, rest) = after_soh.split_once(STX).unwrap_or((after_soh, ""));
-    let (body, trailer) = rest.split_once(ETX).unwrap_or((rest, ""));
+    let after_soh = split_at_byte(text, SOH).map_or(text, |(_, rest)| rest);
+    let (header, rest) = split_at_byte(after_soh, STX).unwrap_or((after_soh, ""));
+    let (body, trailer) = split_at_byte(rest, ETX).unwrap_or((rest, ""));
     let mut t = Transmission {
         trailer: non_empty(&clean(trailer).replace('<', "")),
+        body: String::with_capacity(body.len()),
         ..Transmission::default()
     };
-    let body = clean(body);
     match format {
         Format::Anpa1312 => {
             anpa_header(header, &mut t);
-            anpa_text(&body, &mut t);
+            anpa_text(body, &mut t);
         }
         _ => {
             iptc_header(header, &mut t);
-            iptc_text(&body, &mut t);
+            iptc_text(body, &mut t);
         }
     }
     t
@@ -113,20 +188,22 @@ fn anpa_header(header: &str, t: &mut Transmission) {
 }
 
 fn anpa_text(body: &str, t: &mut Transmission) {
-    let mut lines = body.lines().peekable();
     let mut first_caret = true;
-    let mut paragraph: Vec<String> = Vec::new();
-    let flush = |paragraph: &mut Vec<String>, t: &mut Transmission| {
-        let joined = paragraph.join(" ");
-        if let Some(p) = non_empty(&crate::html::collapse_whitespace(&joined)) {
-            t.paragraphs.push(p);
-        }
-        paragraph.clear();
-    };
-    while let Some(line) = lines.next() {
-        let trimmed = line.trim();
+    // Whether a paragraph of running copy is open in `t.body`.
+    let mut open = false;
+    for raw in body.lines() {
+        // Cleaning and trimming commute once the cleaned line is trimmed again (a control in
+        // the margin can only uncover more whitespace), so the usual line is never copied.
+        let raw_trimmed = raw.trim();
+        let found = scan(raw_trimmed);
+        let cleaned = if found.needs_cleaning(raw_trimmed) {
+            clean(raw_trimmed)
+        } else {
+            Cow::Borrowed(raw_trimmed)
+        };
+        let trimmed = cleaned.trim();
         if let Some(caret) = trimmed.strip_prefix('^') {
-            flush(&mut paragraph, t);
+            open = false;
             let content = caret.trim_end_matches(['<', '=', ' ']).trim();
             // The first `^` line repeats the keyword: "BC-LT--Argentina-Cancer Beauty,466".
             let is_slug_line = first_caret
@@ -148,27 +225,42 @@ fn anpa_text(body: &str, t: &mut Transmission) {
                 t.byline = Some(content.to_string());
             } else if caret.trim_end().ends_with('=') {
                 // "Associated Press=": the byline's second line.
-            } else if t.headline.is_none()
-                && t.paragraphs.is_empty()
-                && looks_like_headline(content)
-            {
+            } else if t.headline.is_none() && t.body.is_empty() && looks_like_headline(content) {
                 t.headline = Some(content.to_string());
             } else {
-                t.paragraphs.push(content.to_string());
+                t.new_paragraph();
+                t.body.push_str(content);
             }
             continue;
         }
-        if trimmed.is_empty() || line.starts_with('\t') {
-            flush(&mut paragraph, t);
+        // A blank line or an indent (a tab once controls are gone) starts a new paragraph.
+        let indented = raw
+            .trim_start_matches(|c: char| c.is_control() && c != '\t')
+            .starts_with('\t');
+        if trimmed.is_empty() || indented {
+            open = false;
         }
-        if !trimmed.is_empty() {
-            paragraph.push(trimmed.to_string());
+        if trimmed.is_empty() {
+            continue;
         }
-        if lines.peek().is_none() {
-            flush(&mut paragraph, t);
+        if open {
+            t.body.push(' ');
+        } else {
+            t.new_paragraph();
+            open = true;
+        }
+        // Runs of whitespace become one space, within a line and across the lines it joins.
+        if matches!(cleaned, Cow::Borrowed(_)) && !found.non_ascii && !found.loose_spacing {
+            t.body.push_str(trimmed);
+        } else {
+            for (i, word) in trimmed.split_whitespace().enumerate() {
+                if i > 0 {
+                    t.body.push(' ');
+                }
+                t.body.push_str(word);
+            }
         }
     }
-    flush(&mut paragraph, t);
 }
 
 /// Tables (sports results, weather) put column heads or "END" on their `^` lines.
@@ -207,7 +299,7 @@ fn iptc_header(header: &str, t: &mut Transmission) {
 }
 
 fn iptc_text(body: &str, t: &mut Transmission) {
-    let lines: Vec<&str> = body.lines().collect();
+    let lines: Vec<Cow<'_, str>> = clean_lines(body).collect();
     let head_end = lines
         .iter()
         .position(|l| l.trim().is_empty())
@@ -237,10 +329,19 @@ fn iptc_text(body: &str, t: &mut Transmission) {
         .iter()
         .map(|l| l.to_string())
         .collect();
-    for block in lines[head_end..].split(|l| l.trim().is_empty()) {
-        let joined = block.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
-        if let Some(p) = non_empty(&joined) {
-            t.paragraphs.push(p);
+    // Each block of non-blank lines is a paragraph, its lines joined by one space.
+    let mut open = false;
+    for line in &lines[head_end..] {
+        let line = line.trim();
+        if line.is_empty() {
+            open = false;
+        } else if open {
+            t.body.push(' ');
+            t.body.push_str(line);
+        } else {
+            t.new_paragraph();
+            t.body.push_str(line);
+            open = true;
         }
     }
 }

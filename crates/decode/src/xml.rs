@@ -6,6 +6,8 @@
 //! `MAX_DEPTH`, unclosed elements), and small helpers to find children and text.
 //! Must not: know any format's vocabulary. Feeds go through feed-rs, not through here.
 
+use std::borrow::Cow;
+
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
@@ -14,19 +16,22 @@ use crate::DecodeError;
 /// No wire item nests anywhere near this deep; it bounds the stack of every walk over the tree.
 pub(crate) const MAX_DEPTH: usize = 256;
 
+/// The tree borrows names, attribute values and text from the document wherever they are as
+/// written (no entity, no line-end to normalise): copying every one of them was most of the
+/// cost of decoding an XML item.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Node {
-    Element(Element),
-    Text(String),
+pub(crate) enum Node<'a> {
+    Element(Element<'a>),
+    Text(Cow<'a, str>),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct Element {
+pub(crate) struct Element<'a> {
     /// Local name, without a namespace prefix.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// Attributes as written (`xml:lang` keeps its prefix), values unescaped.
-    pub attrs: Vec<(String, String)>,
-    pub children: Vec<Node>,
+    pub attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    pub children: Vec<Node<'a>>,
 }
 
 fn malformed(reason: impl Into<String>) -> DecodeError {
@@ -35,8 +40,28 @@ fn malformed(reason: impl Into<String>) -> DecodeError {
     }
 }
 
-fn local(name: &str) -> String {
-    name.rsplit(':').next().unwrap_or(name).to_string()
+/// `part` as a slice of `doc` when it lies inside it, so it can outlive the parser's event.
+///
+/// quick-xml hands out names and attributes borrowed from its event, not from the document,
+/// though over a `&str` they point into the document; no API gives that longer borrow, so it
+/// is recovered from the addresses (anything else is copied).
+fn in_doc<'a>(doc: &'a str, part: &str) -> Cow<'a, str> {
+    let start = (part.as_ptr() as usize).wrapping_sub(doc.as_ptr() as usize);
+    match doc.get(start..start.wrapping_add(part.len())) {
+        Some(slice) if slice.as_ptr() == part.as_ptr() => Cow::Borrowed(slice),
+        _ => Cow::Owned(part.to_string()),
+    }
+}
+
+fn doc_cow<'a>(doc: &'a str, value: Cow<'_, str>) -> Cow<'a, str> {
+    match value {
+        Cow::Borrowed(part) => in_doc(doc, part),
+        Cow::Owned(owned) => Cow::Owned(owned),
+    }
+}
+
+fn local(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
 }
 
 /// `&name;` for an entity that XML itself does not define: HTML's named entities (`&nbsp;`,
@@ -55,38 +80,38 @@ fn entity(name: &str) -> Option<String> {
     (decoded != raw).then(|| decoded.into_owned())
 }
 
-fn element(start: &BytesStart<'_>) -> Result<Element, DecodeError> {
+fn element<'a>(doc: &'a str, start: &BytesStart<'_>) -> Result<Element<'a>, DecodeError> {
     let mut attrs = Vec::new();
     for attr in start.attributes() {
         let attr = attr.map_err(|e| malformed(format!("bad attribute: {e}")))?;
-        let key = attr.key.as_ref().to_string();
+        let key = in_doc(doc, attr.key.as_ref());
         let value = match attr.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
-            Ok(v) => v.into_owned(),
-            Err(_) => html_escape::decode_html_entities(&attr.value).into_owned(),
+            Ok(v) => doc_cow(doc, v),
+            Err(_) => Cow::Owned(html_escape::decode_html_entities(&attr.value).into_owned()),
         };
         attrs.push((key, value));
     }
     Ok(Element {
-        name: local(start.name().as_ref()),
+        name: in_doc(doc, local(start.name().into_inner())),
         attrs,
         children: Vec::new(),
     })
 }
 
-fn push_text(parent: &mut Element, text: &str) {
+fn push_text<'a>(parent: &mut Element<'a>, text: Cow<'a, str>) {
     if let Some(Node::Text(last)) = parent.children.last_mut() {
-        last.push_str(text);
+        last.to_mut().push_str(&text);
     } else {
-        parent.children.push(Node::Text(text.to_string()));
+        parent.children.push(Node::Text(text));
     }
 }
 
 /// Parses a whole document; `text` may start with the prolog or at the root element.
-pub(crate) fn parse(text: &str) -> Result<Element, DecodeError> {
+pub(crate) fn parse(text: &str) -> Result<Element<'_>, DecodeError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
+    let mut stack: Vec<Element<'_>> = Vec::new();
+    let mut root: Option<Element<'_>> = None;
     loop {
         let event = reader.read_event().map_err(|e| {
             malformed(format!(
@@ -104,10 +129,10 @@ pub(crate) fn parse(text: &str) -> Result<Element, DecodeError> {
                         "elements nested deeper than {MAX_DEPTH} levels"
                     )));
                 }
-                stack.push(element(&start)?);
+                stack.push(element(text, &start)?);
             }
             Event::Empty(start) => {
-                let el = element(&start)?;
+                let el = element(text, &start)?;
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Element(el)),
                     None if root.is_none() => root = Some(el),
@@ -126,14 +151,14 @@ pub(crate) fn parse(text: &str) -> Result<Element, DecodeError> {
             Event::Text(t) => {
                 let content = t.xml10_content();
                 match stack.last_mut() {
-                    Some(parent) => push_text(parent, &content),
+                    Some(parent) => push_text(parent, content),
                     None if content.trim().is_empty() => {}
                     None => return Err(malformed("text outside the root element")),
                 }
             }
             Event::CData(c) => {
                 if let Some(parent) = stack.last_mut() {
-                    push_text(parent, &c.xml10_content());
+                    push_text(parent, c.xml10_content());
                 }
             }
             Event::GeneralRef(r) => {
@@ -152,7 +177,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, DecodeError> {
                     entity(&name).ok_or_else(|| malformed(format!("undefined entity &{name};")))?
                 };
                 if let Some(parent) = stack.last_mut() {
-                    push_text(parent, &resolved);
+                    push_text(parent, Cow::Owned(resolved));
                 }
             }
             Event::DocType(d) => {
@@ -175,12 +200,12 @@ pub(crate) fn parse(text: &str) -> Result<Element, DecodeError> {
     }
 }
 
-impl Element {
+impl<'a> Element<'a> {
     pub(crate) fn attr(&self, key: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
     /// An attribute's trimmed value, `None` when missing or blank.
@@ -191,29 +216,29 @@ impl Element {
             .map(str::to_string)
     }
 
-    pub(crate) fn elements(&self) -> impl Iterator<Item = &Element> {
+    pub(crate) fn elements(&self) -> impl Iterator<Item = &Element<'a>> {
         self.children.iter().filter_map(|n| match n {
             Node::Element(e) => Some(e),
             Node::Text(_) => None,
         })
     }
 
-    pub(crate) fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> {
+    pub(crate) fn children<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Element<'a>> {
         self.elements().filter(move |e| e.name == name)
     }
 
-    pub(crate) fn child(&self, name: &str) -> Option<&Element> {
+    pub(crate) fn child(&self, name: &str) -> Option<&Element<'a>> {
         self.elements().find(|e| e.name == name)
     }
 
     /// Follows a path of child names, e.g. `["head", "docdata", "doc-id"]`.
-    pub(crate) fn path(&self, names: &[&str]) -> Option<&Element> {
+    pub(crate) fn path(&self, names: &[&str]) -> Option<&Element<'a>> {
         names.iter().try_fold(self, |el, name| el.child(name))
     }
 
     /// The first descendant (in document order, self excluded) with this name.
-    pub(crate) fn find(&self, name: &str) -> Option<&Element> {
-        let mut stack: Vec<&Element> = self.elements().collect();
+    pub(crate) fn find(&self, name: &str) -> Option<&Element<'a>> {
+        let mut stack: Vec<&Element<'a>> = self.elements().collect();
         stack.reverse();
         while let Some(el) = stack.pop() {
             if el.name == name {
@@ -227,9 +252,9 @@ impl Element {
     }
 
     /// Every descendant with this name, in document order.
-    pub(crate) fn find_all(&self, name: &str) -> Vec<&Element> {
+    pub(crate) fn find_all(&self, name: &str) -> Vec<&Element<'a>> {
         let mut found = Vec::new();
-        let mut stack: Vec<&Element> = self.elements().collect();
+        let mut stack: Vec<&Element<'a>> = self.elements().collect();
         stack.reverse();
         while let Some(el) = stack.pop() {
             if el.name == name {
@@ -245,18 +270,20 @@ impl Element {
     /// All text inside, markup removed, whitespace as sent.
     pub(crate) fn text(&self) -> String {
         let mut out = String::new();
-        self.collect_text(&mut out);
+        self.collect_text(&mut out, None);
         out
     }
 
-    fn collect_text(&self, out: &mut String) {
+    /// `skip`: a child element left out (a byline's title, say).
+    fn collect_text(&self, out: &mut String, skip: Option<&str>) {
         for node in &self.children {
             match node {
                 Node::Text(t) => out.push_str(t),
+                Node::Element(e) if skip.is_some_and(|s| e.name == s) => {}
                 Node::Element(e) => {
                     // Keep words of adjacent blocks apart.
                     out.push(' ');
-                    e.collect_text(out);
+                    e.collect_text(out, None);
                 }
             }
         }
@@ -264,15 +291,39 @@ impl Element {
 
     /// The text inside with runs of whitespace collapsed; `None` when there is none.
     pub(crate) fn text_value(&self) -> Option<String> {
-        let text = crate::html::collapse_whitespace(&self.text());
+        self.text_value_without(None)
+    }
+
+    /// As `text_value`, leaving out the child elements named `skip`.
+    pub(crate) fn text_value_without(&self, skip: Option<&str>) -> Option<String> {
+        let mut text = String::new();
+        self.collect_text(&mut text, skip);
+        let text = crate::html::collapse_whitespace(&text);
         (!text.is_empty()).then_some(text)
+    }
+
+    /// Whether a reader would see any text inside: something besides whitespace outside
+    /// `script` and `style`.
+    pub(crate) fn has_text(&self) -> bool {
+        self.children.iter().any(|node| match node {
+            Node::Text(t) => !t.trim().is_empty(),
+            Node::Element(e) => !matches!(&*e.name, "script" | "style") && e.has_text(),
+        })
     }
 
     /// The children as HTML/XML markup: local names, namespace declarations left out.
     pub(crate) fn inner_markup(&self) -> String {
+        self.inner_markup_without(None)
+    }
+
+    /// As `inner_markup`, leaving out the child elements named `skip`.
+    pub(crate) fn inner_markup_without(&self, skip: Option<&str>) -> String {
         let mut out = String::new();
         for node in &self.children {
-            write_node(node, &mut out);
+            match node {
+                Node::Element(e) if skip.is_some_and(|s| e.name == s) => {}
+                _ => write_node(node, &mut out),
+            }
         }
         out
     }

@@ -119,7 +119,7 @@ pub(crate) fn decode(text: &str) -> Result<Decoded, DecodeError> {
 
 pub(crate) fn parse(root: &Element) -> Message {
     let mut message = Message::default();
-    let members: Vec<&Element> = match root.name.as_str() {
+    let members: Vec<&Element> = match &*root.name {
         // An item set with nothing in it is still a message.
         "newsMessage" => root
             .children("itemSet")
@@ -128,7 +128,7 @@ pub(crate) fn parse(root: &Element) -> Message {
         _ => vec![root],
     };
     for el in members {
-        match el.name.as_str() {
+        match &*el.name {
             "newsItem" => message.items.push(item(el)),
             "packageItem" => message.packages.push(package(el)),
             other => message.others.push(other.to_string()),
@@ -160,7 +160,7 @@ fn item(el: &Element) -> G2Item {
     let content = el.child("contentMeta");
     let m = |name: &str| meta.and_then(|m| m.child(name));
     let c = |name: &str| content.and_then(|c| c.child(name));
-    fn all<'a>(content: Option<&'a Element>, name: &'a str) -> Vec<&'a Element> {
+    fn all<'a>(content: Option<&'a Element>, name: &'a str) -> Vec<&'a Element<'a>> {
         content
             .map(|c| c.children(name).collect())
             .unwrap_or_default()
@@ -271,7 +271,7 @@ fn inline_headline(set: &Element) -> Option<String> {
 
 fn content_of(el: &Element) -> Content {
     let content_type = el.attr_value("contenttype").unwrap_or_default();
-    match el.name.as_str() {
+    match &*el.name {
         "inlineXML" => {
             if let Some(doc) = el.child("nitf") {
                 return match nitf::body_markup(doc) {
@@ -282,10 +282,8 @@ fn content_of(el: &Element) -> Content {
             if let Some(html) = el.child("html") {
                 // The IPTC/dpa XHTML body repeats time, subjects and headline in a
                 // `<header>`; that is metadata, not copy.
-                let mut body = html.child("body").unwrap_or(html).clone();
-                body.children
-                    .retain(|n| !matches!(n, xml::Node::Element(e) if e.name == "header"));
-                return Content::Html(body.inner_markup().trim().to_string());
+                let body = html.child("body").unwrap_or(html);
+                return Content::Html(body.inner_markup_without(Some("header")).trim().to_string());
             }
             let markup = el.inner_markup().trim().to_string();
             if markup.is_empty() {

@@ -111,14 +111,8 @@ pub(crate) fn parse(root: &Element) -> Nitf {
             let lines: Vec<String> = body_head
                 .map(|b| {
                     b.children("byline")
-                        .filter_map(|line| {
-                            // The title (`byttl`, "Staff Writer") is not part of the name.
-                            let mut name = line.clone();
-                            name.children.retain(
-                                |n| !matches!(n, xml::Node::Element(e) if e.name == "byttl"),
-                            );
-                            name.text_value()
-                        })
+                        // The title (`byttl`, "Staff Writer") is not part of the name.
+                        .filter_map(|line| line.text_value_without(Some("byttl")))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -142,6 +136,9 @@ pub(crate) fn parse(root: &Element) -> Nitf {
 pub(crate) fn body_markup(nitf: &Element) -> Option<String> {
     let body = nitf.child("body")?;
     // `<block>` only groups paragraphs; its content is the copy.
+    if !body.children("body.content").any(Element::has_text) {
+        return None;
+    }
     let markup: String = body
         .children("body.content")
         .flat_map(|c| {
@@ -154,7 +151,7 @@ pub(crate) fn body_markup(nitf: &Element) -> Option<String> {
         .map(|m| m.trim().to_string())
         .collect::<Vec<_>>()
         .join("\n");
-    (!crate::html::to_text(&markup).is_empty()).then_some(markup)
+    Some(markup)
 }
 
 #[cfg(test)]

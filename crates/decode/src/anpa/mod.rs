@@ -110,12 +110,60 @@ fn clean(s: &str) -> Cow<'_, str> {
     if !scan(s).needs_cleaning(s) {
         return Cow::Borrowed(s);
     }
+    // Tables (sports results) carry controls on every line, so this copies runs between
+    // them rather than going char by char.
+    let bytes = s.as_bytes();
     let mut kept = String::with_capacity(s.len());
-    kept.extend(
-        s.chars()
-            .filter(|c| !c.is_control() || *c == '\t' || *c == '\n'),
-    );
+    let (mut run, mut i) = (0, 0);
+    while i < bytes.len() {
+        let control_len = match bytes[i] {
+            b'\t' | b'\n' => 0,
+            0..=0x1F | 0x7F => 1,
+            0xC2 if bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)) => 2,
+            _ => 0,
+        };
+        if control_len == 0 {
+            i += 1;
+        } else {
+            // `i` is at an ASCII byte or a lead byte, so both cuts are char boundaries.
+            kept.push_str(&s[run..i]);
+            i += control_len;
+            run = i;
+        }
+    }
+    kept.push_str(&s[run..]);
     Cow::Owned(kept)
+}
+
+/// `str::trim`, taking the ASCII shortcut when the line's margins are ASCII.
+fn trim(line: &str) -> &str {
+    let t = line.trim_ascii();
+    // `trim_ascii` leaves vertical tab and non-ASCII whitespace, which `trim` removes.
+    let unsure = |b: Option<&u8>| b.is_some_and(|b| *b >= 0x80 || *b == 0x0B);
+    if unsure(t.as_bytes().first()) || unsure(t.as_bytes().last()) {
+        t.trim()
+    } else {
+        t
+    }
+}
+
+/// `str::lines` (the CR of a CRLF dropped, no empty line after a final newline), with the
+/// newlines found by memchr's vectorised search.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let last = (!text.is_empty() && !text.ends_with('\n')).then_some((text.len(), false));
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(|newline| (newline, true))
+        .chain(last)
+        .map(move |(end, newline)| {
+            let line = &text[start..end];
+            start = end + 1;
+            if newline {
+                line.strip_suffix('\r').unwrap_or(line)
+            } else {
+                line
+            }
+        })
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -131,7 +179,7 @@ fn split_at_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
 
 /// The text's lines, each cleaned of control characters.
 fn clean_lines(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    text.lines().map(clean)
+    lines(text).map(clean)
 }
 
 pub(crate) fn parse(text: &str, format: Format) -> Transmission {
@@ -191,17 +239,17 @@ fn anpa_text(body: &str, t: &mut Transmission) {
     let mut first_caret = true;
     // Whether a paragraph of running copy is open in `t.body`.
     let mut open = false;
-    for raw in body.lines() {
+    for raw in lines(body) {
         // Cleaning and trimming commute once the cleaned line is trimmed again (a control in
         // the margin can only uncover more whitespace), so the usual line is never copied.
-        let raw_trimmed = raw.trim();
+        let raw_trimmed = trim(raw);
         let found = scan(raw_trimmed);
         let cleaned = if found.needs_cleaning(raw_trimmed) {
             clean(raw_trimmed)
         } else {
             Cow::Borrowed(raw_trimmed)
         };
-        let trimmed = cleaned.trim();
+        let trimmed = trim(&cleaned);
         if let Some(caret) = trimmed.strip_prefix('^') {
             open = false;
             let content = caret.trim_end_matches(['<', '=', ' ']).trim();

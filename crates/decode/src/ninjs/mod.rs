@@ -81,7 +81,7 @@ pub(crate) struct NinjsItem<'a> {
     pub source: Option<Cow<'a, str>>,
     pub keywords: Vec<Cow<'a, str>>,
     /// 1.x: an object of name → item; 2.x/3.x: an array of items with a `name`.
-    pub associations: Value,
+    pub associations: crate::media::Node<'a>,
     /// The 1.x pattern properties (`body_html`, `description_text`, …) sorted by key.
     pub patterns: Vec<(Cow<'a, str>, Pattern<'a>)>,
     /// `provider`, in no ninjs schema: some producers send a name, some `{"name": …}`.

@@ -15,7 +15,7 @@ use crate::{DecodeError, Format, MAX_DELIVERY_BYTES, ninjs};
 #[derive(Debug)]
 pub(crate) enum Sniffed<'a> {
     PlainText,
-    Ninjs(crate::ninjs::Delivery<'a>),
+    Ninjs(ninjs::Delivery<'a>),
     JsonFeed,
     ApMedia(Value),
     DigitalWires(Value),
@@ -378,9 +378,11 @@ fn json_error(e: serde_json::Error) -> DecodeError {
 }
 
 fn sniff_json(text: &str) -> Result<Sniffed<'_>, DecodeError> {
-    // Most JSON is a ninjs story, read here in one pass straight from the text. Whatever that
-    // reading cannot vouch for (other formats, events, broken items) is parsed whole into a
-    // `Value` below, which has every other answer and every message.
+    // Most JSON is a ninjs story, read here in one pass straight from the text. That reading
+    // gives up at the keys of AP Media API, digitalwires and JSON Feed, so what it leaves of
+    // `classify` is the rule for a story: an id and a key that carries copy. Whatever it cannot
+    // vouch for (other formats, events, broken items) is parsed whole into a `Value` below,
+    // which has every other answer and every message.
     if let Some(delivery) = ninjs::read(text) {
         let is_story = |item: &ninjs::NinjsItem| {
             let id = |s: &Option<Cow<str>>| s.as_deref().is_some_and(|s| !s.trim().is_empty());

@@ -221,7 +221,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     let (text, note) = sniff::to_text(bytes)?;
     let mut decoded = match sniff::sniff_text(&text)? {
         sniff::Sniffed::PlainText => plaintext::decode(&text),
-        sniff::Sniffed::Ninjs(value) => ninjs::decode(value),
+        sniff::Sniffed::Ninjs(delivery) => ninjs::decode(delivery),
         sniff::Sniffed::JsonFeed => feed::decode(&text, Format::JsonFeed),
         sniff::Sniffed::ApMedia(value) => apmedia::decode(value),
         sniff::Sniffed::DigitalWires(value) => digitalwires::decode(value),

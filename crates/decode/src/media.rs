@@ -5,13 +5,227 @@
 //!
 //! Owns: which fields of an association item hold its kind, id, headline, caption, credit and
 //! files, in each of those spellings.
+//! Also owns `Node`, the borrowed JSON value ninjs reads associations into, and the `Json`
+//! trait that lets these readers take it or a `serde_json::Value` alike.
 //! Must not: take anything from an association into the story's body or summary, or keep an
 //! associated text (a related story is not media).
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
 use wiredesk_model::{Association, Rendition};
 
-use crate::fields::{non_empty, number};
+use crate::fields::non_empty;
+
+/// What the association readers need of a JSON value.
+pub(crate) trait Json: Sized {
+    /// The member `key` of an object; none for anything else.
+    fn get(&self, key: &str) -> Option<&Self>;
+    fn as_str(&self) -> Option<&str>;
+    fn as_bool(&self) -> Option<bool>;
+    fn as_array(&self) -> Option<&[Self]>;
+    fn is_object(&self) -> bool;
+    /// A whole number sent as a JSON number or as a string of digits.
+    fn number(&self) -> Option<u64>;
+    /// An object's members in key order, named; an array's elements, unnamed; else none.
+    fn members(&self) -> Vec<(Option<&str>, &Self)>;
+}
+
+impl Json for Value {
+    fn get(&self, key: &str) -> Option<&Self> {
+        self.as_object()?.get(key)
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        Value::as_str(self)
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        Value::as_bool(self)
+    }
+
+    fn as_array(&self) -> Option<&[Self]> {
+        Value::as_array(self).map(Vec::as_slice)
+    }
+
+    fn is_object(&self) -> bool {
+        Value::is_object(self)
+    }
+
+    fn number(&self) -> Option<u64> {
+        crate::fields::number(Some(self))
+    }
+
+    fn members(&self) -> Vec<(Option<&str>, &Self)> {
+        match self {
+            Value::Object(map) => map.iter().map(|(k, v)| (Some(k.as_str()), v)).collect(),
+            Value::Array(list) => list.iter().map(|v| (None, v)).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A JSON value read straight from text for these readers: text borrowed where it has no
+/// escapes, numbers only as far as `Json::number` looks at them, and objects as lists sorted by
+/// key with the last of a key sent twice, which is what a `Value` would hold.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) enum Node<'a> {
+    #[default]
+    Null,
+    Bool(bool),
+    /// The number if it is a whole one that fits a `u64`.
+    Number(Option<u64>),
+    Text(Cow<'a, str>),
+    List(Vec<Node<'a>>),
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+impl Json for Node<'_> {
+    fn get(&self, key: &str) -> Option<&Self> {
+        let Node::Object(members) = self else {
+            return None;
+        };
+        // A handful of short keys: a scan that compares lengths first beats a binary search
+        // that compares bytes at every step.
+        members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Node::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        match self {
+            Node::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    fn as_array(&self) -> Option<&[Self]> {
+        match self {
+            Node::List(list) => Some(list),
+            _ => None,
+        }
+    }
+
+    fn is_object(&self) -> bool {
+        matches!(self, Node::Object(_))
+    }
+
+    fn number(&self) -> Option<u64> {
+        match self {
+            Node::Number(n) => *n,
+            Node::Text(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    fn members(&self) -> Vec<(Option<&str>, &Self)> {
+        match self {
+            Node::Object(members) => members.iter().map(|(k, v)| (Some(k.as_ref()), v)).collect(),
+            Node::List(list) => list.iter().map(|v| (None, v)).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Node::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Node::Number(u64::try_from(v).ok()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Node::Number(Some(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Node::Number(None))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Node::Text(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Node::Text(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Node::Text(Cow::Owned(v)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Node::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(node) = seq.next_element()? {
+            list.push(node);
+        }
+        Ok(Node::List(list))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members: Vec<(Cow<'de, str>, Node<'de>)> =
+            Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(key) = map.next_key::<Key>()? {
+            members.push((key.0, map.next_value()?));
+        }
+        if !members.is_sorted_by(|a, b| a.0 < b.0) {
+            // Reversed, a stable sort puts the last of a key sent twice first, and `dedup_by`
+            // keeps the first of a run.
+            members.reverse();
+            members.sort_by(|a, b| a.0.cmp(&b.0));
+            members.dedup_by(|a, b| a.0 == b.0);
+        }
+        Ok(Node::Object(members))
+    }
+}
+
+/// An object's key, borrowed where it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Node::deserialize(deserializer)? {
+            Node::Text(key) => Ok(Key(key)),
+            _ => Err(de::Error::custom("an object key that is not a string")),
+        }
+    }
+}
 
 /// Fills what `association` lacks from `full`, the same media item sent in full elsewhere in
 /// the delivery (an AP feed page lists a story's pictures as items of their own).
@@ -31,62 +245,62 @@ pub(crate) fn complete(association: &mut Association, full: &Association) {
 }
 
 /// Every media association in `value` (the format's `associations`), in the order sent.
-pub(crate) fn associations(value: &Value) -> Vec<Association> {
-    let entries: Vec<(Option<&str>, &Value)> = match value {
-        Value::Object(map) => map.iter().map(|(k, v)| (Some(k.as_str()), v)).collect(),
-        Value::Array(list) => list.iter().map(|v| (None, v)).collect(),
-        _ => Vec::new(),
-    };
+pub(crate) fn associations<J: Json>(value: &J) -> Vec<Association> {
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
     let mut out = Vec::new();
-    for (key, entry) in entries {
-        let Some(obj) = entry.as_object() else {
+    for (key, entry) in value.members() {
+        if !entry.is_object() {
             continue;
-        };
-        if let Some(a) = association(key, obj, &mut counts) {
+        }
+        if let Some(a) = association(key, entry, &mut counts) {
             out.push(a);
         }
     }
     out
 }
 
-fn text(obj: &Map<String, Value>, key: &str) -> Option<String> {
+fn text<J: Json>(obj: &J, key: &str) -> Option<String> {
     non_empty(obj.get(key)?.as_str())
 }
 
 /// The `value` of the entry with `role` in a 2.x list (`headlines`, `descriptions`), else the
 /// first entry's when `role` is `None`.
-fn role_value(obj: &Map<String, Value>, key: &str, role: Option<&str>) -> Option<String> {
+fn role_value<J: Json>(obj: &J, key: &str, role: Option<&str>) -> Option<String> {
     let list = obj.get(key)?.as_array()?;
     list.iter()
-        .filter_map(Value::as_object)
+        .filter(|e| e.is_object())
         .find(|e| {
             role.is_none_or(|wanted| {
                 e.get("role")
-                    .and_then(Value::as_str)
+                    .and_then(J::as_str)
                     .is_some_and(|r| r.rsplit(':').next() == Some(wanted))
             })
         })
         .and_then(|e| text(e, "value"))
 }
 
-fn mimetype(obj: &Map<String, Value>) -> Option<String> {
+fn mimetype<J: Json>(obj: &J) -> Option<String> {
     ["mimetype", "mime_type", "contenttype", "contentType"]
         .iter()
         .find_map(|k| text(obj, k))
 }
 
-fn renditions(value: Option<&Value>) -> Vec<Rendition> {
-    let entries: Vec<(Option<&str>, &Value)> = match value {
-        Some(Value::Object(map)) => map.iter().map(|(k, v)| (Some(k.as_str()), v)).collect(),
-        Some(Value::Array(list)) => list.iter().map(|v| (None, v)).collect(),
-        _ => Vec::new(),
+fn renditions<J: Json>(value: Option<&J>) -> Vec<Rendition> {
+    let Some(value) = value else {
+        return Vec::new();
     };
-    entries
+    value
+        .members()
         .into_iter()
-        .filter_map(|(key, v)| {
-            let r = v.as_object()?;
-            let size = |k: &str| number(r.get(k)).and_then(|n| u32::try_from(n).ok());
+        .filter_map(|(key, r)| {
+            if !r.is_object() {
+                return None;
+            }
+            let size = |k: &str| {
+                r.get(k)
+                    .and_then(J::number)
+                    .and_then(|n| u32::try_from(n).ok())
+            };
             Some(Rendition {
                 name: key
                     .and_then(|k| non_empty(Some(k)))
@@ -102,7 +316,7 @@ fn renditions(value: Option<&Value>) -> Vec<Rendition> {
         .collect()
 }
 
-fn kind(obj: &Map<String, Value>, renditions: &[Rendition]) -> Option<&'static str> {
+fn kind<J: Json>(obj: &J, renditions: &[Rendition]) -> Option<&'static str> {
     let by_type = text(obj, "type").map(|t| t.to_ascii_lowercase());
     let by_mimetype = mimetype(obj)
         .or_else(|| renditions.iter().find_map(|r| r.mimetype.clone()))
@@ -123,9 +337,9 @@ fn kind(obj: &Map<String, Value>, renditions: &[Rendition]) -> Option<&'static s
     }
 }
 
-fn association(
+fn association<J: Json>(
     key: Option<&str>,
-    obj: &Map<String, Value>,
+    obj: &J,
     counts: &mut Vec<(&'static str, usize)>,
 ) -> Option<Association> {
     let renditions = renditions(obj.get("renditions"));
@@ -140,7 +354,7 @@ fn association(
             1
         }
     };
-    let featured = obj.get("is_featureimage").and_then(Value::as_bool) == Some(true);
+    let featured = obj.get("is_featureimage").and_then(J::as_bool) == Some(true);
     let name = key
         .and_then(|k| non_empty(Some(k)))
         .or_else(|| text(obj, "name"))
@@ -153,11 +367,11 @@ fn association(
         });
     let altid = obj
         .get("altids")
-        .and_then(Value::as_object)
+        .filter(|a| a.is_object())
         .and_then(|a| text(a, "itemid"));
     let photographer = obj
         .get("photographer")
-        .and_then(Value::as_object)
+        .filter(|p| p.is_object())
         .and_then(|p| text(p, "name"));
     Some(Association {
         name,

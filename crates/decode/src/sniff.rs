@@ -9,13 +9,13 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use crate::{DecodeError, Format, MAX_DELIVERY_BYTES};
+use crate::{DecodeError, Format, MAX_DELIVERY_BYTES, ninjs};
 
 /// What the content turned out to be, with what was learnt on the way so nothing is parsed twice.
 #[derive(Debug)]
-pub(crate) enum Sniffed {
+pub(crate) enum Sniffed<'a> {
     PlainText,
-    Ninjs(Value),
+    Ninjs(ninjs::Delivery<'a>),
     JsonFeed,
     ApMedia(Value),
     DigitalWires(Value),
@@ -28,7 +28,7 @@ pub(crate) enum Sniffed {
     },
 }
 
-impl Sniffed {
+impl Sniffed<'_> {
     pub(crate) fn format(&self) -> Format {
         match self {
             Sniffed::PlainText => Format::PlainText,
@@ -276,7 +276,7 @@ fn utf16_hint(bytes: &[u8]) -> &'static str {
     }
 }
 
-pub(crate) fn sniff_text(text: &str) -> Result<Sniffed, DecodeError> {
+pub(crate) fn sniff_text(text: &str) -> Result<Sniffed<'_>, DecodeError> {
     let start = text.len() - text.trim_start().len();
     match text[start..].chars().next() {
         Some('{') | Some('[') => sniff_json(&text[start..]),
@@ -377,7 +377,26 @@ fn json_error(e: serde_json::Error) -> DecodeError {
     }
 }
 
-fn sniff_json(text: &str) -> Result<Sniffed, DecodeError> {
+fn sniff_json(text: &str) -> Result<Sniffed<'_>, DecodeError> {
+    // Most JSON is a ninjs story, read here in one pass straight from the text. That reading
+    // gives up at the keys of AP Media API, digitalwires and JSON Feed, so what it leaves of
+    // `classify` is the rule for a story: an id and a key that carries copy. Whatever it cannot
+    // vouch for (other formats, events, broken items) is parsed whole into a `Value` below,
+    // which has every other answer and every message.
+    if let Some(delivery) = ninjs::read(text) {
+        let is_story = |item: &ninjs::NinjsItem| {
+            let id = |s: &Option<Cow<str>>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
+            item.copy_keys && (id(&item.uri) || id(&item.guid))
+        };
+        let ninjs = match &delivery {
+            ninjs::Delivery::One(item) => is_story(item),
+            ninjs::Delivery::Batch(items) => items.iter().any(is_story),
+            ninjs::Delivery::Value(_) => false,
+        };
+        if ninjs {
+            return Ok(Sniffed::Ninjs(delivery));
+        }
+    }
     let value: Value = serde_json::from_str(text).map_err(json_error)?;
     let unknown = |detail: &str| DecodeError::UnknownJson {
         detail: detail.to_string(),
@@ -393,7 +412,7 @@ fn sniff_json(text: &str) -> Result<Sniffed, DecodeError> {
             Ok(Sniffed::DigitalWires(value))
         }
         Value::Object(map) => match classify(map)? {
-            JsonKind::Ninjs => Ok(Sniffed::Ninjs(value)),
+            JsonKind::Ninjs => Ok(Sniffed::Ninjs(ninjs::Delivery::Value(value))),
             JsonKind::JsonFeed => Ok(Sniffed::JsonFeed),
         },
         // A batch of ninjs items; JSON Feed is always an object, so only ninjs can be meant.
@@ -403,7 +422,9 @@ fn sniff_json(text: &str) -> Result<Sniffed, DecodeError> {
             for item in list {
                 match item {
                     Value::Object(map) => match classify(map) {
-                        Ok(JsonKind::Ninjs) => return Ok(Sniffed::Ninjs(value)),
+                        Ok(JsonKind::Ninjs) => {
+                            return Ok(Sniffed::Ninjs(ninjs::Delivery::Value(value)));
+                        }
                         Ok(JsonKind::JsonFeed) => {}
                         Err(e) => {
                             first_error.get_or_insert(e);
@@ -472,7 +493,7 @@ fn classify(map: &Map<String, Value>) -> Result<JsonKind, DecodeError> {
 }
 
 /// Walks the prolog (declaration, comments, processing instructions, DOCTYPE) to the root tag.
-fn sniff_xml(text: &str, start: usize) -> Result<Sniffed, DecodeError> {
+fn sniff_xml(text: &str, start: usize) -> Result<Sniffed<'_>, DecodeError> {
     let malformed = |reason: &str| DecodeError::MalformedXml {
         reason: reason.to_string(),
     };

@@ -6,10 +6,9 @@
 //! Must not: invent values: a garbled time or version is dropped with a warning, never defaulted.
 
 use jiff::Timestamp;
-use serde_json::Value;
 use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
 
-use super::{Link, NinjsItem, Subject1, Subject2, Text, Version};
+use super::{NinjsItem, Pattern, Subject1, Subject2, Text, Version};
 use crate::fields::non_empty;
 use crate::subjects::{bare_subject_code, canonical, push_unique};
 use crate::{DecodeError, html};
@@ -102,7 +101,7 @@ fn pattern_texts<'a>(
     warn: &mut impl FnMut(String),
 ) -> Vec<(Kind, &'a str)> {
     let mut found = Vec::new();
-    for (key, value) in item.other.iter() {
+    for (key, value) in &item.patterns {
         let Some(suffix) = key.strip_prefix(prefix) else {
             continue;
         };
@@ -114,15 +113,15 @@ fn pattern_texts<'a>(
             Kind::Other
         };
         match value {
-            Value::String(s) => found.push((kind, s.as_str())),
-            Value::Null => {}
-            _ => warn(format!("`{key}` is not a string; ignored")),
+            Pattern::Text(s) => found.push((kind, s.as_ref())),
+            Pattern::Null => {}
+            Pattern::Other => warn(format!("`{key}` is not a string; ignored")),
         }
     }
     found
 }
 
-fn texts(list: &[Text]) -> impl Iterator<Item = (Kind, &str)> {
+fn texts<'a>(list: &'a [Text]) -> impl Iterator<Item = (Kind, &'a str)> {
     list.iter().filter_map(|t| {
         let value = t.value.as_deref()?;
         Some((kind(t.contenttype.as_deref(), t.role.as_deref()), value))
@@ -208,17 +207,8 @@ fn agency(item: &NinjsItem) -> Option<String> {
         .chain(&item.infosource)
         .find_map(|p| non_empty(p.name.as_deref()))
         .or_else(|| non_empty(item.source.as_deref()))
-        .or_else(|| provider(item))
+        .or_else(|| non_empty(item.provider.as_deref()))
         .or_else(|| non_empty(item.copyrightholder.as_deref()))
-}
-
-/// `provider` is in no ninjs schema; some producers send it as a name or as `{"name": …}`.
-fn provider(item: &NinjsItem) -> Option<String> {
-    match item.other.get("provider")? {
-        Value::String(name) => non_empty(Some(name)),
-        Value::Object(map) => non_empty(map.get("name")?.as_str()),
-        _ => None,
-    }
 }
 
 fn is_web_url(s: &str) -> bool {
@@ -229,12 +219,7 @@ fn is_web_url(s: &str) -> bool {
 /// A `links` entry for the web page (not in any ninjs schema, so read leniently), else the item
 /// `uri` when it is a web address.
 fn source_url(item: &NinjsItem, uri: &str) -> Option<String> {
-    let links: Vec<Link> = item
-        .other
-        .get("links")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default();
-    let page = links.iter().find(|l| {
+    let page = item.links.iter().find(|l| {
         let rel = l.rel.as_deref().unwrap_or("").to_ascii_lowercase();
         let html = l
             .contenttype

@@ -7,82 +7,100 @@
 //! `WireItem`.
 
 mod adapter;
+mod read;
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde_json::Value;
 
+pub(crate) use read::read;
+use read::text;
+
 use crate::{DecodeError, Decoded, Format};
 
-/// One ninjs item. Field names are the 1.x/2.x lower-case ones; 3.x camelCase names are aliases.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct NinjsItem {
-    pub uri: Option<String>,
-    /// Superdesk's ninjs carries its id as `guid`.
-    pub guid: Option<String>,
-    #[serde(rename = "type")]
-    pub item_type: Option<String>,
-    pub version: Option<Version>,
-    #[serde(alias = "pubStatus")]
-    pub pubstatus: Option<String>,
-    #[serde(alias = "firstCreated")]
-    pub firstcreated: Option<String>,
-    #[serde(alias = "versionCreated")]
-    pub versioncreated: Option<String>,
-    #[serde(alias = "embargoedUntil")]
-    pub embargoed: Option<String>,
-    pub language: Option<String>,
-    pub slugline: Option<String>,
-    /// 1.x
-    pub headline: Option<String>,
-    /// 2.x, 3.x
-    #[serde(deserialize_with = "nullable")]
-    pub headlines: Vec<Text>,
-    /// 2.x, 3.x; 1.x sends `body_<format>` keys, found in `other`.
-    #[serde(deserialize_with = "nullable")]
-    pub bodies: Vec<Text>,
-    /// 2.x, 3.x; 1.x sends `description_<format>` keys, found in `other`.
-    #[serde(deserialize_with = "nullable")]
-    pub descriptions: Vec<Text>,
-    /// 1.x
-    pub byline: Option<String>,
-    /// 2.x, 3.x
-    pub by: Option<String>,
-    pub located: Option<String>,
-    /// 1.x
-    #[serde(deserialize_with = "nullable")]
-    pub subject: Vec<Subject1>,
-    /// 2.x, 3.x
-    #[serde(deserialize_with = "nullable")]
-    pub subjects: Vec<Subject2>,
-    /// 1.x
-    #[serde(deserialize_with = "nullable")]
-    pub infosource: Vec<Party>,
-    /// 2.x; 3.x spells it `infoSources`.
-    #[serde(alias = "infoSources", deserialize_with = "nullable")]
-    pub infosources: Vec<Party>,
-    #[serde(alias = "copyrightHolder")]
-    pub copyrightholder: Option<String>,
-    /// Superdesk's ninjs names the agency here.
-    pub source: Option<String>,
-    #[serde(deserialize_with = "nullable")]
-    pub keywords: Vec<String>,
-    /// 1.x: an object of name → item; 2.x/3.x: an array of items with a `name`.
-    pub associations: Value,
-    /// Pattern properties (`body_html`, `description_text`, …) and everything not modelled.
-    #[serde(flatten)]
-    pub other: BTreeMap<String, Value>,
+/// A delivery sniffing recognised as ninjs.
+#[derive(Debug)]
+pub(crate) enum Delivery<'a> {
+    /// One item, read straight from the text.
+    One(Box<NinjsItem<'a>>),
+    /// A batch of items, every one read straight from the text.
+    Batch(Vec<NinjsItem<'a>>),
+    /// A file the quick reading could not vouch for, parsed whole by sniffing; read here the
+    /// long way, which names the field at fault.
+    Value(Value),
 }
 
-/// Producers write `null` for an empty list; it means the same as leaving the key out.
-fn nullable<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+/// One ninjs item. Field names are the 1.x/2.x lower-case ones; 3.x camelCase names are aliases.
+/// Text borrows from the delivery wherever the JSON string has no escapes.
+///
+/// `read` fills it (by hand, not by derive: the `body_*`/`description_*` pattern keys would
+/// otherwise need `#[serde(flatten)]`, which buffers every key the item sends).
+#[derive(Debug, Default)]
+pub(crate) struct NinjsItem<'a> {
+    pub uri: Option<Cow<'a, str>>,
+    /// Superdesk's ninjs carries its id as `guid`.
+    pub guid: Option<Cow<'a, str>>,
+    /// `type`
+    pub item_type: Option<Cow<'a, str>>,
+    pub version: Option<Version>,
+    /// `pubstatus`, 3.x `pubStatus`
+    pub pubstatus: Option<Cow<'a, str>>,
+    /// `firstcreated`, 3.x `firstCreated`
+    pub firstcreated: Option<Cow<'a, str>>,
+    /// `versioncreated`, 3.x `versionCreated`
+    pub versioncreated: Option<Cow<'a, str>>,
+    /// `embargoed`, 3.x `embargoedUntil`
+    pub embargoed: Option<Cow<'a, str>>,
+    pub language: Option<Cow<'a, str>>,
+    pub slugline: Option<Cow<'a, str>>,
+    /// 1.x
+    pub headline: Option<Cow<'a, str>>,
+    /// 2.x, 3.x
+    pub headlines: Vec<Text<'a>>,
+    /// 2.x, 3.x; 1.x sends `body_<format>` keys, found in `patterns`.
+    pub bodies: Vec<Text<'a>>,
+    /// 2.x, 3.x; 1.x sends `description_<format>` keys, found in `patterns`.
+    pub descriptions: Vec<Text<'a>>,
+    /// 1.x
+    pub byline: Option<Cow<'a, str>>,
+    /// 2.x, 3.x
+    pub by: Option<Cow<'a, str>>,
+    pub located: Option<Cow<'a, str>>,
+    /// 1.x
+    pub subject: Vec<Subject1<'a>>,
+    /// 2.x, 3.x
+    pub subjects: Vec<Subject2<'a>>,
+    /// 1.x
+    pub infosource: Vec<Party<'a>>,
+    /// 2.x; 3.x spells it `infoSources`.
+    pub infosources: Vec<Party<'a>>,
+    /// `copyrightholder`, 3.x `copyrightHolder`
+    pub copyrightholder: Option<Cow<'a, str>>,
+    /// Superdesk's ninjs names the agency here.
+    pub source: Option<Cow<'a, str>>,
+    pub keywords: Vec<Cow<'a, str>>,
+    /// 1.x: an object of name → item; 2.x/3.x: an array of items with a `name`.
+    pub associations: crate::media::Node<'a>,
+    /// The 1.x pattern properties (`body_html`, `description_text`, …) sorted by key.
+    pub patterns: Vec<(Cow<'a, str>, Pattern<'a>)>,
+    /// `provider`, in no ninjs schema: some producers send a name, some `{"name": …}`.
+    pub provider: Option<Cow<'a, str>>,
+    /// `links`, in no ninjs schema either, so read leniently: a list that does not read as
+    /// links counts as none.
+    pub links: Vec<Link>,
+    /// Whether the item sent a key that carries copy (`headline`, `headlines`, `bodies`,
+    /// `body_*`), even as null: with an id, what makes JSON a ninjs story.
+    pub copy_keys: bool,
+}
+
+/// The value of a pattern property: agencies send text, null for none, or now and then
+/// something else, which the adapter warns about.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Pattern<'a> {
+    Text(Cow<'a, str>),
+    Null,
+    Other,
 }
 
 /// ninjs says `version` is a string; wires send numbers too.
@@ -96,39 +114,55 @@ pub(crate) enum Version {
 /// A headline, body or description of 2.x/3.x.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct Text {
-    pub role: Option<String>,
-    #[serde(alias = "contentType", alias = "mimetype")]
-    pub contenttype: Option<String>,
-    pub value: Option<String>,
+pub(crate) struct Text<'a> {
+    #[serde(borrow, deserialize_with = "text")]
+    pub role: Option<Cow<'a, str>>,
+    #[serde(
+        borrow,
+        alias = "contentType",
+        alias = "mimetype",
+        deserialize_with = "text"
+    )]
+    pub contenttype: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text")]
+    pub value: Option<Cow<'a, str>>,
 }
 
 /// A 1.x subject: `scheme` is a URI prefix, `code` the concept's id within it.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct Subject1 {
-    pub name: Option<String>,
-    pub scheme: Option<String>,
-    pub code: Option<String>,
+pub(crate) struct Subject1<'a> {
+    #[serde(borrow, deserialize_with = "text")]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text")]
+    pub scheme: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text")]
+    pub code: Option<Cow<'a, str>>,
     /// ninjs 1.3+ may name the concept by URI alone.
-    pub uri: Option<String>,
+    #[serde(borrow, deserialize_with = "text")]
+    pub uri: Option<Cow<'a, str>>,
 }
 
 /// A 2.x/3.x subject: `uri` is the concept's full URI, `literal` a free-text id.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct Subject2 {
-    pub name: Option<String>,
-    pub uri: Option<String>,
-    pub literal: Option<String>,
+pub(crate) struct Subject2<'a> {
+    #[serde(borrow, deserialize_with = "text")]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text")]
+    pub uri: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text")]
+    pub literal: Option<Cow<'a, str>>,
 }
 
 /// An info source (agency, photographer, …) of any version.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct Party {
-    pub name: Option<String>,
-    pub role: Option<String>,
+pub(crate) struct Party<'a> {
+    #[serde(borrow, deserialize_with = "text")]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "text")]
+    pub role: Option<Cow<'a, str>>,
 }
 
 /// Not part of any published ninjs schema, but some producers link the web page this way.
@@ -141,30 +175,18 @@ pub(crate) struct Link {
     pub contenttype: Option<String>,
 }
 
-pub(crate) fn decode(value: Value) -> Result<Decoded, DecodeError> {
+pub(crate) fn decode(delivery: Delivery<'_>) -> Result<Decoded, DecodeError> {
     let mut warnings = Vec::new();
-    let items = match value {
-        Value::Array(list) => {
-            let total = list.len();
-            let mut items = Vec::new();
-            let mut first_error = None;
-            for (i, element) in list.into_iter().enumerate() {
-                match parse(element).and_then(|item| adapter::wire_item(item, &mut warnings)) {
-                    Ok(item) => items.push(item),
-                    Err(e) => {
-                        warnings.push(format!("item {} of {total} skipped: {e}", i + 1));
-                        first_error.get_or_insert(e);
-                    }
-                }
-            }
-            if items.is_empty() {
-                return Err(first_error.unwrap_or(DecodeError::Ninjs {
-                    reason: "array holds no items".into(),
-                }));
-            }
-            items
+    let items = match delivery {
+        Delivery::One(item) => vec![adapter::wire_item(*item, &mut warnings)?],
+        Delivery::Batch(items) => {
+            let total = items.len();
+            batch(items.into_iter().map(Ok), total, &mut warnings)?
         }
-        single => vec![adapter::wire_item(parse(single)?, &mut warnings)?],
+        Delivery::Value(Value::Array(list)) => {
+            batch(list.iter().map(parse), list.len(), &mut warnings)?
+        }
+        Delivery::Value(single) => vec![adapter::wire_item(parse(&single)?, &mut warnings)?],
     };
     Ok(Decoded {
         format: Format::Ninjs,
@@ -173,13 +195,38 @@ pub(crate) fn decode(value: Value) -> Result<Decoded, DecodeError> {
     })
 }
 
-fn parse(value: Value) -> Result<NinjsItem, DecodeError> {
-    let Value::Object(map) = &value else {
+/// Each item of a batch that makes a story; the others are skipped with a warning.
+fn batch<'a>(
+    items: impl Iterator<Item = Result<NinjsItem<'a>, DecodeError>>,
+    total: usize,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<wiredesk_model::WireItem>, DecodeError> {
+    let mut stories = Vec::new();
+    let mut first_error = None;
+    for (i, item) in items.enumerate() {
+        match item.and_then(|item| adapter::wire_item(item, warnings)) {
+            Ok(story) => stories.push(story),
+            Err(e) => {
+                warnings.push(format!("item {} of {total} skipped: {e}", i + 1));
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if stories.is_empty() {
+        return Err(first_error.unwrap_or(DecodeError::Ninjs {
+            reason: "array holds no items".into(),
+        }));
+    }
+    Ok(stories)
+}
+
+fn parse(value: &Value) -> Result<NinjsItem<'_>, DecodeError> {
+    let Value::Object(map) = value else {
         return Err(DecodeError::Ninjs {
             reason: "item is not a JSON object".into(),
         });
     };
-    NinjsItem::deserialize(&value).map_err(|whole| {
+    NinjsItem::deserialize(value).map_err(|whole| {
         // serde's message names the expected type but not the field; find the field by
         // retrying one key at a time, which costs nothing on the happy path.
         let culprit = map.iter().find_map(|(key, v)| {
@@ -201,12 +248,8 @@ mod tests {
 
     #[test]
     fn a_field_of_the_wrong_type_is_named() {
-        let value = serde_json::json!({
-            "uri": "urn:x:1",
-            "headline": "Fine",
-            "headlines": "not an array",
-        });
-        let err = decode(value).unwrap_err();
+        let json = br#"{"uri": "urn:x:1", "headline": "Fine", "headlines": "not an array"}"#;
+        let err = crate::decode(json).unwrap_err();
         assert_eq!(
             err.to_string(),
             "ninjs field `headlines`: invalid type: string \"not an array\", expected a sequence"
@@ -224,25 +267,26 @@ mod tests {
 
     #[test]
     fn null_lists_mean_empty_lists() {
-        let value = serde_json::json!({
+        let json = serde_json::json!({
             "guid": "urn:x:1", "headline": "H", "body_html": "<p>B</p>",
             "subject": null, "keywords": null, "headlines": null, "bodies": null,
         });
-        assert_eq!(decode(value).unwrap().items[0].headline, "H");
+        let decoded = crate::decode(json.to_string().as_bytes()).unwrap();
+        assert_eq!(decoded.items[0].headline, "H");
     }
 
     #[test]
     fn version_may_be_a_string_or_a_number() {
         for version in [serde_json::json!("3"), serde_json::json!(3)] {
-            let value = serde_json::json!({"uri": "urn:x:1", "headline": "H", "body_text": "B", "version": version});
-            let decoded = decode(value).unwrap();
+            let json = serde_json::json!({"uri": "urn:x:1", "headline": "H", "body_text": "B", "version": version});
+            let decoded = crate::decode(json.to_string().as_bytes()).unwrap();
             assert_eq!(decoded.items[0].version, Some(3));
         }
     }
 
     #[test]
     fn camel_case_3x_names_are_read() {
-        let item: NinjsItem = serde_json::from_value(serde_json::json!({
+        let json = serde_json::json!({
             "uri": "urn:x:1",
             "versionCreated": "2024-01-02T03:04:05Z",
             "firstCreated": "2024-01-01T00:00:00Z",
@@ -251,8 +295,11 @@ mod tests {
             "copyrightHolder": "WDN",
             "infoSources": [{"name": "Wire Desk News", "role": "originator"}],
             "bodies": [{"contentType": "text/html", "value": "<p>x</p>"}],
-        }))
-        .unwrap();
+        });
+        let text = json.to_string();
+        let Some(Delivery::One(item)) = read(&text) else {
+            panic!("not read straight from the text");
+        };
         assert_eq!(item.versioncreated.as_deref(), Some("2024-01-02T03:04:05Z"));
         assert_eq!(item.firstcreated.as_deref(), Some("2024-01-01T00:00:00Z"));
         assert_eq!(item.embargoed.as_deref(), Some("2024-01-03T00:00:00Z"));

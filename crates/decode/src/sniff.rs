@@ -181,10 +181,12 @@ fn xml_declared_encoding(head: &[u8]) -> Option<&[u8]> {
 /// The label after a `charset=` near the top (an HTML meta tag, a MIME header), any case.
 fn charset_parameter(head: &[u8]) -> Option<&[u8]> {
     const KEY: &[u8] = b"charset=";
-    let at = memchr::memchr2_iter(b'c', b'C', head).find(|&i| {
-        head[i..].len() >= KEY.len() && head[i..i + KEY.len()].eq_ignore_ascii_case(KEY)
-    })?;
-    let rest = &head[at + KEY.len()..];
+    // Anchored on the `=`, which is rarer than a `c` in English, JSON and markup alike; the
+    // first `=` with "charset" before it ends the leftmost match.
+    let after = memchr::memchr_iter(b'=', head)
+        .map(|i| i + 1)
+        .find(|&end| end >= KEY.len() && head[end - KEY.len()..end].eq_ignore_ascii_case(KEY))?;
+    let rest = &head[after..];
     let start = rest
         .iter()
         .position(|b| !matches!(b, b'"' | b'\'' | b' '))

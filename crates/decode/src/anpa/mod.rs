@@ -79,15 +79,19 @@ fn scan(line: &str) -> LineScan {
         non_ascii |= b >= 0x80;
         tab |= b == b'\t';
     }
-    let double_space = bytes
-        .iter()
-        .zip(bytes.get(1..).unwrap_or_default())
-        .fold(false, |acc, (a, b)| acc | ((*a == b' ') & (*b == b' ')));
     LineScan {
         control,
         non_ascii,
-        loose_spacing: tab | double_space,
+        loose_spacing: tab | has_double_space(line),
     }
+}
+
+fn has_double_space(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes
+        .iter()
+        .zip(bytes.get(1..).unwrap_or_default())
+        .fold(false, |acc, (a, b)| acc | ((*a == b' ') & (*b == b' ')))
 }
 
 impl LineScan {
@@ -239,11 +243,30 @@ fn anpa_text(body: &str, t: &mut Transmission) {
     let mut first_caret = true;
     // Whether a paragraph of running copy is open in `t.body`.
     let mut open = false;
+    // Most copy is plain ASCII with no control but tab and line ends (LF, CRLF); one look at
+    // the whole text then spares each line all but the spacing check.
+    let bytes = body.as_bytes();
+    let odd = |b: u8| ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b >= 0x7F);
+    let plain = !bytes
+        .iter()
+        .zip(bytes.get(1..).unwrap_or_default())
+        .fold(bytes.last().is_some_and(|b| odd(*b)), |found, (b, next)| {
+            found | (odd(*b) & !((*b == b'\r') & (*next == b'\n')))
+        });
     for raw in lines(body) {
         // Cleaning and trimming commute once the cleaned line is trimmed again (a control in
         // the margin can only uncover more whitespace), so the usual line is never copied.
         let raw_trimmed = trim(raw);
-        let found = scan(raw_trimmed);
+        let found = if plain {
+            LineScan {
+                control: false,
+                non_ascii: false,
+                loose_spacing: has_double_space(raw_trimmed)
+                    || memchr::memchr(b'\t', raw_trimmed.as_bytes()).is_some(),
+            }
+        } else {
+            scan(raw_trimmed)
+        };
         let cleaned = if found.needs_cleaning(raw_trimmed) {
             clean(raw_trimmed)
         } else {

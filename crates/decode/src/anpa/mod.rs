@@ -86,6 +86,20 @@ fn scan(line: &str) -> LineScan {
     }
 }
 
+/// ASCII with no control but tab and line ends (LF, CRLF), as most copy is: one look at the
+/// whole text then spares each line all but the spacing check.
+fn is_plain_ascii(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let odd = |b: u8| ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b >= 0x7F);
+    // A CR is plain only as the first half of a CRLF, which `lines` removes.
+    !bytes
+        .iter()
+        .zip(bytes.get(1..).unwrap_or_default())
+        .fold(bytes.last().is_some_and(|b| odd(*b)), |found, (b, next)| {
+            found | (odd(*b) & !((*b == b'\r') & (*next == b'\n')))
+        })
+}
+
 fn has_double_space(line: &str) -> bool {
     let bytes = line.as_bytes();
     bytes
@@ -243,16 +257,7 @@ fn anpa_text(body: &str, t: &mut Transmission) {
     let mut first_caret = true;
     // Whether a paragraph of running copy is open in `t.body`.
     let mut open = false;
-    // Most copy is plain ASCII with no control but tab and line ends (LF, CRLF); one look at
-    // the whole text then spares each line all but the spacing check.
-    let bytes = body.as_bytes();
-    let odd = |b: u8| ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b >= 0x7F);
-    let plain = !bytes
-        .iter()
-        .zip(bytes.get(1..).unwrap_or_default())
-        .fold(bytes.last().is_some_and(|b| odd(*b)), |found, (b, next)| {
-            found | (odd(*b) & !((*b == b'\r') & (*next == b'\n')))
-        });
+    let plain = is_plain_ascii(body);
     for raw in lines(body) {
         // Cleaning and trimming commute once the cleaned line is trimmed again (a control in
         // the margin can only uncover more whitespace), so the usual line is never copied.
@@ -449,6 +454,28 @@ mod tests {
             !body.chars().any(|c| c.is_control() && c != '\n'),
             "{body:?}"
         );
+    }
+
+    #[test]
+    fn controls_are_dropped_and_whitespace_collapsed_line_by_line() {
+        let copy = |text: &str| {
+            let mut t = super::Transmission::default();
+            super::anpa_text(text, &mut t);
+            t.body
+        };
+        // CRLF and a tab indent; two spaces collapse; a paragraph runs across lines.
+        assert_eq!(
+            copy("\tFirst  line\r\nruns on.\r\n\tSecond\tpara.\r\n"),
+            "First line runs on.\n\nSecond para."
+        );
+        // A CR inside a line and a table's field separators are removed, not turned into
+        // spaces; a no-break space is whitespace like any other.
+        assert_eq!(
+            copy("Tampa\x10 Bay\x1f\x1e 73\r52\n\u{a0}Next\u{a0}\u{a0}line"),
+            "Tampa Bay 7352 Next line"
+        );
+        // A C1 control (U+0085) goes too; a final line without a newline is kept.
+        assert_eq!(copy("Rain\u{85}fall\n\nEnd"), "Rainfall\n\nEnd");
     }
 
     #[test]

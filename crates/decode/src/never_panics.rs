@@ -413,4 +413,9 @@ fn fuzzer_findings_are_refused_with_a_reason() {
     let err = crate::decode(&second_declaration).unwrap_err().to_string();
     // Refused before feed-rs sees it: its reader panics on a second declaration.
     assert!(err.contains("XML declaration in the middle"), "{err}");
+    // The same, hidden from a textual look for CDATA: the `<![CDATA[` sits inside a quoted
+    // attribute of a broken tag, so the declaration after it is markup to the XML reader.
+    let quoted_cdata = std::fs::read(dir.join("rss-declaration-after-a-quoted-cdata.bin")).unwrap();
+    let err = crate::decode(&quoted_cdata).unwrap_err().to_string();
+    assert!(err.contains("XML declaration in the middle"), "{err}");
 }

@@ -418,4 +418,9 @@ fn fuzzer_findings_are_refused_with_a_reason() {
     let quoted_cdata = std::fs::read(dir.join("rss-declaration-after-a-quoted-cdata.bin")).unwrap();
     let err = crate::decode(&quoted_cdata).unwrap_err().to_string();
     assert!(err.contains("XML declaration in the middle"), "{err}");
+    // And past a bare `&`, where the strict tokenizer stops but feed-rs reads on.
+    let bare_ampersand =
+        std::fs::read(dir.join("rss-declaration-after-a-bare-ampersand.bin")).unwrap();
+    let err = crate::decode(&bare_ampersand).unwrap_err().to_string();
+    assert!(err.contains("XML declaration in the middle"), "{err}");
 }

@@ -49,8 +49,8 @@ pub(crate) fn decode(text: &str, format: Format) -> Result<Decoded, DecodeError>
 
 /// An `<?xml …?>` declaration anywhere, as the XML reader itself tokenizes the text. A look
 /// for CDATA in the text was fooled by a `<![CDATA[` inside a quoted attribute of a broken
-/// tag (found by fuzzing), so this asks the tokenizer, read as leniently as it goes: any error
-/// stops feed-rs's reader at the same place, before a declaration could reach it.
+/// tag (found by fuzzing), so this asks the tokenizer. Where the tokenizer gives up, feed-rs's
+/// more lenient reading may go on, so past that point any declaration-shaped text counts.
 fn has_misplaced_declaration(text: &str) -> bool {
     let mut reader = quick_xml::Reader::from_str(text);
     let config = reader.config_mut();
@@ -59,8 +59,18 @@ fn has_misplaced_declaration(text: &str) -> bool {
     loop {
         match reader.read_event() {
             Ok(quick_xml::events::Event::Decl(_)) => return true,
-            Ok(quick_xml::events::Event::Eof) | Err(_) => return false,
+            Ok(quick_xml::events::Event::Eof) => return false,
             Ok(_) => {}
+            Err(_) => {
+                let from = usize::try_from(reader.error_position()).unwrap_or(0);
+                let rest = text.get(from.min(text.len())..).unwrap_or(text);
+                return rest.match_indices("<?xml").any(|(at, _)| {
+                    rest[at + 5..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_whitespace())
+                });
+            }
         }
     }
 }

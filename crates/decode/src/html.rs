@@ -23,13 +23,18 @@ pub(crate) fn to_text(html: &str) -> String {
 
 pub(crate) fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
+    push_collapsed(&mut out, text);
+    out
+}
+
+/// Appends `text`'s words to `out`, one space between them (none before the first).
+pub(crate) fn push_collapsed(out: &mut String, text: &str) {
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
             out.push(' ');
         }
         out.push_str(word);
     }
-    out
 }
 
 #[cfg(test)]

@@ -86,6 +86,19 @@ fn scan(line: &str) -> LineScan {
     }
 }
 
+impl LineScan {
+    /// A line of copy already known to be plain ASCII (`is_plain_ascii`): only its spacing
+    /// is left to look at.
+    fn of_plain(line: &str) -> LineScan {
+        LineScan {
+            control: false,
+            non_ascii: false,
+            loose_spacing: has_double_space(line)
+                || memchr::memchr(b'\t', line.as_bytes()).is_some(),
+        }
+    }
+}
+
 /// ASCII with no control but tab and line ends (LF, CRLF), as most copy is: one look at the
 /// whole text then spares each line all but the spacing check.
 fn is_plain_ascii(text: &str) -> bool {
@@ -125,9 +138,15 @@ impl LineScan {
 /// Control characters out (tab and newline stay), carriage returns out; borrowed when there
 /// is nothing to remove.
 fn clean(s: &str) -> Cow<'_, str> {
-    if !scan(s).needs_cleaning(s) {
-        return Cow::Borrowed(s);
+    if scan(s).needs_cleaning(s) {
+        Cow::Owned(strip_controls(s))
+    } else {
+        Cow::Borrowed(s)
     }
+}
+
+/// `s` without its control characters (tab and newline stay).
+fn strip_controls(s: &str) -> String {
     // Tables (sports results) carry controls on every line, so this copies runs between
     // them rather than going char by char.
     let bytes = s.as_bytes();
@@ -150,7 +169,7 @@ fn clean(s: &str) -> Cow<'_, str> {
         }
     }
     kept.push_str(&s[run..]);
-    Cow::Owned(kept)
+    kept
 }
 
 /// `str::trim`, taking the ASCII shortcut when the line's margins are ASCII.
@@ -263,17 +282,12 @@ fn anpa_text(body: &str, t: &mut Transmission) {
         // the margin can only uncover more whitespace), so the usual line is never copied.
         let raw_trimmed = trim(raw);
         let found = if plain {
-            LineScan {
-                control: false,
-                non_ascii: false,
-                loose_spacing: has_double_space(raw_trimmed)
-                    || memchr::memchr(b'\t', raw_trimmed.as_bytes()).is_some(),
-            }
+            LineScan::of_plain(raw_trimmed)
         } else {
             scan(raw_trimmed)
         };
         let cleaned = if found.needs_cleaning(raw_trimmed) {
-            clean(raw_trimmed)
+            Cow::Owned(strip_controls(raw_trimmed))
         } else {
             Cow::Borrowed(raw_trimmed)
         };
@@ -329,12 +343,7 @@ fn anpa_text(body: &str, t: &mut Transmission) {
         if matches!(cleaned, Cow::Borrowed(_)) && !found.non_ascii && !found.loose_spacing {
             t.body.push_str(trimmed);
         } else {
-            for (i, word) in trimmed.split_whitespace().enumerate() {
-                if i > 0 {
-                    t.body.push(' ');
-                }
-                t.body.push_str(word);
-            }
+            crate::html::push_collapsed(&mut t.body, trimmed);
         }
     }
 }

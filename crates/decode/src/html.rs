@@ -29,6 +29,10 @@ pub(crate) fn collapse_whitespace(text: &str) -> String {
 
 /// Appends `text`'s words to `out`, one space between them (none before the first).
 pub(crate) fn push_collapsed(out: &mut String, text: &str) {
+    if is_collapsed(text) {
+        out.push_str(text);
+        return;
+    }
     for (i, word) in text.split_whitespace().enumerate() {
         if i > 0 {
             out.push(' ');
@@ -37,9 +41,48 @@ pub(crate) fn push_collapsed(out: &mut String, text: &str) {
     }
 }
 
+/// Whether `text` is already as `push_collapsed` would write it: no whitespace but single
+/// spaces between words. Most headlines and lines of copy are, and one pass over the bytes
+/// spares them splitting into words char by char.
+fn is_collapsed(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut after_space = false;
+    for (i, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            // ASCII's other whitespace, as `char::is_whitespace` counts it.
+            b'\t'..=b'\r' => return false,
+            // The lead bytes of every non-ASCII whitespace (U+0085, U+00A0, U+1680,
+            // U+2000–U+205F, U+3000); a lead byte always starts a char.
+            0xC2 | 0xE1 | 0xE2 | 0xE3 if text[i..].starts_with(char::is_whitespace) => {
+                return false;
+            }
+            _ => after_space = false,
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
-    use super::to_text;
+    use super::{collapse_whitespace, is_collapsed, to_text};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut answers exactly when collapsing would change nothing.
+        #[test]
+        fn is_collapsed_agrees_with_collapsing(
+            text in "[ a\t\n\u{0b}\u{0c}\r\u{85}\u{a0}\u{1680}\u{2000}\u{200b}\u{2028}\u{202f}\u{205f}\u{3000}é“]{0,12}"
+        ) {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            prop_assert_eq!(is_collapsed(&text), words.join(" ") == text);
+            prop_assert_eq!(collapse_whitespace(&text), words.join(" "));
+        }
+    }
 
     #[test]
     fn markup_and_entities_become_plain_text() {

@@ -137,11 +137,104 @@ impl Json for Node<'_> {
 
 impl<'de> Deserialize<'de> for Node<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
+        deserializer.deserialize_any(NodeVisitor { shape: Shape::Any })
     }
 }
 
-struct NodeVisitor;
+/// Reads a format's `associations` into a `Node` that keeps only what `associations` looks
+/// at: associated stories carry whole bodies, subjects and renditions of their own, and
+/// building a tree of all that was most of the cost of reading a ninjs story. What is left
+/// out is still checked as strictly as a `Value` would check it, so a file reads or fails
+/// alike either way.
+pub(crate) struct AssociationsSeed;
+
+impl<'de> de::DeserializeSeed<'de> for AssociationsSeed {
+    type Value = Node<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node<'de>, D::Error> {
+        deserializer.deserialize_any(NodeVisitor {
+            shape: Shape::Named,
+        })
+    }
+}
+
+/// Which members of an object a `Node` keeps.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    /// Every member.
+    Any,
+    /// Every member, named by the sender (1.x `associations`, rendition maps); the values are
+    /// `Fields`.
+    Named,
+    /// Only the members `association` and its helpers read.
+    Fields,
+}
+
+/// Every key `association`, `renditions`, `kind`, `role_value` and `mimetype` look up.
+const ASSOCIATION_KEYS: &[&str] = &[
+    "altids",
+    "by",
+    "byline",
+    "caption",
+    "contentType",
+    "contenttype",
+    "creditline",
+    "description_caption",
+    "description_creditline",
+    "description_html",
+    "description_text",
+    "descriptions",
+    "guid",
+    "headline",
+    "headlines",
+    "height",
+    "href",
+    "is_featureimage",
+    "itemid",
+    "mime_type",
+    "mimetype",
+    "name",
+    "photographer",
+    "renditions",
+    "role",
+    "type",
+    "uri",
+    "url",
+    "urn",
+    "value",
+    "width",
+];
+
+impl Shape {
+    /// How to read the value of `key` in an object of this shape, `None` to skip it.
+    fn member(self, key: &str) -> Option<Shape> {
+        match self {
+            Shape::Any => Some(Shape::Any),
+            Shape::Named => Some(Shape::Fields),
+            Shape::Fields if key == "renditions" => Some(Shape::Named),
+            Shape::Fields => ASSOCIATION_KEYS.contains(&key).then_some(Shape::Fields),
+        }
+    }
+
+    fn element(self) -> Shape {
+        match self {
+            Shape::Any => Shape::Any,
+            Shape::Named | Shape::Fields => Shape::Fields,
+        }
+    }
+}
+
+impl<'de> de::DeserializeSeed<'de> for Shape {
+    type Value = Node<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node<'de>, D::Error> {
+        deserializer.deserialize_any(NodeVisitor { shape: self })
+    }
+}
+
+struct NodeVisitor {
+    shape: Shape,
+}
 
 impl<'de> Visitor<'de> for NodeVisitor {
     type Value = Node<'de>;
@@ -187,12 +280,12 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        Node::deserialize(deserializer)
+        deserializer.deserialize_any(self)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(node) = seq.next_element()? {
+        while let Some(node) = seq.next_element_seed(self.shape.element())? {
             list.push(node);
         }
         Ok(Node::List(list))
@@ -202,7 +295,12 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut members: Vec<(Cow<'de, str>, Node<'de>)> =
             Vec::with_capacity(map.size_hint().unwrap_or(0));
         while let Some(key) = map.next_key::<Key>()? {
-            members.push((key.0, map.next_value()?));
+            match self.shape.member(&key.0) {
+                Some(shape) => members.push((key.0, map.next_value_seed(shape)?)),
+                None => {
+                    map.next_value::<crate::ninjs::Skip>()?;
+                }
+            }
         }
         if !members.is_sorted_by(|a, b| a.0 < b.0) {
             // Reversed, a stable sort puts the last of a key sent twice first, and `dedup_by`

@@ -172,6 +172,38 @@ fn strip_controls(s: &str) -> String {
     kept
 }
 
+/// Whether the line, once its controls are gone, starts with `^` (ANPA's headline, byline and
+/// note lines).
+fn is_caret_line(line: &str) -> bool {
+    line.bytes()
+        .find(|b| !(b.is_ascii_control() || b.is_ascii_whitespace()))
+        == Some(b'^')
+}
+
+/// An ASCII line with its controls dropped (as `strip_controls`), trimmed, and its runs of
+/// whitespace made one space (as `html::push_collapsed`), in one pass: sports tables put a
+/// control between every column, and doing those three one after another went over each such
+/// line four times.
+fn strip_and_collapse_ascii(line: &str) -> String {
+    let mut out = Vec::with_capacity(line.len());
+    let mut space = false;
+    for &byte in line.as_bytes() {
+        match byte {
+            b' ' | b'\t' | b'\n' => space = true,
+            0..=0x1F | 0x7F => {}
+            _ => {
+                if space && !out.is_empty() {
+                    out.push(b' ');
+                }
+                space = false;
+                out.push(byte);
+            }
+        }
+    }
+    // Only whole bytes of the line were kept and only ASCII ones dropped, so this is UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// `str::trim`, taking the ASCII shortcut when the line's margins are ASCII.
 fn trim(line: &str) -> &str {
     let t = line.trim_ascii();
@@ -286,12 +318,18 @@ fn anpa_text(body: &str, t: &mut Transmission) {
         } else {
             scan(raw_trimmed)
         };
-        let cleaned = if found.needs_cleaning(raw_trimmed) {
+        let needs_cleaning = found.needs_cleaning(raw_trimmed);
+        // A dirty ASCII line of copy is cleaned, trimmed and collapsed in one pass; `^` lines
+        // keep their spacing, so they take the long way.
+        let collapsed = needs_cleaning && !found.non_ascii && !is_caret_line(raw_trimmed);
+        let cleaned = if collapsed {
+            Cow::Owned(strip_and_collapse_ascii(raw_trimmed))
+        } else if needs_cleaning {
             Cow::Owned(strip_controls(raw_trimmed))
         } else {
             Cow::Borrowed(raw_trimmed)
         };
-        let trimmed = trim(&cleaned);
+        let trimmed = if collapsed { &cleaned } else { trim(&cleaned) };
         if let Some(caret) = trimmed.strip_prefix('^') {
             open = false;
             let content = caret.trim_end_matches(['<', '=', ' ']).trim();
@@ -340,7 +378,9 @@ fn anpa_text(body: &str, t: &mut Transmission) {
             open = true;
         }
         // Runs of whitespace become one space, within a line and across the lines it joins.
-        if matches!(cleaned, Cow::Borrowed(_)) && !found.non_ascii && !found.loose_spacing {
+        if collapsed
+            || (matches!(cleaned, Cow::Borrowed(_)) && !found.non_ascii && !found.loose_spacing)
+        {
             t.body.push_str(trimmed);
         } else {
             crate::html::push_collapsed(&mut t.body, trimmed);
@@ -435,7 +475,20 @@ fn iptc_text(body: &str, t: &mut Transmission) {
 mod tests {
     use crate::Format;
     use crate::tests::fixture;
+    use proptest::prelude::*;
     use wiredesk_model::WireBody;
+
+    proptest! {
+        /// The one-pass cleaning of a dirty ASCII line writes what cleaning, trimming and
+        /// collapsing one after another write.
+        #[test]
+        fn one_pass_cleaning_matches_the_three_steps(line in "[ a^\t\n\r\x00-\x1f\x7f]{0,16}") {
+            prop_assert_eq!(
+                super::strip_and_collapse_ascii(&line),
+                crate::html::collapse_whitespace(super::trim(&super::strip_controls(&line)))
+            );
+        }
+    }
 
     #[test]
     fn an_anpa_transmission_decodes_field_by_field() {

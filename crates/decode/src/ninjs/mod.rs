@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::Value;
 
+pub(crate) use read::Skip;
 pub(crate) use read::read;
 use read::text;
 

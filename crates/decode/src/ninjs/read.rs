@@ -219,7 +219,7 @@ impl<'de> Visitor<'de> for ItemVisitor {
                         .map(Str::into)
                         .collect();
                 }
-                24 => item.associations = map.next_value()?,
+                24 => item.associations = map.next_value_seed(crate::media::AssociationsSeed)?,
                 25 => item.provider = map.next_value::<ProviderName>()?.0,
                 _ => {
                     item.links = if quick {
@@ -308,7 +308,7 @@ pub(crate) fn text<'de, D: Deserializer<'de>>(
 
 /// Any JSON value, checked as strictly as a `Value` checks it (escapes, numbers in range),
 /// and kept nowhere. (`serde::de::IgnoredAny` is laxer: it lets `"\ud800"` and `1e999` by.)
-struct Skip;
+pub(crate) struct Skip;
 
 impl<'de> Deserialize<'de> for Skip {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

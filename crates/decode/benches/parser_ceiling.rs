@@ -2,6 +2,8 @@
 //! ninjs files, the MB/s of the tokenizer alone (quick-xml events, attributes read; serde_json
 //! skipping every value) beside the MB/s of `wiredesk_decode::decode` on the same bytes.
 //! A decoder cannot beat its tokenizer, so the first figure bounds what any tuning can reach.
+//! For NewsML-G2 it also times quick-xml reading events without their attributes (the least a
+//! tokenizer can do) and roxmltree building its tree (the other maintained Rust XML reader).
 //!
 //! `cargo bench -p wiredesk-decode --bench parser_ceiling [-- CORPORA_DIR]`; the folder
 //! defaults to `../shared/corpora` beside the repository, and the bench says so and stops when
@@ -30,6 +32,28 @@ fn files_under(path: &Path, out: &mut Vec<PathBuf>) {
             }
         }
     }
+}
+
+/// Events only, attributes left unread: what tokenizing costs before anything is kept.
+fn xml_events_only(text: &str) -> usize {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut seen = 0;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return seen,
+            Ok(_) => seen += 1,
+        }
+    }
+}
+
+/// roxmltree, the maintained parser that builds a read-only tree, as `xml.rs` does with
+/// quick-xml; DTDs allowed, as wire NITF sends them.
+fn xml_tree(text: &str) -> usize {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    usize::from(roxmltree::Document::parse_with_options(text, options).is_ok())
 }
 
 fn xml_events(text: &str) -> usize {
@@ -84,6 +108,12 @@ fn main() {
             "quick-xml",
             xml_events as fn(&str) -> usize,
         ),
+        (
+            Format::NewsmlG2,
+            "quick-xml-without-attributes",
+            xml_events_only,
+        ),
+        (Format::NewsmlG2, "roxmltree-tree", xml_tree),
         (Format::Ninjs, "serde_json", json_skip),
     ] {
         let docs: Vec<String> = paths

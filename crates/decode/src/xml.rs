@@ -85,9 +85,19 @@ fn element<'a>(doc: &'a str, start: &BytesStart<'_>) -> Result<Element<'a>, Deco
     for attr in start.attributes() {
         let attr = attr.map_err(|e| malformed(format!("bad attribute: {e}")))?;
         let key = in_doc(doc, attr.key.as_ref());
-        let value = match attr.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
-            Ok(v) => doc_cow(doc, v),
-            Err(_) => Cow::Owned(html_escape::decode_html_entities(&attr.value).into_owned()),
+        // Most values have nothing to normalise (no reference, tab or line end), and saying
+        // so takes a look at a few bytes, where quick-xml's normaliser sets up a search.
+        let plain = !attr
+            .value
+            .bytes()
+            .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'));
+        let value = if plain {
+            doc_cow(doc, attr.value)
+        } else {
+            match attr.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                Ok(v) => doc_cow(doc, v),
+                Err(_) => Cow::Owned(html_escape::decode_html_entities(&attr.value).into_owned()),
+            }
         };
         attrs.push((key, value));
     }
@@ -149,7 +159,13 @@ pub(crate) fn parse(text: &str) -> Result<Element<'_>, DecodeError> {
                 }
             }
             Event::Text(t) => {
-                let content = t.xml10_content();
+                // As with attribute values, most text (the whitespace between tags above all)
+                // has no CR to normalise, and a byte loop says so faster than quick-xml's search.
+                let content = if t.as_bytes().contains(&b'\r') {
+                    t.xml10_content()
+                } else {
+                    t.into_inner()
+                };
                 match stack.last_mut() {
                     Some(parent) => push_text(parent, content),
                     None if content.trim().is_empty() => {}

@@ -501,7 +501,97 @@ fn association<J: Json>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    /// Association JSON of every spelling the readers know, with keys they do not read mixed
+    /// in, nested to the depth of renditions inside items inside a 1.x map.
+    fn associations_json() -> impl Strategy<Value = String> {
+        let leaf = prop::sample::select(vec![
+            "null",
+            "true",
+            "640",
+            r#""480""#,
+            r#""picture""#,
+            r#""video""#,
+            r#""text""#,
+            r#""image/jpeg""#,
+            r#""https://wire.example/p.jpg""#,
+            r#""main""#,
+            r#""caption""#,
+            r#""The ferry at the quay.""#,
+        ])
+        .prop_map(str::to_string);
+        leaf.prop_recursive(4, 40, 5, move |inner| {
+            // Every key the readers look up, written out here rather than taken from
+            // `ASSOCIATION_KEYS`, so that a key missing there shows; and some they never read.
+            let key = prop::sample::select(vec![
+                "altids",
+                "by",
+                "byline",
+                "caption",
+                "contentType",
+                "contenttype",
+                "creditline",
+                "description_caption",
+                "description_creditline",
+                "description_html",
+                "description_text",
+                "descriptions",
+                "guid",
+                "headline",
+                "headlines",
+                "height",
+                "href",
+                "is_featureimage",
+                "itemid",
+                "mime_type",
+                "mimetype",
+                "name",
+                "photographer",
+                "renditions",
+                "role",
+                "type",
+                "uri",
+                "url",
+                "urn",
+                "value",
+                "width",
+                "body_html",
+                "subjects",
+                "featuremedia",
+                "baseImage",
+                "other",
+            ]);
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                prop::collection::vec((key, inner), 0..6).prop_map(|members| {
+                    let members: Vec<String> = members
+                        .iter()
+                        .map(|(k, v)| format!("\"{k}\":{v}"))
+                        .collect();
+                    format!("{{{}}}", members.join(","))
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Reading associations into a `Node` leaves out only what the readers never look at:
+        /// they find the same media in it as in the whole `Value`.
+        #[test]
+        fn the_pruned_reading_finds_what_the_whole_value_holds(text in associations_json()) {
+            let whole: Value = serde_json::from_str(&text).unwrap();
+            let pruned = de::DeserializeSeed::deserialize(
+                AssociationsSeed,
+                &mut serde_json::Deserializer::from_str(&text),
+            )
+            .unwrap();
+            prop_assert_eq!(associations(&pruned), associations(&whole));
+        }
+    }
 
     #[test]
     fn a_1x_map_keeps_its_names_and_reads_rendition_maps() {

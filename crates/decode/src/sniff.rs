@@ -399,6 +399,11 @@ fn sniff_json(text: &str) -> Result<Sniffed<'_>, DecodeError> {
             return Ok(Sniffed::Ninjs(delivery));
         }
     }
+    sniff_json_whole(text)
+}
+
+/// The long way: the text parsed whole into a `Value`, then told apart by its keys.
+fn sniff_json_whole(text: &str) -> Result<Sniffed<'_>, DecodeError> {
     let value: Value = serde_json::from_str(text).map_err(json_error)?;
     let unknown = |detail: &str| DecodeError::UnknownJson {
         detail: detail.to_string(),
@@ -620,6 +625,152 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A JSON value of the kinds ninjs producers send, and of the kinds that trip a reader:
+    /// escapes, a lone surrogate, a number out of range, the wrong type.
+    fn json_value() -> impl Strategy<Value = String> {
+        let leaf = prop::sample::select(vec![
+            "null",
+            "true",
+            "3",
+            "-1",
+            "2.5",
+            "1e999",
+            r#""2026-11-28T21:00:00Z""#,
+            r#""urn:wire:1""#,
+            r#""usable""#,
+            r#""picture""#,
+            r#""text/html""#,
+            r#""<p>Rates \u00e9 \"up\"</p>""#,
+            r#""\ud800""#,
+            r#""  two  words ""#,
+            r#""medtop:04000000""#,
+            r#""https://jsonfeed.org/version/1.1""#,
+            r#""digitalwires-1""#,
+        ])
+        .prop_map(str::to_string);
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            let key = prop::sample::select(vec![
+                "name",
+                "value",
+                "role",
+                "type",
+                "uri",
+                "href",
+                "code",
+                "scheme",
+                "headline",
+                "renditions",
+                "contenttype",
+                "width",
+                "caption",
+                "altids",
+                "itemid",
+                "other",
+            ]);
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                prop::collection::vec((key, inner), 0..4).prop_map(|members| {
+                    let members: Vec<String> = members
+                        .iter()
+                        .map(|(k, v)| format!("\"{k}\":{v}"))
+                        .collect();
+                    format!("{{{}}}", members.join(","))
+                }),
+            ]
+        })
+    }
+
+    /// A ninjs-shaped delivery: keys of every ninjs version (some sent twice), of the other
+    /// JSON formats, and unknown ones, each with any value; one item or a batch.
+    fn json_delivery() -> impl Strategy<Value = String> {
+        let key = prop::sample::select(vec![
+            "uri",
+            "guid",
+            "type",
+            "version",
+            "pubstatus",
+            "pubStatus",
+            "firstcreated",
+            "versionCreated",
+            "embargoed",
+            "language",
+            "slugline",
+            "headline",
+            "headlines",
+            "bodies",
+            "body_html",
+            "body_text",
+            "description_text",
+            "descriptions",
+            "byline",
+            "by",
+            "located",
+            "subject",
+            "subjects",
+            "infosource",
+            "infoSources",
+            "copyrightholder",
+            "source",
+            "keywords",
+            "associations",
+            "provider",
+            "links",
+            "api_version",
+            "data",
+            "format",
+            "entry_id",
+            "urn",
+            "items",
+            "extra",
+        ]);
+        let member = (key, json_value()).prop_map(|(k, v)| format!("\"{k}\":{v}"));
+        let item = (
+            prop::collection::vec(member.boxed(), 0..8),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(mut members, with_id, with_headline)| {
+                if with_id {
+                    members.insert(0, r#""uri":"urn:wire:story""#.to_string());
+                }
+                if with_headline {
+                    members.push(r#""headline":"Storm closes the port""#.to_string());
+                }
+                format!("{{{}}}", members.join(","))
+            })
+            .boxed();
+        prop_oneof![
+            3 => item.clone(),
+            1 => prop::collection::vec(item, 1..3)
+                .prop_map(|items| format!("[{}]", items.join(","))),
+        ]
+    }
+
+    fn decode_the_long_way(text: &str) -> Result<crate::Decoded, DecodeError> {
+        match sniff_json_whole(text)? {
+            Sniffed::Ninjs(delivery) => ninjs::decode(delivery),
+            Sniffed::ApMedia(value) => crate::apmedia::decode(value),
+            Sniffed::DigitalWires(value) => crate::digitalwires::decode(value),
+            Sniffed::JsonFeed => crate::feed::decode(text, Format::JsonFeed),
+            other => panic!("not JSON: {:?}", other.format()),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The quick reading's rule (ARCHITECTURE.md): whatever it answers for, it answers as
+        /// the long way would, stories and refusals alike, message for message.
+        #[test]
+        fn the_quick_reading_of_json_agrees_with_the_long_way(text in json_delivery()) {
+            prop_assert_eq!(
+                format!("{:?}", crate::decode(text.as_bytes())),
+                format!("{:?}", decode_the_long_way(&text))
+            );
+        }
+    }
 
     fn format_of(text: &str) -> Result<Format, DecodeError> {
         sniff_text(text).map(|s| s.format())

@@ -246,6 +246,33 @@ mod tests {
     use super::*;
     use wiredesk_model::WireBody;
 
+    /// JSON text for property tests: `leaves` (JSON literals) nested up to `depth` deep in
+    /// arrays and in objects whose keys come from `keys`, a key possibly sent twice.
+    pub(crate) fn json_text(
+        leaves: Vec<&'static str>,
+        keys: Vec<&'static str>,
+        depth: u32,
+        members: usize,
+    ) -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop::sample::select(leaves)
+            .prop_map(str::to_string)
+            .prop_recursive(depth, 40, members as u32, move |inner| {
+                let key = prop::sample::select(keys.clone());
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..3)
+                        .prop_map(|v| format!("[{}]", v.join(","))),
+                    prop::collection::vec((key, inner), 0..members).prop_map(|members| {
+                        let members: Vec<String> = members
+                            .iter()
+                            .map(|(k, v)| format!("\"{k}\":{v}"))
+                            .collect();
+                        format!("{{{}}}", members.join(","))
+                    }),
+                ]
+            })
+    }
+
     pub(crate) fn fixture(name: &str) -> Vec<u8> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("testdata")

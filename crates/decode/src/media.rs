@@ -507,25 +507,24 @@ mod tests {
     /// Association JSON of every spelling the readers know, with keys they do not read mixed
     /// in, nested to the depth of renditions inside items inside a 1.x map.
     fn associations_json() -> impl Strategy<Value = String> {
-        let leaf = prop::sample::select(vec![
-            "null",
-            "true",
-            "640",
-            r#""480""#,
-            r#""picture""#,
-            r#""video""#,
-            r#""text""#,
-            r#""image/jpeg""#,
-            r#""https://wire.example/p.jpg""#,
-            r#""main""#,
-            r#""caption""#,
-            r#""The ferry at the quay.""#,
-        ])
-        .prop_map(str::to_string);
-        leaf.prop_recursive(4, 40, 5, move |inner| {
+        crate::tests::json_text(
+            vec![
+                "null",
+                "true",
+                "640",
+                r#""480""#,
+                r#""picture""#,
+                r#""video""#,
+                r#""text""#,
+                r#""image/jpeg""#,
+                r#""https://wire.example/p.jpg""#,
+                r#""main""#,
+                r#""caption""#,
+                r#""The ferry at the quay.""#,
+            ],
             // Every key the readers look up, written out here rather than taken from
             // `ASSOCIATION_KEYS`, so that a key missing there shows; and some they never read.
-            let key = prop::sample::select(vec![
+            vec![
                 "altids",
                 "by",
                 "byline",
@@ -562,19 +561,10 @@ mod tests {
                 "featuremedia",
                 "baseImage",
                 "other",
-            ]);
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..3)
-                    .prop_map(|v| format!("[{}]", v.join(","))),
-                prop::collection::vec((key, inner), 0..6).prop_map(|members| {
-                    let members: Vec<String> = members
-                        .iter()
-                        .map(|(k, v)| format!("\"{k}\":{v}"))
-                        .collect();
-                    format!("{{{}}}", members.join(","))
-                }),
-            ]
-        })
+            ],
+            4,
+            6,
+        )
     }
 
     proptest! {

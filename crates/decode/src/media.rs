@@ -142,10 +142,10 @@ impl<'de> Deserialize<'de> for Node<'de> {
 }
 
 /// Reads a format's `associations` into a `Node` that keeps only what `associations` looks
-/// at: associated stories carry whole bodies, subjects and renditions of their own, and
-/// building a tree of all that was most of the cost of reading a ninjs story. What is left
-/// out is still checked as strictly as a `Value` would check it, so a file reads or fails
-/// alike either way.
+/// at: associated stories carry whole bodies, subjects and renditions of their own, none of
+/// which is ever read, so none of it is copied into a tree (about 2% of ninjs decoding,
+/// measured with callgrind). What is left out is still checked as strictly as a `Value`
+/// checks it, so a file reads or fails alike either way.
 pub(crate) struct AssociationsSeed;
 
 impl<'de> de::DeserializeSeed<'de> for AssociationsSeed {

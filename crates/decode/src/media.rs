@@ -5,8 +5,9 @@
 //!
 //! Owns: which fields of an association item hold its kind, id, headline, caption, credit and
 //! files, in each of those spellings.
-//! Also owns `Node`, the borrowed JSON value ninjs reads associations into, and the `Json`
-//! trait that lets these readers take it or a `serde_json::Value` alike.
+//! Also owns `Node`, the borrowed JSON value ninjs reads associations into, the `Json`
+//! trait that lets these readers take it or a `serde_json::Value` alike, and `Skip`, the
+//! strict way past a JSON value that `Node` and the ninjs reader leave out.
 //! Must not: take anything from an association into the story's body or summary, or keep an
 //! associated text (a related story is not media).
 
@@ -137,30 +138,13 @@ impl Json for Node<'_> {
 
 impl<'de> Deserialize<'de> for Node<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor { shape: Shape::Any })
-    }
-}
-
-/// Reads a format's `associations` into a `Node` that keeps only what `associations` looks
-/// at: associated stories carry whole bodies, subjects and renditions of their own, none of
-/// which is ever read, so none of it is copied into a tree (about 2% of ninjs decoding,
-/// measured with callgrind). What is left out is still checked as strictly as a `Value`
-/// checks it, so a file reads or fails alike either way.
-pub(crate) struct AssociationsSeed;
-
-impl<'de> de::DeserializeSeed<'de> for AssociationsSeed {
-    type Value = Node<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node<'de>, D::Error> {
-        deserializer.deserialize_any(NodeVisitor {
-            shape: Shape::Named,
-        })
+        de::DeserializeSeed::deserialize(Shape::Any, deserializer)
     }
 }
 
 /// Which members of an object a `Node` keeps.
-#[derive(Clone, Copy, PartialEq)]
-enum Shape {
+#[derive(Clone, Copy)]
+pub(crate) enum Shape {
     /// Every member.
     Any,
     /// Every member, named by the sender (1.x `associations`, rendition maps); the values are
@@ -169,6 +153,13 @@ enum Shape {
     /// Only the members `association` and its helpers read.
     Fields,
 }
+
+/// Reads a format's `associations` into a `Node` that keeps only what `associations` looks
+/// at: associated stories carry whole bodies, subjects and renditions of their own, none of
+/// which is ever read, so none of it is copied into a tree (about 2% of ninjs decoding,
+/// measured with callgrind). What is left out is still checked as strictly as a `Value`
+/// checks it, so a file reads or fails alike either way.
+pub(crate) const ASSOCIATIONS: Shape = Shape::Named;
 
 /// Every key `association`, `renditions`, `kind`, `role_value` and `mimetype` look up.
 const ASSOCIATION_KEYS: &[&str] = &[
@@ -298,7 +289,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
             match self.shape.member(&key.0) {
                 Some(shape) => members.push((key.0, map.next_value_seed(shape)?)),
                 None => {
-                    map.next_value::<crate::ninjs::Skip>()?;
+                    map.next_value::<Skip>()?;
                 }
             }
         }
@@ -322,6 +313,70 @@ impl<'de> Deserialize<'de> for Key<'de> {
             Node::Text(key) => Ok(Key(key)),
             _ => Err(de::Error::custom("an object key that is not a string")),
         }
+    }
+}
+
+/// Any JSON value, checked as strictly as a `Value` checks it (escapes, numbers in range),
+/// and kept nowhere. (`serde::de::IgnoredAny` is laxer: it lets `"\ud800"` and `1e999` by.)
+pub(crate) struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SkipVisitor)
+    }
+}
+
+pub(crate) struct SkipVisitor;
+
+impl<'de> Visitor<'de> for SkipVisitor {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Skip, D::Error> {
+        Skip::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        while map.next_key::<Skip>()?.is_some() {
+            map.next_value::<Skip>()?;
+        }
+        Ok(Skip)
     }
 }
 
@@ -575,7 +630,7 @@ mod tests {
         fn the_pruned_reading_finds_what_the_whole_value_holds(text in associations_json()) {
             let whole: Value = serde_json::from_str(&text).unwrap();
             let pruned = de::DeserializeSeed::deserialize(
-                AssociationsSeed,
+                ASSOCIATIONS,
                 &mut serde_json::Deserializer::from_str(&text),
             )
             .unwrap();

@@ -14,7 +14,6 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::Value;
 
-pub(crate) use read::Skip;
 pub(crate) use read::read;
 use read::text;
 

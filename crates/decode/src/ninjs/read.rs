@@ -16,6 +16,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::Value;
 
 use super::{Delivery, Link, NinjsItem, Party, Pattern, Subject1, Subject2, Text, Version};
+use crate::media::{Skip, SkipVisitor};
 
 /// The delivery read straight from its text, or `None` when only the long way can tell what
 /// it is or what is wrong with it.
@@ -219,7 +220,7 @@ impl<'de> Visitor<'de> for ItemVisitor {
                         .map(Str::into)
                         .collect();
                 }
-                24 => item.associations = map.next_value_seed(crate::media::AssociationsSeed)?,
+                24 => item.associations = map.next_value_seed(crate::media::ASSOCIATIONS)?,
                 25 => item.provider = map.next_value::<ProviderName>()?.0,
                 _ => {
                     item.links = if quick {
@@ -304,70 +305,6 @@ pub(crate) fn text<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Cow<'de, str>>, D::Error> {
     Ok(Option::<Str>::deserialize(deserializer)?.map(Str::into))
-}
-
-/// Any JSON value, checked as strictly as a `Value` checks it (escapes, numbers in range),
-/// and kept nowhere. (`serde::de::IgnoredAny` is laxer: it lets `"\ud800"` and `1e999` by.)
-pub(crate) struct Skip;
-
-impl<'de> Deserialize<'de> for Skip {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(SkipVisitor)
-    }
-}
-
-struct SkipVisitor;
-
-impl<'de> Visitor<'de> for SkipVisitor {
-    type Value = Skip;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Skip, D::Error> {
-        Skip::deserialize(deserializer)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(Skip)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
-        while map.next_key::<Skip>()?.is_some() {
-            map.next_value::<Skip>()?;
-        }
-        Ok(Skip)
-    }
 }
 
 /// A value that is text, null, or anything else (checked like `Skip`).

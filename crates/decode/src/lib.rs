@@ -219,13 +219,22 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return decode_reuters(bytes);
     }
     let (text, note) = sniff::to_text(bytes)?;
-    let mut decoded = match sniff::sniff_text(&text)? {
-        sniff::Sniffed::PlainText => plaintext::decode(&text),
+    let mut decoded = decode_sniffed(&text, sniff::sniff_text(&text)?)?;
+    if let Some(note) = note {
+        decoded.warnings.insert(0, note);
+    }
+    Ok(decoded)
+}
+
+/// The decoder of the format sniffing found, over the delivery's text.
+fn decode_sniffed(text: &str, sniffed: sniff::Sniffed<'_>) -> Result<Decoded, DecodeError> {
+    match sniffed {
+        sniff::Sniffed::PlainText => plaintext::decode(text),
         sniff::Sniffed::Ninjs(delivery) => ninjs::decode(delivery),
-        sniff::Sniffed::JsonFeed => feed::decode(&text, Format::JsonFeed),
+        sniff::Sniffed::JsonFeed => feed::decode(text, Format::JsonFeed),
         sniff::Sniffed::ApMedia(value) => apmedia::decode(value),
         sniff::Sniffed::DigitalWires(value) => digitalwires::decode(value),
-        sniff::Sniffed::Transmission(format) => anpa::decode(&text, format),
+        sniff::Sniffed::Transmission(format) => anpa::decode(text, format),
         // The prolog is left behind: it was checked already, and a declared encoding would make
         // the parser re-decode text that is UTF-8 by now.
         sniff::Sniffed::Xml { format, root } => match format {
@@ -234,11 +243,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             Format::Newsml1 => newsml1::decode(&text[root..]),
             _ => feed::decode(&text[root..], format),
         },
-    }?;
-    if let Some(note) = note {
-        decoded.warnings.insert(0, note);
     }
-    Ok(decoded)
 }
 
 #[cfg(test)]

@@ -161,7 +161,8 @@ pub(crate) enum Shape {
 /// checks it, so a file reads or fails alike either way.
 pub(crate) const ASSOCIATIONS: Shape = Shape::Named;
 
-/// Every key `association`, `renditions`, `kind`, `role_value` and `mimetype` look up.
+/// Every key `association`, `renditions`, `kind`, `role_value` and `mimetype` look up, but
+/// `renditions` itself, which `Shape::member` reads as a map of names.
 const ASSOCIATION_KEYS: &[&str] = &[
     "altids",
     "by",
@@ -186,7 +187,6 @@ const ASSOCIATION_KEYS: &[&str] = &[
     "mimetype",
     "name",
     "photographer",
-    "renditions",
     "role",
     "type",
     "uri",
@@ -559,10 +559,50 @@ mod tests {
     use proptest::prelude::*;
     use serde_json::json;
 
-    /// Association JSON of every spelling the readers know, with keys they do not read mixed
-    /// in, nested to the depth of renditions inside items inside a 1.x map.
+    /// Association JSON of every spelling the readers know: a 1.x map or a 2.x list of items,
+    /// with keys they do not read mixed in and values nested as deep as renditions go.
     fn associations_json() -> impl Strategy<Value = String> {
-        crate::tests::json_text(
+        // Every key the readers look up, written out here rather than taken from
+        // `ASSOCIATION_KEYS`, so that a key missing there shows; and some they never read.
+        let keys = vec![
+            "altids",
+            "by",
+            "byline",
+            "caption",
+            "contentType",
+            "contenttype",
+            "creditline",
+            "description_caption",
+            "description_creditline",
+            "description_html",
+            "description_text",
+            "descriptions",
+            "guid",
+            "headline",
+            "headlines",
+            "height",
+            "href",
+            "is_featureimage",
+            "itemid",
+            "mime_type",
+            "mimetype",
+            "name",
+            "photographer",
+            "renditions",
+            "role",
+            "type",
+            "uri",
+            "url",
+            "urn",
+            "value",
+            "width",
+            "body_html",
+            "subjects",
+            "featuremedia",
+            "baseImage",
+            "other",
+        ];
+        let value = crate::tests::json_text(
             vec![
                 "null",
                 "true",
@@ -577,49 +617,65 @@ mod tests {
                 r#""caption""#,
                 r#""The ferry at the quay.""#,
             ],
-            // Every key the readers look up, written out here rather than taken from
-            // `ASSOCIATION_KEYS`, so that a key missing there shows; and some they never read.
-            vec![
-                "altids",
-                "by",
-                "byline",
-                "caption",
-                "contentType",
-                "contenttype",
-                "creditline",
-                "description_caption",
-                "description_creditline",
-                "description_html",
-                "description_text",
-                "descriptions",
-                "guid",
-                "headline",
-                "headlines",
-                "height",
-                "href",
-                "is_featureimage",
-                "itemid",
-                "mime_type",
-                "mimetype",
-                "name",
-                "photographer",
-                "renditions",
-                "role",
-                "type",
-                "uri",
-                "url",
-                "urn",
-                "value",
-                "width",
-                "body_html",
-                "subjects",
-                "featuremedia",
-                "baseImage",
-                "other",
-            ],
+            keys.clone(),
+            3,
             4,
-            6,
+        );
+        // Most items say what they are, so that most deliveries hold media to compare.
+        let kind = prop::sample::select(vec![
+            None,
+            Some(r#""type":"picture""#),
+            Some(r#""type":"video""#),
+            Some(r#""type":"text""#),
+            Some(r#""mimetype":"image/jpeg""#),
+            Some(r#""mime_type":"video/mp4""#),
+        ]);
+        let member = (prop::sample::select(keys), value).prop_map(|(k, v)| format!("\"{k}\":{v}"));
+        let renditions = prop::sample::select(vec![
+            None,
+            Some(
+                r#""renditions":{"baseImage":{"href":"https://wire.example/p.jpg","width":640,"height":"480","mimetype":"image/jpeg"}}"#,
+            ),
+            Some(
+                r#""renditions":[{"name":"web","url":"https://wire.example/w.jpg","width":"320","contentType":"image/png"}]"#,
+            ),
+            Some(
+                r#""renditions":[{"role":"thumb","href":"https://wire.example/t.jpg","height":90}]"#,
+            ),
+        ]);
+        // Fields whose value must have a shape of its own to be read at all.
+        let shaped = prop::sample::select(vec![
+            r#""altids":{"itemid":"ap-123"}"#,
+            r#""photographer":{"name":"Rui Sousa"}"#,
+            r#""headlines":[{"role":"main","value":"Quay"}]"#,
+            r#""descriptions":[{"role":"caption","value":"The quay."}]"#,
+            r#""is_featureimage":true"#,
+            r#""contenttype":"image/gif""#,
+            r#""guid":"urn:wire:photo:1""#,
+            r#""uri":"urn:wire:photo:2""#,
+        ]);
+        let item = (
+            kind,
+            renditions,
+            prop::collection::vec(shaped, 0..3),
+            prop::collection::vec(member, 0..5),
         )
+            .prop_map(|(kind, renditions, shaped, mut members)| {
+                members.extend(kind.map(str::to_string));
+                members.extend(renditions.map(str::to_string));
+                members.extend(shaped.into_iter().map(str::to_string));
+                format!("{{{}}}", members.join(","))
+            })
+            .boxed();
+        let name = prop::sample::select(vec!["featuremedia", "photo", "name", "renditions"]);
+        prop_oneof![
+            prop::collection::vec((name, item.clone()), 0..3).prop_map(|items| {
+                let items: Vec<String> =
+                    items.iter().map(|(n, i)| format!("\"{n}\":{i}")).collect();
+                format!("{{{}}}", items.join(","))
+            }),
+            prop::collection::vec(item, 0..3).prop_map(|items| format!("[{}]", items.join(","))),
+        ]
     }
 
     proptest! {

@@ -977,3 +977,142 @@ async fn the_openapi_document_describes_both_endpoints() {
         assert!(doc.pointer(&r[1..]).is_some(), "$ref {r} points at nothing");
     }
 }
+
+// ----- the API under a fuzzer -----
+
+/// The examples schemathesis generates for each operation: fixed, with a fixed seed, so a run
+/// is repeatable and bounded in time.
+const SCHEMATHESIS_EXAMPLES: &str = "60";
+const SCHEMATHESIS_SEED: &str = "20261205";
+
+/// A Python with schemathesis: `$WIREDESK_PYTHON` (scripts/test installs it there); never
+/// skips quietly.
+fn schemathesis_python() -> String {
+    let python = std::env::var("WIREDESK_PYTHON").unwrap_or_else(|_| "python3".into());
+    let probe = std::process::Command::new(&python)
+        .args(["-c", "import schemathesis"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run Python {python:?} ({e}): run scripts/test"));
+    assert!(
+        probe.status.success(),
+        "Python {python:?} cannot import schemathesis: run scripts/test, which installs it \
+         into target/test-python and exports WIREDESK_PYTHON\n{}",
+        String::from_utf8_lossy(&probe.stderr).trim()
+    );
+    python
+}
+
+/// schemathesis (PyPI) generates valid and invalid requests from `/api/v1/openapi.json` and
+/// checks every answer against the document: no 5xx, status codes, content types, headers and
+/// bodies as described (the ninjs schemas included), valid input accepted, invalid refused.
+#[tokio::test]
+async fn the_api_holds_under_schemathesis() {
+    let python = schemathesis_python();
+    let server = Server::demo();
+    let client = http();
+    // Real story ids and a real cursor, so generated requests also reach stories and pages.
+    let (status, page) = get_json(&client, &server.url("/api/v1/stories?limit=5")).await;
+    assert_eq!(status, 200, "{page}");
+    let items = page["items"].as_array().expect("items");
+    assert!(items.len() == 5, "the demo lists stories: {page}");
+    let ids: Vec<String> = items.iter().map(story_id).collect();
+    let cursor = page["next"].as_str().expect("a next page").to_string();
+
+    // The document refers to IPTC's ninjs schemas (and they to GeoJSON) by their public
+    // addresses; this machine has no web, so they are read from the vendored copies.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let schemas = dir.path().join("ninjs");
+    std::fs::create_dir(&schemas).unwrap();
+    let local = |text: &str| {
+        text.replace(
+            "http://www.iptc.org/std/ninjs/",
+            &format!("file://{}/", schemas.display()),
+        )
+        .replace(
+            "https://geojson.org/schema/GeoJSON.json",
+            &format!("file://{}/GeoJSON.json", schemas.display()),
+        )
+    };
+    for entry in std::fs::read_dir(schema_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(schemas.join(path.file_name().unwrap()), local(&text)).unwrap();
+        }
+    }
+    let doc = client
+        .get(server.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        doc.contains("http://www.iptc.org/std/ninjs/"),
+        "the document no longer refers to the ninjs schemas: update this test"
+    );
+    let spec = dir.path().join("openapi.json");
+    std::fs::write(&spec, local(&doc)).unwrap();
+    let quoted = |v: &[String]| {
+        v.iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let config = dir.path().join("schemathesis.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+[dictionaries.ids]
+values = [{ids}]
+[dictionaries.cursors]
+values = [{cursor:?}]
+[parameters]
+"path.id" = {{ dictionary = "ids", probability = 0.5 }}
+"query.cursor" = {{ dictionary = "cursors", probability = 1.0 }}
+
+# A cursor is opaque and carries check bytes: a string of the cursor's alphabet that the API
+# did not give out is refused with 400, as the document says. Only the list takes a cursor.
+[[operations]]
+include-name = "GET /api/v1/stories"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "404"]
+"#,
+            ids = quoted(&ids),
+        ),
+    )
+    .unwrap();
+    let run = tokio::process::Command::new(&python)
+        .current_dir(dir.path())
+        .args(["-m", "schemathesis.cli", "--config-file"])
+        .arg(&config)
+        .arg("run")
+        .arg(&spec)
+        .args(["--url", &server.base])
+        .args(["--checks", "all", "--phases", "examples,coverage,fuzzing"])
+        .args([
+            "--max-examples",
+            SCHEMATHESIS_EXAMPLES,
+            "--seed",
+            SCHEMATHESIS_SEED,
+        ])
+        .args(["--workers", "2", "--request-timeout", "30", "--no-color"])
+        .args(["--warnings", "off"])
+        .output()
+        .await
+        .expect("run schemathesis");
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "schemathesis found failures:\n{out}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // It really tested all three operations, with generated cases.
+    assert!(out.contains("Tested: 3"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.trim_start().starts_with("Test cases:")),
+        "{out}"
+    );
+}

@@ -737,6 +737,35 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn accounts_made_before_the_second_factor_gain_its_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wire.db");
+        {
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&path)
+                .create_if_missing(true);
+            let pool = SqlitePool::connect_with(options).await.unwrap();
+            sqlx::raw_sql(
+                "CREATE TABLE desk_users (name TEXT PRIMARY KEY, role TEXT NOT NULL,
+                   password_hash TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0,
+                   locked_until INTEGER);
+                 INSERT INTO desk_users (name, role, password_hash) VALUES ('ravi', 'admin', 'h');",
+            )
+            .execute(&pool)
+            .await
+            .unwrap();
+            pool.close().await;
+        }
+        let store = SqliteStore::open(&path).await.unwrap();
+        let accounts = store.accounts();
+        let user = accounts.user("ravi").await.unwrap().unwrap();
+        assert_eq!((user.role, user.totp_secret), (Role::Admin, None));
+        assert!(accounts.set_totp("ravi", Some("SECRET")).await.unwrap());
+        assert!(accounts.use_totp_step("ravi", 1).await.unwrap());
+        accounts.put_user("asha", Role::Editor, "h").await.unwrap();
+    }
+
+    #[tokio::test]
     async fn sessions_expire_and_end_with_their_account() {
         let store = SqliteStore::in_memory().await.unwrap();
         let accounts = store.accounts();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Subcommand;
 use jiff::Timestamp;
-use wiredesk_desk::auth::{hash_password, random_token, token_digest};
+use wiredesk_desk::auth::{hash_password, new_totp_secret, random_token, token_digest, totp_url};
 use wiredesk_desk::{MIN_PASSWORD_CHARS, valid_user_name};
 use wiredesk_store::accounts::{Accounts, Role};
 
@@ -39,6 +39,16 @@ pub enum UserCommand {
         #[command(flatten)]
         data: DataDir,
     },
+    /// Give an account a second factor (TOTP): print its secret and `otpauth://` address
+    /// once, for an authenticator app. Enrolling again replaces the secret.
+    Totp {
+        name: String,
+        /// Take the second factor away instead.
+        #[arg(long)]
+        off: bool,
+        #[command(flatten)]
+        data: DataDir,
+    },
 }
 
 impl UserCommand {
@@ -46,7 +56,8 @@ impl UserCommand {
         match self {
             UserCommand::Add { data, .. }
             | UserCommand::List { data }
-            | UserCommand::Remove { data, .. } => &data.data,
+            | UserCommand::Remove { data, .. }
+            | UserCommand::Totp { data, .. } => &data.data,
         }
     }
 }
@@ -96,7 +107,8 @@ pub async fn user(accounts: &Accounts, command: UserCommand) -> anyhow::Result<(
         }
         UserCommand::List { .. } => {
             for u in accounts.users().await? {
-                println!("{}\t{}", u.name, u.role.as_str());
+                let totp = if u.totp_secret.is_some() { "on" } else { "off" };
+                println!("{}\t{}\ttotp {totp}", u.name, u.role.as_str());
             }
         }
         UserCommand::Remove { name, .. } => {
@@ -104,6 +116,24 @@ pub async fn user(accounts: &Accounts, command: UserCommand) -> anyhow::Result<(
                 bail!("no user {name}");
             }
             println!("user {name} removed");
+        }
+        UserCommand::Totp {
+            name, off: true, ..
+        } => {
+            if !accounts.set_totp(&name, None).await? {
+                bail!("no user {name}");
+            }
+            println!("user {name}: second factor off, the password alone signs in");
+        }
+        UserCommand::Totp { name, .. } => {
+            let secret = new_totp_secret();
+            let url = totp_url(&secret, &name).context("a TOTP address for this name")?;
+            if !accounts.set_totp(&name, Some(&secret)).await? {
+                bail!("no user {name}");
+            }
+            println!("secret: {secret}");
+            println!("url: {url}");
+            eprintln!("shown once: add it to an authenticator app now; signing in needs its code");
         }
     }
     Ok(())

@@ -20,11 +20,18 @@ const BROWSER_UA: &str =
 
 /// A client that does not follow redirects, so the tests see them.
 fn client() -> reqwest::Client {
+    client_from("127.0.0.1")
+}
+
+/// The same, connecting from another loopback address (all of 127/8 is this machine), so
+/// the server sees a different client.
+fn client_from(address: &str) -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .user_agent(BROWSER_UA)
+        .local_address(address.parse::<std::net::IpAddr>().unwrap())
         .build()
         .unwrap()
 }
@@ -43,21 +50,70 @@ async fn try_login(
     password: &str,
     extra_cookie: Option<&str>,
 ) -> reqwest::Response {
-    let form = http.get(server.url("/desk/login")).send().await.unwrap();
-    let (login_csrf, _) = cookie_from(&form, "wd_login_csrf").expect("login CSRF cookie");
-    let html = form.text().await.unwrap();
-    let token = csrf_in(&html);
-    assert_eq!(token, login_csrf, "the form carries the cookie's token");
-    let mut cookie = format!("wd_login_csrf={login_csrf}");
-    if let Some(extra) = extra_cookie {
-        cookie = format!("{extra}; {cookie}");
+    let form = LoginForm::fetch(server, http).await;
+    form.send(
+        http,
+        &server.url("/desk/login"),
+        name,
+        password,
+        "",
+        extra_cookie,
+    )
+    .await
+}
+
+/// A login form as fetched: its token, also in its cookie.
+struct LoginForm {
+    token: String,
+}
+
+impl LoginForm {
+    async fn fetch(server: &Server, http: &reqwest::Client) -> LoginForm {
+        let form = http.get(server.url("/desk/login")).send().await.unwrap();
+        let (login_csrf, _) = cookie_from(&form, "wd_login_csrf").expect("login CSRF cookie");
+        let html = form.text().await.unwrap();
+        let token = csrf_in(&html);
+        assert_eq!(token, login_csrf, "the form carries the cookie's token");
+        LoginForm { token }
     }
-    http.post(server.url("/desk/login"))
-        .header(COOKIE, cookie)
-        .form(&[("name", name), ("password", password), ("csrf", &token)])
-        .send()
-        .await
-        .unwrap()
+
+    /// Post the form to `login_url` from `http`.
+    async fn send(
+        &self,
+        http: &reqwest::Client,
+        login_url: &str,
+        name: &str,
+        password: &str,
+        code: &str,
+        extra_cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut cookie = format!("wd_login_csrf={}", self.token);
+        if let Some(extra) = extra_cookie {
+            cookie = format!("{extra}; {cookie}");
+        }
+        http.post(login_url)
+            .header(COOKIE, cookie)
+            .form(&[
+                ("name", name),
+                ("password", password),
+                ("code", code),
+                ("csrf", &self.token),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// What a refused sign-in says (the login page's error line).
+async fn login_error(response: reqwest::Response) -> (StatusCode, String) {
+    let status = response.status();
+    let html = response.text().await.unwrap();
+    let error = html
+        .split_once("id=\"login-error\">")
+        .and_then(|(_, rest)| rest.split_once("</p>"))
+        .map_or(String::new(), |(text, _)| text.to_string());
+    (status, error)
 }
 
 async fn login(server: &Server, http: &reqwest::Client, name: &str, password: &str) -> Desk {
@@ -313,7 +369,7 @@ async fn every_desk_page_and_action_refuses_strangers_wrong_roles_and_missing_cs
     assert!(
         server
             .command(&["user", "list"], "")
-            .contains("asha\teditor")
+            .contains("asha\teditor\ttotp off")
     );
     assert!(!server.command(&["user", "list"], "").contains("mallory"));
 }
@@ -381,7 +437,8 @@ async fn sign_in_locks_out_guessing_and_never_fixes_a_session() {
         .unwrap();
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 
-    // Five wrong passwords lock the account: then even the right one is refused.
+    // Five wrong passwords from one address make the next attempt from it wait: then even
+    // the right one is refused.
     for _ in 0..5 {
         let r = try_login(&server, &http, "ravi", "wrong-password", None).await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
@@ -392,6 +449,190 @@ async fn sign_in_locks_out_guessing_and_never_fixes_a_session() {
     // A name that does not exist answers like a wrong password.
     let r = try_login(&server, &http, "nobody", "whatever-password", None).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn guesses_sent_at_once_get_at_most_the_allowance_checked_and_the_editor_still_signs_in() {
+    let server = Server::serve_with_config(&desk_config());
+    server.add_user("asha", "editor", EDITOR_PASSWORD);
+    let attacker = client_from("127.0.0.2");
+    let allowance = wiredesk_desk::auth::ACCOUNT_FROM_ADDRESS.free as usize;
+
+    // Thirty forms first, then every guess at once; the right password is one of the late ones.
+    let mut forms = Vec::new();
+    for _ in 0..30 {
+        forms.push(LoginForm::fetch(&server, &attacker).await);
+    }
+    let right = 17;
+    let mut guesses = tokio::task::JoinSet::new();
+    for (i, form) in forms.into_iter().enumerate() {
+        let (http, url) = (attacker.clone(), server.url("/desk/login"));
+        guesses.spawn(async move {
+            let password = if i == right {
+                EDITOR_PASSWORD.to_string()
+            } else {
+                format!("wrong-password-{i}")
+            };
+            let r = form.send(&http, &url, "asha", &password, "", None).await;
+            (i, r.status(), cookie_from(&r, "wd_session").is_some())
+        });
+    }
+    let (mut checked, mut slowed) = (0, 0);
+    let mut right_answer = None;
+    while let Some(answer) = guesses.join_next().await {
+        let (i, status, session) = answer.unwrap();
+        match status {
+            StatusCode::UNAUTHORIZED | StatusCode::SEE_OTHER => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => slowed += 1,
+            other => panic!("guess {i} answered {other}"),
+        }
+        assert_eq!(
+            session,
+            status == StatusCode::SEE_OTHER,
+            "guess {i}: {status}"
+        );
+        if i == right {
+            right_answer = Some(status);
+        } else {
+            assert_ne!(status, StatusCode::SEE_OTHER, "a wrong password signed in");
+        }
+    }
+    eprintln!(
+        "guesses checked out of 30: {checked} (slowed: {slowed}, the right one: {right_answer:?})"
+    );
+    assert!(checked >= 1, "someone must be checked");
+    assert!(
+        checked <= allowance,
+        "{checked} checked, allowance {allowance}"
+    );
+    assert_eq!(checked + slowed, 30);
+
+    // Guessing on, the attacker's address is soon made to wait, even with the right password.
+    let mut waited = false;
+    for _ in 0..=allowance {
+        let r = try_login(&server, &attacker, "asha", "wrong-password-x", None).await;
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(r.headers().contains_key("retry-after"));
+            waited = true;
+            break;
+        }
+    }
+    assert!(waited, "the attacker was never slowed");
+    let r = try_login(&server, &attacker, "asha", EDITOR_PASSWORD, None).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(cookie_from(&r, "wd_session").is_none());
+
+    // The editor, from her own address, is not kept out by the attacker's failures.
+    let editor = client_from("127.0.0.3");
+    let desk = login(&server, &editor, "asha", EDITOR_PASSWORD).await;
+    assert_eq!(
+        get_with(&editor, &server.url("/desk"), &desk.cookie)
+            .await
+            .0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_name_gets_the_same_answers_as_a_known_one() {
+    let server = Server::serve_with_config(&desk_config());
+    server.add_user("asha", "editor", EDITOR_PASSWORD);
+    let http = client();
+    let allowance = wiredesk_desk::auth::ACCOUNT_FROM_ADDRESS.free as usize;
+    // Seconds to wait vary with the clock, not with the name.
+    let without_digits = |(status, text): (StatusCode, String)| {
+        (status, text.replace(|c: char| c.is_ascii_digit(), "#"))
+    };
+    let mut answers = Vec::new();
+    for name in ["asha", "no-such-editor"] {
+        let mut seen = Vec::new();
+        for _ in 0..=allowance {
+            let r = try_login(&server, &http, name, "wrong-password-1", None).await;
+            seen.push(without_digits(login_error(r).await));
+        }
+        answers.push(seen);
+    }
+    assert_eq!(answers[0], answers[1]);
+    let last = answers[0].last().unwrap();
+    assert_eq!(last.0, StatusCode::TOO_MANY_REQUESTS, "{last:?}");
+    assert_eq!(answers[0][0].0, StatusCode::UNAUTHORIZED);
+    assert!(!answers[0][0].1.is_empty());
+}
+
+/// The code an authenticator app enrolled from `secret` shows now.
+fn totp_code(secret: &str) -> String {
+    totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(secret).unwrap())
+        .build()
+        .unwrap()
+        .generate_current()
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_admin_with_a_second_factor_signs_in_only_with_a_fresh_code() {
+    let server = Server::serve_with_config(&desk_config());
+    let http = client();
+    server.add_user("ravi", "admin", ADMIN_PASSWORD);
+    let printed = server.command(&["user", "totp", "ravi"], "");
+    let secret = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("secret: "))
+        .expect("the secret is printed")
+        .to_string();
+    let url = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("url: "))
+        .expect("the otpauth address is printed");
+    assert!(url.starts_with("otpauth://totp/Wiredesk:ravi?"), "{url}");
+    assert!(url.contains(&format!("secret={secret}")), "{url}");
+    assert!(
+        server
+            .command(&["user", "list"], "")
+            .contains("ravi\tadmin\ttotp on")
+    );
+
+    let send = async |code: &str| {
+        let form = LoginForm::fetch(&server, &http).await;
+        let url = server.url("/desk/login");
+        form.send(&http, &url, "ravi", ADMIN_PASSWORD, code, None)
+            .await
+    };
+    let missing = send("").await;
+    assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
+    assert!(cookie_from(&missing, "wd_session").is_none());
+    let code = totp_code(&secret);
+    let wrong: String = code
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i == 0 {
+                char::from_digit((c.to_digit(10).unwrap() + 1) % 10, 10).unwrap()
+            } else {
+                c
+            }
+        })
+        .collect();
+    assert_eq!(send(&wrong).await.status(), StatusCode::UNAUTHORIZED);
+    let right = send(&code).await;
+    assert_eq!(right.status(), StatusCode::SEE_OTHER);
+    assert!(cookie_from(&right, "wd_session").is_some());
+    let replayed = send(&code).await;
+    assert_eq!(
+        replayed.status(),
+        StatusCode::UNAUTHORIZED,
+        "a code works once"
+    );
+    assert!(cookie_from(&replayed, "wd_session").is_none());
+
+    // Taken away, the password alone signs in again.
+    server.command(&["user", "totp", "ravi", "--off"], "");
+    assert!(
+        server
+            .command(&["user", "list"], "")
+            .contains("ravi\tadmin\ttotp off")
+    );
+    assert_eq!(send("").await.status(), StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]

@@ -45,7 +45,6 @@ pub struct DeskState {
     pub pipeline: Arc<Pipeline>,
     pub accounts: Accounts,
     pub settings: Arc<DeskSettings>,
-    pub limiter: auth::LoginLimiter,
 }
 
 impl DeskState {
@@ -54,7 +53,6 @@ impl DeskState {
             pipeline,
             accounts,
             settings: Arc::new(settings),
-            limiter: auth::LoginLimiter::default(),
         }
     }
 

@@ -126,9 +126,15 @@ pub struct LoginForm {
     name: String,
     #[serde(default)]
     password: String,
+    /// The authenticator app's code, for accounts with a second factor.
+    #[serde(default)]
+    code: String,
     #[serde(default)]
     csrf: String,
 }
+
+/// The one answer to any wrong sign-in, whether the name exists or not.
+const WRONG_SIGN_IN: &str = "Wrong name, password or code.";
 
 pub async fn login(
     State(state): State<DeskState>,
@@ -145,26 +151,37 @@ pub async fn login(
         );
     }
     let now = Timestamp::now();
-    if state.limiter.blocked(ip, now) {
-        return login_page(
-            &state,
-            StatusCode::TOO_MANY_REQUESTS,
-            Some("Too many failed sign-ins from this address. Wait a few minutes.".into()),
-        );
+    let name = form.name.trim();
+    // Counted before the password is checked, so that guesses sent at once cannot all be
+    // checked; only an attempt that got a slot goes on.
+    let buckets = auth::SignInBuckets::new(name, ip);
+    match state
+        .accounts
+        .take_sign_in_slot(&buckets.with_limits(), now)
+        .await
+    {
+        Ok(None) => {}
+        Ok(Some(wait)) => {
+            let secs = wait.as_secs() + i64::from(wait.subsec_nanos() > 0);
+            let mut response = login_page(
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(format!(
+                    "Too many sign-in attempts. Try again in {secs} seconds."
+                )),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, secs.into());
+            return response;
+        }
+        Err(e) => return server_error(e),
     }
-    let user = match state.accounts.user(form.name.trim()).await {
+    let user = match state.accounts.user(name).await {
         Ok(u) => u,
         Err(e) => return server_error(e),
     };
-    if let Some(locked) = user.as_ref().and_then(|u| u.locked_until)
-        && locked > now
-    {
-        return login_page(
-            &state,
-            StatusCode::TOO_MANY_REQUESTS,
-            Some("This account is locked after repeated failed sign-ins. Try again later.".into()),
-        );
-    }
+    // An unknown name is checked against the decoy hash, so it takes as long as a known one.
     let hash = user
         .as_ref()
         .map_or(auth::decoy_hash(), |u| u.password_hash.as_str())
@@ -173,16 +190,20 @@ pub async fn login(
     let verified = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
         .unwrap_or(false);
-    let Some(user) = user.filter(|_| verified) else {
-        state.limiter.failed(ip, now);
-        if let Err(e) = state.accounts.login_failed(form.name.trim(), now).await {
-            return server_error(e);
-        }
-        return login_page(
-            &state,
-            StatusCode::UNAUTHORIZED,
-            Some("Wrong name or password.".into()),
-        );
+    let signed_in = user.filter(|_| verified);
+    // An account with a second factor also needs a code for a time step not used before.
+    let code_ok = match signed_in.as_ref().map(|u| (&u.name, &u.totp_secret)) {
+        Some((name, Some(secret))) => match auth::totp_step(secret, name, &form.code, now) {
+            Some(step) => match state.accounts.use_totp_step(name, step).await {
+                Ok(fresh) => fresh,
+                Err(e) => return server_error(e),
+            },
+            None => false,
+        },
+        _ => true,
+    };
+    let Some(user) = signed_in.filter(|_| code_ok) else {
+        return login_page(&state, StatusCode::UNAUTHORIZED, Some(WRONG_SIGN_IN.into()));
     };
     // Always a brand-new session token: whatever cookie came with the request is never
     // promoted to a session (no session fixation).
@@ -190,7 +211,13 @@ pub async fn login(
     let csrf = auth::random_token();
     let expires = now + SignedDuration::from_hours(SESSION_HOURS);
     let stored = async {
-        state.accounts.login_succeeded(&user.name).await?;
+        state
+            .accounts
+            .sign_in_succeeded(
+                &buckets.account_from_address,
+                &[buckets.account.clone(), buckets.address.clone()],
+            )
+            .await?;
         state
             .accounts
             .create_session(&auth::token_digest(&token), &user.name, &csrf, now, expires)
@@ -658,11 +685,10 @@ struct UsersPage {
     csrf: String,
     me: String,
     error: Option<String>,
-    users: Vec<(String, &'static str, String)>,
+    users: Vec<(String, &'static str, &'static str)>,
 }
 
 async fn users_page(state: &DeskState, user: &DeskUser, error: Option<String>) -> Response {
-    let now = Timestamp::now();
     let users = match state.accounts.users().await {
         Ok(u) => u,
         Err(e) => return server_error(e),
@@ -680,9 +706,10 @@ async fn users_page(state: &DeskState, user: &DeskUser, error: Option<String>) -
         users: users
             .into_iter()
             .map(|u| {
-                let state = match u.locked_until {
-                    Some(t) if t > now => format!("locked until {}", when(t)),
-                    _ => "active".into(),
+                let state = if u.totp_secret.is_some() {
+                    "password and code"
+                } else {
+                    "password only"
                 };
                 (u.name, u.role.as_str(), state)
             })

@@ -1,11 +1,12 @@
 //! The desk's own records, beside the story log in the same database: user accounts, login
-//! sessions, the per-source push tokens, and the audit log of editors' actions.
+//! sessions, the sign-in throttle, the per-source push tokens, and the audit log of editors'
+//! actions.
 //!
 //! These are not story state, so they are plain tables rather than events; the audit log is
 //! append-only all the same. Secrets never reach this module in the clear: passwords arrive
 //! as argon2id hashes, session and push tokens as SHA-256 digests (the desk crate makes them).
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use sqlx::{Row, SqlitePool};
 
 use crate::Result;
@@ -15,9 +16,16 @@ CREATE TABLE IF NOT EXISTS desk_users (
     name          TEXT PRIMARY KEY,
     role          TEXT NOT NULL,
     password_hash TEXT NOT NULL,
-    failed_logins INTEGER NOT NULL DEFAULT 0,
-    locked_until  INTEGER
+    totp_secret   TEXT,
+    totp_last_step INTEGER
 );
+CREATE TABLE IF NOT EXISTS sign_in_throttle (
+    bucket       TEXT PRIMARY KEY,
+    failures     INTEGER NOT NULL,
+    window_start INTEGER NOT NULL,
+    next_try     INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sign_in_throttle_window ON sign_in_throttle (window_start);
 CREATE TABLE IF NOT EXISTS desk_sessions (
     token_hash TEXT PRIMARY KEY,
     user_name  TEXT NOT NULL REFERENCES desk_users (name) ON DELETE CASCADE,
@@ -41,10 +49,101 @@ CREATE TABLE IF NOT EXISTS push_tokens (
 );
 "#;
 
-/// Failed logins in a row after which an account is locked.
-pub const LOCK_AFTER_FAILURES: i64 = 5;
-/// How long a locked account stays locked.
-pub const LOCK_MINUTES: i64 = 15;
+/// Columns added to `desk_users` since the first release: (name, the statement that adds it).
+const ADDED_USER_COLUMNS: [(&str, &str); 2] = [
+    (
+        "totp_secret",
+        "ALTER TABLE desk_users ADD COLUMN totp_secret TEXT",
+    ),
+    (
+        "totp_last_step",
+        "ALTER TABLE desk_users ADD COLUMN totp_last_step INTEGER",
+    ),
+];
+
+/// Bring the desk's tables made by an older Wiredesk up to this schema.
+pub(crate) async fn migrate(pool: &SqlitePool) -> Result<()> {
+    let have: Vec<String> = sqlx::query("SELECT name FROM pragma_table_info('desk_users')")
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect();
+    for (name, add_column) in ADDED_USER_COLUMNS {
+        if !have.iter().any(|h| h == name) {
+            sqlx::raw_sql(add_column).execute(pool).await?;
+        }
+    }
+    Ok(())
+}
+
+/// How many sign-in attempts one throttle bucket (an account name, an address, or the two
+/// together) allows. The numbers are the desk's policy; this module only applies them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    /// Attempts allowed in one window, which opens at the first attempt after the last
+    /// window closed.
+    pub per_window: i64,
+    pub window: SignedDuration,
+    /// Failures in a row allowed before each further attempt must wait.
+    pub free: i64,
+    /// The first wait, doubled by each further failure up to `max_wait`.
+    pub first_wait: SignedDuration,
+    pub max_wait: SignedDuration,
+}
+
+impl Limit {
+    /// The wait imposed after the `failures`th failure in a row.
+    pub fn wait_after(&self, failures: i64) -> SignedDuration {
+        if failures < self.free || self.first_wait.is_zero() {
+            return SignedDuration::ZERO;
+        }
+        let doublings = (failures - self.free).min(30) as u32;
+        let secs = self.first_wait.as_secs().saturating_mul(1 << doublings);
+        SignedDuration::from_secs(secs).min(self.max_wait)
+    }
+}
+
+/// One bucket's row in `sign_in_throttle`.
+struct Tally {
+    failures: i64,
+    window_start: i64,
+    next_try: i64,
+}
+
+impl Tally {
+    fn window_closed(&self, limit: &Limit, now: i64) -> bool {
+        self.window_start + limit.window.as_micros() as i64 <= now
+    }
+
+    /// How long until this bucket gives a slot (zero: now).
+    fn wait(&self, limit: &Limit, now: i64) -> i64 {
+        let backoff = self.next_try - now;
+        let full = if !self.window_closed(limit, now) && self.failures >= limit.per_window {
+            self.window_start + limit.window.as_micros() as i64 - now
+        } else {
+            0
+        };
+        backoff.max(full).max(0)
+    }
+
+    /// The row after one more attempt is counted as a failure.
+    fn counted(&self, limit: &Limit, now: i64) -> Tally {
+        let (failures, window_start) = if self.window_closed(limit, now) {
+            (1, now)
+        } else {
+            (self.failures + 1, self.window_start)
+        };
+        Tally {
+            failures,
+            window_start,
+            next_try: now + limit.wait_after(failures).as_micros() as i64,
+        }
+    }
+}
+
+/// Rows idle this long are forgotten; no limit has a longer window.
+const THROTTLE_MEMORY: SignedDuration = SignedDuration::from_hours(24);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -73,8 +172,8 @@ pub struct User {
     pub name: String,
     pub role: Role,
     pub password_hash: String,
-    pub failed_logins: i64,
-    pub locked_until: Option<Timestamp>,
+    /// The TOTP secret (base32) when the account has a second factor.
+    pub totp_secret: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,7 +220,7 @@ impl Accounts {
         sqlx::query(
             "INSERT INTO desk_users (name, role, password_hash) VALUES (?1, ?2, ?3)
              ON CONFLICT (name) DO UPDATE SET role = excluded.role,
-               password_hash = excluded.password_hash, failed_logins = 0, locked_until = NULL",
+               password_hash = excluded.password_hash",
         )
         .bind(name)
         .bind(role.as_str())
@@ -154,15 +253,13 @@ impl Accounts {
             name: row.get(0),
             role: Role::parse(row.get::<&str, _>(1)).unwrap_or(Role::Editor),
             password_hash: row.get(2),
-            failed_logins: row.get(3),
-            locked_until: row.get::<Option<i64>, _>(4).map(from_micros),
+            totp_secret: row.get(3),
         }
     }
 
     pub async fn user(&self, name: &str) -> Result<Option<User>> {
         let row = sqlx::query(
-            "SELECT name, role, password_hash, failed_logins, locked_until
-             FROM desk_users WHERE name = ?",
+            "SELECT name, role, password_hash, totp_secret FROM desk_users WHERE name = ?",
         )
         .bind(name)
         .fetch_optional(&self.pool)
@@ -172,36 +269,128 @@ impl Accounts {
 
     pub async fn users(&self) -> Result<Vec<User>> {
         let rows = sqlx::query(
-            "SELECT name, role, password_hash, failed_logins, locked_until
-             FROM desk_users ORDER BY name",
+            "SELECT name, role, password_hash, totp_secret FROM desk_users ORDER BY name",
         )
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(Self::user_from).collect())
     }
 
-    /// Count a failed login; the `LOCK_AFTER_FAILURES`th in a row locks the account.
-    pub async fn login_failed(&self, name: &str, now: Timestamp) -> Result<()> {
-        let lock_until = micros(now) + LOCK_MINUTES * 60 * 1_000_000;
-        sqlx::query(
-            "UPDATE desk_users SET failed_logins = failed_logins + 1,
-               locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END
-             WHERE name = ?1",
-        )
-        .bind(name)
-        .bind(LOCK_AFTER_FAILURES)
-        .bind(lock_until)
-        .execute(&self.pool)
-        .await?;
+    /// Count a sign-in attempt as a failure in every bucket before its password is checked,
+    /// if each bucket has a slot for it; otherwise count nothing and return how long to wait.
+    /// One transaction, so parallel attempts cannot all see the same free slot.
+    pub async fn take_sign_in_slot(
+        &self,
+        buckets: &[(String, Limit)],
+        now: Timestamp,
+    ) -> Result<Option<SignedDuration>> {
+        let now = micros(now);
+        let mut sorted: Vec<&(String, Limit)> = buckets.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut tx = self.pool.begin().await?;
+        // A write first, in key order: SQLite takes its write lock here and PostgreSQL locks
+        // the rows, so the reads below see every attempt counted before this one.
+        for (bucket, _) in &sorted {
+            sqlx::query(
+                "INSERT INTO sign_in_throttle (bucket, failures, window_start, next_try)
+                 VALUES (?1, 0, ?2, 0)
+                 ON CONFLICT (bucket) DO UPDATE SET next_try = sign_in_throttle.next_try",
+            )
+            .bind(bucket)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut counted = Vec::with_capacity(sorted.len());
+        let mut wait = 0;
+        for (bucket, limit) in &sorted {
+            let row = sqlx::query(
+                "SELECT failures, window_start, next_try FROM sign_in_throttle WHERE bucket = ?",
+            )
+            .bind(bucket)
+            .fetch_one(&mut *tx)
+            .await?;
+            let tally = Tally {
+                failures: row.get(0),
+                window_start: row.get(1),
+                next_try: row.get(2),
+            };
+            wait = wait.max(tally.wait(limit, now));
+            counted.push((bucket, tally.counted(limit, now)));
+        }
+        if wait > 0 {
+            tx.rollback().await?;
+            return Ok(Some(SignedDuration::from_micros(wait)));
+        }
+        for (bucket, tally) in counted {
+            sqlx::query(
+                "UPDATE sign_in_throttle SET failures = ?2, window_start = ?3, next_try = ?4
+                 WHERE bucket = ?1",
+            )
+            .bind(bucket)
+            .bind(tally.failures)
+            .bind(tally.window_start)
+            .bind(tally.next_try)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM sign_in_throttle WHERE window_start < ?1 AND next_try < ?2")
+            .bind(now - THROTTLE_MEMORY.as_micros() as i64)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(None)
+    }
+
+    /// A counted attempt turned out right: forget the failures of `cleared` (the account
+    /// from this address) and give the slot back to the wider `refunded` buckets.
+    pub async fn sign_in_succeeded(&self, cleared: &str, refunded: &[String]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sign_in_throttle WHERE bucket = ?")
+            .bind(cleared)
+            .execute(&mut *tx)
+            .await?;
+        for bucket in refunded {
+            sqlx::query(
+                "UPDATE sign_in_throttle SET failures = failures - 1
+                 WHERE bucket = ? AND failures > 0",
+            )
+            .bind(bucket)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
-    pub async fn login_succeeded(&self, name: &str) -> Result<()> {
-        sqlx::query("UPDATE desk_users SET failed_logins = 0, locked_until = NULL WHERE name = ?")
-            .bind(name)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+    /// Give an account a TOTP secret (base32), or take it away; either way no code has been
+    /// used yet. Returns whether the account exists.
+    pub async fn set_totp(&self, name: &str, secret: Option<&str>) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE desk_users SET totp_secret = ?2, totp_last_step = NULL WHERE name = ?1",
+        )
+        .bind(name)
+        .bind(secret)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Accept a TOTP code's time step for an account only if it is later than the last one
+    /// accepted, so a code cannot be used twice (RFC 6238 §5.2), not even by two requests
+    /// at once.
+    pub async fn use_totp_step(&self, name: &str, step: u64) -> Result<bool> {
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
+        let done = sqlx::query(
+            "UPDATE desk_users SET totp_last_step = ?2
+             WHERE name = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
+        )
+        .bind(name)
+        .bind(step)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     pub async fn create_session(
@@ -349,29 +538,231 @@ mod tests {
         s.parse().unwrap()
     }
 
+    const PAIR: Limit = Limit {
+        per_window: i64::MAX,
+        window: SignedDuration::from_hours(24),
+        free: 2,
+        first_wait: SignedDuration::from_secs(10),
+        max_wait: SignedDuration::from_secs(40),
+    };
+    const WIDE: Limit = Limit {
+        per_window: 3,
+        window: SignedDuration::from_mins(15),
+        free: i64::MAX,
+        first_wait: SignedDuration::ZERO,
+        max_wait: SignedDuration::ZERO,
+    };
+
+    fn secs(n: i64) -> SignedDuration {
+        SignedDuration::from_secs(n)
+    }
+
+    #[test]
+    fn waits_double_after_the_free_failures_up_to_the_cap() {
+        let waits: Vec<i64> = (1..=7).map(|n| PAIR.wait_after(n).as_secs()).collect();
+        assert_eq!(waits, [0, 10, 20, 40, 40, 40, 40]);
+        assert_eq!(WIDE.wait_after(1_000), SignedDuration::ZERO);
+    }
+
     #[tokio::test]
-    async fn five_failures_lock_an_account_and_a_success_resets_the_count() {
+    async fn failures_in_a_row_make_the_next_attempt_wait_longer() {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let accounts = store.accounts();
+        let pair = vec![("pair".to_string(), PAIR)];
+        let now = t("2026-11-28T06:00:00Z");
+        assert_eq!(accounts.take_sign_in_slot(&pair, now).await.unwrap(), None);
+        assert_eq!(accounts.take_sign_in_slot(&pair, now).await.unwrap(), None);
+        // The second failure imposed the first wait; a refused attempt adds nothing to it.
+        assert_eq!(
+            accounts.take_sign_in_slot(&pair, now).await.unwrap(),
+            Some(secs(10))
+        );
+        let later = now + secs(4);
+        assert_eq!(
+            accounts.take_sign_in_slot(&pair, later).await.unwrap(),
+            Some(secs(6))
+        );
+        let after = now + secs(10);
+        assert_eq!(
+            accounts.take_sign_in_slot(&pair, after).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            accounts.take_sign_in_slot(&pair, after).await.unwrap(),
+            Some(secs(20))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_full_bucket_refuses_without_counting_in_the_others_until_its_window_closes() {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let accounts = store.accounts();
+        let now = t("2026-11-28T06:00:00Z");
+        let wide = ("address".to_string(), WIDE);
+        for i in 0..3 {
+            let pair = vec![(format!("pair{i}"), PAIR), wide.clone()];
+            assert_eq!(accounts.take_sign_in_slot(&pair, now).await.unwrap(), None);
+        }
+        let fresh = vec![("pair-fresh".to_string(), PAIR), wide.clone()];
+        let later = now + SignedDuration::from_mins(5);
+        assert_eq!(
+            accounts.take_sign_in_slot(&fresh, later).await.unwrap(),
+            Some(SignedDuration::from_mins(10))
+        );
+        // The refusal counted nothing in the fresh bucket: alone, it still has both free slots.
+        let alone = vec![("pair-fresh".to_string(), PAIR)];
+        assert_eq!(
+            accounts.take_sign_in_slot(&alone, later).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            accounts.take_sign_in_slot(&alone, later).await.unwrap(),
+            None
+        );
+        let reopened = now + SignedDuration::from_mins(15);
+        let other = vec![("pair-other".to_string(), PAIR), wide];
+        assert_eq!(
+            accounts.take_sign_in_slot(&other, reopened).await.unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn a_success_clears_its_own_failures_and_refunds_the_wider_buckets() {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let accounts = store.accounts();
+        let now = t("2026-11-28T06:00:00Z");
+        let buckets = vec![("pair".to_string(), PAIR), ("address".to_string(), WIDE)];
+        for _ in 0..2 {
+            assert_eq!(
+                accounts.take_sign_in_slot(&buckets, now).await.unwrap(),
+                None
+            );
+        }
+        assert!(
+            accounts
+                .take_sign_in_slot(&buckets, now)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        accounts
+            .sign_in_succeeded("pair", &["address".to_string()])
+            .await
+            .unwrap();
+        // One slot back in the address (2 of 3 used, then 1), none of the pair's failures left.
+        assert_eq!(
+            accounts.take_sign_in_slot(&buckets, now).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            accounts.take_sign_in_slot(&buckets, now).await.unwrap(),
+            None
+        );
+        assert!(
+            accounts
+                .take_sign_in_slot(&buckets, now)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    #[tokio::test]
+    async fn parallel_attempts_get_no_more_slots_than_the_allowance() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("wire.db"))
+            .await
+            .unwrap();
+        let accounts = store.accounts();
+        let now = t("2026-11-28T06:00:00Z");
+        let tasks: Vec<_> = (0..30)
+            .map(|_| {
+                let accounts = accounts.clone();
+                tokio::spawn(async move {
+                    let buckets = vec![("pair".to_string(), PAIR), ("address".to_string(), WIDE)];
+                    accounts.take_sign_in_slot(&buckets, now).await.unwrap()
+                })
+            })
+            .collect();
+        let mut granted = 0;
+        for task in tasks {
+            granted += usize::from(task.await.unwrap().is_none());
+        }
+        assert_eq!(granted, PAIR.free as usize);
+    }
+
+    #[tokio::test]
+    async fn a_totp_step_is_accepted_once_and_enrolling_again_starts_over() {
         let store = SqliteStore::in_memory().await.unwrap();
         let accounts = store.accounts();
         accounts
-            .put_user("asha", Role::Editor, "hash")
+            .put_user("ravi", Role::Admin, "hash")
             .await
             .unwrap();
-        let now = t("2026-11-28T06:00:00Z");
-        for _ in 0..4 {
-            accounts.login_failed("asha", now).await.unwrap();
-        }
-        let user = accounts.user("asha").await.unwrap().unwrap();
-        assert_eq!((user.failed_logins, user.locked_until), (4, None));
-        accounts.login_succeeded("asha").await.unwrap();
-        for _ in 0..5 {
-            accounts.login_failed("asha", now).await.unwrap();
-        }
-        let user = accounts.user("asha").await.unwrap().unwrap();
-        assert_eq!(
-            user.locked_until,
-            Some(now + jiff::SignedDuration::from_mins(LOCK_MINUTES))
+        assert!(!accounts.set_totp("nobody", Some("SECRET")).await.unwrap());
+        assert!(accounts.set_totp("ravi", Some("SECRET")).await.unwrap());
+        let user = accounts.user("ravi").await.unwrap().unwrap();
+        assert_eq!(user.totp_secret.as_deref(), Some("SECRET"));
+        assert!(accounts.use_totp_step("ravi", 100).await.unwrap());
+        assert!(
+            !accounts.use_totp_step("ravi", 100).await.unwrap(),
+            "replayed"
         );
+        assert!(!accounts.use_totp_step("ravi", 99).await.unwrap(), "older");
+        assert!(accounts.use_totp_step("ravi", 101).await.unwrap());
+        // A new password keeps the second factor.
+        accounts.put_user("ravi", Role::Admin, "new").await.unwrap();
+        assert!(
+            accounts
+                .user("ravi")
+                .await
+                .unwrap()
+                .unwrap()
+                .totp_secret
+                .is_some()
+        );
+        assert!(accounts.set_totp("ravi", Some("OTHER")).await.unwrap());
+        assert!(accounts.use_totp_step("ravi", 100).await.unwrap());
+        assert!(accounts.set_totp("ravi", None).await.unwrap());
+        assert!(
+            accounts
+                .user("ravi")
+                .await
+                .unwrap()
+                .unwrap()
+                .totp_secret
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn accounts_made_before_the_second_factor_gain_its_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wire.db");
+        {
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&path)
+                .create_if_missing(true);
+            let pool = SqlitePool::connect_with(options).await.unwrap();
+            sqlx::raw_sql(
+                "CREATE TABLE desk_users (name TEXT PRIMARY KEY, role TEXT NOT NULL,
+                   password_hash TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0,
+                   locked_until INTEGER);
+                 INSERT INTO desk_users (name, role, password_hash) VALUES ('ravi', 'admin', 'h');",
+            )
+            .execute(&pool)
+            .await
+            .unwrap();
+            pool.close().await;
+        }
+        let store = SqliteStore::open(&path).await.unwrap();
+        let accounts = store.accounts();
+        let user = accounts.user("ravi").await.unwrap().unwrap();
+        assert_eq!((user.role, user.totp_secret), (Role::Admin, None));
+        assert!(accounts.set_totp("ravi", Some("SECRET")).await.unwrap());
+        assert!(accounts.use_totp_step("ravi", 1).await.unwrap());
+        accounts.put_user("asha", Role::Editor, "h").await.unwrap();
     }
 
     #[tokio::test]

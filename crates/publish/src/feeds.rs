@@ -418,7 +418,9 @@ fn atom_feed(state: &AppState, channel: &Channel, stories: &[Story], updated: Ti
                     mime_type: Some("text/html".into()),
                     ..Default::default()
                 }],
-                summary: (!e.summary.is_empty()).then(|| Text::plain(e.summary)),
+                // An entry whose content is elsewhere must have a summary (RFC 4287 4.1.1.1).
+                summary: (!e.summary.is_empty() || matches!(e.content, Some(Content::Abridged(_))))
+                    .then(|| Text::plain(e.summary)),
                 content: e.content.map(|c| match c {
                     Content::Whole(html) => AtomContent {
                         value: Some(html),

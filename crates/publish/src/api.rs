@@ -30,6 +30,7 @@ use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 use wiredesk_store::Listing;
 
 use crate::AppState;
+use crate::feeds::body_fits_lists;
 use crate::pages::story_url;
 
 /// Stories per page unless `limit` says otherwise, and the most `limit` may ask for.
@@ -787,11 +788,39 @@ async fn list_page(
     let body = json!({
         "items": stories
             .iter()
-            .map(|s| ninjs_object(s, state, params.profile))
+            .map(|s| list_item(s, state, params.profile))
             .collect::<Vec<_>>(),
         "next": next,
     });
     Ok(json_with_etag(headers, &body))
+}
+
+/// A story as a list shows it: whole, or, when its body is over `feeds::FULL_TEXT_LIMIT`,
+/// `representationtype` "partial" without `bodies` and with a rendition named "ninjs" that
+/// links to the whole object, so no list page grows with the stories on it.
+fn list_item(story: &Story, state: &AppState, profile: Profile) -> Value {
+    let mut o = ninjs_object(story, state, profile);
+    if o.get("bodies").is_none() || body_fits_lists(story) {
+        return o;
+    }
+    if let Some(obj) = o.as_object_mut() {
+        obj.remove("bodies");
+    }
+    o[profile.key("representationtype")] = json!("partial");
+    let query = match profile {
+        Profile::Ninjs2 => "",
+        Profile::Ninjs3 => "?profile=ninjs3",
+    };
+    let whole = json!({
+        "name": "ninjs",
+        "title": "The whole story, body included",
+        "href": state.config.absolute(&format!("/api/v1/stories/{}{query}", story.id)),
+        profile.key("contenttype"): "application/json",
+    });
+    if let Some(renditions) = o["renditions"].as_array_mut() {
+        renditions.push(whole);
+    }
+    o
 }
 
 /// May the outside world see this story? Live ones, and ones that were live and then killed

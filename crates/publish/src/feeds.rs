@@ -3,6 +3,14 @@
 //! Entries come from `Store::live` only, newest first. An entry's id is the story's
 //! `/story/{id}` address made absolute: unlike the article URL it survives headline rewrites
 //! (which change the slug), and it still resolves, by redirect, to the article.
+//!
+//! Owns: which text goes in which field, escaped for how readers treat that field: RSS has no
+//! content types and readers may render any of its text as HTML, so plain text there is
+//! HTML-escaped once (then XML-escaped by the writer); Atom says `type="text"`, and JSON Feed's
+//! titles and summaries are plain text by definition, so those stay as they are.
+//! Bodies are the sanitized HTML from `normalize`, and only up to `FULL_TEXT_LIMIT`.
+//! Must not: let an entry grow with the story: a longer body is replaced by its summary and a
+//! link to the whole story.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use serde_json::{Value, json};
+use wiredesk_index::escape_html;
 use wiredesk_model::Story;
 use wiredesk_store::Listing;
 
@@ -19,6 +28,16 @@ use crate::AppState;
 use crate::pages::{not_found, story_url};
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+
+/// The longest body (sanitized HTML, in bytes) a feed entry or an API list item carries whole.
+/// Four times a long feature, so only copy no reader scrolls through inline is left out; it keeps
+/// a feed or list page under its length times this, whatever the stories weigh.
+pub const FULL_TEXT_LIMIT: usize = 64 * 1024;
+
+/// Whether lists (feeds, `/api/v1/stories`) carry this story's body or only point to it.
+pub(crate) fn body_fits_lists(story: &Story) -> bool {
+    story.body_html.len() <= FULL_TEXT_LIMIT
+}
 
 #[derive(Clone, Copy, Debug)]
 enum Format {
@@ -187,14 +206,41 @@ async fn load(
     Ok(Some((channel, stories)))
 }
 
+/// An entry's full text.
+enum Content {
+    /// The sanitized body.
+    Whole(String),
+    /// The body is over `FULL_TEXT_LIMIT`: the summary and a link to the article, as HTML.
+    Abridged(String),
+}
+
+/// The HTML a reader sees in place of a body too long for a feed.
+fn abridged_html(summary: &str, link: &str, site: &str) -> String {
+    let mut html = String::from("<p>");
+    escape_html(summary, &mut html);
+    html.push_str("</p>\n<p><a href=\"");
+    escape_html(link, &mut html);
+    html.push_str("\">Read the whole story on ");
+    escape_html(site, &mut html);
+    html.push_str("</a></p>");
+    xml_safe(&html)
+}
+
+/// Plain text for a field readers render as HTML.
+fn html_text(text: &str) -> String {
+    let mut html = String::with_capacity(text.len());
+    escape_html(&xml_safe(text), &mut html);
+    html
+}
+
 /// What every format says about one story.
 struct Entry {
     id: String,
     link: String,
     title: String,
     summary: String,
-    /// The sanitized body, when the config asks for full text.
-    content_html: Option<String>,
+    /// What stands for the body, when the config asks for full text.
+    content: Option<Content>,
     author: String,
     published: Timestamp,
     updated: Timestamp,
@@ -203,15 +249,20 @@ struct Entry {
 }
 
 fn entry(state: &AppState, story: &Story) -> Entry {
+    let link = state.config.absolute(&story_url(story));
+    let content = state.config.feed_full_text.then(|| {
+        if body_fits_lists(story) {
+            Content::Whole(xml_safe(&story.body_html))
+        } else {
+            Content::Abridged(abridged_html(&story.summary, &link, &state.config.name))
+        }
+    });
     Entry {
         id: state.config.absolute(&format!("/story/{}", story.id)),
-        link: state.config.absolute(&story_url(story)),
+        link,
         title: xml_safe(&story.headline),
         summary: xml_safe(&story.summary),
-        content_html: state
-            .config
-            .feed_full_text
-            .then(|| xml_safe(&story.body_html)),
+        content,
         author: xml_safe(
             story
                 .byline
@@ -272,25 +323,30 @@ fn rss_feed(state: &AppState, channel: &Channel, stories: &[Story], updated: Tim
             // RSS has no per-item update time; atom:updated is the common extension for it.
             let updated_ext = atom_extension("updated", &[], Some(rfc3339(e.updated)));
             rss::Item {
-                title: Some(e.title),
+                title: Some(html_text(&e.title)),
                 link: Some(e.link),
-                description: Some(e.summary),
+                description: Some(html_text(&e.summary)),
                 // <author> must be an e-mail address; dc:creator takes a name.
                 dublin_core_ext: Some(rss::extension::dublincore::DublinCoreExtension {
-                    creators: vec![e.author],
+                    creators: vec![html_text(&e.author)],
                     ..Default::default()
                 }),
                 categories: e
                     .topics
                     .into_iter()
-                    .map(|(_, name)| rss::Category { name, domain: None })
+                    .map(|(_, name)| rss::Category {
+                        name: html_text(&name),
+                        domain: None,
+                    })
                     .collect(),
                 guid: Some(rss::Guid {
                     value: e.id,
                     permalink: true,
                 }),
                 pub_date: Some(rfc2822(e.published)),
-                content: e.content_html,
+                content: e.content.map(|c| match c {
+                    Content::Whole(html) | Content::Abridged(html) => html,
+                }),
                 extensions: BTreeMap::from([(
                     "atom".to_string(),
                     BTreeMap::from([("updated".to_string(), vec![updated_ext])]),
@@ -309,9 +365,9 @@ fn rss_feed(state: &AppState, channel: &Channel, stories: &[Story], updated: Tim
         None,
     );
     let rss = rss::Channel {
-        title: xml_safe(&channel.title),
+        title: html_text(&channel.title),
         link: channel.home.clone(),
-        description: xml_safe(&channel.description),
+        description: html_text(&channel.description),
         last_build_date: Some(rfc2822(updated)),
         generator: Some("Wiredesk".into()),
         items,
@@ -330,7 +386,9 @@ fn atom_time(t: Timestamp) -> atom_syndication::FixedDateTime {
 }
 
 fn atom_feed(state: &AppState, channel: &Channel, stories: &[Story], updated: Timestamp) -> String {
-    use atom_syndication::{Category, Content, Entry as AtomEntry, Feed, Link, Person, Text};
+    use atom_syndication::{
+        Category, Content as AtomContent, Entry as AtomEntry, Feed, Link, Person, Text,
+    };
     let topic_scheme = state.config.absolute("/topic/");
     let entries = stories
         .iter()
@@ -355,16 +413,26 @@ fn atom_feed(state: &AppState, channel: &Channel, stories: &[Story], updated: Ti
                     })
                     .collect(),
                 links: vec![Link {
-                    href: e.link,
+                    href: e.link.clone(),
                     rel: "alternate".into(),
                     mime_type: Some("text/html".into()),
                     ..Default::default()
                 }],
-                summary: (!e.summary.is_empty()).then(|| Text::plain(e.summary)),
-                content: e.content_html.map(|html| Content {
-                    value: Some(html),
-                    content_type: Some("html".into()),
-                    ..Default::default()
+                // An entry whose content is elsewhere must have a summary (RFC 4287 4.1.1.1).
+                summary: (!e.summary.is_empty() || matches!(e.content, Some(Content::Abridged(_))))
+                    .then(|| Text::plain(e.summary)),
+                content: e.content.map(|c| match c {
+                    Content::Whole(html) => AtomContent {
+                        value: Some(html),
+                        content_type: Some("html".into()),
+                        ..Default::default()
+                    },
+                    // Atom's own way to say "the content is elsewhere" (RFC 4287 4.1.3.2).
+                    Content::Abridged(_) => AtomContent {
+                        src: Some(e.link.clone()),
+                        content_type: Some("text/html".into()),
+                        ..Default::default()
+                    },
                 }),
                 ..Default::default()
             }
@@ -419,8 +487,10 @@ fn json_feed(state: &AppState, channel: &Channel, stories: &[Story]) -> String {
                 "tags": e.topics.into_iter().map(|(_, name)| name).collect::<Vec<_>>(),
             });
             // Every item needs content_html or content_text.
-            match e.content_html {
-                Some(html) => item["content_html"] = json!(html),
+            match e.content {
+                Some(Content::Whole(html) | Content::Abridged(html)) => {
+                    item["content_html"] = json!(html)
+                }
                 None => item["content_text"] = json!(e.summary),
             }
             if let Some(lang) = &story.language {
@@ -443,7 +513,20 @@ fn json_feed(state: &AppState, channel: &Channel, stories: &[Story]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::xml_safe;
+    use super::{abridged_html, html_text, xml_safe};
+
+    #[test]
+    fn plain_text_for_html_fields_is_escaped_once() {
+        assert_eq!(
+            html_text("<b>\"A&amp;B\"</b>\u{0}"),
+            "&lt;b&gt;&quot;A&amp;amp;B&quot;&lt;/b&gt;"
+        );
+        assert_eq!(
+            abridged_html("<i>x</i>", "https://s.example/story/1/a?b=\"c\"", "S & T"),
+            "<p>&lt;i&gt;x&lt;/i&gt;</p>\n<p><a href=\"https://s.example/story/1/a?b=&quot;c&quot;\">\
+             Read the whole story on S &amp; T</a></p>"
+        );
+    }
 
     #[test]
     fn characters_xml_cannot_carry_are_dropped() {

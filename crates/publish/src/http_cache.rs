@@ -7,7 +7,7 @@
 //! Must not: decide what is live. Validators are computed from the body actually sent, so a
 //! kill changes them at once.
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, HttpBody, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -153,6 +153,10 @@ pub async fn layer(request: Request, next: Next) -> Response {
         if let Some(v) = weak {
             parts.headers.insert(header::ETAG, v);
         }
+        return Response::from_parts(parts, body);
+    }
+    // A body known to be larger is sent as it is; reading it first would leave nothing to send.
+    if body.size_hint().lower() > MAX_BUFFERED as u64 {
         return Response::from_parts(parts, body);
     }
     let bytes = match to_bytes(body, MAX_BUFFERED).await {

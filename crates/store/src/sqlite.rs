@@ -212,6 +212,7 @@ impl SqliteStore {
         sqlx::raw_sql(crate::accounts::SCHEMA)
             .execute(&pool)
             .await?;
+        crate::accounts::migrate(&pool).await?;
         let store = SqliteStore { pool };
         store.migrate().await?;
         Ok(store)

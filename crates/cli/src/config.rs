@@ -95,7 +95,11 @@ impl Config {
             Ok(text) => {
                 // The parser quotes the offending line, which may be a source's URL.
                 let error = |e: &dyn std::fmt::Display| {
-                    anyhow::anyhow!("config file {}: {}", path.display(), redact_text(&e.to_string()))
+                    anyhow::anyhow!(
+                        "config file {}: {}",
+                        path.display(),
+                        redact_text(&e.to_string())
+                    )
                 };
                 let mut config: Config = toml::from_str(&text).map_err(|e| error(&e))?;
                 config.check_sources().map_err(|e| error(&e))?;
@@ -196,7 +200,10 @@ mod tests {
         )
         .unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
-        assert!(err.contains("apikey=***") && !err.contains("SEKRET"), "{err}");
+        assert!(
+            err.contains("apikey=***") && !err.contains("SEKRET"),
+            "{err}"
+        );
     }
 
     #[test]

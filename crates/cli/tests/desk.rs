@@ -888,7 +888,11 @@ async fn agencies_push_copy_with_their_own_token() {
             .send()
             .await
             .unwrap();
-        assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY, "{scheme}");
+        assert_eq!(
+            answer.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{scheme}"
+        );
     }
     // A metrics token opens /metrics only.
     let metrics = server

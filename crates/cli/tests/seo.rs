@@ -319,7 +319,10 @@ async fn with_no_base_url_links_lead_to_the_address_served() {
     for path in ["/robots.txt", "/sitemap.xml", "/feed.xml", "/atom.xml"] {
         let (status, _, text) = get(&http(), &server.url(path)).await;
         assert_eq!(status, 200, "{path}: {text}");
-        assert!(text.contains(&format!("{}/", server.base)), "{path}: {text}");
+        assert!(
+            text.contains(&format!("{}/", server.base)),
+            "{path}: {text}"
+        );
         if !server.base.ends_with(":8080") {
             assert!(!text.contains("127.0.0.1:8080"), "{path}: {text}");
         }

@@ -88,7 +88,11 @@ async fn metrics_text(server: &Server) -> String {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "GET /metrics with its token");
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "GET /metrics with its token"
+    );
     response.text().await.unwrap()
 }
 
@@ -710,11 +714,13 @@ fn wiredesk_ingest_keeps_a_copy_of_each_rejected_file_with_its_reason() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr),
     );
-    assert!(stdout.contains("ingested 1,") && stdout.contains("rejected 1 "), "{stdout}");
+    assert!(
+        stdout.contains("ingested 1,") && stdout.contains("rejected 1 "),
+        "{stdout}"
+    );
     let rejected = data.join("rejected");
-    let copy = std::fs::read(rejected.join("bad.bin")).unwrap_or_else(|e| {
-        panic!("no copy in {}: {e}; stderr: {stderr}", rejected.display())
-    });
+    let copy = std::fs::read(rejected.join("bad.bin"))
+        .unwrap_or_else(|e| panic!("no copy in {}: {e}; stderr: {stderr}", rejected.display()));
     assert_eq!(copy, [0u8, 159, 146, 150, 0, 1]);
     let reason = std::fs::read_to_string(rejected.join("bad.bin.reason")).unwrap();
     assert!(!reason.trim().is_empty());

@@ -33,9 +33,7 @@ fn too_large() -> Response {
 /// The body, stopped as soon as it passes the limit (whatever Content-Length said).
 async fn read_limited(mut body: Body) -> Result<Vec<u8>, Response> {
     let mut bytes = Vec::new();
-    while let Some(frame) =
-        std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await
-    {
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
         let frame = frame.map_err(|e| {
             refuse(
                 StatusCode::BAD_REQUEST,

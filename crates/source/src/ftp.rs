@@ -110,9 +110,19 @@ impl FtpPull {
         let timeout = Duration::from_secs(self.source.timeout_secs.max(1));
         let addr = (self.host.as_str(), self.port)
             .to_socket_addrs()
-            .map_err(|e| FetchError::new(FailureKind::Network, format!("cannot resolve {}: {e}", self.host)))?
+            .map_err(|e| {
+                FetchError::new(
+                    FailureKind::Network,
+                    format!("cannot resolve {}: {e}", self.host),
+                )
+            })?
             .next()
-            .ok_or_else(|| FetchError::new(FailureKind::Network, format!("no address for {}", self.host)))?;
+            .ok_or_else(|| {
+                FetchError::new(
+                    FailureKind::Network,
+                    format!("no address for {}", self.host),
+                )
+            })?;
         let mut ftp = RustlsFtpStream::connect_timeout(addr, timeout)
             .map_err(ftp_error)?
             .passive_stream_builder(move |addr| {
@@ -128,7 +138,12 @@ impl FtpPull {
         if let Some(tls) = &self.tls {
             ftp = ftp
                 .into_secure(RustlsConnector::from(tls.clone()), &self.host)
-                .map_err(|e| FetchError::new(FailureKind::Network, format!("FTPS: cannot secure the connection: {e}")))?;
+                .map_err(|e| {
+                    FetchError::new(
+                        FailureKind::Network,
+                        format!("FTPS: cannot secure the connection: {e}"),
+                    )
+                })?;
         }
         ftp.login(self.user.as_str(), self.password.as_str())
             .map_err(ftp_error)?;

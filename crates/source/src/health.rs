@@ -223,7 +223,10 @@ mod tests {
         );
         assert_eq!(board.get("bad \"one\"").unwrap().consecutive_failures, 1);
         board.update("keyed", |h| {
-            h.failed("network", "error for url (https://a.example/f?apikey=SEKRET&q=1)")
+            h.failed(
+                "network",
+                "error for url (https://a.example/f?apikey=SEKRET&q=1)",
+            )
         });
         let text = board.prometheus();
         assert!(!text.contains("SEKRET"), "{text}");

@@ -81,7 +81,9 @@ pub fn redact_text(text: &str) -> String {
             .map_or(rest.len(), |i| at + i);
         // Closing punctuation around a quoted URL stays text.
         let url_end = scheme_start
-            + rest[scheme_start..end].trim_end_matches([')', ']', ',', '.', ';', '\'']).len();
+            + rest[scheme_start..end]
+                .trim_end_matches([')', ']', ',', '.', ';', '\''])
+                .len();
         out.push_str(&rest[..scheme_start]);
         out.push_str(&redact_url(&rest[scheme_start..url_end]));
         out.push_str(&rest[url_end..end]);

@@ -56,9 +56,10 @@ COMMIT;
 
 /// Bring the desk's tables made by an older Wiredesk up to this schema.
 pub(crate) async fn migrate(pool: &SqlitePool) -> Result<()> {
-    let old = sqlx::query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'push_tokens'")
-        .fetch_optional(pool)
-        .await?;
+    let old =
+        sqlx::query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'push_tokens'")
+            .fetch_optional(pool)
+            .await?;
     if old.is_some() {
         sqlx::raw_sql(MOVE_PUSH_TOKENS).execute(pool).await?;
         tracing::info!("store: push tokens moved to the tokens table");
@@ -488,7 +489,11 @@ mod tests {
         let push = TokenScope::Push;
         accounts.put_token(push, "pti", "h1", now).await.unwrap();
         accounts.put_token(push, "pti", "h2", now).await.unwrap();
-        assert_eq!(accounts.token_owner(push, "h1").await.unwrap(), None, "replaced");
+        assert_eq!(
+            accounts.token_owner(push, "h1").await.unwrap(),
+            None,
+            "replaced"
+        );
         assert_eq!(
             accounts.token_owner(push, "h2").await.unwrap().as_deref(),
             Some("pti")
@@ -499,7 +504,11 @@ mod tests {
         assert_eq!(accounts.token_owner(metrics, "h2").await.unwrap(), None);
         assert_eq!(accounts.token_owner(push, "m1").await.unwrap(), None);
         assert_eq!(
-            accounts.token_owner(metrics, "m1").await.unwrap().as_deref(),
+            accounts
+                .token_owner(metrics, "m1")
+                .await
+                .unwrap()
+                .as_deref(),
             Some("pti")
         );
         assert_eq!(accounts.token_names(push).await.unwrap().len(), 1);
@@ -539,6 +548,9 @@ mod tests {
                 .unwrap(),
             None
         );
-        assert_eq!(accounts.token_names(TokenScope::Push).await.unwrap().len(), 2);
+        assert_eq!(
+            accounts.token_names(TokenScope::Push).await.unwrap().len(),
+            2
+        );
     }
 }

@@ -74,8 +74,10 @@ pub fn redact_text(text: &str) -> String {
     let mut rest = text;
     while let Some(at) = rest.find("://") {
         let scheme_start = rest[..at]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let end = rest[at..]
             .find(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '`'))
             .map_or(rest.len(), |i| at + i);
@@ -195,6 +197,11 @@ mod tests {
              connection refused; redirect loop: https://u:***@b.example/x?token=*** was visited"
         );
         assert_eq!(redact_text("no URL here: a=b"), "no URL here: a=b");
+        // Text around a URL may be any Unicode.
+        assert_eq!(
+            redact_text("échec—https://a.example/?key=S « é://x?pass=P »"),
+            "échec—https://a.example/?key=*** « é://x?pass=*** »"
+        );
     }
 
     proptest! {
@@ -212,6 +219,7 @@ mod tests {
             }),
             before in prop::bool::ANY,
             wrapped in prop::bool::ANY,
+            around in "\\PC{0,8}",
         ) {
             let query = if before {
                 format!("{other}&{name}={secret}")
@@ -222,7 +230,11 @@ mod tests {
             let shown = redact_url(&url);
             prop_assert!(!shown.contains(&secret), "{shown}");
             prop_assert!(shown.contains(&other), "{shown}");
-            let text = if wrapped { format!("fetch failed (url: {url}): refused") } else { url.clone() };
+            let text = if wrapped {
+                format!("{around}fetch failed (url: {url}): {around}")
+            } else {
+                url.clone()
+            };
             let shown = redact_text(&text);
             prop_assert!(!shown.contains(&secret), "{shown}");
             prop_assert!(shown.contains(&other), "{shown}");

@@ -1,5 +1,5 @@
-//! `wiredesk user …` and `wiredesk token …`: desk accounts and push tokens from the command
-//! line. Passwords are read from standard input, never from flags (which `ps` would show).
+//! `wiredesk user …` and `wiredesk token …`: desk accounts and bearer tokens (push, metrics)
+//! from the command line. Passwords are read from standard input, never from flags (which `ps` would show).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use clap::Subcommand;
 use jiff::Timestamp;
 use wiredesk_desk::auth::{hash_password, new_totp_secret, random_token, token_digest, totp_url};
 use wiredesk_desk::{MIN_PASSWORD_CHARS, valid_user_name};
-use wiredesk_store::accounts::{Accounts, Role};
+use wiredesk_store::accounts::{Accounts, Role, TokenScope};
 
 /// The data folder whose accounts are meant.
 #[derive(clap::Args)]
@@ -64,13 +64,17 @@ impl UserCommand {
 
 #[derive(Subcommand)]
 pub enum TokenCommand {
-    /// Issue a new token for a source (replacing its old one) and print it once.
+    /// Issue a new token (replacing the name's old one in that scope) and print it once: a
+    /// push token names the source it pushes as; a metrics token, the scraper using it.
     Add {
-        source: String,
+        name: String,
+        /// What the token opens: `POST /api/v1/ingest` or `GET /metrics`.
+        #[arg(long, value_parser = ["push", "metrics"], default_value = "push")]
+        scope: String,
         #[command(flatten)]
         data: DataDir,
     },
-    /// List the sources that have a token.
+    /// List the names holding a token, with the scope and when it was issued.
     List {
         #[command(flatten)]
         data: DataDir,
@@ -141,21 +145,27 @@ pub async fn user(accounts: &Accounts, command: UserCommand) -> anyhow::Result<(
 
 pub async fn token(accounts: &Accounts, command: TokenCommand) -> anyhow::Result<()> {
     match command {
-        TokenCommand::Add { source, .. } => {
-            let source = wiredesk_model::slugify(&source);
-            if source.is_empty() {
-                bail!("name the source with letters or digits");
+        TokenCommand::Add { name, scope, .. } => {
+            let scope = TokenScope::parse(&scope).context("scope is push or metrics")?;
+            let name = wiredesk_model::slugify(&name);
+            if name.is_empty() {
+                bail!("name the token's holder with letters or digits");
             }
             let token = random_token();
             accounts
-                .put_push_token(&source, &token_digest(&token), Timestamp::now())
+                .put_token(scope, &name, &token_digest(&token), Timestamp::now())
                 .await?;
             println!("{token}");
-            eprintln!("token for {source}: shown once, only its hash is kept");
+            eprintln!(
+                "{} token for {name}: shown once, only its hash is kept",
+                scope.as_str()
+            );
         }
         TokenCommand::List { .. } => {
-            for (source, created) in accounts.push_sources().await? {
-                println!("{source}\t{created}");
+            for scope in [TokenScope::Push, TokenScope::Metrics] {
+                for (name, created) in accounts.token_names(scope).await? {
+                    println!("{name}\t{}\t{created}", scope.as_str());
+                }
             }
         }
     }

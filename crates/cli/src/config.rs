@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use wiredesk_enrich::{TopicRule, TopicRules};
 use wiredesk_publish::SiteConfig;
+use wiredesk_source::redact::redact_text;
 use wiredesk_source::remote::RemoteSource;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -19,6 +20,10 @@ pub struct Config {
     /// `wiredesk source add` keeps its own list in `DATA/sources.toml`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<RemoteSource>,
+    /// Whether the file names `[site] base_url`; when it does not, `serve` links to the
+    /// address it listens on (`Config::serve_at`).
+    #[serde(skip)]
+    pub base_url_set: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -35,8 +40,6 @@ pub struct IngestConfig {
     /// Publishing rules, first match wins: `[[ingest.rules]]` with `agency`, `topic` and/or
     /// `keyword`, and `action = "publish" | "hold"`.
     pub rules: Vec<wiredesk_editorial::PublishRule>,
-    /// Largest file `POST /api/v1/ingest` accepts, in bytes.
-    pub push_limit_bytes: usize,
 }
 
 impl Default for IngestConfig {
@@ -47,7 +50,6 @@ impl Default for IngestConfig {
             auto_publish: true,
             inbox_scan_ms: 500,
             rules: Vec::new(),
-            push_limit_bytes: 10 * 1024 * 1024,
         }
     }
 }
@@ -91,11 +93,20 @@ impl Config {
     pub fn load(path: &Path) -> anyhow::Result<Config> {
         match std::fs::read_to_string(path) {
             Ok(text) => {
-                let config: Config = toml::from_str(&text)
-                    .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?;
-                config
-                    .check_sources()
-                    .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?;
+                // The parser quotes the offending line, which may be a source's URL.
+                let error = |e: &dyn std::fmt::Display| {
+                    anyhow::anyhow!(
+                        "config file {}: {}",
+                        path.display(),
+                        redact_text(&e.to_string())
+                    )
+                };
+                let mut config: Config = toml::from_str(&text).map_err(|e| error(&e))?;
+                config.check_sources().map_err(|e| error(&e))?;
+                config.base_url_set = toml::from_str::<toml::Table>(&text)
+                    .ok()
+                    .and_then(|t| t.get("site")?.get("base_url").cloned())
+                    .is_some();
                 let threshold = config.topics.desk_threshold;
                 if !(0.0..=1.0).contains(&threshold) {
                     anyhow::bail!(
@@ -125,6 +136,14 @@ impl Config {
         Ok(())
     }
 
+    /// `serve` listens on `addr`: with no `base_url` in the file, feeds, the API and sitemaps
+    /// link to `http://ADDR`, not to the default address it may not be on.
+    pub fn serve_at(&mut self, addr: std::net::SocketAddr) {
+        if !self.base_url_set {
+            self.site.base_url = format!("http://{addr}");
+        }
+    }
+
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
         std::fs::write(path, toml::to_string_pretty(self)?)?;
         Ok(())
@@ -140,8 +159,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("wiredesk.toml");
         std::fs::write(&path, "").unwrap();
-        let config = Config::load(&path).unwrap();
+        let mut config = Config::load(&path).unwrap();
         assert_eq!(config.site.time_zone, "Asia/Kolkata");
+        config.serve_at("127.0.0.1:9000".parse().unwrap());
+        assert_eq!(config.site.base_url, "http://127.0.0.1:9000");
+        std::fs::write(&path, "[site]\nbase_url = \"https://news.example\"\n").unwrap();
+        let mut config = Config::load(&path).unwrap();
+        config.serve_at("127.0.0.1:9000".parse().unwrap());
+        assert_eq!(config.site.base_url, "https://news.example", "set: kept");
         std::fs::write(&path, "[site]\nnmae = \"Typo\"\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("nmae"), "{err}");
@@ -168,6 +193,17 @@ mod tests {
         assert!(err.contains("used twice"), "{err}");
         std::fs::write(&path, "[[sources]]\nname = \"a\"\nurl = \"file:///etc\"\n").unwrap();
         assert!(Config::load(&path).is_err());
+        // A broken entry is quoted in the error with its key masked.
+        std::fs::write(
+            &path,
+            "[[sources]]\nname = \"a\"\nurl = \"https://x.example/f?apikey=SEKRET\" junk\n",
+        )
+        .unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("apikey=***") && !err.contains("SEKRET"),
+            "{err}"
+        );
     }
 
     #[test]

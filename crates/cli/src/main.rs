@@ -85,7 +85,8 @@ enum Command {
     /// Wire desk accounts.
     #[command(subcommand)]
     User(accounts::UserCommand),
-    /// Bearer tokens for agencies that push to `POST /api/v1/ingest`.
+    /// Bearer tokens: for agencies that push to `POST /api/v1/ingest`, and for scraping
+    /// `GET /metrics`.
     #[command(subcommand)]
     Token(accounts::TokenCommand),
     /// Evaluate near-duplicates, topics and related articles on labelled corpora.
@@ -157,7 +158,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Source(command) => sources::run(command),
         Command::Serve { data, addr, config } => {
-            let site = Site::open(&data, config.as_deref()).await?;
+            let mut site = Site::open(&data, config.as_deref()).await?;
+            site.config.serve_at(addr);
             serve::serve(site, addr, "Wiredesk serving at").await
         }
         Command::Ingest {
@@ -169,12 +171,23 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let site = Site::open(&data, config.as_deref()).await?;
             let run =
                 ingest::ingest_paths(&site.pipeline, &paths, &|_| Timestamp::now(), true).await?;
-            for r in run.reports.iter().filter(|r| r.reason.is_some()) {
-                eprintln!(
-                    "rejected {}: {}",
-                    r.path.display(),
-                    r.reason.as_deref().unwrap_or("")
-                );
+            for r in run
+                .reports
+                .iter()
+                .filter(|r| r.outcome == wiredesk_ingest::Outcome::Rejected)
+            {
+                let reason = r.reason.as_deref().unwrap_or("rejected");
+                match wiredesk_source::keep_rejected_copy(&data, &r.path, reason) {
+                    Ok(copy) => eprintln!(
+                        "rejected {}: {reason} (copy and reason in {})",
+                        r.path.display(),
+                        copy.display()
+                    ),
+                    Err(e) => eprintln!(
+                        "rejected {}: {reason} (no copy kept in the rejected folder: {e})",
+                        r.path.display()
+                    ),
+                }
             }
             if let Some(path) = report {
                 ingest::write_report(&path, &run.reports)

@@ -120,14 +120,16 @@ pub async fn app(site: &Site) -> anyhow::Result<axum::Router> {
         wiredesk_desk::DeskSettings {
             secure_cookies: site.config.site.base_url.starts_with("https://"),
             inbox: Some(inbox),
-            push_limit_bytes: site.config.ingest.push_limit_bytes,
             googlebot_news_noindex: site.config.site.googlebot_news_noindex.clone(),
             source_link_hidden: site.config.site.source_link_hidden.clone(),
         },
     );
     Ok(router(state)
         .merge(wiredesk_desk::router(desk))
-        .merge(crate::sources::metrics_router(health.clone()))
+        .merge(crate::sources::metrics_router(
+            health.clone(),
+            site.accounts.clone(),
+        ))
         .layer(axum::Extension(health)))
 }
 

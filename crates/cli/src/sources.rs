@@ -21,6 +21,7 @@ use wiredesk_source::backoff;
 use wiredesk_source::ftp::FtpPull;
 use wiredesk_source::health::HealthBoard;
 use wiredesk_source::http::{Fetched, HttpFetcher};
+use wiredesk_source::redact::{redact_text, redact_url};
 use wiredesk_source::remote::{RemoteSource, SourceList, StateFile};
 
 use crate::accounts::DataDir;
@@ -40,8 +41,9 @@ pub enum SourceCommand {
         /// Deadline for one whole fetch, in seconds.
         #[arg(long, default_value_t = 30)]
         timeout: u64,
-        /// Largest body accepted, in bytes (also after gzip decompression).
-        #[arg(long, default_value_t = 10 * 1024 * 1024)]
+        /// Largest body accepted, in bytes (also after gzip decompression); at most the
+        /// delivery limit, 5 MiB.
+        #[arg(long, default_value_t = wiredesk_source::MAX_FILE_BYTES)]
         max_bytes: u64,
         /// FTP: delete each file on the server once its stories are committed.
         #[arg(long)]
@@ -89,6 +91,12 @@ pub fn run(command: SourceCommand) -> anyhow::Result<()> {
             source.delete_after = delete_after;
             source.ca_file = ca_file;
             source.check().map_err(anyhow::Error::msg)?;
+            if max_bytes > wiredesk_source::MAX_FILE_BYTES {
+                bail!(
+                    "--max-bytes {max_bytes}: no delivery may be larger than {} bytes",
+                    wiredesk_source::MAX_FILE_BYTES
+                );
+            }
             std::fs::create_dir_all(&data.data)
                 .with_context(|| format!("cannot create {}", data.data.display()))?;
             if configured(&data.data)?.iter().any(|s| s.name == name) {
@@ -107,7 +115,10 @@ pub fn run(command: SourceCommand) -> anyhow::Result<()> {
                 }
             };
             list.save(&path).map_err(anyhow::Error::msg)?;
-            println!("{verb} source {name}: {url} every {interval} s");
+            println!(
+                "{verb} source {name}: {} every {interval} s",
+                redact_url(&url)
+            );
             Ok(())
         }
         SourceCommand::List { data } => {
@@ -178,7 +189,7 @@ pub fn spawn_pollers(
                 Err(e) => {
                     // Keep polling what is running until the list can be read again.
                     if list_error.as_ref() != Some(&e) {
-                        tracing::error!("source list: {e}");
+                        tracing::error!("source list: {}", redact_text(&e));
                         list_error = Some(e);
                     }
                     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -241,7 +252,7 @@ async fn poll(
     let fetcher = match HttpFetcher::new(&source) {
         Ok(f) => f,
         Err(e) => {
-            tracing::error!("source {name}: {e}");
+            tracing::error!("source {name}: {}", redact_text(&e));
             health.update(&name, |h| h.failed("config", &e));
             return;
         }
@@ -287,7 +298,7 @@ async fn poll_ftp(
     let pull = match FtpPull::new(&source) {
         Ok(p) => Arc::new(std::sync::Mutex::new(p)),
         Err(e) => {
-            tracing::error!("source {name}: {e}");
+            tracing::error!("source {name}: {}", redact_text(&e));
             health.update(&name, |h| h.failed("config", &e));
             return;
         }
@@ -486,13 +497,29 @@ fn changed_stories(reports: &[wiredesk_ingest::DeliveryReport]) -> usize {
         .sum()
 }
 
-/// `GET /metrics`: every source's counters in the Prometheus text format.
-pub fn metrics_router(health: HealthBoard) -> axum::Router {
+/// `GET /metrics`: every source's counters in the Prometheus text format, for a scraper
+/// holding a metrics token (`wiredesk token add NAME --scope metrics`): error messages name
+/// sources and hosts, which are not the public's business.
+pub fn metrics_router(
+    health: HealthBoard,
+    accounts: wiredesk_store::accounts::Accounts,
+) -> axum::Router {
     axum::Router::new().route(
         "/metrics",
-        axum::routing::get(move || {
-            let health = health.clone();
+        axum::routing::get(move |headers: axum::http::HeaderMap| {
+            let (health, accounts) = (health.clone(), accounts.clone());
             async move {
+                use axum::response::IntoResponse;
+                if let Err(refusal) = wiredesk_desk::bearer::authorize(
+                    &accounts,
+                    &headers,
+                    wiredesk_store::accounts::TokenScope::Metrics,
+                    "wiredesk metrics",
+                )
+                .await
+                {
+                    return refusal;
+                }
                 (
                     [(
                         axum::http::header::CONTENT_TYPE,
@@ -500,6 +527,7 @@ pub fn metrics_router(health: HealthBoard) -> axum::Router {
                     )],
                     health.prometheus(),
                 )
+                    .into_response()
             }
         }),
     )

@@ -1053,9 +1053,7 @@ async fn an_embargoed_story_stays_hidden_and_goes_live_by_itself() {
 
 #[tokio::test]
 async fn agencies_push_copy_with_their_own_token() {
-    let server = Server::serve_with_config(
-        "[site]\nname = \"Push Times\"\n\n[ingest]\npush_limit_bytes = 4000\n",
-    );
+    let server = Server::serve_with_config("[site]\nname = \"Push Times\"\n");
     let http = client();
     let token = server
         .command(&["token", "add", "PTI"], "")
@@ -1122,14 +1120,134 @@ async fn agencies_push_copy_with_their_own_token() {
     let reason: Value = garbage.json().await.unwrap();
     assert!(!reason["error"].as_str().unwrap().is_empty());
 
-    let big = http
+    // The scheme's name is matched in any case (RFC 7235).
+    for scheme in ["bearer", "BEARER"] {
+        let answer = http
+            .post(&url)
+            .header("authorization", format!("{scheme} {token}"))
+            .body("\u{1}\u{2} not a wire format")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            answer.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{scheme}"
+        );
+    }
+    // A metrics token opens /metrics only.
+    let metrics = server
+        .command(&["token", "add", "scraper", "--scope", "metrics"], "")
+        .trim()
+        .to_string();
+    let refused = http
         .post(&url)
-        .bearer_auth(&token)
-        .body(vec![b'x'; 5000])
+        .bearer_auth(&metrics)
+        .body("\u{1}\u{2}")
         .send()
         .await
         .unwrap();
-    assert_eq!(big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// The one delivery limit (`wiredesk_model::MAX_DELIVERY_BYTES`), as dropped files have it.
+const LIMIT: usize = 5 * 1024 * 1024;
+
+/// `POST /api/v1/ingest` over a bare socket: the request line, `headers`, then `body`, and
+/// nothing more; the answer's status line, read while the connection is left open. A server
+/// that waited for a body it was promised would never answer (the test then fails after a
+/// minute; it measures nothing).
+async fn push_raw(server: &Server, headers: &[String], body: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = server.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut request = format!("POST /api/v1/ingest HTTP/1.1\r\nHost: {addr}\r\n");
+    for h in headers {
+        request.push_str(h);
+        request.push_str("\r\n");
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    let read = tokio::time::timeout(Duration::from_secs(60), async {
+        while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = stream.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "no answer while the body was not sent");
+    let text = String::from_utf8_lossy(&answer);
+    text.lines().next().unwrap_or("").to_string()
+}
+
+#[tokio::test]
+async fn a_push_is_refused_before_its_body_is_read_and_bounded_by_the_file_limit() {
+    let server = Server::serve_with_config("");
+    let token = server
+        .command(&["token", "add", "PTI"], "")
+        .trim()
+        .to_string();
+    // A wrong token is answered from the headers: the 4 MB promised are never sent.
+    let status = push_raw(
+        &server,
+        &[
+            format!("Authorization: Bearer {}", "f".repeat(64)),
+            format!("Content-Length: {}", 4 * 1024 * 1024),
+        ],
+        b"",
+    )
+    .await;
+    assert!(status.contains(" 401 "), "{status}");
+    // Past the limit by Content-Length: refused before reading.
+    let status = push_raw(
+        &server,
+        &[
+            format!("Authorization: bearer {token}"),
+            format!("Content-Length: {}", LIMIT + 1),
+        ],
+        b"",
+    )
+    .await;
+    assert!(status.contains(" 413 "), "{status}");
+    // Chunked, with no length to go by: refused as the limit is passed, with the rest
+    // (and the closing chunk) never sent.
+    let mut chunked = Vec::new();
+    let mut sent = 0;
+    while sent <= LIMIT {
+        let n = (64 * 1024).min(LIMIT + 1 - sent);
+        chunked.extend_from_slice(format!("{n:x}\r\n").as_bytes());
+        chunked.resize(chunked.len() + n, b' ');
+        chunked.extend_from_slice(b"\r\n");
+        sent += n;
+    }
+    let status = push_raw(
+        &server,
+        &[
+            format!("Authorization: Bearer {token}"),
+            "Transfer-Encoding: chunked".to_string(),
+        ],
+        &chunked,
+    )
+    .await;
+    assert!(status.contains(" 413 "), "{status}");
+    // At the limit exactly, the file is read and judged on its merits.
+    let status = push_raw(
+        &server,
+        &[
+            format!("Authorization: Bearer {token}"),
+            format!("Content-Length: {LIMIT}"),
+            "Connection: close".to_string(),
+        ],
+        &vec![b' '; LIMIT],
+    )
+    .await;
+    assert!(status.contains(" 422 "), "{status}");
 }
 
 #[tokio::test]

@@ -312,6 +312,24 @@ async fn robots_txt_allows_everything_and_names_both_sitemaps() {
 }
 
 #[tokio::test]
+async fn with_no_base_url_links_lead_to_the_address_served() {
+    // No `base_url` in the config: robots.txt, the sitemaps and the feeds name the address
+    // the server listens on (`--addr`), not the default one it may not be on.
+    let server = Server::serve_with_config("[site]\nname = \"Local Times\"\n");
+    for path in ["/robots.txt", "/sitemap.xml", "/feed.xml", "/atom.xml"] {
+        let (status, _, text) = get(&http(), &server.url(path)).await;
+        assert_eq!(status, 200, "{path}: {text}");
+        assert!(
+            text.contains(&format!("{}/", server.base)),
+            "{path}: {text}"
+        );
+        if !server.base.ends_with(":8080") {
+            assert!(!text.contains("127.0.0.1:8080"), "{path}: {text}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn every_sitemap_validates_and_together_they_list_every_story() {
     let server = Server::demo();
     let client = http();

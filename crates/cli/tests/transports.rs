@@ -62,9 +62,43 @@ async fn get_text(url: &str) -> String {
         .unwrap()
 }
 
+/// `/metrics` as a scraper reads it: with a metrics token, issued once per server.
+async fn metrics_text(server: &Server) -> String {
+    static TOKENS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+    let known = TOKENS
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(base, _)| *base == server.base)
+        .map(|(_, token)| token.clone());
+    let token = known.unwrap_or_else(|| {
+        let token = server
+            .command(&["token", "add", "scraper", "--scope", "metrics"], "")
+            .trim()
+            .to_string();
+        TOKENS
+            .lock()
+            .unwrap()
+            .push((server.base.clone(), token.clone()));
+        token
+    });
+    let response = http()
+        .get(server.url("/metrics"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "GET /metrics with its token"
+    );
+    response.text().await.unwrap()
+}
+
 /// The value of the metric line that starts with `name{labels}`, if there is one.
 async fn metric(server: &Server, series: &str) -> Option<f64> {
-    let text = get_text(&server.url("/metrics")).await;
+    let text = metrics_text(server).await;
     text.lines()
         .find(|l| l.starts_with(series) && l[series.len()..].starts_with(' '))
         .and_then(|l| l.rsplit(' ').next())
@@ -73,7 +107,7 @@ async fn metric(server: &Server, series: &str) -> Option<f64> {
 
 /// The last error the metrics show for `source`.
 async fn last_error(server: &Server, source: &str) -> Option<String> {
-    let text = get_text(&server.url("/metrics")).await;
+    let text = metrics_text(server).await;
     let prefix = format!("wiredesk_source_last_error_info{{source=\"{source}\",message=\"");
     let line = text.lines().find(|l| l.starts_with(&prefix))?;
     let rest = &line[prefix.len()..];
@@ -590,12 +624,113 @@ async fn sources_are_added_listed_and_removed_from_the_command_line() {
     let out = server.command(&["source", "remove", "cli-feed"], "");
     assert!(out.contains("removed source cli-feed"), "{out}");
     eventually(WAIT, "the removed source gone from /metrics", || async {
-        let text = get_text(&server.url("/metrics")).await;
+        let text = metrics_text(&server).await;
         (!text.contains("source=\"cli-feed\"")).then_some(())
     })
     .await;
     let list = server.command(&["source", "list"], "");
     assert!(list.contains("no sources"), "{list}");
+}
+
+#[tokio::test]
+async fn a_sources_keys_show_nowhere_and_metrics_need_a_metrics_token() {
+    // A source whose server is down (the HTTP client's error quotes the URL), and one that
+    // redirects to itself (the redirect error quotes it too), each with a key in its URL.
+    let base = serve(Router::new().route(
+        "/loop",
+        get(|| async { Redirect::temporary("/loop?token=LOOPSEKRET456&page=2") }),
+    ))
+    .await;
+    let down = format!(
+        "http://127.0.0.1:{}/feed?apikey=SEKRET123&q=1",
+        common::free_port()
+    );
+    let config = source(
+        "looping",
+        &format!("{base}/loop?token=LOOPSEKRET456&page=2"),
+        "interval_secs = 60",
+    );
+    let server = Server::serve_with_config(&config);
+    let added = server.command(&["source", "add", "down", &down, "--interval", "60"], "");
+    let list = server.command(&["source", "list"], "");
+
+    // /metrics answers only a metrics token.
+    let push = server
+        .command(&["token", "add", "pti"], "")
+        .trim()
+        .to_string();
+    let url = server.url("/metrics");
+    let none = http().get(&url).send().await.unwrap();
+    assert_eq!(none.status(), StatusCode::UNAUTHORIZED);
+    assert!(none.headers().contains_key(header::WWW_AUTHENTICATE));
+    let wrong = http().get(&url).bearer_auth(&push).send().await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "a push token");
+
+    for name in ["down", "looping"] {
+        eventually(WAIT, &format!("{name}'s failure in /metrics"), || async {
+            last_error(&server, name).await
+        })
+        .await;
+    }
+    let metrics = metrics_text(&server).await;
+    assert!(metrics.contains("apikey=***&q=1"), "{metrics}");
+    assert!(metrics.contains("token=***&page=2"), "{metrics}");
+    server.add_user("desk", "editor", "correct horse battery");
+    let page = desk_page(&server, "desk", "correct horse battery", "/desk/sources").await;
+    assert!(page.contains("apikey=***&#38;q=1"), "{page}");
+    for (place, text) in [
+        ("source add", &added),
+        ("source list", &list),
+        ("/metrics", &metrics),
+        ("/desk/sources", &page),
+        ("the server log", &server.log_text()),
+    ] {
+        assert!(
+            !text.contains("SEKRET123") && !text.contains("LOOPSEKRET456"),
+            "a key in {place}: {text}"
+        );
+    }
+}
+
+#[test]
+fn wiredesk_ingest_keeps_a_copy_of_each_rejected_file_with_its_reason() {
+    let root = tempfile::tempdir().unwrap();
+    let (data, wire) = (root.path().join("data"), root.path().join("wire"));
+    std::fs::create_dir_all(&wire).unwrap();
+    let word = unique_word("kept");
+    std::fs::write(
+        wire.join("good.txt"),
+        format!("Harbour {word} opens\n\nKOCHI, Nov 28 (PTI) - The harbour opened on Friday."),
+    )
+    .unwrap();
+    std::fs::write(wire.join("bad.bin"), [0u8, 159, 146, 150, 0, 1]).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wiredesk"))
+        .args(["ingest", "--data"])
+        .arg(&data)
+        .arg(&wire)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        stdout.contains("ingested 1,") && stdout.contains("rejected 1 "),
+        "{stdout}"
+    );
+    let rejected = data.join("rejected");
+    let copy = std::fs::read(rejected.join("bad.bin"))
+        .unwrap_or_else(|e| panic!("no copy in {}: {e}; stderr: {stderr}", rejected.display()));
+    assert_eq!(copy, [0u8, 159, 146, 150, 0, 1]);
+    let reason = std::fs::read_to_string(rejected.join("bad.bin.reason")).unwrap();
+    assert!(!reason.trim().is_empty());
+    // The output says why and where the copy went; the file named is left where it was.
+    assert!(
+        stderr.contains(reason.trim()) && stderr.contains(&rejected.display().to_string()),
+        "{stderr}"
+    );
+    assert!(wire.join("bad.bin").exists());
+    assert!(!rejected.join("good.txt").exists());
 }
 
 /// A Python with pyftpdlib and pyOpenSSL: `$WIREDESK_PYTHON` if it has them (scripts/test

@@ -36,9 +36,8 @@ mod corpus_tests;
 
 use wiredesk_model::WireItem;
 
-/// Deliveries larger than this are refused before any parsing: no agency item is this big, and
-/// it bounds the memory one hostile file can take.
-pub const MAX_DELIVERY_BYTES: usize = 5 * 1024 * 1024;
+/// Deliveries larger than this are refused before any parsing (the limit lives in `model`).
+pub use wiredesk_model::MAX_DELIVERY_BYTES;
 
 /// A wire format Wiredesk can decode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! for agencies that push.
 //!
 //! Owns: desk routes and templates, sessions and CSRF checks (`auth`), version diffs (`diff`),
-//! the push endpoint (`push`).
+//! the push endpoint (`push`), machines' bearer tokens (`bearer`, also used for `/metrics`).
 //! Must not: change a story except through `Pipeline::desk_action` / `Pipeline::ingest_batch`
 //! (so every change is an event the editorial rules allowed), or render reader pages.
 
@@ -19,6 +19,7 @@ use wiredesk_store::Store;
 use wiredesk_store::accounts::Accounts;
 
 pub mod auth;
+pub mod bearer;
 pub mod diff;
 mod pages;
 mod push;
@@ -32,8 +33,6 @@ pub struct DeskSettings {
     pub secure_cookies: bool,
     /// The drop folder watched for wire files.
     pub inbox: Option<std::path::PathBuf>,
-    /// Largest body `POST /api/v1/ingest` accepts, in bytes.
-    pub push_limit_bytes: usize,
     /// Agencies whose copy carries `Googlebot-News: noindex`.
     pub googlebot_news_noindex: Vec<String>,
     /// Agencies whose "Go to Source" link is not shown.
@@ -99,12 +98,8 @@ pub fn router(state: DeskState) -> Router {
                 response
             },
         ));
-    let push_limit = state.settings.push_limit_bytes;
     Router::new()
         .merge(desk)
-        .route(
-            "/api/v1/ingest",
-            post(push::ingest).layer(axum::extract::DefaultBodyLimit::max(push_limit)),
-        )
+        .route("/api/v1/ingest", post(push::ingest))
         .with_state(state)
 }

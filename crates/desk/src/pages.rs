@@ -899,7 +899,11 @@ pub async fn sources(
     user: DeskUser,
     health: Option<axum::Extension<wiredesk_source::health::HealthBoard>>,
 ) -> Response {
-    let push = match state.accounts.push_sources().await {
+    let push = match state
+        .accounts
+        .token_names(wiredesk_store::accounts::TokenScope::Push)
+        .await
+    {
         Ok(p) => p,
         Err(e) => return server_error(e),
     };
@@ -921,7 +925,7 @@ pub async fn sources(
             .inbox
             .as_ref()
             .map(|p| p.display().to_string()),
-        push_limit: state.settings.push_limit_bytes,
+        push_limit: wiredesk_model::MAX_DELIVERY_BYTES,
         push: push.into_iter().map(|(s, t)| (s, when(t))).collect(),
         agencies,
         remote: health.map(|h| remote_rows(&h.0)).unwrap_or_default(),

@@ -1,65 +1,79 @@
 //! `POST /api/v1/ingest`: agencies that push send one wire file per request, in any format
-//! the decoders read, with their source's bearer token. The file goes through the same
-//! pipeline as the drop folder; the answer says what became of it.
+//! the decoders read, with their source's bearer token. The token is checked from the headers
+//! before any of the body is read, and the body is read only up to the one delivery limit
+//! (`MAX_DELIVERY_BYTES`, as for dropped files). The file goes through the same pipeline as
+//! the drop folder; the answer says what became of it.
 
-use axum::body::Bytes;
+use std::pin::Pin;
+
+use axum::body::{Body, HttpBody};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde_json::json;
 use wiredesk_ingest::Outcome;
+use wiredesk_model::MAX_DELIVERY_BYTES;
 use wiredesk_source::Delivery;
+use wiredesk_store::accounts::TokenScope;
 
 use crate::DeskState;
-use crate::auth::token_digest;
+use crate::bearer::{authorize, refuse};
 
-fn refuse(status: StatusCode, reason: &str) -> Response {
-    let mut response = (status, axum::Json(json!({ "error": reason }))).into_response();
-    if status == StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            header::HeaderValue::from_static("Bearer realm=\"wiredesk ingest\""),
-        );
-    }
-    response
+const REALM: &str = "wiredesk ingest";
+
+fn too_large() -> Response {
+    refuse(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        REALM,
+        &format!("the file is larger than {MAX_DELIVERY_BYTES} bytes"),
+    )
 }
 
-pub async fn ingest(State(state): State<DeskState>, headers: HeaderMap, body: Bytes) -> Response {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    let Some(token) = token else {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            "send your source's token as Authorization: Bearer TOKEN",
-        );
-    };
-    let source = match state.accounts.push_source(&token_digest(token)).await {
-        Ok(Some(source)) => source,
-        Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "unknown token"),
-        Err(e) => {
-            tracing::error!("push token lookup: {e}");
-            return refuse(StatusCode::SERVICE_UNAVAILABLE, "try again shortly");
+/// The body, stopped as soon as it passes the limit (whatever Content-Length said).
+async fn read_limited(mut body: Body) -> Result<Vec<u8>, Response> {
+    let mut bytes = Vec::new();
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let frame = frame.map_err(|e| {
+            refuse(
+                StatusCode::BAD_REQUEST,
+                REALM,
+                &format!("the body could not be read: {e}"),
+            )
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if bytes.len() + data.len() > MAX_DELIVERY_BYTES {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&data);
         }
-    };
-    let limit = state.settings.push_limit_bytes;
-    if body.len() > limit {
-        return refuse(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("the file is larger than {limit} bytes"),
-        );
     }
+    Ok(bytes)
+}
+
+pub async fn ingest(State(state): State<DeskState>, headers: HeaderMap, body: Body) -> Response {
+    let source = match authorize(&state.accounts, &headers, TokenScope::Push, REALM).await {
+        Ok(source) => source,
+        Err(refusal) => return refusal,
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_DELIVERY_BYTES as u64) {
+        return too_large();
+    }
+    let body = match read_limited(body).await {
+        Ok(bytes) => bytes,
+        Err(refusal) => return refusal,
+    };
     if body.is_empty() {
-        return refuse(StatusCode::BAD_REQUEST, "the request body is empty");
+        return refuse(StatusCode::BAD_REQUEST, REALM, "the request body is empty");
     }
     let received = Timestamp::now();
     let delivery = Delivery {
         path: format!("push:{source}/{}", received.as_millisecond()).into(),
-        bytes: body.to_vec(),
+        bytes: body,
         received,
     };
     let report = match state.pipeline.ingest_batch(vec![delivery]).await {
@@ -69,6 +83,7 @@ pub async fn ingest(State(state): State<DeskState>, headers: HeaderMap, body: By
             tracing::error!("push from {source}: {e}");
             return refuse(
                 StatusCode::SERVICE_UNAVAILABLE,
+                REALM,
                 "not stored: try again shortly",
             );
         }
@@ -76,6 +91,7 @@ pub async fn ingest(State(state): State<DeskState>, headers: HeaderMap, body: By
     if report.outcome == Outcome::Rejected {
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
+            REALM,
             report
                 .reason
                 .as_deref()

@@ -11,6 +11,11 @@ use sha2::{Digest, Sha256};
 
 mod slug;
 pub use slug::slugify;
+
+/// The largest delivery (one wire file, one pushed body, one fetched feed) taken anywhere: the
+/// drop folder, `wiredesk ingest`, the push API, remote sources and the decoders all refuse
+/// more. No agency item is this big, and it bounds the memory one hostile file can take.
+pub const MAX_DELIVERY_BYTES: usize = 5 * 1024 * 1024;
 #[doc(hidden)]
 pub mod testing;
 

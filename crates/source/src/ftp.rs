@@ -66,10 +66,7 @@ pub struct FtpPull {
 }
 
 fn ftp_error(e: FtpError) -> FetchError {
-    FetchError {
-        kind: FailureKind::Network,
-        message: format!("FTP: {e}"),
-    }
+    FetchError::new(FailureKind::Network, format!("FTP: {e}"))
 }
 
 fn is_partial(name: &str) -> bool {
@@ -113,14 +110,18 @@ impl FtpPull {
         let timeout = Duration::from_secs(self.source.timeout_secs.max(1));
         let addr = (self.host.as_str(), self.port)
             .to_socket_addrs()
-            .map_err(|e| FetchError {
-                kind: FailureKind::Network,
-                message: format!("cannot resolve {}: {e}", self.host),
+            .map_err(|e| {
+                FetchError::new(
+                    FailureKind::Network,
+                    format!("cannot resolve {}: {e}", self.host),
+                )
             })?
             .next()
-            .ok_or_else(|| FetchError {
-                kind: FailureKind::Network,
-                message: format!("no address for {}", self.host),
+            .ok_or_else(|| {
+                FetchError::new(
+                    FailureKind::Network,
+                    format!("no address for {}", self.host),
+                )
             })?;
         let mut ftp = RustlsFtpStream::connect_timeout(addr, timeout)
             .map_err(ftp_error)?
@@ -137,9 +138,11 @@ impl FtpPull {
         if let Some(tls) = &self.tls {
             ftp = ftp
                 .into_secure(RustlsConnector::from(tls.clone()), &self.host)
-                .map_err(|e| FetchError {
-                    kind: FailureKind::Network,
-                    message: format!("FTPS: cannot secure the connection: {e}"),
+                .map_err(|e| {
+                    FetchError::new(
+                        FailureKind::Network,
+                        format!("FTPS: cannot secure the connection: {e}"),
+                    )
                 })?;
         }
         ftp.login(self.user.as_str(), self.password.as_str())
@@ -170,7 +173,7 @@ impl FtpPull {
         let mut files = Vec::new();
         let mut refused = Vec::new();
         let mut errors = Vec::new();
-        let limit = self.source.max_bytes;
+        let limit = self.source.body_limit();
         let mut ready: Vec<_> = sizes
             .iter()
             .filter(|(name, size)| {

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 pub struct SourceHealth {
     /// `http`, `ftp`, …
     pub kind: String,
-    /// Where it is fetched from, with any password removed.
+    /// Where it is fetched from, as `RemoteSource::display_url` shows it (secrets masked).
     pub url: String,
     pub interval_secs: u64,
     /// Every attempt, whatever came of it.
@@ -35,7 +35,8 @@ pub struct SourceHealth {
 }
 
 impl SourceHealth {
-    /// A failure: counted under `reason`, remembered with its message.
+    /// A failure: counted under `reason`, remembered with its message, any URL in it masked
+    /// (the message reaches the desk and `/metrics`).
     pub fn failed(&mut self, reason: &str, message: &str) {
         self.failures += 1;
         self.consecutive_failures += 1;
@@ -43,7 +44,7 @@ impl SourceHealth {
             .failures_by_reason
             .entry(reason.to_string())
             .or_default() += 1;
-        self.last_error = Some((Timestamp::now(), message.to_string()));
+        self.last_error = Some((Timestamp::now(), crate::redact::redact_text(message)));
     }
 
     pub fn succeeded(&mut self) {
@@ -221,6 +222,15 @@ mod tests {
             "{text}"
         );
         assert_eq!(board.get("bad \"one\"").unwrap().consecutive_failures, 1);
+        board.update("keyed", |h| {
+            h.failed(
+                "network",
+                "error for url (https://a.example/f?apikey=SEKRET&q=1)",
+            )
+        });
+        let text = board.prometheus();
+        assert!(!text.contains("SEKRET"), "{text}");
+        assert!(text.contains("apikey=***&q=1"), "{text}");
         board.remove("pti");
         assert!(!board.prometheus().contains("source=\"pti\""));
     }

@@ -66,10 +66,12 @@ pub struct FetchError {
 }
 
 impl FetchError {
-    fn new(kind: FailureKind, message: impl Into<String>) -> FetchError {
+    /// Messages often quote the URL (the HTTP client's do): its secrets are masked here, so
+    /// no log line or page built from the error can show them.
+    pub(crate) fn new(kind: FailureKind, message: impl AsRef<str>) -> FetchError {
         FetchError {
             kind,
-            message: message.into(),
+            message: crate::redact::redact_text(message.as_ref()),
         }
     }
 }
@@ -167,7 +169,7 @@ impl HttpFetcher {
                 format!("the server answered HTTP {status}"),
             ));
         }
-        let limit = self.source.max_bytes;
+        let limit = self.source.body_limit();
         if let Some(declared) = response.content_length()
             && declared > limit
         {

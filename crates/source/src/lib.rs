@@ -11,6 +11,7 @@ pub mod backoff;
 pub mod ftp;
 pub mod health;
 pub mod http;
+pub mod redact;
 pub mod remote;
 
 use std::collections::HashMap;
@@ -34,8 +35,8 @@ pub struct Unreadable {
     pub reason: String,
 }
 
-/// Files over this size are refused before reading: no agency story is this large.
-pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+/// Files over this size are refused before reading (the one delivery limit, from `model`).
+pub const MAX_FILE_BYTES: u64 = wiredesk_model::MAX_DELIVERY_BYTES as u64;
 
 /// Every regular file under `paths` (folders walked recursively, hidden files and partial
 /// uploads skipped), sorted so that runs are repeatable.
@@ -169,22 +170,40 @@ impl DropFolder {
         let dir = self.archive.join(day);
         std::fs::create_dir_all(&dir)?;
         self.seen.remove(path);
-        move_unique(path, &dir)
+        place_unique(path, &dir, Handover::Move)
     }
 
     /// The file was refused: move it to `rejected/` with the reason beside it.
     pub fn reject(&mut self, path: &Path, reason: &str) -> std::io::Result<PathBuf> {
         self.seen.remove(path);
-        let moved = move_unique(path, &self.rejected)?;
-        let mut reason_path = moved.clone().into_os_string();
-        reason_path.push(".reason");
-        std::fs::write(PathBuf::from(reason_path), format!("{reason}\n"))?;
-        Ok(moved)
+        set_aside(path, &self.rejected, reason, Handover::Move)
     }
 }
 
-/// Move `path` into `dir`, never overwriting an earlier file of the same name.
-fn move_unique(path: &Path, dir: &Path) -> std::io::Result<PathBuf> {
+/// A file refused by `wiredesk ingest`: a copy goes to `DATA/rejected/` with the reason beside
+/// it, as for the drop folder, while the file itself stays where it was named.
+pub fn keep_rejected_copy(data: &Path, path: &Path, reason: &str) -> std::io::Result<PathBuf> {
+    let rejected = data.join("rejected");
+    std::fs::create_dir_all(&rejected)?;
+    set_aside(path, &rejected, reason, Handover::Copy)
+}
+
+enum Handover {
+    Move,
+    Copy,
+}
+
+/// Put `path` (moved or copied) into `dir` with `reason` in `NAME.reason` beside it.
+fn set_aside(path: &Path, dir: &Path, reason: &str, how: Handover) -> std::io::Result<PathBuf> {
+    let target = place_unique(path, dir, how)?;
+    let mut reason_path = target.clone().into_os_string();
+    reason_path.push(".reason");
+    std::fs::write(PathBuf::from(reason_path), format!("{reason}\n"))?;
+    Ok(target)
+}
+
+/// Move or copy `path` into `dir`, never over an earlier file of the same name.
+fn place_unique(path: &Path, dir: &Path, how: Handover) -> std::io::Result<PathBuf> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -195,7 +214,12 @@ fn move_unique(path: &Path, dir: &Path) -> std::io::Result<PathBuf> {
         target = dir.join(format!("{n}-{name}"));
         n += 1;
     }
-    std::fs::rename(path, &target)?;
+    match how {
+        Handover::Move => std::fs::rename(path, &target)?,
+        Handover::Copy => {
+            std::fs::copy(path, &target)?;
+        }
+    }
     Ok(target)
 }
 
@@ -273,5 +297,12 @@ mod tests {
         std::fs::write(&file, [0u8]).unwrap();
         let second = drop.reject(&file, "again").unwrap();
         assert_ne!(second, moved);
+        // `wiredesk ingest` keeps a copy the same way and leaves the named file alone.
+        std::fs::write(&file, [0u8]).unwrap();
+        let copy = keep_rejected_copy(dir.path(), &file, "third").unwrap();
+        assert!(file.exists() && copy.exists() && copy != second);
+        let mut reason_path = copy.into_os_string();
+        reason_path.push(".reason");
+        assert_eq!(std::fs::read_to_string(reason_path).unwrap(), "third\n");
     }
 }

@@ -24,7 +24,8 @@ pub struct RemoteSource {
     /// Deadline for one whole fetch, body included (a feed that never ends is cut off).
     #[serde(default = "default_timeout")]
     pub timeout_secs: u64,
-    /// Largest body accepted, both as sent and after gzip decompression.
+    /// Largest body accepted, both as sent and after gzip decompression; at most the
+    /// delivery limit (`MAX_FILE_BYTES`), which the decoders would refuse past anyway.
     #[serde(default = "default_max_bytes")]
     pub max_bytes: u64,
     /// Redirects followed before giving up (a redirect loop is refused at once).
@@ -49,7 +50,7 @@ fn default_timeout() -> u64 {
     30
 }
 fn default_max_bytes() -> u64 {
-    10 * 1024 * 1024
+    crate::MAX_FILE_BYTES
 }
 fn default_max_redirects() -> usize {
     5
@@ -91,7 +92,8 @@ impl RemoteSource {
             _ => {
                 return Err(format!(
                     "source {}: URL {:?} must start with http://, https://, ftp:// or ftps://",
-                    self.name, self.url
+                    self.name,
+                    self.display_url()
                 ));
             }
         }
@@ -104,6 +106,13 @@ impl RemoteSource {
         Ok(())
     }
 
+    /// The body limit in force: `max_bytes`, but never past the delivery limit. A larger
+    /// `max_bytes` (the default was 10 MiB before the limits became one) is not refused, so
+    /// lists written then keep polling.
+    pub fn body_limit(&self) -> u64 {
+        self.max_bytes.min(crate::MAX_FILE_BYTES)
+    }
+
     /// Whether this source is pulled by FTP (`ftp://` or `ftps://`) rather than HTTP.
     pub fn is_ftp(&self) -> bool {
         self.url
@@ -111,19 +120,9 @@ impl RemoteSource {
             .is_some_and(|(s, _)| s.eq_ignore_ascii_case("ftp") || s.eq_ignore_ascii_case("ftps"))
     }
 
-    /// The URL with any password in it hidden, for pages and logs.
+    /// The URL with its password and keys hidden, for pages, logs and metrics.
     pub fn display_url(&self) -> String {
-        let Some((scheme, rest)) = self.url.split_once("://") else {
-            return self.url.clone();
-        };
-        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        match authority.rsplit_once('@') {
-            Some((userinfo, host)) => {
-                let user = userinfo.split(':').next().unwrap_or("");
-                format!("{scheme}://{user}:***@{host}{path}")
-            }
-            None => self.url.clone(),
-        }
+        crate::redact::redact_url(&self.url)
     }
 }
 

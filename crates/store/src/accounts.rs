@@ -1,10 +1,10 @@
 //! The desk's own records, beside the story log in the same database: user accounts, login
-//! sessions, the sign-in throttle, the per-source push tokens, and the audit log of editors'
-//! actions.
+//! sessions, the sign-in throttle, the bearer tokens (per-source push tokens, metrics tokens),
+//! and the audit log of editors' actions.
 //!
 //! These are not story state, so they are plain tables rather than events; the audit log is
 //! append-only all the same. Secrets never reach this module in the clear: passwords arrive
-//! as argon2id hashes, session and push tokens as SHA-256 digests (the desk crate makes them).
+//! as argon2id hashes, session and bearer tokens as SHA-256 digests (the desk crate makes them).
 
 use jiff::{SignedDuration, Timestamp};
 use sqlx::{Row, SqlitePool};
@@ -42,12 +42,36 @@ CREATE TABLE IF NOT EXISTS desk_audit (
     before   TEXT,
     after    TEXT
 );
-CREATE TABLE IF NOT EXISTS push_tokens (
+CREATE TABLE IF NOT EXISTS tokens (
     token_hash TEXT PRIMARY KEY,
-    source     TEXT NOT NULL UNIQUE,
-    created    INTEGER NOT NULL
+    scope      TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    created    INTEGER NOT NULL,
+    UNIQUE (scope, name)
 );
 "#;
+
+/// Before tokens had scopes there were only push tokens, in `push_tokens`: they move to
+/// `tokens` as push tokens, in one transaction.
+const MOVE_PUSH_TOKENS: &str = r#"
+BEGIN;
+INSERT OR IGNORE INTO tokens (token_hash, scope, name, created)
+    SELECT token_hash, 'push', source, created FROM push_tokens;
+DROP TABLE push_tokens;
+COMMIT;
+"#;
+
+async fn move_push_tokens(pool: &SqlitePool) -> Result<()> {
+    let old =
+        sqlx::query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'push_tokens'")
+            .fetch_optional(pool)
+            .await?;
+    if old.is_some() {
+        sqlx::raw_sql(MOVE_PUSH_TOKENS).execute(pool).await?;
+        tracing::info!("store: push tokens moved to the tokens table");
+    }
+    Ok(())
+}
 
 /// Columns added to `desk_users` since the first release: (name, the statement that adds it).
 const ADDED_USER_COLUMNS: [(&str, &str); 2] = [
@@ -63,6 +87,7 @@ const ADDED_USER_COLUMNS: [(&str, &str); 2] = [
 
 /// Bring the desk's tables made by an older Wiredesk up to this schema.
 pub(crate) async fn migrate(pool: &SqlitePool) -> Result<()> {
+    move_push_tokens(pool).await?;
     let have: Vec<String> = sqlx::query("SELECT name FROM pragma_table_info('desk_users')")
         .fetch_all(pool)
         .await?
@@ -138,6 +163,32 @@ impl Tally {
             failures,
             window_start,
             next_try: now + limit.wait_after(failures).as_micros() as i64,
+        }
+    }
+}
+
+/// What a bearer token opens: each token opens one thing, so a leaked push token cannot read
+/// metrics and a metrics scraper's token cannot push copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenScope {
+    /// `POST /api/v1/ingest`, as the named source.
+    Push,
+    /// `GET /metrics`.
+    Metrics,
+}
+
+impl TokenScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Push => "push",
+            TokenScope::Metrics => "metrics",
+        }
+    }
+    pub fn parse(s: &str) -> Option<TokenScope> {
+        match s {
+            "push" => Some(TokenScope::Push),
+            "metrics" => Some(TokenScope::Metrics),
+            _ => None,
         }
     }
 }
@@ -489,37 +540,42 @@ impl Accounts {
             .collect())
     }
 
-    /// Give `source` a push token (replacing any it had).
-    pub async fn put_push_token(
+    /// Give `name` a token of `scope` (replacing the one it had in that scope).
+    pub async fn put_token(
         &self,
-        source: &str,
+        scope: TokenScope,
+        name: &str,
         token_hash: &str,
         now: Timestamp,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO push_tokens (token_hash, source, created) VALUES (?1, ?2, ?3)
-             ON CONFLICT (source) DO UPDATE SET token_hash = excluded.token_hash,
+            "INSERT INTO tokens (token_hash, scope, name, created) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (scope, name) DO UPDATE SET token_hash = excluded.token_hash,
                created = excluded.created",
         )
         .bind(token_hash)
-        .bind(source)
+        .bind(scope.as_str())
+        .bind(name)
         .bind(micros(now))
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    /// The source a push token digest belongs to.
-    pub async fn push_source(&self, token_hash: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT source FROM push_tokens WHERE token_hash = ?")
+    /// Whose token of `scope` this digest is: the source for a push token.
+    pub async fn token_owner(&self, scope: TokenScope, token_hash: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT name FROM tokens WHERE token_hash = ?1 AND scope = ?2")
             .bind(token_hash)
+            .bind(scope.as_str())
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(|r| r.get(0)))
     }
 
-    pub async fn push_sources(&self) -> Result<Vec<(String, Timestamp)>> {
-        let rows = sqlx::query("SELECT source, created FROM push_tokens ORDER BY source")
+    /// The names holding a token of `scope`, with when it was issued.
+    pub async fn token_names(&self, scope: TokenScope) -> Result<Vec<(String, Timestamp)>> {
+        let rows = sqlx::query("SELECT name, created FROM tokens WHERE scope = ? ORDER BY name")
+            .bind(scope.as_str())
             .fetch_all(&self.pool)
             .await?;
         Ok(rows
@@ -820,12 +876,71 @@ mod tests {
             ["pin", "kill"]
         );
         let now = t("2026-11-28T06:00:00Z");
-        accounts.put_push_token("pti", "h1", now).await.unwrap();
-        accounts.put_push_token("pti", "h2", now).await.unwrap();
-        assert_eq!(accounts.push_source("h1").await.unwrap(), None, "replaced");
+        let push = TokenScope::Push;
+        accounts.put_token(push, "pti", "h1", now).await.unwrap();
+        accounts.put_token(push, "pti", "h2", now).await.unwrap();
         assert_eq!(
-            accounts.push_source("h2").await.unwrap().as_deref(),
+            accounts.token_owner(push, "h1").await.unwrap(),
+            None,
+            "replaced"
+        );
+        assert_eq!(
+            accounts.token_owner(push, "h2").await.unwrap().as_deref(),
             Some("pti")
+        );
+        // The same name in another scope is another token, and opens only its own scope.
+        let metrics = TokenScope::Metrics;
+        accounts.put_token(metrics, "pti", "m1", now).await.unwrap();
+        assert_eq!(accounts.token_owner(metrics, "h2").await.unwrap(), None);
+        assert_eq!(accounts.token_owner(push, "m1").await.unwrap(), None);
+        assert_eq!(
+            accounts
+                .token_owner(metrics, "m1")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("pti")
+        );
+        assert_eq!(accounts.token_names(push).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn push_tokens_from_before_scopes_stay_push_tokens() {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "CREATE TABLE push_tokens (token_hash TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE,
+                 created INTEGER NOT NULL);
+             INSERT INTO push_tokens VALUES ('h-pti', 'pti', 1), ('h-afp', 'afp', 2);",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::raw_sql(SCHEMA).execute(&pool).await.unwrap();
+        migrate(&pool).await.unwrap();
+        migrate(&pool).await.unwrap();
+        let accounts = Accounts::new(pool);
+        assert_eq!(
+            accounts
+                .token_owner(TokenScope::Push, "h-pti")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("pti")
+        );
+        assert_eq!(
+            accounts
+                .token_owner(TokenScope::Metrics, "h-pti")
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            accounts.token_names(TokenScope::Push).await.unwrap().len(),
+            2
         );
     }
 }

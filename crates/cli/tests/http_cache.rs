@@ -1,12 +1,15 @@
 //! HTTP caching as a CDN and a browser see it: validators with 304s, a policy per surface,
-//! surrogate keys to purge exactly what changed, and negotiated compression.
+//! surrogate keys to purge exactly what changed, and negotiated compression; and the
+//! security headers that travel with every answer.
 
 mod common;
 
 use common::{Server, http};
 use reqwest::StatusCode;
 use reqwest::header::{
-    CACHE_CONTROL, CONTENT_ENCODING, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
+    IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 
 async fn first_story_path(server: &Server) -> String {
@@ -129,4 +132,94 @@ async fn compression_is_negotiated() {
     }
     let identity = plain.get(server.url("/")).send().await.unwrap();
     assert!(identity.headers().get(CONTENT_ENCODING).is_none());
+}
+
+fn header_text(r: &reqwest::Response, name: &reqwest::header::HeaderName) -> String {
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_reader_surface_carries_the_security_headers() {
+    let server = Server::demo();
+    let article = first_story_path(&server).await;
+    let pages = ["/", article.as_str(), "/topic/india", "/search?q=india"];
+    let others = [
+        "/feed.xml",
+        "/feed.json",
+        "/api/v1/stories?limit=2",
+        "/sitemap.xml",
+        "/static/site.css",
+        "/favicon.ico",
+        "/no-such-page",
+    ];
+    for path in pages.iter().chain(&others) {
+        let r = http().get(server.url(path)).send().await.unwrap();
+        assert_eq!(
+            header_text(&r, &X_CONTENT_TYPE_OPTIONS),
+            "nosniff",
+            "{path}"
+        );
+        let csp = header_text(&r, &CONTENT_SECURITY_POLICY);
+        for directive in [
+            "script-src 'self'",
+            "style-src 'self'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.split("; ").any(|d| d == directive), "{path}: {csp}");
+        }
+        assert_eq!(
+            header_text(&r, &REFERRER_POLICY),
+            "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        assert_eq!(header_text(&r, &X_FRAME_OPTIONS), "DENY", "{path}");
+        assert!(
+            r.headers().get(STRICT_TRANSPORT_SECURITY).is_none(),
+            "{path}: HSTS on a site served over http"
+        );
+        if *path == "/favicon.ico" {
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(header_text(&r, &CONTENT_TYPE), "image/x-icon");
+            assert!(
+                r.bytes().await.unwrap().starts_with(&[0, 0, 1, 0]),
+                "an ICO file"
+            );
+        }
+    }
+    // The pages need nothing that policy refuses: no inline style, no script but JSON-LD.
+    for path in pages {
+        let html = http()
+            .get(server.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !html.contains("<style") && !html.contains(" style="),
+            "{path}"
+        );
+        let scripts = html.matches("<script").count();
+        let data = html
+            .matches("<script type=\"application/ld+json\">")
+            .count();
+        assert_eq!(scripts, data, "{path} runs a script");
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_only_when_the_site_is_https() {
+    let server = Server::serve_with_config("[site]\nbase_url = \"https://news.example\"\n");
+    for path in ["/", "/feed.xml", "/api/v1/stories", "/favicon.ico"] {
+        let r = http().get(server.url(path)).send().await.unwrap();
+        assert_eq!(
+            header_text(&r, &STRICT_TRANSPORT_SECURITY),
+            "max-age=31536000",
+            "{path}"
+        );
+    }
 }

@@ -311,6 +311,57 @@ async fn robots_txt_allows_everything_and_names_both_sitemaps() {
     );
 }
 
+/// The links `<a class="{class}" href="…">text</a>` in `html`: href and text without tags.
+fn links(html: &str, class: &str) -> Vec<(String, String)> {
+    let open = format!("<a class=\"{class}\" href=\"");
+    html.split(&open)
+        .skip(1)
+        .map(|rest| {
+            let (href, rest) = rest.split_once("\">").expect("the href is closed");
+            let inner = &rest[..rest.find("</a>").expect("the link is closed")];
+            let mut text = String::new();
+            for (i, piece) in inner.split(['<', '>']).enumerate() {
+                if i % 2 == 0 {
+                    text.push_str(piece);
+                }
+            }
+            (href.to_string(), unescape(&text))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn list_pages_describe_themselves_and_name_each_story_they_link() {
+    let server = Server::demo();
+    let client = http();
+    for path in ["/", "/topic/india"] {
+        let html = get_ok(&client, &server.url(path)).await;
+        let headlines = links(&html, "story-link");
+        let (_, first) = headlines.first().expect("a story on the page");
+        let description = meta(&html, "name", "description")
+            .unwrap_or_else(|| panic!("{path} has no meta description"));
+        assert!(description.chars().count() <= 160, "{path}: {description}");
+        assert!(
+            description.contains(first.as_str()),
+            "{path}: the description does not name the first story {first:?}: {description}"
+        );
+        // "Read More" alone tells a screen reader or a crawler nothing about where it goes.
+        let read_more = links(&html, "read-more");
+        assert!(!read_more.is_empty(), "{path} has no Read More links");
+        for (href, text) in read_more {
+            let (_, headline) = headlines
+                .iter()
+                .find(|(h, _)| *h == href)
+                .unwrap_or_else(|| panic!("{path}: Read More to {href} has no headline link"));
+            assert!(text.starts_with("Read More"), "{path}: {text}");
+            assert!(
+                text.contains(headline.as_str()),
+                "{path}: {text:?} names no headline"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn with_no_base_url_links_lead_to_the_address_served() {
     // No `base_url` in the config: robots.txt, the sitemaps and the feeds name the address

@@ -21,6 +21,7 @@ pub mod api;
 mod cache;
 pub mod config;
 pub mod feeds;
+pub mod headers;
 pub mod http_cache;
 mod jsonld;
 pub mod pages;
@@ -91,8 +92,10 @@ pub fn http_client() -> reqwest::Client {
 
 const SITE_CSS: &str = include_str!("../static/site.css");
 const LOGO_SVG: &str = include_str!("../static/logo.svg");
+const FAVICON_ICO: &[u8] = include_bytes!("../static/favicon.ico");
 
 pub fn router(state: AppState) -> Router {
+    let security = headers::SecurityHeaders::for_site(&state.config);
     Router::new()
         .route("/", get(pages::home))
         .route("/story/{id}", get(pages::article_without_slug))
@@ -127,12 +130,30 @@ pub fn router(state: AppState) -> Router {
                     .into_response()
             }),
         )
+        .route(
+            // Browsers ask for it on every site whether a page names it or not.
+            "/favicon.ico",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "image/x-icon"),
+                        (header::CACHE_CONTROL, "public, max-age=86400"),
+                    ],
+                    FAVICON_ICO,
+                )
+                    .into_response()
+            }),
+        )
         .merge(api::routes())
         .merge(feeds::routes())
         .merge(search::routes())
         .merge(seo::routes())
         .fallback(pages::fallback)
         .layer(axum::middleware::from_fn(http_cache::layer))
+        .layer(axum::middleware::map_response_with_state(
+            security,
+            headers::layer,
+        ))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }

@@ -341,6 +341,34 @@ struct HomePage {
     topic_blocks: Vec<TopicBlock>,
 }
 
+impl HomePage {
+    fn description(&self) -> String {
+        let what = format!("{}: latest from the wire", self.masthead.site);
+        list_description(&what, self.lead.iter().chain(&self.latest))
+    }
+}
+
+/// What search engines show under a list page's link: what the page is, then the headlines
+/// it opens with, as many whole ones as fit in the 160 characters they show.
+pub(crate) fn list_description<'a>(
+    what: &str,
+    cards: impl IntoIterator<Item = &'a Card>,
+) -> String {
+    const SHOWN: usize = 160;
+    let mut description = what.to_string();
+    let mut separator = " — ";
+    for card in cards {
+        let length = description.chars().count() + separator.chars().count();
+        if length + card.headline.chars().count() > SHOWN {
+            break;
+        }
+        description.push_str(separator);
+        description.push_str(&card.headline);
+        separator = "; ";
+    }
+    description
+}
+
 /// Serve `key` from the page cache, or render it and keep it when it is a page worth keeping.
 pub(crate) async fn cached<Fut>(
     state: &AppState,
@@ -669,6 +697,15 @@ pub(crate) struct ListingPage {
     pub cards: Vec<Card>,
     pub empty_message: String,
     pub next_url: Option<String>,
+}
+
+impl ListingPage {
+    fn description(&self) -> String {
+        list_description(
+            &format!("{} | {}", self.heading, self.masthead.site),
+            &self.cards,
+        )
+    }
 }
 
 #[derive(Deserialize)]

@@ -297,3 +297,30 @@ async fn a_simulated_week_of_traffic_gives_one_hot_entry_per_cluster_without_bot
         "one entry per cluster in the latest list: {latest}"
     );
 }
+
+#[test]
+fn a_list_description_keeps_whole_headlines_within_what_search_engines_show() {
+    let card = |headline: &str| super::Card {
+        url: String::new(),
+        headline: headline.into(),
+        summary: String::new(),
+        agency: String::new(),
+        agency_url: String::new(),
+        when: String::new(),
+        coverage: None,
+    };
+    let cards = [
+        card("Monsoon reaches Kerala"),
+        card(&"Très long headline ".repeat(8)),
+        card("Markets close higher"),
+    ];
+    let description = super::list_description("India | Daily", &cards);
+    assert_eq!(
+        description, "India | Daily — Monsoon reaches Kerala",
+        "the long second headline would pass 160 characters, and no later one jumps the queue"
+    );
+    assert_eq!(
+        super::list_description("India | Daily", &[]),
+        "India | Daily"
+    );
+}

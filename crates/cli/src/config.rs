@@ -40,6 +40,10 @@ pub struct IngestConfig {
     /// Publishing rules, first match wins: `[[ingest.rules]]` with `agency`, `topic` and/or
     /// `keyword`, and `action = "publish" | "hold"`.
     pub rules: Vec<wiredesk_editorial::PublishRule>,
+    /// Read from files written before pushed and dropped files shared one limit, so they still
+    /// load; ignored, with a warning.
+    #[serde(skip_serializing)]
+    pub push_limit_bytes: Option<u64>,
 }
 
 impl Default for IngestConfig {
@@ -50,6 +54,7 @@ impl Default for IngestConfig {
             auto_publish: true,
             inbox_scan_ms: 500,
             rules: Vec::new(),
+            push_limit_bytes: None,
         }
     }
 }
@@ -107,6 +112,14 @@ impl Config {
                     .ok()
                     .and_then(|t| t.get("site")?.get("base_url").cloned())
                     .is_some();
+                if config.ingest.push_limit_bytes.is_some() {
+                    tracing::warn!(
+                        "config file {}: [ingest] push_limit_bytes is ignored: pushed and dropped \
+                         files share one limit of {} bytes",
+                        path.display(),
+                        wiredesk_model::MAX_DELIVERY_BYTES
+                    );
+                }
                 let threshold = config.topics.desk_threshold;
                 if !(0.0..=1.0).contains(&threshold) {
                     anyhow::bail!(
@@ -170,6 +183,19 @@ mod tests {
         std::fs::write(&path, "[site]\nnmae = \"Typo\"\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("nmae"), "{err}");
+    }
+
+    #[test]
+    fn a_file_from_before_the_one_file_limit_still_loads_and_is_saved_without_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wiredesk.toml");
+        std::fs::write(&path, "[ingest]\npush_limit_bytes = 10485760\n").unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.ingest.push_limit_bytes, Some(10_485_760));
+        config.save(&path).unwrap();
+        let saved = std::fs::read_to_string(&path).unwrap();
+        assert!(!saved.contains("push_limit_bytes"), "{saved}");
+        assert_eq!(Config::load(&path).unwrap().ingest.push_limit_bytes, None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Server, http};
+use common::{Server, get_typed, http};
 use reqwest::StatusCode;
 use reqwest::header::{
     CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
@@ -13,14 +13,7 @@ use reqwest::header::{
 };
 
 async fn first_story_path(server: &Server) -> String {
-    let home = http()
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, _, home) = get_typed(&http(), &server.url("/")).await;
     let start = home
         .find("href=\"/story/")
         .expect("a story link on the home page")
@@ -191,14 +184,7 @@ async fn every_reader_surface_carries_the_security_headers() {
     }
     // The pages need nothing that policy refuses: no inline style, no script but JSON-LD.
     for path in pages {
-        let html = http()
-            .get(server.url(path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let (_, _, html) = get_typed(&http(), &server.url(path)).await;
         assert!(
             !html.contains("<style") && !html.contains(" style="),
             "{path}"

@@ -85,6 +85,8 @@ impl Route {
 
 /// The URLs readers pick from, taken from the stories loaded before the crowd arrives.
 struct Targets {
+    /// Article pages as the site links them (with the headline's slug).
+    articles: Vec<String>,
     stories: Vec<String>,
     topics: Vec<String>,
     agencies: Vec<String>,
@@ -95,7 +97,7 @@ impl Targets {
     fn path(&self, route: Route, rng: &mut Rng) -> String {
         match route {
             Route::Home => "/".into(),
-            Route::Article => format!("/story/{}", rng.pick(&self.stories)),
+            Route::Article => rng.pick(&self.articles).to_string(),
             Route::Topic => format!("/topic/{}", rng.pick(&self.topics)),
             Route::Agency => format!("/agency/{}", rng.pick(&self.agencies)),
             Route::Search => format!("/search?q={}", rng.pick(&self.words)),
@@ -324,6 +326,10 @@ async fn targets(site: &crate::app::Site) -> anyhow::Result<Targets> {
     .collect();
     words.extend((0..50).map(|i| (i * 37).to_string()));
     Ok(Targets {
+        articles: stories
+            .iter()
+            .map(|s| wiredesk_model::story_path(&s.id, &s.headline))
+            .collect(),
         stories: stories.iter().map(|s| s.id.to_string()).collect(),
         topics,
         agencies,
@@ -421,8 +427,10 @@ pub async fn run(args: SoakArgs) -> anyhow::Result<()> {
     }
     println!("  live feed: {dropped} stories dropped, {backlog} still in the inbox at the end");
     kills.sort();
+    // Growth is counted from the first sample under load (t=10 s): the one at t=0 is taken
+    // before the crowd's connections and the first renders exist.
     let (first, last) = (
-        rss.first().copied().unwrap_or_default(),
+        rss.get(1).or(rss.first()).copied().unwrap_or_default(),
         rss.last().copied().unwrap_or_default(),
     );
     let home = tally.routes.get(&Route::Home).cloned().unwrap_or_default();

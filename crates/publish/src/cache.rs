@@ -3,9 +3,10 @@
 //! headline edit) drops every cached page at once.
 //!
 //! Owns: cached HTML by request path, the generation it was rendered under, and the renders in
-//! flight. It must never serve a page rendered before the latest event it has seen: that is
-//! how a kill reaches every cached page within the log follower's interval (`projections`). A
-//! request waiting on a render takes its page only if that page is still current when it ends.
+//! flight. It must never answer a request with a page rendered before the latest event it
+//! had seen when the request arrived: that is how a kill reaches every cached page within the
+//! log follower's interval (`projections`). So a request waiting on a render takes its page
+//! only if the render began under the generation the request arrived with, or a later one.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -49,11 +50,11 @@ struct Flight {
     settled: watch::Receiver<Settled>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone)]
 enum Settled {
     Rendering,
-    /// The page is in the cache (current or not: waiters look again).
-    Kept,
+    /// The page, also in the cache under the generation its render began with.
+    Kept(CachedPage),
     /// The answer is not one to keep (an error, a redirect): waiters render for themselves.
     GaveUp,
 }
@@ -78,9 +79,10 @@ pub struct Rendering {
 impl Rendering {
     /// Keep the rendered page and hand it to the requests waiting for it.
     pub fn keep(mut self, status: StatusCode, headers: HeaderMap, html: Bytes) {
-        self.cache
+        let page = self
+            .cache
             .put(self.key.clone(), status, headers, html, self.generation);
-        self.settle(Settled::Kept);
+        self.settle(Settled::Kept(page));
     }
 
     /// The answer is not worth keeping: waiting requests render their own.
@@ -110,6 +112,9 @@ impl PageCache {
     /// The current page for `key`, or the right to render it; waits while another request
     /// renders it under the current generation.
     pub async fn lookup(&self, key: &str) -> Lookup {
+        // The generation when this request arrived: it may take a page rendered under it or
+        // later (what rendering the page itself would give), never one from before.
+        let mut arrived = None;
         loop {
             let mut settled = {
                 let mut flights = self.flights.lock().expect("page cache flights lock");
@@ -119,10 +124,11 @@ impl PageCache {
                     return Lookup::Hit(page);
                 }
                 let generation = self.generation();
+                let arrived = *arrived.get_or_insert(generation);
                 match flights.get(key) {
-                    // A render that began before the latest event cannot give a current page:
-                    // a new one starts beside it rather than waiting for it.
-                    Some(flight) if flight.generation == generation => flight.settled.clone(),
+                    // A render that began before this request's events cannot answer it: a new
+                    // one starts beside it rather than waiting for it.
+                    Some(flight) if flight.generation >= arrived => flight.settled.clone(),
                     _ => {
                         let id = self.next_flight.fetch_add(1, Ordering::Relaxed);
                         let (tx, rx) = watch::channel(Settled::Rendering);
@@ -144,18 +150,24 @@ impl PageCache {
                 }
             };
             let how = settled
-                .wait_for(|s| *s != Settled::Rendering)
+                .wait_for(|s| !matches!(s, Settled::Rendering))
                 .await
-                .map(|s| *s);
-            if matches!(how, Ok(Settled::GaveUp)) {
-                return Lookup::Render(Rendering {
-                    cache: self.clone(),
-                    key: key.to_string(),
-                    generation: self.generation(),
-                    flight: None,
-                });
+                .map(|s| s.clone());
+            match how {
+                Ok(Settled::Kept(page)) if Some(page.generation) >= arrived => {
+                    return Lookup::Hit(page);
+                }
+                Ok(Settled::GaveUp) => {
+                    return Lookup::Render(Rendering {
+                        cache: self.clone(),
+                        key: key.to_string(),
+                        generation: self.generation(),
+                        flight: None,
+                    });
+                }
+                // Dropped unsettled: look again, and one of the waiters renders next.
+                _ => {}
             }
-            // Kept or dropped: look again; a kept page is served only if still current.
         }
     }
 
@@ -184,21 +196,20 @@ impl PageCache {
         headers: HeaderMap,
         html: Bytes,
         generation: i64,
-    ) {
+    ) -> CachedPage {
+        let page = CachedPage {
+            status,
+            headers,
+            html,
+            generation,
+            rendered: Instant::now(),
+        };
         let mut pages = self.pages.write().expect("page cache lock");
         if pages.len() >= MAX_PAGES {
             pages.clear();
         }
-        pages.insert(
-            key,
-            CachedPage {
-                status,
-                headers,
-                html,
-                generation,
-                rendered: Instant::now(),
-            },
-        );
+        pages.insert(key, page.clone());
+        page
     }
 
     pub fn generation(&self) -> i64 {
@@ -337,7 +348,7 @@ mod tests {
     }
 
     #[tokio::test(flavor = "current_thread")]
-    async fn a_request_waiting_across_an_event_renders_again() {
+    async fn a_request_from_before_an_event_takes_the_render_it_waited_for() {
         let cache = PageCache::default();
         cache.advance(1);
         let first = rendering(&cache, "/").await;
@@ -346,8 +357,14 @@ mod tests {
         cache.advance(2);
         let (status, headers, html) = page("from before the event");
         first.keep(status, headers, html);
-        // It waited on a render that read the generation before the event: it renders anew.
-        assert_eq!(waiting.await.unwrap(), None);
+        // It arrived before the event: that render is what it would have drawn itself, so
+        // a crowd is not sent round again by every event.
+        assert_eq!(
+            waiting.await.unwrap(),
+            Some(Bytes::from_static(b"from before the event"))
+        );
+        // A request after the event renders anew.
+        rendering(&cache, "/").await;
     }
 
     #[tokio::test(flavor = "current_thread")]

@@ -22,6 +22,9 @@ pub enum BenchCommand {
     Search(crate::bench_search::SearchArgs),
     /// Kill-to-gone latency (p50/p99) with a live server, polling every surface.
     Kill(crate::bench_kill::KillArgs),
+    /// A crowd of readers for minutes while the wire lands and stories are killed: errors,
+    /// latency per route, memory over time, kill-to-gone under load.
+    Soak(crate::bench_soak::SoakArgs),
     /// Decoding speed per wire format (items/s, MB/s) over folders of real files.
     Decode(crate::bench_decode::DecodeArgs),
 }
@@ -95,6 +98,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Search(args) => crate::bench_search::run(args).await,
         BenchCommand::Kill(args) => crate::bench_kill::run(args).await,
+        BenchCommand::Soak(args) => crate::bench_soak::run(args).await,
         BenchCommand::Decode(args) => crate::bench_decode::run(args),
         BenchCommand::Ingest { stories, data } => {
             let (data, _tmp) = match data {

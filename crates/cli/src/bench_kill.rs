@@ -25,9 +25,9 @@ pub struct KillArgs {
 }
 
 /// One place readers or partners find a story, and how to tell it is gone from there.
-struct Surface {
-    name: &'static str,
-    path: String,
+pub(crate) struct Surface {
+    pub name: &'static str,
+    pub path: String,
     /// Gone when the answer has this status (the article: 410), else when the body no
     /// longer has the story's id in it.
     gone_status: Option<u16>,
@@ -35,7 +35,7 @@ struct Surface {
     gone_marker: Option<&'static str>,
 }
 
-fn surfaces(story: &Story) -> Vec<Surface> {
+pub(crate) fn surfaces(story: &Story) -> Vec<Surface> {
     let id = &story.id;
     let agency = &story.agency.slug;
     let listed = |name, path: String| Surface {
@@ -83,13 +83,13 @@ fn surfaces(story: &Story) -> Vec<Surface> {
 }
 
 /// (status, body) of one GET.
-async fn fetch(client: &reqwest::Client, url: &str) -> anyhow::Result<(u16, String)> {
+pub(crate) async fn fetch(client: &reqwest::Client, url: &str) -> anyhow::Result<(u16, String)> {
     let r = client.get(url).send().await?;
     let status = r.status().as_u16();
     Ok((status, r.text().await?))
 }
 
-fn is_gone(surface: &Surface, status: u16, body: &str, id: &str) -> bool {
+pub(crate) fn is_gone(surface: &Surface, status: u16, body: &str, id: &str) -> bool {
     if let Some(s) = surface.gone_status {
         return status == s;
     }
@@ -99,91 +99,138 @@ fn is_gone(surface: &Surface, status: u16, body: &str, id: &str) -> bool {
     !body.contains(id)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-pub async fn run(args: KillArgs) -> anyhow::Result<()> {
-    let (data, _tmp) = crate::demo::default_data_dir()?;
+/// The surfaces among `surfaces(story)` that show the story now (which also warms their caches).
+pub(crate) async fn showing(
+    client: &reqwest::Client,
+    base: &str,
+    story: &Story,
+) -> anyhow::Result<Vec<Surface>> {
+    let id = story.id.to_string();
+    let mut watched = Vec::new();
+    for surface in surfaces(story) {
+        let (status, body) = fetch(client, &format!("{base}{}", surface.path)).await?;
+        if !is_gone(&surface, status, &body, &id) {
+            watched.push(surface);
+        }
+    }
+    Ok(watched)
+}
+
+/// Ask every watched surface again and again, all at once, until none shows story `id`;
+/// returns, per surface, the time from `started` to the first answer arriving without it.
+pub(crate) async fn until_gone(
+    client: &reqwest::Client,
+    base: &str,
+    watched: Vec<Surface>,
+    id: &str,
+    started: Instant,
+) -> anyhow::Result<Vec<(&'static str, Duration)>> {
+    let mut gone_at = Vec::new();
+    let mut pending = watched;
+    while !pending.is_empty() {
+        let mut asks = tokio::task::JoinSet::new();
+        for (i, surface) in pending.iter().enumerate() {
+            let (client, url) = (client.clone(), format!("{base}{}", surface.path));
+            // Timed as each answer arrives, not when the slowest of the round does.
+            asks.spawn(async move { (i, fetch(&client, &url).await, started.elapsed()) });
+        }
+        let mut gone = vec![None; pending.len()];
+        while let Some(answer) = asks.join_next().await {
+            let (i, answer, at) = answer?;
+            let (status, body) = answer?;
+            if is_gone(&pending[i], status, &body, id) {
+                gone[i] = Some(at);
+            }
+        }
+        let mut still = Vec::new();
+        for (surface, gone) in pending.into_iter().zip(gone) {
+            match gone {
+                Some(at) => gone_at.push((surface.name, at)),
+                None => still.push(surface),
+            }
+        }
+        pending = still;
+        if started.elapsed() > Duration::from_secs(30) {
+            anyhow::bail!("story {id} still visible 30 s after its kill");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    Ok(gone_at)
+}
+
+/// A fresh site with `stories` generated stories, served on a free loopback port; returns
+/// the site, its base URL and the temporary data folder that lives as long as the run.
+pub(crate) async fn serve_generated(
+    stories: usize,
+) -> anyhow::Result<(Site, String, Option<tempfile::TempDir>)> {
+    let (data, tmp) = crate::demo::default_data_dir()?;
     let site = Site::open(&data, None).await?;
-    let deliveries = crate::bench::generated_deliveries(args.stories, Timestamp::now());
+    let deliveries = crate::bench::generated_deliveries(stories, Timestamp::now());
     crate::bench::ingest_in_batches(&site, deliveries).await?;
     let app = crate::serve::app(&site).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok((site, base, tmp))
+}
+
+/// The newest live story, the one a kill is most likely to be on every surface.
+pub(crate) async fn newest_live(site: &Site) -> anyhow::Result<Option<Story>> {
+    let newest = site
+        .pipeline
+        .store()
+        .live(
+            &Listing {
+                limit: 1,
+                ..Listing::default()
+            },
+            Timestamp::now(),
+        )
+        .await?;
+    Ok(newest.into_iter().next())
+}
+
+/// Kill a story the way the desk does.
+pub(crate) async fn kill(site: &Site, story: &Story) -> anyhow::Result<()> {
+    site.pipeline
+        .desk_action(
+            &story.id,
+            &DeskAction::Kill {
+                reason: "benchmark".into(),
+            },
+            "bench",
+        )
+        .await
+        .context("killing through the desk's path")?;
+    Ok(())
+}
+
+pub async fn run(args: KillArgs) -> anyhow::Result<()> {
+    let (site, base, _tmp) = serve_generated(args.stories).await?;
     let client = wiredesk_publish::http_client();
 
     let mut latencies = Vec::new();
     let mut slowest_surface: std::collections::BTreeMap<&'static str, Duration> =
         Default::default();
     for _ in 0..args.kills {
-        let newest = site
-            .pipeline
-            .store()
-            .live(
-                &Listing {
-                    limit: 1,
-                    ..Listing::default()
-                },
-                Timestamp::now(),
-            )
-            .await?;
-        let Some(story) = newest.into_iter().next() else {
+        let Some(story) = newest_live(&site).await? else {
             break;
         };
-        let id = story.id.to_string();
         // Warm every cache, and keep only the surfaces that show the story now.
-        let mut watched = Vec::new();
-        for surface in surfaces(&story) {
-            let (status, body) = fetch(&client, &format!("{base}{}", surface.path)).await?;
-            if !is_gone(&surface, status, &body, &id) {
-                watched.push(surface);
-            }
-        }
+        let watched = showing(&client, &base, &story).await?;
         let started = Instant::now();
-        site.pipeline
-            .desk_action(
-                &story.id,
-                &DeskAction::Kill {
-                    reason: "benchmark".into(),
-                },
-                "bench",
-            )
-            .await
-            .context("killing through the desk's path")?;
-        let mut pending: Vec<Surface> = watched;
-        while !pending.is_empty() {
-            // Every surface still showing the story is asked again, all at once.
-            let mut asks = tokio::task::JoinSet::new();
-            for (i, surface) in pending.iter().enumerate() {
-                let (client, url) = (client.clone(), format!("{base}{}", surface.path));
-                asks.spawn(async move { (i, fetch(&client, &url).await) });
-            }
-            let mut gone = vec![false; pending.len()];
-            while let Some(answer) = asks.join_next().await {
-                let (i, answer) = answer?;
-                let (status, body) = answer?;
-                gone[i] = is_gone(&pending[i], status, &body, &id);
-            }
-            let at = started.elapsed();
-            let mut still = Vec::new();
-            for (surface, gone) in pending.into_iter().zip(gone) {
-                if gone {
-                    let slot = slowest_surface.entry(surface.name).or_default();
-                    *slot = (*slot).max(at);
-                } else {
-                    still.push(surface);
-                }
-            }
-            pending = still;
-            if started.elapsed() > Duration::from_secs(30) {
-                anyhow::bail!("story {id} still visible 30 s after its kill");
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
+        kill(&site, &story).await?;
+        let gone_at = until_gone(&client, &base, watched, &story.id.to_string(), started).await?;
+        for &(surface, at) in &gone_at {
+            let slot = slowest_surface.entry(surface).or_default();
+            *slot = (*slot).max(at);
         }
-        latencies.push(started.elapsed());
+        latencies.push(gone_at.iter().map(|g| g.1).max().unwrap_or_default());
     }
     latencies.sort();
     anyhow::ensure!(!latencies.is_empty(), "no story was killed");

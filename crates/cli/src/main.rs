@@ -14,6 +14,7 @@ mod bench;
 mod bench_decode;
 mod bench_kill;
 mod bench_search;
+mod bench_soak;
 mod config;
 mod demo;
 mod eval;

@@ -370,6 +370,7 @@ pub(crate) fn list_description<'a>(
 }
 
 /// Serve `key` from the page cache, or render it and keep it when it is a page worth keeping.
+/// Requests for a page being rendered wait for that render (`cache::PageCache::lookup`).
 pub(crate) async fn cached<Fut>(
     state: &AppState,
     key: String,
@@ -378,15 +379,18 @@ pub(crate) async fn cached<Fut>(
 where
     Fut: std::future::Future<Output = Response>,
 {
-    if let Some(page) = state.cache.get(&key) {
-        return (page.status, page.headers, page.html).into_response();
-    }
-    let generation = state.cache.generation();
+    let rendering = match state.cache.lookup(&key).await {
+        crate::cache::Lookup::Hit(page) => {
+            return (page.status, page.headers, page.html).into_response();
+        }
+        crate::cache::Lookup::Render(rendering) => rendering,
+    };
     let response = render().await;
     if !matches!(
         response.status(),
         StatusCode::OK | StatusCode::GONE | StatusCode::NOT_FOUND
     ) {
+        rendering.give_up();
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -394,16 +398,17 @@ where
         Ok(bytes) => {
             let mut headers = parts.headers.clone();
             headers.remove(header::CONTENT_LENGTH);
-            state
-                .cache
-                .put(key, parts.status, headers, bytes.clone(), generation);
+            rendering.keep(parts.status, headers, bytes.clone());
             Response::from_parts(parts, axum::body::Body::from(bytes))
         }
-        Err(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "page could not be rendered",
-        )
-            .into_response(),
+        Err(_) => {
+            rendering.give_up();
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "page could not be rendered",
+            )
+                .into_response()
+        }
     }
 }
 

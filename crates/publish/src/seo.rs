@@ -90,10 +90,10 @@ async fn cached_xml<Fut>(state: &AppState, key: String, render: impl FnOnce() ->
 where
     Fut: std::future::Future<Output = Rendered>,
 {
-    if let Some(page) = state.cache.get(&key) {
-        return respond(page.status, page.html);
-    }
-    let generation = state.cache.generation();
+    let rendering = match state.cache.lookup(&key).await {
+        crate::cache::Lookup::Hit(page) => return respond(page.status, page.html),
+        crate::cache::Lookup::Render(rendering) => rendering,
+    };
     let (status, body) = match render().await {
         Ok(Some(xml)) => (StatusCode::OK, Bytes::from(xml)),
         Ok(None) => (
@@ -102,16 +102,11 @@ where
         ),
         Err(e) => {
             tracing::error!("{key}: {e}");
+            rendering.give_up();
             return (StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable").into_response();
         }
     };
-    state.cache.put(
-        key,
-        status,
-        axum::http::HeaderMap::new(),
-        body.clone(),
-        generation,
-    );
+    rendering.keep(status, axum::http::HeaderMap::new(), body.clone());
     respond(status, body)
 }
 

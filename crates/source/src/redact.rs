@@ -5,27 +5,19 @@
 /// Stands in for a hidden secret.
 const MASK: &str = "***";
 
-/// Query parameter names that always hold a secret (compared decoded and lower-cased).
-const SECRET_NAMES: [&str; 15] = [
-    "apikey",
-    "api_key",
-    "key",
-    "token",
-    "access_token",
-    "auth",
+/// Parts of a name that mark it as secret whatever surrounds them (`apikey`, `x-api-key`,
+/// `authToken`, `password`); names are compared decoded and lower-cased.
+const SECRET_PARTS: [&str; 5] = ["key", "token", "secret", "pass", "auth"];
+
+/// Secret names that hold none of those parts.
+const SECRET_NAMES: [&str; 6] = [
     "signature",
     "sig",
-    "secret",
-    "password",
-    "pass",
     "pwd",
     "session",
     "credential",
     "credentials",
 ];
-
-/// Parts of a name that mark it as secret whatever surrounds them (`x-api-key`, `authToken`).
-const SECRET_PARTS: [&str; 5] = ["key", "token", "secret", "pass", "auth"];
 
 /// `url` with its userinfo's password (or a userinfo with no user:password split, which
 /// is a token) and the values of key-like query and fragment parameters replaced by `***`.
@@ -113,35 +105,12 @@ fn redact_pairs(pairs: &str) -> String {
 }
 
 fn is_secret_name(name: &str) -> bool {
-    let name = percent_decode(name).to_lowercase();
+    // As a form decoder reads it: `+` is a space, `%5F` an underscore.
+    let name = name.replace('+', " ");
+    let name = percent_encoding::percent_decode_str(&name)
+        .decode_utf8_lossy()
+        .to_lowercase();
     SECRET_NAMES.contains(&name.as_str()) || SECRET_PARTS.iter().any(|p| name.contains(p))
-}
-
-/// `%5F` → `_`, `+` → space; malformed escapes kept as written.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| Some((hex(*bytes.get(i + 1)?)? << 4) | hex(*bytes.get(i + 2)?)?))
-            .flatten();
-        match (escaped, bytes[i]) {
-            (Some(b), _) => {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-            (None, b'+') => out.push(b' '),
-            (None, b) => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 #[cfg(test)]

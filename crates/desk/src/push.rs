@@ -4,12 +4,11 @@
 //! (`MAX_DELIVERY_BYTES`, as for dropped files). The file goes through the same pipeline as
 //! the drop folder; the answer says what became of it.
 
-use std::pin::Pin;
-
-use axum::body::{Body, HttpBody};
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use http_body_util::LengthLimitError;
 use jiff::Timestamp;
 use serde_json::json;
 use wiredesk_ingest::Outcome;
@@ -31,24 +30,22 @@ fn too_large() -> Response {
 }
 
 /// The body, stopped as soon as it passes the limit (whatever Content-Length said).
-async fn read_limited(mut body: Body) -> Result<Vec<u8>, Response> {
-    let mut bytes = Vec::new();
-    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-        let frame = frame.map_err(|e| {
-            refuse(
-                StatusCode::BAD_REQUEST,
-                REALM,
-                &format!("the body could not be read: {e}"),
-            )
-        })?;
-        if let Ok(data) = frame.into_data() {
-            if bytes.len() + data.len() > MAX_DELIVERY_BYTES {
-                return Err(too_large());
+async fn read_limited(body: Body) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, MAX_DELIVERY_BYTES)
+        .await
+        .map_err(|e| {
+            let over_limit =
+                std::error::Error::source(&e).is_some_and(|s| s.is::<LengthLimitError>());
+            if over_limit {
+                too_large()
+            } else {
+                refuse(
+                    StatusCode::BAD_REQUEST,
+                    REALM,
+                    &format!("the body could not be read: {e}"),
+                )
             }
-            bytes.extend_from_slice(&data);
-        }
-    }
-    Ok(bytes)
+        })
 }
 
 pub async fn ingest(State(state): State<DeskState>, headers: HeaderMap, body: Body) -> Response {
@@ -73,7 +70,7 @@ pub async fn ingest(State(state): State<DeskState>, headers: HeaderMap, body: Bo
     let received = Timestamp::now();
     let delivery = Delivery {
         path: format!("push:{source}/{}", received.as_millisecond()).into(),
-        bytes: body,
+        bytes: body.to_vec(),
         received,
     };
     let report = match state.pipeline.ingest_batch(vec![delivery]).await {

@@ -1,43 +1,106 @@
-//! The rendered-page cache: a page is rendered at most once a second, by one request at a time
-//! (the others wait for that render), and any new event in the log (an update, a kill, a
-//! headline edit) drops every cached page at once.
+//! The rendered-page cache: a page is rendered by one request at a time (the others wait for
+//! that render), kept in every content coding, and dropped by the events that touch it.
 //!
-//! Owns: cached HTML by request path, the generation it was rendered under, and the renders in
-//! flight. It must never answer a request with a page rendered before the latest event it
-//! had seen when the request arrived: that is how a kill reaches every cached page within the
-//! log follower's interval (`projections`). So a request waiting on a render takes its page
-//! only if the render began under the generation the request arrived with, or a later one.
+//! Owns: cached pages by request path and query, with the surrogate keys each was rendered
+//! with (`story-ID` for every story it shows, `home`, `topic-SLUG`, `feeds`…), the log
+//! position each key was last touched at, and the renders in flight. It must never answer a
+//! request with a page that an event the cache has been told of (`touch`) would change: a
+//! page rendered under generation `g` is served only while none of its keys was touched
+//! after `g`. That is how a kill reaches every cached page within the log follower's
+//! interval (`projections`) while a new story leaves the article pages it is not on alone.
+//! Must not: decide what is live, or what an event touches (`purge` does, from the story).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use tokio::sync::watch;
+use wiredesk_model::StoryId;
 
-/// How long a rendered page may be served: bounds how late an embargo lifts, a view count or
-/// the weather shows, when no event arrives to drop the cache sooner.
+use crate::encoding::Bodies;
+use crate::http_cache::{SURROGATE_KEY, path_keys};
+
+/// How long a rendered page may be served when no event touches it: bounds how late a view
+/// count, the weather or a new topic in the menu shows. Events (a kill, an embargo lifted, a
+/// new story) drop the pages they touch at once.
+#[cfg(not(test))]
 const FRESH_FOR: Duration = Duration::from_secs(1);
-/// Pages kept at most; past that the cache starts over rather than grow without bound.
-const MAX_PAGES: usize = 20_000;
+/// Long in unit tests, so a page served after an event was rendered after it because the
+/// event dropped it, not because a second had passed.
+#[cfg(test)]
+const FRESH_FOR: Duration = Duration::from_secs(60);
+/// Bytes of page bodies (all codings) kept at most; past that, pages no longer current go
+/// first, then everything.
+const MAX_BYTES: usize = 128 << 20;
+/// Keys whose last touch is remembered at most; past that the cache starts over.
+const MAX_TOUCHED: usize = 200_000;
 
 #[derive(Clone)]
 pub struct CachedPage {
     pub status: StatusCode,
-    /// The handler's own headers (surrogate keys, last-modified, content type).
+    /// The handler's own headers (content type, last-modified), with the page's surrogate
+    /// keys and its ETag.
     pub headers: HeaderMap,
-    pub html: Bytes,
+    pub bodies: Bodies,
+    keys: Arc<[String]>,
     generation: i64,
     rendered: Instant,
 }
 
+impl CachedPage {
+    /// The page in the coding `request` prefers, with no compression work.
+    pub fn respond(&self, request: &HeaderMap) -> Response {
+        let (coding, body) = self.bodies.pick(request);
+        let mut headers = self.headers.clone();
+        crate::encoding::label(&mut headers, coding, self.bodies.varies());
+        let mut response = (self.status, headers, body.clone()).into_response();
+        response.extensions_mut().insert(crate::encoding::Encoded);
+        response
+    }
+}
+
+#[derive(Default)]
+struct Pages {
+    pages: HashMap<String, CachedPage>,
+    /// Key → the log position of the last event that touched it.
+    touched: HashMap<String, i64>,
+    /// Pages rendered before this position are not served (the cache started over).
+    floor: i64,
+    bytes: usize,
+}
+
+impl Pages {
+    fn current(&self, page: &CachedPage) -> bool {
+        current_in(&self.touched, self.floor, page)
+    }
+
+    fn start_over(&mut self, seq: i64) {
+        self.floor = self.floor.max(seq);
+        self.touched.clear();
+        self.pages.clear();
+        self.bytes = 0;
+    }
+}
+
+/// Whether no key of `page` was touched after it was rendered, and the cache has not started
+/// over since.
+fn current_in(touched: &HashMap<String, i64>, floor: i64, page: &CachedPage) -> bool {
+    page.generation >= floor
+        && page
+            .keys
+            .iter()
+            .all(|k| touched.get(k).is_none_or(|&at| at <= page.generation))
+}
+
 #[derive(Clone, Default)]
 pub struct PageCache {
-    /// The latest event sequence number seen in the log.
+    /// The latest event sequence number the cache has been told of.
     generation: Arc<AtomicI64>,
-    pages: Arc<RwLock<HashMap<String, CachedPage>>>,
+    pages: Arc<RwLock<Pages>>,
     /// One render in flight per key. Lock order: `flights` before `pages`, never the reverse.
     flights: Arc<Mutex<HashMap<String, Flight>>>,
     next_flight: Arc<AtomicU64>,
@@ -46,7 +109,6 @@ pub struct PageCache {
 /// A render in flight, and how its waiters learn it ended.
 struct Flight {
     id: u64,
-    generation: i64,
     settled: watch::Receiver<Settled>,
 }
 
@@ -54,7 +116,7 @@ struct Flight {
 enum Settled {
     Rendering,
     /// The page, also in the cache under the generation its render began with.
-    Kept(CachedPage),
+    Kept(Box<CachedPage>),
     /// The answer is not one to keep (an error, a redirect): waiters render for themselves.
     GaveUp,
 }
@@ -77,12 +139,24 @@ pub struct Rendering {
 }
 
 impl Rendering {
-    /// Keep the rendered page and hand it to the requests waiting for it.
-    pub fn keep(mut self, status: StatusCode, headers: HeaderMap, html: Bytes) {
-        let page = self
-            .cache
-            .put(self.key.clone(), status, headers, html, self.generation);
-        self.settle(Settled::Kept(page));
+    /// Keep the rendered page under `keys` and hand it to the requests waiting for it.
+    pub fn keep(
+        mut self,
+        status: StatusCode,
+        headers: HeaderMap,
+        bodies: Bodies,
+        keys: Vec<String>,
+    ) -> CachedPage {
+        let page = self.cache.put(
+            self.key.clone(),
+            status,
+            headers,
+            bodies,
+            keys,
+            self.generation,
+        );
+        self.settle(Settled::Kept(Box::new(page.clone())));
+        page
     }
 
     /// The answer is not worth keeping: waiting requests render their own.
@@ -110,10 +184,11 @@ impl Drop for Rendering {
 
 impl PageCache {
     /// The current page for `key`, or the right to render it; waits while another request
-    /// renders it under the current generation.
+    /// renders it.
     pub async fn lookup(&self, key: &str) -> Lookup {
-        // The generation when this request arrived: it may take a page rendered under it or
-        // later (what rendering the page itself would give), never one from before.
+        // The generation when this request arrived: a page rendered under it or later is what
+        // rendering the page itself would give, so it may take one even if a later event
+        // touched it; never one from before an event it arrived after and that touched it.
         let mut arrived = None;
         loop {
             let mut settled = {
@@ -124,22 +199,15 @@ impl PageCache {
                     return Lookup::Hit(page);
                 }
                 let generation = self.generation();
-                let arrived = *arrived.get_or_insert(generation);
+                arrived.get_or_insert(generation);
                 match flights.get(key) {
-                    // A render that began before this request's events cannot answer it: a new
-                    // one starts beside it rather than waiting for it.
-                    Some(flight) if flight.generation >= arrived => flight.settled.clone(),
-                    _ => {
+                    // Waited for even when it began before this request's events: most events
+                    // touch other pages, and the page is checked when it comes.
+                    Some(flight) => flight.settled.clone(),
+                    None => {
                         let id = self.next_flight.fetch_add(1, Ordering::Relaxed);
                         let (tx, rx) = watch::channel(Settled::Rendering);
-                        flights.insert(
-                            key.to_string(),
-                            Flight {
-                                id,
-                                generation,
-                                settled: rx,
-                            },
-                        );
+                        flights.insert(key.to_string(), Flight { id, settled: rx });
                         return Lookup::Render(Rendering {
                             cache: self.clone(),
                             key: key.to_string(),
@@ -154,8 +222,10 @@ impl PageCache {
                 .await
                 .map(|s| s.clone());
             match how {
-                Ok(Settled::Kept(page)) if Some(page.generation) >= arrived => {
-                    return Lookup::Hit(page);
+                Ok(Settled::Kept(page))
+                    if Some(page.generation) >= arrived || self.is_current(&page) =>
+                {
+                    return Lookup::Hit(*page);
                 }
                 Ok(Settled::GaveUp) => {
                     return Lookup::Render(Rendering {
@@ -165,7 +235,8 @@ impl PageCache {
                         flight: None,
                     });
                 }
-                // Dropped unsettled: look again, and one of the waiters renders next.
+                // Dropped unsettled, or rendered before an event that touched it: look
+                // again, and one of the waiters renders next.
                 _ => {}
             }
         }
@@ -181,10 +252,12 @@ impl PageCache {
 
     fn get(&self, key: &str) -> Option<CachedPage> {
         let pages = self.pages.read().expect("page cache lock");
-        let page = pages.get(key)?;
-        (page.generation == self.generation.load(Ordering::Acquire)
-            && page.rendered.elapsed() < FRESH_FOR)
-            .then(|| page.clone())
+        let page = pages.pages.get(key)?;
+        (page.rendered.elapsed() < FRESH_FOR && pages.current(page)).then(|| page.clone())
+    }
+
+    fn is_current(&self, page: &CachedPage) -> bool {
+        self.pages.read().expect("page cache lock").current(page)
     }
 
     /// Remember a page rendered under `generation` (read before rendering began, so a page
@@ -194,21 +267,38 @@ impl PageCache {
         key: String,
         status: StatusCode,
         headers: HeaderMap,
-        html: Bytes,
+        bodies: Bodies,
+        keys: Vec<String>,
         generation: i64,
     ) -> CachedPage {
         let page = CachedPage {
             status,
             headers,
-            html,
+            bodies,
+            keys: keys.into(),
             generation,
             rendered: Instant::now(),
         };
         let mut pages = self.pages.write().expect("page cache lock");
-        if pages.len() >= MAX_PAGES {
-            pages.clear();
+        let size = page.bodies.size();
+        let Pages {
+            pages: map,
+            touched,
+            floor,
+            bytes,
+        } = &mut *pages;
+        if *bytes + size > MAX_BYTES {
+            map.retain(|_, p| p.rendered.elapsed() < FRESH_FOR && current_in(touched, *floor, p));
+            *bytes = map.values().map(|p| p.bodies.size()).sum();
+            if *bytes + size > MAX_BYTES {
+                map.clear();
+                *bytes = 0;
+            }
         }
-        pages.insert(key, page.clone());
+        *bytes += size;
+        if let Some(old) = map.insert(key, page.clone()) {
+            *bytes -= old.bodies.size();
+        }
         page
     }
 
@@ -216,56 +306,192 @@ impl PageCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Note that the log has reached `seq`; older pages stop being served.
-    pub fn advance(&self, seq: i64) {
-        if self.generation.fetch_max(seq, Ordering::AcqRel) < seq {
-            self.pages.write().expect("page cache lock").clear();
+    /// The events up to `seq` touched `keys`: pages rendered with any of them before `seq`
+    /// stop being served.
+    pub fn touch<'k>(&self, keys: impl IntoIterator<Item = &'k str>, seq: i64) {
+        let mut pages = self.pages.write().expect("page cache lock");
+        for key in keys {
+            pages.touched.insert(key.to_string(), seq);
+        }
+        if pages.touched.len() > MAX_TOUCHED {
+            pages.start_over(seq);
+        }
+        // Moved under the same lock as the keys, so a render that reads the new generation
+        // also finds its keys' touches.
+        self.generation.fetch_max(seq, Ordering::AcqRel);
+    }
+
+    /// The log reached `seq` and what it touched is not known (the store could not say):
+    /// nothing rendered before it is served.
+    pub fn touch_all(&self, seq: i64) {
+        let mut pages = self.pages.write().expect("page cache lock");
+        pages.start_over(seq);
+        self.generation.fetch_max(seq, Ordering::AcqRel);
+    }
+}
+
+tokio::task_local! {
+    /// The surrogate keys of the stories the page being rendered shows.
+    static SHOWN: RefCell<Vec<String>>;
+}
+
+/// The surrogate key of a story: pages showing it carry it, and its events touch it.
+pub fn story_key(id: &StoryId) -> String {
+    format!("story-{id}")
+}
+
+/// Note that the page being rendered shows `id` (as an entry, a side-list card, a coverage
+/// count), so an event about that story drops the page. Outside a cached render it does
+/// nothing.
+pub(crate) fn shows(id: &StoryId) {
+    let _ = SHOWN.try_with(|shown| shown.borrow_mut().push(story_key(id)));
+}
+
+/// Serve `key` (a path and query) from the cache, or render it and keep it when it is an
+/// answer worth keeping (200, 404, 410): in every coding, under the keys of its path, of the
+/// stories it shows and any its handler named in a `Surrogate-Key` header.
+pub(crate) async fn serve<Fut>(
+    cache: &PageCache,
+    key: String,
+    request: &HeaderMap,
+    render: impl FnOnce() -> Fut,
+) -> Response
+where
+    Fut: std::future::Future<Output = Response>,
+{
+    let rendering = match cache.lookup(&key).await {
+        Lookup::Hit(page) => return page.respond(request),
+        Lookup::Render(rendering) => rendering,
+    };
+    let (response, shown) = SHOWN
+        .scope(RefCell::new(Vec::new()), async {
+            let response = render().await;
+            (response, SHOWN.with(|s| s.take()))
+        })
+        .await;
+    if !matches!(
+        response.status(),
+        StatusCode::OK | StatusCode::GONE | StatusCode::NOT_FOUND
+    ) {
+        rendering.give_up();
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(identity) = axum::body::to_bytes(body, crate::http_cache::MAX_BUFFERED).await else {
+        rendering.give_up();
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "page could not be rendered",
+        )
+            .into_response();
+    };
+    let path = key.split('?').next().unwrap_or(&key);
+    let mut keys = path_keys(path);
+    keys.extend(shown);
+    if let Some(own) = parts
+        .headers
+        .get(SURROGATE_KEY)
+        .and_then(|v| v.to_str().ok())
+    {
+        keys.extend(own.split_whitespace().map(str::to_string));
+    }
+    keys.sort();
+    keys.dedup();
+    let headers = &mut parts.headers;
+    headers.remove(header::CONTENT_LENGTH);
+    if let Ok(v) = HeaderValue::from_str(&keys.join(" ")) {
+        headers.insert(SURROGATE_KEY, v);
+    }
+    // Computed once here, so a hit costs the validator layer no hashing.
+    if !headers.contains_key(header::ETAG) {
+        let tag = crate::http_cache::content_tag(&identity);
+        if let Ok(v) = HeaderValue::from_str(&format!("\"{tag}\"")) {
+            headers.insert(header::ETAG, v);
         }
     }
+    rendering
+        .keep(
+            parts.status,
+            parts.headers,
+            Bodies::compress(identity),
+            keys,
+        )
+        .respond(request)
 }
 
 #[cfg(test)]
 mod tests {
+    use axum::body::Bytes;
+
     use super::*;
 
-    #[test]
-    fn a_new_event_drops_every_cached_page() {
-        let cache = PageCache::default();
-        cache.advance(5);
+    fn keep_in(cache: &PageCache, key: &str, html: &'static str, keys: &[&str], generation: i64) {
         cache.put(
-            "/".into(),
+            key.into(),
             StatusCode::OK,
             HeaderMap::new(),
-            Bytes::from_static(b"v5"),
-            cache.generation(),
+            Bodies::identity(Bytes::from_static(html.as_bytes())),
+            keys.iter().map(|k| k.to_string()).collect(),
+            generation,
         );
-        assert_eq!(cache.get("/").unwrap().html, Bytes::from_static(b"v5"));
-        cache.advance(6);
-        assert!(cache.get("/").is_none());
+    }
+
+    fn html(cache: &PageCache, key: &str) -> Option<Bytes> {
+        cache.get(key).map(|p| p.bodies.identity)
+    }
+
+    #[test]
+    fn an_event_drops_the_pages_it_touches_and_only_those() {
+        let cache = PageCache::default();
+        cache.touch([], 5);
+        keep_in(&cache, "/", "home", &["home", "story-a", "story-b"], 5);
+        keep_in(&cache, "/story/a/x", "a", &["story-a", "story-c"], 5);
+        keep_in(&cache, "/story/b/y", "b", &["story-b"], 5);
+        // A new story c touches home and c: home and a's page (which lists c) go; b's stays.
+        cache.touch(["home", "story-c"], 6);
+        assert!(html(&cache, "/").is_none());
+        assert!(html(&cache, "/story/a/x").is_none());
+        assert_eq!(html(&cache, "/story/b/y"), Some(Bytes::from_static(b"b")));
+        // A page rendered after the event is current again.
+        keep_in(&cache, "/", "home again", &["home", "story-c"], 6);
+        assert_eq!(html(&cache, "/"), Some(Bytes::from_static(b"home again")));
+        cache.touch_all(7);
+        assert!(html(&cache, "/story/b/y").is_none());
     }
 
     #[test]
     fn a_page_rendered_before_an_event_is_not_served_after_it() {
         let cache = PageCache::default();
-        cache.advance(1);
+        cache.touch([], 1);
         let seen_before_render = cache.generation();
-        cache.advance(2); // a kill lands while the page renders
-        cache.put(
-            "/story/x".into(),
-            StatusCode::OK,
-            HeaderMap::new(),
-            Bytes::from_static(b"old"),
-            seen_before_render,
-        );
-        assert!(cache.get("/story/x").is_none());
+        cache.touch(["story-x"], 2); // a kill lands while the page renders
+        keep_in(&cache, "/story/x", "old", &["story-x"], seen_before_render);
+        assert!(html(&cache, "/story/x").is_none());
     }
 
-    fn page(html: &'static str) -> (StatusCode, HeaderMap, Bytes) {
+    #[test]
+    fn the_cache_holds_to_its_byte_bound() {
+        let cache = PageCache::default();
+        let big: &'static str = "x".repeat(MAX_BYTES / 3).leak();
+        for page in ["/1", "/2", "/3", "/4", "/5"] {
+            keep_in(&cache, page, big, &["pages"], 0);
+            assert!(cache.pages.read().unwrap().bytes <= MAX_BYTES);
+        }
+        assert!(html(&cache, "/5").is_some());
+    }
+
+    fn page(html: &'static str) -> (StatusCode, HeaderMap, Bodies, Vec<String>) {
         (
             StatusCode::OK,
             HeaderMap::new(),
-            Bytes::from_static(html.as_bytes()),
+            Bodies::identity(Bytes::from_static(html.as_bytes())),
+            vec!["home".to_string()],
         )
+    }
+
+    fn keep(r: Rendering, html: &'static str) {
+        let (status, headers, bodies, keys) = page(html);
+        r.keep(status, headers, bodies, keys);
     }
 
     /// Lets every spawned request run until it waits (the tests use one thread, so this
@@ -282,7 +508,7 @@ mod tests {
         let cache = cache.clone();
         tokio::spawn(async move {
             match cache.lookup(key).await {
-                Lookup::Hit(p) => Some(p.html),
+                Lookup::Hit(p) => Some(p.bodies.identity),
                 Lookup::Render(_) => None,
             }
         })
@@ -298,7 +524,7 @@ mod tests {
     #[tokio::test(flavor = "current_thread")]
     async fn concurrent_requests_for_a_page_share_one_render() {
         let cache = PageCache::default();
-        cache.advance(3);
+        cache.touch([], 3);
         let renders = Arc::new(AtomicU64::new(0));
         let (go, ready) = watch::channel(false);
         let mut requests = Vec::new();
@@ -306,13 +532,12 @@ mod tests {
             let (cache, renders, mut ready) = (cache.clone(), renders.clone(), ready.clone());
             requests.push(tokio::spawn(async move {
                 match cache.lookup("/").await {
-                    Lookup::Hit(p) => p.html,
+                    Lookup::Hit(p) => p.bodies.identity,
                     Lookup::Render(r) => {
                         renders.fetch_add(1, Ordering::SeqCst);
                         let _ = ready.wait_for(|&g| g).await;
-                        let (status, headers, html) = page("home");
-                        r.keep(status, headers, html.clone());
-                        html
+                        keep(r, "home");
+                        Bytes::from_static(b"home")
                     }
                 }
             }));
@@ -328,35 +553,40 @@ mod tests {
     #[tokio::test(flavor = "current_thread")]
     async fn a_render_that_raced_an_event_is_not_served_after_it() {
         let cache = PageCache::default();
-        cache.advance(1);
+        cache.touch([], 1);
         let before = rendering(&cache, "/").await;
-        cache.advance(2); // a kill lands while the page renders
-        // A request after the kill does not wait for the render that began before it.
-        let after = rendering(&cache, "/").await;
-        let (status, headers, html) = page("with the killed story");
-        before.keep(status, headers, html);
-        assert!(cache.get("/").is_none());
-        // Nor does a later one take it: it waits for the render that began after the kill.
-        let later = reader(&cache, "/");
+        cache.touch(["home"], 2); // a kill lands while the page renders
+        // A request after the kill waits for that render, sees it raced the kill, and is
+        // told to render anew rather than take it.
+        let after = reader(&cache, "/");
         settle_tasks().await;
-        let (status, headers, html) = page("without it");
-        after.keep(status, headers, html);
-        assert_eq!(
-            later.await.unwrap(),
-            Some(Bytes::from_static(b"without it"))
-        );
+        keep(before, "with the killed story");
+        assert!(html(&cache, "/").is_none());
+        assert_eq!(after.await.unwrap(), None);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_render_that_raced_an_unrelated_event_is_served() {
+        let cache = PageCache::default();
+        cache.touch([], 1);
+        let before = rendering(&cache, "/").await;
+        cache.touch(["story-elsewhere"], 2);
+        let after = reader(&cache, "/");
+        settle_tasks().await;
+        keep(before, "home");
+        assert_eq!(after.await.unwrap(), Some(Bytes::from_static(b"home")));
+        assert!(html(&cache, "/").is_some());
     }
 
     #[tokio::test(flavor = "current_thread")]
     async fn a_request_from_before_an_event_takes_the_render_it_waited_for() {
         let cache = PageCache::default();
-        cache.advance(1);
+        cache.touch([], 1);
         let first = rendering(&cache, "/").await;
         let waiting = reader(&cache, "/");
         settle_tasks().await;
-        cache.advance(2);
-        let (status, headers, html) = page("from before the event");
-        first.keep(status, headers, html);
+        cache.touch(["home"], 2);
+        keep(first, "from before the event");
         // It arrived before the event: that render is what it would have drawn itself, so
         // a crowd is not sent round again by every event.
         assert_eq!(
@@ -370,7 +600,7 @@ mod tests {
     #[tokio::test(flavor = "current_thread")]
     async fn a_failed_or_abandoned_render_leaves_no_request_waiting() {
         let cache = PageCache::default();
-        cache.advance(1);
+        cache.touch([], 1);
         let abandoned = rendering(&cache, "/").await;
         let renders = Arc::new(AtomicU64::new(0));
         let waiting: Vec<_> = (0..2)
@@ -378,12 +608,11 @@ mod tests {
                 let (cache, renders) = (cache.clone(), renders.clone());
                 tokio::spawn(async move {
                     match cache.lookup("/").await {
-                        Lookup::Hit(p) => p.html,
+                        Lookup::Hit(p) => p.bodies.identity,
                         Lookup::Render(r) => {
                             renders.fetch_add(1, Ordering::SeqCst);
-                            let (status, headers, html) = page("rendered again");
-                            r.keep(status, headers, html.clone());
-                            html
+                            keep(r, "rendered again");
+                            Bytes::from_static(b"rendered again")
                         }
                     }
                 })
@@ -404,5 +633,38 @@ mod tests {
         // An answer not worth keeping: each waiting request renders its own, at once.
         assert_eq!(three.await.unwrap(), None);
         assert_eq!(four.await.unwrap(), None);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_served_page_carries_the_keys_of_every_story_it_shows() {
+        let cache = PageCache::default();
+        let render = || async {
+            shows(&StoryId("a1".into()));
+            shows(&StoryId("b2".into()));
+            (StatusCode::OK, "x".repeat(2048)).into_response()
+        };
+        let mut asks = HeaderMap::new();
+        asks.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, br"),
+        );
+        let response = serve(&cache, "/topic/india?before=1.a".into(), &asks, render).await;
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(response.headers()[header::VARY], "accept-encoding");
+        assert_eq!(
+            response.headers()[SURROGATE_KEY],
+            "pages story-a1 story-b2 topic-india"
+        );
+        // Served again from the cache, in the coding this request prefers.
+        let again = serve(
+            &cache,
+            "/topic/india?before=1.a".into(),
+            &HeaderMap::new(),
+            || async { unreachable!("rendered twice") },
+        )
+        .await;
+        assert!(again.headers().get(header::CONTENT_ENCODING).is_none());
+        cache.touch(["story-b2"], 1);
+        assert!(html(&cache, "/topic/india?before=1.a").is_none());
     }
 }

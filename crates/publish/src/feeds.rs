@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
@@ -98,23 +98,29 @@ pub fn routes() -> axum::Router<AppState> {
         router = router
             .route(
                 &format!("/{file}"),
-                get(move |State(state): State<AppState>| async move {
-                    feed(state, Scope::Site, format).await
-                }),
+                get(
+                    move |State(state): State<AppState>, headers: HeaderMap| async move {
+                        feed(state, Scope::Site, format, headers).await
+                    },
+                ),
             )
             .route(
                 &format!("/topic/{{slug}}/{file}"),
                 get(
-                    move |State(state): State<AppState>, Path(slug): Path<String>| async move {
-                        feed(state, Scope::Topic(slug), format).await
+                    move |State(state): State<AppState>,
+                          Path(slug): Path<String>,
+                          headers: HeaderMap| async move {
+                        feed(state, Scope::Topic(slug), format, headers).await
                     },
                 ),
             )
             .route(
                 &format!("/agency/{{slug}}/{file}"),
                 get(
-                    move |State(state): State<AppState>, Path(slug): Path<String>| async move {
-                        feed(state, Scope::Agency(slug), format).await
+                    move |State(state): State<AppState>,
+                          Path(slug): Path<String>,
+                          headers: HeaderMap| async move {
+                        feed(state, Scope::Agency(slug), format, headers).await
                     },
                 ),
             );
@@ -122,11 +128,23 @@ pub fn routes() -> axum::Router<AppState> {
     router
 }
 
-async fn feed(state: AppState, scope: Scope, format: Format) -> Response {
+async fn feed(state: AppState, scope: Scope, format: Format, headers: HeaderMap) -> Response {
+    let path = match &scope {
+        Scope::Site => format!("/{}", format.file_name()),
+        Scope::Topic(slug) => format!("/topic/{slug}/{}", format.file_name()),
+        Scope::Agency(slug) => format!("/agency/{slug}/{}", format.file_name()),
+    };
+    crate::cache::serve(&state.cache, path, &headers, || {
+        render_feed(&state, scope, format)
+    })
+    .await
+}
+
+async fn render_feed(state: &AppState, scope: Scope, format: Format) -> Response {
     let now = Timestamp::now();
-    let (channel, stories) = match load(&state, scope, now).await {
+    let (channel, stories) = match load(state, scope, now).await {
         Ok(Some(found)) => found,
-        Ok(None) => return not_found(&state, now).await,
+        Ok(None) => return not_found(state, now).await,
         Err(e) => {
             tracing::error!("feed: {e}");
             return (StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable").into_response();
@@ -135,9 +153,9 @@ async fn feed(state: AppState, scope: Scope, format: Format) -> Response {
     // An empty feed still needs an updated time; "now" claims nothing false.
     let updated = stories.iter().map(Story::modified).max().unwrap_or(now);
     let body = match format {
-        Format::Rss => rss_feed(&state, &channel, &stories, updated),
-        Format::Atom => atom_feed(&state, &channel, &stories, updated),
-        Format::Json => json_feed(&state, &channel, &stories),
+        Format::Rss => rss_feed(state, &channel, &stories, updated),
+        Format::Atom => atom_feed(state, &channel, &stories, updated),
+        Format::Json => json_feed(state, &channel, &stories),
     };
     ([(header::CONTENT_TYPE, format.content_type())], body).into_response()
 }

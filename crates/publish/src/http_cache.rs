@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 pub const SURROGATE_KEY: &str = "surrogate-key";
 
 /// Larger bodies are passed through without a validator rather than buffered.
-const MAX_BUFFERED: usize = 8 * 1024 * 1024;
+pub(crate) const MAX_BUFFERED: usize = 8 * 1024 * 1024;
 
 /// What kind of surface a path is, for its caching policy.
 #[derive(Debug, PartialEq, Eq)]
@@ -64,7 +64,11 @@ fn cache_control(surface: &Surface) -> &'static str {
 }
 
 /// Keys that follow from the path alone.
-fn path_keys(path: &str, surface: &Surface) -> Vec<String> {
+pub(crate) fn path_keys(path: &str) -> Vec<String> {
+    keys_for(path, &surface(path))
+}
+
+fn keys_for(path: &str, surface: &Surface) -> Vec<String> {
     let mut keys = Vec::new();
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     match parts.as_slice() {
@@ -124,7 +128,7 @@ pub async fn layer(request: Request, next: Next) -> Response {
     }
     let surface = surface(&path);
     let (mut parts, body) = response.into_parts();
-    let mut keys = path_keys(&path, &surface);
+    let mut keys = keys_for(&path, &surface);
     if let Some(own) = parts
         .headers
         .get(SURROGATE_KEY)
@@ -176,7 +180,7 @@ pub async fn layer(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
     {
         Some(tag) => format!("W/\"{}\"", opaque(tag)),
-        None => format!("W/\"{}\"", hex_prefix(&Sha256::digest(&bytes))),
+        None => format!("W/\"{}\"", content_tag(&bytes)),
     };
     if let Ok(v) = HeaderValue::from_str(&etag) {
         parts.headers.insert(header::ETAG, v);
@@ -192,8 +196,12 @@ pub async fn layer(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-fn hex_prefix(digest: &[u8]) -> String {
-    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+/// The opaque part of an ETag for `body`: a prefix of its SHA-256.
+pub(crate) fn content_tag(body: &[u8]) -> String {
+    Sha256::digest(body)[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -205,15 +213,9 @@ mod tests {
         assert_eq!(surface("/topic/india/feed.xml"), Surface::Feed);
         assert_eq!(surface("/sitemaps/stories-1.xml"), Surface::Crawler);
         assert_eq!(surface("/story/abc/slug"), Surface::Page);
-        assert_eq!(
-            path_keys("/story/abc/slug", &Surface::Page),
-            ["story-abc", "pages"]
-        );
-        assert_eq!(
-            path_keys("/topic/india/feed.xml", &Surface::Feed),
-            ["topic-india", "feeds"]
-        );
-        assert_eq!(path_keys("/", &Surface::Page), ["home", "pages"]);
+        assert_eq!(path_keys("/story/abc/slug"), ["story-abc", "pages"]);
+        assert_eq!(path_keys("/topic/india/feed.xml"), ["topic-india", "feeds"]);
+        assert_eq!(path_keys("/"), ["home", "pages"]);
     }
 
     #[test]

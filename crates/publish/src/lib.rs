@@ -14,12 +14,14 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use jiff::tz::TimeZone;
+use tower_http::compression::Predicate;
 use wiredesk_index::SearchIndex;
 use wiredesk_store::Store;
 
 pub mod api;
 mod cache;
 pub mod config;
+pub mod encoding;
 pub mod feeds;
 pub mod headers;
 pub mod http_cache;
@@ -154,6 +156,19 @@ pub fn router(state: AppState) -> Router {
             security,
             headers::layer,
         ))
-        .layer(tower_http::compression::CompressionLayer::new())
+        // Cached pages arrive already in their coding (`encoding::Encoded`); the rest (search,
+        // the API) is compressed here, per request.
+        .layer(
+            tower_http::compression::CompressionLayer::new().compress_when(
+                tower_http::compression::DefaultPredicate::new().and(
+                    |_: axum::http::StatusCode,
+                     _: axum::http::Version,
+                     _: &axum::http::HeaderMap,
+                     extensions: &axum::http::Extensions| {
+                        extensions.get::<encoding::Encoded>().is_none()
+                    },
+                ),
+            ),
+        )
         .with_state(state)
 }

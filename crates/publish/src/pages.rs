@@ -74,7 +74,10 @@ impl AppState {
             .to_string()
     }
 
+    /// Every story a page shows passes through here, so its cached copy carries the story's
+    /// key and an event about the story drops it.
     pub(crate) fn card(&self, story: &Story) -> Card {
+        crate::cache::shows(&story.id);
         Card {
             url: story_url(story),
             headline: story.headline.clone(),
@@ -369,49 +372,6 @@ pub(crate) fn list_description<'a>(
     description
 }
 
-/// Serve `key` from the page cache, or render it and keep it when it is a page worth keeping.
-/// Requests for a page being rendered wait for that render (`cache::PageCache::lookup`).
-pub(crate) async fn cached<Fut>(
-    state: &AppState,
-    key: String,
-    render: impl FnOnce() -> Fut,
-) -> Response
-where
-    Fut: std::future::Future<Output = Response>,
-{
-    let rendering = match state.cache.lookup(&key).await {
-        crate::cache::Lookup::Hit(page) => {
-            return (page.status, page.headers, page.html).into_response();
-        }
-        crate::cache::Lookup::Render(rendering) => rendering,
-    };
-    let response = render().await;
-    if !matches!(
-        response.status(),
-        StatusCode::OK | StatusCode::GONE | StatusCode::NOT_FOUND
-    ) {
-        rendering.give_up();
-        return response;
-    }
-    let (parts, body) = response.into_parts();
-    match axum::body::to_bytes(body, usize::MAX).await {
-        Ok(bytes) => {
-            let mut headers = parts.headers.clone();
-            headers.remove(header::CONTENT_LENGTH);
-            rendering.keep(parts.status, headers, bytes.clone());
-            Response::from_parts(parts, axum::body::Body::from(bytes))
-        }
-        Err(_) => {
-            rendering.give_up();
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "page could not be rendered",
-            )
-                .into_response()
-        }
-    }
-}
-
 pub(crate) fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
@@ -429,8 +389,8 @@ pub(crate) fn render(t: &impl Template) -> Response {
 /// Pins beyond this many are not shown: the home page must still show the news.
 const PINNED_ON_HOME: usize = 3;
 
-pub async fn home(State(state): State<AppState>) -> Response {
-    cached(&state, "/".into(), || render_home(&state)).await
+pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    crate::cache::serve(&state.cache, "/".into(), &headers, || render_home(&state)).await
 }
 
 async fn render_home(state: &AppState) -> Response {
@@ -552,7 +512,7 @@ pub async fn article(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let key = format!("/story/{id}/{slug}");
-    let response = cached(&state, key, || {
+    let response = crate::cache::serve(&state.cache, key, headers, || {
         article_page(&state, id.clone(), Some(slug.clone()))
     })
     .await;
@@ -665,20 +625,6 @@ async fn article_page(state: &AppState, id: String, slug: Option<String>) -> Res
         googlebot_news_noindex: crate::seo::googlebot_news_noindex(&state.config, &story.agency),
     };
     let mut response = render(&page);
-    // A CDN purges this page when the story, its agency or topics, or any story it lists
-    // changes; the validator layer adds the path's own keys.
-    let mut keys = vec![format!("agency-{}", story.agency.slug)];
-    keys.extend(story.topics.iter().map(|t| format!("topic-{}", t.slug)));
-    keys.extend(
-        hot.iter()
-            .chain(related.iter())
-            .map(|s| format!("story-{}", s.id)),
-    );
-    if let Ok(v) = HeaderValue::from_str(&keys.join(" ")) {
-        response
-            .headers_mut()
-            .insert(crate::http_cache::SURROGATE_KEY, v);
-    }
     if let Ok(v) = HeaderValue::from_str(
         &jiff::fmt::rfc2822::to_string(
             &story.modified().to_zoned_datetime(jiff::tz::TimeZone::UTC),
@@ -755,11 +701,26 @@ async fn listing_page(state: &AppState, heading: String, listing: Listing, base:
     render(&page)
 }
 
+/// A list page's cache key: its path, and the cursor when it is not the first page (other
+/// query parameters do not change the page, so they do not multiply its copies).
+fn list_key(path: &str, q: &PageQuery) -> String {
+    match &q.before {
+        Some(before) => format!("{path}?before={before}"),
+        None => path.to_string(),
+    }
+}
+
 pub async fn topic(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(q): Query<PageQuery>,
+    headers: HeaderMap,
 ) -> Response {
+    let key = list_key(&format!("/topic/{slug}"), &q);
+    crate::cache::serve(&state.cache, key, &headers, || topic_page(&state, slug, q)).await
+}
+
+async fn topic_page(state: &AppState, slug: String, q: PageQuery) -> Response {
     let now = Timestamp::now();
     let Some(topic) = state
         .store
@@ -769,7 +730,7 @@ pub async fn topic(
         .into_iter()
         .find(|t| t.slug == slug)
     else {
-        return not_found(&state, now).await;
+        return not_found(state, now).await;
     };
     let listing = Listing {
         topic: Some(slug.clone()),
@@ -777,14 +738,20 @@ pub async fn topic(
         before: q.before.as_deref().and_then(parse_cursor),
         ..Listing::default()
     };
-    listing_page(&state, topic.name, listing, &format!("/topic/{slug}")).await
+    listing_page(state, topic.name, listing, &format!("/topic/{slug}")).await
 }
 
 pub async fn agency(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(q): Query<PageQuery>,
+    headers: HeaderMap,
 ) -> Response {
+    let key = list_key(&format!("/agency/{slug}"), &q);
+    crate::cache::serve(&state.cache, key, &headers, || agency_page(&state, slug, q)).await
+}
+
+async fn agency_page(state: &AppState, slug: String, q: PageQuery) -> Response {
     let now = Timestamp::now();
     let listing = Listing {
         agency: Some(slug.clone()),
@@ -805,10 +772,10 @@ pub async fn agency(
         .await
         .unwrap_or_default();
     let Some(name) = first.first().map(|s| s.agency.name.clone()) else {
-        return not_found(&state, now).await;
+        return not_found(state, now).await;
     };
     listing_page(
-        &state,
+        state,
         format!("From {name}"),
         listing,
         &format!("/agency/{slug}"),

@@ -2,17 +2,19 @@
 //! cache's generation.
 //!
 //! Owns: one follower task that reads new events in log order, folds them into the clusters,
-//! then moves the page cache on, so a page is never cached against clusters older than the
-//! events it has seen. It sees events written by another process too (`wiredesk ingest`
+//! then tells the page cache which surrogate keys they touched (`purge::story_keys` of each
+//! story, and its cluster's members, whose coverage counts change), so a page is never
+//! cached against clusters older than the events it has seen. It sees events written by another process too (`wiredesk ingest`
 //! against the same data folder).
 //! Must not: write to the store, or decide what is live: clusters name stories, and every
 //! page filters them through `Story::is_live`, so a kill needs nothing from here but the
-//! cache drop.
+//! touch of its keys.
 //!
 //! Clusters cover the copy of the last `CLUSTER_WINDOW`: enough for a running story's
 //! re-sends and for Hot this week, and it bounds memory. They are rebuilt from the log at
 //! start and once a day, which also forgets what fell out of the window.
 
+use std::collections::BTreeSet;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -22,7 +24,7 @@ use wiredesk_intel::clusters::{Clusters, cluster_text, site_config};
 use wiredesk_model::{StoryEvent, StoryId};
 use wiredesk_store::{RecordedEvent, Store};
 
-use crate::cache::PageCache;
+use crate::cache::{PageCache, story_key};
 
 /// How far back the clusters reach.
 const CLUSTER_WINDOW_HOURS: i64 = 8 * 24;
@@ -77,13 +79,19 @@ impl Projections {
                         continue;
                     }
                 };
-                cache.advance(at);
+                cache.touch_all(at);
                 projections.caught_up.send_replace(at);
                 while built_at.elapsed() < REBUILD_EVERY {
                     match store.events_after(at, BATCH).await {
                         Ok(events) if !events.is_empty() => {
                             at = projections.fold(&events);
-                            cache.advance(at);
+                            match projections.touched_keys(store.as_ref(), &events).await {
+                                Ok(keys) => cache.touch(keys.iter().map(String::as_str), at),
+                                Err(e) => {
+                                    tracing::warn!("page cache cannot read what changed: {e}");
+                                    cache.touch_all(at);
+                                }
+                            }
                             projections.caught_up.send_replace(at);
                             continue;
                         }
@@ -119,6 +127,25 @@ impl Projections {
         );
         *self.clusters.write().expect("clusters lock") = fresh;
         Ok(at)
+    }
+
+    /// The surrogate keys `events` touched: each changed story's own, and its cluster
+    /// members' (a report joining or leaving changes their coverage count).
+    async fn touched_keys(
+        &self,
+        store: &dyn Store,
+        events: &[RecordedEvent],
+    ) -> wiredesk_store::Result<BTreeSet<String>> {
+        let ids: Vec<StoryId> = crate::purge::touched(events).into_keys().collect();
+        let mut keys = BTreeSet::new();
+        for id in &ids {
+            keys.extend(self.cluster_members(id).iter().map(story_key));
+            keys.insert(story_key(id));
+        }
+        for story in store.stories(&ids).await? {
+            keys.extend(crate::purge::story_keys(&story));
+        }
+        Ok(keys)
     }
 
     fn fold(&self, events: &[RecordedEvent]) -> i64 {

@@ -62,16 +62,7 @@ impl Purge {
         }
         self.urls
             .extend(paths.into_iter().map(|p| config.absolute(&p)));
-        self.keys.extend([
-            format!("story-{id}"),
-            format!("agency-{}", story.agency.slug),
-            "home".into(),
-            "feeds".into(),
-            "sitemaps".into(),
-            "api".into(),
-        ]);
-        self.keys
-            .extend(story.topics.iter().map(|t| format!("topic-{}", t.slug)));
+        self.keys.extend(story_keys(story));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -79,10 +70,42 @@ impl Purge {
     }
 }
 
+/// The surrogate keys a change to `story` touches: its own (every page showing it carries
+/// it), its agency's and topics' pages, and the lists every story is on (home, feeds,
+/// sitemaps, the API). The page cache and the purge hook both drop by these.
+pub fn story_keys(story: &Story) -> impl Iterator<Item = String> + '_ {
+    [
+        crate::cache::story_key(&story.id),
+        format!("agency-{}", story.agency.slug),
+        "home".into(),
+        "feeds".into(),
+        "sitemaps".into(),
+        "api".into(),
+    ]
+    .into_iter()
+    .chain(story.topics.iter().map(|t| format!("topic-{}", t.slug)))
+}
+
 /// What readers could see changes with this event: everything but the arrival of copy that
 /// is not published yet (its `Published` event follows when it is).
 fn touches_readers(event: &StoryEvent) -> bool {
     !matches!(event, StoryEvent::Ingested { .. })
+}
+
+/// The stories a run of events changed for readers, each once, with whether its headline
+/// (and so its page's address) may have changed.
+pub(crate) fn touched(events: &[RecordedEvent]) -> BTreeMap<StoryId, bool> {
+    let mut touched: BTreeMap<StoryId, bool> = BTreeMap::new();
+    for recorded in events.iter().filter(|e| touches_readers(&e.event)) {
+        let renamed = matches!(
+            recorded.event,
+            StoryEvent::HeadlineEdited { .. } | StoryEvent::Updated { .. }
+        );
+        *touched
+            .entry(recorded.event.story_id().clone())
+            .or_default() |= renamed;
+    }
+    touched
 }
 
 /// The purge for a run of events: each story they touched is read from the store once,
@@ -94,16 +117,7 @@ pub async fn purge_for(
 ) -> Result<Purge, wiredesk_store::StoreError> {
     // The page's address carries the headline's slug: when the headline changes, the address
     // under the agency's headline (what it had before any rewrite) goes too.
-    let mut touched: BTreeMap<StoryId, bool> = BTreeMap::new();
-    for recorded in events.iter().filter(|e| touches_readers(&e.event)) {
-        let renamed = matches!(
-            recorded.event,
-            StoryEvent::HeadlineEdited { .. } | StoryEvent::Updated { .. }
-        );
-        *touched
-            .entry(recorded.event.story_id().clone())
-            .or_default() |= renamed;
-    }
+    let touched = touched(events);
     let ids: Vec<StoryId> = touched.keys().cloned().collect();
     let mut purge = Purge::default();
     for story in store.stories(&ids).await? {

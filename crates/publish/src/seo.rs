@@ -16,7 +16,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::{Timestamp, ToSpan};
@@ -86,28 +86,30 @@ pub async fn robots(State(state): State<AppState>) -> Response {
 type Rendered = Result<Option<String>, StoreError>;
 
 /// Serve `key` from the page cache, or render it (`Ok(None)` is a 404) and keep it.
-async fn cached_xml<Fut>(state: &AppState, key: String, render: impl FnOnce() -> Fut) -> Response
+async fn cached_xml<Fut>(
+    state: &AppState,
+    request: &HeaderMap,
+    key: String,
+    render: impl FnOnce() -> Fut,
+) -> Response
 where
     Fut: std::future::Future<Output = Rendered>,
 {
-    let rendering = match state.cache.lookup(&key).await {
-        crate::cache::Lookup::Hit(page) => return respond(page.status, page.html),
-        crate::cache::Lookup::Render(rendering) => rendering,
-    };
-    let (status, body) = match render().await {
-        Ok(Some(xml)) => (StatusCode::OK, Bytes::from(xml)),
-        Ok(None) => (
-            StatusCode::NOT_FOUND,
-            Bytes::from_static(b"no such sitemap\n"),
-        ),
-        Err(e) => {
-            tracing::error!("{key}: {e}");
-            rendering.give_up();
-            return (StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable").into_response();
+    let name = key.clone();
+    crate::cache::serve(&state.cache, key, request, || async move {
+        match render().await {
+            Ok(Some(xml)) => respond(StatusCode::OK, Bytes::from(xml)),
+            Ok(None) => respond(
+                StatusCode::NOT_FOUND,
+                Bytes::from_static(b"no such sitemap\n"),
+            ),
+            Err(e) => {
+                tracing::error!("{name}: {e}");
+                (StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable").into_response()
+            }
         }
-    };
-    rendering.keep(status, axum::http::HeaderMap::new(), body.clone());
-    respond(status, body)
+    })
+    .await
 }
 
 fn respond(status: StatusCode, body: Bytes) -> Response {
@@ -247,8 +249,11 @@ fn urlset(body: &str, news: bool) -> String {
     )
 }
 
-pub async fn sitemap_index(State(state): State<AppState>) -> Response {
-    cached_xml(&state, "seo:/sitemap.xml".into(), || render_index(&state)).await
+pub async fn sitemap_index(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    cached_xml(&state, &headers, "/sitemap.xml".into(), || {
+        render_index(&state)
+    })
+    .await
 }
 
 async fn render_index(state: &AppState) -> Rendered {
@@ -312,10 +317,14 @@ async fn render_index(state: &AppState) -> Rendered {
     Ok(Some(out))
 }
 
-pub async fn sitemap_file(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let key = format!("seo:/sitemaps/{file}");
+pub async fn sitemap_file(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let key = format!("/sitemaps/{file}");
     if file == "sections.xml" {
-        return cached_xml(&state, key, || render_sections(&state)).await;
+        return cached_xml(&state, &headers, key, || render_sections(&state)).await;
     }
     let page = file
         .strip_prefix("stories-")
@@ -323,7 +332,7 @@ pub async fn sitemap_file(State(state): State<AppState>, Path(file): Path<String
         .filter(|n| !n.starts_with('0'))
         .and_then(|n| n.parse::<usize>().ok());
     match page {
-        Some(page) => cached_xml(&state, key, || render_stories(&state, page)).await,
+        Some(page) => cached_xml(&state, &headers, key, || render_stories(&state, page)).await,
         None => (StatusCode::NOT_FOUND, "no such sitemap\n").into_response(),
     }
 }
@@ -378,7 +387,11 @@ pub struct NewsQuery {
     page: Option<String>,
 }
 
-pub async fn news_sitemap(State(state): State<AppState>, Query(q): Query<NewsQuery>) -> Response {
+pub async fn news_sitemap(
+    State(state): State<AppState>,
+    Query(q): Query<NewsQuery>,
+    headers: HeaderMap,
+) -> Response {
     let page = match q.page.as_deref() {
         None => Some(1),
         Some(p) => p.parse::<usize>().ok().filter(|&p| p >= 1),
@@ -386,8 +399,8 @@ pub async fn news_sitemap(State(state): State<AppState>, Query(q): Query<NewsQue
     let Some(page) = page else {
         return (StatusCode::NOT_FOUND, "no such sitemap\n").into_response();
     };
-    let key = format!("seo:/sitemap-news.xml?page={page}");
-    cached_xml(&state, key, || render_news(&state, page)).await
+    let key = format!("/sitemap-news.xml?page={page}");
+    cached_xml(&state, &headers, key, || render_news(&state, page)).await
 }
 
 /// News file `page` (from 1). The first file always answers, empty when there is no news, so
@@ -574,7 +587,8 @@ mod tests {
         stories.push(held);
         let state = state(config, stories).await;
 
-        let (status, index) = body(sitemap_index(State(state.clone())).await).await;
+        let (status, index) =
+            body(sitemap_index(State(state.clone()), HeaderMap::new()).await).await;
         assert_eq!(status, StatusCode::OK);
         let files = locs(&index);
         let base = "http://127.0.0.1:8080";
@@ -596,14 +610,22 @@ mod tests {
         let mut listed = Vec::new();
         for n in 1..=3 {
             let file = format!("stories-{n}.xml");
-            let (status, xml) = body(sitemap_file(State(state.clone()), Path(file)).await).await;
+            let (status, xml) =
+                body(sitemap_file(State(state.clone()), Path(file), HeaderMap::new()).await).await;
             assert_eq!(status, StatusCode::OK);
             assert!(xml.contains("<lastmod>") && xml.contains("+05:30</lastmod>"));
             listed.extend(locs(&xml));
         }
         assert_eq!(listed.len(), 9, "every live story once: {listed:?}");
-        let (status, _) =
-            body(sitemap_file(State(state.clone()), Path("stories-4.xml".into())).await).await;
+        let (status, _) = body(
+            sitemap_file(
+                State(state.clone()),
+                Path("stories-4.xml".into()),
+                HeaderMap::new(),
+            )
+            .await,
+        )
+        .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         for killed_or_held in [9, 10] {
             let id = StoryId::for_uri(&format!("urn:test:{killed_or_held}"));
@@ -615,7 +637,8 @@ mod tests {
             let q = NewsQuery {
                 page: Some(page.to_string()),
             };
-            let (status, xml) = body(news_sitemap(State(state.clone()), Query(q)).await).await;
+            let (status, xml) =
+                body(news_sitemap(State(state.clone()), Query(q), HeaderMap::new()).await).await;
             assert_eq!(status, StatusCode::OK);
             assert!(xml.contains("<news:name>Wiredesk News</news:name>"));
             assert!(xml.contains("<news:title>Story number"));
@@ -634,11 +657,19 @@ mod tests {
         let q = NewsQuery {
             page: Some("5".into()),
         };
-        let (status, _) = body(news_sitemap(State(state.clone()), Query(q)).await).await;
+        let (status, _) =
+            body(news_sitemap(State(state.clone()), Query(q), HeaderMap::new()).await).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
 
-        let (_, sections) =
-            body(sitemap_file(State(state.clone()), Path("sections.xml".into())).await).await;
+        let (_, sections) = body(
+            sitemap_file(
+                State(state.clone()),
+                Path("sections.xml".into()),
+                HeaderMap::new(),
+            )
+            .await,
+        )
+        .await;
         assert_eq!(
             locs(&sections),
             ["/", "/agency/ap", "/agency/pti"].map(|p| format!("{base}{p}"))
@@ -648,13 +679,20 @@ mod tests {
     #[tokio::test]
     async fn an_empty_site_still_answers_valid_files() {
         let state = state(SiteConfig::default(), vec![]).await;
-        let (_, index) = body(sitemap_index(State(state.clone())).await).await;
+        let (_, index) = body(sitemap_index(State(state.clone()), HeaderMap::new()).await).await;
         assert_eq!(
             locs(&index),
             ["http://127.0.0.1:8080/sitemaps/sections.xml"]
         );
-        let (status, news) =
-            body(news_sitemap(State(state.clone()), Query(NewsQuery { page: None })).await).await;
+        let (status, news) = body(
+            news_sitemap(
+                State(state.clone()),
+                Query(NewsQuery { page: None }),
+                HeaderMap::new(),
+            )
+            .await,
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         assert!(news.contains("<urlset"));
         let (_, robots) = body(robots(State(state)).await).await;

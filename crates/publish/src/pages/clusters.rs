@@ -50,6 +50,10 @@ impl AppState {
             .flatten()
             .cloned()
             .collect();
+        // The coverage count changes when any member is killed or updated.
+        for member in &wanted {
+            crate::cache::shows(member);
+        }
         let live: HashSet<StoryId> = if wanted.is_empty() {
             HashSet::new()
         } else {

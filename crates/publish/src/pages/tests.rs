@@ -277,7 +277,11 @@ async fn a_simulated_week_of_traffic_gives_one_hot_entry_per_cluster_without_bot
     assert!(score("old-big").unwrap() < score("quiet").unwrap());
 
     // The home page shows the flood once, with its coverage link.
-    let home = crate::pages::home(axum::extract::State(state.clone())).await;
+    let home = crate::pages::home(
+        axum::extract::State(state.clone()),
+        axum::http::HeaderMap::new(),
+    )
+    .await;
     let body = axum::body::to_bytes(home.into_body(), usize::MAX)
         .await
         .unwrap();
@@ -323,4 +327,109 @@ fn a_list_description_keeps_whole_headlines_within_what_search_engines_show() {
         super::list_description("India | Daily", &[]),
         "India | Daily"
     );
+}
+
+/// Every page of `state`'s site at `path`, read through the router (cache, codings and all).
+async fn get_page(state: &AppState, path: &str, accept_encoding: &str) -> (u16, String, String) {
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(path)
+        .header("accept-encoding", accept_encoding)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = crate::router(state.clone()).oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let coding = response
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let html = match coding.as_str() {
+        "br" => {
+            let mut out = Vec::new();
+            brotli::BrotliDecompress(&mut &body[..], &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        }
+        "gzip" => {
+            use std::io::Read;
+            let mut out = String::new();
+            flate2::read::GzDecoder::new(&body[..])
+                .read_to_string(&mut out)
+                .unwrap();
+            out
+        }
+        _ => String::from_utf8(body.to_vec()).unwrap(),
+    };
+    (status, coding, html)
+}
+
+async fn caught_up(state: &AppState) {
+    let seq = state.store.latest_seq().await.unwrap();
+    state.projections.caught_up_to(seq).await;
+}
+
+#[tokio::test]
+async fn a_kill_leaves_every_cached_page_that_showed_the_story_in_any_coding() {
+    let state = state_with(&[
+        ("doomed", "world", "Doomed copy about the harbour.", 1),
+        ("b", "world", "Bravo copy about the harbour.", 2),
+        ("c", "sports", "Charlie copy.", 3),
+    ])
+    .await;
+    caught_up(&state).await;
+    let b = state
+        .store
+        .story(&StoryId::for_uri("b"))
+        .await
+        .unwrap()
+        .unwrap();
+    let doomed = StoryId::for_uri("doomed");
+    let pages = [
+        "/".to_string(),
+        crate::pages::story_url(&b),
+        "/topic/world".into(),
+        "/agency/ap".into(),
+        "/feed.xml".into(),
+        "/topic/world/atom.xml".into(),
+        "/sitemap-news.xml".into(),
+    ];
+    for coding in ["br", "gzip", "identity"] {
+        for path in &pages {
+            let (status, sent_as, html) = get_page(&state, path, coding).await;
+            assert_eq!(status, 200, "{path}");
+            assert_eq!(
+                sent_as,
+                if coding == "identity" { "" } else { coding },
+                "{path}"
+            );
+            assert!(
+                html.contains(&doomed.to_string()),
+                "{path} ({coding}) before the kill"
+            );
+        }
+    }
+    state
+        .store
+        .append(vec![(
+            StoryEvent::Killed {
+                id: doomed.clone(),
+                reason: "legal".into(),
+            },
+            now(),
+        )])
+        .await
+        .unwrap();
+    caught_up(&state).await;
+    // Within the cache's freshness second, so a page kept from before would still be served.
+    for coding in ["br", "gzip", "identity"] {
+        for path in &pages {
+            let (_, _, html) = get_page(&state, path, coding).await;
+            assert!(
+                !html.contains(&doomed.to_string()),
+                "{path} ({coding}) after the kill"
+            );
+        }
+    }
 }

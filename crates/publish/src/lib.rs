@@ -48,6 +48,7 @@ pub struct AppState {
     pub views: views::ViewCounter,
     pub cache: cache::PageCache,
     pub projections: projections::Projections,
+    side_lists: pages::SideListCache,
 }
 
 impl AppState {
@@ -78,6 +79,7 @@ impl AppState {
             views,
             cache,
             projections,
+            side_lists: pages::SideListCache::default(),
         })
     }
 }

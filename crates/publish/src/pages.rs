@@ -12,10 +12,10 @@ use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use jiff::{Timestamp, ToSpan};
+use jiff::Timestamp;
 use serde::Deserialize;
 use wiredesk_model::{PubStatus, Story, StoryId, slugify};
-use wiredesk_store::Listing;
+use wiredesk_store::{Listing, StoreError};
 
 use wiredesk_intel::related::{Evidence, RelatedConfig};
 
@@ -26,6 +26,8 @@ mod clusters;
 pub use clusters::{Coverage, coverage, coverage_url};
 
 mod article;
+mod side;
+pub(crate) use side::SideListCache;
 
 /// How many stories the side lists show.
 const SIDE_LIST: usize = 5;
@@ -89,161 +91,22 @@ impl AppState {
         }
     }
 
-    pub(crate) async fn masthead(&self, now: Timestamp) -> Masthead {
-        let date = now
-            .to_zoned_datetime(self.time_zone.clone())
-            .strftime("%A, %B %-d, %Y")
-            .to_string();
-        let weather = self
-            .weather
-            .current(now)
-            .map(|r| format!("{:.1} °C", r.temperature_c));
-        let nav = self
-            .store
-            .topics(now)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .take(8)
-            .map(|t| NavLink {
-                url: format!("/topic/{}", t.slug),
-                name: t.name,
-            })
-            .collect();
-        Masthead {
-            date,
-            weather,
-            city: self.config.city.clone(),
-            site: self.config.name.clone(),
-            nav,
-        }
-    }
-
-    /// Most-read live stories of the last 7 days, one per cluster and at most two per topic
-    /// while others wait (`clusters::diverse`); when readers have not opened enough yet, the
-    /// latest stories fill in.
-    pub(crate) async fn hot_this_week(
-        &self,
-        now: Timestamp,
-        exclude: &HashSet<StoryId>,
-    ) -> Vec<Story> {
-        let since = now - 168.hours();
-        let viewed = self
-            .store
-            .hottest(now, since, 100)
-            .await
-            .unwrap_or_default();
-        let ids: Vec<StoryId> = viewed.iter().map(|(id, _)| id.clone()).collect();
-        let mut stories: HashMap<StoryId, Story> = self
-            .store
-            .stories(&ids)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|s| s.is_live(now) && s.published.is_some_and(|p| p >= since))
-            .map(|s| (s.id.clone(), s))
-            .collect();
-        let viewed: Vec<(Story, f64)> = viewed
-            .into_iter()
-            .filter_map(|(id, score)| stories.remove(&id).map(|s| (s, score)))
-            .collect();
-        let excluded_clusters: HashSet<StoryId> = exclude
-            .iter()
-            .map(|id| self.projections.cluster_of(id))
-            .collect();
-        let clusters = clusters::group_by_cluster(viewed, |id| self.projections.cluster_of(id))
-            .into_iter()
-            .filter(|c| !excluded_clusters.contains(&self.projections.cluster_of(&c.story.id)))
-            .collect();
-        let mut hot = clusters::diverse(clusters, SIDE_LIST, 2);
-        if hot.len() < SIDE_LIST {
-            let latest = self
-                .store
-                .live(
-                    &Listing {
-                        limit: SIDE_LIST * 4,
-                        ..Listing::default()
-                    },
-                    now,
-                )
-                .await
-                .unwrap_or_default();
-            let mut have: HashSet<StoryId> = hot
-                .iter()
-                .map(|s| self.projections.cluster_of(&s.id))
-                .chain(excluded_clusters)
-                .collect();
-            for story in latest {
-                if hot.len() >= SIDE_LIST {
-                    break;
-                }
-                if story.published.is_some_and(|p| p >= since)
-                    && have.insert(self.projections.cluster_of(&story.id))
-                {
-                    hot.push(story);
-                }
-            }
-        }
-        hot
-    }
-
-    /// The site's topics with their latest stories, never repeating what `shown` already has
-    /// (Hot this week, the story itself): the seed's page listed the same five twice.
-    pub(crate) async fn topic_blocks(
-        &self,
-        now: Timestamp,
-        shown: &HashSet<StoryId>,
-        per_topic: usize,
-    ) -> Vec<TopicBlock> {
-        let mut used = shown.clone();
-        let mut clusters_used: HashSet<StoryId> = shown
-            .iter()
-            .map(|id| self.projections.cluster_of(id))
-            .collect();
-        let mut blocks = Vec::new();
-        for topic in self.store.topics(now).await.unwrap_or_default() {
-            let latest = self
-                .store
-                .live(
-                    &Listing {
-                        topic: Some(topic.slug.clone()),
-                        limit: per_topic + used.len().min(20),
-                        ..Listing::default()
-                    },
-                    now,
-                )
-                .await
-                .unwrap_or_default();
-            let mut chosen: Vec<&Story> = Vec::new();
-            for s in &latest {
-                if chosen.len() >= per_topic {
-                    break;
-                }
-                let cluster = self.projections.cluster_of(&s.id);
-                if !used.contains(&s.id) && !clusters_used.contains(&cluster) {
-                    used.insert(s.id.clone());
-                    clusters_used.insert(cluster);
-                    chosen.push(s);
-                }
-            }
-            let cards: Vec<Card> = chosen.into_iter().map(|s| self.card(s)).collect();
-            if !cards.is_empty() {
-                blocks.push(TopicBlock {
-                    url: format!("/topic/{}", topic.slug),
-                    name: topic.name,
-                    cards,
-                });
-            }
-        }
-        blocks
-    }
-
     /// Stories about the same subject: more-like-this candidates from the index, ranked by the
     /// blend `wiredesk_intel::related` measures (text, shared topics, dateline place, cluster,
     /// closeness in time), one per cluster; if that finds too few, the latest in the story's
     /// own topics.
-    pub(crate) async fn related(&self, story: &Story, now: Timestamp) -> Vec<Story> {
-        let hits = self.index.related(story, SIDE_LIST * 6).unwrap_or_default();
+    pub(crate) async fn related(
+        &self,
+        story: &Story,
+        now: Timestamp,
+    ) -> Result<Vec<Story>, StoreError> {
+        // The index is a projection that may be rebuilding: without it the story's own
+        // topics still give neighbours.
+        let hits = self
+            .index
+            .related(story, SIDE_LIST * 6)
+            .inspect_err(|e| tracing::warn!("related stories: the index failed: {e}"))
+            .unwrap_or_default();
         let best = hits.first().map_or(0.0, |h| h.score);
         let similarity: HashMap<StoryId, f32> = hits
             .into_iter()
@@ -269,8 +132,7 @@ impl AppState {
         let mut scored: Vec<(Story, f32)> = self
             .store
             .stories(&ids)
-            .await
-            .unwrap_or_default()
+            .await?
             .into_iter()
             .filter(|s| s.id != story.id && s.is_live(now))
             .map(|s| {
@@ -313,8 +175,7 @@ impl AppState {
                         },
                         now,
                     )
-                    .await
-                    .unwrap_or_default();
+                    .await?;
                 for s in more {
                     if related.len() >= SIDE_LIST {
                         break;
@@ -326,7 +187,7 @@ impl AppState {
                 }
             }
         }
-        related
+        Ok(related)
     }
 }
 
@@ -390,13 +251,30 @@ pub(crate) fn render(t: &impl Template) -> Response {
 const PINNED_ON_HOME: usize = 3;
 
 pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    crate::cache::serve(&state.cache, "/".into(), &headers, || render_home(&state)).await
+    crate::cache::serve(&state.cache, "/".into(), &headers, || async {
+        render_home(&state)
+            .await
+            .unwrap_or_else(|e| unavailable("home page", &e))
+    })
+    .await
 }
 
-async fn render_home(state: &AppState) -> Response {
+/// A page the store could not answer for: a 503, which the page cache does not keep, and
+/// never an empty page that looks like a quiet news day.
+pub(crate) fn unavailable(page: &str, e: &StoreError) -> Response {
+    tracing::error!("{page}: the store failed: {e}");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "5")],
+        "temporarily unavailable",
+    )
+        .into_response()
+}
+
+async fn render_home(state: &AppState) -> Result<Response, StoreError> {
     let now = Timestamp::now();
     // Pinned stories lead, most recently pinned first; the newest copy follows.
-    let mut latest = state.store.pinned(now).await.unwrap_or_default();
+    let mut latest = state.store.pinned(now).await?;
     latest.truncate(PINNED_ON_HOME);
     let newest = state
         .store
@@ -407,8 +285,7 @@ async fn render_home(state: &AppState) -> Response {
             },
             now,
         )
-        .await
-        .unwrap_or_default();
+        .await?;
     for story in newest {
         if !latest.iter().any(|s| s.id == story.id) {
             latest.push(story);
@@ -419,20 +296,21 @@ async fn render_home(state: &AppState) -> Response {
     let mut latest = state.one_per_cluster(latest);
     latest.truncate(21);
     let shown: HashSet<StoryId> = latest.iter().map(|s| s.id.clone()).collect();
-    let hot = state.hot_this_week(now, &HashSet::new()).await;
+    let side = state.side_lists(now).await?;
+    let hot = side.hot(state, &HashSet::new());
     let mut shown_with_hot = shown.clone();
     shown_with_hot.extend(hot.iter().map(|s| s.id.clone()));
-    let topic_blocks = state.topic_blocks(now, &shown_with_hot, 3).await;
-    let mut cards = state.cards(&latest, now).await.into_iter();
+    let topic_blocks = side.topic_blocks(state, &shown_with_hot, 3);
+    let mut cards = state.cards(&latest, now).await?.into_iter();
     let page = HomePage {
-        masthead: state.masthead(now).await,
+        masthead: side.masthead(state, now),
         title: state.config.name.clone(),
         lead: cards.next(),
         latest: cards.collect(),
-        hot: state.cards(&hot, now).await,
+        hot: state.cards(&hot, now).await?,
         topic_blocks,
     };
-    render(&page)
+    Ok(render(&page))
 }
 
 #[derive(Template)]
@@ -498,7 +376,9 @@ pub async fn article_without_slug(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Response {
-    article_page(&state, id, None).await
+    article_page(&state, id, None)
+        .await
+        .unwrap_or_else(|e| unavailable("article page", &e))
 }
 
 pub async fn article(
@@ -512,8 +392,10 @@ pub async fn article(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let key = format!("/story/{id}/{slug}");
-    let response = crate::cache::serve(&state.cache, key, headers, || {
+    let response = crate::cache::serve(&state.cache, key, headers, || async {
         article_page(&state, id.clone(), Some(slug.clone()))
+            .await
+            .unwrap_or_else(|e| unavailable("article page", &e))
     })
     .await;
     // Counted on cache hits too: the cache saves rendering, not readers.
@@ -529,45 +411,44 @@ pub async fn article(
     response
 }
 
-async fn article_page(state: &AppState, id: String, slug: Option<String>) -> Response {
+async fn article_page(
+    state: &AppState,
+    id: String,
+    slug: Option<String>,
+) -> Result<Response, StoreError> {
     let now = Timestamp::now();
-    let id = StoryId(id);
-    let story = match state.store.story(&id).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return not_found(state, now).await,
-        Err(e) => {
-            tracing::error!("story {id}: {e}");
-            return (StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable").into_response();
-        }
+    let Some(story) = state.store.story(&StoryId(id)).await? else {
+        return not_found_page(state, now).await;
     };
     if matches!(story.pubstatus, PubStatus::Canceled | PubStatus::Withheld) {
         let page = GonePage {
-            masthead: state.masthead(now).await,
+            masthead: state.masthead(now).await?,
             title: "Story removed".into(),
             message: "This story has been withdrawn by the agency or the editors and is no longer available.".into(),
         };
         let mut response = render(&page);
         *response.status_mut() = StatusCode::GONE;
-        return response;
+        return Ok(response);
     }
     if !story.is_live(now) {
-        return not_found(state, now).await;
+        return not_found_page(state, now).await;
     }
     let canonical_path = story_url(&story);
     if slug.as_deref() != canonical_path.rsplit('/').next() {
-        return Redirect::permanent(&canonical_path).into_response();
+        return Ok(Redirect::permanent(&canonical_path).into_response());
     }
+    let side = state.side_lists(now).await?;
     let mut shown = HashSet::from([story.id.clone()]);
-    let hot = state.hot_this_week(now, &shown).await;
+    let hot = side.hot(state, &shown);
     shown.extend(hot.iter().map(|s| s.id.clone()));
-    let related = state.related(&story, now).await;
+    let related = state.related(&story, now).await?;
     let mut shown_in_topics = shown.clone();
     shown_in_topics.extend(related.iter().map(|s| s.id.clone()));
-    let topic_blocks = state.topic_blocks(now, &shown_in_topics, 2).await;
+    let topic_blocks = side.topic_blocks(state, &shown_in_topics, 2);
 
     let published = story.published.unwrap_or(story.version_created);
     let page = ArticlePage {
-        masthead: state.masthead(now).await,
+        masthead: side.masthead(state, now),
         title: format!("{} | {}", story.headline, state.config.name),
         canonical: state.config.absolute(&canonical_path),
         headline: story.headline.clone(),
@@ -612,12 +493,12 @@ async fn article_page(state: &AppState, id: String, slug: Option<String>) -> Res
             .collect(),
         summary: story.summary.clone(),
         jsonld: jsonld::news_article(&story, &state.config, &state.time_zone, &canonical_path),
-        hot: state.cards(&hot, now).await,
+        hot: state.cards(&hot, now).await?,
         topic_blocks,
-        related: state.cards(&related, now).await,
+        related: state.cards(&related, now).await?,
         coverage: state
             .cards(std::slice::from_ref(&story), now)
-            .await
+            .await?
             .pop()
             .and_then(|c| c.coverage),
         site_name: state.config.name.clone(),
@@ -634,7 +515,7 @@ async fn article_page(state: &AppState, id: String, slug: Option<String>) -> Res
     ) {
         response.headers_mut().insert(header::LAST_MODIFIED, v);
     }
-    response
+    Ok(response)
 }
 
 #[derive(Template)]
@@ -683,13 +564,18 @@ pub(crate) fn cursor_after(stories: &[Story], limit: usize) -> Option<String> {
     Some(format!("{}.{}", live_from.as_microsecond(), last.id))
 }
 
-async fn listing_page(state: &AppState, heading: String, listing: Listing, base: &str) -> Response {
+async fn listing_page(
+    state: &AppState,
+    heading: String,
+    listing: Listing,
+    base: &str,
+) -> Result<Response, StoreError> {
     let now = Timestamp::now();
     let limit = listing.limit;
-    let stories = state.store.live(&listing, now).await.unwrap_or_default();
+    let stories = state.store.live(&listing, now).await?;
     let next_url = cursor_after(&stories, limit).map(|c| format!("{base}?before={c}"));
     let page = ListingPage {
-        masthead: state.masthead(now).await,
+        masthead: state.masthead(now).await?,
         title: format!("{heading} | {}", state.config.name),
         heading,
         query: String::new(),
@@ -698,7 +584,7 @@ async fn listing_page(state: &AppState, heading: String, listing: Listing, base:
         empty_message: "No stories here yet.".into(),
         next_url,
     };
-    render(&page)
+    Ok(render(&page))
 }
 
 /// A list page's cache key: its path, and the cursor when it is not the first page (other
@@ -717,20 +603,19 @@ pub async fn topic(
     headers: HeaderMap,
 ) -> Response {
     let key = list_key(&format!("/topic/{slug}"), &q);
-    crate::cache::serve(&state.cache, key, &headers, || topic_page(&state, slug, q)).await
+    crate::cache::serve(&state.cache, key, &headers, || async {
+        topic_page(&state, slug, q)
+            .await
+            .unwrap_or_else(|e| unavailable("topic page", &e))
+    })
+    .await
 }
 
-async fn topic_page(state: &AppState, slug: String, q: PageQuery) -> Response {
+async fn topic_page(state: &AppState, slug: String, q: PageQuery) -> Result<Response, StoreError> {
     let now = Timestamp::now();
-    let Some(topic) = state
-        .store
-        .topics(now)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|t| t.slug == slug)
-    else {
-        return not_found(state, now).await;
+    let side = state.side_lists(now).await?;
+    let Some(topic) = side.topics().iter().find(|t| t.slug == slug) else {
+        return not_found_page(state, now).await;
     };
     let listing = Listing {
         topic: Some(slug.clone()),
@@ -738,7 +623,13 @@ async fn topic_page(state: &AppState, slug: String, q: PageQuery) -> Response {
         before: q.before.as_deref().and_then(parse_cursor),
         ..Listing::default()
     };
-    listing_page(state, topic.name, listing, &format!("/topic/{slug}")).await
+    listing_page(
+        state,
+        topic.name.clone(),
+        listing,
+        &format!("/topic/{slug}"),
+    )
+    .await
 }
 
 pub async fn agency(
@@ -748,10 +639,15 @@ pub async fn agency(
     headers: HeaderMap,
 ) -> Response {
     let key = list_key(&format!("/agency/{slug}"), &q);
-    crate::cache::serve(&state.cache, key, &headers, || agency_page(&state, slug, q)).await
+    crate::cache::serve(&state.cache, key, &headers, || async {
+        agency_page(&state, slug, q)
+            .await
+            .unwrap_or_else(|e| unavailable("agency page", &e))
+    })
+    .await
 }
 
-async fn agency_page(state: &AppState, slug: String, q: PageQuery) -> Response {
+async fn agency_page(state: &AppState, slug: String, q: PageQuery) -> Result<Response, StoreError> {
     let now = Timestamp::now();
     let listing = Listing {
         agency: Some(slug.clone()),
@@ -769,10 +665,9 @@ async fn agency_page(state: &AppState, slug: String, q: PageQuery) -> Response {
             },
             now,
         )
-        .await
-        .unwrap_or_default();
+        .await?;
     let Some(name) = first.first().map(|s| s.agency.name.clone()) else {
-        return not_found(state, now).await;
+        return not_found_page(state, now).await;
     };
     listing_page(
         state,
@@ -783,15 +678,22 @@ async fn agency_page(state: &AppState, slug: String, q: PageQuery) -> Response {
     .await
 }
 
+/// The 404 page, or a 503 when the store cannot draw its masthead.
 pub(crate) async fn not_found(state: &AppState, now: Timestamp) -> Response {
+    not_found_page(state, now)
+        .await
+        .unwrap_or_else(|e| unavailable("not-found page", &e))
+}
+
+async fn not_found_page(state: &AppState, now: Timestamp) -> Result<Response, StoreError> {
     let page = GonePage {
-        masthead: state.masthead(now).await,
+        masthead: state.masthead(now).await?,
         title: "Not found".into(),
         message: "There is no story at this address.".into(),
     };
     let mut response = render(&page);
     *response.status_mut() = StatusCode::NOT_FOUND;
-    response
+    Ok(response)
 }
 
 pub async fn fallback(State(state): State<AppState>) -> Response {

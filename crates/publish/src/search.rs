@@ -323,20 +323,21 @@ pub async fn search_page(
             }
         })
         .collect();
-    let topics = state
-        .store
-        .topics(now)
-        .await
-        .unwrap_or_default()
-        .into_iter()
+    let side = match state.side_lists(now).await {
+        Ok(side) => side,
+        Err(e) => return crate::pages::unavailable("search page", &e),
+    };
+    let topics = side
+        .topics()
+        .iter()
         .map(|t| TopicOption {
-            slug: t.slug,
-            name: t.name,
+            slug: t.slug.clone(),
+            name: t.name.clone(),
         })
         .collect();
     let filtered = !filters.is_empty();
     let page = SearchPage {
-        masthead: state.masthead(now).await,
+        masthead: side.masthead(&state, now),
         title: if q.is_empty() {
             format!("Search | {}", state.config.name)
         } else {

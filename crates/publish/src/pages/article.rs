@@ -177,7 +177,9 @@ mod tests {
             .unwrap();
         let state = crate::AppState::new(store, index, crate::SiteConfig::default()).unwrap();
         let slug = path.rsplit('/').next().unwrap().to_string();
-        let response = super::super::article_page(&state, id.to_string(), Some(slug)).await;
+        let response = super::super::article_page(&state, id.to_string(), Some(slug))
+            .await
+            .unwrap();
         assert_eq!(response.status(), axum::http::StatusCode::OK);
         let html = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await

@@ -12,8 +12,9 @@ use axum::http::HeaderValue;
 use axum::response::Response;
 use jiff::Timestamp;
 use wiredesk_model::{Story, StoryId};
+use wiredesk_store::StoreError;
 
-use super::{Card, ListingPage, not_found, render};
+use super::{Card, ListingPage, not_found, render, unavailable};
 use crate::AppState;
 
 /// A link to the other reports of a story's cluster.
@@ -39,7 +40,11 @@ impl AppState {
 
     /// Cards for `stories`, each with its cluster's coverage link when the cluster has more
     /// than one live report.
-    pub(crate) async fn cards(&self, stories: &[Story], now: Timestamp) -> Vec<Card> {
+    pub(crate) async fn cards(
+        &self,
+        stories: &[Story],
+        now: Timestamp,
+    ) -> Result<Vec<Card>, StoreError> {
         let clusters: Vec<Vec<StoryId>> = stories
             .iter()
             .map(|s| self.projections.cluster_members(&s.id))
@@ -59,14 +64,13 @@ impl AppState {
         } else {
             self.store
                 .stories(&wanted)
-                .await
-                .unwrap_or_default()
+                .await?
                 .into_iter()
                 .filter(|s| s.is_live(now))
                 .map(|s| s.id)
                 .collect()
         };
-        stories
+        Ok(stories
             .iter()
             .zip(&clusters)
             .map(|(story, members)| {
@@ -80,7 +84,7 @@ impl AppState {
                 }
                 card
             })
-            .collect()
+            .collect())
     }
 }
 
@@ -152,18 +156,23 @@ pub(crate) fn diverse(clusters: Vec<HotCluster>, limit: usize, per_topic: usize)
 
 /// `/coverage/{id}`: every live report in the cluster of story `id`, newest first.
 pub async fn coverage(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    coverage_page(&state, id)
+        .await
+        .unwrap_or_else(|e| unavailable("coverage page", &e))
+}
+
+async fn coverage_page(state: &AppState, id: String) -> Result<Response, StoreError> {
     let now = Timestamp::now();
     let members = state.projections.cluster_members(&StoryId(id));
     let mut reports: Vec<Story> = state
         .store
         .stories(&members)
-        .await
-        .unwrap_or_default()
+        .await?
         .into_iter()
         .filter(|s| s.is_live(now))
         .collect();
     if reports.is_empty() {
-        return not_found(&state, now).await;
+        return Ok(not_found(state, now).await);
     }
     reports.sort_by(|a, b| b.went_live().cmp(&a.went_live()).then(a.id.cmp(&b.id)));
     // Newest first, so the last report is the one filed first.
@@ -173,7 +182,7 @@ pub async fn coverage(State(state): State<AppState>, Path(id): Path<String>) -> 
         .unwrap_or_default();
     let heading = format!("Full coverage: {first_filed}");
     let page = ListingPage {
-        masthead: state.masthead(now).await,
+        masthead: state.masthead(now).await?,
         title: format!("{heading} | {}", state.config.name),
         heading,
         query: String::new(),
@@ -190,7 +199,7 @@ pub async fn coverage(State(state): State<AppState>, Path(id): Path<String>) -> 
             .headers_mut()
             .insert(crate::http_cache::SURROGATE_KEY, v);
     }
-    response
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -90,10 +90,18 @@ async fn hot_this_week_is_the_most_read_live_stories_then_the_latest() {
         )])
         .await
         .unwrap();
-    let hot = state.hot_this_week(now(), &HashSet::new()).await;
+    let hot = state
+        .side_lists(now())
+        .await
+        .unwrap()
+        .hot(&state, &HashSet::new());
     // c and e by views; "old" is outside the 7 days; b's views are too old; then the latest.
     assert_eq!(uris(&hot), ["c", "e", "a", "b", "f"]);
-    let without_c = state.hot_this_week(now(), &HashSet::from([id("c")])).await;
+    let without_c = state
+        .side_lists(now())
+        .await
+        .unwrap()
+        .hot(&state, &HashSet::from([id("c")]));
     assert!(!uris(&without_c).contains(&"c".to_string()));
 }
 
@@ -107,7 +115,11 @@ async fn topics_never_repeat_what_is_already_shown() {
     ])
     .await;
     let shown: HashSet<StoryId> = [StoryId::for_uri("a"), StoryId::for_uri("c")].into();
-    let blocks = state.topic_blocks(now(), &shown, 3).await;
+    let blocks = state
+        .side_lists(now())
+        .await
+        .unwrap()
+        .topic_blocks(&state, &shown, 3);
     let listed: Vec<&str> = blocks
         .iter()
         .flat_map(|b| b.cards.iter().map(|c| c.headline.as_str()))
@@ -152,7 +164,7 @@ async fn related_finds_the_same_subject_and_never_the_story_itself() {
         .await
         .unwrap()
         .unwrap();
-    let related = state.related(&story, now()).await;
+    let related = state.related(&story, now()).await.unwrap();
     assert_eq!(related.first().map(|s| s.uri.as_str()), Some("rate2"));
     assert!(related.iter().all(|s| s.uri != "rate1"));
 }
@@ -254,7 +266,11 @@ async fn a_simulated_week_of_traffic_gives_one_hot_entry_per_cluster_without_bot
     }
     counter.flush(state.store.as_ref()).await;
 
-    let hot = state.hot_this_week(now(), &HashSet::new()).await;
+    let hot = state
+        .side_lists(now())
+        .await
+        .unwrap()
+        .hot(&state, &HashSet::new());
     // cricket3 (20) outscores flood, budget and quiet, but sport already has two entries;
     // flood-ians is in flood-pti's cluster; the scraper's 12 admitted views and the old
     // story's decayed 3 fall below the fifth place; the crawler counts nothing.

@@ -1,0 +1,222 @@
+//! The lists every reader page shares — Hot this week, the topic blocks and the topic menu —
+//! read from the store once per change of the log rather than once per page.
+//!
+//! Owns: `SideLists`, a snapshot of their candidates (the week's most-read live stories, the
+//! latest, the latest per topic, the topics), built by one request at a time and reused until
+//! the log moves on or a second passes (views and the weather change without events); and
+//! the choice each page makes from it (what it already shows is left out).
+//! Must not: hand a page a snapshot older than the log position the page renders under, or a
+//! story killed before the page began could come back through it.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::{Timestamp, ToSpan};
+use wiredesk_model::{Story, StoryId};
+use wiredesk_store::{Listing, StoreError, TopicCount};
+
+use super::clusters::{self, HotCluster};
+use super::{Card, Masthead, NavLink, SIDE_LIST, TopicBlock};
+use crate::AppState;
+
+/// How long a snapshot serves when the log does not move.
+const FRESH_FOR: Duration = Duration::from_secs(1);
+/// Most-read stories read per snapshot: enough for five clusters from diverse topics.
+const VIEWED: usize = 100;
+/// Latest stories read per topic: the most a block shows (3) plus the most that earlier blocks
+/// and lists on the same page may already have taken (20).
+const PER_TOPIC: usize = 3 + 20;
+/// Topics in the masthead's menu.
+const MENU: usize = 8;
+
+/// One read of what the shared lists are chosen from.
+pub(crate) struct SideLists {
+    /// The page cache's generation when the read began: it reflects every event up to it.
+    generation: i64,
+    built: Instant,
+    topics: Vec<TopicCount>,
+    /// Live stories read this week, with their decayed scores, hottest first.
+    viewed: Vec<(Story, f64)>,
+    /// The latest live stories of the week, for Hot when readers have not opened enough yet.
+    latest: Vec<Story>,
+    /// Each topic's latest live stories, in the topics' order.
+    by_topic: HashMap<String, Vec<Story>>,
+}
+
+/// The current snapshot, and the one door to building the next.
+#[derive(Clone, Default)]
+pub(crate) struct SideListCache(Arc<tokio::sync::Mutex<Option<Arc<SideLists>>>>);
+
+impl SideLists {
+    async fn read(state: &AppState, generation: i64, now: Timestamp) -> Result<Self, StoreError> {
+        let since = now - 168.hours();
+        let scores = state.store.hottest(now, since, VIEWED).await?;
+        let ids: Vec<StoryId> = scores.iter().map(|(id, _)| id.clone()).collect();
+        let mut found: HashMap<StoryId, Story> = state
+            .store
+            .stories(&ids)
+            .await?
+            .into_iter()
+            .filter(|s| s.is_live(now) && s.published.is_some_and(|p| p >= since))
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        let viewed = scores
+            .into_iter()
+            .filter_map(|(id, score)| found.remove(&id).map(|s| (s, score)))
+            .collect();
+        let latest = state
+            .store
+            .live(
+                &Listing {
+                    limit: SIDE_LIST * 4,
+                    ..Listing::default()
+                },
+                now,
+            )
+            .await?
+            .into_iter()
+            .filter(|s| s.published.is_some_and(|p| p >= since))
+            .collect();
+        let topics = state.store.topics(now).await?;
+        let mut by_topic = HashMap::new();
+        for topic in &topics {
+            let listing = Listing {
+                topic: Some(topic.slug.clone()),
+                limit: PER_TOPIC,
+                ..Listing::default()
+            };
+            by_topic.insert(topic.slug.clone(), state.store.live(&listing, now).await?);
+        }
+        Ok(SideLists {
+            generation,
+            built: Instant::now(),
+            topics,
+            viewed,
+            latest,
+            by_topic,
+        })
+    }
+
+    /// Most-read live stories of the last 7 days, one per cluster and at most two per topic
+    /// while others wait (`clusters::diverse`), none from the clusters of `exclude`; when
+    /// readers have not opened enough yet, the latest stories fill in.
+    pub(crate) fn hot(&self, state: &AppState, exclude: &HashSet<StoryId>) -> Vec<Story> {
+        let cluster_of = |id: &StoryId| state.projections.cluster_of(id);
+        let excluded: HashSet<StoryId> = exclude.iter().map(cluster_of).collect();
+        let groups: Vec<HotCluster> = clusters::group_by_cluster(self.viewed.clone(), cluster_of)
+            .into_iter()
+            .filter(|c| !excluded.contains(&cluster_of(&c.story.id)))
+            .collect();
+        let mut hot = clusters::diverse(groups, SIDE_LIST, 2);
+        let mut have: HashSet<StoryId> = hot
+            .iter()
+            .map(|s| cluster_of(&s.id))
+            .chain(excluded)
+            .collect();
+        for story in &self.latest {
+            if hot.len() >= SIDE_LIST {
+                break;
+            }
+            if have.insert(cluster_of(&story.id)) {
+                hot.push(story.clone());
+            }
+        }
+        hot
+    }
+
+    /// The site's topics with their latest stories, never repeating what `shown` already has
+    /// (Hot this week, the story itself) nor a cluster twice: the seed's page listed the same
+    /// five twice.
+    pub(crate) fn topic_blocks(
+        &self,
+        state: &AppState,
+        shown: &HashSet<StoryId>,
+        per_topic: usize,
+    ) -> Vec<TopicBlock> {
+        let mut used = shown.clone();
+        let mut clusters_used: HashSet<StoryId> = shown
+            .iter()
+            .map(|id| state.projections.cluster_of(id))
+            .collect();
+        let mut blocks = Vec::new();
+        for topic in &self.topics {
+            let mut cards: Vec<Card> = Vec::new();
+            for s in self.by_topic.get(&topic.slug).into_iter().flatten() {
+                if cards.len() >= per_topic {
+                    break;
+                }
+                let cluster = state.projections.cluster_of(&s.id);
+                if !used.contains(&s.id) && !clusters_used.contains(&cluster) {
+                    used.insert(s.id.clone());
+                    clusters_used.insert(cluster);
+                    cards.push(state.card(s));
+                }
+            }
+            if !cards.is_empty() {
+                blocks.push(TopicBlock {
+                    url: format!("/topic/{}", topic.slug),
+                    name: topic.name.clone(),
+                    cards,
+                });
+            }
+        }
+        blocks
+    }
+
+    pub(crate) fn masthead(&self, state: &AppState, now: Timestamp) -> Masthead {
+        let date = now
+            .to_zoned_datetime(state.time_zone.clone())
+            .strftime("%A, %B %-d, %Y")
+            .to_string();
+        let weather = state
+            .weather
+            .current(now)
+            .map(|r| format!("{:.1} °C", r.temperature_c));
+        Masthead {
+            date,
+            weather,
+            city: state.config.city.clone(),
+            site: state.config.name.clone(),
+            nav: self
+                .topics
+                .iter()
+                .take(MENU)
+                .map(|t| NavLink {
+                    url: format!("/topic/{}", t.slug),
+                    name: t.name.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The site's topics with live stories, most stories first.
+    pub(crate) fn topics(&self) -> &[TopicCount] {
+        &self.topics
+    }
+}
+
+impl AppState {
+    /// The shared lists' snapshot for a page rendered now: the current one if it covers
+    /// the log as far as the page cache has seen it and is under a second old, else a new
+    /// one (one request reads it; the others wait for that read).
+    pub(crate) async fn side_lists(&self, now: Timestamp) -> Result<Arc<SideLists>, StoreError> {
+        let mut slot = self.side_lists.0.lock().await;
+        // Read before the store is, so the snapshot reflects every event up to it.
+        let generation = self.cache.generation();
+        if let Some(current) = slot.as_ref()
+            && current.generation >= generation
+            && current.built.elapsed() < FRESH_FOR
+        {
+            return Ok(current.clone());
+        }
+        let fresh = Arc::new(SideLists::read(self, generation, now).await?);
+        *slot = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// The masthead of a page rendered now.
+    pub(crate) async fn masthead(&self, now: Timestamp) -> Result<Masthead, StoreError> {
+        Ok(self.side_lists(now).await?.masthead(self, now))
+    }
+}

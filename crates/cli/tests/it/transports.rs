@@ -2,17 +2,15 @@
 //! (axum, and a raw TCP one for what axum will not send): conditional GETs remembered across
 //! a restart, back-off after failures, and hostile servers refused with a reason.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::{Server, eventually, http, unique_word};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use common::{Server, eventually, http, unique_word};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// How long a poll and its ingest may take to show.
@@ -643,7 +641,7 @@ async fn a_sources_keys_show_nowhere_and_metrics_need_a_metrics_token() {
     .await;
     let down = format!(
         "http://127.0.0.1:{}/feed?apikey=SEKRET123&q=1",
-        common::free_port()
+        crate::common::free_port()
     );
     let config = source(
         "looping",
@@ -829,7 +827,7 @@ FTPServer(("127.0.0.1", port), handler).serve_forever()
 
 impl FtpServer {
     fn start(root: &std::path::Path) -> FtpServer {
-        let port = common::free_port();
+        let port = crate::common::free_port();
         let child = std::process::Command::new(ftp_python())
             .args(["-m", "pyftpdlib", "-i", "127.0.0.1", "-w"])
             .args(["-u", "wire", "-P", "secret"])
@@ -846,7 +844,7 @@ impl FtpServer {
 
     /// An FTPS server over `root`; its CA certificate is written into `out`.
     fn start_tls(root: &std::path::Path, out: &std::path::Path) -> FtpServer {
-        let port = common::free_port();
+        let port = crate::common::free_port();
         let child = std::process::Command::new(ftp_python())
             .args(["-c", FTPS_SERVER])
             .arg(root)
@@ -896,7 +894,7 @@ async fn ftp_files_are_taken_once_complete_and_only_once() {
     std::fs::create_dir_all(&del).unwrap();
     let word = unique_word("ftp");
     let story = |n: u32| {
-        common::ninjs_story(
+        crate::common::ninjs_story(
             &format!("urn:test:{word}:{n}"),
             1,
             "Test Wire",
@@ -979,7 +977,7 @@ async fn ftps_files_are_taken_over_tls_and_an_untrusted_certificate_is_refused()
     let word = unique_word("ftps");
     std::fs::write(
         folder.join("a.json"),
-        common::ninjs_story(
+        crate::common::ninjs_story(
             &format!("urn:test:{word}:1"),
             1,
             "Test Wire",

@@ -5,14 +5,12 @@
 //! The sitemaps are validated with `xmllint` (Debian's libxml2-utils, which `scripts/test`
 //! installs) against the schemas vendored in `crates/publish/testdata/xsd/`.
 
-mod common;
-
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     Server, drop_file, eventually, get_typed as get, http, story_path_and_id, unique_word,
 };
 use jiff::{Timestamp, ToSpan};

@@ -3,13 +3,11 @@
 //! folder of a site that was running all along: clear copy goes live in its topic, copy the
 //! model cannot place waits on the desk with the reason.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     Server, cookie_from, csrf_in, drop_file, eventually, files_under, get_json, http, ninjs_story,
     unique_word,
 };
@@ -135,7 +133,7 @@ fn figure<'a>(figures: &'a [(String, String)], name: &str) -> &'a str {
 
 /// Plain PTI copy from Kochi dated yesterday, as an agency's text feed sends it.
 fn plain(headline: &str, body: &str) -> Vec<u8> {
-    let yesterday = common::dateline_yesterday();
+    let yesterday = crate::common::dateline_yesterday();
     format!("{headline}\n\nKochi, {yesterday} (PTI) {body}\n").into_bytes()
 }
 

@@ -1,13 +1,11 @@
 //! End to end over real HTTP: the `wiredesk` binary, started as a reader or a partner would
 //! meet it, and asked with an ordinary HTTP client.
 
-mod common;
-
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     Server, drop_file, eventually, files_under, get_json, http, story_path_and_id, unique_word,
 };
 use serde_json::{Value, json};
@@ -198,7 +196,7 @@ async fn a_story_dropped_into_the_inbox_is_published_and_archived() {
     let client = http();
     let word = unique_word("Kochiwire");
     let headline = format!("{word} fishermen return to Kochi harbour after cyclone warning lifted");
-    let yesterday = common::dateline_yesterday();
+    let yesterday = crate::common::dateline_yesterday();
     let text = format!(
         "{headline}\n\n\
          Kochi, {yesterday} (PTI) Hundreds of fishing boats returned to Kochi harbour on Friday after \
@@ -459,7 +457,10 @@ async fn the_masthead_shows_the_temperature_from_the_weather_service() {
 
 #[tokio::test]
 async fn without_a_weather_service_the_page_still_loads_without_the_widget() {
-    let closed = format!("http://127.0.0.1:{}/v1/forecast", common::free_port());
+    let closed = format!(
+        "http://127.0.0.1:{}/v1/forecast",
+        crate::common::free_port()
+    );
     let server = Server::serve_with_config(&weather_config(&closed));
     let client = http();
     // Give the first (failing) fetch time to happen.

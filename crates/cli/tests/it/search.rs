@@ -1,9 +1,7 @@
 //! Search end to end: the real `wiredesk demo`, asked over HTTP as a reader (`/search`) and a
 //! partner (`/api/v1/search`) would.
 
-mod common;
-
-use common::{Server, http, story_path_and_id};
+use crate::common::{Server, http, story_path_and_id};
 use serde_json::Value;
 
 async fn get_text(client: &reqwest::Client, url: &str) -> (u16, String) {

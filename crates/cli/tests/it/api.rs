@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use crate::common::{Server, drop_file, eventually, http, unique_word};
+use crate::common::{Server, drop_file, eventually, get_json, http, unique_word};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -136,11 +136,6 @@ async fn get(client: &reqwest::Client, url: &str, if_none_match: Option<&str>) -
         headers: response.headers().clone(),
         text: response.text().await.expect("response body"),
     }
-}
-
-async fn get_json(client: &reqwest::Client, url: &str) -> (u16, Value) {
-    let answer = get(client, url, None).await;
-    (answer.status, answer.json(url))
 }
 
 /// `/api/v1/stories?<query>` with `limit`, following `next` to the end.

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::{
-    Server, drop_file, eventually, files_under, get_json, http, story_path_and_id, unique_word,
+    Server, all_stories, alternate_href, drop_file, eventually, files_under, get_json, get_text,
+    http, story_path_and_id, unique_word,
 };
 use serde_json::{Value, json};
 
@@ -15,55 +16,6 @@ const ASSAM_FLOODS_URI: &str = "urn:newsml:reuters.com:20260612:nL4N3FL0DS";
 
 /// How long a file dropped into the inbox may take to be dealt with.
 const INGEST: Duration = Duration::from_secs(20);
-
-async fn get_text(client: &reqwest::Client, url: &str) -> (u16, String) {
-    let response = client
-        .get(url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("response body"))
-}
-
-/// Every item of `/api/v1/stories`, page after page of `limit`, following `next`.
-async fn all_stories(server: &Server, client: &reqwest::Client, limit: usize) -> Vec<Value> {
-    let mut items = Vec::new();
-    let mut url = server.url(&format!("/api/v1/stories?limit={limit}"));
-    for _ in 0..200 {
-        let (status, page) = get_json(client, &url).await;
-        assert_eq!(status, 200, "GET {url}: {page}");
-        let page_items = page["items"]
-            .as_array()
-            .unwrap_or_else(|| panic!("no items array in {page}"));
-        assert!(
-            page_items.len() <= limit,
-            "{} items on a page of {limit}",
-            page_items.len()
-        );
-        items.extend(page_items.iter().cloned());
-        match &page["next"] {
-            Value::Null => return items,
-            Value::String(cursor) => {
-                url = server.url(&format!("/api/v1/stories?limit={limit}&cursor={cursor}"));
-            }
-            other => panic!("`next` is neither a string nor null: {other}"),
-        }
-    }
-    panic!("still being handed a `next` cursor after 200 pages: the cursors go round in circles");
-}
-
-/// The story's web page: ninjs 2.x has no `links`, so the API gives it as the `web` rendition.
-fn alternate_href(item: &Value) -> String {
-    item["renditions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|r| r["name"] == "web" && r["contenttype"] == "text/html")
-        .and_then(|r| r["href"].as_str())
-        .unwrap_or_else(|| panic!("no web text/html rendition in {item}"))
-        .to_string()
-}
 
 #[tokio::test]
 async fn health_check_answers_200() {

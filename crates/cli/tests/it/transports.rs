@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::common::{Server, eventually, http, unique_word};
+use crate::common::{Server, eventually, get_text, http, unique_word};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -47,17 +47,6 @@ async fn serve(app: Router) -> String {
         let _ = axum::serve(listener, app).await;
     });
     format!("http://{addr}")
-}
-
-async fn get_text(url: &str) -> String {
-    http()
-        .get(url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
-        .text()
-        .await
-        .unwrap()
 }
 
 /// `/metrics` as a scraper reads it: with a metrics token, issued once per server.
@@ -114,7 +103,7 @@ async fn last_error(server: &Server, source: &str) -> Option<String> {
 
 /// How many live stories in `/api/v1/stories` mention `word`.
 async fn stories_with(server: &Server, word: &str) -> usize {
-    let text = get_text(&server.url("/api/v1/stories?limit=100")).await;
+    let (_, text) = get_text(&http(), &server.url("/api/v1/stories?limit=100")).await;
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     value["items"]
         .as_array()

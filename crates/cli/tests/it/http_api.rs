@@ -297,7 +297,9 @@ async fn script_in_wire_copy_never_reaches_a_page() {
     let listed = eventually(INGEST, &format!("{uri} to be listed by the API"), || {
         let (client, server, uri) = (&client, &server, &uri);
         async move {
-            let (_, page) = get_json(client, &server.url("/api/v1/stories?limit=100")).await;
+            let url = server.url("/api/v1/stories?limit=100");
+            let (status, page) = get_json(client, &url).await;
+            assert_eq!(status, 200, "GET {url}: {page}");
             page["items"]
                 .as_array()?
                 .iter()
@@ -320,7 +322,13 @@ async fn script_in_wire_copy_never_reaches_a_page() {
         "the wire's onerror handler reached {path}"
     );
 
-    let body = listed["bodies"][0]["value"].as_str().unwrap_or_default();
+    let body = listed["bodies"][0]["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the API lists the story without a body: {listed}"));
+    assert!(
+        body.contains("Copy"),
+        "the API keeps the harmless copy: {body}"
+    );
     assert!(
         !body.contains("<script") && !body.to_ascii_lowercase().contains("onerror"),
         "the API hands partners the wire's script: {body}"

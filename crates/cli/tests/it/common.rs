@@ -384,6 +384,33 @@ pub fn csrf_in(html: &str) -> String {
     rest[..rest.find('"').unwrap()].to_string()
 }
 
+/// Sign in to the desk through its form, as a browser does; the session cookie
+/// (`wd_session=…`). The form's CSRF field must carry the token its cookie does.
+pub async fn desk_session(server: &Server, name: &str, password: &str) -> String {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = client.get(server.url("/desk/login")).send().await.unwrap();
+    let (login_csrf, _) = cookie_from(&form, "wd_login_csrf").expect("login CSRF cookie");
+    let token = csrf_in(&form.text().await.unwrap());
+    assert_eq!(token, login_csrf, "the form carries the cookie's token");
+    let signed_in = client
+        .post(server.url("/desk/login"))
+        .header(
+            reqwest::header::COOKIE,
+            format!("wd_login_csrf={login_csrf}"),
+        )
+        .form(&[("name", name), ("password", password), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303, "signed in");
+    let (session, _) = cookie_from(&signed_in, "wd_session").expect("session cookie");
+    format!("wd_session={session}")
+}
+
 /// GET `url`: its status and body.
 pub async fn get_text(client: &reqwest::Client, url: &str) -> (u16, String) {
     let (status, _, body) = get_typed(client, url).await;

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::common::{Server, eventually, get_text, http, unique_word};
+use crate::common::{Server, desk_session, eventually, get_text, http, unique_word};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -551,38 +551,13 @@ async fn hostile_sources_are_refused_with_a_reason_each() {
 
 /// Sign in through the form and GET `path` with the session.
 async fn desk_page(server: &Server, name: &str, password: &str, path: &str) -> String {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder()
+    let session = desk_session(server, name, password).await;
+    reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap();
-    let form = client.get(server.url("/desk/login")).send().await.unwrap();
-    let cookie_value = |r: &reqwest::Response, cookie: &str| {
-        r.headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with(&format!("{cookie}=")))
-            .map(|v| v[cookie.len() + 1..].split(';').next().unwrap().to_string())
-            .unwrap_or_else(|| panic!("no {cookie} cookie"))
-    };
-    let login_csrf = cookie_value(&form, "wd_login_csrf");
-    let signed_in = client
-        .post(server.url("/desk/login"))
-        .header(header::COOKIE, format!("wd_login_csrf={login_csrf}"))
-        .form(&[
-            ("name", name),
-            ("password", password),
-            ("csrf", &login_csrf),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "signed in");
-    let session = cookie_value(&signed_in, "wd_session");
-    client
+        .unwrap()
         .get(server.url(path))
-        .header(header::COOKIE, format!("wd_session={session}"))
+        .header(header::COOKIE, session)
         .send()
         .await
         .unwrap()

@@ -2,11 +2,11 @@
 //! on the home page with a "full coverage" page listing both, an unrelated story stays
 //! alone, and a kill takes its report out of the coverage page at once.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Server, drop_file, eventually, get_typed as get, http, ninjs_story, unique_word};
+use crate::common::{
+    Server, drop_file, eventually, get_typed as get, http, ninjs_story, unique_word,
+};
 
 const INGEST: Duration = Duration::from_secs(20);
 

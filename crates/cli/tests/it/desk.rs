@@ -1,13 +1,13 @@
 //! The wire desk against the real binary: who may do what, what each action does to every
 //! surface readers and partners see, the push endpoint, rules and embargoes.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Server, cookie_from, csrf_in, drop_file, eventually, ninjs_story, unique_word};
+use crate::common::{
+    Server, cookie_from, csrf_in, drop_file, eventually, ninjs_story, unique_word,
+};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION};
 use serde_json::Value;
@@ -217,7 +217,7 @@ async fn drop_embargoed(
     );
     eventually(Duration::from_secs(20), "the file is taken", || {
         let archive = server.archive();
-        async move { (!common::files_under(&archive).is_empty()).then_some(()) }
+        async move { (!crate::common::files_under(&archive).is_empty()).then_some(()) }
     })
     .await;
     (StoryId::for_uri(uri).to_string(), ends)

@@ -1,9 +1,6 @@
 //! Shared by the end-to-end tests: the real `wiredesk` binary, started on a free port with a
 //! temporary data folder, and killed when the test is done with it.
 
-// Each test file uses a different part of this module.
-#![allow(dead_code)]
-
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -387,12 +384,93 @@ pub fn csrf_in(html: &str) -> String {
     rest[..rest.find('"').unwrap()].to_string()
 }
 
+/// Sign in to the desk through its form, as a browser does; the session cookie
+/// (`wd_session=…`). The form's CSRF field must carry the token its cookie does.
+pub async fn desk_session(server: &Server, name: &str, password: &str) -> String {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = client.get(server.url("/desk/login")).send().await.unwrap();
+    let (login_csrf, _) = cookie_from(&form, "wd_login_csrf").expect("login CSRF cookie");
+    let token = csrf_in(&form.text().await.unwrap());
+    assert_eq!(token, login_csrf, "the form carries the cookie's token");
+    let signed_in = client
+        .post(server.url("/desk/login"))
+        .header(
+            reqwest::header::COOKIE,
+            format!("wd_login_csrf={login_csrf}"),
+        )
+        .form(&[("name", name), ("password", password), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303, "signed in");
+    let (session, _) = cookie_from(&signed_in, "wd_session").expect("session cookie");
+    format!("wd_session={session}")
+}
+
+/// GET `url`: its status and body.
+pub async fn get_text(client: &reqwest::Client, url: &str) -> (u16, String) {
+    let (status, _, body) = get_typed(client, url).await;
+    (status, body)
+}
+
 /// GET `url` as JSON: its status and body; a body that is not JSON fails the test, saying so.
 pub async fn get_json(client: &reqwest::Client, url: &str) -> (u16, serde_json::Value) {
-    let (status, _, text) = get_typed(client, url).await;
+    let (status, text) = get_text(client, url).await;
     let value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("GET {url} answered {status} with non-JSON ({e}): {text}"));
     (status, value)
+}
+
+/// Every item of `/api/v1/stories`, page after page of `limit`, following `next`: each page
+/// must answer 200 with an `items` array of at most `limit`, and `next` must be a cursor or
+/// null, and end.
+pub async fn all_stories(
+    server: &Server,
+    client: &reqwest::Client,
+    limit: usize,
+) -> Vec<serde_json::Value> {
+    use serde_json::Value;
+    let mut items = Vec::new();
+    let mut url = server.url(&format!("/api/v1/stories?limit={limit}"));
+    for _ in 0..200 {
+        let (status, page) = get_json(client, &url).await;
+        assert_eq!(status, 200, "GET {url}: {page}");
+        let page_items = page["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no items array in {page}"));
+        assert!(
+            page_items.len() <= limit,
+            "{} items on a page of {limit}",
+            page_items.len()
+        );
+        items.extend(page_items.iter().cloned());
+        match &page["next"] {
+            Value::Null => return items,
+            Value::String(cursor) => {
+                url = server.url(&format!("/api/v1/stories?limit={limit}&cursor={cursor}"));
+            }
+            other => panic!("`next` is neither a string nor null: {other}"),
+        }
+    }
+    panic!("still being handed a `next` cursor after 200 pages: the cursors go round in circles");
+}
+
+/// The story's page on the site, as the API links it: ninjs 2.x has no `links`, so the API
+/// gives it as the `web` rendition, text/html, whose address is a `/story/` page.
+pub fn alternate_href(item: &serde_json::Value) -> String {
+    item["renditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["name"] == "web" && r["contenttype"] == "text/html")
+        .and_then(|r| r["href"].as_str())
+        .filter(|href| href.contains("/story/"))
+        .unwrap_or_else(|| panic!("no web text/html rendition linking a /story/ page in {item}"))
+        .to_string()
 }
 
 /// Yesterday in the newsroom's time zone, as an agency dateline writes it ("Nov 27").

@@ -3,14 +3,12 @@
 //!
 //! Needs /usr/bin/chromium and /usr/bin/chromedriver; `scripts/test` installs both.
 
-mod common;
-
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Server, free_port};
+use crate::common::{Server, free_port};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
@@ -350,11 +348,11 @@ async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
     server.add_user("asha", "editor", password);
     let base = server.base.clone();
     let inbox = server.inbox();
-    let http = common::http();
+    let http = crate::common::http();
     with_browser(move |client| async move {
         client.set_window_size(1280, 1000).await.unwrap();
         let article = open_first_story(&client, &base).await;
-        let (path, id) = common::story_path_and_id(&article);
+        let (path, id) = crate::common::story_path_and_id(&article);
 
         // The desk sends a stranger to the sign-in form.
         client.goto(&format!("{base}/desk")).await.unwrap();
@@ -385,11 +383,11 @@ async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
         // New copy shows up in the open queue by itself, without a reload.
         // A flag on the page's window: a reload would wipe it.
         script(&client, "window.__notReloaded = true; return true;").await;
-        let fresh = common::unique_word("fresh");
-        common::drop_file(
+        let fresh = crate::common::unique_word("fresh");
+        crate::common::drop_file(
             &inbox,
             "fresh.json",
-            &common::ninjs_story(
+            &crate::common::ninjs_story(
                 "urn:test:browser-fresh",
                 1,
                 "PTI",
@@ -398,7 +396,7 @@ async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
                 "",
             ),
         );
-        common::eventually(
+        crate::common::eventually(
             Duration::from_secs(20),
             "the new copy in the open queue",
             || {
@@ -434,7 +432,7 @@ async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
         assert_eq!(texts(&client, "#desk-headline").await, [headline]);
 
         // Readers see the new headline (at the page's new address).
-        common::eventually(Duration::from_secs(10), "the new headline", || {
+        crate::common::eventually(Duration::from_secs(10), "the new headline", || {
             let (client, base, id) = (&client, &base, &id);
             async move {
                 client.goto(&format!("{base}/story/{id}")).await.ok()?;
@@ -467,7 +465,7 @@ async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
         assert_eq!(texts(&client, "#desk-status").await, ["killed"]);
 
         // The reader's page answers 410 Gone, and the story is off the home page and feed.
-        common::eventually(Duration::from_secs(10), "410 Gone", || {
+        crate::common::eventually(Duration::from_secs(10), "410 Gone", || {
             let (http, url) = (&http, format!("{base}{path}"));
             async move {
                 let r = http.get(&url).send().await.ok()?;

@@ -2,17 +2,15 @@
 //! (axum, and a raw TCP one for what axum will not send): conditional GETs remembered across
 //! a restart, back-off after failures, and hostile servers refused with a reason.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::{Server, desk_session, eventually, get_text, http, unique_word};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use common::{Server, eventually, http, unique_word};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// How long a poll and its ingest may take to show.
@@ -49,17 +47,6 @@ async fn serve(app: Router) -> String {
         let _ = axum::serve(listener, app).await;
     });
     format!("http://{addr}")
-}
-
-async fn get_text(url: &str) -> String {
-    http()
-        .get(url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
-        .text()
-        .await
-        .unwrap()
 }
 
 /// `/metrics` as a scraper reads it: with a metrics token, issued once per server.
@@ -116,7 +103,7 @@ async fn last_error(server: &Server, source: &str) -> Option<String> {
 
 /// How many live stories in `/api/v1/stories` mention `word`.
 async fn stories_with(server: &Server, word: &str) -> usize {
-    let text = get_text(&server.url("/api/v1/stories?limit=100")).await;
+    let (_, text) = get_text(&http(), &server.url("/api/v1/stories?limit=100")).await;
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     value["items"]
         .as_array()
@@ -564,38 +551,13 @@ async fn hostile_sources_are_refused_with_a_reason_each() {
 
 /// Sign in through the form and GET `path` with the session.
 async fn desk_page(server: &Server, name: &str, password: &str, path: &str) -> String {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder()
+    let session = desk_session(server, name, password).await;
+    reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap();
-    let form = client.get(server.url("/desk/login")).send().await.unwrap();
-    let cookie_value = |r: &reqwest::Response, cookie: &str| {
-        r.headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with(&format!("{cookie}=")))
-            .map(|v| v[cookie.len() + 1..].split(';').next().unwrap().to_string())
-            .unwrap_or_else(|| panic!("no {cookie} cookie"))
-    };
-    let login_csrf = cookie_value(&form, "wd_login_csrf");
-    let signed_in = client
-        .post(server.url("/desk/login"))
-        .header(header::COOKIE, format!("wd_login_csrf={login_csrf}"))
-        .form(&[
-            ("name", name),
-            ("password", password),
-            ("csrf", &login_csrf),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "signed in");
-    let session = cookie_value(&signed_in, "wd_session");
-    client
+        .unwrap()
         .get(server.url(path))
-        .header(header::COOKIE, format!("wd_session={session}"))
+        .header(header::COOKIE, session)
         .send()
         .await
         .unwrap()
@@ -643,7 +605,7 @@ async fn a_sources_keys_show_nowhere_and_metrics_need_a_metrics_token() {
     .await;
     let down = format!(
         "http://127.0.0.1:{}/feed?apikey=SEKRET123&q=1",
-        common::free_port()
+        crate::common::free_port()
     );
     let config = source(
         "looping",
@@ -829,7 +791,7 @@ FTPServer(("127.0.0.1", port), handler).serve_forever()
 
 impl FtpServer {
     fn start(root: &std::path::Path) -> FtpServer {
-        let port = common::free_port();
+        let port = crate::common::free_port();
         let child = std::process::Command::new(ftp_python())
             .args(["-m", "pyftpdlib", "-i", "127.0.0.1", "-w"])
             .args(["-u", "wire", "-P", "secret"])
@@ -846,7 +808,7 @@ impl FtpServer {
 
     /// An FTPS server over `root`; its CA certificate is written into `out`.
     fn start_tls(root: &std::path::Path, out: &std::path::Path) -> FtpServer {
-        let port = common::free_port();
+        let port = crate::common::free_port();
         let child = std::process::Command::new(ftp_python())
             .args(["-c", FTPS_SERVER])
             .arg(root)
@@ -896,7 +858,7 @@ async fn ftp_files_are_taken_once_complete_and_only_once() {
     std::fs::create_dir_all(&del).unwrap();
     let word = unique_word("ftp");
     let story = |n: u32| {
-        common::ninjs_story(
+        crate::common::ninjs_story(
             &format!("urn:test:{word}:{n}"),
             1,
             "Test Wire",
@@ -979,7 +941,7 @@ async fn ftps_files_are_taken_over_tls_and_an_untrusted_certificate_is_refused()
     let word = unique_word("ftps");
     std::fs::write(
         folder.join("a.json"),
-        common::ninjs_story(
+        crate::common::ninjs_story(
             &format!("urn:test:{word}:1"),
             1,
             "Test Wire",

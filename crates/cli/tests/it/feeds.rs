@@ -1,13 +1,11 @@
 //! Outgoing feeds over real HTTP: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the site, a topic and
 //! an agency, read by feed-rs and by Python's feedparser as partners and feed readers would.
 
-mod common;
-
 use std::collections::HashSet;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{Server, drop_file, eventually, get_typed as get, http, unique_word};
+use crate::common::{Server, drop_file, eventually, get_typed as get, http, unique_word};
 use feed_rs::model::{Feed, FeedType};
 use jiff::{Timestamp, ToSpan};
 use serde_json::{Value, json};
@@ -800,7 +798,7 @@ async fn hostile_copy_reaches_every_feed_page_api_and_sitemap_as_text_never_as_m
         format!(
             "{plain_headline}\n\nMUMBAI, {} (PTI) - {word} plain copy {HOSTILE} as filed.\n\n\
              A second paragraph.\n",
-            common::dateline_yesterday()
+            crate::common::dateline_yesterday()
         )
         .as_bytes(),
     );
@@ -809,7 +807,7 @@ async fn hostile_copy_reaches_every_feed_page_api_and_sitemap_as_text_never_as_m
     let items: Vec<Value> = eventually(INGEST, "both hostile stories in the API", || {
         let (server, client, api) = (&server, &client, &api);
         async move {
-            let (status, page) = common::get_json(client, &server.url(api)).await;
+            let (status, page) = crate::common::get_json(client, &server.url(api)).await;
             let items = page["items"].as_array().cloned().unwrap_or_default();
             (status == 200 && items.len() == 2).then_some(items)
         }
@@ -897,7 +895,7 @@ async fn hostile_copy_reaches_every_feed_page_api_and_sitemap_as_text_never_as_m
     let mut page_labels = Vec::new();
     for o in &items {
         let href = o["renditions"][0]["href"].as_str().unwrap();
-        let (path, _) = common::story_path_and_id(href);
+        let (path, _) = crate::common::story_path_and_id(href);
         let (status, _, html) = get(&client, &server.url(&path)).await;
         assert_eq!(status, 200, "GET {path}");
         page_labels.push((headline_of(o), fragments.len()));
@@ -1106,7 +1104,7 @@ async fn lists_carry_bodies_up_to_the_stated_limit_and_link_longer_stories() {
             let (server, client) = (&server, &client);
             async move {
                 let (status, page) =
-                    common::get_json(client, &server.url("/api/v1/stories?limit=10")).await;
+                    crate::common::get_json(client, &server.url("/api/v1/stories?limit=10")).await;
                 (status == 200 && page["items"].as_array()?.len() == 3).then_some(())
             }
         },
@@ -1192,7 +1190,7 @@ async fn lists_carry_bodies_up_to_the_stated_limit_and_link_longer_stories() {
             // The single story and the article page still carry every paragraph.
             let href = whole["href"].as_str().unwrap();
             let path = &href[href.find("/api/").expect("an API URL")..];
-            let (status, one) = common::get_json(&client, &server.url(path)).await;
+            let (status, one) = crate::common::get_json(&client, &server.url(path)).await;
             assert_eq!(status, 200, "GET {}", whole["href"]);
             assert_eq!(one[kind], "full");
             assert!(
@@ -1202,7 +1200,7 @@ async fn lists_carry_bodies_up_to_the_stated_limit_and_link_longer_stories() {
                     .contains(last.as_str())
             );
             let page_path =
-                common::story_path_and_id(item["renditions"][0]["href"].as_str().unwrap()).0;
+                crate::common::story_path_and_id(item["renditions"][0]["href"].as_str().unwrap()).0;
             let (status, _, html) = get(&client, &server.url(&page_path)).await;
             assert_eq!(status, 200, "GET {page_path}");
             assert!(html.contains(last.as_str()), "{page_path} is whole");

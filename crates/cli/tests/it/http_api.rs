@@ -1,14 +1,13 @@
 //! End to end over real HTTP: the `wiredesk` binary, started as a reader or a partner would
 //! meet it, and asked with an ordinary HTTP client.
 
-mod common;
-
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{
-    Server, drop_file, eventually, files_under, get_json, http, story_path_and_id, unique_word,
+use crate::common::{
+    Server, all_stories, alternate_href, drop_file, eventually, files_under, get_json, get_text,
+    http, story_path_and_id, unique_word,
 };
 use serde_json::{Value, json};
 
@@ -17,55 +16,6 @@ const ASSAM_FLOODS_URI: &str = "urn:newsml:reuters.com:20260612:nL4N3FL0DS";
 
 /// How long a file dropped into the inbox may take to be dealt with.
 const INGEST: Duration = Duration::from_secs(20);
-
-async fn get_text(client: &reqwest::Client, url: &str) -> (u16, String) {
-    let response = client
-        .get(url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("response body"))
-}
-
-/// Every item of `/api/v1/stories`, page after page of `limit`, following `next`.
-async fn all_stories(server: &Server, client: &reqwest::Client, limit: usize) -> Vec<Value> {
-    let mut items = Vec::new();
-    let mut url = server.url(&format!("/api/v1/stories?limit={limit}"));
-    for _ in 0..200 {
-        let (status, page) = get_json(client, &url).await;
-        assert_eq!(status, 200, "GET {url}: {page}");
-        let page_items = page["items"]
-            .as_array()
-            .unwrap_or_else(|| panic!("no items array in {page}"));
-        assert!(
-            page_items.len() <= limit,
-            "{} items on a page of {limit}",
-            page_items.len()
-        );
-        items.extend(page_items.iter().cloned());
-        match &page["next"] {
-            Value::Null => return items,
-            Value::String(cursor) => {
-                url = server.url(&format!("/api/v1/stories?limit={limit}&cursor={cursor}"));
-            }
-            other => panic!("`next` is neither a string nor null: {other}"),
-        }
-    }
-    panic!("still being handed a `next` cursor after 200 pages: the cursors go round in circles");
-}
-
-/// The story's web page: ninjs 2.x has no `links`, so the API gives it as the `web` rendition.
-fn alternate_href(item: &Value) -> String {
-    item["renditions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|r| r["name"] == "web" && r["contenttype"] == "text/html")
-        .and_then(|r| r["href"].as_str())
-        .unwrap_or_else(|| panic!("no web text/html rendition in {item}"))
-        .to_string()
-}
 
 #[tokio::test]
 async fn health_check_answers_200() {
@@ -198,7 +148,7 @@ async fn a_story_dropped_into_the_inbox_is_published_and_archived() {
     let client = http();
     let word = unique_word("Kochiwire");
     let headline = format!("{word} fishermen return to Kochi harbour after cyclone warning lifted");
-    let yesterday = common::dateline_yesterday();
+    let yesterday = crate::common::dateline_yesterday();
     let text = format!(
         "{headline}\n\n\
          Kochi, {yesterday} (PTI) Hundreds of fishing boats returned to Kochi harbour on Friday after \
@@ -347,7 +297,9 @@ async fn script_in_wire_copy_never_reaches_a_page() {
     let listed = eventually(INGEST, &format!("{uri} to be listed by the API"), || {
         let (client, server, uri) = (&client, &server, &uri);
         async move {
-            let (_, page) = get_json(client, &server.url("/api/v1/stories?limit=100")).await;
+            let url = server.url("/api/v1/stories?limit=100");
+            let (status, page) = get_json(client, &url).await;
+            assert_eq!(status, 200, "GET {url}: {page}");
             page["items"]
                 .as_array()?
                 .iter()
@@ -370,7 +322,13 @@ async fn script_in_wire_copy_never_reaches_a_page() {
         "the wire's onerror handler reached {path}"
     );
 
-    let body = listed["bodies"][0]["value"].as_str().unwrap_or_default();
+    let body = listed["bodies"][0]["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the API lists the story without a body: {listed}"));
+    assert!(
+        body.contains("Copy"),
+        "the API keeps the harmless copy: {body}"
+    );
     assert!(
         !body.contains("<script") && !body.to_ascii_lowercase().contains("onerror"),
         "the API hands partners the wire's script: {body}"
@@ -459,7 +417,10 @@ async fn the_masthead_shows_the_temperature_from_the_weather_service() {
 
 #[tokio::test]
 async fn without_a_weather_service_the_page_still_loads_without_the_widget() {
-    let closed = format!("http://127.0.0.1:{}/v1/forecast", common::free_port());
+    let closed = format!(
+        "http://127.0.0.1:{}/v1/forecast",
+        crate::common::free_port()
+    );
     let server = Server::serve_with_config(&weather_config(&closed));
     let client = http();
     // Give the first (failing) fetch time to happen.

@@ -5,15 +5,14 @@
 //! The sitemaps are validated with `xmllint` (Debian's libxml2-utils, which `scripts/test`
 //! installs) against the schemas vendored in `crates/publish/testdata/xsd/`.
 
-mod common;
-
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{
-    Server, drop_file, eventually, get_typed as get, http, story_path_and_id, unique_word,
+use crate::common::{
+    Server, all_stories, alternate_href, drop_file, eventually, get_typed as get, http,
+    story_path_and_id, unique_word,
 };
 use jiff::{Timestamp, ToSpan};
 use serde_json::{Value, json};
@@ -33,47 +32,6 @@ async fn get_ok(client: &reqwest::Client, url: &str) -> String {
     let (status, _, body) = get(client, url).await;
     assert_eq!(status, 200, "GET {url}: {body}");
     body
-}
-
-async fn get_json(client: &reqwest::Client, url: &str) -> Value {
-    let text = get_ok(client, url).await;
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("GET {url}: not JSON ({e}): {text}"))
-}
-
-/// Every item of `/api/v1/stories?limit=100`, following `next`.
-async fn all_stories(server: &Server, client: &reqwest::Client) -> Vec<Value> {
-    let mut items = Vec::new();
-    let mut url = server.url("/api/v1/stories?limit=100");
-    for _ in 0..1000 {
-        let page = get_json(client, &url).await;
-        items.extend(page["items"].as_array().expect("items").iter().cloned());
-        match page["next"].as_str() {
-            Some(cursor) => url = server.url(&format!("/api/v1/stories?limit=100&cursor={cursor}")),
-            None => return items,
-        }
-    }
-    panic!("the API's cursors never end");
-}
-
-/// The story's page on the site, as the API links it: a `links` entry with `rel` alternate
-/// (ninjs 2.0) or a `renditions` entry named `web` (ninjs 2.1 and later).
-fn alternate_href(item: &Value) -> String {
-    let links = item["links"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|l| l["rel"] == "alternate");
-    let renditions = item["renditions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|r| r["name"] == "web");
-    links
-        .chain(renditions)
-        .filter_map(|l| l["href"].as_str())
-        .find(|href| href.contains("/story/"))
-        .unwrap_or_else(|| panic!("no link to the story's page in {item}"))
-        .to_string()
 }
 
 /// The agency's name: `infosource` (ninjs 2.0) or `infosources` (2.1 and later).
@@ -396,7 +354,7 @@ async fn every_sitemap_validates_and_together_they_list_every_story() {
     let news = get_ok(&client, &server.url("/sitemap-news.xml")).await;
     assert_valid(&news, "sitemap-with-news.xsd", "/sitemap-news.xml");
 
-    let stories = all_stories(&server, &client).await;
+    let stories = all_stories(&server, &client, 100).await;
     assert!(stories.len() > 20, "the demo has {} stories", stories.len());
     for item in &stories {
         let href = alternate_href(item);
@@ -429,7 +387,7 @@ async fn the_news_sitemap_lists_the_last_two_days_under_plain_headlines() {
     let server = Server::demo();
     let client = http();
     let maps = read_sitemaps(&server, &client, &server.base).await;
-    let stories = all_stories(&server, &client).await;
+    let stories = all_stories(&server, &client, 100).await;
     let headlines: HashMap<String, String> = stories
         .iter()
         .map(|i| (alternate_href(i), main_headline(i)))
@@ -490,7 +448,7 @@ async fn the_news_sitemap_lists_the_last_two_days_under_plain_headlines() {
 async fn the_article_page_carries_opengraph_twitter_and_complete_json_ld() {
     let server = Server::demo();
     let client = http();
-    let stories = all_stories(&server, &client).await;
+    let stories = all_stories(&server, &client, 100).await;
     let floods = stories
         .iter()
         .find(|i| i["uri"] == ASSAM_FLOODS_URI)
@@ -624,7 +582,7 @@ async fn a_googlebot_news_noindex_agency_is_tagged_and_left_out_of_the_news_site
     let stories = eventually(INGEST, "the six dropped stories to be listed", || {
         let (server, client) = (&server, &client);
         async move {
-            let all = all_stories(server, client).await;
+            let all = all_stories(server, client, 100).await;
             (all.len() == items.len()).then_some(all)
         }
     })
@@ -704,7 +662,7 @@ async fn a_googlebot_news_noindex_agency_is_tagged_and_left_out_of_the_news_site
 async fn a_story_killed_after_publishing_leaves_the_sitemaps() {
     let server = Server::demo();
     let client = http();
-    let stories = all_stories(&server, &client).await;
+    let stories = all_stories(&server, &client, 100).await;
     let floods = stories
         .iter()
         .find(|i| i["uri"] == ASSAM_FLOODS_URI)

@@ -3,14 +3,12 @@
 //! folder of a site that was running all along: clear copy goes live in its topic, copy the
 //! model cannot place waits on the desk with the reason.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use common::{
-    Server, cookie_from, csrf_in, drop_file, eventually, files_under, get_json, http, ninjs_story,
+use crate::common::{
+    Server, desk_session, drop_file, eventually, files_under, get_json, http, ninjs_story,
     unique_word,
 };
 use reqwest::header::COOKIE;
@@ -135,35 +133,13 @@ fn figure<'a>(figures: &'a [(String, String)], name: &str) -> &'a str {
 
 /// Plain PTI copy from Kochi dated yesterday, as an agency's text feed sends it.
 fn plain(headline: &str, body: &str) -> Vec<u8> {
-    let yesterday = common::dateline_yesterday();
+    let yesterday = crate::common::dateline_yesterday();
     format!("{headline}\n\nKochi, {yesterday} (PTI) {body}\n").into_bytes()
 }
 
 async fn get_with(client: &reqwest::Client, url: &str, cookie: &str) -> String {
     let r = client.get(url).header(COOKIE, cookie).send().await.unwrap();
     r.text().await.unwrap()
-}
-
-/// Sign in to the desk; the session cookie.
-async fn desk_session(server: &Server, name: &str, password: &str) -> String {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let form = client.get(server.url("/desk/login")).send().await.unwrap();
-    let (login_csrf, _) = cookie_from(&form, "wd_login_csrf").expect("login CSRF cookie");
-    let login_cookie = format!("wd_login_csrf={login_csrf}");
-    let token = csrf_in(&form.text().await.unwrap());
-    let signed_in = client
-        .post(server.url("/desk/login"))
-        .header(COOKIE, login_cookie)
-        .form(&[("name", name), ("password", password), ("csrf", &token)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), 303, "signed in");
-    let (session, _) = cookie_from(&signed_in, "wd_session").expect("session cookie");
-    format!("wd_session={session}")
 }
 
 #[tokio::test]

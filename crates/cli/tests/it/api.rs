@@ -3,14 +3,12 @@
 //! `crates/publish/testdata/ninjs/`), every filter against a full listing filtered here, and the
 //! cursors against stories that arrive while a partner pages.
 
-mod common;
-
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{Server, drop_file, eventually, http, unique_word};
+use crate::common::{Server, drop_file, eventually, get_json, http, unique_word};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -138,11 +136,6 @@ async fn get(client: &reqwest::Client, url: &str, if_none_match: Option<&str>) -
         headers: response.headers().clone(),
         text: response.text().await.expect("response body"),
     }
-}
-
-async fn get_json(client: &reqwest::Client, url: &str) -> (u16, Value) {
-    let answer = get(client, url, None).await;
-    (answer.status, answer.json(url))
 }
 
 /// `/api/v1/stories?<query>` with `limit`, following `next` to the end.
@@ -350,7 +343,7 @@ async fn every_object_validates_against_the_official_ninjs_2_and_3_schemas() {
             .find(|r| r["name"] == "web" && r["contenttype"] == "text/html")
             .and_then(|r| r["href"].as_str())
             .unwrap_or_else(|| panic!("no web text/html rendition in {item}"));
-        let (_, id_in_url) = common::story_path_and_id(web);
+        let (_, id_in_url) = crate::common::story_path_and_id(web);
         assert_eq!(id_in_url, story_id(item), "{item}");
         assert!(
             item["infosources"][0]["name"]
@@ -1040,7 +1033,8 @@ async fn the_api_holds_under_schemathesis() {
             std::fs::write(schemas.join(path.file_name().unwrap()), local(&text)).unwrap();
         }
     }
-    let (status, _, doc) = common::get_typed(&client, &server.url("/api/v1/openapi.json")).await;
+    let (status, _, doc) =
+        crate::common::get_typed(&client, &server.url("/api/v1/openapi.json")).await;
     assert_eq!(status, 200, "{doc}");
     assert!(
         doc.contains("http://www.iptc.org/std/ninjs/"),

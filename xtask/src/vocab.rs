@@ -1,8 +1,8 @@
-//! Regenerates `crates/vocab/data/` from the IPTC originals. Run by hand when IPTC publishes a
-//! new release, then review the diff and commit it:
+//! `cargo xtask vocab`: regenerates `crates/vocab/data/` from the IPTC originals. Run by hand
+//! when IPTC publishes a new release, then review the diff and commit it:
 //!
 //! ```sh
-//! IPTC_DIR=../shared/corpora/iptc cargo test -p wiredesk-vocab --test generate -- --ignored
+//! IPTC_DIR=../shared/corpora/iptc cargo xtask vocab
 //! ```
 //!
 //! `IPTC_DIR` defaults to `../shared/corpora/iptc` beside the workspace. The originals are not
@@ -17,12 +17,17 @@ use serde_json::Value;
 fn iptc_dir() -> PathBuf {
     match std::env::var_os("IPTC_DIR") {
         Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/iptc"),
+        None => workspace().join("../shared/corpora/iptc"),
     }
 }
 
+/// The workspace root: this crate's parent folder.
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+    workspace().join("crates/vocab/data")
 }
 
 /// Tabs and line breaks would break a TSV row; IPTC labels carry none, but say so if one does.
@@ -159,9 +164,8 @@ fn catalog(dir: &Path) -> String {
     out
 }
 
-#[test]
-#[ignore = "regenerates the vendored data from ../shared; run by hand"]
-fn generate() {
+/// Writes `mediatopics.tsv`, `subjectcodes.tsv` and `catalog.tsv` into `crates/vocab/data/`.
+pub fn generate() {
     let dir = iptc_dir();
     let data = data_dir();
     std::fs::write(data.join("mediatopics.tsv"), media_topics(&dir)).unwrap();

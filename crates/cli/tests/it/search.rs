@@ -1,27 +1,8 @@
 //! Search end to end: the real `wiredesk demo`, asked over HTTP as a reader (`/search`) and a
 //! partner (`/api/v1/search`) would.
 
-mod common;
-
-use common::{Server, http, story_path_and_id};
+use crate::common::{Server, get_json, get_text, http, story_path_and_id};
 use serde_json::Value;
-
-async fn get_text(client: &reqwest::Client, url: &str) -> (u16, String) {
-    let response = client
-        .get(url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("response body"))
-}
-
-async fn get_json(client: &reqwest::Client, url: &str) -> (u16, Value) {
-    let (status, text) = get_text(client, url).await;
-    let value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("GET {url} answered {status} with non-JSON ({e}): {text}"));
-    (status, value)
-}
 
 /// The search page for `params` (already URL-encoded), which must answer 200.
 async fn search_page(server: &Server, client: &reqwest::Client, params: &str) -> String {

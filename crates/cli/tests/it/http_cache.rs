@@ -2,9 +2,7 @@
 //! surrogate keys to purge exactly what changed, and negotiated compression; and the
 //! security headers that travel with every answer.
 
-mod common;
-
-use common::{Server, get_typed, http};
+use crate::common::{Server, get_typed, http};
 use reqwest::StatusCode;
 use reqwest::header::{
     CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,

@@ -102,6 +102,18 @@ pub async fn a_kill_takes_the_story_out_of_every_listing(store: &dyn Store) {
     assert_eq!(ids(&store.live(&by_agency, now).await.unwrap()), ["keep"]);
     let topics = store.topics(now).await.unwrap();
     assert_eq!(topics[0].stories, 1, "the killed story no longer counts");
+    let keep = StoryId::for_uri("keep");
+    let asked = [id.clone(), keep.clone(), StoryId::for_uri("never-filed")];
+    assert_eq!(
+        store.live_among(&asked, now).await.unwrap(),
+        std::collections::HashSet::from([keep.clone()])
+    );
+    // Read in one go, in the order asked, with what does not exist left out.
+    let both = store.stories(&asked).await.unwrap();
+    assert_eq!(
+        both.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+        [id.clone(), keep.clone()]
+    );
     let killed = store.story(&id).await.unwrap().unwrap();
     assert_eq!(killed.pubstatus, PubStatus::Canceled);
 }
@@ -122,6 +134,15 @@ pub async fn an_embargoed_story_is_hidden_until_its_time(store: &dyn Store) {
         ids(&store.live(&all(10), at + 2.hours()).await.unwrap()),
         ["e"]
     );
+    let e = [StoryId::for_uri("e")];
+    assert!(
+        store
+            .live_among(&e, at + 1.hours())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.live_among(&e, at + 2.hours()).await.unwrap().len(), 1);
 }
 
 pub async fn topic_and_agency_listings_filter(store: &dyn Store) {

@@ -176,7 +176,15 @@ pub trait Store: Send + Sync + 'static {
     async fn append(&self, events: Vec<(StoryEvent, Timestamp)>) -> Result<Vec<RecordedEvent>>;
     async fn story(&self, id: &StoryId) -> Result<Option<Story>>;
     async fn story_by_uri(&self, uri: &str) -> Result<Option<Story>>;
+    /// The stories of `ids` that exist, in the order asked, in one trip to the store.
     async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>>;
+    /// Which of `ids` readers may see at `now` (the rule of `live`): what a coverage count
+    /// needs, without reading the stories.
+    async fn live_among(
+        &self,
+        ids: &[StoryId],
+        now: Timestamp,
+    ) -> Result<std::collections::HashSet<StoryId>>;
     /// Stories readers may see at `now`, newest first.
     async fn live(&self, listing: &Listing, now: Timestamp) -> Result<Vec<Story>>;
     /// The same stories, order and paging as `live`, as headers only.

@@ -4,7 +4,7 @@
 //! queries stay in the database. The `stories` row keeps the whole story as JSON beside the
 //! few columns the listings filter and sort on.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -389,6 +389,12 @@ impl SqliteStore {
     }
 }
 
+/// Ids as a JSON array, for `json_each`: one bound parameter however long the list.
+fn id_list(ids: &[StoryId]) -> String {
+    serde_json::to_string(&ids.iter().map(StoryId::as_str).collect::<Vec<_>>())
+        .expect("strings always serialize")
+}
+
 fn decode_story(doc: String) -> Result<Story> {
     serde_json::from_str(&doc).map_err(|source| StoreError::Corrupt { seq: -1, source })
 }
@@ -442,14 +448,39 @@ impl Store for SqliteStore {
     }
 
     async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>> {
-        let mut out = Vec::with_capacity(ids.len());
-        let mut conn = self.pool.acquire().await?;
-        for id in ids {
-            if let Some(s) = Self::load(&mut conn, id).await? {
-                out.push(s);
-            }
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        // One statement for the whole list: a query per id costs a round trip to sqlx's
+        // connection thread each, which dominated page renders.
+        let rows =
+            sqlx::query("SELECT id, doc FROM stories WHERE id IN (SELECT value FROM json_each(?))")
+                .bind(id_list(ids))
+                .fetch_all(&self.pool)
+                .await?;
+        let mut found: HashMap<String, Story> = HashMap::with_capacity(rows.len());
+        for row in rows {
+            found.insert(row.get(0), decode_story(row.get(1))?);
+        }
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id.as_str()).cloned())
+            .collect())
+    }
+
+    async fn live_among(&self, ids: &[StoryId], now: Timestamp) -> Result<HashSet<StoryId>> {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let rows = sqlx::query(
+            "SELECT id FROM stories WHERE id IN (SELECT value FROM json_each(?1))
+               AND live_from IS NOT NULL AND live_from <= ?2",
+        )
+        .bind(id_list(ids))
+        .bind(micros(now))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| StoryId(r.get(0))).collect())
     }
 
     async fn live(&self, listing: &Listing, now: Timestamp) -> Result<Vec<Story>> {

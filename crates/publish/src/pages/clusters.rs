@@ -59,17 +59,7 @@ impl AppState {
         for member in &wanted {
             crate::cache::shows(member);
         }
-        let live: HashSet<StoryId> = if wanted.is_empty() {
-            HashSet::new()
-        } else {
-            self.store
-                .stories(&wanted)
-                .await?
-                .into_iter()
-                .filter(|s| s.is_live(now))
-                .map(|s| s.id)
-                .collect()
-        };
+        let live = self.store.live_among(&wanted, now).await?;
         Ok(stories
             .iter()
             .zip(&clusters)

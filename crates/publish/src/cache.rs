@@ -3,11 +3,14 @@
 //!
 //! Owns: cached pages by request path and query, with the surrogate keys each was rendered
 //! with (`story-ID` for every story it shows, `home`, `topic-SLUG`, `feeds`…), the log
-//! position each key was last touched at, and the renders in flight. It must never answer a
-//! request with a page that an event the cache has been told of (`touch`) would change: a
-//! page rendered under generation `g` is served only while none of its keys was touched
-//! after `g`. That is how a kill reaches every cached page within the log follower's
-//! interval (`projections`) while a new story leaves the article pages it is not on alone.
+//! positions each key was last touched at, and the renders in flight. It must never answer a
+//! request with a page from before an event that took something off it (`take_down`: a
+//! kill, a withdrawal, a hold): a page rendered under generation `g` is served only while
+//! none of its keys was taken down after `g`. That is how a kill reaches every cached page
+//! within the log follower's interval (`projections`) while a new story leaves the article
+//! pages it is not on alone. A page that is only out of date (`touch`: a story added or
+//! updated, or a second old) is rendered again by one request while the others are served
+//! the copy they would have had a moment earlier.
 //! Must not: decide what is live, or what an event touches (`purge` does, from the story).
 
 use std::cell::RefCell;
@@ -33,6 +36,8 @@ const FRESH_FOR: Duration = Duration::from_secs(1);
 /// event dropped it, not because a second had passed.
 #[cfg(test)]
 const FRESH_FOR: Duration = Duration::from_secs(60);
+/// How long an out-of-date page may still be served while it is rendered again.
+const STALE_FOR: Duration = Duration::from_secs(30);
 /// Bytes of page bodies (all codings) kept at most; past that, pages no longer current go
 /// first, then everything.
 const MAX_BYTES: usize = 128 << 20;
@@ -63,19 +68,40 @@ impl CachedPage {
     }
 }
 
+/// The log positions of the last events that touched a key.
+#[derive(Clone, Copy, Default)]
+struct Touch {
+    /// Any change: a page from before it is out of date.
+    changed: i64,
+    /// A change that takes something off the pages (a kill, a withdrawal, a hold): a page
+    /// from before it may show what must be gone.
+    removed: i64,
+}
+
+/// What a cached page is worth now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Freshness {
+    Current,
+    /// Out of date (a story added or updated, or older than `FRESH_FOR`) but showing
+    /// nothing taken down: served to the requests that arrive while one of them renders the
+    /// page again, so a crowd never waits on a live feed.
+    Stale,
+    /// Never served again.
+    Gone,
+}
+
 #[derive(Default)]
 struct Pages {
     pages: HashMap<String, CachedPage>,
-    /// Key → the log position of the last event that touched it.
-    touched: HashMap<String, i64>,
+    touched: HashMap<String, Touch>,
     /// Pages rendered before this position are not served (the cache started over).
     floor: i64,
     bytes: usize,
 }
 
 impl Pages {
-    fn current(&self, page: &CachedPage) -> bool {
-        current_in(&self.touched, self.floor, page)
+    fn freshness(&self, page: &CachedPage) -> Freshness {
+        freshness_in(&self.touched, self.floor, page)
     }
 
     fn start_over(&mut self, seq: i64) {
@@ -86,14 +112,27 @@ impl Pages {
     }
 }
 
-/// Whether no key of `page` was touched after it was rendered, and the cache has not started
-/// over since.
-fn current_in(touched: &HashMap<String, i64>, floor: i64, page: &CachedPage) -> bool {
-    page.generation >= floor
-        && page
-            .keys
-            .iter()
-            .all(|k| touched.get(k).is_none_or(|&at| at <= page.generation))
+fn freshness_in(touched: &HashMap<String, Touch>, floor: i64, page: &CachedPage) -> Freshness {
+    let age = page.rendered.elapsed();
+    if page.generation < floor || age >= STALE_FOR {
+        return Freshness::Gone;
+    }
+    let mut fresh = if age < FRESH_FOR {
+        Freshness::Current
+    } else {
+        Freshness::Stale
+    };
+    for key in page.keys.iter() {
+        if let Some(touch) = touched.get(key) {
+            if touch.removed > page.generation {
+                return Freshness::Gone;
+            }
+            if touch.changed > page.generation {
+                fresh = Freshness::Stale;
+            }
+        }
+    }
+    fresh
 }
 
 #[derive(Clone, Default)]
@@ -183,8 +222,8 @@ impl Drop for Rendering {
 }
 
 impl PageCache {
-    /// The current page for `key`, or the right to render it; waits while another request
-    /// renders it.
+    /// The current page for `key`, or the right to render it; while another request renders
+    /// it, the stale copy if there is one, else a wait for that render.
     pub async fn lookup(&self, key: &str) -> Lookup {
         // The generation when this request arrived: a page rendered under it or later is what
         // rendering the page itself would give, so it may take one even if a later event
@@ -195,16 +234,18 @@ impl PageCache {
                 let mut flights = self.flights.lock().expect("page cache flights lock");
                 // Looked up under the flights lock: a render keeps its page before it lands,
                 // so a miss here is not a page that has just been kept.
-                if let Some(page) = self.get(key) {
+                let cached = self.get(key);
+                if let Some((page, Freshness::Current)) = cached {
                     return Lookup::Hit(page);
                 }
                 let generation = self.generation();
                 arrived.get_or_insert(generation);
-                match flights.get(key) {
+                match (flights.get(key), cached) {
+                    (Some(_), Some((page, Freshness::Stale))) => return Lookup::Hit(page),
                     // Waited for even when it began before this request's events: most events
                     // touch other pages, and the page is checked when it comes.
-                    Some(flight) => flight.settled.clone(),
-                    None => {
+                    (Some(flight), _) => flight.settled.clone(),
+                    (None, _) => {
                         let id = self.next_flight.fetch_add(1, Ordering::Relaxed);
                         let (tx, rx) = watch::channel(Settled::Rendering);
                         flights.insert(key.to_string(), Flight { id, settled: rx });
@@ -223,7 +264,8 @@ impl PageCache {
                 .map(|s| s.clone());
             match how {
                 Ok(Settled::Kept(page))
-                    if Some(page.generation) >= arrived || self.is_current(&page) =>
+                    if Some(page.generation) >= arrived
+                        || self.freshness(&page) != Freshness::Gone =>
                 {
                     return Lookup::Hit(*page);
                 }
@@ -250,14 +292,17 @@ impl PageCache {
         }
     }
 
-    fn get(&self, key: &str) -> Option<CachedPage> {
+    fn get(&self, key: &str) -> Option<(CachedPage, Freshness)> {
         let pages = self.pages.read().expect("page cache lock");
         let page = pages.pages.get(key)?;
-        (page.rendered.elapsed() < FRESH_FOR && pages.current(page)).then(|| page.clone())
+        match pages.freshness(page) {
+            Freshness::Gone => None,
+            fresh => Some((page.clone(), fresh)),
+        }
     }
 
-    fn is_current(&self, page: &CachedPage) -> bool {
-        self.pages.read().expect("page cache lock").current(page)
+    fn freshness(&self, page: &CachedPage) -> Freshness {
+        self.pages.read().expect("page cache lock").freshness(page)
     }
 
     /// Remember a page rendered under `generation` (read before rendering began, so a page
@@ -288,7 +333,7 @@ impl PageCache {
             bytes,
         } = &mut *pages;
         if *bytes + size > MAX_BYTES {
-            map.retain(|_, p| p.rendered.elapsed() < FRESH_FOR && current_in(touched, *floor, p));
+            map.retain(|_, p| freshness_in(touched, *floor, p) == Freshness::Current);
             *bytes = map.values().map(|p| p.bodies.size()).sum();
             if *bytes + size > MAX_BYTES {
                 map.clear();
@@ -306,12 +351,26 @@ impl PageCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// The events up to `seq` touched `keys`: pages rendered with any of them before `seq`
-    /// stop being served.
+    /// The events up to `seq` changed what pages with `keys` show: such pages rendered
+    /// before `seq` are rendered again, and served stale only meanwhile.
     pub fn touch<'k>(&self, keys: impl IntoIterator<Item = &'k str>, seq: i64) {
+        self.record(keys, seq, false);
+    }
+
+    /// The events up to `seq` took something off the pages with `keys` (a kill): such pages
+    /// rendered before `seq` are never served again.
+    pub fn take_down<'k>(&self, keys: impl IntoIterator<Item = &'k str>, seq: i64) {
+        self.record(keys, seq, true);
+    }
+
+    fn record<'k>(&self, keys: impl IntoIterator<Item = &'k str>, seq: i64, removed: bool) {
         let mut pages = self.pages.write().expect("page cache lock");
         for key in keys {
-            pages.touched.insert(key.to_string(), seq);
+            let touch = pages.touched.entry(key.to_string()).or_default();
+            touch.changed = touch.changed.max(seq);
+            if removed {
+                touch.removed = touch.removed.max(seq);
+            }
         }
         if pages.touched.len() > MAX_TOUCHED {
             pages.start_over(seq);
@@ -436,8 +495,12 @@ mod tests {
         );
     }
 
+    /// The page as a request would be served it with no render in flight.
     fn html(cache: &PageCache, key: &str) -> Option<Bytes> {
-        cache.get(key).map(|p| p.bodies.identity)
+        match cache.get(key) {
+            Some((page, Freshness::Current)) => Some(page.bodies.identity),
+            _ => None,
+        }
     }
 
     #[test]
@@ -456,7 +519,40 @@ mod tests {
         keep_in(&cache, "/", "home again", &["home", "story-c"], 6);
         assert_eq!(html(&cache, "/"), Some(Bytes::from_static(b"home again")));
         cache.touch_all(7);
-        assert!(html(&cache, "/story/b/y").is_none());
+        assert!(cache.get("/story/b/y").is_none());
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_out_of_date_page_is_served_while_one_request_renders_it_again() {
+        let cache = PageCache::default();
+        keep_in(&cache, "/", "before", &["home"], 0);
+        cache.touch(["home"], 1); // a new story: the home page is out of date
+        let first = rendering(&cache, "/").await;
+        // The crowd meanwhile gets the copy from before, at once.
+        assert_eq!(
+            reader(&cache, "/").await.unwrap(),
+            Some(Bytes::from_static(b"before"))
+        );
+        keep(first, "after");
+        assert_eq!(html(&cache, "/"), Some(Bytes::from_static(b"after")));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_page_showing_a_story_taken_down_is_never_served_again() {
+        let cache = PageCache::default();
+        keep_in(&cache, "/", "with the story", &["home", "story-k"], 0);
+        cache.take_down(["story-k"], 1);
+        assert!(cache.get("/").is_none());
+        let first = rendering(&cache, "/").await;
+        // Requests meanwhile wait for the new render rather than take the old copy.
+        let waiting = reader(&cache, "/");
+        settle_tasks().await;
+        assert!(!waiting.is_finished());
+        keep(first, "without it");
+        assert_eq!(
+            waiting.await.unwrap(),
+            Some(Bytes::from_static(b"without it"))
+        );
     }
 
     #[test]
@@ -464,7 +560,7 @@ mod tests {
         let cache = PageCache::default();
         cache.touch([], 1);
         let seen_before_render = cache.generation();
-        cache.touch(["story-x"], 2); // a kill lands while the page renders
+        cache.take_down(["story-x"], 2); // a kill lands while the page renders
         keep_in(&cache, "/story/x", "old", &["story-x"], seen_before_render);
         assert!(html(&cache, "/story/x").is_none());
     }
@@ -555,7 +651,7 @@ mod tests {
         let cache = PageCache::default();
         cache.touch([], 1);
         let before = rendering(&cache, "/").await;
-        cache.touch(["home"], 2); // a kill lands while the page renders
+        cache.take_down(["home"], 2); // a kill lands while the page renders
         // A request after the kill waits for that render, sees it raced the kill, and is
         // told to render anew rather than take it.
         let after = reader(&cache, "/");

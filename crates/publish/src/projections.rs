@@ -86,7 +86,13 @@ impl Projections {
                         Ok(events) if !events.is_empty() => {
                             at = projections.fold(&events);
                             match projections.touched_keys(store.as_ref(), &events).await {
-                                Ok(keys) => cache.touch(keys.iter().map(String::as_str), at),
+                                Ok(touched) => {
+                                    cache.touch(touched.changed.iter().map(String::as_str), at);
+                                    cache.take_down(
+                                        touched.taken_down.iter().map(String::as_str),
+                                        at,
+                                    );
+                                }
                                 Err(e) => {
                                     tracing::warn!("page cache cannot read what changed: {e}");
                                     cache.touch_all(at);
@@ -130,22 +136,35 @@ impl Projections {
     }
 
     /// The surrogate keys `events` touched: each changed story's own, and its cluster
-    /// members' (a report joining or leaving changes their coverage count).
+    /// members' (a report joining or leaving changes their coverage count); those of a story
+    /// that is no longer live are taken down, so no page showing it is served again.
     async fn touched_keys(
         &self,
         store: &dyn Store,
         events: &[RecordedEvent],
-    ) -> wiredesk_store::Result<BTreeSet<String>> {
+    ) -> wiredesk_store::Result<Touched> {
         let ids: Vec<StoryId> = crate::purge::touched(events).into_keys().collect();
-        let mut keys = BTreeSet::new();
+        let mut touched = Touched::default();
         for id in &ids {
-            keys.extend(self.cluster_members(id).iter().map(story_key));
-            keys.insert(story_key(id));
+            touched
+                .changed
+                .extend(self.cluster_members(id).iter().map(story_key));
         }
+        let now = Timestamp::now();
+        let mut live = BTreeSet::new();
         for story in store.stories(&ids).await? {
-            keys.extend(crate::purge::story_keys(&story));
+            if story.is_live(now) {
+                live.insert(story.id.clone());
+                touched.changed.extend(crate::purge::story_keys(&story));
+            } else {
+                touched.taken_down.extend(crate::purge::story_keys(&story));
+            }
         }
-        Ok(keys)
+        // A story the store no longer has is gone from every page.
+        touched
+            .taken_down
+            .extend(ids.iter().filter(|id| !live.contains(*id)).map(story_key));
+        Ok(touched)
     }
 
     fn fold(&self, events: &[RecordedEvent]) -> i64 {
@@ -155,6 +174,13 @@ impl Projections {
         }
         events.last().map_or(0, |e| e.seq)
     }
+}
+
+/// What a run of events changed on the pages, by surrogate key.
+#[derive(Default)]
+struct Touched {
+    changed: BTreeSet<String>,
+    taken_down: BTreeSet<String>,
 }
 
 impl Default for Projections {

@@ -80,3 +80,20 @@ fn decode_entity(name: &str) -> Option<char> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::SearchIndex;
+    use crate::search::search_tests::{days_ago, story};
+
+    #[test]
+    fn the_body_is_indexed_as_plain_text() {
+        let s = story(
+            "t",
+            "H",
+            "<p>Tom &amp; Jerry&#39;s  &lt;b&gt; caf&#xE9;</p>\n<p>next</p>",
+            days_ago(1),
+        );
+        assert_eq!(SearchIndex::text_of(&s), "Tom & Jerry's <b> café next");
+    }
+}

@@ -333,3 +333,49 @@ mod tests {
         assert_eq!(index.num_docs(), 4);
     }
 }
+
+/// Reopening a folder written with another schema (tests share the search tests' stories).
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+    use crate::search::search_tests::{days_ago, story};
+    use tantivy::schema::{STORED, STRING, Schema, TEXT};
+
+    #[test]
+    fn an_index_of_an_older_schema_is_recreated_and_flagged() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // The first schema: no stored body, no topics, no live time, no version file.
+            let mut b = Schema::builder();
+            let id = b.add_text_field("id", STRING | STORED);
+            let headline = b.add_text_field("headline", TEXT);
+            b.add_text_field("body", TEXT);
+            b.add_text_field("agency", STRING);
+            let index = Index::create_in_dir(dir.path(), b.build()).unwrap();
+            let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
+            writer
+                .add_document(doc!(id => "abc", headline => "Old"))
+                .unwrap();
+            writer.commit().unwrap();
+        }
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert!(index.needs_reindex());
+        assert_eq!(index.num_docs(), 0);
+        index
+            .upsert(&story("s", "Monsoon", "<p>Rain.</p>", days_ago(1)))
+            .unwrap();
+        index.commit().unwrap();
+        drop(index);
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert!(!index.needs_reindex());
+        assert_eq!(index.num_docs(), 1);
+        assert!(dir.path().join(VERSION_FILE).exists());
+    }
+
+    #[test]
+    fn a_fresh_folder_needs_no_reindex() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!SearchIndex::open(dir.path()).unwrap().needs_reindex());
+        assert!(!SearchIndex::open(dir.path()).unwrap().needs_reindex());
+    }
+}

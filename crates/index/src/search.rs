@@ -502,12 +502,9 @@ impl SearchIndex {
 }
 
 #[cfg(test)]
-mod search_tests {
+pub(crate) mod search_tests {
     use super::*;
-    use crate::schema::VERSION_FILE;
     use jiff::{SignedDuration, Timestamp};
-    use tantivy::schema::{STORED, STRING, Schema, TEXT};
-    use tantivy::{Index, IndexWriter, doc};
     use wiredesk_model::{Agency, Story, Topic};
 
     const NOW: i64 = 1_780_000_000;
@@ -516,11 +513,11 @@ mod search_tests {
         Timestamp::from_second(NOW).unwrap()
     }
 
-    fn days_ago(days: i64) -> Timestamp {
+    pub(crate) fn days_ago(days: i64) -> Timestamp {
         now() - SignedDuration::from_hours(24 * days)
     }
 
-    fn story(uri: &str, headline: &str, body_html: &str, at: Timestamp) -> Story {
+    pub(crate) fn story(uri: &str, headline: &str, body_html: &str, at: Timestamp) -> Story {
         let mut s = wiredesk_model::testing::story(uri, headline, "", at);
         s.body_html = body_html.to_string();
         s.published = Some(at);
@@ -974,54 +971,5 @@ mod search_tests {
             index.search_with(&request("monsoon")).unwrap().did_you_mean,
             None
         );
-    }
-
-    #[test]
-    fn an_index_of_an_older_schema_is_recreated_and_flagged() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            // The first schema: no stored body, no topics, no live time, no version file.
-            let mut b = Schema::builder();
-            let id = b.add_text_field("id", STRING | STORED);
-            let headline = b.add_text_field("headline", TEXT);
-            b.add_text_field("body", TEXT);
-            b.add_text_field("agency", STRING);
-            let index = Index::create_in_dir(dir.path(), b.build()).unwrap();
-            let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
-            writer
-                .add_document(doc!(id => "abc", headline => "Old"))
-                .unwrap();
-            writer.commit().unwrap();
-        }
-        let index = SearchIndex::open(dir.path()).unwrap();
-        assert!(index.needs_reindex());
-        assert_eq!(index.num_docs(), 0);
-        index
-            .upsert(&story("s", "Monsoon", "<p>Rain.</p>", days_ago(1)))
-            .unwrap();
-        index.commit().unwrap();
-        drop(index);
-        let index = SearchIndex::open(dir.path()).unwrap();
-        assert!(!index.needs_reindex());
-        assert_eq!(index.num_docs(), 1);
-        assert!(dir.path().join(VERSION_FILE).exists());
-    }
-
-    #[test]
-    fn a_fresh_folder_needs_no_reindex() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(!SearchIndex::open(dir.path()).unwrap().needs_reindex());
-        assert!(!SearchIndex::open(dir.path()).unwrap().needs_reindex());
-    }
-
-    #[test]
-    fn the_body_is_indexed_as_plain_text() {
-        let s = story(
-            "t",
-            "H",
-            "<p>Tom &amp; Jerry&#39;s  &lt;b&gt; caf&#xE9;</p>\n<p>next</p>",
-            days_ago(1),
-        );
-        assert_eq!(SearchIndex::text_of(&s), "Tom & Jerry's <b> café next");
     }
 }

@@ -3,6 +3,10 @@
 //! Times are stored as integer microseconds since the Unix epoch so that ordering and range
 //! queries stay in the database. The `stories` row keeps the whole story as JSON beside the
 //! few columns the listings filter and sort on.
+//!
+//! Layout: `migrations` (schema and upgrades), `events` (folding events into the projections),
+//! `listings` (the live listings' bounds and query); the `Store` implementation and page views
+//! stay here, as a trait's implementation is one block.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -17,109 +21,17 @@ use sqlx::{Row, SqlitePool};
 use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
 use crate::{
-    DeskStatus, Listing, QueueFilter, RecordedEvent, Result, SectionsModified, Store, StoreError,
-    StoryHeader, TopicCount,
+    DeskStatus, Listing, QueueFilter, RecordedEvent, Result, SectionsModified, Store, StoryHeader,
+    TopicCount,
 };
 
-const SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS events (
-    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-    story_id TEXT    NOT NULL,
-    kind     TEXT    NOT NULL,
-    at       INTEGER NOT NULL,
-    payload  TEXT    NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_by_story ON events (story_id, seq);
+mod events;
+mod listings;
+mod migrations;
 
-CREATE TABLE IF NOT EXISTS stories (
-    id        TEXT PRIMARY KEY,
-    uri       TEXT NOT NULL UNIQUE,
-    version   INTEGER NOT NULL,
-    pubstatus TEXT NOT NULL,
-    agency    TEXT NOT NULL,
-    live_from INTEGER,
-    went_live INTEGER,
-    taken_down_at INTEGER,
-    headline  TEXT,
-    language  TEXT,
-    modified  INTEGER,
-    first_published INTEGER,
-    embargo_lift_at INTEGER,
-    pinned_at INTEGER,
-    doc       TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS stories_by_live_from ON stories (live_from DESC, id DESC)
-    WHERE live_from IS NOT NULL;
-CREATE INDEX IF NOT EXISTS stories_by_agency ON stories (agency, live_from DESC)
-    WHERE live_from IS NOT NULL;
-
-CREATE TABLE IF NOT EXISTS story_topics (
-    story_id   TEXT NOT NULL,
-    topic      TEXT NOT NULL,
-    topic_name TEXT NOT NULL,
-    live_from  INTEGER,
-    PRIMARY KEY (topic, story_id)
-);
-CREATE INDEX IF NOT EXISTS story_topics_by_story ON story_topics (story_id);
-
-CREATE TABLE IF NOT EXISTS page_views (
-    story_id TEXT    NOT NULL,
-    hour     INTEGER NOT NULL,
-    views    INTEGER NOT NULL,
-    PRIMARY KEY (story_id, hour)
-);
-CREATE INDEX IF NOT EXISTS page_views_by_hour ON page_views (hour);
-"#;
-
-/// Indexes on columns that a database made by an older Wiredesk gains in `migrate`, so they
-/// are created after it.
-const LATER_INDEXES: &str = r#"
-CREATE INDEX IF NOT EXISTS stories_taken_down ON stories (pubstatus, went_live DESC, id DESC)
-    WHERE went_live IS NOT NULL;
-CREATE INDEX IF NOT EXISTS stories_awaiting_embargo ON stories (embargo_lift_at)
-    WHERE embargo_lift_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS stories_pinned ON stories (pinned_at DESC)
-    WHERE pinned_at IS NOT NULL;
-"#;
-
-/// Columns added to `stories` since the first release: (name, the statement that adds it).
-/// A database that lacks one gains it and has its projections folded again from the log.
-const ADDED_STORY_COLUMNS: [(&str, &str); 8] = [
-    // When the story went (or would go) live, whatever its status now: its publication, or
-    // its embargo if later; NULL while never published. `live_from` is the same, but only
-    // while the story is usable.
-    (
-        "went_live",
-        "ALTER TABLE stories ADD COLUMN went_live INTEGER",
-    ),
-    // When the story stopped being usable (killed or withheld) after it last was; NULL while
-    // usable.
-    (
-        "taken_down_at",
-        "ALTER TABLE stories ADD COLUMN taken_down_at INTEGER",
-    ),
-    // The header columns (`StoryHeader`), so link lists need not read the documents.
-    ("headline", "ALTER TABLE stories ADD COLUMN headline TEXT"),
-    ("language", "ALTER TABLE stories ADD COLUMN language TEXT"),
-    (
-        "modified",
-        "ALTER TABLE stories ADD COLUMN modified INTEGER",
-    ),
-    (
-        "first_published",
-        "ALTER TABLE stories ADD COLUMN first_published INTEGER",
-    ),
-    // When the embargo clock owes the story its `EmbargoLifted` event; NULL when it owes none.
-    (
-        "embargo_lift_at",
-        "ALTER TABLE stories ADD COLUMN embargo_lift_at INTEGER",
-    ),
-    // When the desk pinned it to the home page; NULL when not pinned.
-    (
-        "pinned_at",
-        "ALTER TABLE stories ADD COLUMN pinned_at INTEGER",
-    ),
-];
+use events::{decode_event, decode_story};
+use listings::Bounds;
+use migrations::SCHEMA;
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -136,46 +48,6 @@ fn hour_of(t: Timestamp) -> i64 {
 
 fn from_micros(us: i64) -> Timestamp {
     Timestamp::from_microsecond(us).unwrap_or(Timestamp::UNIX_EPOCH)
-}
-
-/// When a story becomes visible to readers, if ever: its publication, or its embargo if later.
-fn live_from(story: &Story) -> Option<i64> {
-    if story.pubstatus != PubStatus::Usable {
-        return None;
-    }
-    went_live(story)
-}
-
-fn went_live(story: &Story) -> Option<i64> {
-    story.went_live().map(micros)
-}
-
-/// The range of live times a listing asks for, as inclusive bounds in microseconds, and its
-/// keyset cursor (`i64::MAX` and an id above every id when there is none).
-struct Bounds {
-    lowest: i64,
-    highest: i64,
-    before_t: i64,
-    before_id: String,
-}
-
-impl Bounds {
-    fn of(listing: &Listing, now: Timestamp) -> Bounds {
-        let mut highest = micros(now);
-        if let Some(until) = listing.until {
-            highest = highest.min(micros(until).saturating_sub(1));
-        }
-        let (before_t, before_id) = match &listing.before {
-            Some((t, id)) => (micros(*t), id.as_str().to_string()),
-            None => (i64::MAX, "\u{10FFFF}".to_string()),
-        };
-        Bounds {
-            lowest: listing.since.map_or(i64::MIN, micros),
-            highest,
-            before_t,
-            before_id,
-        }
-    }
 }
 
 impl SqliteStore {
@@ -222,191 +94,12 @@ impl SqliteStore {
     pub fn accounts(&self) -> crate::accounts::Accounts {
         crate::accounts::Accounts::new(self.pool.clone())
     }
-
-    /// Bring a database made by an older Wiredesk up to this schema: add the missing
-    /// `stories` columns, then fold the log again so that they are filled in.
-    async fn migrate(&self) -> Result<()> {
-        let have: Vec<String> = sqlx::query("SELECT name FROM pragma_table_info('stories')")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| r.get::<String, _>(0))
-            .collect();
-        let mut added = false;
-        for (name, add_column) in ADDED_STORY_COLUMNS {
-            if !have.iter().any(|h| h == name) {
-                sqlx::raw_sql(add_column).execute(&self.pool).await?;
-                added = true;
-            }
-        }
-        if added {
-            let folded = self.rebuild_projections().await?;
-            tracing::info!("store: schema upgraded, {folded} events folded again");
-        }
-        sqlx::raw_sql(LATER_INDEXES).execute(&self.pool).await?;
-        Ok(())
-    }
-
-    /// The rows of a `live` listing, with `columns` (of `stories s`) selected.
-    async fn live_rows(
-        &self,
-        listing: &Listing,
-        now: Timestamp,
-        columns: &str,
-    ) -> Result<Vec<SqliteRow>> {
-        let b = Bounds::of(listing, now);
-        let limit = listing.limit.max(1) as i64;
-        let query = if listing.topic.is_some() {
-            format!(
-                "SELECT {columns} FROM story_topics t JOIN stories s ON s.id = t.story_id
-                 WHERE t.topic = ?7 AND t.live_from IS NOT NULL
-                   AND t.live_from >= ?1 AND t.live_from <= ?2
-                   AND (t.live_from < ?3 OR (t.live_from = ?3 AND t.story_id < ?4))
-                   AND (?5 IS NULL OR s.agency = ?5)
-                 ORDER BY t.live_from DESC, t.story_id DESC LIMIT ?6"
-            )
-        } else {
-            format!(
-                "SELECT {columns} FROM stories s
-                 WHERE s.live_from IS NOT NULL AND s.live_from >= ?1 AND s.live_from <= ?2
-                   AND (s.live_from < ?3 OR (s.live_from = ?3 AND s.id < ?4))
-                   AND (?5 IS NULL OR s.agency = ?5)
-                 ORDER BY s.live_from DESC, s.id DESC LIMIT ?6"
-            )
-        };
-        // `columns` is always one of this file's constant lists; nothing a user sent is in it.
-        Ok(sqlx::query(sqlx::AssertSqlSafe(query))
-            .bind(b.lowest)
-            .bind(b.highest)
-            .bind(b.before_t)
-            .bind(b.before_id)
-            .bind(listing.agency.as_deref())
-            .bind(limit)
-            .bind(listing.topic.as_deref())
-            .fetch_all(&self.pool)
-            .await?)
-    }
-
-    /// Write a story's current state, folded from an event that took effect at `at`.
-    async fn write_projection(
-        tx: &mut sqlx::SqliteConnection,
-        story: &Story,
-        at: Timestamp,
-    ) -> Result<()> {
-        let doc = serde_json::to_string(story).expect("a Story always serializes");
-        let live = live_from(story);
-        // `taken_down_at` keeps the moment a usable story first stopped being usable: the
-        // SET expressions read the row as it was before this update.
-        sqlx::query(
-            "INSERT INTO stories
-               (id, uri, version, pubstatus, agency, live_from, went_live, taken_down_at, doc,
-                headline, language, modified, first_published, embargo_lift_at, pinned_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?4 = 'usable' THEN NULL ELSE ?8 END, ?9,
-                ?10, ?11, ?12, ?13, ?14, ?15)
-             ON CONFLICT (id) DO UPDATE SET uri = excluded.uri, version = excluded.version,
-               pubstatus = excluded.pubstatus, agency = excluded.agency,
-               live_from = excluded.live_from, went_live = excluded.went_live,
-               taken_down_at = CASE
-                 WHEN excluded.pubstatus = 'usable' THEN NULL
-                 WHEN stories.pubstatus = 'usable' THEN excluded.taken_down_at
-                 ELSE COALESCE(stories.taken_down_at, excluded.taken_down_at)
-               END,
-               doc = excluded.doc, headline = excluded.headline,
-               language = excluded.language, modified = excluded.modified,
-               first_published = excluded.first_published,
-               embargo_lift_at = excluded.embargo_lift_at, pinned_at = excluded.pinned_at",
-        )
-        .bind(story.id.as_str())
-        .bind(&story.uri)
-        .bind(story.version as i64)
-        .bind(story.pubstatus.as_str())
-        .bind(&story.agency.slug)
-        .bind(live)
-        .bind(went_live(story))
-        .bind(micros(at))
-        .bind(doc)
-        .bind(&story.headline)
-        .bind(story.language.as_deref())
-        .bind(micros(story.modified()))
-        .bind(micros(story.first_published()))
-        .bind(story.awaits_embargo().then(|| went_live(story)).flatten())
-        .bind(story.pinned_at.map(micros))
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM story_topics WHERE story_id = ?")
-            .bind(story.id.as_str())
-            .execute(&mut *tx)
-            .await?;
-        for topic in &story.topics {
-            sqlx::query(
-                "INSERT OR IGNORE INTO story_topics (story_id, topic, topic_name, live_from)
-                 VALUES (?, ?, ?, ?)",
-            )
-            .bind(story.id.as_str())
-            .bind(&topic.slug)
-            .bind(&topic.name)
-            .bind(live)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Ok(())
-    }
-
-    async fn load(conn: &mut sqlx::SqliteConnection, id: &StoryId) -> Result<Option<Story>> {
-        let row = sqlx::query("SELECT doc FROM stories WHERE id = ?")
-            .bind(id.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-        row.map(|r| decode_story(r.get::<String, _>(0))).transpose()
-    }
-
-    /// Fold events into the projections inside an open transaction. `cache` holds the states
-    /// this batch has already produced, so several events on one story fold in order.
-    async fn fold(
-        conn: &mut sqlx::SqliteConnection,
-        cache: &mut HashMap<StoryId, Option<Story>>,
-        event: &StoryEvent,
-        at: Timestamp,
-    ) -> Result<()> {
-        let id = event.story_id().clone();
-        let current = match cache.get(&id) {
-            Some(s) => s.clone(),
-            None => match event {
-                StoryEvent::Ingested { .. } => None,
-                _ => Self::load(conn, &id).await?,
-            },
-        };
-        let is_first = matches!(event, StoryEvent::Ingested { .. });
-        if current.is_none() && !is_first && !matches!(event, StoryEvent::Updated { .. }) {
-            return Err(StoreError::UnknownStory(id));
-        }
-        let next = event.apply(current, at);
-        if let Some(story) = &next {
-            Self::write_projection(conn, story, at).await?;
-        }
-        cache.insert(id, next);
-        Ok(())
-    }
 }
 
 /// Ids as a JSON array, for `json_each`: one bound parameter however long the list.
 fn id_list(ids: &[StoryId]) -> String {
     serde_json::to_string(&ids.iter().map(StoryId::as_str).collect::<Vec<_>>())
         .expect("strings always serialize")
-}
-
-fn decode_story(doc: String) -> Result<Story> {
-    serde_json::from_str(&doc).map_err(|source| StoreError::Corrupt { seq: -1, source })
-}
-
-fn decode_event(seq: i64, at: i64, payload: &str) -> Result<RecordedEvent> {
-    let event =
-        serde_json::from_str(payload).map_err(|source| StoreError::Corrupt { seq, source })?;
-    Ok(RecordedEvent {
-        seq,
-        at: from_micros(at),
-        event,
-    })
 }
 
 #[async_trait]

@@ -1,0 +1,227 @@
+//! One story on the desk: its versions, their differences and history, and the desk actions
+//! an editor takes on it (each recorded in the audit log).
+//! Must not: decide what an action may do; `wiredesk_editorial::desk_action` does.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+use wiredesk_editorial::DeskAction;
+use wiredesk_ingest::DeskError;
+use wiredesk_model::{Story, StoryEvent, StoryId, story_path};
+use wiredesk_normalize::html_to_text;
+use wiredesk_store::DeskStatus;
+use wiredesk_store::accounts::AuditEntry;
+
+use super::{Who, message, page, server_error, when, who};
+use crate::DeskState;
+use crate::auth::{self, DeskUser};
+use crate::diff::{self, Piece};
+
+struct Version {
+    version: u32,
+    at: String,
+    kind: &'static str,
+    headline: Vec<Piece>,
+    body: Vec<Piece>,
+    copy_changed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "story.html")]
+struct StoryPage {
+    user: Option<Who>,
+    csrf: String,
+    notice: Option<String>,
+    id: String,
+    uri: String,
+    headline: String,
+    agency_headline: String,
+    rewritten: bool,
+    agency: String,
+    version: u32,
+    status: &'static str,
+    status_reason: Option<String>,
+    embargo: Option<String>,
+    pinned: bool,
+    actionable: bool,
+    reader_link: Option<String>,
+    versions: Vec<Version>,
+    log: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct StoryQuery {
+    done: Option<String>,
+}
+
+pub async fn story(
+    State(state): State<DeskState>,
+    user: DeskUser,
+    Path(id): Path<String>,
+    Query(query): Query<StoryQuery>,
+) -> Response {
+    let id = StoryId(id);
+    let story = match state.store().story(&id).await {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            return message(&user, StatusCode::NOT_FOUND, "No such story", "", "/desk");
+        }
+        Err(e) => return server_error(e),
+    };
+    let history = match state.store().history(&id).await {
+        Ok(h) => h,
+        Err(e) => return server_error(e),
+    };
+    // Each version beside the one before it: what the agency changed.
+    let mut versions = Vec::new();
+    let mut previous: Option<(String, String)> = None;
+    let mut log = Vec::new();
+    for recorded in &history {
+        log.push(format!(
+            "{} {}",
+            when(recorded.at),
+            describe(&recorded.event)
+        ));
+        let (kind, copy) = match &recorded.event {
+            StoryEvent::Ingested { story } => ("first version", story),
+            StoryEvent::Updated { story } => ("update", story),
+            _ => continue,
+        };
+        let text = html_to_text(&copy.body_html);
+        let (old_headline, old_text) = previous.clone().unwrap_or_default();
+        let body = diff::words(&old_text, &text);
+        versions.push(Version {
+            version: copy.version,
+            at: when(recorded.at),
+            kind,
+            headline: diff::words(&old_headline, &copy.agency_headline),
+            copy_changed: previous.is_none() || diff::changed(&body),
+            body,
+        });
+        previous = Some((copy.agency_headline.clone(), text));
+    }
+    versions.reverse();
+    log.reverse();
+    let now = Timestamp::now();
+    let status = DeskStatus::of(&story, now);
+    let notice = query.done.as_deref().map(|d| match d {
+        "headline" => "Headline rewritten.".to_string(),
+        "restore-headline" => "The agency's headline is back.".to_string(),
+        "kill" => "Killed: the story is off every surface.".to_string(),
+        other => format!("Done: {other}."),
+    });
+    page(&StoryPage {
+        csrf: user.csrf.clone(),
+        user: who(&user),
+        notice,
+        id: story.id.to_string(),
+        uri: story.uri.clone(),
+        headline: story.headline.clone(),
+        agency_headline: story.agency_headline.clone(),
+        rewritten: story.headline_rewritten(),
+        agency: story.agency.name.clone(),
+        version: story.version,
+        status: status.as_str(),
+        status_reason: story.status_reason.clone(),
+        embargo: story.embargoed.filter(|e| *e > now).map(when),
+        pinned: story.pinned_at.is_some(),
+        actionable: status != DeskStatus::Killed,
+        reader_link: (status == DeskStatus::Live).then(|| story_path(&story.id, &story.headline)),
+        versions,
+        log,
+    })
+}
+
+fn describe(event: &StoryEvent) -> String {
+    match event {
+        StoryEvent::Ingested { story } => format!("arrived (version {})", story.version),
+        StoryEvent::Updated { story } => format!("updated to version {}", story.version),
+        StoryEvent::Published { .. } => "published".into(),
+        StoryEvent::Held { reason, .. } => format!("held: {reason}"),
+        StoryEvent::HeadlineEdited { headline, by, .. } => {
+            format!("headline set by {by}: {headline}")
+        }
+        StoryEvent::Withheld { reason, .. } => format!("withheld: {reason}"),
+        StoryEvent::Killed { reason, .. } => format!("killed: {reason}"),
+        StoryEvent::EmbargoLifted { .. } => "embargo lifted".into(),
+        StoryEvent::Pinned { by, .. } => format!("pinned by {by}"),
+        StoryEvent::Unpinned { by, .. } => format!("unpinned by {by}"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    csrf: Option<String>,
+    headline: Option<String>,
+    reason: Option<String>,
+}
+
+/// How the audit log describes a story's state before and after an action.
+fn audit_state(story: &Story) -> String {
+    format!(
+        "headline={:?} status={} pinned={}",
+        story.headline,
+        DeskStatus::of(story, Timestamp::now()).as_str(),
+        story.pinned_at.is_some()
+    )
+}
+
+pub async fn act(
+    State(state): State<DeskState>,
+    user: DeskUser,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    if !user.csrf_ok(form.csrf.as_deref()) {
+        return auth::csrf_refusal();
+    }
+    let reason = form.reason.clone().unwrap_or_default();
+    let desk_action = match action.as_str() {
+        "headline" => DeskAction::RewriteHeadline(form.headline.clone().unwrap_or_default()),
+        "restore-headline" => DeskAction::RestoreHeadline,
+        "hold" => DeskAction::Hold { reason },
+        "publish" => DeskAction::Publish,
+        "kill" => DeskAction::Kill { reason },
+        "pin" => DeskAction::Pin,
+        "unpin" => DeskAction::Unpin,
+        _ => return (StatusCode::NOT_FOUND, "no such desk action\n").into_response(),
+    };
+    let id = StoryId(id);
+    let back = format!("/desk/story/{id}");
+    match state
+        .pipeline
+        .desk_action(&id, &desk_action, &user.name)
+        .await
+    {
+        Ok(change) => {
+            let entry = AuditEntry {
+                at: Timestamp::now(),
+                user: user.name.clone(),
+                action: desk_action.name().into(),
+                subject: format!("story:{id}"),
+                before: Some(audit_state(&change.before)),
+                after: Some(match &desk_action {
+                    DeskAction::Kill { reason } | DeskAction::Hold { reason } => {
+                        format!("{} reason={reason:?}", audit_state(&change.after))
+                    }
+                    _ => audit_state(&change.after),
+                }),
+            };
+            if let Err(e) = state.accounts.audit(&entry).await {
+                return server_error(e);
+            }
+            Redirect::to(&format!("{back}?done={action}")).into_response()
+        }
+        Err(DeskError::NotFound(_)) => {
+            message(&user, StatusCode::NOT_FOUND, "No such story", "", "/desk")
+        }
+        Err(DeskError::Refused(why)) => {
+            message(&user, StatusCode::CONFLICT, "Not done", &why, &back)
+        }
+        Err(DeskError::Failed(e)) => server_error(e),
+    }
+}

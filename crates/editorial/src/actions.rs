@@ -1,0 +1,223 @@
+//! What an editor does to a story on the desk, and the events each action records.
+//! Must not: write anything; it returns the events and the caller records them.
+
+use wiredesk_model::{PubStatus, Story, StoryEvent};
+
+/// What an editor does to a story on the desk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeskAction {
+    /// Readers see this headline; the agency's stays on the story.
+    RewriteHeadline(String),
+    /// Go back to the agency's own headline.
+    RestoreHeadline,
+    Hold {
+        reason: String,
+    },
+    Publish,
+    Kill {
+        reason: String,
+    },
+    Pin,
+    Unpin,
+}
+
+impl DeskAction {
+    pub fn name(&self) -> &'static str {
+        match self {
+            DeskAction::RewriteHeadline(_) => "rewrite_headline",
+            DeskAction::RestoreHeadline => "restore_headline",
+            DeskAction::Hold { .. } => "hold",
+            DeskAction::Publish => "publish",
+            DeskAction::Kill { .. } => "kill",
+            DeskAction::Pin => "pin",
+            DeskAction::Unpin => "unpin",
+        }
+    }
+}
+
+/// Longest headline the desk may write, in characters.
+pub const MAX_HEADLINE_CHARS: usize = 300;
+
+/// The events a desk action records on `story`, or why the action makes no sense for it.
+pub fn desk_action(
+    story: &Story,
+    action: &DeskAction,
+    by: &str,
+) -> Result<Vec<StoryEvent>, String> {
+    let id = story.id.clone();
+    if story.pubstatus == PubStatus::Canceled {
+        return Err("the story was killed; a kill is final".into());
+    }
+    let reason = |r: &str, what: &str| -> Result<String, String> {
+        let r = r.trim();
+        if r.is_empty() {
+            Err(format!("say why the story is {what}"))
+        } else {
+            Ok(r.to_string())
+        }
+    };
+    Ok(match action {
+        DeskAction::RewriteHeadline(headline) => {
+            let headline = headline.split_whitespace().collect::<Vec<_>>().join(" ");
+            if headline.is_empty() {
+                return Err("the headline is empty".into());
+            }
+            if headline.chars().count() > MAX_HEADLINE_CHARS {
+                return Err(format!(
+                    "the headline is longer than {MAX_HEADLINE_CHARS} characters"
+                ));
+            }
+            if headline == story.headline {
+                return Err("the headline is unchanged".into());
+            }
+            vec![StoryEvent::HeadlineEdited {
+                id,
+                headline,
+                by: by.into(),
+            }]
+        }
+        DeskAction::RestoreHeadline => {
+            if !story.headline_rewritten() {
+                return Err("the headline is already the agency's".into());
+            }
+            vec![StoryEvent::HeadlineEdited {
+                id,
+                headline: story.agency_headline.clone(),
+                by: by.into(),
+            }]
+        }
+        DeskAction::Hold { reason: r } => {
+            if story.published.is_none() && story.status_reason.is_some() {
+                return Err("the story is already held".into());
+            }
+            vec![StoryEvent::Held {
+                id,
+                reason: reason(r, "held")?,
+            }]
+        }
+        DeskAction::Publish => {
+            if story.published.is_some() && story.pubstatus == PubStatus::Usable {
+                return Err("the story is already published".into());
+            }
+            vec![StoryEvent::Published { id }]
+        }
+        DeskAction::Kill { reason: r } => vec![StoryEvent::Killed {
+            id,
+            reason: reason(r, "killed")?,
+        }],
+        DeskAction::Pin => {
+            if story.published.is_none() || story.pubstatus != PubStatus::Usable {
+                return Err("only a published story can be pinned".into());
+            }
+            vec![StoryEvent::Pinned { id, by: by.into() }]
+        }
+        DeskAction::Unpin => {
+            if story.pinned_at.is_none() {
+                return Err("the story is not pinned".into());
+            }
+            vec![StoryEvent::Unpinned { id, by: by.into() }]
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::versions::tests::{fold, version};
+    #[test]
+    fn desk_actions_record_events_and_refuse_what_makes_no_sense() {
+        let mut story = version(1, "a", "2026-11-28T10:00:00Z");
+        story.published = Some("2026-11-28T10:00:00Z".parse().unwrap());
+        let kinds = |r: Result<Vec<StoryEvent>, String>| {
+            r.unwrap().iter().map(|e| e.kind()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            kinds(desk_action(
+                &story,
+                &DeskAction::RewriteHeadline("  New   words ".into()),
+                "ed"
+            )),
+            ["headline_edited"]
+        );
+        let Ok(events) = desk_action(
+            &story,
+            &DeskAction::RewriteHeadline("New words".into()),
+            "ed",
+        ) else {
+            panic!()
+        };
+        let rewritten = fold(&events, Some(story.clone())).unwrap();
+        assert_eq!(rewritten.headline, "New words");
+        assert_eq!(rewritten.agency_headline, story.agency_headline);
+        assert_eq!(
+            rewritten.body_html, story.body_html,
+            "the copy is never touched"
+        );
+        assert!(desk_action(&story, &DeskAction::RewriteHeadline("   ".into()), "ed").is_err());
+        assert!(desk_action(&story, &DeskAction::RewriteHeadline("x".repeat(301)), "ed").is_err());
+        assert!(desk_action(&story, &DeskAction::RestoreHeadline, "ed").is_err());
+        assert_eq!(
+            kinds(desk_action(&rewritten, &DeskAction::RestoreHeadline, "ed")),
+            ["headline_edited"]
+        );
+        assert!(
+            desk_action(&story, &DeskAction::Publish, "ed").is_err(),
+            "already published"
+        );
+        assert!(
+            desk_action(&story, &DeskAction::Kill { reason: " ".into() }, "ed").is_err(),
+            "a kill needs a reason"
+        );
+        let held = fold(
+            &desk_action(
+                &story,
+                &DeskAction::Hold {
+                    reason: "check facts".into(),
+                },
+                "ed",
+            )
+            .unwrap(),
+            Some(story.clone()),
+        )
+        .unwrap();
+        assert!(held.published.is_none());
+        assert!(
+            desk_action(&held, &DeskAction::Pin, "ed").is_err(),
+            "only live stories are pinned"
+        );
+        assert_eq!(
+            kinds(desk_action(&held, &DeskAction::Publish, "ed")),
+            ["published"]
+        );
+        let pinned = fold(
+            &desk_action(&story, &DeskAction::Pin, "ed").unwrap(),
+            Some(story.clone()),
+        )
+        .unwrap();
+        assert!(pinned.pinned_at.is_some());
+        let killed = fold(
+            &desk_action(
+                &pinned,
+                &DeskAction::Kill {
+                    reason: "legal".into(),
+                },
+                "ed",
+            )
+            .unwrap(),
+            Some(pinned.clone()),
+        )
+        .unwrap();
+        assert_eq!(killed.pubstatus, PubStatus::Canceled);
+        assert!(killed.pinned_at.is_none(), "a killed story loses its pin");
+        for action in [
+            DeskAction::Publish,
+            DeskAction::Pin,
+            DeskAction::RewriteHeadline("x".into()),
+        ] {
+            assert!(
+                desk_action(&killed, &action, "ed").is_err(),
+                "a kill is final: {action:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! What an arriving version of an agency item does to the stored story: newer replaces, older
+//! or equal is ignored, and the agency's pubstatus becomes kill/withhold events.
+//! Must not: do I/O; it returns the events to append and the caller records them.
+
+use wiredesk_model::{PubStatus, Story, StoryEvent};
+
+use crate::rules::{DeskPolicy, Verdict};
+
+/// What an arriving version means.
+#[derive(Debug, PartialEq)]
+pub enum Decision {
+    /// A new agency item: these events record it.
+    New(Vec<StoryEvent>),
+    /// A newer version, or a status change, of a stored item.
+    Changed(Vec<StoryEvent>),
+    /// Nothing to do, and why (a re-send, or an older version arriving late).
+    Unchanged(String),
+}
+
+/// Is `incoming` a later state of the item than `stored`? Versions decide; where an agency
+/// sends no version numbers (RSS), a later version time with different copy does.
+pub(crate) fn is_newer(incoming: &Story, stored: &Story) -> bool {
+    if incoming.version != stored.version {
+        return incoming.version > stored.version;
+    }
+    let copy_differs = incoming.body_hash != stored.body_hash
+        || incoming.agency_headline != stored.agency_headline
+        || incoming.pubstatus != stored.pubstatus
+        || incoming.embargoed != stored.embargoed;
+    copy_differs && incoming.version_created > stored.version_created
+}
+
+/// The story an `Updated` event carries.
+pub(crate) fn stored_with(events: &[StoryEvent]) -> Story {
+    match &events[0] {
+        StoryEvent::Updated { story } => (**story).clone(),
+        _ => unreachable!("an Updated event was just pushed first"),
+    }
+}
+
+/// Decide what an arriving version of an agency item does to the stored story, if any.
+pub fn decide(incoming: Story, stored: Option<&Story>, policy: &DeskPolicy) -> Decision {
+    decide_in_doubt(incoming, stored, policy, None)
+}
+
+/// `decide`, for copy the desk has a doubt about (`topic_doubt`): where it would have gone
+/// live by the default, it is held instead with the doubt as the reason, so it waits in the
+/// queue with something an editor can act on, and stays held through later versions as any
+/// held story does.
+pub fn decide_in_doubt(
+    incoming: Story,
+    stored: Option<&Story>,
+    policy: &DeskPolicy,
+    doubt: Option<&str>,
+) -> Decision {
+    let id = incoming.id.clone();
+    let Some(stored) = stored else {
+        let verdict =
+            (incoming.pubstatus == PubStatus::Usable).then(|| policy.verdict(&incoming, doubt));
+        let mut events = vec![StoryEvent::Ingested {
+            story: Box::new(incoming),
+        }];
+        match verdict {
+            Some(Verdict::Publish) => events.push(StoryEvent::Published { id }),
+            Some(Verdict::InDoubt(reason)) => events.push(StoryEvent::Held {
+                id,
+                reason: reason.to_string(),
+            }),
+            Some(Verdict::Hold) | None => {}
+        }
+        return Decision::New(events);
+    };
+    if stored.pubstatus == PubStatus::Canceled {
+        return Decision::Unchanged(format!("story {} was killed; a kill is final", stored.id));
+    }
+    if !is_newer(&incoming, stored) {
+        return Decision::Unchanged(if incoming.version < stored.version {
+            format!(
+                "version {} is older than the stored version {}",
+                incoming.version, stored.version
+            )
+        } else {
+            format!("version {} is already stored", incoming.version)
+        });
+    }
+    let status = incoming.pubstatus;
+    let mut events = Vec::new();
+    match status {
+        PubStatus::Canceled => events.push(StoryEvent::Killed {
+            id,
+            reason: "the agency canceled the item".into(),
+        }),
+        PubStatus::Withheld => {
+            events.push(StoryEvent::Updated {
+                story: Box::new(incoming),
+            });
+            events.push(StoryEvent::Withheld {
+                id,
+                reason: "the agency withheld the item".into(),
+            })
+        }
+        PubStatus::Usable => {
+            events.push(StoryEvent::Updated {
+                story: Box::new(incoming),
+            });
+            // A story an editor held stays held through new versions; only one that never
+            // reached the desk's hands follows the rules.
+            let held_by_editor = stored.published.is_none() && stored.status_reason.is_some();
+            let verdict = (stored.published.is_none() && !held_by_editor)
+                .then(|| policy.verdict(&stored_with(&events), doubt));
+            if verdict == Some(Verdict::Publish) || stored.pubstatus == PubStatus::Withheld {
+                events.push(StoryEvent::Published { id });
+            } else if let Some(Verdict::InDoubt(reason)) = verdict {
+                events.push(StoryEvent::Held {
+                    id,
+                    reason: reason.to_string(),
+                });
+            }
+        }
+    }
+    Decision::Changed(events)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use wiredesk_model::body_hash;
+    pub(crate) fn version(n: u32, body: &str, at: &str) -> Story {
+        let mut s = wiredesk_model::testing::story("urn:x", "H", "", at.parse().unwrap());
+        s.version = n;
+        s.body_html = body.into();
+        s.body_hash = body_hash(body);
+        s
+    }
+
+    pub(crate) fn fold(events: &[StoryEvent], mut state: Option<Story>) -> Option<Story> {
+        for e in events {
+            state = e.apply(state, "2026-11-28T12:00:00Z".parse().unwrap());
+        }
+        state
+    }
+
+    #[test]
+    fn a_new_usable_item_is_ingested_and_published() {
+        let d = decide(
+            version(1, "a", "2026-11-28T10:00:00Z"),
+            None,
+            &DeskPolicy::default(),
+        );
+        let Decision::New(events) = d else { panic!() };
+        assert_eq!(
+            events.iter().map(|e| e.kind()).collect::<Vec<_>>(),
+            ["ingested", "published"]
+        );
+        let held = decide(
+            version(1, "a", "2026-11-28T10:00:00Z"),
+            None,
+            &DeskPolicy {
+                auto_publish: false,
+                rules: Vec::new(),
+            },
+        );
+        let Decision::New(events) = held else {
+            panic!()
+        };
+        assert_eq!(events.len(), 1, "held for an editor: not published");
+    }
+
+    #[test]
+    fn the_same_version_again_changes_nothing() {
+        let v1 = version(1, "a", "2026-11-28T10:00:00Z");
+        let stored = fold(
+            &[StoryEvent::Ingested {
+                story: Box::new(v1.clone()),
+            }],
+            None,
+        )
+        .unwrap();
+        assert!(matches!(
+            decide(v1, Some(&stored), &DeskPolicy::default()),
+            Decision::Unchanged(_)
+        ));
+    }
+
+    #[test]
+    fn versions_arriving_out_of_order_end_in_the_newest_state() {
+        let v1 = version(1, "one", "2026-11-28T10:00:00Z");
+        let v2 = version(2, "two", "2026-11-28T11:00:00Z");
+        let v3 = version(3, "three", "2026-11-28T12:00:00Z");
+        for order in [
+            [&v1, &v2, &v3],
+            [&v3, &v1, &v2],
+            [&v2, &v3, &v1],
+            [&v3, &v2, &v1],
+        ] {
+            let mut state: Option<Story> = None;
+            for v in order {
+                let events = match decide((*v).clone(), state.as_ref(), &DeskPolicy::default()) {
+                    Decision::New(e) | Decision::Changed(e) => e,
+                    Decision::Unchanged(_) => vec![],
+                };
+                state = fold(&events, state);
+            }
+            let s = state.unwrap();
+            assert_eq!((s.version, s.body_html.as_str()), (3, "three"));
+            assert!(s.published.is_some());
+        }
+    }
+
+    #[test]
+    fn an_rss_item_without_versions_updates_when_its_copy_changes_later() {
+        let first = version(1, "a", "2026-11-28T10:00:00Z");
+        let stored = fold(
+            &[StoryEvent::Ingested {
+                story: Box::new(first),
+            }],
+            None,
+        )
+        .unwrap();
+        let later = version(1, "a, corrected", "2026-11-28T11:00:00Z");
+        assert!(matches!(
+            decide(later, Some(&stored), &DeskPolicy::default()),
+            Decision::Changed(_)
+        ));
+        let earlier = version(1, "stale", "2026-11-28T09:00:00Z");
+        assert!(matches!(
+            decide(earlier, Some(&stored), &DeskPolicy::default()),
+            Decision::Unchanged(_)
+        ));
+    }
+
+    #[test]
+    fn a_canceled_version_kills_and_nothing_revives_it() {
+        let v1 = version(1, "a", "2026-11-28T10:00:00Z");
+        let stored = fold(
+            &[
+                StoryEvent::Ingested {
+                    story: Box::new(v1.clone()),
+                },
+                StoryEvent::Published { id: v1.id.clone() },
+            ],
+            None,
+        )
+        .unwrap();
+        let mut kill = version(2, "a", "2026-11-28T11:00:00Z");
+        kill.pubstatus = PubStatus::Canceled;
+        let Decision::Changed(events) = decide(kill, Some(&stored), &DeskPolicy::default()) else {
+            panic!()
+        };
+        let killed = fold(&events, Some(stored)).unwrap();
+        assert_eq!(killed.pubstatus, PubStatus::Canceled);
+        let v3 = version(3, "revived?", "2026-11-28T12:00:00Z");
+        assert!(matches!(
+            decide(v3, Some(&killed), &DeskPolicy::default()),
+            Decision::Unchanged(_)
+        ));
+    }
+
+    #[test]
+    fn withheld_then_usable_goes_back_on_the_site() {
+        let v1 = version(1, "a", "2026-11-28T10:00:00Z");
+        let stored = fold(
+            &[
+                StoryEvent::Ingested {
+                    story: Box::new(v1.clone()),
+                },
+                StoryEvent::Published { id: v1.id.clone() },
+            ],
+            None,
+        )
+        .unwrap();
+        let mut w = version(2, "a", "2026-11-28T11:00:00Z");
+        w.pubstatus = PubStatus::Withheld;
+        let Decision::Changed(events) = decide(w, Some(&stored), &DeskPolicy::default()) else {
+            panic!()
+        };
+        let withheld = fold(&events, Some(stored)).unwrap();
+        assert_eq!(withheld.pubstatus, PubStatus::Withheld);
+        let v3 = version(3, "a, cleared", "2026-11-28T12:00:00Z");
+        let Decision::Changed(events) = decide(v3, Some(&withheld), &DeskPolicy::default()) else {
+            panic!()
+        };
+        let back = fold(&events, Some(withheld)).unwrap();
+        assert!(back.is_live("2026-11-28T13:00:00Z".parse().unwrap()));
+    }
+}

@@ -1,0 +1,975 @@
+//! The reader's search, staged: exact words first, then typo variants, then any word, then a
+//! "did you mean"; ranked by BM25 blended with recency (see the crate docs).
+//! Must not: write to the index or hide stories from readers; it answers with story ids and
+//! callers check each against the store's current state.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
+
+use jiff::Timestamp;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use wiredesk_model::StoryId;
+
+use crate::query::{self, Clause, ParsedQuery};
+use crate::schema::LIVE_FIELD;
+use crate::{Result, SearchIndex, snippet, spelling};
+
+/// What a reader asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchRequest {
+    /// As typed: words, "phrases", `-excluded`, `OR`. May be empty when a filter is given:
+    /// then every story passing the filters matches, newest first.
+    pub query: String,
+    pub limit: usize,
+    pub filters: SearchFilters,
+    /// The moment recency is measured from (default: now).
+    pub now: Option<Timestamp>,
+    /// Build a highlighted snippet of the body for each hit.
+    pub snippets: bool,
+}
+
+impl SearchRequest {
+    pub fn new(query: &str, limit: usize) -> SearchRequest {
+        SearchRequest {
+            query: query.to_string(),
+            limit,
+            filters: SearchFilters::default(),
+            now: None,
+            snippets: false,
+        }
+    }
+}
+
+/// Restrictions on which stories may match (all must hold).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchFilters {
+    /// A topic slug (`business`).
+    pub topic: Option<String>,
+    /// An agency slug (`pti`).
+    pub agency: Option<String>,
+    /// Live at or after (second precision).
+    pub from: Option<Timestamp>,
+    /// Live at or before (second precision).
+    pub to: Option<Timestamp>,
+}
+
+impl SearchFilters {
+    pub fn is_empty(&self) -> bool {
+        self.topic.is_none() && self.agency.is_none() && self.from.is_none() && self.to.is_none()
+    }
+}
+
+/// How the hits were found, from strictest to loosest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchMode {
+    /// Every word (or phrase) as typed.
+    Exact,
+    /// Some hits matched a word only through a one-edit variant (they follow the exact hits).
+    Typos,
+    /// Not every word matched: stories with any of them.
+    AnyWord,
+    /// No words, only filters: newest first.
+    Browse,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchHit {
+    pub id: StoryId,
+    /// BM25 blended with recency (see the crate docs).
+    pub score: f32,
+    /// When the story went live, as indexed.
+    pub live: Timestamp,
+    /// The best fragment of the body, HTML: matched words in `<mark>`, the rest escaped.
+    /// `None` when snippets were not asked for or the body has none of the words.
+    pub snippet_html: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    /// Stories matching (before the limit) in the mode used.
+    pub total: usize,
+    pub mode: MatchMode,
+    /// A corrected query, offered when nothing matched and the correction finds something.
+    pub did_you_mean: Option<String>,
+}
+
+impl SearchResults {
+    fn empty() -> SearchResults {
+        SearchResults {
+            hits: vec![],
+            total: 0,
+            mode: MatchMode::Exact,
+            did_you_mean: None,
+        }
+    }
+}
+
+/// Headline words count this much more than body words.
+const HEADLINE_BOOST: Score = 2.0;
+/// A word matched only through a typo variant counts this much of an exact match.
+const TYPO_BOOST: Score = 0.5;
+/// Words this long or longer may match one-edit variants.
+const TYPO_MIN_CHARS: usize = 5;
+/// At most this many variants per word (the most frequent ones).
+const TYPO_MAX_VARIANTS: usize = 8;
+/// Exact matching "finds little" below this many stories (or the limit, if smaller).
+const FEW_HITS: usize = 3;
+/// Recency share R and half-life H of the ranking formula (crate docs).
+const RECENCY_SHARE: f64 = 0.5;
+const RECENCY_HALF_LIFE_SECS: f64 = 7.0 * 86_400.0;
+/// Snippet length, in characters.
+const SNIPPET_CHARS: usize = 200;
+
+/// The multiplier of the ranking formula for a story live `age_secs` ago.
+pub fn recency_factor(age_secs: i64) -> f32 {
+    let age = age_secs.max(0) as f64;
+    ((1.0 - RECENCY_SHARE) + RECENCY_SHARE * (-age / RECENCY_HALF_LIFE_SECS).exp2()) as f32
+}
+
+/// One collected document: blended score, live seconds, address.
+type Scored = ((Score, i64), DocAddress);
+
+impl SearchIndex {
+    /// Search with filters, snippets and "did you mean".
+    pub fn search_with(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let searcher = self.reader.searcher();
+        let mut analyzer = self.index.tokenizer_for_field(self.fields.body)?;
+        let parsed = query::parse(&request.query, &mut analyzer);
+        let limit = request.limit.max(1);
+        let now = request.now.unwrap_or_else(Timestamp::now).as_second();
+        let filters = self.filter_queries(&request.filters);
+
+        if parsed.groups.is_empty() {
+            if filters.is_empty() {
+                return Ok(SearchResults::empty());
+            }
+            let browse = self.assemble(
+                Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
+                &filters,
+                &parsed.excluded,
+            );
+            let (top, total) = self.run(&searcher, &browse, limit, now)?;
+            let hits = self.materialize(&searcher, top, None)?;
+            return Ok(SearchResults {
+                hits,
+                total,
+                mode: MatchMode::Browse,
+                did_you_mean: None,
+            });
+        }
+
+        let (found, total, final_query, mode) =
+            self.staged(&searcher, &parsed, &filters, limit, now)?;
+        let did_you_mean = if total == 0 || mode == MatchMode::AnyWord {
+            self.suggestion(&searcher, &parsed, &filters, now, total == 0)?
+        } else {
+            None
+        };
+        let generator = if request.snippets && !found.is_empty() {
+            let mut g =
+                SnippetGenerator::create(&searcher, final_query.as_ref(), self.fields.body)?;
+            g.set_max_num_chars(SNIPPET_CHARS);
+            Some(g)
+        } else {
+            None
+        };
+        let hits = self.materialize(&searcher, found, generator.as_ref())?;
+        Ok(SearchResults {
+            hits,
+            total,
+            mode,
+            did_you_mean,
+        })
+    }
+
+    /// Exact, then typo-tolerant, then any-word matching, as far as each finds too little.
+    #[allow(clippy::type_complexity)]
+    fn staged(
+        &self,
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+        filters: &[Box<dyn Query>],
+        limit: usize,
+        now: i64,
+    ) -> Result<(Vec<Scored>, usize, Box<dyn Query>, MatchMode)> {
+        let no_variants = HashMap::new();
+        let exact = self.assemble(
+            self.positive(parsed, &no_variants, true),
+            filters,
+            &parsed.excluded,
+        );
+        let (mut found, mut total) = self.run(searcher, &exact, limit, now)?;
+        let mut final_query = exact;
+        let mut mode = MatchMode::Exact;
+
+        let variants = if total < FEW_HITS.min(limit) {
+            self.typo_variants(searcher, parsed)
+        } else {
+            HashMap::new()
+        };
+        if !variants.is_empty() {
+            let widened = self.assemble(
+                self.positive(parsed, &variants, true),
+                filters,
+                &parsed.excluded,
+            );
+            let (more, widened_total) = self.run(searcher, &widened, limit + found.len(), now)?;
+            let seen: HashSet<DocAddress> = found.iter().map(|(_, a)| *a).collect();
+            let before = found.len();
+            found.extend(
+                more.into_iter()
+                    .filter(|(_, a)| !seen.contains(a))
+                    .take(limit - before),
+            );
+            if found.len() > before {
+                mode = MatchMode::Typos;
+            }
+            total = widened_total.max(total);
+            final_query = widened;
+        }
+
+        if total == 0 && parsed.groups.len() > 1 {
+            let any = self.assemble(
+                self.positive(parsed, &variants, false),
+                filters,
+                &parsed.excluded,
+            );
+            (found, total) = self.run(searcher, &any, limit, now)?;
+            final_query = any;
+            if total > 0 {
+                mode = MatchMode::AnyWord;
+            }
+        }
+        Ok((found, total, final_query, mode))
+    }
+
+    /// For each word that may have a typo, its most frequent one-edit variants in the index
+    /// that are more common than the word itself.
+    fn typo_variants(
+        &self,
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+    ) -> HashMap<String, Vec<String>> {
+        let fields = [self.fields.headline, self.fields.body];
+        let mut out = HashMap::new();
+        for clause in parsed.clauses() {
+            let Some(word) = clause.fuzzy_word(TYPO_MIN_CHARS) else {
+                continue;
+            };
+            if out.contains_key(word) {
+                continue;
+            }
+            // A variant must be more common than the word as typed: typos are rare, and a word
+            // that is itself in the copy is not widened to rarer neighbours ("wickets" does
+            // not bring "tickets").
+            let typed = spelling::doc_freq(searcher, &fields, word);
+            let mut near = spelling::neighbours(searcher, &fields, word, 1);
+            near.retain(|(_, df)| *df > typed);
+            near.sort_by(|(a, da), (b, db)| db.cmp(da).then(a.cmp(b)));
+            near.truncate(TYPO_MAX_VARIANTS);
+            if !near.is_empty() {
+                out.insert(word.to_string(), near.into_iter().map(|(t, _)| t).collect());
+            }
+        }
+        out
+    }
+
+    /// The query with every unknown word replaced by the closest known one, when that changes
+    /// something and finds at least one story (with every word, unless the reader's query
+    /// found nothing at all).
+    fn suggestion(
+        &self,
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+        filters: &[Box<dyn Query>],
+        now: i64,
+        found_nothing: bool,
+    ) -> Result<Option<String>> {
+        let fields = [self.fields.headline, self.fields.body];
+        let mut replacements: HashMap<String, String> = HashMap::new();
+        for clause in parsed.clauses() {
+            for token in &clause.tokens {
+                if replacements.contains_key(token)
+                    || spelling::doc_freq(searcher, &fields, token) > 0
+                {
+                    continue;
+                }
+                if let Some(better) = spelling::closest(searcher, &fields, token) {
+                    replacements.insert(token.clone(), better);
+                }
+            }
+        }
+        if replacements.is_empty() {
+            return Ok(None);
+        }
+        let corrected = parsed.rewrite(&|t| replacements.get(t).cloned());
+        let mut analyzer = self.index.tokenizer_for_field(self.fields.body)?;
+        let reparsed = query::parse(&corrected, &mut analyzer);
+        let (_, total, _, mode) = self.staged(searcher, &reparsed, filters, 1, now)?;
+        let better = total > 0 && (found_nothing || mode != MatchMode::AnyWord);
+        Ok(better.then_some(corrected))
+    }
+
+    fn term_query(&self, field: Field, word: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, word),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+
+    /// A word (with its typo variants) or a phrase, in the headline or the body.
+    fn clause_query(
+        &self,
+        clause: &Clause,
+        variants: &HashMap<String, Vec<String>>,
+    ) -> Box<dyn Query> {
+        let in_field = |field: Field| -> Box<dyn Query> {
+            if clause.tokens.len() == 1 {
+                self.term_query(field, &clause.tokens[0])
+            } else {
+                let terms = clause
+                    .tokens
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect();
+                Box::new(PhraseQuery::new(terms))
+            }
+        };
+        let mut should: Vec<(Occur, Box<dyn Query>)> = vec![
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    in_field(self.fields.headline),
+                    HEADLINE_BOOST,
+                )),
+            ),
+            (Occur::Should, in_field(self.fields.body)),
+        ];
+        if let Some(near) = clause
+            .fuzzy_word(TYPO_MIN_CHARS)
+            .and_then(|w| variants.get(w))
+        {
+            for variant in near {
+                should.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        self.term_query(self.fields.headline, variant),
+                        HEADLINE_BOOST * TYPO_BOOST,
+                    )),
+                ));
+                should.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        self.term_query(self.fields.body, variant),
+                        TYPO_BOOST,
+                    )),
+                ));
+            }
+        }
+        Box::new(BooleanQuery::new(should))
+    }
+
+    /// The words and phrases: every group required (`all`) or any one of them.
+    fn positive(
+        &self,
+        parsed: &ParsedQuery,
+        variants: &HashMap<String, Vec<String>>,
+        all: bool,
+    ) -> Box<dyn Query> {
+        let groups: Vec<Box<dyn Query>> = parsed
+            .groups
+            .iter()
+            .map(|group| -> Box<dyn Query> {
+                if group.len() == 1 {
+                    self.clause_query(&group[0], variants)
+                } else {
+                    Box::new(BooleanQuery::union(
+                        group
+                            .iter()
+                            .map(|c| self.clause_query(c, variants))
+                            .collect(),
+                    ))
+                }
+            })
+            .collect();
+        if all {
+            Box::new(BooleanQuery::intersection(groups))
+        } else {
+            Box::new(BooleanQuery::union(groups))
+        }
+    }
+
+    /// Filters as required clauses that add nothing to the score.
+    fn filter_queries(&self, filters: &SearchFilters) -> Vec<Box<dyn Query>> {
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let exact = |field: Field, value: &str| -> Box<dyn Query> {
+            Box::new(ConstScoreQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, value),
+                    IndexRecordOption::Basic,
+                )),
+                0.0,
+            ))
+        };
+        if let Some(topic) = &filters.topic {
+            out.push(exact(self.fields.topic, topic));
+        }
+        if let Some(agency) = &filters.agency {
+            out.push(exact(self.fields.agency, agency));
+        }
+        if filters.from.is_some() || filters.to.is_some() {
+            let bound = |t: Option<Timestamp>| match t {
+                Some(t) => Bound::Included(Term::from_field_i64(self.fields.live, t.as_second())),
+                None => Bound::Unbounded,
+            };
+            out.push(Box::new(ConstScoreQuery::new(
+                Box::new(RangeQuery::new(bound(filters.from), bound(filters.to))),
+                0.0,
+            )));
+        }
+        out
+    }
+
+    fn assemble(
+        &self,
+        positive: Box<dyn Query>,
+        filters: &[Box<dyn Query>],
+        excluded: &[Clause],
+    ) -> Box<dyn Query> {
+        let mut clauses = vec![(Occur::Must, positive)];
+        clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
+        let none = HashMap::new();
+        clauses.extend(
+            excluded
+                .iter()
+                .map(|c| (Occur::MustNot, self.clause_query(c, &none))),
+        );
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The best `limit` documents by blended score (newest first among equals), and how many
+    /// matched in all.
+    fn run(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        limit: usize,
+        now: i64,
+    ) -> Result<(Vec<Scored>, usize)> {
+        let top = TopDocs::with_limit(limit.max(1)).tweak_score(move |segment: &SegmentReader| {
+            let live = segment.fast_fields().i64(LIVE_FIELD).ok();
+            move |doc: DocId, score: Score| {
+                let at = live.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                (score * recency_factor(now - at), at)
+            }
+        });
+        Ok(searcher.search(query, &(top, Count))?)
+    }
+
+    fn materialize(
+        &self,
+        searcher: &Searcher,
+        found: Vec<Scored>,
+        snippets: Option<&SnippetGenerator>,
+    ) -> Result<Vec<SearchHit>> {
+        let mut hits = Vec::with_capacity(found.len());
+        for ((score, live), addr) in found {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let Some(id) = Self::stored_id(&doc, self.fields.id) else {
+                continue;
+            };
+            let snippet_html = snippets.and_then(|generator| {
+                let body = doc.get_first(self.fields.body).and_then(|v| v.as_str())?;
+                snippet::to_html(&generator.snippet(body), body.len())
+            });
+            hits.push(SearchHit {
+                id,
+                score,
+                live: Timestamp::from_second(live).unwrap_or(Timestamp::UNIX_EPOCH),
+                snippet_html,
+            });
+        }
+        Ok(hits)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod search_tests {
+    use super::*;
+    use jiff::{SignedDuration, Timestamp};
+    use wiredesk_model::{Agency, Story, Topic};
+
+    const NOW: i64 = 1_780_000_000;
+
+    fn now() -> Timestamp {
+        Timestamp::from_second(NOW).unwrap()
+    }
+
+    pub(crate) fn days_ago(days: i64) -> Timestamp {
+        now() - SignedDuration::from_hours(24 * days)
+    }
+
+    pub(crate) fn story(uri: &str, headline: &str, body_html: &str, at: Timestamp) -> Story {
+        let mut s = wiredesk_model::testing::story(uri, headline, "", at);
+        s.body_html = body_html.to_string();
+        s.published = Some(at);
+        s
+    }
+
+    fn with(mut s: Story, agency: &str, topics: &[&str]) -> Story {
+        s.agency = Agency::named(agency);
+        s.topics = topics
+            .iter()
+            .map(|t| Topic {
+                slug: t.to_string(),
+                name: t.to_string(),
+            })
+            .collect();
+        s
+    }
+
+    /// Two stories two days old with nothing in common: a flood and a Test match.
+    fn flood_and_cricket() -> SearchIndex {
+        index_of(&[
+            story(
+                "flood",
+                "Monsoon floods displace thousands",
+                "<p>Heavy monsoon rain flooded villages in Assam.</p>",
+                days_ago(2),
+            ),
+            story(
+                "cricket",
+                "India win the second Test",
+                "<p>The spinners took eight wickets.</p>",
+                days_ago(2),
+            ),
+        ])
+    }
+
+    fn index_of(stories: &[Story]) -> SearchIndex {
+        let index = SearchIndex::in_memory().unwrap();
+        for s in stories {
+            index.upsert(s).unwrap();
+        }
+        index.commit().unwrap();
+        index
+    }
+
+    fn request(q: &str) -> SearchRequest {
+        SearchRequest {
+            now: Some(now()),
+            ..SearchRequest::new(q, 10)
+        }
+    }
+
+    fn ids(results: &SearchResults) -> Vec<StoryId> {
+        results.hits.iter().map(|h| h.id.clone()).collect()
+    }
+
+    fn id(uri: &str) -> StoryId {
+        StoryId::for_uri(uri)
+    }
+
+    #[test]
+    fn recency_breaks_ties_between_equally_relevant_stories() {
+        let body = "<p>The monsoon flooded villages in Assam.</p>";
+        let index = index_of(&[
+            story("old", "Monsoon floods Assam", body, days_ago(30)),
+            story("new", "Monsoon floods Assam", body, days_ago(1)),
+            story("mid", "Monsoon floods Assam", body, days_ago(10)),
+        ]);
+        let results = index.search_with(&request("monsoon")).unwrap();
+        assert_eq!(ids(&results), [id("new"), id("mid"), id("old")]);
+        assert!(results.hits[0].score > results.hits[1].score);
+        // Even when the clock would make the decay vanish, equal scores go newest first.
+        let far_future = SearchRequest {
+            now: Some(now() + SignedDuration::from_hours(24 * 365 * 200)),
+            ..request("monsoon")
+        };
+        assert_eq!(
+            ids(&index.search_with(&far_future).unwrap()),
+            [id("new"), id("mid"), id("old")]
+        );
+    }
+
+    #[test]
+    fn a_much_better_match_beats_a_fresher_weak_one() {
+        let index = index_of(&[
+            story(
+                "archive",
+                "Repo rate held",
+                "<p>The repo rate was held as the repo rate review ended.</p>",
+                days_ago(20),
+            ),
+            story(
+                "fresh",
+                "Markets close higher",
+                "<p>Shares rose; traders mentioned the repo rate once in a long session of buying, selling, waiting and more buying.</p>",
+                days_ago(0),
+            ),
+        ]);
+        let results = index.search_with(&request("repo rate")).unwrap();
+        assert_eq!(ids(&results), [id("archive"), id("fresh")]);
+    }
+
+    #[test]
+    fn the_recency_factor_halves_towards_one_half() {
+        assert_eq!(recency_factor(0), 1.0);
+        assert_eq!(recency_factor(-100), 1.0);
+        assert!((recency_factor(7 * 86_400) - 0.75).abs() < 1e-6);
+        assert!((recency_factor(i64::MAX / 2) - 0.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_phrase_matches_only_the_phrase() {
+        let index = index_of(&[
+            story(
+                "phrase",
+                "Rates",
+                "<p>The central bank raised rates.</p>",
+                days_ago(3),
+            ),
+            story(
+                "apart",
+                "Branch closes",
+                "<p>The bank branch in the central district closed.</p>",
+                days_ago(1),
+            ),
+        ]);
+        assert_eq!(
+            ids(&index.search_with(&request("\"central bank\"")).unwrap()),
+            [id("phrase")]
+        );
+        let loose = index.search_with(&request("central bank")).unwrap();
+        assert_eq!(loose.hits.len(), 2);
+        // A phrase is never widened to typo variants.
+        assert!(
+            index
+                .search_with(&request("\"centrak bank\""))
+                .unwrap()
+                .hits
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn every_word_must_match_unless_joined_by_or_and_excluded_words_exclude() {
+        let index = index_of(&[
+            story("a", "Floods in Assam", "<p>Monsoon rain.</p>", days_ago(1)),
+            story("b", "Cricket in Assam", "<p>Sunny day.</p>", days_ago(1)),
+            story("c", "Floods in Kerala", "<p>Monsoon rain.</p>", days_ago(1)),
+        ]);
+        assert_eq!(
+            ids(&index.search_with(&request("assam floods")).unwrap()),
+            [id("a")]
+        );
+        let either = index.search_with(&request("kerala OR cricket")).unwrap();
+        assert_eq!(either.hits.len(), 2);
+        assert_eq!(
+            ids(&index.search_with(&request("floods -kerala")).unwrap()),
+            [id("a")]
+        );
+        // No story has every word: any of them will do.
+        let any = index.search_with(&request("kerala cricket")).unwrap();
+        assert_eq!(any.mode, MatchMode::AnyWord);
+        assert_eq!(any.hits.len(), 2);
+    }
+
+    #[test]
+    fn a_one_letter_typo_still_finds_the_story() {
+        let index = flood_and_cricket();
+        for typo in ["monsoom", "mosnoon", "monsooon", "wickest", "Wikcets"] {
+            let results = index.search_with(&request(typo)).unwrap();
+            assert_eq!(results.hits.len(), 1, "{typo}");
+            assert_eq!(results.mode, MatchMode::Typos, "{typo}");
+        }
+        assert_eq!(
+            ids(&index.search_with(&request("monsoom floods")).unwrap()),
+            [id("flood")]
+        );
+        // Short words are not widened: "test" does not find "tests" or "text".
+        assert!(index.search_with(&request("tezt")).unwrap().hits.is_empty());
+        // The old entry point tolerates typos too.
+        assert_eq!(index.search("monsoom", 5).unwrap()[0].id, id("flood"));
+    }
+
+    #[test]
+    fn exact_matches_come_before_typo_matches() {
+        let index = index_of(&[
+            story(
+                "exact",
+                "Wickets tumble",
+                "<p>Eight wickets fell.</p>",
+                days_ago(9),
+            ),
+            story(
+                "variant",
+                "Wicket keeper",
+                "<p>A wicket fell.</p>",
+                days_ago(0),
+            ),
+            story(
+                "variant2",
+                "Wicket keeper",
+                "<p>A wicket fell.</p>",
+                days_ago(1),
+            ),
+            story("rarer", "Tickets", "<p>Tickets sold out.</p>", days_ago(0)),
+        ]);
+        let results = index.search_with(&request("wickets")).unwrap();
+        // The typed word's stories first; then the more common "wicket", never the rarer
+        // "tickets".
+        assert_eq!(ids(&results), [id("exact"), id("variant"), id("variant2")]);
+        assert_eq!(results.mode, MatchMode::Typos);
+    }
+
+    fn filter_corpus() -> SearchIndex {
+        index_of(&[
+            with(
+                story(
+                    "biz-pti",
+                    "Rupee falls",
+                    "<p>The rupee fell against the dollar.</p>",
+                    days_ago(1),
+                ),
+                "PTI",
+                &["business", "india"],
+            ),
+            with(
+                story(
+                    "biz-ians",
+                    "Rupee recovers",
+                    "<p>The rupee rose on exports.</p>",
+                    days_ago(5),
+                ),
+                "IANS",
+                &["business"],
+            ),
+            with(
+                story(
+                    "sport-pti",
+                    "Rupee prize for winners",
+                    "<p>A rupee prize for the cricket winners.</p>",
+                    days_ago(20),
+                ),
+                "PTI",
+                &["sports"],
+            ),
+        ])
+    }
+
+    fn filtered(index: &SearchIndex, q: &str, filters: SearchFilters) -> Vec<StoryId> {
+        let mut ids: Vec<StoryId> = index
+            .search_with(&SearchRequest {
+                filters,
+                ..request(q)
+            })
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    fn sorted(mut ids: Vec<StoryId>) -> Vec<StoryId> {
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn filters_restrict_by_topic_agency_and_date() {
+        let index = filter_corpus();
+        let topic = |t: &str| SearchFilters {
+            topic: Some(t.into()),
+            ..SearchFilters::default()
+        };
+        assert_eq!(
+            filtered(&index, "rupee", topic("business")),
+            sorted(vec![id("biz-pti"), id("biz-ians")])
+        );
+        assert_eq!(filtered(&index, "rupee", topic("india")), [id("biz-pti")]);
+        assert!(filtered(&index, "rupee", topic("world")).is_empty());
+        let agency = SearchFilters {
+            agency: Some("pti".into()),
+            ..SearchFilters::default()
+        };
+        assert_eq!(
+            filtered(&index, "rupee", agency.clone()),
+            sorted(vec![id("biz-pti"), id("sport-pti")])
+        );
+        let both = SearchFilters {
+            topic: Some("business".into()),
+            ..agency
+        };
+        assert_eq!(filtered(&index, "rupee", both), [id("biz-pti")]);
+        let last_week = SearchFilters {
+            from: Some(days_ago(7)),
+            ..SearchFilters::default()
+        };
+        assert_eq!(
+            filtered(&index, "rupee", last_week),
+            sorted(vec![id("biz-pti"), id("biz-ians")])
+        );
+        let before = SearchFilters {
+            to: Some(days_ago(2)),
+            ..SearchFilters::default()
+        };
+        assert_eq!(
+            filtered(&index, "rupee", before),
+            sorted(vec![id("biz-ians"), id("sport-pti")])
+        );
+        let window = SearchFilters {
+            from: Some(days_ago(6)),
+            to: Some(days_ago(4)),
+            ..SearchFilters::default()
+        };
+        assert_eq!(filtered(&index, "rupee", window), [id("biz-ians")]);
+        // Typo tolerance stays inside the filters.
+        assert_eq!(
+            filtered(&index, "rupeee", topic("sports")),
+            [id("sport-pti")]
+        );
+    }
+
+    #[test]
+    fn filters_alone_browse_newest_first() {
+        let index = filter_corpus();
+        let results = index
+            .search_with(&SearchRequest {
+                filters: SearchFilters {
+                    agency: Some("pti".into()),
+                    ..SearchFilters::default()
+                },
+                ..request("")
+            })
+            .unwrap();
+        assert_eq!(results.mode, MatchMode::Browse);
+        assert_eq!(ids(&results), [id("biz-pti"), id("sport-pti")]);
+        // Without words or filters there is nothing to search for.
+        assert!(index.search_with(&request("  ")).unwrap().hits.is_empty());
+    }
+
+    #[test]
+    fn snippets_mark_the_words_and_escape_everything_else() {
+        let index = index_of(&[story(
+            "x",
+            "Floods",
+            "<p>Officials said &lt;script&gt;alert(1)&lt;/script&gt; was found as the monsoon hit A&amp;B Ltd, &quot;quoted&quot; and it&#39;s late.</p><p>Second paragraph about relief.</p>",
+            days_ago(1),
+        )]);
+        let results = index
+            .search_with(&SearchRequest {
+                snippets: true,
+                ..request("monsoon relief")
+            })
+            .unwrap();
+        let html = results.hits[0].snippet_html.clone().expect("a snippet");
+        assert!(html.contains("<mark>monsoon</mark>"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(html.contains("A&amp;B"), "{html}");
+        assert!(
+            html.contains("&quot;quoted&quot;") && html.contains("it&#39;s"),
+            "{html}"
+        );
+        let without_marks = html.replace("<mark>", "").replace("</mark>", "");
+        assert!(
+            !without_marks.contains('<') && !without_marks.contains('>'),
+            "{html}"
+        );
+        // A typo'd word is highlighted as the word the index has.
+        let typo = index
+            .search_with(&SearchRequest {
+                snippets: true,
+                ..request("monsoom")
+            })
+            .unwrap();
+        assert!(
+            typo.hits[0]
+                .snippet_html
+                .as_deref()
+                .is_some_and(|h| h.contains("<mark>monsoon</mark>"))
+        );
+        // Without asking, no snippets are built.
+        assert!(
+            index.search_with(&request("monsoon")).unwrap().hits[0]
+                .snippet_html
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_long_body_is_cut_with_an_ellipsis() {
+        let long = format!(
+            "<p>{} The monsoon arrived. {}</p>",
+            "Words before the match. ".repeat(30),
+            "Words after the match. ".repeat(30)
+        );
+        let index = index_of(&[story("long", "Weather", &long, days_ago(1))]);
+        let html = index
+            .search_with(&SearchRequest {
+                snippets: true,
+                ..request("monsoon")
+            })
+            .unwrap()
+            .hits[0]
+            .snippet_html
+            .clone()
+            .unwrap();
+        assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
+        assert!(html.chars().count() < SNIPPET_CHARS + 40, "{html}");
+    }
+
+    #[test]
+    fn did_you_mean_suggests_the_closest_word_when_nothing_matches() {
+        let index = flood_and_cricket();
+        let results = index.search_with(&request("mansoan")).unwrap();
+        assert!(results.hits.is_empty());
+        assert_eq!(results.did_you_mean.as_deref(), Some("monsoon"));
+        // When only some of the words matched (any-word results), the suggestion is offered
+        // beside them; known words stay as typed.
+        let results = index
+            .search_with(&request("mansoan \"Assam\" -cricket"))
+            .unwrap();
+        assert_eq!(results.mode, MatchMode::AnyWord);
+        assert_eq!(ids(&results), [id("flood")]);
+        assert_eq!(
+            results.did_you_mean.as_deref(),
+            Some("monsoon \"Assam\" -cricket")
+        );
+        let results = index.search_with(&request("Spinners wikkkets")).unwrap();
+        assert_eq!(results.did_you_mean.as_deref(), Some("Spinners wickets"));
+        // Nothing close: no suggestion.
+        let results = index.search_with(&request("zzxqjvbw")).unwrap();
+        assert!(results.hits.is_empty());
+        assert_eq!(results.did_you_mean, None);
+        // A suggestion that would find nothing within the filters is not offered.
+        let results = index
+            .search_with(&SearchRequest {
+                filters: SearchFilters {
+                    topic: Some("sports".into()),
+                    ..SearchFilters::default()
+                },
+                ..request("mansoan")
+            })
+            .unwrap();
+        assert_eq!(results.did_you_mean, None);
+        // Results, when there are any, come without a suggestion.
+        assert_eq!(
+            index.search_with(&request("monsoon")).unwrap().did_you_mean,
+            None
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! Events and projections: folding an event into the story it changes and writing the
+//! story's row, and reading stored stories and events back.
+//! Must not: commit; it works inside the caller's transaction, so a batch of events lands
+//! whole or not at all.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use sqlx::Row;
+use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
+
+use crate::{RecordedEvent, Result, StoreError};
+
+use super::{SqliteStore, from_micros, micros};
+
+/// When a story becomes visible to readers, if ever: its publication, or its embargo if later.
+pub(super) fn live_from(story: &Story) -> Option<i64> {
+    if story.pubstatus != PubStatus::Usable {
+        return None;
+    }
+    went_live(story)
+}
+
+pub(super) fn went_live(story: &Story) -> Option<i64> {
+    story.went_live().map(micros)
+}
+
+impl SqliteStore {
+    /// Write a story's current state, folded from an event that took effect at `at`.
+    pub(super) async fn write_projection(
+        tx: &mut sqlx::SqliteConnection,
+        story: &Story,
+        at: Timestamp,
+    ) -> Result<()> {
+        let doc = serde_json::to_string(story).expect("a Story always serializes");
+        let live = live_from(story);
+        // `taken_down_at` keeps the moment a usable story first stopped being usable: the
+        // SET expressions read the row as it was before this update.
+        sqlx::query(
+            "INSERT INTO stories
+               (id, uri, version, pubstatus, agency, live_from, went_live, taken_down_at, doc,
+                headline, language, modified, first_published, embargo_lift_at, pinned_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?4 = 'usable' THEN NULL ELSE ?8 END, ?9,
+                ?10, ?11, ?12, ?13, ?14, ?15)
+             ON CONFLICT (id) DO UPDATE SET uri = excluded.uri, version = excluded.version,
+               pubstatus = excluded.pubstatus, agency = excluded.agency,
+               live_from = excluded.live_from, went_live = excluded.went_live,
+               taken_down_at = CASE
+                 WHEN excluded.pubstatus = 'usable' THEN NULL
+                 WHEN stories.pubstatus = 'usable' THEN excluded.taken_down_at
+                 ELSE COALESCE(stories.taken_down_at, excluded.taken_down_at)
+               END,
+               doc = excluded.doc, headline = excluded.headline,
+               language = excluded.language, modified = excluded.modified,
+               first_published = excluded.first_published,
+               embargo_lift_at = excluded.embargo_lift_at, pinned_at = excluded.pinned_at",
+        )
+        .bind(story.id.as_str())
+        .bind(&story.uri)
+        .bind(story.version as i64)
+        .bind(story.pubstatus.as_str())
+        .bind(&story.agency.slug)
+        .bind(live)
+        .bind(went_live(story))
+        .bind(micros(at))
+        .bind(doc)
+        .bind(&story.headline)
+        .bind(story.language.as_deref())
+        .bind(micros(story.modified()))
+        .bind(micros(story.first_published()))
+        .bind(story.awaits_embargo().then(|| went_live(story)).flatten())
+        .bind(story.pinned_at.map(micros))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM story_topics WHERE story_id = ?")
+            .bind(story.id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        for topic in &story.topics {
+            sqlx::query(
+                "INSERT OR IGNORE INTO story_topics (story_id, topic, topic_name, live_from)
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(story.id.as_str())
+            .bind(&topic.slug)
+            .bind(&topic.name)
+            .bind(live)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn load(
+        conn: &mut sqlx::SqliteConnection,
+        id: &StoryId,
+    ) -> Result<Option<Story>> {
+        let row = sqlx::query("SELECT doc FROM stories WHERE id = ?")
+            .bind(id.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+        row.map(|r| decode_story(r.get::<String, _>(0))).transpose()
+    }
+
+    /// Fold events into the projections inside an open transaction. `cache` holds the states
+    /// this batch has already produced, so several events on one story fold in order.
+    pub(super) async fn fold(
+        conn: &mut sqlx::SqliteConnection,
+        cache: &mut HashMap<StoryId, Option<Story>>,
+        event: &StoryEvent,
+        at: Timestamp,
+    ) -> Result<()> {
+        let id = event.story_id().clone();
+        let current = match cache.get(&id) {
+            Some(s) => s.clone(),
+            None => match event {
+                StoryEvent::Ingested { .. } => None,
+                _ => Self::load(conn, &id).await?,
+            },
+        };
+        let is_first = matches!(event, StoryEvent::Ingested { .. });
+        if current.is_none() && !is_first && !matches!(event, StoryEvent::Updated { .. }) {
+            return Err(StoreError::UnknownStory(id));
+        }
+        let next = event.apply(current, at);
+        if let Some(story) = &next {
+            Self::write_projection(conn, story, at).await?;
+        }
+        cache.insert(id, next);
+        Ok(())
+    }
+}
+
+pub(super) fn decode_story(doc: String) -> Result<Story> {
+    serde_json::from_str(&doc).map_err(|source| StoreError::Corrupt { seq: -1, source })
+}
+
+pub(super) fn decode_event(seq: i64, at: i64, payload: &str) -> Result<RecordedEvent> {
+    let event =
+        serde_json::from_str(payload).map_err(|source| StoreError::Corrupt { seq, source })?;
+    Ok(RecordedEvent {
+        seq,
+        at: from_micros(at),
+        event,
+    })
+}

@@ -1,0 +1,136 @@
+//! The schema and its migrations: the tables a new database gets, and what a database made by
+//! an older Wiredesk gains (columns, then indexes on them) before it is used.
+//! Must not: drop or rewrite the event log; an upgrade only adds columns and folds the log again
+//! to fill them in.
+
+use sqlx::Row;
+
+use crate::{Result, Store};
+
+use super::SqliteStore;
+
+pub(super) const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS events (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    story_id TEXT    NOT NULL,
+    kind     TEXT    NOT NULL,
+    at       INTEGER NOT NULL,
+    payload  TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_story ON events (story_id, seq);
+
+CREATE TABLE IF NOT EXISTS stories (
+    id        TEXT PRIMARY KEY,
+    uri       TEXT NOT NULL UNIQUE,
+    version   INTEGER NOT NULL,
+    pubstatus TEXT NOT NULL,
+    agency    TEXT NOT NULL,
+    live_from INTEGER,
+    went_live INTEGER,
+    taken_down_at INTEGER,
+    headline  TEXT,
+    language  TEXT,
+    modified  INTEGER,
+    first_published INTEGER,
+    embargo_lift_at INTEGER,
+    pinned_at INTEGER,
+    doc       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_by_live_from ON stories (live_from DESC, id DESC)
+    WHERE live_from IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stories_by_agency ON stories (agency, live_from DESC)
+    WHERE live_from IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS story_topics (
+    story_id   TEXT NOT NULL,
+    topic      TEXT NOT NULL,
+    topic_name TEXT NOT NULL,
+    live_from  INTEGER,
+    PRIMARY KEY (topic, story_id)
+);
+CREATE INDEX IF NOT EXISTS story_topics_by_story ON story_topics (story_id);
+
+CREATE TABLE IF NOT EXISTS page_views (
+    story_id TEXT    NOT NULL,
+    hour     INTEGER NOT NULL,
+    views    INTEGER NOT NULL,
+    PRIMARY KEY (story_id, hour)
+);
+CREATE INDEX IF NOT EXISTS page_views_by_hour ON page_views (hour);
+"#;
+
+/// Indexes on columns that a database made by an older Wiredesk gains in `migrate`, so they
+/// are created after it.
+pub(super) const LATER_INDEXES: &str = r#"
+CREATE INDEX IF NOT EXISTS stories_taken_down ON stories (pubstatus, went_live DESC, id DESC)
+    WHERE went_live IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stories_awaiting_embargo ON stories (embargo_lift_at)
+    WHERE embargo_lift_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stories_pinned ON stories (pinned_at DESC)
+    WHERE pinned_at IS NOT NULL;
+"#;
+
+/// Columns added to `stories` since the first release: (name, the statement that adds it).
+/// A database that lacks one gains it and has its projections folded again from the log.
+pub(super) const ADDED_STORY_COLUMNS: [(&str, &str); 8] = [
+    // When the story went (or would go) live, whatever its status now: its publication, or
+    // its embargo if later; NULL while never published. `live_from` is the same, but only
+    // while the story is usable.
+    (
+        "went_live",
+        "ALTER TABLE stories ADD COLUMN went_live INTEGER",
+    ),
+    // When the story stopped being usable (killed or withheld) after it last was; NULL while
+    // usable.
+    (
+        "taken_down_at",
+        "ALTER TABLE stories ADD COLUMN taken_down_at INTEGER",
+    ),
+    // The header columns (`StoryHeader`), so link lists need not read the documents.
+    ("headline", "ALTER TABLE stories ADD COLUMN headline TEXT"),
+    ("language", "ALTER TABLE stories ADD COLUMN language TEXT"),
+    (
+        "modified",
+        "ALTER TABLE stories ADD COLUMN modified INTEGER",
+    ),
+    (
+        "first_published",
+        "ALTER TABLE stories ADD COLUMN first_published INTEGER",
+    ),
+    // When the embargo clock owes the story its `EmbargoLifted` event; NULL when it owes none.
+    (
+        "embargo_lift_at",
+        "ALTER TABLE stories ADD COLUMN embargo_lift_at INTEGER",
+    ),
+    // When the desk pinned it to the home page; NULL when not pinned.
+    (
+        "pinned_at",
+        "ALTER TABLE stories ADD COLUMN pinned_at INTEGER",
+    ),
+];
+
+impl SqliteStore {
+    /// Bring a database made by an older Wiredesk up to this schema: add the missing
+    /// `stories` columns, then fold the log again so that they are filled in.
+    pub(super) async fn migrate(&self) -> Result<()> {
+        let have: Vec<String> = sqlx::query("SELECT name FROM pragma_table_info('stories')")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect();
+        let mut added = false;
+        for (name, add_column) in ADDED_STORY_COLUMNS {
+            if !have.iter().any(|h| h == name) {
+                sqlx::raw_sql(add_column).execute(&self.pool).await?;
+                added = true;
+            }
+        }
+        if added {
+            let folded = self.rebuild_projections().await?;
+            tracing::info!("store: schema upgraded, {folded} events folded again");
+        }
+        sqlx::raw_sql(LATER_INDEXES).execute(&self.pool).await?;
+        Ok(())
+    }
+}

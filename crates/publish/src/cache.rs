@@ -57,6 +57,17 @@ pub struct CachedPage {
 }
 
 impl CachedPage {
+    /// Bytes held: every coding, the headers and the keys.
+    fn size(&self) -> usize {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len())
+            .sum();
+        let keys: usize = self.keys.iter().map(String::len).sum();
+        self.bodies.size() + headers + keys
+    }
+
     /// The page in the coding `request` prefers, with no compression work.
     pub fn respond(&self, request: &HeaderMap) -> Response {
         let (coding, body) = self.bodies.pick(request);
@@ -325,7 +336,7 @@ impl PageCache {
             rendered: Instant::now(),
         };
         let mut pages = self.pages.write().expect("page cache lock");
-        let size = page.bodies.size();
+        let size = page.size();
         let Pages {
             pages: map,
             touched,
@@ -334,7 +345,7 @@ impl PageCache {
         } = &mut *pages;
         if *bytes + size > MAX_BYTES {
             map.retain(|_, p| freshness_in(touched, *floor, p) == Freshness::Current);
-            *bytes = map.values().map(|p| p.bodies.size()).sum();
+            *bytes = map.values().map(CachedPage::size).sum();
             if *bytes + size > MAX_BYTES {
                 map.clear();
                 *bytes = 0;
@@ -342,7 +353,7 @@ impl PageCache {
         }
         *bytes += size;
         if let Some(old) = map.insert(key, page.clone()) {
-            *bytes -= old.bodies.size();
+            *bytes -= old.size();
         }
         page
     }
@@ -399,11 +410,23 @@ pub fn story_key(id: &StoryId) -> String {
     format!("story-{id}")
 }
 
-/// Note that the page being rendered shows `id` (as an entry, a side-list card, a coverage
-/// count), so an event about that story drops the page. Outside a cached render it does
-/// nothing.
+/// The surrogate key of a cluster's coverage count: pages showing any of its reports carry
+/// it, and a report joining, changing or leaving the cluster touches it. One key for the
+/// cluster rather than its members', so a story re-sent fifty times does not put fifty keys
+/// on every page that lists it.
+pub fn coverage_key(cluster: &StoryId) -> String {
+    format!("coverage-{cluster}")
+}
+
+/// Note that the page being rendered shows `id` (as an entry or a side-list card), so an
+/// event about that story drops the page. Outside a cached render it does nothing.
 pub(crate) fn shows(id: &StoryId) {
     let _ = SHOWN.try_with(|shown| shown.borrow_mut().push(story_key(id)));
+}
+
+/// Note that the page being rendered shows the coverage count of `cluster`.
+pub(crate) fn shows_coverage(cluster: &StoryId) {
+    let _ = SHOWN.try_with(|shown| shown.borrow_mut().push(coverage_key(cluster)));
 }
 
 /// Serve `key` (a path and query) from the cache, or render it and keep it when it is an

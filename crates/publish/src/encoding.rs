@@ -100,10 +100,13 @@ impl Bodies {
     /// Compress `identity` once in each coding; a coding that does not make it smaller is
     /// not kept.
     pub fn compress(identity: Bytes) -> Bodies {
+        // Copied to exact size: a rendered page's buffer and the encoders' outputs grow by
+        // doubling, and a cache of them would hold up to twice what it counts.
+        let identity = Bytes::copy_from_slice(&identity);
         if identity.len() < MIN_COMPRESSED {
             return Bodies::identity(identity);
         }
-        let smaller = |b: Vec<u8>| (b.len() < identity.len()).then(|| Bytes::from(b));
+        let smaller = |b: Vec<u8>| (b.len() < identity.len()).then(|| Bytes::copy_from_slice(&b));
         Bodies {
             gzip: gzip_of(&identity).and_then(smaller),
             brotli: brotli_of(&identity).and_then(smaller),

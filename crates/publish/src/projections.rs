@@ -24,7 +24,7 @@ use wiredesk_intel::clusters::{Clusters, cluster_text, site_config};
 use wiredesk_model::{StoryEvent, StoryId};
 use wiredesk_store::{RecordedEvent, Store};
 
-use crate::cache::{PageCache, story_key};
+use crate::cache::{PageCache, coverage_key, story_key};
 
 /// How far back the clusters reach.
 const CLUSTER_WINDOW_HOURS: i64 = 8 * 24;
@@ -135,8 +135,8 @@ impl Projections {
         Ok(at)
     }
 
-    /// The surrogate keys `events` touched: each changed story's own, and its cluster
-    /// members' (a report joining or leaving changes their coverage count); those of a story
+    /// The surrogate keys `events` touched: each changed story's own, and its cluster's
+    /// coverage count (a report joining or leaving changes it); those of a story
     /// that is no longer live are taken down, so no page showing it is served again.
     async fn touched_keys(
         &self,
@@ -146,9 +146,7 @@ impl Projections {
         let ids: Vec<StoryId> = crate::purge::touched(events).into_keys().collect();
         let mut touched = Touched::default();
         for id in &ids {
-            touched
-                .changed
-                .extend(self.cluster_members(id).iter().map(story_key));
+            touched.changed.insert(coverage_key(&self.cluster_of(id)));
         }
         let now = Timestamp::now();
         let mut live = BTreeSet::new();

@@ -55,16 +55,15 @@ impl AppState {
             .flatten()
             .cloned()
             .collect();
-        // The coverage count changes when any member is killed or updated.
-        for member in &wanted {
-            crate::cache::shows(member);
-        }
+
         let live = self.store.live_among(&wanted, now).await?;
         Ok(stories
             .iter()
             .zip(&clusters)
             .map(|(story, members)| {
                 let mut card = self.card(story);
+                // The count changes when a report joins the cluster or leaves the site.
+                crate::cache::shows_coverage(&members[0]);
                 let reports = members.iter().filter(|m| live.contains(m)).count();
                 if reports > 1 {
                     card.coverage = Some(Coverage {

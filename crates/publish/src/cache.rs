@@ -25,7 +25,7 @@ use tokio::sync::watch;
 use wiredesk_model::StoryId;
 
 use crate::encoding::Bodies;
-use crate::http_cache::{SURROGATE_KEY, path_keys};
+use crate::http_cache::{add_surrogate_keys, path_keys};
 
 /// How long a rendered page may be served when no event touches it: bounds how late a view
 /// count, the weather or a new topic in the menu shows. Events (a kill, an embargo lifted, a
@@ -470,20 +470,9 @@ where
     let path = key.split('?').next().unwrap_or(&key);
     let mut keys = path_keys(path);
     keys.extend(shown);
-    if let Some(own) = parts
-        .headers
-        .get(SURROGATE_KEY)
-        .and_then(|v| v.to_str().ok())
-    {
-        keys.extend(own.split_whitespace().map(str::to_string));
-    }
-    keys.sort();
-    keys.dedup();
+    let keys = add_surrogate_keys(&mut parts.headers, keys);
     let headers = &mut parts.headers;
     headers.remove(header::CONTENT_LENGTH);
-    if let Ok(v) = HeaderValue::from_str(&keys.join(" ")) {
-        headers.insert(SURROGATE_KEY, v);
-    }
     // Computed once here, so a hit costs the validator layer no hashing.
     if !headers.contains_key(header::ETAG) {
         let tag = crate::http_cache::content_tag(&identity);
@@ -771,7 +760,7 @@ mod tests {
         assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
         assert_eq!(response.headers()[header::VARY], "accept-encoding");
         assert_eq!(
-            response.headers()[SURROGATE_KEY],
+            response.headers()[crate::http_cache::SURROGATE_KEY],
             "pages story-a1 story-b2 topic-india"
         );
         // Served again from the cache, in the coding this request prefers.

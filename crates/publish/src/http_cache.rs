@@ -88,6 +88,20 @@ fn keys_for(path: &str, surface: &Surface) -> Vec<String> {
     keys
 }
 
+/// Name `keys` and the keys `headers` already carry in its `Surrogate-Key`, sorted and each
+/// once; returns them.
+pub(crate) fn add_surrogate_keys(headers: &mut HeaderMap, mut keys: Vec<String>) -> Vec<String> {
+    if let Some(own) = headers.get(SURROGATE_KEY).and_then(|v| v.to_str().ok()) {
+        keys.extend(own.split_whitespace().map(str::to_string));
+    }
+    keys.sort();
+    keys.dedup();
+    if let (false, Ok(v)) = (keys.is_empty(), HeaderValue::from_str(&keys.join(" "))) {
+        headers.insert(SURROGATE_KEY, v);
+    }
+    keys
+}
+
 /// `"abc"`, `W/"abc"` → `abc`: the weak comparison RFC 9110 asks for with If-None-Match.
 fn opaque(tag: &str) -> &str {
     tag.trim().trim_start_matches("W/").trim_matches('"')
@@ -128,24 +142,12 @@ pub async fn layer(request: Request, next: Next) -> Response {
     }
     let surface = surface(&path);
     let (mut parts, body) = response.into_parts();
-    let mut keys = keys_for(&path, &surface);
-    if let Some(own) = parts
-        .headers
-        .get(SURROGATE_KEY)
-        .and_then(|v| v.to_str().ok())
-    {
-        keys.extend(own.split_whitespace().map(str::to_string));
-    }
-    keys.sort();
-    keys.dedup();
+    add_surrogate_keys(&mut parts.headers, keys_for(&path, &surface));
     if !parts.headers.contains_key(header::CACHE_CONTROL) {
         parts.headers.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static(cache_control(&surface)),
         );
-    }
-    if let (false, Ok(v)) = (keys.is_empty(), HeaderValue::from_str(&keys.join(" "))) {
-        parts.headers.insert(SURROGATE_KEY, v);
     }
     if parts.status != StatusCode::OK {
         // A handler's own 304 carries its tag; weaken it as below so both answers agree.

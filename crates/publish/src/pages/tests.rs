@@ -449,3 +449,45 @@ async fn a_kill_leaves_every_cached_page_that_showed_the_story_in_any_coding() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_store_that_fails_answers_503_never_an_empty_page_and_it_is_not_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wiredesk.db");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).await.unwrap());
+    let at = now() - 1.hours();
+    let story = wiredesk_model::testing::story("up", "Headline up", "Copy.", at);
+    let id = story.id.clone();
+    store
+        .append(vec![
+            (StoryEvent::Ingested { story: Box::new(story) }, at),
+            (StoryEvent::Published { id }, at),
+        ])
+        .await
+        .unwrap();
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let state = AppState::new(store, index, SiteConfig::default()).unwrap();
+    caught_up(&state).await;
+    // A second connection takes the stories away under the site, as a broken disk or a
+    // failed migration would.
+    let sql = |statement: &'static str| {
+        let path = path.clone();
+        async move {
+            use sqlx::Connection;
+            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .unwrap();
+            sqlx::query(statement).execute(&mut c).await.unwrap();
+        }
+    };
+    sql("ALTER TABLE stories RENAME TO stories_away").await;
+    for path in ["/", "/topic/world", "/agency/ap", "/feed.xml"] {
+        let (status, _, body) = get_page(&state, path, "identity").await;
+        assert_eq!(status, 503, "{path}: {body}");
+        assert!(!body.contains("No stories"), "{path}");
+    }
+    sql("ALTER TABLE stories_away RENAME TO stories").await;
+    let (status, _, body) = get_page(&state, "/", "identity").await;
+    assert_eq!(status, 200, "the 503 was not kept");
+    assert!(body.contains("Headline up"));
+}

@@ -49,6 +49,7 @@ pub struct AppState {
     pub cache: cache::PageCache,
     pub projections: projections::Projections,
     side_lists: pages::SideListCache,
+    coverage_counts: pages::CoverageCounts,
 }
 
 impl AppState {
@@ -80,6 +81,7 @@ impl AppState {
             cache,
             projections,
             side_lists: pages::SideListCache::default(),
+            coverage_counts: pages::CoverageCounts::default(),
         })
     }
 }

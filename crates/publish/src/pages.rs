@@ -23,6 +23,7 @@ use crate::jsonld;
 use crate::{AppState, SiteConfig};
 
 mod clusters;
+pub(crate) use clusters::CoverageCounts;
 pub use clusters::{Coverage, coverage, coverage_url};
 
 mod article;

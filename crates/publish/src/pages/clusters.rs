@@ -6,6 +6,7 @@
 //! story shown here is checked with `Story::is_live`.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, State};
 use axum::http::HeaderValue;
@@ -45,29 +46,22 @@ impl AppState {
         stories: &[Story],
         now: Timestamp,
     ) -> Result<Vec<Card>, StoreError> {
-        let clusters: Vec<Vec<StoryId>> = stories
+        let clusters: Vec<StoryId> = stories
             .iter()
-            .map(|s| self.projections.cluster_members(&s.id))
+            .map(|s| self.projections.cluster_of(&s.id))
             .collect();
-        let wanted: Vec<StoryId> = clusters
-            .iter()
-            .filter(|m| m.len() > 1)
-            .flatten()
-            .cloned()
-            .collect();
-
-        let live = self.store.live_among(&wanted, now).await?;
+        let reports = self.live_reports(&clusters, now).await?;
         Ok(stories
             .iter()
             .zip(&clusters)
-            .map(|(story, members)| {
+            .map(|(story, cluster)| {
                 let mut card = self.card(story);
                 // The count changes when a report joins the cluster or leaves the site.
-                crate::cache::shows_coverage(&members[0]);
-                let reports = members.iter().filter(|m| live.contains(m)).count();
+                crate::cache::shows_coverage(cluster);
+                let reports = reports.get(cluster).copied().unwrap_or(0);
                 if reports > 1 {
                     card.coverage = Some(Coverage {
-                        url: coverage_url(&members[0]),
+                        url: coverage_url(cluster),
                         reports,
                     });
                 }
@@ -75,7 +69,58 @@ impl AppState {
             })
             .collect())
     }
+
+    /// How many live reports each of `clusters` has, from the memo while the log has not
+    /// moved: every page lists the same running stories, and counting a cluster means asking
+    /// the store about each of its members.
+    async fn live_reports(
+        &self,
+        clusters: &[StoryId],
+        now: Timestamp,
+    ) -> Result<HashMap<StoryId, usize>, StoreError> {
+        // Read before the store is, so the counts reflect every event up to it.
+        let generation = self.cache.generation();
+        let mut counts = HashMap::new();
+        let mut missing: Vec<(StoryId, Vec<StoryId>)> = Vec::new();
+        {
+            let memo = self.coverage_counts.0.lock().expect("coverage memo lock");
+            for cluster in clusters {
+                match memo.1.get(cluster) {
+                    Some(&n) if memo.0 == generation => {
+                        counts.insert(cluster.clone(), n);
+                    }
+                    _ => {
+                        let members = self.projections.cluster_members(cluster);
+                        if members.len() > 1 {
+                            missing.push((cluster.clone(), members));
+                        } else {
+                            counts.insert(cluster.clone(), members.len());
+                        }
+                    }
+                }
+            }
+        }
+        if missing.is_empty() {
+            return Ok(counts);
+        }
+        let wanted: Vec<StoryId> = missing.iter().flat_map(|(_, m)| m.clone()).collect();
+        let live = self.store.live_among(&wanted, now).await?;
+        let mut memo = self.coverage_counts.0.lock().expect("coverage memo lock");
+        if memo.0 != generation {
+            *memo = (generation, HashMap::new());
+        }
+        for (cluster, members) in missing {
+            let n = members.iter().filter(|m| live.contains(*m)).count();
+            memo.1.insert(cluster.clone(), n);
+            counts.insert(cluster, n);
+        }
+        Ok(counts)
+    }
 }
+
+/// Live reports per cluster, remembered for one log position (`AppState::live_reports`).
+#[derive(Clone, Default)]
+pub(crate) struct CoverageCounts(Arc<Mutex<(i64, HashMap<StoryId, usize>)>>);
 
 /// A cluster and what readers made of it this week.
 pub(crate) struct HotCluster {

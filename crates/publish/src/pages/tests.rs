@@ -460,7 +460,12 @@ async fn a_store_that_fails_answers_503_never_an_empty_page_and_it_is_not_kept()
     let id = story.id.clone();
     store
         .append(vec![
-            (StoryEvent::Ingested { story: Box::new(story) }, at),
+            (
+                StoryEvent::Ingested {
+                    story: Box::new(story),
+                },
+                at,
+            ),
             (StoryEvent::Published { id }, at),
         ])
         .await

@@ -150,6 +150,8 @@ fn freshness_in(touched: &HashMap<String, Touch>, floor: i64, page: &CachedPage)
 pub struct PageCache {
     /// The latest event sequence number the cache has been told of.
     generation: Arc<AtomicI64>,
+    /// The latest one that took something off the pages (or started the cache over).
+    taken_down_at: Arc<AtomicI64>,
     pages: Arc<RwLock<Pages>>,
     /// One render in flight per key. Lock order: `flights` before `pages`, never the reverse.
     flights: Arc<Mutex<HashMap<String, Flight>>>,
@@ -362,6 +364,12 @@ impl PageCache {
         self.generation.load(Ordering::Acquire)
     }
 
+    /// The log position of the last take-down (`take_down`, `touch_all`): what was read
+    /// before it may show a story that must be gone.
+    pub fn taken_down_at(&self) -> i64 {
+        self.taken_down_at.load(Ordering::Acquire)
+    }
+
     /// The events up to `seq` changed what pages with `keys` show: such pages rendered
     /// before `seq` are rendered again, and served stale only meanwhile.
     pub fn touch<'k>(&self, keys: impl IntoIterator<Item = &'k str>, seq: i64) {
@@ -383,8 +391,12 @@ impl PageCache {
                 touch.removed = touch.removed.max(seq);
             }
         }
+        if removed {
+            self.taken_down_at.fetch_max(seq, Ordering::AcqRel);
+        }
         if pages.touched.len() > MAX_TOUCHED {
             pages.start_over(seq);
+            self.taken_down_at.fetch_max(seq, Ordering::AcqRel);
         }
         // Moved under the same lock as the keys, so a render that reads the new generation
         // also finds its keys' touches.
@@ -396,6 +408,7 @@ impl PageCache {
     pub fn touch_all(&self, seq: i64) {
         let mut pages = self.pages.write().expect("page cache lock");
         pages.start_over(seq);
+        self.taken_down_at.fetch_max(seq, Ordering::AcqRel);
         self.generation.fetch_max(seq, Ordering::AcqRel);
     }
 }

@@ -2,11 +2,11 @@
 //! read from the store once per change of the log rather than once per page.
 //!
 //! Owns: `SideLists`, a snapshot of their candidates (the week's most-read live stories, the
-//! latest, the latest per topic, the topics), built by one request at a time and reused until
-//! the log moves on or a second passes (views and the weather change without events); and
+//! latest, the latest per topic, the topics), read by one request at a time about once a
+//! second (views change without events) and at once after a take-down; and
 //! the choice each page makes from it (what it already shows is left out).
-//! Must not: hand a page a snapshot older than the log position the page renders under, or a
-//! story killed before the page began could come back through it.
+//! Must not: hand a page a snapshot older than the last take-down the page cache was told
+//! of, or a story killed before the page began could come back through it.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -46,7 +46,10 @@ pub(crate) struct SideLists {
 
 /// The current snapshot, and the one door to building the next.
 #[derive(Clone, Default)]
-pub(crate) struct SideListCache(Arc<tokio::sync::Mutex<Option<Arc<SideLists>>>>);
+pub(crate) struct SideListCache {
+    current: Arc<std::sync::RwLock<Option<Arc<SideLists>>>>,
+    reading: Arc<tokio::sync::Mutex<()>>,
+}
 
 impl SideLists {
     async fn read(state: &AppState, generation: i64, now: Timestamp) -> Result<Self, StoreError> {
@@ -197,21 +200,37 @@ impl SideLists {
 }
 
 impl AppState {
-    /// The shared lists' snapshot for a page rendered now: the current one if it covers
-    /// the log as far as the page cache has seen it and is under a second old, else a new
-    /// one (one request reads it; the others wait for that read).
+    /// The shared lists' snapshot for a page rendered now. One that a take-down (a kill,
+    /// a withdrawal) came after is never used: the page waits for a new read. One that is
+    /// only older than a second, or than stories added since, is used while one request
+    /// reads the next, so a live feed never makes pages wait on these lists.
     pub(crate) async fn side_lists(&self, now: Timestamp) -> Result<Arc<SideLists>, StoreError> {
-        let mut slot = self.side_lists.0.lock().await;
+        let side = &self.side_lists;
+        let usable = |s: &SideLists| s.generation >= self.cache.taken_down_at();
+        let current = side.current.read().expect("side lists lock").clone();
+        if let Some(current) = current.filter(|c| usable(c)) {
+            if current.built.elapsed() < FRESH_FOR {
+                return Ok(current);
+            }
+            let Ok(_reading) = side.reading.try_lock() else {
+                return Ok(current);
+            };
+            return self.read_side_lists(now).await;
+        }
+        let _reading = side.reading.lock().await;
+        // Another request may have read it while this one waited.
+        let current = side.current.read().expect("side lists lock").clone();
+        if let Some(current) = current.filter(|c| usable(c) && c.built.elapsed() < FRESH_FOR) {
+            return Ok(current);
+        }
+        self.read_side_lists(now).await
+    }
+
+    async fn read_side_lists(&self, now: Timestamp) -> Result<Arc<SideLists>, StoreError> {
         // Read before the store is, so the snapshot reflects every event up to it.
         let generation = self.cache.generation();
-        if let Some(current) = slot.as_ref()
-            && current.generation >= generation
-            && current.built.elapsed() < FRESH_FOR
-        {
-            return Ok(current.clone());
-        }
         let fresh = Arc::new(SideLists::read(self, generation, now).await?);
-        *slot = Some(fresh.clone());
+        *self.side_lists.current.write().expect("side lists lock") = Some(fresh.clone());
         Ok(fresh)
     }
 

@@ -20,13 +20,8 @@ use std::time::SystemTime;
 
 use jiff::Timestamp;
 
-/// One file's bytes as delivered, with where and when it arrived.
-#[derive(Clone, Debug)]
-pub struct Delivery {
-    pub path: PathBuf,
-    pub bytes: Vec<u8>,
-    pub received: Timestamp,
-}
+/// One file's bytes as delivered: the type lives in `model`, re-exported here.
+pub use wiredesk_model::Delivery;
 
 /// A file that could not even be read: it still gets a report, never a panic.
 #[derive(Clone, Debug)]

@@ -8,9 +8,11 @@
 //! means the file is taken again, never lost.
 
 pub mod backoff;
+mod error;
 pub mod ftp;
 pub mod health;
 pub mod http;
+pub mod poller;
 pub mod redact;
 pub mod remote;
 
@@ -22,6 +24,8 @@ use jiff::Timestamp;
 
 /// One file's bytes as delivered: the type lives in `model`, re-exported here.
 pub use wiredesk_model::Delivery;
+
+pub use error::SourceError;
 
 /// A file that could not even be read: it still gets a report, never a panic.
 #[derive(Clone, Debug)]

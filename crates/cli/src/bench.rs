@@ -19,14 +19,14 @@ pub enum BenchCommand {
         data: Option<std::path::PathBuf>,
     },
     /// Search query latency (p50/p95) and index size, with generated stories.
-    Search(crate::bench_search::SearchArgs),
+    Search(wiredesk_bench::search::SearchArgs),
     /// Kill-to-gone latency (p50/p99) with a live server, polling every surface.
     Kill(crate::bench_kill::KillArgs),
     /// A crowd of readers for minutes while the wire lands and stories are killed: errors,
     /// latency per route, memory over time, kill-to-gone under load.
     Soak(crate::bench_soak::SoakArgs),
     /// Decoding speed per wire format (items/s, MB/s) over folders of real files.
-    Decode(crate::bench_decode::DecodeArgs),
+    Decode(wiredesk_bench::decode::DecodeArgs),
 }
 
 const PLACES: &[(&str, &str)] = &[
@@ -96,10 +96,10 @@ pub async fn ingest_in_batches(
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
-        BenchCommand::Search(args) => crate::bench_search::run(args).await,
+        BenchCommand::Search(args) => wiredesk_bench::search::run(args).await,
         BenchCommand::Kill(args) => crate::bench_kill::run(args).await,
         BenchCommand::Soak(args) => crate::bench_soak::run(args).await,
-        BenchCommand::Decode(args) => crate::bench_decode::run(args),
+        BenchCommand::Decode(args) => wiredesk_bench::decode::run(args),
         BenchCommand::Ingest { stories, data } => {
             let (data, _tmp) = match data {
                 Some(d) => (d, None),

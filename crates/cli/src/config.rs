@@ -138,7 +138,7 @@ impl Config {
     fn check_sources(&self) -> Result<(), String> {
         let mut names = std::collections::HashSet::new();
         for source in &self.sources {
-            source.check()?;
+            source.check().map_err(|e| e.to_string())?;
             if !names.insert(source.name.as_str()) {
                 return Err(format!(
                     "[[sources]]: the name {} is used twice",

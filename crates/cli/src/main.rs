@@ -11,13 +11,10 @@ use jiff::Timestamp;
 mod accounts;
 mod app;
 mod bench;
-mod bench_decode;
 mod bench_kill;
-mod bench_search;
 mod bench_soak;
 mod config;
 mod demo;
-mod eval;
 mod ingest;
 mod serve;
 mod sources;
@@ -92,7 +89,7 @@ enum Command {
     Token(accounts::TokenCommand),
     /// Evaluate near-duplicates, topics and related articles on labelled corpora.
     #[command(subcommand)]
-    Eval(eval::EvalCommand),
+    Eval(wiredesk_bench::eval::EvalCommand),
     /// Feeds polled over HTTP(S) by `serve` (kept in DATA/sources.toml).
     #[command(subcommand)]
     Source(sources::SourceCommand),
@@ -204,7 +201,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(cmd) => bench::run(cmd).await,
-        Command::Eval(cmd) => eval::run(cmd),
+        Command::Eval(cmd) => wiredesk_bench::eval::run(cmd),
         Command::Topics(cmd) => topics::run(cmd).await,
     }
 }

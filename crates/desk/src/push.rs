@@ -12,8 +12,7 @@ use http_body_util::LengthLimitError;
 use jiff::Timestamp;
 use serde_json::json;
 use wiredesk_ingest::Outcome;
-use wiredesk_model::MAX_DELIVERY_BYTES;
-use wiredesk_source::Delivery;
+use wiredesk_model::{Delivery, MAX_DELIVERY_BYTES};
 use wiredesk_store::accounts::TokenScope;
 
 use crate::DeskState;

@@ -20,9 +20,8 @@ use wiredesk_editorial::{
 };
 use wiredesk_enrich::{TopicAssigner, TopicEvidence, detect_language};
 use wiredesk_index::SearchIndex;
-use wiredesk_model::{Story, StoryEvent, StoryId};
+use wiredesk_model::{Delivery, Story, StoryEvent, StoryId};
 use wiredesk_normalize::{NormalizeContext, SYNTHESIZED_URI_PREFIX, html_to_text, to_story};
-use wiredesk_source::Delivery;
 use wiredesk_store::{QueueFilter, Store};
 
 pub mod topic_model;

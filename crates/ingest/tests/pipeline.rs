@@ -10,8 +10,7 @@ use wiredesk_editorial::DeskPolicy;
 use wiredesk_enrich::{TopicAssigner, TopicRules};
 use wiredesk_index::SearchIndex;
 use wiredesk_ingest::{Outcome, Pipeline, PipelineSettings};
-use wiredesk_model::PubStatus;
-use wiredesk_source::Delivery;
+use wiredesk_model::{Delivery, PubStatus};
 use wiredesk_store::{Listing, SqliteStore, Store};
 
 async fn pipeline() -> Pipeline {

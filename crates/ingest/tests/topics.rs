@@ -12,8 +12,7 @@ use wiredesk_index::SearchIndex;
 use wiredesk_ingest::topic_model::{self, MODEL_FILE, TrainError, TrainedModel};
 use wiredesk_ingest::{Pipeline, PipelineSettings, TopicClassifier};
 use wiredesk_intel::classify::Example;
-use wiredesk_model::{PubStatus, Story};
-use wiredesk_source::Delivery;
+use wiredesk_model::{Delivery, PubStatus, Story};
 use wiredesk_store::{SqliteStore, Store};
 
 const SPORT: [&str; 12] = [

@@ -2,7 +2,7 @@
 //!
 //! Owns: the canonical `Story`, its parts (`Dateline`, `Agency`, `PubStatus`, topics), the
 //! format-neutral `WireItem` that every decoder produces, and `StoryEvent`, the unit of the
-//! append-only log.
+//! append-only log; and `Delivery`, one file's bytes as a transport hands them to ingest.
 //! Must not: do I/O, know any wire format, or know how stories are stored or shown.
 
 use jiff::Timestamp;
@@ -16,6 +16,14 @@ pub use slug::slugify;
 /// drop folder, `wiredesk ingest`, the push API, remote sources and the decoders all refuse
 /// more. No agency item is this big, and it bounds the memory one hostile file can take.
 pub const MAX_DELIVERY_BYTES: usize = 5 * 1024 * 1024;
+
+/// One file's bytes as delivered, with where and when it arrived.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    pub path: std::path::PathBuf,
+    pub bytes: Vec<u8>,
+    pub received: Timestamp,
+}
 #[doc(hidden)]
 pub mod testing;
 

@@ -18,6 +18,7 @@ use rustls_platform_verifier::ConfigVerifierExt;
 use suppaftp::types::FileType;
 use suppaftp::{FtpError, RustlsConnector, RustlsFtpStream};
 
+use crate::SourceError;
 use crate::http::{FailureKind, FetchError};
 use crate::remote::RemoteSource;
 
@@ -77,18 +78,25 @@ fn is_partial(name: &str) -> bool {
 }
 
 impl FtpPull {
-    pub fn new(source: &RemoteSource) -> Result<FtpPull, String> {
+    pub fn new(source: &RemoteSource) -> Result<FtpPull, SourceError> {
         source.check()?;
-        let url = reqwest::Url::parse(&source.url)
-            .map_err(|e| format!("source {}: URL: {e}", source.name))?;
+        let url = reqwest::Url::parse(&source.url).map_err(|e| SourceError::Url {
+            name: source.name.clone(),
+            message: e.to_string(),
+        })?;
         let tls = match url.scheme() {
             "ftp" => None,
             "ftps" => Some(tls_config(source)?),
-            other => return Err(format!("source {}: {other}:// is not FTP", source.name)),
+            other => {
+                return Err(SourceError::NotFtp {
+                    name: source.name.clone(),
+                    scheme: other.to_string(),
+                });
+            }
         };
         let host = url
             .host_str()
-            .ok_or_else(|| format!("source {}: the URL names no host", source.name))?
+            .ok_or_else(|| SourceError::NoHost(source.name.clone()))?
             .to_string();
         let user = match url.username() {
             "" => "anonymous".to_string(),
@@ -282,14 +290,19 @@ impl<R: Read> Read for Deadline<R> {
 }
 
 /// TLS settings for an FTPS source: the system's roots, or those in its `ca_file`.
-fn tls_config(source: &RemoteSource) -> Result<Arc<ClientConfig>, String> {
+fn tls_config(source: &RemoteSource) -> Result<Arc<ClientConfig>, SourceError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let config = match &source.ca_file {
-        None => ClientConfig::with_platform_verifier()
-            .map_err(|e| format!("source {}: TLS: {e}", source.name))?,
+        None => ClientConfig::with_platform_verifier().map_err(|e| SourceError::Tls {
+            name: source.name.clone(),
+            message: e.to_string(),
+        })?,
         Some(path) => {
-            let cannot =
-                |e: String| format!("source {}: ca_file {}: {e}", source.name, path.display());
+            let cannot = |message: String| SourceError::CaFile {
+                name: source.name.clone(),
+                path: path.clone(),
+                message,
+            };
             let mut roots = rustls::RootCertStore::empty();
             for cert in CertificateDer::pem_file_iter(path).map_err(|e| cannot(e.to_string()))? {
                 roots

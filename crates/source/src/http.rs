@@ -11,6 +11,7 @@ use reqwest::header::{
     ACCEPT_ENCODING, CONTENT_ENCODING, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
 };
 
+use crate::SourceError;
 use crate::remote::{RemoteSource, Validators};
 
 /// What came of a fetch that worked.
@@ -103,7 +104,7 @@ pub struct HttpFetcher {
 }
 
 impl HttpFetcher {
-    pub fn new(source: &RemoteSource) -> Result<HttpFetcher, String> {
+    pub fn new(source: &RemoteSource) -> Result<HttpFetcher, SourceError> {
         source.check()?;
         // reqwest is built without a TLS provider of its own; ring is installed once.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -125,7 +126,7 @@ impl HttpFetcher {
             .redirect(policy)
             .connect_timeout(timeout)
             .build()
-            .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
+            .map_err(|e| SourceError::HttpClient(e.to_string()))?;
         Ok(HttpFetcher {
             source: source.clone(),
             client,

@@ -1,16 +1,20 @@
-//! source: where deliveries come from — files and folders named on the command line, and the
-//! drop folder (`DATA/inbox/`) that agencies (often by FTP) write into.
+//! source: where deliveries come from — files and folders named on the command line, the
+//! drop folder (`DATA/inbox/`) that agencies (often by FTP) write into, and remote sources
+//! polled over HTTP(S) or pulled over FTP(S).
 //!
 //! Owns: finding files, reading them with a size limit, deciding when a dropped file is
-//! complete, and moving it to `archive/` or `rejected/` (with a `.reason` file) afterwards.
+//! complete, and moving it to `archive/` or `rejected/` (with a `.reason` file) afterwards;
+//! and the poll loop for remote sources (`poller`), which hands what it fetched to a sink.
 //! Must not: look inside the bytes (that is decoding) or touch the store. A dropped file is
 //! only moved away after the caller says its stories are committed, so a crash in between
 //! means the file is taken again, never lost.
 
 pub mod backoff;
+mod error;
 pub mod ftp;
 pub mod health;
 pub mod http;
+pub mod poller;
 pub mod redact;
 pub mod remote;
 
@@ -20,13 +24,10 @@ use std::time::SystemTime;
 
 use jiff::Timestamp;
 
-/// One file's bytes as delivered, with where and when it arrived.
-#[derive(Clone, Debug)]
-pub struct Delivery {
-    pub path: PathBuf,
-    pub bytes: Vec<u8>,
-    pub received: Timestamp,
-}
+/// One file's bytes as delivered: the type lives in `model`, re-exported here.
+pub use wiredesk_model::Delivery;
+
+pub use error::SourceError;
 
 /// A file that could not even be read: it still gets a report, never a panic.
 #[derive(Clone, Debug)]

@@ -9,6 +9,8 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+use crate::SourceError;
+
 /// One remote source.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -76,12 +78,9 @@ impl RemoteSource {
     }
 
     /// Why this definition cannot be used, if it cannot.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), SourceError> {
         if !valid_name(&self.name) {
-            return Err(format!(
-                "source name {:?}: use 1-64 letters, digits, '-', '_' or '.'",
-                self.name
-            ));
+            return Err(SourceError::BadName(self.name.clone()));
         }
         let scheme = self
             .url
@@ -90,18 +89,14 @@ impl RemoteSource {
         match scheme.as_deref() {
             Some("http") | Some("https") | Some("ftp") | Some("ftps") => {}
             _ => {
-                return Err(format!(
-                    "source {}: URL {:?} must start with http://, https://, ftp:// or ftps://",
-                    self.name,
-                    self.display_url()
-                ));
+                return Err(SourceError::BadScheme {
+                    name: self.name.clone(),
+                    url: self.display_url(),
+                });
             }
         }
         if self.interval_secs == 0 || self.timeout_secs == 0 || self.max_bytes == 0 {
-            return Err(format!(
-                "source {}: interval_secs, timeout_secs and max_bytes must be above 0",
-                self.name
-            ));
+            return Err(SourceError::ZeroLimit(self.name.clone()));
         }
         Ok(())
     }
@@ -148,18 +143,26 @@ impl SourceList {
     }
 
     /// The list in `path`; a missing file is an empty list.
-    pub fn load(path: &Path) -> Result<SourceList, String> {
+    pub fn load(path: &Path) -> Result<SourceList, SourceError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Ok(text) => toml::from_str(&text).map_err(|e| list_file(path, e)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(SourceList::default()),
-            Err(e) => Err(format!("{}: {e}", path.display())),
+            Err(e) => Err(list_file(path, e)),
         }
     }
 
     /// Written to a temporary file and renamed, so a running server never reads half a list.
-    pub fn save(&self, path: &Path) -> Result<(), String> {
-        let text = toml::to_string_pretty(self).map_err(|e| e.to_string())?;
-        write_atomically(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+    pub fn save(&self, path: &Path) -> Result<(), SourceError> {
+        let text =
+            toml::to_string_pretty(self).map_err(|e| SourceError::ListText(e.to_string()))?;
+        write_atomically(path, text.as_bytes()).map_err(|e| list_file(path, e))
+    }
+}
+
+fn list_file(path: &Path, e: impl std::fmt::Display) -> SourceError {
+    SourceError::ListFile {
+        path: path.to_path_buf(),
+        message: e.to_string(),
     }
 }
 
@@ -309,7 +312,8 @@ mod tests {
         );
         let err = RemoteSource::new("x", "file:///etc/passwd")
             .check()
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("http://"), "{err}");
         assert_eq!(
             RemoteSource::new("x", "https://me:secret@a.example/f").display_url(),

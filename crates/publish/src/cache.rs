@@ -384,15 +384,17 @@ impl PageCache {
 
     fn record<'k>(&self, keys: impl IntoIterator<Item = &'k str>, seq: i64, removed: bool) {
         let mut pages = self.pages.write().expect("page cache lock");
+        // Before the generation moves: a render that reads the new generation must find
+        // the take-down too (`taken_down_at` decides which side-list snapshot it may use).
+        if removed {
+            self.taken_down_at.fetch_max(seq, Ordering::AcqRel);
+        }
         for key in keys {
             let touch = pages.touched.entry(key.to_string()).or_default();
             touch.changed = touch.changed.max(seq);
             if removed {
                 touch.removed = touch.removed.max(seq);
             }
-        }
-        if removed {
-            self.taken_down_at.fetch_max(seq, Ordering::AcqRel);
         }
         if pages.touched.len() > MAX_TOUCHED {
             pages.start_over(seq);

@@ -87,11 +87,13 @@ impl Projections {
                             at = projections.fold(&events);
                             match projections.touched_keys(store.as_ref(), &events).await {
                                 Ok(touched) => {
-                                    cache.touch(touched.changed.iter().map(String::as_str), at);
+                                    // Take-downs first: the generation moves with the first
+                                    // call, and a render that sees it must also see them.
                                     cache.take_down(
                                         touched.taken_down.iter().map(String::as_str),
                                         at,
                                     );
+                                    cache.touch(touched.changed.iter().map(String::as_str), at);
                                 }
                                 Err(e) => {
                                     tracing::warn!("page cache cannot read what changed: {e}");

@@ -2,6 +2,7 @@
 //! ("KILL-…"), matched to the same agency's recent story by headline or shared opening.
 //! Must not: publish an advisory; it is a message to editors, not news.
 
+use wiredesk_model::text::html_to_text;
 use wiredesk_model::{PubStatus, Story, StoryEvent};
 
 use crate::Decision;
@@ -13,22 +14,14 @@ pub(crate) const SAME_STORY_OVERLAP: f64 = 0.35;
 /// How far back an update may reach for the story it updates.
 pub(crate) const UPDATE_WINDOW_HOURS: i64 = 72;
 
-/// The opening words of a story's copy, lower case, tags skipped.
+/// The opening words of a story's copy, lower case, tags skipped, entities decoded.
 pub(crate) fn opening_words(html: &str) -> std::collections::HashSet<String> {
-    let mut text = String::with_capacity(html.len().min(2000));
-    let mut in_tag = false;
-    for c in html.chars().take(2000) {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.split(|c: char| !c.is_alphanumeric())
+    let opening = html
+        .char_indices()
+        .nth(2000)
+        .map_or(html, |(end, _)| &html[..end]);
+    html_to_text(opening)
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.len() > 2)
         .take(60)
         .map(str::to_lowercase)

@@ -20,8 +20,9 @@ use wiredesk_editorial::{
 };
 use wiredesk_enrich::{TopicAssigner, TopicEvidence, detect_language};
 use wiredesk_index::SearchIndex;
+use wiredesk_model::text::html_to_text;
 use wiredesk_model::{Story, StoryEvent, StoryId};
-use wiredesk_normalize::{NormalizeContext, SYNTHESIZED_URI_PREFIX, html_to_text, to_story};
+use wiredesk_normalize::{NormalizeContext, SYNTHESIZED_URI_PREFIX, to_story};
 use wiredesk_source::Delivery;
 use wiredesk_store::{QueueFilter, Store};
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 mod slug;
+pub mod text;
 pub use slug::slugify;
 
 /// The largest delivery (one wire file, one pushed body, one fetched feed) taken anywhere: the

@@ -16,6 +16,6 @@ pub use associations::clean_associations;
 pub use dateline::find_dateline;
 pub use embargo::embargo_in_copy;
 pub use resend::{SIG_CORRECTION, SIG_KILL, SIG_RESEND, SIG_UPDATE, strip_resend_notes};
-pub use sanitize::{body_to_html, html_to_text, paragraphs_text};
+pub use sanitize::{body_to_html, paragraphs_text};
 pub use story::{NormalizeContext, NormalizeError, SYNTHESIZED_URI_PREFIX, to_story};
 pub use summary::{clean_abstract, summarize};

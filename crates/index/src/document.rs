@@ -1,19 +1,12 @@
-//! What goes into a story's document: the body as plain text and the moment it went live.
+//! What goes into a story's document: the body as plain text (its live time is the model's
+//! `Story::first_published`).
 //! Must not: decide whether a story is visible (callers check the store); the index holds
 //! every usable published story and only reduces its copy to searchable text.
 
-use jiff::Timestamp;
 use wiredesk_model::Story;
 use wiredesk_model::text::html_to_text;
 
 use crate::SearchIndex;
-
-/// When a story went live: its publication (or, unpublished, its version time), or the end
-/// of its embargo when that is later.
-pub(crate) fn live_time(story: &Story) -> Timestamp {
-    let published = story.published.unwrap_or(story.version_created);
-    story.embargoed.map_or(published, |e| e.max(published))
-}
 
 impl SearchIndex {
     /// The body as plain text: tags dropped, entities decoded, whitespace collapsed.

@@ -172,12 +172,7 @@ impl Pipeline {
     ) -> Result<(), IngestError> {
         for (id, state) in states {
             match state {
-                Some(s)
-                    if s.pubstatus == wiredesk_model::PubStatus::Usable
-                        && s.published.is_some() =>
-                {
-                    self.index.upsert(s)?
-                }
+                Some(s) if s.live_from().is_some() => self.index.upsert(s)?,
                 _ => self.index.remove(id)?,
             }
         }
@@ -468,7 +463,7 @@ impl Pipeline {
         self.index.clear()?;
         let mut indexed = 0;
         for story in self.store.all_stories().await? {
-            if story.pubstatus == wiredesk_model::PubStatus::Usable && story.published.is_some() {
+            if story.live_from().is_some() {
                 self.index.upsert(&story)?;
                 indexed += 1;
             }

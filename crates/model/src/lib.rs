@@ -276,9 +276,16 @@ impl Story {
 
     /// Visible to readers: usable, published, past any embargo.
     pub fn is_live(&self, now: Timestamp) -> bool {
-        self.pubstatus == PubStatus::Usable
-            && self.published.is_some_and(|p| p <= now)
-            && self.embargoed.is_none_or(|e| e <= now)
+        self.live_from().is_some_and(|live| live <= now)
+    }
+
+    /// When readers see it, as it stands: `went_live()` while it is usable, `None` otherwise
+    /// (held, killed or withheld). Live at `now` exactly when this is at or before `now`; a
+    /// story with one is indexed and listed from that time.
+    pub fn live_from(&self) -> Option<Timestamp> {
+        (self.pubstatus == PubStatus::Usable)
+            .then(|| self.went_live())
+            .flatten()
     }
 
     /// The time readers should see as "last changed".
@@ -542,5 +549,21 @@ mod tests {
         s.embargoed = Some("2026-11-28T12:00:00Z".parse().unwrap());
         assert!(!s.is_live("2026-11-28T11:59:59Z".parse().unwrap()));
         assert!(s.is_live("2026-11-28T12:00:00Z".parse().unwrap()));
+    }
+
+    #[test]
+    fn live_from_is_the_embargo_or_publication_of_a_usable_story_only() {
+        let mut s = story();
+        let embargo: Timestamp = "2026-11-28T12:00:00Z".parse().unwrap();
+        s.embargoed = Some(embargo);
+        assert_eq!(s.live_from(), Some(embargo));
+        assert_eq!(s.went_live(), Some(embargo));
+        s.pubstatus = PubStatus::Withheld;
+        assert_eq!(s.live_from(), None);
+        assert_eq!(s.went_live(), Some(embargo));
+        s.pubstatus = PubStatus::Usable;
+        s.published = None;
+        assert_eq!(s.live_from(), None);
+        assert!(!s.is_live(embargo));
     }
 }

@@ -558,9 +558,7 @@ pub(crate) fn cursor_after(stories: &[Story], limit: usize) -> Option<String> {
         return None;
     }
     let last = stories.last()?;
-    let live_from = last
-        .published?
-        .max(last.embargoed.unwrap_or(Timestamp::MIN));
+    let live_from = last.went_live()?;
     Some(format!("{}.{}", live_from.as_microsecond(), last.id))
 }
 

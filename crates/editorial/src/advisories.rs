@@ -3,12 +3,14 @@
 //! Must not: publish an advisory; it is a message to editors, not news.
 
 use wiredesk_model::text::html_to_text;
-use wiredesk_model::{PubStatus, Story, StoryEvent};
+use wiredesk_model::{
+    PubStatus, SIG_CORRECTION, SIG_KILL, SIG_RESEND, SIG_UPDATE, Story, StoryEvent,
+};
 
 use crate::Decision;
 
 /// Signals that say a version follows an earlier one.
-pub(crate) const FOLLOW_UP_SIGNALS: [&str; 3] = ["sig:update", "sig:correction", "resend"];
+pub(crate) const FOLLOW_UP_SIGNALS: [&str; 3] = [SIG_UPDATE, SIG_CORRECTION, SIG_RESEND];
 /// How much of two stories' openings must be shared for one to update the other.
 pub(crate) const SAME_STORY_OVERLAP: f64 = 0.35;
 /// How far back an update may reach for the story it updates.
@@ -69,7 +71,7 @@ pub fn updated_story<'a>(incoming: &Story, recent: &'a [Story]) -> Option<&'a St
 
 /// Is this copy a kill advisory (its headline said "KILL-", "WITHDRAWN-"…)?
 pub fn is_kill_advisory(story: &Story) -> bool {
-    story.signals.iter().any(|s| s == "kill")
+    story.signals.iter().any(|s| s == SIG_KILL)
 }
 
 /// The story a kill advisory names: the same agency's recent story with the headline the
@@ -91,7 +93,7 @@ pub fn killed_story<'a>(advisory: &Story, recent: &'a [Story]) -> Option<&'a Sto
         .find(|s| key(&s.agency_headline) == named)
         .or_else(|| {
             let mut as_update = advisory.clone();
-            as_update.signals = vec!["sig:update".into()];
+            as_update.signals = vec![SIG_UPDATE.into()];
             updated_story(&as_update, recent)
         })
 }

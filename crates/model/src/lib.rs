@@ -20,6 +20,17 @@ pub const MAX_DELIVERY_BYTES: usize = 5 * 1024 * 1024;
 #[doc(hidden)]
 pub mod testing;
 
+/// The signals a version carries (`Story::signals`), named once for every crate that sets or
+/// reads them.
+/// IPTC signal for a new version with changed facts.
+pub const SIG_UPDATE: &str = "sig:update";
+/// IPTC signal for a version that corrects an error.
+pub const SIG_CORRECTION: &str = "sig:correction";
+/// The same copy sent again (REFILE, RPT): no new facts.
+pub const SIG_RESEND: &str = "resend";
+/// A kill advisory: the story it names must come off every surface.
+pub const SIG_KILL: &str = "kill";
+
 /// The agency's publication status of an item (IPTC `pubStatus` / ninjs `pubstatus`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]

@@ -15,7 +15,7 @@ mod summary;
 pub use associations::clean_associations;
 pub use dateline::find_dateline;
 pub use embargo::embargo_in_copy;
-pub use resend::{SIG_CORRECTION, SIG_KILL, SIG_RESEND, SIG_UPDATE, strip_resend_notes};
+pub use resend::strip_resend_notes;
 pub use sanitize::{body_to_html, paragraphs_text};
 pub use story::{NormalizeContext, NormalizeError, SYNTHESIZED_URI_PREFIX, to_story};
 pub use summary::{clean_abstract, summarize};

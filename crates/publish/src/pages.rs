@@ -467,7 +467,10 @@ async fn article_page(
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
             .to_string(),
         updated: story.updated.map(|u| state.format_time(u)),
-        corrected: story.signals.iter().any(|s| s == "sig:correction"),
+        corrected: story
+            .signals
+            .iter()
+            .any(|s| s == wiredesk_model::SIG_CORRECTION),
         updated_iso: story
             .modified()
             .to_zoned_datetime(state.time_zone.clone())

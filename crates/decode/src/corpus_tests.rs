@@ -421,11 +421,11 @@ fn dpa_digitalwires_json_and_its_newsml_g2_rendering_decode_to_the_same_story() 
             ),
             (
                 "body text",
-                crate::html::to_text(j.body.as_str())
+                wiredesk_model::text::html_to_text(j.body.as_str())
                     .chars()
                     .take(80)
                     .collect(),
-                crate::html::to_text(x.body.as_str())
+                wiredesk_model::text::html_to_text(x.body.as_str())
                     .chars()
                     .take(80)
                     .collect(),

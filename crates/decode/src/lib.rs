@@ -15,7 +15,6 @@ mod apmedia;
 mod digitalwires;
 mod feed;
 mod fields;
-mod html;
 mod media;
 mod newsml1;
 mod newsml_g2;

@@ -76,7 +76,7 @@ fn entity(name: &str) -> Option<String> {
         _ => {}
     }
     let raw = format!("&{name};");
-    let decoded = html_escape::decode_html_entities(&raw);
+    let decoded = wiredesk_model::text::decode_entities(&raw);
     (decoded != raw).then(|| decoded.into_owned())
 }
 
@@ -96,7 +96,9 @@ fn element<'a>(doc: &'a str, start: &BytesStart<'_>) -> Result<Element<'a>, Deco
         } else {
             match attr.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
                 Ok(v) => doc_cow(doc, v),
-                Err(_) => Cow::Owned(html_escape::decode_html_entities(&attr.value).into_owned()),
+                Err(_) => {
+                    Cow::Owned(wiredesk_model::text::decode_entities(&attr.value).into_owned())
+                }
             }
         };
         attrs.push((key, value));
@@ -314,7 +316,7 @@ impl<'a> Element<'a> {
     pub(crate) fn text_value_without(&self, skip: Option<&str>) -> Option<String> {
         let mut text = String::new();
         self.collect_text(&mut text, skip);
-        let text = crate::html::collapse_whitespace(&text);
+        let text = wiredesk_model::text::collapse_whitespace(&text);
         (!text.is_empty()).then_some(text)
     }
 

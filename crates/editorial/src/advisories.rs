@@ -2,33 +2,28 @@
 //! ("KILL-…"), matched to the same agency's recent story by headline or shared opening.
 //! Must not: publish an advisory; it is a message to editors, not news.
 
-use wiredesk_model::{PubStatus, Story, StoryEvent};
+use wiredesk_model::text::html_to_text;
+use wiredesk_model::{
+    PubStatus, SIG_CORRECTION, SIG_KILL, SIG_RESEND, SIG_UPDATE, Story, StoryEvent,
+};
 
 use crate::Decision;
 
 /// Signals that say a version follows an earlier one.
-pub(crate) const FOLLOW_UP_SIGNALS: [&str; 3] = ["sig:update", "sig:correction", "resend"];
+pub(crate) const FOLLOW_UP_SIGNALS: [&str; 3] = [SIG_UPDATE, SIG_CORRECTION, SIG_RESEND];
 /// How much of two stories' openings must be shared for one to update the other.
 pub(crate) const SAME_STORY_OVERLAP: f64 = 0.35;
 /// How far back an update may reach for the story it updates.
 pub(crate) const UPDATE_WINDOW_HOURS: i64 = 72;
 
-/// The opening words of a story's copy, lower case, tags skipped.
+/// The opening words of a story's copy, lower case, tags skipped, entities decoded.
 pub(crate) fn opening_words(html: &str) -> std::collections::HashSet<String> {
-    let mut text = String::with_capacity(html.len().min(2000));
-    let mut in_tag = false;
-    for c in html.chars().take(2000) {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.split(|c: char| !c.is_alphanumeric())
+    let opening = html
+        .char_indices()
+        .nth(2000)
+        .map_or(html, |(end, _)| &html[..end]);
+    html_to_text(opening)
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.len() > 2)
         .take(60)
         .map(str::to_lowercase)
@@ -76,7 +71,7 @@ pub fn updated_story<'a>(incoming: &Story, recent: &'a [Story]) -> Option<&'a St
 
 /// Is this copy a kill advisory (its headline said "KILL-", "WITHDRAWN-"…)?
 pub fn is_kill_advisory(story: &Story) -> bool {
-    story.signals.iter().any(|s| s == "kill")
+    story.signals.iter().any(|s| s == SIG_KILL)
 }
 
 /// The story a kill advisory names: the same agency's recent story with the headline the
@@ -98,7 +93,7 @@ pub fn killed_story<'a>(advisory: &Story, recent: &'a [Story]) -> Option<&'a Sto
         .find(|s| key(&s.agency_headline) == named)
         .or_else(|| {
             let mut as_update = advisory.clone();
-            as_update.signals = vec!["sig:update".into()];
+            as_update.signals = vec![SIG_UPDATE.into()];
             updated_story(&as_update, recent)
         })
 }

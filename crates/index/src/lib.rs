@@ -57,7 +57,6 @@ pub use search::{
 };
 pub use snippet::escape_html;
 
-use document::live_time;
 use schema::{Fields, VERSION_FILE, schema};
 
 #[derive(Debug, thiserror::Error)]
@@ -168,7 +167,7 @@ impl SearchIndex {
             self.fields.headline => story.headline.as_str(),
             self.fields.body => Self::text_of(story),
             self.fields.agency => story.agency.slug.as_str(),
-            self.fields.live => live_time(story).as_second(),
+            self.fields.live => story.first_published().as_second(),
         );
         for topic in &story.topics {
             document.add_text(self.fields.topic, &topic.slug);

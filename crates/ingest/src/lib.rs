@@ -20,8 +20,9 @@ use wiredesk_editorial::{
 };
 use wiredesk_enrich::{TopicAssigner, TopicEvidence, detect_language};
 use wiredesk_index::SearchIndex;
+use wiredesk_model::text::html_to_text;
 use wiredesk_model::{Delivery, Story, StoryEvent, StoryId};
-use wiredesk_normalize::{NormalizeContext, SYNTHESIZED_URI_PREFIX, html_to_text, to_story};
+use wiredesk_normalize::{NormalizeContext, SYNTHESIZED_URI_PREFIX, to_story};
 use wiredesk_store::{QueueFilter, Store};
 
 pub mod topic_model;
@@ -170,12 +171,7 @@ impl Pipeline {
     ) -> Result<(), IngestError> {
         for (id, state) in states {
             match state {
-                Some(s)
-                    if s.pubstatus == wiredesk_model::PubStatus::Usable
-                        && s.published.is_some() =>
-                {
-                    self.index.upsert(s)?
-                }
+                Some(s) if s.live_from().is_some() => self.index.upsert(s)?,
                 _ => self.index.remove(id)?,
             }
         }
@@ -466,7 +462,7 @@ impl Pipeline {
         self.index.clear()?;
         let mut indexed = 0;
         for story in self.store.all_stories().await? {
-            if story.pubstatus == wiredesk_model::PubStatus::Usable && story.published.is_some() {
+            if story.live_from().is_some() {
                 self.index.upsert(&story)?;
                 indexed += 1;
             }

@@ -15,7 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 use wiredesk_model::Story;
 
-use crate::text::{SparseVec, TermOptions, Vectorizer, mix64, strip_tags, terms};
+use crate::text::{SparseVec, TermOptions, Vectorizer, mix64, terms};
+use wiredesk_model::text::html_to_text;
 
 /// One labelled story to learn from.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30,7 +31,7 @@ impl Example {
     pub fn from_story(story: &Story) -> Example {
         Example {
             title: story.headline.clone(),
-            body: strip_tags(&story.body_html),
+            body: html_to_text(&story.body_html),
             topics: story.topics.iter().map(|t| t.slug.clone()).collect(),
         }
     }

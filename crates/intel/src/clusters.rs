@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use wiredesk_model::{Story, StoryId};
 
 use crate::dedupe::{DedupeConfig, Deduper};
-use crate::text::strip_tags;
+use wiredesk_model::text::html_to_text;
 
 /// Tuning for the site's clusters. The evaluation (`wiredesk eval dedupe`) measures the
 /// strict setting (Jaccard 0.8); the site groups at 0.5 so that a re-send with a rewritten
@@ -33,7 +33,7 @@ pub fn cluster_text(story: &Story) -> String {
     format!(
         "{}\n{}",
         story.agency_headline,
-        strip_tags(&story.body_html)
+        html_to_text(&story.body_html)
     )
 }
 

@@ -5,25 +5,6 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// Lower-cased runs of letters and digits, in order ("U.S." gives "u" and "s").
-/// The text of sanitized story HTML: tags become spaces, so words either side stay apart.
-/// Entities are left as they are; they are rare in agency copy and cost a feature at most.
-pub fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

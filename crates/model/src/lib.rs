@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 mod slug;
+pub mod text;
 pub use slug::slugify;
 
 /// The largest delivery (one wire file, one pushed body, one fetched feed) taken anywhere: the
@@ -26,6 +27,17 @@ pub struct Delivery {
 }
 #[doc(hidden)]
 pub mod testing;
+
+/// The signals a version carries (`Story::signals`), named once for every crate that sets or
+/// reads them.
+/// IPTC signal for a new version with changed facts.
+pub const SIG_UPDATE: &str = "sig:update";
+/// IPTC signal for a version that corrects an error.
+pub const SIG_CORRECTION: &str = "sig:correction";
+/// The same copy sent again (REFILE, RPT): no new facts.
+pub const SIG_RESEND: &str = "resend";
+/// A kill advisory: the story it names must come off every surface.
+pub const SIG_KILL: &str = "kill";
 
 /// The agency's publication status of an item (IPTC `pubStatus` / ninjs `pubstatus`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -283,9 +295,16 @@ impl Story {
 
     /// Visible to readers: usable, published, past any embargo.
     pub fn is_live(&self, now: Timestamp) -> bool {
-        self.pubstatus == PubStatus::Usable
-            && self.published.is_some_and(|p| p <= now)
-            && self.embargoed.is_none_or(|e| e <= now)
+        self.live_from().is_some_and(|live| live <= now)
+    }
+
+    /// When readers see it, as it stands: `went_live()` while it is usable, `None` otherwise
+    /// (held, killed or withheld). Live at `now` exactly when this is at or before `now`; a
+    /// story with one is indexed and listed from that time.
+    pub fn live_from(&self) -> Option<Timestamp> {
+        (self.pubstatus == PubStatus::Usable)
+            .then(|| self.went_live())
+            .flatten()
     }
 
     /// The time readers should see as "last changed".
@@ -549,5 +568,21 @@ mod tests {
         s.embargoed = Some("2026-11-28T12:00:00Z".parse().unwrap());
         assert!(!s.is_live("2026-11-28T11:59:59Z".parse().unwrap()));
         assert!(s.is_live("2026-11-28T12:00:00Z".parse().unwrap()));
+    }
+
+    #[test]
+    fn live_from_is_the_embargo_or_publication_of_a_usable_story_only() {
+        let mut s = story();
+        let embargo: Timestamp = "2026-11-28T12:00:00Z".parse().unwrap();
+        s.embargoed = Some(embargo);
+        assert_eq!(s.live_from(), Some(embargo));
+        assert_eq!(s.went_live(), Some(embargo));
+        s.pubstatus = PubStatus::Withheld;
+        assert_eq!(s.live_from(), None);
+        assert_eq!(s.went_live(), Some(embargo));
+        s.pubstatus = PubStatus::Usable;
+        s.published = None;
+        assert_eq!(s.live_from(), None);
+        assert!(!s.is_live(embargo));
     }
 }

@@ -5,7 +5,7 @@
 
 use wiredesk_model::{Association, Rendition};
 
-use crate::html_to_text;
+use wiredesk_model::text::html_to_text;
 
 /// More than any agency sends with one story; bounds what a hostile file can add to a story.
 const MAX_ASSOCIATIONS: usize = 50;

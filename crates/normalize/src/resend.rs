@@ -6,15 +6,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-
-/// IPTC signal for a new version with changed facts.
-pub const SIG_UPDATE: &str = "sig:update";
-/// IPTC signal for a version that corrects an error.
-pub const SIG_CORRECTION: &str = "sig:correction";
-/// The same copy sent again (REFILE, RPT): no new facts.
-pub const SIG_RESEND: &str = "resend";
-/// A kill advisory: the story it names must come off every surface.
-pub const SIG_KILL: &str = "kill";
+use wiredesk_model::{SIG_CORRECTION, SIG_KILL, SIG_RESEND, SIG_UPDATE};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Resend {

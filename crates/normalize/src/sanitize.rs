@@ -36,8 +36,9 @@ pub fn body_to_html(body: &WireBody) -> String {
 }
 
 /// The paragraph texts of an HTML fragment, entities decoded, joined by blank lines.
-/// Paragraphs are the same ones `body_to_html` would produce.
-pub fn html_to_text(html: &str) -> String {
+/// Paragraphs are the same ones `body_to_html` would produce. (Text on one line, for reading
+/// words, is `wiredesk_model::text::html_to_text`.)
+pub(crate) fn html_paragraphs_text(html: &str) -> String {
     html_paragraphs(html).join("\n\n")
 }
 
@@ -294,7 +295,7 @@ fn has_block(nodes: &[Node]) -> bool {
 
 fn visible(nodes: &[Node]) -> bool {
     nodes.iter().any(|n| match n {
-        Node::Text(t) => html_escape::decode_html_entities(t)
+        Node::Text(t) => wiredesk_model::text::decode_entities(t)
             .chars()
             .any(|c| !c.is_whitespace()),
         Node::El(e) => visible(&e.children),
@@ -432,7 +433,7 @@ fn write_html(n: &Node, out: &mut String) {
         // text node whatever the reader above made of its input.
         Node::Text(t) => {
             out.push_str(&html_escape::encode_text(
-                &html_escape::decode_html_entities(t),
+                &wiredesk_model::text::decode_entities(t),
             ));
         }
         Node::El(e) if e.name == "br" => out.push_str("<br>"),
@@ -461,7 +462,7 @@ fn text_walk(nodes: &[Node], cur: &mut String, out: &mut Vec<String>) {
         match n {
             // Whitespace inside HTML text is layout, not a line break.
             Node::Text(t) => cur.extend(
-                html_escape::decode_html_entities(t)
+                wiredesk_model::text::decode_entities(t)
                     .chars()
                     .map(|c| if c.is_whitespace() { ' ' } else { c }),
             ),
@@ -592,7 +593,11 @@ mod tests {
         for (input, want) in cases {
             let got = paragraphs_text(&WireBody::Html(input.to_string()));
             assert_eq!(&got, want, "input {input:?}");
-            assert_eq!(html_to_text(input), want.join("\n\n"), "input {input:?}");
+            assert_eq!(
+                html_paragraphs_text(input),
+                want.join("\n\n"),
+                "input {input:?}"
+            );
         }
     }
 

@@ -14,7 +14,7 @@ use regex::Regex;
 use wiredesk_model::WireBody;
 
 use crate::dateline::dateline_len;
-use crate::sanitize::{html_to_text, paragraphs_text};
+use crate::sanitize::{html_paragraphs_text, paragraphs_text};
 
 /// The opening sentences of the copy, at most `max_chars` characters plus a closing "…".
 ///
@@ -43,7 +43,7 @@ pub fn summarize(paragraphs: &[String], dateline_len_in_first: usize, max_chars:
 /// More"); a truncated last word is dropped rather than shown.
 pub fn clean_abstract(text: &str, max_chars: usize) -> String {
     let text = if HTML_ISH.is_match(text) {
-        html_to_text(text)
+        html_paragraphs_text(text)
     } else {
         text.to_string()
     };

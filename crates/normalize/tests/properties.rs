@@ -5,7 +5,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use proptest::prelude::*;
 use wiredesk_model::WireBody;
-use wiredesk_normalize::{body_to_html, clean_abstract, find_dateline, html_to_text, summarize};
+use wiredesk_model::text::html_to_text;
+use wiredesk_normalize::{body_to_html, clean_abstract, find_dateline, summarize};
 
 fn received() -> Timestamp {
     "2026-01-16T04:30:00Z".parse().unwrap()

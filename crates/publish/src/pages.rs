@@ -19,6 +19,7 @@ use wiredesk_store::{Listing, StoreError};
 
 use wiredesk_intel::related::{Evidence, RelatedConfig};
 
+use crate::api::cursor::decode_page_cursor;
 use crate::jsonld;
 use crate::{AppState, SiteConfig};
 
@@ -468,7 +469,10 @@ async fn article_page(
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
             .to_string(),
         updated: story.updated.map(|u| state.format_time(u)),
-        corrected: story.signals.iter().any(|s| s == "sig:correction"),
+        corrected: story
+            .signals
+            .iter()
+            .any(|s| s == wiredesk_model::SIG_CORRECTION),
         updated_iso: story
             .modified()
             .to_zoned_datetime(state.time_zone.clone())
@@ -546,23 +550,16 @@ pub struct PageQuery {
     before: Option<String>,
 }
 
-/// `before` cursors are "<microseconds>.<story id>" of the last story on the previous page.
-pub(crate) fn parse_cursor(raw: &str) -> Option<(Timestamp, StoryId)> {
-    let (t, id) = raw.split_once('.')?;
-    let t = Timestamp::from_microsecond(t.parse().ok()?).ok()?;
-    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| (t, StoryId(id.to_string())))
-}
-
+/// The `before` cursor of the next page (the API's cursor, `api::cursor`): the last story's.
 pub(crate) fn cursor_after(stories: &[Story], limit: usize) -> Option<String> {
     if stories.len() < limit {
         return None;
     }
     let last = stories.last()?;
-    let live_from = last
-        .published?
-        .max(last.embargoed.unwrap_or(Timestamp::MIN));
-    Some(format!("{}.{}", live_from.as_microsecond(), last.id))
+    Some(crate::api::cursor::encode_cursor(
+        last.went_live()?,
+        &last.id,
+    ))
 }
 
 async fn listing_page(
@@ -621,7 +618,7 @@ async fn topic_page(state: &AppState, slug: String, q: PageQuery) -> Result<Resp
     let listing = Listing {
         topic: Some(slug.clone()),
         limit: 20,
-        before: q.before.as_deref().and_then(parse_cursor),
+        before: q.before.as_deref().and_then(decode_page_cursor),
         ..Listing::default()
     };
     listing_page(
@@ -653,7 +650,7 @@ async fn agency_page(state: &AppState, slug: String, q: PageQuery) -> Result<Res
     let listing = Listing {
         agency: Some(slug.clone()),
         limit: 20,
-        before: q.before.as_deref().and_then(parse_cursor),
+        before: q.before.as_deref().and_then(decode_page_cursor),
         ..Listing::default()
     };
     let first = state

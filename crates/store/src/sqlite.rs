@@ -270,11 +270,11 @@ impl Store for SqliteStore {
                AND (?3 IS NULL OR s.headline LIKE ?3 ESCAPE '\\' OR s.uri LIKE ?3 ESCAPE '\\'
                     OR json_extract(s.doc, '$.agency_headline') LIKE ?3 ESCAPE '\\')
                AND (?4 IS NULL OR ?4 = CASE
-                     WHEN s.pubstatus = 'canceled' THEN 'killed'
-                     WHEN s.pubstatus = 'withheld' THEN 'withheld'
-                     WHEN s.went_live IS NULL THEN 'held'
-                     WHEN s.went_live > ?5 THEN 'embargoed'
-                     ELSE 'live' END)
+                     WHEN s.pubstatus = ?7 THEN ?8
+                     WHEN s.pubstatus = ?9 THEN ?10
+                     WHEN s.went_live IS NULL THEN ?11
+                     WHEN s.went_live > ?5 THEN ?12
+                     ELSE ?13 END)
              ORDER BY s.modified DESC, s.id DESC LIMIT ?6",
         )
         .bind(filter.agency.as_deref())
@@ -283,6 +283,14 @@ impl Store for SqliteStore {
         .bind(status)
         .bind(micros(now))
         .bind(filter.limit.max(1) as i64)
+        // `DeskStatus::of`, in SQL: the statuses' strings are the Rust enums' own.
+        .bind(PubStatus::Canceled.as_str())
+        .bind(DeskStatus::Killed.as_str())
+        .bind(PubStatus::Withheld.as_str())
+        .bind(DeskStatus::Withheld.as_str())
+        .bind(DeskStatus::Held.as_str())
+        .bind(DeskStatus::Embargoed.as_str())
+        .bind(DeskStatus::Live.as_str())
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()

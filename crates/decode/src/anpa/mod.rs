@@ -181,7 +181,7 @@ fn is_caret_line(line: &str) -> bool {
 }
 
 /// An ASCII line with its controls dropped (as `strip_controls`), trimmed, and its runs of
-/// whitespace made one space (as `html::push_collapsed`), in one pass: sports tables put a
+/// whitespace made one space (as `wiredesk_model::text::push_collapsed`), in one pass: sports tables put a
 /// control between every column, and doing those three one after another went over each such
 /// line four times.
 fn strip_and_collapse_ascii(line: &str) -> String {
@@ -383,7 +383,7 @@ fn anpa_text(body: &str, t: &mut Transmission) {
         {
             t.body.push_str(trimmed);
         } else {
-            crate::html::push_collapsed(&mut t.body, trimmed);
+            wiredesk_model::text::push_collapsed(&mut t.body, trimmed);
         }
     }
 }
@@ -485,7 +485,7 @@ mod tests {
         fn one_pass_cleaning_matches_the_three_steps(line in "[ a^\t\n\r\x00-\x1f\x7f]{0,16}") {
             prop_assert_eq!(
                 super::strip_and_collapse_ascii(&line),
-                crate::html::collapse_whitespace(super::trim(&super::strip_controls(&line)))
+                wiredesk_model::text::collapse_whitespace(super::trim(&super::strip_controls(&line)))
             );
         }
     }

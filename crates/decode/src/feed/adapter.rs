@@ -7,7 +7,8 @@ use feed_rs::model::{Entry, Feed, Link, Text};
 use jiff::Timestamp;
 use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
 
-use crate::{DecodeError, Decoded, Format, html};
+use crate::{DecodeError, Decoded, Format};
+use wiredesk_model::text;
 
 pub(crate) fn decoded(feed: Feed, format: Format) -> Result<Decoded, DecodeError> {
     if feed.entries.is_empty() {
@@ -49,7 +50,7 @@ pub(crate) fn decoded(feed: Feed, format: Format) -> Result<Decoded, DecodeError
 }
 
 fn text_of(t: &Text) -> String {
-    html::to_text(&t.content)
+    text::html_to_text(&t.content)
 }
 
 /// A body in the form its media type says; `None` for markup we do not publish (base64 media,
@@ -102,7 +103,7 @@ fn wire_item(
             let abstract_text = text_of(summary);
             // JSON Feed entries that send HTML and text but no summary get their text copied
             // into the summary by feed-rs; that is the body again, not an abstract.
-            let same_as_body = abstract_text == html::to_text(body.as_str());
+            let same_as_body = abstract_text == text::html_to_text(body.as_str());
             (
                 body,
                 (!same_as_body && !abstract_text.is_empty()).then_some(abstract_text),

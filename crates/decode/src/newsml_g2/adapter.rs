@@ -14,7 +14,8 @@ use wiredesk_model::{Association, PubStatus, Rendition, Subject, WireBody, WireI
 
 use super::{Content, G2Item, LinkRef, Message, Package};
 use crate::subjects::{canonical, push_unique};
-use crate::{DecodeError, Decoded, Format, html, time};
+use crate::{DecodeError, Decoded, Format, time};
+use wiredesk_model::text;
 
 fn refused(reason: impl Into<String>) -> DecodeError {
     DecodeError::Refused {
@@ -441,7 +442,7 @@ fn main_headline(item: &G2Item) -> Option<String> {
                     .is_some_and(|r| r.to_ascii_lowercase().contains("sub"))
             })
         })
-        .map(|(_, text)| html::collapse_whitespace(text))
+        .map(|(_, text)| text::collapse_whitespace(text))
         .or_else(|| item.inline_headline.clone())
 }
 

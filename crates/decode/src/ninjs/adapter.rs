@@ -9,9 +9,10 @@ use jiff::Timestamp;
 use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
 
 use super::{NinjsItem, Pattern, Subject1, Subject2, Text, Version};
+use crate::DecodeError;
 use crate::fields::non_empty;
 use crate::subjects::{bare_subject_code, canonical, push_unique};
-use crate::{DecodeError, html};
+use wiredesk_model::text;
 
 pub(crate) fn wire_item(
     item: NinjsItem,
@@ -151,7 +152,7 @@ fn body(item: &NinjsItem, warn: &mut impl FnMut(String)) -> Option<WireBody> {
 
 fn headline(item: &NinjsItem) -> Option<String> {
     if let Some(h) = non_empty(item.headline.as_deref()) {
-        return Some(html::collapse_whitespace(&h));
+        return Some(text::collapse_whitespace(&h));
     }
     let is_main = |t: &&Text| {
         t.role
@@ -167,8 +168,8 @@ fn headline(item: &NinjsItem) -> Option<String> {
         .or_else(|| item.headlines.iter().find(usable))?;
     let value = chosen.value.as_deref().unwrap_or_default();
     let text = match kind(chosen.contenttype.as_deref(), None) {
-        Kind::Html => html::to_text(value),
-        _ => html::collapse_whitespace(value),
+        Kind::Html => text::html_to_text(value),
+        _ => text::collapse_whitespace(value),
     };
     (!text.is_empty()).then_some(text)
 }
@@ -191,12 +192,12 @@ fn abstract_text(item: &NinjsItem) -> Option<String> {
     let text = candidates
         .iter()
         .find(|(k, _)| *k == Kind::Text)
-        .map(|(_, v)| html::collapse_whitespace(v))
+        .map(|(_, v)| text::collapse_whitespace(v))
         .or_else(|| {
             candidates
                 .iter()
                 .find(|(k, _)| *k == Kind::Html)
-                .map(|(_, v)| html::to_text(v))
+                .map(|(_, v)| text::html_to_text(v))
         })?;
     (!text.is_empty()).then_some(text)
 }

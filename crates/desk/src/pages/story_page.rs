@@ -11,8 +11,8 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use wiredesk_editorial::DeskAction;
 use wiredesk_ingest::DeskError;
+use wiredesk_model::text::html_to_text;
 use wiredesk_model::{Story, StoryEvent, StoryId, story_path};
-use wiredesk_normalize::html_to_text;
 use wiredesk_store::DeskStatus;
 use wiredesk_store::accounts::AuditEntry;
 

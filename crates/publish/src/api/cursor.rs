@@ -25,14 +25,14 @@ pub(super) fn cursor_check(payload: &[u8]) -> [u8; CURSOR_CHECK_LEN] {
 
 /// The opaque cursor for "after this story": base64url of `<microseconds>.<story id>` and
 /// check bytes.
-pub(super) fn encode_cursor(live: Timestamp, id: &StoryId) -> String {
+pub(crate) fn encode_cursor(live: Timestamp, id: &StoryId) -> String {
     let mut bytes = format!("{}.{}", live.as_microsecond(), id).into_bytes();
     let check = cursor_check(&bytes);
     bytes.extend_from_slice(&check);
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-pub(super) fn decode_cursor(raw: &str) -> Option<(Timestamp, StoryId)> {
+pub(crate) fn decode_cursor(raw: &str) -> Option<(Timestamp, StoryId)> {
     if raw.len() > 200 {
         return None;
     }
@@ -42,7 +42,17 @@ pub(super) fn decode_cursor(raw: &str) -> Option<(Timestamp, StoryId)> {
     if cursor_check(payload) != check {
         return None;
     }
-    let (t, id) = std::str::from_utf8(payload).ok()?.split_once('.')?;
+    parse_payload(std::str::from_utf8(payload).ok()?)
+}
+
+/// A `before` cursor of the HTML pages: the same cursor as the API's, or, so that links
+/// given out before the pages used it keep working, its bare `<microseconds>.<story id>`.
+pub(crate) fn decode_page_cursor(raw: &str) -> Option<(Timestamp, StoryId)> {
+    decode_cursor(raw).or_else(|| parse_payload(raw))
+}
+
+fn parse_payload(payload: &str) -> Option<(Timestamp, StoryId)> {
+    let (t, id) = payload.split_once('.')?;
     let t = Timestamp::from_microsecond(t.parse().ok()?).ok()?;
     (!id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
         .then(|| (t, StoryId(id.to_string())))
@@ -73,5 +83,20 @@ mod tests {
         // The plain form the API used to give out is not a cursor any more.
         assert_eq!(decode_cursor("1795000000123456.0123456789abcdef"), None);
         assert_eq!(decode_cursor(""), None);
+    }
+
+    #[test]
+    fn the_pages_read_their_cursor_and_the_old_bare_form() {
+        let t = Timestamp::from_microsecond(1_795_000_000_123_456).unwrap();
+        let id = StoryId("0123456789abcdef".into());
+        let want = Some((t, id.clone()));
+        assert_eq!(decode_page_cursor(&encode_cursor(t, &id)), want);
+        assert_eq!(
+            decode_page_cursor("1795000000123456.0123456789abcdef"),
+            want
+        );
+        assert_eq!(decode_page_cursor("1795000000123456.xyz"), None);
+        assert_eq!(decode_page_cursor("soon.0123"), None);
+        assert_eq!(decode_page_cursor(""), None);
     }
 }

@@ -46,7 +46,7 @@ const OPENAPI_CACHE_CONTROL: &str = "public, max-age=3600";
 /// The OpenAPI 3.1 description of this module's routes.
 const OPENAPI: &str = include_str!("../../static/openapi.json");
 
-mod cursor;
+pub(crate) mod cursor;
 mod ninjs;
 mod params;
 mod response;

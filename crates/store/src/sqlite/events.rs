@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use sqlx::Row;
-use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
+use wiredesk_model::{Story, StoryEvent, StoryId};
 
 use crate::{RecordedEvent, Result, StoreError};
 
@@ -15,10 +15,7 @@ use super::{SqliteStore, from_micros, micros};
 
 /// When a story becomes visible to readers, if ever: its publication, or its embargo if later.
 pub(super) fn live_from(story: &Story) -> Option<i64> {
-    if story.pubstatus != PubStatus::Usable {
-        return None;
-    }
-    went_live(story)
+    story.live_from().map(micros)
 }
 
 pub(super) fn went_live(story: &Story) -> Option<i64> {

@@ -1,9 +1,10 @@
-//! HTML fragments to plain text, for the fields that are plain text by contract (headline,
-//! abstract) when a wire sends them as markup.
+//! Plain text from HTML: the one place markup is read as text.
 //!
-//! Owns: tag stripping and entity decoding for short fields.
-//! Must not: touch bodies; bodies go downstream as received, to be sanitized there.
+//! Owns: tag stripping, entity decoding and whitespace collapsing, for every crate that reads
+//! a headline, an abstract or a sanitized body as words.
+//! Must not: sanitize; HTML that will be shown goes through the normalizer's sanitizer.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -14,21 +15,28 @@ static TAG: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// Markup removed, entities decoded, runs of whitespace collapsed to one space.
-pub(crate) fn to_text(html: &str) -> String {
+/// Markup removed (a tag becomes a space, so words either side stay apart; scripts, styles
+/// and comments go with their content), entities decoded, runs of whitespace collapsed to one
+/// space.
+pub fn html_to_text(html: &str) -> String {
     let stripped = TAG.replace_all(html, " ");
-    let decoded = html_escape::decode_html_entities(&stripped);
-    collapse_whitespace(&decoded)
+    collapse_whitespace(&decode_entities(&stripped))
 }
 
-pub(crate) fn collapse_whitespace(text: &str) -> String {
+/// HTML character references (named, decimal and hexadecimal) replaced by the characters they
+/// stand for; anything that is not one is left as written.
+pub fn decode_entities(text: &str) -> Cow<'_, str> {
+    html_escape::decode_html_entities(text)
+}
+
+pub fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     push_collapsed(&mut out, text);
     out
 }
 
 /// Appends `text`'s words to `out`, one space between them (none before the first).
-pub(crate) fn push_collapsed(out: &mut String, text: &str) {
+pub fn push_collapsed(out: &mut String, text: &str) {
     if is_collapsed(text) {
         out.push_str(text);
         return;
@@ -69,7 +77,7 @@ fn is_collapsed(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{collapse_whitespace, is_collapsed, to_text};
+    use super::{collapse_whitespace, decode_entities, html_to_text, is_collapsed};
     use proptest::prelude::*;
 
     proptest! {
@@ -86,27 +94,57 @@ mod tests {
 
     #[test]
     fn markup_and_entities_become_plain_text() {
-        assert_eq!(to_text("<b>Rates</b> rise &amp; fall"), "Rates rise & fall");
-        assert_eq!(to_text("Caf&eacute; &#8220;quoted&#8221;"), "Café “quoted”");
-        assert_eq!(to_text("  two\n lines  "), "two lines");
-        assert_eq!(to_text("<p>a</p><p>b</p>"), "a b");
+        assert_eq!(
+            html_to_text("<b>Rates</b> rise &amp; fall"),
+            "Rates rise & fall"
+        );
+        assert_eq!(
+            html_to_text("Caf&eacute; &#8220;quoted&#8221;"),
+            "Café “quoted”"
+        );
+        assert_eq!(html_to_text("  two\n lines  "), "two lines");
+        assert_eq!(html_to_text("<p>a</p><p>b</p>"), "a b");
     }
 
     #[test]
     fn a_less_than_sign_in_a_plain_title_survives() {
         assert_eq!(
-            to_text("Inflation < 2% for the first time"),
+            html_to_text("Inflation < 2% for the first time"),
             "Inflation < 2% for the first time"
         );
     }
 
     #[test]
     fn escaped_markup_stays_text_rather_than_being_stripped_twice() {
-        assert_eq!(to_text("&lt;b&gt; is a tag"), "<b> is a tag");
+        assert_eq!(html_to_text("&lt;b&gt; is a tag"), "<b> is a tag");
     }
 
     #[test]
     fn scripts_and_comments_leave_nothing_behind() {
-        assert_eq!(to_text("a<script>alert(1)</script>b<!-- c -->d"), "a b d");
+        assert_eq!(
+            html_to_text("a<script>alert(1)</script>b<!-- c -->d"),
+            "a b d"
+        );
+    }
+
+    /// From the index: a sanitized body reads as its words, entities decoded.
+    #[test]
+    fn a_sanitized_body_is_plain_text() {
+        assert_eq!(
+            html_to_text("<p>Tom &amp; Jerry&#39;s  &lt;b&gt; caf&#xE9;</p>\n<p>next</p>"),
+            "Tom & Jerry's <b> café next"
+        );
+    }
+
+    #[test]
+    fn entities_decode_and_the_rest_is_left_alone() {
+        assert_eq!(
+            decode_entities("A &amp; B &#x41; &#66; &nbsp;"),
+            "A & B A B \u{a0}"
+        );
+        assert_eq!(
+            decode_entities("AT&T; 5 & 6 &nosuch;"),
+            "AT&T; 5 & 6 &nosuch;"
+        );
     }
 }

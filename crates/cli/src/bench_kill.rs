@@ -130,35 +130,32 @@ pub(crate) async fn until_gone(
     id: &str,
     started: Instant,
 ) -> anyhow::Result<Vec<(&'static str, Duration)>> {
+    // Each surface is asked again as soon as its own answer arrives, so the time is when its
+    // first answer without the story arrived, not when the slowest surface of a round did.
+    let mut asks = tokio::task::JoinSet::new();
+    for surface in watched {
+        let (client, url, id) = (
+            client.clone(),
+            format!("{base}{}", surface.path),
+            id.to_string(),
+        );
+        asks.spawn(async move {
+            loop {
+                let (status, body) = fetch(&client, &url).await?;
+                let at = started.elapsed();
+                if is_gone(&surface, status, &body, &id) {
+                    return Ok((surface.name, at));
+                }
+                if at > Duration::from_secs(30) {
+                    anyhow::bail!("story {id} still on {} 30 s after its kill", surface.name);
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        });
+    }
     let mut gone_at = Vec::new();
-    let mut pending = watched;
-    while !pending.is_empty() {
-        let mut asks = tokio::task::JoinSet::new();
-        for (i, surface) in pending.iter().enumerate() {
-            let (client, url) = (client.clone(), format!("{base}{}", surface.path));
-            // Timed as each answer arrives, not when the slowest of the round does.
-            asks.spawn(async move { (i, fetch(&client, &url).await, started.elapsed()) });
-        }
-        let mut gone = vec![None; pending.len()];
-        while let Some(answer) = asks.join_next().await {
-            let (i, answer, at) = answer?;
-            let (status, body) = answer?;
-            if is_gone(&pending[i], status, &body, id) {
-                gone[i] = Some(at);
-            }
-        }
-        let mut still = Vec::new();
-        for (surface, gone) in pending.into_iter().zip(gone) {
-            match gone {
-                Some(at) => gone_at.push((surface.name, at)),
-                None => still.push(surface),
-            }
-        }
-        pending = still;
-        if started.elapsed() > Duration::from_secs(30) {
-            anyhow::bail!("story {id} still visible 30 s after its kill");
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
+    while let Some(answer) = asks.join_next().await {
+        gone_at.push(answer??);
     }
     Ok(gone_at)
 }

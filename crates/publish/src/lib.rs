@@ -68,7 +68,9 @@ impl AppState {
         let views = views::ViewCounter::start(store.clone(), Duration::from_secs(1));
         let cache = cache::PageCache::default();
         let projections = projections::Projections::new();
-        projections.spawn(store.clone(), cache.clone(), Duration::from_millis(200));
+        // Every 100 ms: a kill's time to leave every page is this plus one render, and a
+        // poll that finds nothing is one indexed read.
+        projections.spawn(store.clone(), cache.clone(), Duration::from_millis(100));
         let config = Arc::new(config);
         purge::spawn(store.clone(), config.clone(), Duration::from_millis(200));
         Ok(AppState {

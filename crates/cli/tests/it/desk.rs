@@ -501,10 +501,15 @@ async fn guesses_sent_at_once_get_at_most_the_allowance_checked_and_the_editor_s
         "guesses checked out of 30: {checked} (slowed: {slowed}, the right one: {right_answer:?})"
     );
     assert!(checked >= 1, "someone must be checked");
-    assert!(
-        checked <= allowance,
-        "{checked} checked, allowance {allowance}"
-    );
+    // A right password that gets checked clears this account's failures from this address
+    // (an editor's own typos are forgiven), so the guesses still in flight may get one more
+    // allowance; without it, the allowance is all they get.
+    let bound = if right_answer == Some(StatusCode::SEE_OTHER) {
+        2 * allowance
+    } else {
+        allowance
+    };
+    assert!(checked <= bound, "{checked} checked, bound {bound}");
     assert_eq!(checked + slowed, 30);
 
     // Guessing on, the attacker's address is soon made to wait, even with the right password.

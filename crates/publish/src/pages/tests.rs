@@ -15,6 +15,23 @@ fn now() -> Timestamp {
     Timestamp::now()
 }
 
+/// File `story` and publish it at `at`, as ingest does for usable copy.
+async fn publish(store: &dyn Store, story: wiredesk_model::Story, at: Timestamp) {
+    let id = story.id.clone();
+    store
+        .append(vec![
+            (
+                StoryEvent::Ingested {
+                    story: Box::new(story),
+                },
+                at,
+            ),
+            (StoryEvent::Published { id }, at),
+        ])
+        .await
+        .unwrap();
+}
+
 async fn state_with(stories: &[(&str, &str, &str, i64)]) -> AppState {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
     let index = Arc::new(SearchIndex::in_memory().unwrap());
@@ -26,18 +43,7 @@ async fn state_with(stories: &[(&str, &str, &str, i64)]) -> AppState {
             name: topic.to_string(),
         }];
         let id = story.id.clone();
-        store
-            .append(vec![
-                (
-                    StoryEvent::Ingested {
-                        story: Box::new(story),
-                    },
-                    at,
-                ),
-                (StoryEvent::Published { id: id.clone() }, at),
-            ])
-            .await
-            .unwrap();
+        publish(store.as_ref(), story, at).await;
         index
             .upsert(&store.story(&id).await.unwrap().unwrap())
             .unwrap();
@@ -457,19 +463,7 @@ async fn a_store_that_fails_answers_503_never_an_empty_page_and_it_is_not_kept()
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).await.unwrap());
     let at = now() - 1.hours();
     let story = wiredesk_model::testing::story("up", "Headline up", "Copy.", at);
-    let id = story.id.clone();
-    store
-        .append(vec![
-            (
-                StoryEvent::Ingested {
-                    story: Box::new(story),
-                },
-                at,
-            ),
-            (StoryEvent::Published { id }, at),
-        ])
-        .await
-        .unwrap();
+    publish(store.as_ref(), story, at).await;
     let index = Arc::new(SearchIndex::in_memory().unwrap());
     let state = AppState::new(store, index, SiteConfig::default()).unwrap();
     caught_up(&state).await;

@@ -7,8 +7,8 @@
 //! request with a page from before an event that took something off it (`take_down`: a
 //! kill, a withdrawal, a hold): a page rendered under generation `g` is served only while
 //! none of its keys was taken down after `g`. That is how a kill reaches every cached page
-//! within the log follower's interval (`projections`) and one render, while a new story leaves the article
-//! pages it is not on alone. A page that is only out of date (`touch`: a story added or
+//! within the log follower's interval (`projections`) and one render, while a new story
+//! leaves the article pages it is not on alone. A page that is only out of date (`touch`: a story added or
 //! updated, or a second old) is rendered again by one request while the others are served
 //! the copy they would have had a moment earlier.
 //! Must not: decide what is live, or what an event touches (`purge` does, from the story).

@@ -1,4 +1,5 @@
-//! Opening a site's data folder: the store, the search index and the pipeline, wired together.
+//! Opening a site's data folder: the store, the search index (a follower of the store's log)
+//! and the pipeline, wired together.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -7,10 +8,11 @@ use anyhow::Context;
 use jiff::tz::TimeZone;
 use wiredesk_editorial::DeskPolicy;
 use wiredesk_enrich::TopicAssigner;
-use wiredesk_index::SearchIndex;
+use wiredesk_index::{IndexFollower, SearchIndex};
 use wiredesk_ingest::topic_model::MODEL_FILE;
 use wiredesk_ingest::{Pipeline, PipelineSettings, TopicClassifier};
 use wiredesk_store::accounts::Accounts;
+use wiredesk_store::followers::Followers;
 use wiredesk_store::{SqliteStore, Store};
 
 use crate::config::Config;
@@ -19,6 +21,10 @@ pub struct Site {
     pub data: PathBuf,
     pub config: Config,
     pub pipeline: Arc<Pipeline>,
+    /// The search index and the task that keeps it following the log.
+    pub search: IndexFollower,
+    /// How far each projection has followed the log (`/healthz`, `/metrics`).
+    pub followers: Followers,
     /// The desk's accounts, sessions and audit log (same database as the stories).
     pub accounts: Accounts,
 }
@@ -75,21 +81,36 @@ impl Site {
             summary_chars: config.ingest.summary_chars,
         };
         let pipeline =
-            Arc::new(Pipeline::new(store, index, settings).with_topic_classifier(classifier));
-        // An index from an older schema was recreated empty on open; the event log is the
-        // truth, so rebuild it now rather than serve a site whose search finds nothing.
-        if pipeline.index().needs_reindex() {
-            tracing::warn!("search index schema changed: rebuilding it from the event log");
-            pipeline
-                .reindex()
-                .await
-                .context("rebuilding the search index")?;
-        }
+            Arc::new(Pipeline::new(store.clone(), settings).with_topic_classifier(classifier));
+        let followers = pipeline.followers().clone();
+        // An index from an older schema was recreated empty on open, with watermark 0: it
+        // catches up from the start of the log like any follower that fell behind.
+        let search = IndexFollower::new(index, store, followers.clone());
         Ok(Site {
             data: data.to_path_buf(),
             pipeline,
+            search,
+            followers,
             config,
             accounts,
         })
+    }
+
+    /// Bring the search index up to the log's end, for commands that write the log and exit
+    /// (`ingest`, `demo` before serving). When a running site holds the index, its own
+    /// follower does this and nothing needs doing here.
+    pub async fn catch_up_search(&self) -> anyhow::Result<()> {
+        if let Err(e) = self.search.index().claim() {
+            if e.is_busy() {
+                tracing::info!("a running site holds the search index; it follows the log itself");
+                return Ok(());
+            }
+            return Err(e).context("opening the search index for writing");
+        }
+        self.search
+            .catch_up()
+            .await
+            .context("bringing the search index up to the log")?;
+        Ok(())
     }
 }

@@ -169,6 +169,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let site = Site::open(&data, config.as_deref()).await?;
             let run =
                 ingest::ingest_paths(&site.pipeline, &paths, &|_| Timestamp::now(), true).await?;
+            site.catch_up_search().await?;
             for r in run
                 .reports
                 .iter()
@@ -196,7 +197,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Reindex { data, config } => {
             let site = Site::open(&data, config.as_deref()).await?;
-            let (events, indexed) = site.pipeline.reindex().await?;
+            let events = site.pipeline.refold().await?;
+            let indexed = site
+                .search
+                .rebuild()
+                .await
+                .context("rebuilding the search index")?;
             println!("reindexed: {events} events folded, {indexed} stories in the search index");
             Ok(())
         }

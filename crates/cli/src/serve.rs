@@ -80,19 +80,29 @@ pub fn spawn_embargo_clock(pipeline: Arc<Pipeline>, every: Duration) {
 }
 
 /// The whole HTTP application over a site (reader pages, feeds, API, desk), with its
-/// background tasks started: weather, the drop folder, the embargo clock. Returns once the
-/// site's projections (clusters, page cache) cover the log as it stands.
+/// background tasks started: weather, the drop folder, the embargo clock, the log followers.
+/// Returns once the site's projections (clusters, page cache, search index) cover the log as
+/// it stands.
 pub async fn app(site: &Site) -> anyhow::Result<axum::Router> {
     let state = AppState::new(
         site.pipeline.store().clone(),
-        site.pipeline.index().clone(),
+        site.search.index().clone(),
+        site.followers.clone(),
         site.config.site.clone(),
     )
     .map_err(|e| anyhow::anyhow!(e))?;
+
     // Pages list one story per cluster: serve once the clusters are built, so the first
     // reader sees the page the second one does.
     let latest = site.pipeline.store().latest_seq().await?;
     state.projections.caught_up_to(latest).await;
+    // Search too covers the log before the first reader; if it cannot (a full disk), the site
+    // serves what the index has and `/healthz` says the index is failing.
+    if let Err(e) = site.catch_up_search().await {
+        tracing::error!("the search index cannot catch up with the log yet: {e:#}");
+    }
+    // Every 100 ms, and at once when this process appends: the same pace as the pages.
+    site.search.clone().spawn(Duration::from_millis(100));
     state.weather.spawn_refresher(
         site.config.site.weather_url.clone(),
         site.config.site.latitude,
@@ -128,6 +138,8 @@ pub async fn app(site: &Site) -> anyhow::Result<axum::Router> {
         .merge(wiredesk_desk::router(desk))
         .merge(crate::sources::metrics_router(
             health.clone(),
+            site.followers.clone(),
+            site.pipeline.store().clone(),
             site.accounts.clone(),
         ))
         .layer(axum::Extension(health)))

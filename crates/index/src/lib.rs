@@ -43,6 +43,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use wiredesk_model::{Story, StoryId};
 
 mod document;
+pub mod follower;
 mod more_like_this;
 mod query;
 mod schema;
@@ -51,6 +52,7 @@ mod snippet;
 mod spelling;
 mod stop_words;
 
+pub use follower::IndexFollower;
 pub use schema::SCHEMA_VERSION;
 pub use search::{
     MatchMode, SearchFilters, SearchHit, SearchRequest, SearchResults, recency_factor,
@@ -71,6 +73,16 @@ pub enum IndexError {
     OpenRead(#[from] tantivy::directory::error::OpenReadError),
 }
 
+impl IndexError {
+    /// Another process holds the folder's writer lock (a running site follows the log).
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            IndexError::Tantivy(tantivy::TantivyError::LockFailure(..))
+        )
+    }
+}
+
 pub type Result<T> = std::result::Result<T, IndexError>;
 
 /// A story matched by a query, best first.
@@ -86,15 +98,18 @@ const WRITER_HEAP: usize = 50_000_000;
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// Opened on the first write, so a process that only searches (or finds another holding
+    /// the folder's writer lock) can still open the index; dropped after a failed write, so
+    /// the next write starts from the last commit with a fresh writer.
+    writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
     needs_reindex: bool,
 }
 
 impl SearchIndex {
     /// Open the index in `dir`, creating it when absent. A folder written with another schema
-    /// version (or none) is emptied and recreated: then `needs_reindex()` is true and the
-    /// caller should rebuild it from the store (`Pipeline::reindex`, `wiredesk reindex`).
+    /// version (or none) is emptied and recreated: then `needs_reindex()` is true, and its
+    /// `watermark()` is 0, so following the log rebuilds it.
     pub fn open(dir: &Path) -> Result<SearchIndex> {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema();
@@ -115,7 +130,7 @@ impl SearchIndex {
                 found = ?found_version,
                 current = SCHEMA_VERSION,
                 "the search index was written with an older schema; it is recreated empty and \
-                 must be rebuilt from the store (`wiredesk reindex`)"
+                 rebuilt from the event log"
             );
             for entry in std::fs::read_dir(dir)? {
                 let entry = entry?;
@@ -144,23 +159,55 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let writer = index.writer(WRITER_HEAP)?;
         Ok(SearchIndex {
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(None),
             fields,
             needs_reindex: false,
         })
     }
 
-    /// True when `open` found an index of an older schema and recreated it empty: the caller
-    /// should rebuild it from the store.
+    /// True when `open` found an index of an older schema and recreated it empty.
     pub fn needs_reindex(&self) -> bool {
         self.needs_reindex
     }
 
-    /// Add or replace the story's document (not visible to searches until `commit`).
+    /// The last event of the log the committed index reflects (0 for a new or recreated
+    /// index). It is written with each commit (`commit_through`), so it moves exactly when the
+    /// documents do, and a crash between the two cannot happen.
+    pub fn watermark(&self) -> Result<i64> {
+        let metas = self.index.load_metas()?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Run `write` with the writer, opening one if none is open. A failed write drops the
+    /// writer and every change since the last commit: they are applied again from the log.
+    fn write<T>(&self, write: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
+        let mut slot = self.writer.lock().unwrap_or_else(|poisoned| {
+            // A write panicked with the writer in hand: start from the last commit.
+            let mut slot = poisoned.into_inner();
+            *slot = None;
+            slot
+        });
+        if slot.is_none() {
+            *slot = Some(self.index.writer(WRITER_HEAP)?);
+        }
+        let writer = slot.as_mut().expect("opened above");
+        let outcome = write(writer);
+        if outcome.is_err() {
+            // A writer that failed to write a segment (a full disk) is dead for good:
+            // tantivy answers every later call with "An index writer was killed".
+            *slot = None;
+        }
+        outcome
+    }
+
+    /// Add or replace the story's document (not visible to searches until a commit).
     pub fn upsert(&self, story: &Story) -> Result<()> {
         let mut document = doc!(
             self.fields.id => story.id.as_str(),
@@ -172,32 +219,52 @@ impl SearchIndex {
         for topic in &story.topics {
             document.add_text(self.fields.topic, &topic.slug);
         }
-        let writer = self.writer.lock().expect("index writer poisoned");
-        writer.delete_term(Term::from_field_text(self.fields.id, story.id.as_str()));
-        writer.add_document(document)?;
-        Ok(())
+        let id = Term::from_field_text(self.fields.id, story.id.as_str());
+        self.write(|writer| {
+            writer.delete_term(id);
+            writer.add_document(document)?;
+            Ok(())
+        })
     }
 
     pub fn remove(&self, id: &StoryId) -> Result<()> {
-        let writer = self.writer.lock().expect("index writer poisoned");
-        writer.delete_term(Term::from_field_text(self.fields.id, id.as_str()));
-        Ok(())
+        let id = Term::from_field_text(self.fields.id, id.as_str());
+        self.write(|writer| {
+            writer.delete_term(id);
+            Ok(())
+        })
     }
 
     /// Drop every document (before a rebuild).
     pub fn clear(&self) -> Result<()> {
-        let writer = self.writer.lock().expect("index writer poisoned");
-        writer.delete_all_documents()?;
+        self.write(|writer| {
+            writer.delete_all_documents()?;
+            Ok(())
+        })
+    }
+
+    /// Make pending changes visible to searches, and record that they reflect the log up to
+    /// event `seq`.
+    pub fn commit_through(&self, seq: i64) -> Result<()> {
+        self.write(|writer| {
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&seq.to_string());
+            prepared.commit()?;
+            Ok(())
+        })?;
+        self.reader.reload()?;
         Ok(())
     }
 
-    /// Make pending changes visible to searches.
+    /// Open the writer now, so no other process writes this folder while this one follows the
+    /// log. Fails with `is_busy()` while another process holds it.
+    pub fn claim(&self) -> Result<()> {
+        self.write(|_| Ok(()))
+    }
+
+    /// Make pending changes visible to searches, keeping the watermark where it was.
     pub fn commit(&self) -> Result<()> {
-        let mut writer = self.writer.lock().expect("index writer poisoned");
-        writer.commit()?;
-        drop(writer);
-        self.reader.reload()?;
-        Ok(())
+        self.commit_through(self.watermark()?)
     }
 
     pub fn num_docs(&self) -> u64 {

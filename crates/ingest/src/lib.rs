@@ -1,11 +1,12 @@
 //! ingest: runs deliveries through the pipeline — decode → normalize → enrich → editorial →
-//! store → index — and reports what became of each file.
+//! store — and reports what became of each file.
 //!
-//! Owns: the order of the stages, batching (one store transaction and one index commit per
-//! batch), and the per-file outcome (`ingested`, `updated`, `unchanged`, `rejected`).
-//! Must not: parse formats, decide policy or write SQL itself; each stage's crate does that.
-//! A delivery is accepted only once its events are committed to the log; the index is a
-//! projection updated after, and `reindex` rebuilds it if it ever falls behind.
+//! Owns: the order of the stages, batching (one store transaction per batch), and the
+//! per-file outcome (`ingested`, `updated`, `unchanged`, `rejected`).
+//! Must not: parse formats, decide policy or write SQL itself (each stage's crate does that),
+//! or write any projection: it only appends events. A delivery is accepted once its events
+//! are committed to the log; the search index, the clusters and the caches follow the log on
+//! their own (an append wakes the ones in this process through `Followers`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -19,10 +20,10 @@ use wiredesk_editorial::{
     is_kill_advisory, killed_story, updated_story,
 };
 use wiredesk_enrich::{TopicAssigner, TopicEvidence, detect_language};
-use wiredesk_index::SearchIndex;
 use wiredesk_model::text::html_to_text;
 use wiredesk_model::{Delivery, Story, StoryEvent, StoryId};
 use wiredesk_normalize::{NormalizeContext, SYNTHESIZED_URI_PREFIX, to_story};
+use wiredesk_store::followers::Followers;
 use wiredesk_store::{QueueFilter, Store};
 
 pub mod topic_model;
@@ -93,8 +94,6 @@ impl Tally {
 pub enum IngestError {
     #[error(transparent)]
     Store(#[from] wiredesk_store::StoreError),
-    #[error(transparent)]
-    Index(#[from] wiredesk_index::IndexError),
 }
 
 pub struct PipelineSettings {
@@ -107,8 +106,9 @@ pub struct PipelineSettings {
 
 pub struct Pipeline {
     store: Arc<dyn Store>,
-    index: Arc<SearchIndex>,
     settings: PipelineSettings,
+    /// Where the log followers in this process report, and are woken when this appends.
+    followers: Followers,
     /// The archive's topic model, for copy that arrives with no site topic.
     classifier: Option<TopicClassifier>,
     /// Held from reading a story's state to appending what was decided from it, by every
@@ -143,11 +143,11 @@ enum ItemResult {
 }
 
 impl Pipeline {
-    pub fn new(store: Arc<dyn Store>, index: Arc<SearchIndex>, settings: PipelineSettings) -> Self {
+    pub fn new(store: Arc<dyn Store>, settings: PipelineSettings) -> Self {
         Pipeline {
             store,
-            index,
             settings,
+            followers: Followers::default(),
             classifier: None,
             writer: tokio::sync::Mutex::new(()),
         }
@@ -163,20 +163,18 @@ impl Pipeline {
         &self.settings.policy
     }
 
-    /// Bring the search index in line with stories' new states: live stories are (re)indexed,
-    /// the rest removed. One commit.
-    fn project_to_index<'a>(
-        &self,
-        states: impl IntoIterator<Item = (&'a StoryId, &'a Option<Story>)>,
-    ) -> Result<(), IngestError> {
-        for (id, state) in states {
-            match state {
-                Some(s) if s.live_from().is_some() => self.index.upsert(s)?,
-                _ => self.index.remove(id)?,
-            }
+    /// Append to the log and tell this process's followers.
+    async fn append(&self, events: Vec<(StoryEvent, Timestamp)>) -> Result<(), IngestError> {
+        let recorded = self.store.append(events).await?;
+        if let Some(last) = recorded.last() {
+            self.followers.appended(last.seq);
         }
-        self.index.commit()?;
         Ok(())
+    }
+
+    /// The board of this process's log followers, which this pipeline wakes when it appends.
+    pub fn followers(&self) -> &Followers {
+        &self.followers
     }
 
     /// For copy that calls itself an update but carries no id of its own (plain text), the
@@ -234,11 +232,8 @@ impl Pipeline {
         for e in &events {
             after = e.apply(after, now);
         }
-        self.store
-            .append(events.into_iter().map(|e| (e, now)).collect())
-            .await
-            .map_err(IngestError::from)?;
-        self.project_to_index([(id, &after)])?;
+        self.append(events.into_iter().map(|e| (e, now)).collect())
+            .await?;
         Ok(DeskChange {
             before,
             after: after.expect("a desk action never deletes a story"),
@@ -257,26 +252,13 @@ impl Pipeline {
                 .iter()
                 .map(|(id, at)| (StoryEvent::EmbargoLifted { id: id.clone() }, *at))
                 .collect();
-            self.store.append(events).await?;
-            let ids: Vec<StoryId> = due.into_iter().map(|(id, _)| id).collect();
-            let states: Vec<(StoryId, Option<Story>)> = self
-                .store
-                .stories(&ids)
-                .await?
-                .into_iter()
-                .map(|s| (s.id.clone(), Some(s)))
-                .collect();
-            self.project_to_index(states.iter().map(|(id, s)| (id, s)))?;
+            self.append(events).await?;
         }
         Ok(later.first().map(|(_, at)| *at))
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
-    }
-
-    pub fn index(&self) -> &Arc<SearchIndex> {
-        &self.index
     }
 
     /// Whether nothing about the copy put the story in its topics: no subject code, feed
@@ -314,8 +296,8 @@ impl Pipeline {
         }
     }
 
-    /// Run a batch of deliveries: decisions in arrival order, then one store transaction and
-    /// one index commit for the whole batch. If the transaction fails, no delivery in the batch
+    /// Run a batch of deliveries: decisions in arrival order, then one store transaction for
+    /// the whole batch. If the transaction fails, no delivery in the batch
     /// is accepted and every report says so.
     pub async fn ingest_batch(
         &self,
@@ -449,26 +431,15 @@ impl Pipeline {
         }
 
         if !events.is_empty() {
-            self.store.append(events).await?;
-            self.project_to_index(&pending)?;
+            self.append(events).await?;
         }
         Ok(reports)
     }
 
-    /// Rebuild every projection from the log: the store's tables, then the search index.
-    /// Returns (events folded, stories indexed).
-    pub async fn reindex(&self) -> Result<(u64, u64), IngestError> {
-        let folded = self.store.rebuild_projections().await?;
-        self.index.clear()?;
-        let mut indexed = 0;
-        for story in self.store.all_stories().await? {
-            if story.live_from().is_some() {
-                self.index.upsert(&story)?;
-                indexed += 1;
-            }
-        }
-        self.index.commit()?;
-        Ok((folded, indexed))
+    /// Rebuild the store's own projections (the stories' current state) from the log.
+    /// Returns the number of events folded.
+    pub async fn refold(&self) -> Result<u64, IngestError> {
+        Ok(self.store.rebuild_projections().await?)
     }
 }
 

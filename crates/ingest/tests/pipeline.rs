@@ -8,17 +8,32 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use wiredesk_editorial::DeskPolicy;
 use wiredesk_enrich::{TopicAssigner, TopicRules};
-use wiredesk_index::SearchIndex;
+use wiredesk_index::{Hit, IndexFollower, SearchIndex};
 use wiredesk_ingest::{Outcome, Pipeline, PipelineSettings};
 use wiredesk_model::{Delivery, PubStatus};
 use wiredesk_store::{Listing, SqliteStore, Store};
 
 async fn pipeline() -> Pipeline {
+    pipeline_and_search().await.0
+}
+
+/// The search index following the pipeline's log, as a site runs it.
+struct Search(IndexFollower);
+
+impl Search {
+    /// The hits for `query` once the index has caught up with the log.
+    async fn find(&self, query: &str) -> Vec<Hit> {
+        self.0.catch_up().await.unwrap();
+        self.0.index().search(query, 5).unwrap()
+    }
+}
+
+async fn pipeline_and_search() -> (Pipeline, Search) {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
     let index = Arc::new(SearchIndex::in_memory().unwrap());
-    Pipeline::new(
+    let search = Search(IndexFollower::new(index, store.clone(), Default::default()));
+    let pipeline = Pipeline::new(
         store,
-        index,
         PipelineSettings {
             time_zone: TimeZone::get("Asia/Kolkata").unwrap(),
             default_agency: "Wire".into(),
@@ -26,7 +41,8 @@ async fn pipeline() -> Pipeline {
             topics: TopicAssigner::new(TopicRules::default()).unwrap(),
             summary_chars: 200,
         },
-    )
+    );
+    (pipeline, search)
 }
 
 fn fixture(name: &str) -> Delivery {
@@ -54,7 +70,7 @@ fn now() -> Timestamp {
 
 #[tokio::test]
 async fn plain_copy_is_published_with_its_dateline_and_found_by_search() {
-    let p = pipeline().await;
+    let (p, search) = pipeline_and_search().await;
     let reports = p
         .ingest_batch(vec![fixture("pti-kochi-port.txt")])
         .await
@@ -76,7 +92,7 @@ async fn plain_copy_is_published_with_its_dateline_and_found_by_search() {
         story.topics
     );
     assert_eq!(story.language.as_deref(), Some("en"));
-    assert_eq!(p.index().search("berth", 5).unwrap()[0].id, story.id);
+    assert_eq!(search.find("berth").await[0].id, story.id);
 }
 
 #[tokio::test]
@@ -100,7 +116,7 @@ async fn re_ingesting_the_same_file_changes_nothing() {
 
 #[tokio::test]
 async fn a_newer_version_replaces_the_story_in_place_and_an_older_one_is_ignored() {
-    let p = pipeline().await;
+    let (p, search) = pipeline_and_search().await;
     let first = p
         .ingest_batch(vec![fixture("afp-storm-v1.json")])
         .await
@@ -122,7 +138,7 @@ async fn a_newer_version_replaces_the_story_in_place_and_an_older_one_is_ignored
     assert_eq!(story.headline, "Storm lashes Brittany coast, one dead");
     assert!(story.updated.is_some());
     assert_eq!(p.store().history(&id).await.unwrap().len(), 3);
-    assert_eq!(p.index().search("45,000 OR killing", 5).unwrap()[0].id, id);
+    assert_eq!(search.find("45,000 OR killing").await[0].id, id);
 }
 
 #[tokio::test]
@@ -147,13 +163,13 @@ async fn versions_in_one_batch_out_of_order_end_in_the_newest_state() {
 
 #[tokio::test]
 async fn a_canceled_version_kills_the_story_everywhere() {
-    let p = pipeline().await;
+    let (p, search) = pipeline_and_search().await;
     let first = p
         .ingest_batch(vec![fixture("afp-storm-v1.json")])
         .await
         .unwrap();
     let id = first[0].stories[0].clone();
-    assert_eq!(p.index().search("Brittany", 5).unwrap().len(), 1);
+    assert_eq!(search.find("Brittany").await.len(), 1);
     p.ingest_batch(vec![fixture("afp-storm-kill.json")])
         .await
         .unwrap();
@@ -172,7 +188,7 @@ async fn a_canceled_version_kills_the_story_everywhere() {
             .unwrap()
             .is_empty()
     );
-    assert!(p.index().search("Brittany", 5).unwrap().is_empty());
+    assert!(search.find("Brittany").await.is_empty());
     // A late re-send of an earlier version does not bring it back.
     p.ingest_batch(vec![fixture("afp-storm-v2.json")])
         .await
@@ -254,7 +270,7 @@ async fn bad_files_are_rejected_with_a_reason_and_never_half_published() {
 
 #[tokio::test]
 async fn reindex_rebuilds_the_projections_from_the_log() {
-    let p = pipeline().await;
+    let (p, search) = pipeline_and_search().await;
     p.ingest_batch(vec![
         fixture("pti-kochi-port.txt"),
         fixture("afp-storm-v1.json"),
@@ -263,14 +279,14 @@ async fn reindex_rebuilds_the_projections_from_the_log() {
     .await
     .unwrap();
     let before = p.store().all_stories().await.unwrap();
-    p.index().clear().unwrap();
-    p.index().commit().unwrap();
-    assert_eq!(p.index().num_docs(), 0);
-    let (events, indexed) = p.reindex().await.unwrap();
-    assert_eq!(events, 5);
-    assert_eq!(indexed, 2);
+    search.0.catch_up().await.unwrap();
+    search.0.index().clear().unwrap();
+    search.0.index().commit().unwrap();
+    assert_eq!(search.0.index().num_docs(), 0);
+    assert_eq!(p.refold().await.unwrap(), 5, "events folded");
+    assert_eq!(search.0.rebuild().await.unwrap(), 2, "stories indexed");
     assert_eq!(p.store().all_stories().await.unwrap(), before);
-    assert_eq!(p.index().search("berth", 5).unwrap().len(), 1);
+    assert_eq!(search.find("berth").await.len(), 1);
 }
 
 fn embargoed_ninjs(embargo: &str) -> Vec<u8> {
@@ -322,7 +338,7 @@ async fn an_embargo_is_lifted_by_an_event_at_its_time_and_not_before() {
 #[tokio::test]
 async fn desk_actions_change_the_story_and_its_search_entry() {
     use wiredesk_editorial::DeskAction;
-    let p = pipeline().await;
+    let (p, search) = pipeline_and_search().await;
     let reports = p
         .ingest_batch(vec![fixture("afp-storm-v1.json")])
         .await
@@ -356,7 +372,7 @@ async fn desk_actions_change_the_story_and_its_search_entry() {
         refused.to_string().contains("already published"),
         "{refused}"
     );
-    assert!(!p.index().search("Brittany", 5).unwrap().is_empty());
+    assert!(!search.find("Brittany").await.is_empty());
     p.desk_action(
         &id,
         &DeskAction::Kill {
@@ -367,7 +383,7 @@ async fn desk_actions_change_the_story_and_its_search_entry() {
     .await
     .unwrap();
     assert!(
-        p.index().search("Brittany", 5).unwrap().is_empty(),
+        search.find("Brittany").await.is_empty(),
         "killed: out of search"
     );
     // Nothing after the kill revives it: not the desk, not a re-sent version.
@@ -554,7 +570,7 @@ mod embargo_property {
 
 #[tokio::test]
 async fn a_kill_advisory_kills_the_story_it_names_and_is_never_published() {
-    let p = pipeline().await;
+    let (p, search) = pipeline_and_search().await;
     let original = plain(
         "v1.txt",
         "Minister resigns over port deal\n\nKOCHI, Nov 28 (PTI) - The state's ports minister resigned on Saturday over a disputed contract, officials said.\n",
@@ -572,7 +588,7 @@ async fn a_kill_advisory_kills_the_story_it_names_and_is_never_published() {
     let story = p.store().story(&id).await.unwrap().unwrap();
     assert_eq!(story.pubstatus, PubStatus::Canceled);
     assert!(story.status_reason.unwrap().contains("kill advisory"));
-    assert!(p.index().search("minister", 5).unwrap().is_empty());
+    assert!(search.find("minister").await.is_empty());
     let all = Listing {
         limit: 5,
         ..Listing::default()

@@ -8,7 +8,6 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use wiredesk_editorial::DeskPolicy;
 use wiredesk_enrich::{TopicAssigner, TopicRule, TopicRules};
-use wiredesk_index::SearchIndex;
 use wiredesk_ingest::topic_model::{self, MODEL_FILE, TrainError, TrainedModel};
 use wiredesk_ingest::{Pipeline, PipelineSettings, TopicClassifier};
 use wiredesk_intel::classify::Example;
@@ -113,7 +112,6 @@ fn trained() -> TrainedModel {
 
 async fn pipeline(model: &Path, desk_threshold: f32) -> Pipeline {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
-    let index = Arc::new(SearchIndex::in_memory().unwrap());
     let rules = site_rules();
     let names: Vec<(String, String)> = rules
         .topics
@@ -122,7 +120,6 @@ async fn pipeline(model: &Path, desk_threshold: f32) -> Pipeline {
         .collect();
     Pipeline::new(
         store,
-        index,
         PipelineSettings {
             time_zone: TimeZone::get("Asia/Kolkata").unwrap(),
             default_agency: "Wire".into(),

@@ -47,6 +47,9 @@ pub struct SiteConfig {
     /// taken). Empty: the connection's own address. Only set it behind a proxy that
     /// overwrites the header, or readers could pick their own address.
     pub client_ip_header: String,
+    /// `/healthz` answers 503 when a projection (search, pages, purge) is more events than
+    /// this behind the log, or failing: a load balancer then sends readers elsewhere.
+    pub max_projection_lag: i64,
 }
 
 impl Default for SiteConfig {
@@ -70,6 +73,7 @@ impl Default for SiteConfig {
             sitemap_urls_per_file: 50_000,
             news_sitemap_urls_per_file: 1_000,
             client_ip_header: String::new(),
+            max_projection_lag: 10_000,
         }
     }
 }

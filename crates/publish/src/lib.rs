@@ -1,5 +1,5 @@
 //! publish: everything readers and partners receive over HTTP — the site, the ninjs API,
-//! `/healthz` — and the masthead's weather.
+//! `/healthz` (each projection's lag behind the log) — and the masthead's weather.
 //!
 //! Owns: routes, page composition, templates, JSON-LD, the page-view counter.
 //! Must not: write stories (it only reads the store and the index; page views are the one
@@ -17,6 +17,7 @@ use jiff::tz::TimeZone;
 use tower_http::compression::Predicate;
 use wiredesk_index::SearchIndex;
 use wiredesk_store::Store;
+use wiredesk_store::followers::Followers;
 
 pub mod api;
 mod cache;
@@ -24,6 +25,7 @@ pub mod config;
 pub mod encoding;
 pub mod feeds;
 pub mod headers;
+mod health;
 pub mod http_cache;
 mod jsonld;
 pub mod pages;
@@ -48,6 +50,8 @@ pub struct AppState {
     pub views: views::ViewCounter,
     pub cache: cache::PageCache,
     pub projections: projections::Projections,
+    /// How far each log follower has got, this process's and the search index's.
+    pub followers: Followers,
     side_lists: pages::SideListCache,
     coverage_counts: pages::CoverageCounts,
 }
@@ -57,6 +61,7 @@ impl AppState {
     pub fn new(
         store: Arc<dyn Store>,
         index: Arc<SearchIndex>,
+        followers: Followers,
         config: SiteConfig,
     ) -> Result<AppState, String> {
         let time_zone = TimeZone::get(&config.time_zone).map_err(|e| {
@@ -68,11 +73,22 @@ impl AppState {
         let views = views::ViewCounter::start(store.clone(), Duration::from_secs(1));
         let cache = cache::PageCache::default();
         let projections = projections::Projections::new();
-        // Every 100 ms: a kill's time to leave every page is this plus one render, and a
-        // poll that finds nothing is one indexed read.
-        projections.spawn(store.clone(), cache.clone(), Duration::from_millis(100));
+        // At once after this process appends (a desk kill), and every 100 ms for other
+        // processes' appends: a kill's time to leave every page is that plus one render, and
+        // a poll that finds nothing is one indexed read.
+        projections.spawn(
+            store.clone(),
+            cache.clone(),
+            followers.clone(),
+            Duration::from_millis(100),
+        );
         let config = Arc::new(config);
-        purge::spawn(store.clone(), config.clone(), Duration::from_millis(200));
+        purge::spawn(
+            store.clone(),
+            config.clone(),
+            followers.clone(),
+            Duration::from_millis(200),
+        );
         Ok(AppState {
             store,
             index,
@@ -82,6 +98,7 @@ impl AppState {
             views,
             cache,
             projections,
+            followers,
             side_lists: pages::SideListCache::default(),
             coverage_counts: pages::CoverageCounts::default(),
         })
@@ -111,7 +128,7 @@ pub fn router(state: AppState) -> Router {
         .route("/topic/{slug}", get(pages::topic))
         .route("/agency/{slug}", get(pages::agency))
         .route("/coverage/{id}", get(pages::coverage))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(health::healthz))
         .route(
             "/static/site.css",
             get(|| async {

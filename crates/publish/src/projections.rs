@@ -22,6 +22,7 @@ use jiff::{Timestamp, ToSpan};
 use tokio::sync::watch;
 use wiredesk_intel::clusters::{Clusters, cluster_text, site_config};
 use wiredesk_model::{StoryEvent, StoryId};
+use wiredesk_store::followers::{Backoff, Followers};
 use wiredesk_store::{RecordedEvent, Store};
 
 use crate::cache::{PageCache, coverage_key, story_key};
@@ -32,6 +33,8 @@ const CLUSTER_WINDOW_HOURS: i64 = 8 * 24;
 const REBUILD_EVERY: Duration = Duration::from_secs(24 * 3600);
 /// Events read per trip to the store.
 const BATCH: usize = 1000;
+/// This follower's name on the board, in `/healthz` and `/metrics`.
+pub const NAME: &str = "pages";
 
 #[derive(Clone)]
 pub struct Projections {
@@ -65,22 +68,33 @@ impl Projections {
         let _ = seen.wait_for(|&at| at >= seq).await;
     }
 
-    /// Start following the log every `every`.
-    pub fn spawn(&self, store: Arc<dyn Store>, cache: PageCache, every: Duration) {
+    /// Start following the log every `every`, reporting on `board`. A failed read is tried
+    /// again after a back-off; the page cache starts over when what changed is unknown.
+    pub fn spawn(
+        &self,
+        store: Arc<dyn Store>,
+        cache: PageCache,
+        board: Followers,
+        every: Duration,
+    ) {
         let projections = self.clone();
         tokio::spawn(async move {
+            let mut backoff = Backoff::new();
+            let mut wake = board.wake();
             loop {
                 let built_at = Instant::now();
                 let mut at = match projections.rebuild(store.as_ref()).await {
                     Ok(seq) => seq,
                     Err(e) => {
                         tracing::warn!("clusters cannot read the log: {e}");
-                        tokio::time::sleep(every).await;
+                        board.failed(NAME, &e);
+                        tokio::time::sleep(backoff.failed()).await;
                         continue;
                     }
                 };
                 cache.touch_all(at);
                 projections.caught_up.send_replace(at);
+                board.reached(NAME, at);
                 while built_at.elapsed() < REBUILD_EVERY {
                     match store.events_after(at, BATCH).await {
                         Ok(events) if !events.is_empty() => {
@@ -101,12 +115,21 @@ impl Projections {
                                 }
                             }
                             projections.caught_up.send_replace(at);
+                            board.reached(NAME, at);
+                            backoff.succeeded();
                             continue;
                         }
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!("page cache cannot read the log: {e}"),
+                        Ok(_) => backoff.succeeded(),
+                        Err(e) => {
+                            tracing::warn!("page cache cannot read the log: {e}");
+                            board.failed(NAME, &e);
+                            tokio::time::sleep(backoff.failed()).await;
+                            continue;
+                        }
                     }
-                    tokio::time::sleep(every).await;
+                    // A kill through this process's desk is folded at once, not at the next
+                    // poll: the poll is for other processes' appends.
+                    Followers::next_look(&mut wake, every).await;
                 }
             }
         });

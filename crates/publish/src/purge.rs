@@ -2,10 +2,12 @@
 //! front of the site) which URLs and surrogate keys a change touched, so a kill or an update
 //! leaves the edge as fast as it leaves the site.
 //!
-//! Every event after the one current at start is sent, in order, as
+//! Every event after the one current when the hook was first configured is sent, in order, as
 //! `POST purge_url {"urls": [...], "surrogate_keys": [...], "events": [seq...]}`. A delivery
-//! that fails is retried with back-off; the hook is told the same URLs again rather than
-//! missing a kill. It reads the store and never writes it.
+//! that fails is retried with back-off for as long as it takes (the hook shows as failing on
+//! `/healthz` meanwhile); the hook is told the same URLs again rather than missing a kill.
+//! Its position in the log is kept in the store (`follower_position`), so a restart or a
+//! crash resends from there. Apart from that position it never writes the store.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -13,6 +15,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use wiredesk_model::{Story, StoryEvent, StoryId, story_path};
+use wiredesk_store::followers::{Backoff, Followers};
 use wiredesk_store::{RecordedEvent, Store};
 
 use crate::config::SiteConfig;
@@ -21,6 +24,8 @@ use crate::config::SiteConfig;
 const BATCH: usize = 500;
 /// Attempts per delivery before it is given up (and logged as an error).
 const ATTEMPTS: u32 = 6;
+/// This follower's name on the board, in `/healthz` and `/metrics`.
+pub const NAME: &str = "purge";
 
 /// What one batch of events touched.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -128,57 +133,100 @@ pub async fn purge_for(
     Ok(purge)
 }
 
-/// Follow the log from its current end and send each change to `config.purge_url`.
-/// Does nothing when no hook is configured.
-pub fn spawn(store: Arc<dyn Store>, config: Arc<SiteConfig>, every: Duration) {
+/// Follow the log and send each change to `config.purge_url`, from where the hook last got
+/// to (kept in the store, so a restart resends rather than skips) or, the first time, from
+/// the log's end. Does nothing when no hook is configured.
+pub fn spawn(store: Arc<dyn Store>, config: Arc<SiteConfig>, board: Followers, every: Duration) {
     if config.purge_url.trim().is_empty() {
         return;
     }
     tokio::spawn(async move {
         let client = crate::http_client();
+        let mut backoff = Backoff::new();
         let mut after = loop {
-            match store.latest_seq().await {
+            let saved = match store.follower_position(NAME).await {
+                Ok(Some(seq)) => Ok(seq),
+                Ok(None) => store.latest_seq().await,
+                Err(e) => Err(e),
+            };
+            match saved {
                 Ok(seq) => break seq,
                 Err(e) => {
                     tracing::warn!("purge hook cannot read the log yet: {e}");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    board.failed(NAME, &e);
+                    tokio::time::sleep(backoff.failed()).await;
                 }
             }
         };
+        board.reached(NAME, after);
+        let mut wake = board.wake();
         loop {
-            tokio::time::sleep(every).await;
-            let events = match store.events_after(after, BATCH).await {
-                Ok(e) => e,
-                Err(e) => {
-                    tracing::warn!("purge hook cannot read the log: {e}");
+            match purge_after(store.as_ref(), &config, &client, after).await {
+                Ok(Some(last)) => {
+                    after = last;
+                    board.reached(NAME, after);
+                    backoff.succeeded();
                     continue;
                 }
-            };
-            let Some(last) = events.last().map(|e| e.seq) else {
-                continue;
-            };
-            let purge = match purge_for(store.as_ref(), &config, &events).await {
-                Ok(p) => p,
-                Err(e) => {
-                    tracing::warn!("purge hook cannot read the stories: {e}");
-                    continue;
+                Ok(None) => {
+                    board.reached(NAME, after);
+                    Followers::next_look(&mut wake, every).await;
                 }
-            };
-            if !purge.is_empty() {
-                let body = json!({
-                    "urls": purge.urls,
-                    "surrogate_keys": purge.keys,
-                    "events": events.iter().map(|e| e.seq).collect::<Vec<_>>(),
-                });
-                deliver(&client, &config.purge_url, &body).await;
+                Err(e) => {
+                    tracing::warn!("purge hook: {e}");
+                    board.failed(NAME, &e);
+                    tokio::time::sleep(backoff.failed()).await;
+                }
             }
-            after = last;
         }
     });
 }
 
-async fn deliver(client: &reqwest::Client, url: &str, body: &serde_json::Value) {
+/// Why the purge hook could not send a run of events.
+#[derive(Debug, thiserror::Error)]
+enum PurgeError {
+    #[error("cannot read the log or the stories: {0}")]
+    Store(#[from] wiredesk_store::StoreError),
+    #[error("{0}")]
+    Hook(String),
+}
+
+/// Send the purge for the events after `after`; returns the last one sent, `None` when there
+/// was nothing new. The position is saved only once the hook took the purge.
+async fn purge_after(
+    store: &dyn Store,
+    config: &SiteConfig,
+    client: &reqwest::Client,
+    after: i64,
+) -> Result<Option<i64>, PurgeError> {
+    let events = store.events_after(after, BATCH).await?;
+    let Some(last) = events.last().map(|e| e.seq) else {
+        return Ok(None);
+    };
+    let purge = purge_for(store, config, &events).await?;
+    if !purge.is_empty() {
+        let body = json!({
+            "urls": purge.urls,
+            "surrogate_keys": purge.keys,
+            "events": events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        });
+        deliver(client, &config.purge_url, &body)
+            .await
+            .map_err(PurgeError::Hook)?;
+    }
+    store.save_follower_position(NAME, last).await?;
+    Ok(Some(last))
+}
+
+/// One delivery, tried a few times at short intervals; the caller retries the whole run
+/// after that with its own back-off, so a kill is never skipped.
+async fn deliver(
+    client: &reqwest::Client,
+    url: &str,
+    body: &serde_json::Value,
+) -> Result<(), String> {
     let mut wait = Duration::from_millis(250);
+    let mut last = String::new();
     for attempt in 1..=ATTEMPTS {
         let sent = client
             .post(url)
@@ -187,14 +235,17 @@ async fn deliver(client: &reqwest::Client, url: &str, body: &serde_json::Value) 
             .send()
             .await;
         match sent {
-            Ok(r) if r.status().is_success() => return,
-            Ok(r) => tracing::warn!("purge hook answered {} (attempt {attempt})", r.status()),
-            Err(e) => tracing::warn!("purge hook unreachable (attempt {attempt}): {e}"),
+            Ok(r) if r.status().is_success() => return Ok(()),
+            Ok(r) => last = format!("the hook answered {} (attempt {attempt})", r.status()),
+            Err(e) => last = format!("the hook is unreachable (attempt {attempt}): {e}"),
         }
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(Duration::from_secs(10));
+        tracing::warn!("purge hook: {last}");
+        if attempt < ATTEMPTS {
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(Duration::from_secs(10));
+        }
     }
-    tracing::error!("purge hook: gave up after {ATTEMPTS} attempts; caches may keep stale copies");
+    Err(last)
 }
 
 #[cfg(test)]

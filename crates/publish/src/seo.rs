@@ -537,7 +537,7 @@ mod tests {
         }
         store.append(events).await.unwrap();
         let index = Arc::new(SearchIndex::in_memory().unwrap());
-        AppState::new(store, index, config).unwrap()
+        AppState::new(store, index, Default::default(), config).unwrap()
     }
 
     fn story(n: usize, hours_ago: i64, agency: &str) -> Story {

@@ -902,3 +902,15 @@ pub async fn hot_stories_cool_by_the_day(store: &dyn Store) {
         hot[1].1
     );
 }
+
+/// A follower's saved position is its own, survives a rebuild of the projections, and moves
+/// only when saved again.
+pub async fn follower_positions_are_kept_per_follower(store: &dyn Store) {
+    assert_eq!(store.follower_position("purge").await.unwrap(), None);
+    store.save_follower_position("purge", 7).await.unwrap();
+    store.save_follower_position("other", 3).await.unwrap();
+    store.save_follower_position("purge", 9).await.unwrap();
+    store.rebuild_projections().await.unwrap();
+    assert_eq!(store.follower_position("purge").await.unwrap(), Some(9));
+    assert_eq!(store.follower_position("other").await.unwrap(), Some(3));
+}

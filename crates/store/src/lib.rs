@@ -13,6 +13,8 @@ use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
 pub mod accounts;
 pub mod conformance;
+pub mod crash;
+pub mod followers;
 mod sqlite;
 pub use sqlite::SqliteStore;
 
@@ -243,4 +245,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<(StoryId, f64)>>;
     /// Drop the projections and fold the whole log again. Returns the number of events folded.
     async fn rebuild_projections(&self) -> Result<u64>;
+    /// Where a follower that keeps its position in the store (the purge hook, whose work
+    /// lives outside the site) has got to in the log; `None` before it first saved one.
+    async fn follower_position(&self, name: &str) -> Result<Option<i64>>;
+    async fn save_follower_position(&self, name: &str, seq: i64) -> Result<()>;
 }

@@ -123,7 +123,9 @@ impl Store for SqliteStore {
             Self::fold(&mut tx, &mut cache, &event, at).await?;
             recorded.push(RecordedEvent { seq, at, event });
         }
+        crate::crash::point(crate::crash::IN_STORE_COMMIT);
         tx.commit().await?;
+        crate::crash::point(crate::crash::AFTER_STORE_COMMIT);
         Ok(recorded)
     }
 
@@ -472,6 +474,28 @@ impl Store for SqliteStore {
             .iter()
             .map(|r| (StoryId(r.get(0)), r.get::<f64, _>(1)))
             .collect())
+    }
+
+    async fn follower_position(&self, name: &str) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query("SELECT seq FROM follower_positions WHERE name = ?")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.get(0)),
+        )
+    }
+
+    async fn save_follower_position(&self, name: &str, seq: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO follower_positions (name, seq) VALUES (?, ?) \
+             ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
+        )
+        .bind(name)
+        .bind(seq)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     async fn rebuild_projections(&self) -> Result<u64> {

@@ -17,12 +17,24 @@ pub fn free_port() -> u16 {
     listener.local_addr().expect("local address").port()
 }
 
+/// How a test starts the binary, beyond its flags.
+#[derive(Clone, Debug, Default)]
+pub struct Launch {
+    /// Extra environment variables (`WIREDESK_CRASH_AT`, …).
+    pub env: Vec<(String, String)>,
+    /// Mount a tmpfs of this many bytes on `DATA/index` first, in a mount namespace of the
+    /// process's own (`unshare -rm`, no root needed), so a test can fill that disk.
+    pub index_tmpfs: Option<u64>,
+}
+
 /// A running `wiredesk` process. Killed on drop.
 pub struct Server {
     child: Child,
     /// The subcommand and extra flags it was started with, for `restart`.
     command: String,
     extra: Vec<String>,
+    /// How it is started, kept for `restart_after` (tests may change it between runs).
+    pub launch: Launch,
     /// `http://127.0.0.1:<port>`, without trailing slash.
     pub base: String,
     /// The data folder: `inbox/`, `archive/`, `rejected/`, `wiredesk.toml`, …
@@ -37,26 +49,55 @@ impl Server {
     pub fn demo() -> Server {
         let root = tempdir();
         let data = root.path().join("data");
-        Server::start(root, data, "demo", &[])
+        Server::start(root, data, "demo", &[], Launch::default())
     }
 
     /// `wiredesk serve` over a fresh data folder whose `wiredesk.toml` is `config`.
     pub fn serve_with_config(config: &str) -> Server {
+        Server::serve_launched(config, Launch::default())
+    }
+
+    /// `wiredesk serve` over a fresh data folder, started as `launch` says.
+    pub fn serve_launched(config: &str, launch: Launch) -> Server {
         let root = tempdir();
         let data = root.path().join("data");
         std::fs::create_dir_all(&data).expect("create the data folder");
         std::fs::write(data.join("wiredesk.toml"), config).expect("write wiredesk.toml");
-        Server::start(root, data, "serve", &[])
+        Server::start(root, data, "serve", &[], launch)
     }
 
-    fn spawn(command: &str, addr: &str, data: &Path, extra: &[&str], log: &Path) -> Child {
+    fn spawn(
+        command: &str,
+        addr: &str,
+        data: &Path,
+        extra: &[&str],
+        log: &Path,
+        launch: &Launch,
+    ) -> Child {
         let out = File::options()
             .create(true)
             .append(true)
             .open(log)
             .expect("open the server log");
         let err = out.try_clone().expect("clone the log handle");
-        Command::new(env!("CARGO_BIN_EXE_wiredesk"))
+        let binary = env!("CARGO_BIN_EXE_wiredesk");
+        let mut process = match launch.index_tmpfs {
+            None => Command::new(binary),
+            Some(bytes) => {
+                let index = data.join("index");
+                std::fs::create_dir_all(&index).expect("create the index folder");
+                let mut unshare = Command::new("unshare");
+                unshare
+                    .args(["-rm", "sh", "-c"])
+                    .arg(r#"mount -t tmpfs -o "size=$1" tmpfs "$2" && shift 2 && exec "$@""#)
+                    .arg("sh")
+                    .arg(bytes.to_string())
+                    .arg(&index)
+                    .arg(binary);
+                unshare
+            }
+        };
+        process
             .arg(command)
             .arg("--addr")
             .arg(addr)
@@ -64,6 +105,7 @@ impl Server {
             .arg(data)
             .args(extra)
             .env("RUST_LOG", "wiredesk=info,warn")
+            .envs(launch.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::from(out))
             .stderr(Stdio::from(err))
@@ -85,19 +127,56 @@ impl Server {
         } else {
             &self.command
         };
-        self.child = Server::spawn(command, &addr, &self.data, &extra, &self.log);
+        self.child = Server::spawn(command, &addr, &self.data, &extra, &self.log, &self.launch);
         self.wait_until_healthy(&addr);
     }
 
-    fn start(root: tempfile::TempDir, data: PathBuf, command: &str, extra: &[&str]) -> Server {
+    /// Wait for the process to end by itself (a crash point), at most `limit`.
+    pub fn wait_for_exit(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for wiredesk") {
+                return status;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "wiredesk still running after {limit:?}; its output:\n{}",
+                    self.log_text()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// `DATA/index` as the server sees it: inside its own mount namespace when it runs on a
+    /// tmpfs of its own (`Launch::index_tmpfs`), reached through `/proc/PID/root`.
+    pub fn index_dir_as_served(&self) -> PathBuf {
+        let index = self.data.join("index");
+        match self.launch.index_tmpfs {
+            None => index,
+            Some(_) => {
+                let relative = index.strip_prefix("/").expect("an absolute data folder");
+                PathBuf::from(format!("/proc/{}/root", self.child.id())).join(relative)
+            }
+        }
+    }
+
+    fn start(
+        root: tempfile::TempDir,
+        data: PathBuf,
+        command: &str,
+        extra: &[&str],
+        launch: Launch,
+    ) -> Server {
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
         let log = root.path().join("wiredesk.log");
-        let child = Server::spawn(command, &addr, &data, extra, &log);
+        let child = Server::spawn(command, &addr, &data, extra, &log, &launch);
         let mut server = Server {
             child,
             command: command.to_string(),
             extra: extra.iter().map(|e| e.to_string()).collect(),
+            launch,
             base: format!("http://{addr}"),
             data,
             log,

@@ -7,6 +7,7 @@ mod common;
 mod api;
 mod browser;
 mod clusters;
+mod crash;
 mod desk;
 mod feeds;
 mod http_api;

@@ -396,7 +396,13 @@ mod tests {
         let store: Arc<dyn wiredesk_store::Store> =
             Arc::new(wiredesk_store::SqliteStore::in_memory().await.unwrap());
         let index = Arc::new(wiredesk_index::SearchIndex::in_memory().unwrap());
-        let state = AppState::new(store, index, crate::SiteConfig::default()).unwrap();
+        let state = AppState::new(
+            store,
+            index,
+            Default::default(),
+            crate::SiteConfig::default(),
+        )
+        .unwrap();
         let t: Timestamp = "2026-11-06T09:00:00Z".parse().unwrap();
         let mut story = wiredesk_model::testing::story("urn:wdn:bridge", "Bridge", "Copy.", t);
         story.published = Some(t);

@@ -175,7 +175,13 @@ mod tests {
             ])
             .await
             .unwrap();
-        let state = crate::AppState::new(store, index, crate::SiteConfig::default()).unwrap();
+        let state = crate::AppState::new(
+            store,
+            index,
+            Default::default(),
+            crate::SiteConfig::default(),
+        )
+        .unwrap();
         let slug = path.rsplit('/').next().unwrap().to_string();
         let response = super::super::article_page(&state, id.to_string(), Some(slug))
             .await

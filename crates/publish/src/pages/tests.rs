@@ -49,7 +49,7 @@ async fn state_with(stories: &[(&str, &str, &str, i64)]) -> AppState {
             .unwrap();
     }
     index.commit().unwrap();
-    AppState::new(store, index, SiteConfig::default()).unwrap()
+    AppState::new(store, index, Default::default(), SiteConfig::default()).unwrap()
 }
 
 fn uris(stories: &[wiredesk_model::Story]) -> Vec<String> {
@@ -465,7 +465,7 @@ async fn a_store_that_fails_answers_503_never_an_empty_page_and_it_is_not_kept()
     let story = wiredesk_model::testing::story("up", "Headline up", "Copy.", at);
     publish(store.as_ref(), story, at).await;
     let index = Arc::new(SearchIndex::in_memory().unwrap());
-    let state = AppState::new(store, index, SiteConfig::default()).unwrap();
+    let state = AppState::new(store, index, Default::default(), SiteConfig::default()).unwrap();
     caught_up(&state).await;
     // A second connection takes the stories away under the site, as a broken disk or a
     // failed migration would.

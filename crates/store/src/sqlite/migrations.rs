@@ -57,6 +57,11 @@ CREATE TABLE IF NOT EXISTS page_views (
     PRIMARY KEY (story_id, hour)
 );
 CREATE INDEX IF NOT EXISTS page_views_by_hour ON page_views (hour);
+
+CREATE TABLE IF NOT EXISTS follower_positions (
+    name TEXT PRIMARY KEY,
+    seq  INTEGER NOT NULL
+);
 "#;
 
 /// Indexes on columns that a database made by an older Wiredesk gains in `migrate`, so they

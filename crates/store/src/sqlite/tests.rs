@@ -29,6 +29,7 @@ sqlite_conformance!(
     pins_list_live_stories_newest_pin_first,
     the_queue_lists_every_status_and_filters,
     hot_stories_cool_by_the_day,
+    follower_positions_are_kept_per_follower,
 );
 
 #[tokio::test]

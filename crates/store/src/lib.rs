@@ -12,10 +12,13 @@ use jiff::Timestamp;
 use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
 pub mod accounts;
+mod columns;
 pub mod conformance;
 pub mod crash;
 pub mod followers;
+mod postgres;
 mod sqlite;
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]

@@ -29,25 +29,14 @@ mod events;
 mod listings;
 mod migrations;
 
-use events::{decode_event, decode_story};
-use listings::Bounds;
+use crate::columns::{
+    Bounds, decode_event, decode_story, from_micros, header_from_columns, hour_of, like_pattern,
+    micros,
+};
 use migrations::SCHEMA;
 
 pub struct SqliteStore {
     pool: SqlitePool,
-}
-
-fn micros(t: Timestamp) -> i64 {
-    t.as_microsecond()
-}
-
-/// Hours since the epoch: the bucket page views are counted in.
-fn hour_of(t: Timestamp) -> i64 {
-    t.as_second().div_euclid(3600)
-}
-
-fn from_micros(us: i64) -> Timestamp {
-    Timestamp::from_microsecond(us).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 impl SqliteStore {
@@ -139,7 +128,7 @@ impl Store for SqliteStore {
             .bind(uri)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| decode_story(r.get::<String, _>(0))).transpose()
+        row.map(|r| decode_story(r.get::<&str, _>(0))).transpose()
     }
 
     async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>> {
@@ -155,7 +144,7 @@ impl Store for SqliteStore {
                 .await?;
         let mut found: HashMap<String, Story> = HashMap::with_capacity(rows.len());
         for row in rows {
-            found.insert(row.get(0), decode_story(row.get(1))?);
+            found.insert(row.get(0), decode_story(row.get::<&str, _>(1))?);
         }
         Ok(ids
             .iter()
@@ -182,7 +171,7 @@ impl Store for SqliteStore {
         self.live_rows(listing, now, "s.doc")
             .await?
             .into_iter()
-            .map(|r| decode_story(r.get::<String, _>(0)))
+            .map(|r| decode_story(r.get::<&str, _>(0)))
             .collect()
     }
 
@@ -192,14 +181,16 @@ impl Store for SqliteStore {
         let rows = self.live_rows(listing, now, columns).await?;
         Ok(rows
             .into_iter()
-            .map(|r| StoryHeader {
-                id: StoryId(r.get::<String, _>(0)),
-                headline: r.get::<Option<String>, _>(1).unwrap_or_default(),
-                language: r.get(2),
-                agency_slug: r.get(3),
-                went_live: from_micros(r.get(4)),
-                modified: from_micros(r.get::<Option<i64>, _>(5).unwrap_or_default()),
-                first_published: from_micros(r.get::<Option<i64>, _>(6).unwrap_or_default()),
+            .map(|r| {
+                header_from_columns(
+                    r.get(0),
+                    r.get(1),
+                    r.get(2),
+                    r.get(3),
+                    r.get(4),
+                    r.get(5),
+                    r.get(6),
+                )
             })
             .collect())
     }
@@ -252,18 +243,7 @@ impl Store for SqliteStore {
 
     async fn queue(&self, filter: &QueueFilter, now: Timestamp) -> Result<Vec<Story>> {
         let status = filter.status.map(DeskStatus::as_str);
-        let text = filter
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(|t| {
-                let escaped = t
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                format!("%{escaped}%")
-            });
+        let text = like_pattern(filter.text.as_deref());
         let rows = sqlx::query(
             "SELECT s.doc FROM stories s
              WHERE (?1 IS NULL OR s.agency = ?1)
@@ -296,7 +276,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|r| decode_story(r.get::<String, _>(0)))
+            .map(|r| decode_story(r.get::<&str, _>(0)))
             .collect()
     }
 
@@ -310,7 +290,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|r| decode_story(r.get::<String, _>(0)))
+            .map(|r| decode_story(r.get::<&str, _>(0)))
             .collect()
     }
 
@@ -346,7 +326,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|r| decode_story(r.get::<String, _>(0)))
+            .map(|r| decode_story(r.get::<&str, _>(0)))
             .collect()
     }
 
@@ -355,7 +335,7 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await?;
         rows.into_iter()
-            .map(|r| decode_story(r.get::<String, _>(0)))
+            .map(|r| decode_story(r.get::<&str, _>(0)))
             .collect()
     }
 

@@ -9,18 +9,10 @@ use jiff::Timestamp;
 use sqlx::Row;
 use wiredesk_model::{Story, StoryEvent, StoryId};
 
-use crate::{RecordedEvent, Result, StoreError};
+use crate::Result;
+use crate::columns::{StoryColumns, decode_story, micros, needs_stored_state, next_state};
 
-use super::{SqliteStore, from_micros, micros};
-
-/// When a story becomes visible to readers, if ever: its publication, or its embargo if later.
-pub(super) fn live_from(story: &Story) -> Option<i64> {
-    story.live_from().map(micros)
-}
-
-pub(super) fn went_live(story: &Story) -> Option<i64> {
-    story.went_live().map(micros)
-}
+use super::SqliteStore;
 
 impl SqliteStore {
     /// Write a story's current state, folded from an event that took effect at `at`.
@@ -29,8 +21,7 @@ impl SqliteStore {
         story: &Story,
         at: Timestamp,
     ) -> Result<()> {
-        let doc = serde_json::to_string(story).expect("a Story always serializes");
-        let live = live_from(story);
+        let row = StoryColumns::of(story);
         // `taken_down_at` keeps the moment a usable story first stopped being usable: the
         // SET expressions read the row as it was before this update.
         sqlx::query(
@@ -52,21 +43,21 @@ impl SqliteStore {
                first_published = excluded.first_published,
                embargo_lift_at = excluded.embargo_lift_at, pinned_at = excluded.pinned_at",
         )
-        .bind(story.id.as_str())
-        .bind(&story.uri)
-        .bind(story.version as i64)
-        .bind(story.pubstatus.as_str())
-        .bind(&story.agency.slug)
-        .bind(live)
-        .bind(went_live(story))
+        .bind(row.id)
+        .bind(row.uri)
+        .bind(row.version)
+        .bind(row.pubstatus)
+        .bind(row.agency)
+        .bind(row.live_from)
+        .bind(row.went_live)
         .bind(micros(at))
-        .bind(doc)
-        .bind(&story.headline)
-        .bind(story.language.as_deref())
-        .bind(micros(story.modified()))
-        .bind(micros(story.first_published()))
-        .bind(story.awaits_embargo().then(|| went_live(story)).flatten())
-        .bind(story.pinned_at.map(micros))
+        .bind(row.doc)
+        .bind(row.headline)
+        .bind(row.language)
+        .bind(row.modified)
+        .bind(row.first_published)
+        .bind(row.embargo_lift_at)
+        .bind(row.pinned_at)
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM story_topics WHERE story_id = ?")
@@ -81,7 +72,7 @@ impl SqliteStore {
             .bind(story.id.as_str())
             .bind(&topic.slug)
             .bind(&topic.name)
-            .bind(live)
+            .bind(row.live_from)
             .execute(&mut *tx)
             .await?;
         }
@@ -96,7 +87,7 @@ impl SqliteStore {
             .bind(id.as_str())
             .fetch_optional(&mut *conn)
             .await?;
-        row.map(|r| decode_story(r.get::<String, _>(0))).transpose()
+        row.map(|r| decode_story(r.get::<&str, _>(0))).transpose()
     }
 
     /// Fold events into the projections inside an open transaction. `cache` holds the states
@@ -110,34 +101,14 @@ impl SqliteStore {
         let id = event.story_id().clone();
         let current = match cache.get(&id) {
             Some(s) => s.clone(),
-            None => match event {
-                StoryEvent::Ingested { .. } => None,
-                _ => Self::load(conn, &id).await?,
-            },
+            None if needs_stored_state(event) => Self::load(conn, &id).await?,
+            None => None,
         };
-        let is_first = matches!(event, StoryEvent::Ingested { .. });
-        if current.is_none() && !is_first && !matches!(event, StoryEvent::Updated { .. }) {
-            return Err(StoreError::UnknownStory(id));
-        }
-        let next = event.apply(current, at);
+        let next = next_state(event, current, at)?;
         if let Some(story) = &next {
             Self::write_projection(conn, story, at).await?;
         }
         cache.insert(id, next);
         Ok(())
     }
-}
-
-pub(super) fn decode_story(doc: String) -> Result<Story> {
-    serde_json::from_str(&doc).map_err(|source| StoreError::Corrupt { seq: -1, source })
-}
-
-pub(super) fn decode_event(seq: i64, at: i64, payload: &str) -> Result<RecordedEvent> {
-    let event =
-        serde_json::from_str(payload).map_err(|source| StoreError::Corrupt { seq, source })?;
-    Ok(RecordedEvent {
-        seq,
-        at: from_micros(at),
-        event,
-    })
 }

@@ -5,37 +5,10 @@
 use jiff::Timestamp;
 use sqlx::sqlite::SqliteRow;
 
+use crate::columns::Bounds;
 use crate::{Listing, Result};
 
-use super::{SqliteStore, micros};
-
-/// The range of live times a listing asks for, as inclusive bounds in microseconds, and its
-/// keyset cursor (`i64::MAX` and an id above every id when there is none).
-pub(super) struct Bounds {
-    pub(super) lowest: i64,
-    pub(super) highest: i64,
-    pub(super) before_t: i64,
-    pub(super) before_id: String,
-}
-
-impl Bounds {
-    pub(super) fn of(listing: &Listing, now: Timestamp) -> Bounds {
-        let mut highest = micros(now);
-        if let Some(until) = listing.until {
-            highest = highest.min(micros(until).saturating_sub(1));
-        }
-        let (before_t, before_id) = match &listing.before {
-            Some((t, id)) => (micros(*t), id.as_str().to_string()),
-            None => (i64::MAX, "\u{10FFFF}".to_string()),
-        };
-        Bounds {
-            lowest: listing.since.map_or(i64::MIN, micros),
-            highest,
-            before_t,
-            before_id,
-        }
-    }
-}
+use super::SqliteStore;
 
 impl SqliteStore {
     /// The rows of a `live` listing, with `columns` (of `stories s`) selected.

@@ -1,0 +1,165 @@
+//! What both SQL backends share: how a story maps to its projection row's columns, how events
+//! fold into a story's next state, times as microseconds, a listing's bounds, and reading
+//! stored stories and events back.
+//! Must not: hold SQL. Each backend writes its own statements around these values, so a rule
+//! such as "a story is live from its publication or the end of its embargo" is written once.
+
+use jiff::Timestamp;
+use wiredesk_model::{Story, StoryEvent, StoryId};
+
+use crate::{Listing, RecordedEvent, Result, StoreError, StoryHeader};
+
+pub(crate) fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+pub(crate) fn from_micros(us: i64) -> Timestamp {
+    Timestamp::from_microsecond(us).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// Hours since the epoch: the bucket page views are counted in.
+pub(crate) fn hour_of(t: Timestamp) -> i64 {
+    t.as_second().div_euclid(3600)
+}
+
+/// A story's projection row, as the `stories` table's columns hold it.
+pub(crate) struct StoryColumns<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) uri: &'a str,
+    pub(crate) version: i64,
+    pub(crate) pubstatus: &'static str,
+    pub(crate) agency: &'a str,
+    /// When readers may see it, if ever: its publication, or its embargo if later, and only
+    /// while usable.
+    pub(crate) live_from: Option<i64>,
+    /// The same moment whatever its status now; `None` while never published.
+    pub(crate) went_live: Option<i64>,
+    pub(crate) headline: &'a str,
+    pub(crate) language: Option<&'a str>,
+    pub(crate) modified: i64,
+    pub(crate) first_published: i64,
+    /// When the embargo clock owes the story its `EmbargoLifted` event; `None` when it owes none.
+    pub(crate) embargo_lift_at: Option<i64>,
+    pub(crate) pinned_at: Option<i64>,
+    /// The whole story, as JSON.
+    pub(crate) doc: String,
+}
+
+impl<'a> StoryColumns<'a> {
+    pub(crate) fn of(story: &'a Story) -> StoryColumns<'a> {
+        let went_live = story.went_live().map(micros);
+        StoryColumns {
+            id: story.id.as_str(),
+            uri: &story.uri,
+            version: story.version as i64,
+            pubstatus: story.pubstatus.as_str(),
+            agency: &story.agency.slug,
+            live_from: story.live_from().map(micros),
+            went_live,
+            headline: &story.headline,
+            language: story.language.as_deref(),
+            modified: micros(story.modified()),
+            first_published: micros(story.first_published()),
+            embargo_lift_at: story.awaits_embargo().then_some(went_live).flatten(),
+            pinned_at: story.pinned_at.map(micros),
+            doc: serde_json::to_string(story).expect("a Story always serializes"),
+        }
+    }
+}
+
+/// A `StoryHeader` from the header columns (`id, headline, language, agency, live_from,
+/// modified, first_published`), as both backends select them.
+pub(crate) fn header_from_columns(
+    id: String,
+    headline: Option<String>,
+    language: Option<String>,
+    agency_slug: String,
+    live_from: i64,
+    modified: Option<i64>,
+    first_published: Option<i64>,
+) -> StoryHeader {
+    StoryHeader {
+        id: StoryId(id),
+        headline: headline.unwrap_or_default(),
+        language,
+        agency_slug,
+        went_live: from_micros(live_from),
+        modified: from_micros(modified.unwrap_or_default()),
+        first_published: from_micros(first_published.unwrap_or_default()),
+    }
+}
+
+/// Whether folding `event` needs the story's stored state: an ingest starts a new story.
+pub(crate) fn needs_stored_state(event: &StoryEvent) -> bool {
+    !matches!(event, StoryEvent::Ingested { .. })
+}
+
+/// The story's state after `event`, from its state before (`None`: no such story yet).
+/// Only an ingest or an update may name a story the store does not have.
+pub(crate) fn next_state(
+    event: &StoryEvent,
+    current: Option<Story>,
+    at: Timestamp,
+) -> Result<Option<Story>> {
+    let may_start = matches!(
+        event,
+        StoryEvent::Ingested { .. } | StoryEvent::Updated { .. }
+    );
+    if current.is_none() && !may_start {
+        return Err(StoreError::UnknownStory(event.story_id().clone()));
+    }
+    Ok(event.apply(current, at))
+}
+
+/// The range of live times a listing asks for, as inclusive bounds in microseconds, and its
+/// keyset cursor (`i64::MAX` and an id above every id when there is none).
+pub(crate) struct Bounds {
+    pub(crate) lowest: i64,
+    pub(crate) highest: i64,
+    pub(crate) before_t: i64,
+    pub(crate) before_id: String,
+}
+
+impl Bounds {
+    pub(crate) fn of(listing: &Listing, now: Timestamp) -> Bounds {
+        let mut highest = micros(now);
+        if let Some(until) = listing.until {
+            highest = highest.min(micros(until).saturating_sub(1));
+        }
+        let (before_t, before_id) = match &listing.before {
+            Some((t, id)) => (micros(*t), id.as_str().to_string()),
+            None => (i64::MAX, "\u{10FFFF}".to_string()),
+        };
+        Bounds {
+            lowest: listing.since.map_or(i64::MIN, micros),
+            highest,
+            before_t,
+            before_id,
+        }
+    }
+}
+
+/// The queue's text filter as a LIKE pattern (`\` escapes), or `None` when there is no text.
+pub(crate) fn like_pattern(text: Option<&str>) -> Option<String> {
+    text.map(str::trim).filter(|t| !t.is_empty()).map(|t| {
+        let escaped = t
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    })
+}
+
+pub(crate) fn decode_story(doc: &str) -> Result<Story> {
+    serde_json::from_str(doc).map_err(|source| StoreError::Corrupt { seq: -1, source })
+}
+
+pub(crate) fn decode_event(seq: i64, at: i64, payload: &str) -> Result<RecordedEvent> {
+    let event =
+        serde_json::from_str(payload).map_err(|source| StoreError::Corrupt { seq, source })?;
+    Ok(RecordedEvent {
+        seq,
+        at: from_micros(at),
+        event,
+    })
+}

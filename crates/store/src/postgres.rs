@@ -1,0 +1,499 @@
+//! The shared server store: the log and projections in PostgreSQL, for a site run on more
+//! than one machine or process.
+//!
+//! The same layout and rules as SQLite's (`sqlite.rs`): times as BIGINT microseconds, the
+//! whole story as JSON text beside the columns the listings filter and sort on, and the row's
+//! values and the folding of events from `columns`, shared by both. Only the SQL differs.
+//!
+//! Layout: `migrations` (schema), `events` (folding events into the projections), `listings`
+//! (the live listings' query); the `Store` implementation and page views stay here.
+
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::{PgPool, Row};
+use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
+
+use crate::columns::{
+    Bounds, decode_event, decode_story, from_micros, header_from_columns, hour_of, like_pattern,
+    micros,
+};
+use crate::{
+    DeskStatus, Listing, QueueFilter, RecordedEvent, Result, SectionsModified, Store, StoryHeader,
+    TopicCount,
+};
+
+mod events;
+mod listings;
+mod migrations;
+
+/// Held by every transaction that writes the log (`append`, `rebuild_projections`) until it
+/// commits. A sequence hands out numbers when rows are inserted, not when they commit, so two
+/// appenders could commit seq 8 after seq 9; a follower that read 9 and moved on would never
+/// see 8. One writer at a time makes commit order the log's order, as SQLite's write lock does.
+const LOG_LOCK: i64 = 0x5769_7265_6465_736c;
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connect to the database at `url` (`postgres://user@host/db`), creating the tables that
+    /// are missing.
+    pub async fn connect(url: &str) -> Result<PgStore> {
+        Self::connect_with(PgConnectOptions::from_str(url)?).await
+    }
+
+    /// The same, with options already made (a `search_path`, say, to keep the tables in a
+    /// schema of their own).
+    pub async fn connect_with(options: PgConnectOptions) -> Result<PgStore> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        let store = PgStore { pool };
+        store.create_schema().await?;
+        Ok(store)
+    }
+
+    /// Begin a transaction that writes the log, holding `LOG_LOCK`.
+    async fn begin_log_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(LOG_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}
+
+/// Ids as text, for `= ANY($1)`: one bound parameter however long the list.
+fn id_list(ids: &[StoryId]) -> Vec<String> {
+    ids.iter().map(|id| id.as_str().to_string()).collect()
+}
+
+fn stories_of(rows: Vec<PgRow>) -> Result<Vec<Story>> {
+    rows.iter()
+        .map(|r| decode_story(r.get::<&str, _>(0)))
+        .collect()
+}
+
+fn events_of(rows: Vec<PgRow>) -> Result<Vec<RecordedEvent>> {
+    rows.iter()
+        .map(|r| decode_event(r.get(0), r.get(1), r.get::<&str, _>(2)))
+        .collect()
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn append(&self, events: Vec<(StoryEvent, Timestamp)>) -> Result<Vec<RecordedEvent>> {
+        let mut tx = self.begin_log_write().await?;
+        let mut cache = HashMap::new();
+        let mut recorded = Vec::with_capacity(events.len());
+        for (event, at) in events {
+            let payload = serde_json::to_string(&event).expect("an event always serializes");
+            let seq: i64 = sqlx::query(
+                "INSERT INTO events (story_id, kind, at, payload) VALUES ($1, $2, $3, $4)
+                 RETURNING seq",
+            )
+            .bind(event.story_id().as_str())
+            .bind(event.kind())
+            .bind(micros(at))
+            .bind(payload)
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
+            Self::fold(&mut tx, &mut cache, &event, at).await?;
+            recorded.push(RecordedEvent { seq, at, event });
+        }
+        crate::crash::point(crate::crash::IN_STORE_COMMIT);
+        tx.commit().await?;
+        crate::crash::point(crate::crash::AFTER_STORE_COMMIT);
+        Ok(recorded)
+    }
+
+    async fn story(&self, id: &StoryId) -> Result<Option<Story>> {
+        let mut conn = self.pool.acquire().await?;
+        Self::load(&mut conn, id).await
+    }
+
+    async fn story_by_uri(&self, uri: &str) -> Result<Option<Story>> {
+        let row = sqlx::query("SELECT doc FROM stories WHERE uri = $1")
+            .bind(uri)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| decode_story(r.get::<&str, _>(0))).transpose()
+    }
+
+    async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query("SELECT id, doc FROM stories WHERE id = ANY($1)")
+            .bind(id_list(ids))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut found: HashMap<String, Story> = HashMap::with_capacity(rows.len());
+        for row in rows {
+            found.insert(row.get(0), decode_story(row.get::<&str, _>(1))?);
+        }
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id.as_str()).cloned())
+            .collect())
+    }
+
+    async fn live_among(&self, ids: &[StoryId], now: Timestamp) -> Result<HashSet<StoryId>> {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let rows = sqlx::query(
+            "SELECT id FROM stories WHERE id = ANY($1)
+               AND live_from IS NOT NULL AND live_from <= $2",
+        )
+        .bind(id_list(ids))
+        .bind(micros(now))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| StoryId(r.get(0))).collect())
+    }
+
+    async fn live(&self, listing: &Listing, now: Timestamp) -> Result<Vec<Story>> {
+        stories_of(self.live_rows(listing, now, "s.doc").await?)
+    }
+
+    async fn live_headers(&self, listing: &Listing, now: Timestamp) -> Result<Vec<StoryHeader>> {
+        let columns = "s.id, s.headline, s.language, s.agency, s.live_from, s.modified, \
+                       s.first_published";
+        let rows = self.live_rows(listing, now, columns).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                header_from_columns(
+                    r.get(0),
+                    r.get(1),
+                    r.get(2),
+                    r.get(3),
+                    r.get(4),
+                    r.get(5),
+                    r.get(6),
+                )
+            })
+            .collect())
+    }
+
+    async fn sections_modified(&self, now: Timestamp) -> Result<SectionsModified> {
+        let pairs = |rows: Vec<PgRow>| -> Vec<(String, Timestamp)> {
+            rows.into_iter()
+                .map(|r| {
+                    (
+                        r.get(0),
+                        from_micros(r.get::<Option<i64>, _>(1).unwrap_or_default()),
+                    )
+                })
+                .collect()
+        };
+        let topics = sqlx::query(
+            "SELECT t.topic, MAX(s.modified) FROM story_topics t JOIN stories s ON s.id = t.story_id
+             WHERE t.live_from IS NOT NULL AND t.live_from <= $1
+             GROUP BY t.topic ORDER BY t.topic",
+        )
+        .bind(micros(now))
+        .fetch_all(&self.pool)
+        .await?;
+        let agencies = sqlx::query(
+            "SELECT agency, MAX(modified) FROM stories
+             WHERE live_from IS NOT NULL AND live_from <= $1
+             GROUP BY agency ORDER BY agency",
+        )
+        .bind(micros(now))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(SectionsModified {
+            topics: pairs(topics),
+            agencies: pairs(agencies),
+        })
+    }
+
+    async fn embargoes_pending(&self) -> Result<Vec<(StoryId, Timestamp)>> {
+        let rows = sqlx::query(
+            "SELECT id, embargo_lift_at FROM stories WHERE embargo_lift_at IS NOT NULL
+             ORDER BY embargo_lift_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (StoryId(r.get(0)), from_micros(r.get(1))))
+            .collect())
+    }
+
+    async fn queue(&self, filter: &QueueFilter, now: Timestamp) -> Result<Vec<Story>> {
+        let status = filter.status.map(DeskStatus::as_str);
+        // ILIKE: SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's LIKE does not.
+        let rows = sqlx::query(
+            "SELECT s.doc FROM stories s
+             WHERE ($1::text IS NULL OR s.agency = $1)
+               AND ($2::text IS NULL OR EXISTS (
+                     SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = $2))
+               AND ($3::text IS NULL OR s.headline ILIKE $3 OR s.uri ILIKE $3
+                    OR (s.doc::jsonb ->> 'agency_headline') ILIKE $3)
+               AND ($4::text IS NULL OR $4 = CASE
+                     WHEN s.pubstatus = $7 THEN $8
+                     WHEN s.pubstatus = $9 THEN $10
+                     WHEN s.went_live IS NULL THEN $11
+                     WHEN s.went_live > $5 THEN $12
+                     ELSE $13 END)
+             ORDER BY s.modified DESC, s.id DESC LIMIT $6",
+        )
+        .bind(filter.agency.as_deref())
+        .bind(filter.topic.as_deref())
+        .bind(like_pattern(filter.text.as_deref()))
+        .bind(status)
+        .bind(micros(now))
+        .bind(filter.limit.max(1) as i64)
+        // `DeskStatus::of`, in SQL: the statuses' strings are the Rust enums' own.
+        .bind(PubStatus::Canceled.as_str())
+        .bind(DeskStatus::Killed.as_str())
+        .bind(PubStatus::Withheld.as_str())
+        .bind(DeskStatus::Withheld.as_str())
+        .bind(DeskStatus::Held.as_str())
+        .bind(DeskStatus::Embargoed.as_str())
+        .bind(DeskStatus::Live.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        stories_of(rows)
+    }
+
+    async fn pinned(&self, now: Timestamp) -> Result<Vec<Story>> {
+        let rows = sqlx::query(
+            "SELECT doc FROM stories
+             WHERE pinned_at IS NOT NULL AND live_from IS NOT NULL AND live_from <= $1
+             ORDER BY pinned_at DESC, id DESC",
+        )
+        .bind(micros(now))
+        .fetch_all(&self.pool)
+        .await?;
+        stories_of(rows)
+    }
+
+    async fn taken_down(
+        &self,
+        status: PubStatus,
+        listing: &Listing,
+        now: Timestamp,
+    ) -> Result<Vec<Story>> {
+        if status == PubStatus::Usable {
+            return Ok(Vec::new());
+        }
+        let b = Bounds::of(listing, now);
+        let rows = sqlx::query(
+            "SELECT s.doc FROM stories s
+             WHERE s.pubstatus = $1 AND s.went_live IS NOT NULL
+               AND s.taken_down_at IS NOT NULL AND s.went_live <= s.taken_down_at
+               AND s.went_live >= $2 AND s.went_live <= $3
+               AND (s.went_live < $4 OR (s.went_live = $4 AND s.id < $5))
+               AND ($6::text IS NULL OR s.agency = $6)
+               AND ($7::text IS NULL OR EXISTS (
+                     SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = $7))
+             ORDER BY s.went_live DESC, s.id DESC LIMIT $8",
+        )
+        .bind(status.as_str())
+        .bind(b.lowest)
+        .bind(b.highest)
+        .bind(b.before_t)
+        .bind(b.before_id)
+        .bind(listing.agency.as_deref())
+        .bind(listing.topic.as_deref())
+        .bind(listing.limit.max(1) as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        stories_of(rows)
+    }
+
+    async fn all_stories(&self) -> Result<Vec<Story>> {
+        let rows = sqlx::query("SELECT doc FROM stories ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        stories_of(rows)
+    }
+
+    async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>> {
+        let rows =
+            sqlx::query("SELECT seq, at, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2")
+                .bind(after_seq)
+                .bind(limit as i64)
+                .fetch_all(&self.pool)
+                .await?;
+        events_of(rows)
+    }
+
+    async fn latest_seq(&self) -> Result<i64> {
+        let seq: Option<i64> = sqlx::query("SELECT MAX(seq) FROM events")
+            .fetch_one(&self.pool)
+            .await?
+            .get(0);
+        Ok(seq.unwrap_or(0))
+    }
+
+    async fn seq_before(&self, at: Timestamp) -> Result<i64> {
+        let first: Option<i64> = sqlx::query("SELECT MIN(seq) FROM events WHERE at >= $1")
+            .bind(micros(at))
+            .fetch_one(&self.pool)
+            .await?
+            .get(0);
+        match first {
+            Some(seq) => Ok(seq - 1),
+            None => self.latest_seq().await,
+        }
+    }
+
+    async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>> {
+        let rows =
+            sqlx::query("SELECT seq, at, payload FROM events WHERE story_id = $1 ORDER BY seq")
+                .bind(id.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+        events_of(rows)
+    }
+
+    async fn topics(&self, now: Timestamp) -> Result<Vec<TopicCount>> {
+        let rows = sqlx::query(
+            "SELECT topic, MAX(topic_name), COUNT(*) AS n FROM story_topics
+             WHERE live_from IS NOT NULL AND live_from <= $1
+             GROUP BY topic ORDER BY n DESC, topic",
+        )
+        .bind(micros(now))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| TopicCount {
+                slug: r.get(0),
+                name: r.get(1),
+                stories: r.get::<i64, _>(2) as u64,
+            })
+            .collect())
+    }
+
+    async fn record_views(&self, views: &[(StoryId, Timestamp, u64)]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for (id, at, count) in views {
+            sqlx::query(
+                "INSERT INTO page_views (story_id, hour, views) VALUES ($1, $2, $3)
+                 ON CONFLICT (story_id, hour) DO UPDATE SET views = page_views.views + excluded.views",
+            )
+            .bind(id.as_str())
+            .bind(hour_of(*at))
+            .bind(*count as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn most_viewed(&self, since: Timestamp, limit: usize) -> Result<Vec<(StoryId, u64)>> {
+        // SUM of BIGINT is NUMERIC in PostgreSQL; back to BIGINT for the reader.
+        let rows = sqlx::query(
+            "SELECT story_id, SUM(views)::BIGINT AS n FROM page_views WHERE hour >= $1
+             GROUP BY story_id ORDER BY n DESC, story_id LIMIT $2",
+        )
+        .bind(hour_of(since))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (StoryId(r.get(0)), r.get::<i64, _>(1) as u64))
+            .collect())
+    }
+
+    async fn hottest(
+        &self,
+        now: Timestamp,
+        since: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<(StoryId, f64)>> {
+        // Halving per whole day of age, as a shift, the same arithmetic as SQLite's so the
+        // scores are equal to the last bit.
+        let rows = sqlx::query(
+            "SELECT story_id,
+                    SUM(views::FLOAT8 / (1::BIGINT << LEAST(62, GREATEST(0, ($1 - hour) / 24))::INT))
+                      AS score
+             FROM page_views WHERE hour >= $2
+             GROUP BY story_id ORDER BY score DESC, story_id LIMIT $3",
+        )
+        .bind(hour_of(now))
+        .bind(hour_of(since))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (StoryId(r.get(0)), r.get::<f64, _>(1)))
+            .collect())
+    }
+
+    async fn follower_position(&self, name: &str) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query("SELECT seq FROM follower_positions WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.get(0)),
+        )
+    }
+
+    async fn save_follower_position(&self, name: &str, seq: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO follower_positions (name, seq) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
+        )
+        .bind(name)
+        .bind(seq)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn rebuild_projections(&self) -> Result<u64> {
+        // The log lock keeps appends out until the projections are whole again.
+        let mut tx = self.begin_log_write().await?;
+        sqlx::query("DELETE FROM story_topics")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM stories").execute(&mut *tx).await?;
+        let mut cache = HashMap::new();
+        let mut after = 0i64;
+        let mut folded = 0u64;
+        loop {
+            let rows = sqlx::query(
+                "SELECT seq, at, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT 1000",
+            )
+            .bind(after)
+            .fetch_all(&mut *tx)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for recorded in events_of(rows)? {
+                after = recorded.seq;
+                Self::fold(&mut tx, &mut cache, &recorded.event, recorded.at).await?;
+                folded += 1;
+            }
+            // Keep the fold cache from growing with the whole archive.
+            if cache.len() > 50_000 {
+                cache.clear();
+            }
+        }
+        tx.commit().await?;
+        Ok(folded)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,92 @@
+//! The schema: the tables a new PostgreSQL database (or schema, by `search_path`) gets.
+//! Must not: drop or rewrite the event log.
+//!
+//! The same layout as SQLite's, times as BIGINT microseconds. Ids, agencies and topics compare
+//! with the "C" collation (byte order, as SQLite's BINARY): the listings' keyset cursor and
+//! their `ORDER BY id` tie-break must agree with each other and with SQLite whatever locale
+//! the database was created with.
+
+use crate::Result;
+
+use super::PgStore;
+
+/// Held while the schema is created, so that two stores opening one empty database at once
+/// do not both create it (`CREATE TABLE IF NOT EXISTS` is not safe against itself).
+const SCHEMA_LOCK: i64 = 0x5769_7265_6465_736b; // "Wiredesk"
+
+pub(super) const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS events (
+    seq      BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    story_id TEXT COLLATE "C" NOT NULL,
+    kind     TEXT   NOT NULL,
+    at       BIGINT NOT NULL,
+    payload  TEXT   NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_story ON events (story_id, seq);
+CREATE INDEX IF NOT EXISTS events_by_at ON events (at);
+
+CREATE TABLE IF NOT EXISTS stories (
+    id        TEXT COLLATE "C" PRIMARY KEY,
+    uri       TEXT NOT NULL UNIQUE,
+    version   BIGINT NOT NULL,
+    pubstatus TEXT NOT NULL,
+    agency    TEXT COLLATE "C" NOT NULL,
+    live_from BIGINT,
+    went_live BIGINT,
+    taken_down_at BIGINT,
+    headline  TEXT,
+    language  TEXT,
+    modified  BIGINT,
+    first_published BIGINT,
+    embargo_lift_at BIGINT,
+    pinned_at BIGINT,
+    doc       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_by_live_from ON stories (live_from DESC, id DESC)
+    WHERE live_from IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stories_by_agency ON stories (agency, live_from DESC)
+    WHERE live_from IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stories_taken_down ON stories (pubstatus, went_live DESC, id DESC)
+    WHERE went_live IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stories_awaiting_embargo ON stories (embargo_lift_at)
+    WHERE embargo_lift_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stories_pinned ON stories (pinned_at DESC)
+    WHERE pinned_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stories_by_modified ON stories (modified DESC, id DESC);
+
+CREATE TABLE IF NOT EXISTS story_topics (
+    story_id   TEXT COLLATE "C" NOT NULL,
+    topic      TEXT COLLATE "C" NOT NULL,
+    topic_name TEXT NOT NULL,
+    live_from  BIGINT,
+    PRIMARY KEY (topic, story_id)
+);
+CREATE INDEX IF NOT EXISTS story_topics_by_story ON story_topics (story_id);
+
+CREATE TABLE IF NOT EXISTS page_views (
+    story_id TEXT COLLATE "C" NOT NULL,
+    hour     BIGINT NOT NULL,
+    views    BIGINT NOT NULL,
+    PRIMARY KEY (story_id, hour)
+);
+CREATE INDEX IF NOT EXISTS page_views_by_hour ON page_views (hour);
+
+CREATE TABLE IF NOT EXISTS follower_positions (
+    name TEXT PRIMARY KEY,
+    seq  BIGINT NOT NULL
+);
+"#;
+
+impl PgStore {
+    /// Create the tables that are missing.
+    pub(super) async fn create_schema(&self) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(SCHEMA_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::raw_sql(SCHEMA).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,5 +1,5 @@
-//! The behaviour every `Store` must show, written once against the trait so that the
-//! PostgreSQL store can later run the very same checks. Each function panics on a violation.
+//! The behaviour every `Store` must show, written once against the trait so that the SQLite
+//! and PostgreSQL stores run the very same checks. Each function panics on a violation.
 
 use jiff::{Timestamp, ToSpan};
 use wiredesk_model::{Agency, PubStatus, Story, StoryEvent, StoryId, Topic};

@@ -1,8 +1,10 @@
 //! store: the append-only event log and the projections folded from it.
 //!
-//! Owns: the `Store` trait (the seam where SQLite now and PostgreSQL later plug in), the
-//! SQLite implementation, the current-state projection of stories, listings, the page-view
-//! log behind "Hot this week", and the desk's accounts, sessions and audit log (`accounts`).
+//! Owns: the `Store` trait and its two implementations, SQLite (embedded, the default) and
+//! PostgreSQL (`PgStore`, for a shared server), which share the row's columns and the folding
+//! of events (`columns`) and keep only their SQL apart; the current-state projection of
+//! stories, listings, the page-view log behind "Hot this week", and the desk's accounts,
+//! sessions and audit log (`accounts`, SQLite only so far).
 //! Must not: decide editorial policy (it records what it is told), know any wire format, or
 //! render anything. Every write goes through `append`; the projections are only ever changed
 //! by folding events, so `rebuild_projections` can always recreate them from the log.

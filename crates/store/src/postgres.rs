@@ -1,5 +1,5 @@
-//! The shared server store: the log and projections in PostgreSQL, for a site run on more
-//! than one machine or process.
+//! The server store: the log and projections in PostgreSQL, for sites that outgrow one file
+//! (the binary still opens SQLite; nothing selects this yet).
 //!
 //! The same layout and rules as SQLite's (`sqlite.rs`): times as BIGINT microseconds, the
 //! whole story as JSON text beside the columns the listings filter and sort on, and the row's

@@ -161,6 +161,8 @@ pub struct PageCache {
 /// A render in flight, and how its waiters learn it ended.
 struct Flight {
     id: u64,
+    /// The generation its render began under.
+    generation: i64,
     settled: watch::Receiver<Settled>,
 }
 
@@ -256,12 +258,24 @@ impl PageCache {
                 match (flights.get(key), cached) {
                     (Some(_), Some((page, Freshness::Stale))) => return Lookup::Hit(page),
                     // Waited for even when it began before this request's events: most events
-                    // touch other pages, and the page is checked when it comes.
-                    (Some(flight), _) => flight.settled.clone(),
-                    (None, _) => {
+                    // touch other pages, and the page is checked when it comes. Not when it
+                    // began before a take-down: its page may show what was taken down, and
+                    // waiting for it and then for another render made a kill's worst time
+                    // two renders under load. A render starts now beside it.
+                    (Some(flight), _) if flight.generation >= self.taken_down_at() => {
+                        flight.settled.clone()
+                    }
+                    _ => {
                         let id = self.next_flight.fetch_add(1, Ordering::Relaxed);
                         let (tx, rx) = watch::channel(Settled::Rendering);
-                        flights.insert(key.to_string(), Flight { id, settled: rx });
+                        flights.insert(
+                            key.to_string(),
+                            Flight {
+                                id,
+                                generation,
+                                settled: rx,
+                            },
+                        );
                         return Lookup::Render(Rendering {
                             cache: self.clone(),
                             key: key.to_string(),
@@ -352,6 +366,14 @@ impl PageCache {
                 map.clear();
                 *bytes = 0;
             }
+        }
+        // A render that began before a take-down may end after the one started beside it
+        // (`lookup`): the newer page stays.
+        if map
+            .get(&key)
+            .is_some_and(|kept| kept.generation > generation)
+        {
+            return page;
         }
         *bytes += size;
         if let Some(old) = map.insert(key, page.clone()) {
@@ -679,13 +701,36 @@ mod tests {
         cache.touch([], 1);
         let before = rendering(&cache, "/").await;
         cache.take_down(["home"], 2); // a kill lands while the page renders
-        // A request after the kill waits for that render, sees it raced the kill, and is
-        // told to render anew rather than take it.
-        let after = reader(&cache, "/");
-        settle_tasks().await;
+        // A request after the kill does not wait for that render: it is told to render anew
+        // at once, beside it.
+        let after = rendering(&cache, "/").await;
         keep(before, "with the killed story");
-        assert!(html(&cache, "/").is_none());
-        assert_eq!(after.await.unwrap(), None);
+        assert!(
+            html(&cache, "/").is_none(),
+            "the raced page is never current"
+        );
+        keep(after, "without it");
+        assert_eq!(html(&cache, "/"), Some(Bytes::from_static(b"without it")));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_render_from_before_a_take_down_that_ends_last_does_not_replace_the_newer_page() {
+        let cache = PageCache::default();
+        cache.touch([], 1);
+        let before = rendering(&cache, "/").await;
+        cache.take_down(["home"], 2);
+        let after = rendering(&cache, "/").await;
+        // A request meanwhile waits for the render that began after the take-down.
+        let waiting = reader(&cache, "/");
+        settle_tasks().await;
+        assert!(!waiting.is_finished());
+        keep(after, "without it");
+        assert_eq!(
+            waiting.await.unwrap(),
+            Some(Bytes::from_static(b"without it"))
+        );
+        keep(before, "with the killed story");
+        assert_eq!(html(&cache, "/"), Some(Bytes::from_static(b"without it")));
     }
 
     #[tokio::test(flavor = "current_thread")]

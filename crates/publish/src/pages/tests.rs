@@ -490,3 +490,43 @@ async fn a_store_that_fails_answers_503_never_an_empty_page_and_it_is_not_kept()
     assert_eq!(status, 200, "the 503 was not kept");
     assert!(body.contains("Headline up"));
 }
+
+#[tokio::test]
+async fn a_take_down_leaves_the_side_lists_without_the_story_and_reads_nothing_again() {
+    let mut state = state_with(&[
+        ("a", "world", "Alpha copy.", 1),
+        ("b", "world", "Bravo copy.", 2),
+        ("c", "sports", "Charlie copy.", 3),
+    ])
+    .await;
+    state.side_lists = super::side::SideListCache::fresh_for(std::time::Duration::from_secs(3600));
+    let id = |u: &str| StoryId::for_uri(u);
+    caught_up(&state).await;
+    let first = state.side_lists(now()).await.unwrap();
+    assert_eq!(uris(&first.hot(&state, &HashSet::new())), ["a", "b", "c"]);
+    // Views since make c the most read: a new read of the lists would put it first.
+    state
+        .store
+        .record_views(&[(id("c"), now(), 50)])
+        .await
+        .unwrap();
+    let kill = StoryEvent::Killed {
+        id: id("a"),
+        reason: "legal".into(),
+    };
+    state.store.append(vec![(kill, now())]).await.unwrap();
+    caught_up(&state).await;
+    let after = state.side_lists(now()).await.unwrap();
+    assert_eq!(
+        uris(&after.hot(&state, &HashSet::new())),
+        ["b", "c"],
+        "a left, and the lists were not read again"
+    );
+    let listed: Vec<String> = after
+        .topic_blocks(&state, &HashSet::new(), 3)
+        .iter()
+        .flat_map(|b| b.cards.iter().map(|c| c.headline.clone()))
+        .collect();
+    assert!(!listed.contains(&"Headline a".to_string()), "{listed:?}");
+    assert!(listed.contains(&"Headline b".to_string()), "{listed:?}");
+}

@@ -1,5 +1,5 @@
 //! The server store: the log and projections in PostgreSQL, for sites that outgrow one file
-//! (the binary still opens SQLite; nothing selects this yet).
+//! (`wiredesk … --database-url postgres://…` or `[store] url` selects it).
 //!
 //! The same layout and rules as SQLite's (`sqlite.rs`): times as BIGINT microseconds, the
 //! whole story as JSON text beside the columns the listings filter and sort on, and the row's
@@ -57,6 +57,11 @@ impl PgStore {
         let store = PgStore { pool };
         store.create_schema().await?;
         Ok(store)
+    }
+
+    /// The desk's accounts, sessions and audit log, in the same database.
+    pub fn accounts(&self) -> crate::accounts::Accounts {
+        crate::accounts::Accounts::postgres(self.pool.clone())
     }
 
     /// Begin a transaction that writes the log, holding `LOG_LOCK`.

@@ -13,8 +13,8 @@ use std::str::FromStr;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{PgPool, Row};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
+use sqlx::{Connection, PgPool, Row};
 use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
 use crate::columns::{
@@ -50,6 +50,9 @@ impl PgStore {
     /// The same, with options already made (a `search_path`, say, to keep the tables in a
     /// schema of their own).
     pub async fn connect_with(options: PgConnectOptions) -> Result<PgStore> {
+        // A pool that cannot connect only says it timed out, 30 s later; one connection first
+        // says why (refused, no such host, password) at once.
+        PgConnection::connect_with(&options).await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .connect_with(options)

@@ -2,7 +2,7 @@
 //! from the command line. Passwords are read from standard input, never from flags (which `ps` would show).
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
@@ -11,11 +11,32 @@ use wiredesk_desk::auth::{hash_password, new_totp_secret, random_token, token_di
 use wiredesk_desk::{MIN_PASSWORD_CHARS, valid_user_name};
 use wiredesk_store::accounts::{Accounts, Role, TokenScope};
 
+use crate::app::DatabaseUrl;
+
 /// The data folder whose accounts are meant.
 #[derive(clap::Args)]
 pub struct DataDir {
     #[arg(long)]
     pub data: PathBuf,
+}
+
+/// The database whose accounts are meant: the data folder's, or the one its config
+/// (`[store] url`) or `--database-url` names.
+#[derive(clap::Args)]
+pub struct AccountsDb {
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Config file (default: DATA/wiredesk.toml), for its `[store] url`.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub url: DatabaseUrl,
+}
+
+impl AccountsDb {
+    pub async fn open(&self) -> anyhow::Result<Accounts> {
+        crate::app::open_accounts(&self.data, self.config.as_deref(), &self.url).await
+    }
 }
 
 #[derive(Subcommand)]
@@ -26,18 +47,18 @@ pub enum UserCommand {
         #[arg(long, value_parser = ["editor", "admin"], default_value = "editor")]
         role: String,
         #[command(flatten)]
-        data: DataDir,
+        data: AccountsDb,
     },
     /// List the accounts.
     List {
         #[command(flatten)]
-        data: DataDir,
+        data: AccountsDb,
     },
     /// Remove an account and end its sessions.
     Remove {
         name: String,
         #[command(flatten)]
-        data: DataDir,
+        data: AccountsDb,
     },
     /// Give an account a second factor (TOTP): print its secret and `otpauth://` address
     /// once, for an authenticator app. Enrolling again replaces the secret.
@@ -47,17 +68,17 @@ pub enum UserCommand {
         #[arg(long)]
         off: bool,
         #[command(flatten)]
-        data: DataDir,
+        data: AccountsDb,
     },
 }
 
 impl UserCommand {
-    pub fn data(&self) -> &Path {
+    pub fn db(&self) -> &AccountsDb {
         match self {
             UserCommand::Add { data, .. }
             | UserCommand::List { data }
             | UserCommand::Remove { data, .. }
-            | UserCommand::Totp { data, .. } => &data.data,
+            | UserCommand::Totp { data, .. } => data,
         }
     }
 }
@@ -72,19 +93,19 @@ pub enum TokenCommand {
         #[arg(long, value_parser = ["push", "metrics"], default_value = "push")]
         scope: String,
         #[command(flatten)]
-        data: DataDir,
+        data: AccountsDb,
     },
     /// List the names holding a token, with the scope and when it was issued.
     List {
         #[command(flatten)]
-        data: DataDir,
+        data: AccountsDb,
     },
 }
 
 impl TokenCommand {
-    pub fn data(&self) -> &Path {
+    pub fn db(&self) -> &AccountsDb {
         match self {
-            TokenCommand::Add { data, .. } | TokenCommand::List { data } => &data.data,
+            TokenCommand::Add { data, .. } | TokenCommand::List { data } => data,
         }
     }
 }

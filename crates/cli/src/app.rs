@@ -1,5 +1,6 @@
 //! Opening a site's data folder: the store, the search index (a follower of the store's log)
-//! and the pipeline, wired together.
+//! and the pipeline, wired together. The store is SQLite in the data folder unless a
+//! PostgreSQL URL is given (`open_store`); the index and inbox stay in the folder either way.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,9 +12,10 @@ use wiredesk_enrich::TopicAssigner;
 use wiredesk_index::{IndexFollower, SearchIndex};
 use wiredesk_ingest::topic_model::MODEL_FILE;
 use wiredesk_ingest::{Pipeline, PipelineSettings, TopicClassifier};
+use wiredesk_source::redact::{redact_text, redact_url};
 use wiredesk_store::accounts::Accounts;
 use wiredesk_store::followers::Followers;
-use wiredesk_store::{SqliteStore, Store};
+use wiredesk_store::{PgStore, SqliteStore, Store};
 
 use crate::config::Config;
 
@@ -35,27 +37,79 @@ pub fn config_path(data: &Path, explicit: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| data.join("wiredesk.toml"))
 }
 
-/// Only the desk's accounts of a data folder: what `wiredesk user` and `wiredesk token` need,
-/// without the search index (which a running server holds locked).
-pub async fn open_accounts(data: &Path) -> anyhow::Result<Accounts> {
-    std::fs::create_dir_all(data)
-        .with_context(|| format!("cannot create data folder {}", data.display()))?;
-    let sqlite = SqliteStore::open(&data.join("wiredesk.db"))
-        .await
-        .context("opening the story database")?;
-    Ok(sqlite.accounts())
+/// `--database-url`, for every command that opens the database.
+#[derive(clap::Args, Clone, Default)]
+pub struct DatabaseUrl {
+    /// PostgreSQL holding the stories and accounts (`postgres://user:pass@host/db`); without
+    /// it, `[store] url` in the config, else SQLite at DATA/wiredesk.db.
+    // Values hidden from `--help`: the URL may carry a password.
+    #[arg(
+        long = "database-url",
+        env = "WIREDESK_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
 }
 
-impl Site {
-    pub async fn open(data: &Path, config_file: Option<&Path>) -> anyhow::Result<Site> {
+/// The one place a command opens its database: PostgreSQL at `url` (the flag or the
+/// environment) or the config's `[store] url`, else SQLite at `DATA/wiredesk.db`; with the
+/// desk's accounts in the same database.
+pub async fn open_store(
+    data: &Path,
+    config: &Config,
+    url: &DatabaseUrl,
+) -> anyhow::Result<(Arc<dyn Store>, Accounts)> {
+    let url = url.database_url.as_deref().or(config.store.url.as_deref());
+    let Some(url) = url.filter(|u| !u.is_empty()) else {
         std::fs::create_dir_all(data)
             .with_context(|| format!("cannot create data folder {}", data.display()))?;
-        let config = Config::load(&config_path(data, config_file))?;
         let sqlite = SqliteStore::open(&data.join("wiredesk.db"))
             .await
             .context("opening the story database")?;
         let accounts = sqlite.accounts();
-        let store: Arc<dyn Store> = Arc::new(sqlite);
+        return Ok((Arc::new(sqlite), accounts));
+    };
+    // Errors and logs name the server, never its password; nor does the driver's message
+    // get through unredacted, in case it quotes the URL.
+    let shown = redact_url(url);
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        anyhow::bail!(
+            "database URL {shown}: only postgres:// URLs are supported (SQLite, the default, \
+             needs none)"
+        );
+    }
+    let pg = PgStore::connect(url).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the PostgreSQL database at {shown}: {}",
+            redact_text(&e.to_string())
+        )
+    })?;
+    tracing::info!("store: PostgreSQL at {shown}");
+    let accounts = pg.accounts();
+    Ok((Arc::new(pg), accounts))
+}
+
+/// Only the desk's accounts: what `wiredesk user` and `wiredesk token` need, without the
+/// search index (which a running server holds locked).
+pub async fn open_accounts(
+    data: &Path,
+    config_file: Option<&Path>,
+    url: &DatabaseUrl,
+) -> anyhow::Result<Accounts> {
+    let config = Config::load(&config_path(data, config_file))?;
+    Ok(open_store(data, &config, url).await?.1)
+}
+
+impl Site {
+    pub async fn open(
+        data: &Path,
+        config_file: Option<&Path>,
+        url: &DatabaseUrl,
+    ) -> anyhow::Result<Site> {
+        std::fs::create_dir_all(data)
+            .with_context(|| format!("cannot create data folder {}", data.display()))?;
+        let config = Config::load(&config_path(data, config_file))?;
+        let (store, accounts) = open_store(data, &config, url).await?;
         let index =
             Arc::new(SearchIndex::open(&data.join("index")).context("opening the search index")?);
         let time_zone = TimeZone::get(&config.site.time_zone)

@@ -105,7 +105,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 Some(d) => (d, None),
                 None => crate::demo::default_data_dir()?,
             };
-            let site = Site::open(&data, None).await?;
+            let site = Site::open(&data, None, &Default::default()).await?;
             let deliveries = generated_deliveries(stories, Timestamp::now());
             let bytes: usize = deliveries.iter().map(|d| d.bytes.len()).sum();
             let started = Instant::now();

@@ -166,7 +166,7 @@ pub(crate) async fn serve_generated(
     stories: usize,
 ) -> anyhow::Result<(Site, String, Option<tempfile::TempDir>)> {
     let (data, tmp) = crate::demo::default_data_dir()?;
-    let site = Site::open(&data, None).await?;
+    let site = Site::open(&data, None, &Default::default()).await?;
     let deliveries = crate::bench::generated_deliveries(stories, Timestamp::now());
     crate::bench::ingest_in_batches(&site, deliveries).await?;
     let app = crate::serve::app(&site).await?;

@@ -15,6 +15,7 @@ pub struct Config {
     pub site: SiteConfig,
     pub ingest: IngestConfig,
     pub topics: TopicsConfig,
+    pub store: StoreConfig,
     /// Feeds polled over HTTP(S): `[[sources]]` with `name`, `url` and optionally
     /// `interval_secs`, `timeout_secs`, `max_bytes`, `max_redirects`, `max_backoff_secs`.
     /// `wiredesk source add` keeps its own list in `DATA/sources.toml`.
@@ -57,6 +58,16 @@ impl Default for IngestConfig {
             push_limit_bytes: None,
         }
     }
+}
+
+/// `[store]`: where the stories and the desk's accounts live.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// A PostgreSQL database (`postgres://user:pass@host/db`) instead of the embedded SQLite
+    /// file `DATA/wiredesk.db`; `--database-url` / `WIREDESK_DATABASE_URL` win over it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// `[topics]`: the site's topics, and what the desk does with copy that arrives with none.

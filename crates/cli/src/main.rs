@@ -20,7 +20,7 @@ mod serve;
 mod sources;
 mod topics;
 
-use app::Site;
+use app::{DatabaseUrl, Site};
 
 // glibc's allocator spent 40–50% of decode time in malloc/free (perf, `bench decode`); decoders
 // make many small strings, which mimalloc's per-thread free lists serve far faster.
@@ -57,6 +57,8 @@ enum Command {
         /// Config file (default: DATA/wiredesk.toml).
         #[arg(long)]
         config: Option<PathBuf>,
+        #[command(flatten)]
+        db: DatabaseUrl,
     },
     /// Ingest wire files or folders of them.
     Ingest {
@@ -64,6 +66,8 @@ enum Command {
         data: PathBuf,
         #[arg(long)]
         config: Option<PathBuf>,
+        #[command(flatten)]
+        db: DatabaseUrl,
         /// Write one JSON line per input file here.
         #[arg(long)]
         report: Option<PathBuf>,
@@ -76,6 +80,8 @@ enum Command {
         data: PathBuf,
         #[arg(long)]
         config: Option<PathBuf>,
+        #[command(flatten)]
+        db: DatabaseUrl,
     },
     /// Measure; prints figures.
     #[command(subcommand)]
@@ -120,7 +126,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             };
             std::fs::create_dir_all(&data)?;
             demo::write_demo_config(&data, &format!("http://{addr}"))?;
-            let site = Site::open(&data, None).await?;
+            // The demo stays embedded: SQLite in its own folder, whatever the environment says.
+            let site = Site::open(&data, None, &DatabaseUrl::default()).await?;
             let reports = site
                 .pipeline
                 .ingest_batch(demo::corpus_deliveries(Timestamp::now()))
@@ -147,26 +154,32 @@ async fn run(command: Command) -> anyhow::Result<()> {
             serve::serve(site, addr, "Wiredesk demo running at").await
         }
         Command::User(command) => {
-            let accounts = app::open_accounts(command.data()).await?;
+            let accounts = command.db().open().await?;
             accounts::user(&accounts, command).await
         }
         Command::Token(command) => {
-            let accounts = app::open_accounts(command.data()).await?;
+            let accounts = command.db().open().await?;
             accounts::token(&accounts, command).await
         }
         Command::Source(command) => sources::run(command),
-        Command::Serve { data, addr, config } => {
-            let mut site = Site::open(&data, config.as_deref()).await?;
+        Command::Serve {
+            data,
+            addr,
+            config,
+            db,
+        } => {
+            let mut site = Site::open(&data, config.as_deref(), &db).await?;
             site.config.serve_at(addr);
             serve::serve(site, addr, "Wiredesk serving at").await
         }
         Command::Ingest {
             data,
             config,
+            db,
             report,
             paths,
         } => {
-            let site = Site::open(&data, config.as_deref()).await?;
+            let site = Site::open(&data, config.as_deref(), &db).await?;
             let run =
                 ingest::ingest_paths(&site.pipeline, &paths, &|_| Timestamp::now(), true).await?;
             site.catch_up_search().await?;
@@ -195,8 +208,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             println!("{}", ingest::summary_line(&run.tally));
             Ok(())
         }
-        Command::Reindex { data, config } => {
-            let site = Site::open(&data, config.as_deref()).await?;
+        Command::Reindex { data, config, db } => {
+            let site = Site::open(&data, config.as_deref(), &db).await?;
             let events = site.pipeline.refold().await?;
             let indexed = site
                 .search

@@ -7,9 +7,8 @@ use anyhow::Context;
 use clap::Subcommand;
 use jiff::Timestamp;
 use wiredesk_ingest::topic_model::{self, MODEL_FILE, TrainedModel};
-use wiredesk_store::{SqliteStore, Store};
 
-use crate::app::config_path;
+use crate::app::{DatabaseUrl, config_path, open_store};
 use crate::config::Config;
 
 #[derive(Subcommand)]
@@ -21,6 +20,8 @@ pub enum TopicsCommand {
         data: PathBuf,
         #[arg(long)]
         config: Option<PathBuf>,
+        #[command(flatten)]
+        db: DatabaseUrl,
     },
     /// Whether there is a model, when it was trained and on what.
     Status {
@@ -33,12 +34,12 @@ pub enum TopicsCommand {
 
 pub async fn run(command: TopicsCommand) -> anyhow::Result<()> {
     match command {
-        TopicsCommand::Train { data, config } => train(&data, config.as_deref()).await,
+        TopicsCommand::Train { data, config, db } => train(&data, config.as_deref(), &db).await,
         TopicsCommand::Status { data, config } => status(&data, config.as_deref()),
     }
 }
 
-async fn train(data: &Path, config: Option<&Path>) -> anyhow::Result<()> {
+async fn train(data: &Path, config: Option<&Path>, db: &DatabaseUrl) -> anyhow::Result<()> {
     let config = Config::load(&config_path(data, config))?;
     let site_topics: Vec<String> = config
         .topics
@@ -48,9 +49,7 @@ async fn train(data: &Path, config: Option<&Path>) -> anyhow::Result<()> {
         .map(|t| t.slug)
         .collect();
     // Only the database: a running site holds the search index, and training needs none.
-    let store = SqliteStore::open(&data.join("wiredesk.db"))
-        .await
-        .context("opening the story database")?;
+    let (store, _) = open_store(data, &config, db).await?;
     let stories = store.all_stories().await?;
     let examples = topic_model::training_examples(&stories, &site_topics);
     drop(stories);

@@ -5,13 +5,20 @@
 //! These are not story state, so they are plain tables rather than events; the audit log is
 //! append-only all the same. Secrets never reach this module in the clear: passwords arrive
 //! as argon2id hashes, session and bearer tokens as SHA-256 digests (the desk crate makes them).
+//!
+//! On SQLite or PostgreSQL, beside whichever store holds the stories. The policy (throttle
+//! windows, scopes, roles) and nearly all the SQL are written once: `$n` placeholders and
+//! `ON CONFLICT` read the same in both; only the schemas and the throttle's sweep differ.
 
 use jiff::{SignedDuration, Timestamp};
-use sqlx::{Row, SqlitePool};
+use sqlx::{PgPool, Row, SqlitePool};
 
 use crate::Result;
 
-pub(crate) const SCHEMA: &str = r#"
+#[cfg(test)]
+pub(crate) mod conformance;
+
+pub(crate) const SQLITE_SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS desk_users (
     name          TEXT PRIMARY KEY,
     role          TEXT NOT NULL,
@@ -47,6 +54,48 @@ CREATE TABLE IF NOT EXISTS tokens (
     scope      TEXT NOT NULL,
     name       TEXT NOT NULL,
     created    INTEGER NOT NULL,
+    UNIQUE (scope, name)
+);
+"#;
+
+/// The same tables on PostgreSQL: times and steps as BIGINT microseconds, names and buckets
+/// in byte order ("C"), as SQLite compares them.
+pub(crate) const PG_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS desk_users (
+    name          TEXT COLLATE "C" PRIMARY KEY,
+    role          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    totp_secret   TEXT,
+    totp_last_step BIGINT
+);
+CREATE TABLE IF NOT EXISTS sign_in_throttle (
+    bucket       TEXT COLLATE "C" PRIMARY KEY,
+    failures     BIGINT NOT NULL,
+    window_start BIGINT NOT NULL,
+    next_try     BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sign_in_throttle_window ON sign_in_throttle (window_start);
+CREATE TABLE IF NOT EXISTS desk_sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_name  TEXT COLLATE "C" NOT NULL REFERENCES desk_users (name) ON DELETE CASCADE,
+    csrf       TEXT NOT NULL,
+    created    BIGINT NOT NULL,
+    expires    BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS desk_audit (
+    seq       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at        BIGINT NOT NULL,
+    user_name TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    before    TEXT,
+    after     TEXT
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash TEXT PRIMARY KEY,
+    scope      TEXT NOT NULL,
+    name       TEXT COLLATE "C" NOT NULL,
+    created    BIGINT NOT NULL,
     UNIQUE (scope, name)
 );
 "#;
@@ -255,76 +304,129 @@ fn from_micros(us: i64) -> Timestamp {
     Timestamp::from_microsecond(us).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
+/// The throttle's sweep of idle rows. On PostgreSQL it skips rows another attempt holds:
+/// locking them out of key order could deadlock two attempts, and such a row is not idle.
+const SQLITE_SWEEP: &str = "DELETE FROM sign_in_throttle WHERE window_start < $1 AND next_try < $2";
+const PG_SWEEP: &str = "DELETE FROM sign_in_throttle WHERE bucket IN (
+     SELECT bucket FROM sign_in_throttle WHERE window_start < $1 AND next_try < $2
+     FOR UPDATE SKIP LOCKED)";
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Run `$body` with `$pool` bound to this backend's pool. The body is written once and
+/// compiled once per backend, so each gets its own row and transaction types.
+macro_rules! on_pool {
+    ($accounts:expr, |$pool:ident| $body:expr) => {
+        match &$accounts.backend {
+            Backend::Sqlite($pool) => $body,
+            Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+type UserRow = (String, String, String, Option<String>);
+
+fn user_from((name, role, password_hash, totp_secret): UserRow) -> User {
+    User {
+        name,
+        role: Role::parse(&role).unwrap_or(Role::Editor),
+        password_hash,
+        totp_secret,
+    }
+}
+
+type AuditRow = (i64, String, String, String, Option<String>, Option<String>);
+
+fn audit_from((at, user, action, subject, before, after): AuditRow) -> AuditEntry {
+    AuditEntry {
+        at: from_micros(at),
+        user,
+        action,
+        subject,
+        before,
+        after,
+    }
+}
+
 /// The desk's tables. Cheap to clone: it shares the story store's connection pool.
 #[derive(Clone)]
 pub struct Accounts {
-    pool: SqlitePool,
+    backend: Backend,
 }
 
 impl Accounts {
-    pub(crate) fn new(pool: SqlitePool) -> Accounts {
-        Accounts { pool }
+    pub(crate) fn sqlite(pool: SqlitePool) -> Accounts {
+        Accounts {
+            backend: Backend::Sqlite(pool),
+        }
+    }
+
+    pub(crate) fn postgres(pool: PgPool) -> Accounts {
+        Accounts {
+            backend: Backend::Postgres(pool),
+        }
     }
 
     /// Add an account, or replace the role and password of an existing one.
     pub async fn put_user(&self, name: &str, role: Role, password_hash: &str) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO desk_users (name, role, password_hash) VALUES (?1, ?2, ?3)
-             ON CONFLICT (name) DO UPDATE SET role = excluded.role,
-               password_hash = excluded.password_hash",
-        )
-        .bind(name)
-        .bind(role.as_str())
-        .bind(password_hash)
-        .execute(&self.pool)
-        .await?;
-        // A changed password or role ends the account's sessions.
-        sqlx::query("DELETE FROM desk_sessions WHERE user_name = ?")
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO desk_users (name, role, password_hash) VALUES ($1, $2, $3)
+                 ON CONFLICT (name) DO UPDATE SET role = excluded.role,
+                   password_hash = excluded.password_hash",
+            )
             .bind(name)
-            .execute(&self.pool)
+            .bind(role.as_str())
+            .bind(password_hash)
+            .execute(&mut *tx)
             .await?;
+            // A changed password or role ends the account's sessions.
+            sqlx::query("DELETE FROM desk_sessions WHERE user_name = $1")
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
         Ok(())
     }
 
     /// Remove an account and end its sessions. Returns whether it existed.
     pub async fn remove_user(&self, name: &str) -> Result<bool> {
-        sqlx::query("DELETE FROM desk_sessions WHERE user_name = ?")
-            .bind(name)
-            .execute(&self.pool)
-            .await?;
-        let done = sqlx::query("DELETE FROM desk_users WHERE name = ?")
-            .bind(name)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    fn user_from(row: &sqlx::sqlite::SqliteRow) -> User {
-        User {
-            name: row.get(0),
-            role: Role::parse(row.get::<&str, _>(1)).unwrap_or(Role::Editor),
-            password_hash: row.get(2),
-            totp_secret: row.get(3),
-        }
+        let removed = on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM desk_sessions WHERE user_name = $1")
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+            let done = sqlx::query("DELETE FROM desk_users WHERE name = $1")
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            done.rows_affected()
+        });
+        Ok(removed > 0)
     }
 
     pub async fn user(&self, name: &str) -> Result<Option<User>> {
-        let row = sqlx::query(
-            "SELECT name, role, password_hash, totp_secret FROM desk_users WHERE name = ?",
-        )
-        .bind(name)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(Self::user_from))
+        const SQL: &str =
+            "SELECT name, role, password_hash, totp_secret FROM desk_users WHERE name = $1";
+        let row: Option<UserRow> = on_pool!(self, |pool| {
+            sqlx::query_as(SQL).bind(name).fetch_optional(pool).await?
+        });
+        Ok(row.map(user_from))
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query(
-            "SELECT name, role, password_hash, totp_secret FROM desk_users ORDER BY name",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(Self::user_from).collect())
+        const SQL: &str =
+            "SELECT name, role, password_hash, totp_secret FROM desk_users ORDER BY name";
+        let rows: Vec<UserRow> = on_pool!(self, |pool| sqlx::query_as(SQL).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(user_from).collect())
     }
 
     /// Count a sign-in attempt as a failure in every bucket before its password is checked,
@@ -338,110 +440,121 @@ impl Accounts {
         let now = micros(now);
         let mut sorted: Vec<&(String, Limit)> = buckets.iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut tx = self.pool.begin().await?;
-        // A write first, in key order: SQLite takes its write lock here and PostgreSQL locks
-        // the rows, so the reads below see every attempt counted before this one.
-        for (bucket, _) in &sorted {
-            sqlx::query(
-                "INSERT INTO sign_in_throttle (bucket, failures, window_start, next_try)
-                 VALUES (?1, 0, ?2, 0)
-                 ON CONFLICT (bucket) DO UPDATE SET next_try = sign_in_throttle.next_try",
-            )
-            .bind(bucket)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let mut counted = Vec::with_capacity(sorted.len());
-        let mut wait = 0;
-        for (bucket, limit) in &sorted {
-            let row = sqlx::query(
-                "SELECT failures, window_start, next_try FROM sign_in_throttle WHERE bucket = ?",
-            )
-            .bind(bucket)
-            .fetch_one(&mut *tx)
-            .await?;
-            let tally = Tally {
-                failures: row.get(0),
-                window_start: row.get(1),
-                next_try: row.get(2),
-            };
-            wait = wait.max(tally.wait(limit, now));
-            counted.push((bucket, tally.counted(limit, now)));
-        }
-        if wait > 0 {
-            tx.rollback().await?;
-            return Ok(Some(SignedDuration::from_micros(wait)));
-        }
-        for (bucket, tally) in counted {
-            sqlx::query(
-                "UPDATE sign_in_throttle SET failures = ?2, window_start = ?3, next_try = ?4
-                 WHERE bucket = ?1",
-            )
-            .bind(bucket)
-            .bind(tally.failures)
-            .bind(tally.window_start)
-            .bind(tally.next_try)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query("DELETE FROM sign_in_throttle WHERE window_start < ?1 AND next_try < ?2")
-            .bind(now - THROTTLE_MEMORY.as_micros() as i64)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        let sweep = match self.backend {
+            Backend::Sqlite(_) => SQLITE_SWEEP,
+            Backend::Postgres(_) => PG_SWEEP,
+        };
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            // A write first, in key order: SQLite takes its write lock here and PostgreSQL
+            // locks the rows until the commit (a row another attempt is inserting waits for
+            // it), so the reads below see every attempt counted before this one.
+            for (bucket, _) in &sorted {
+                sqlx::query(
+                    "INSERT INTO sign_in_throttle (bucket, failures, window_start, next_try)
+                     VALUES ($1, 0, $2, 0)
+                     ON CONFLICT (bucket) DO UPDATE SET next_try = sign_in_throttle.next_try",
+                )
+                .bind(bucket)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let mut counted = Vec::with_capacity(sorted.len());
+            let mut wait = 0;
+            for (bucket, limit) in &sorted {
+                let (failures, window_start, next_try): (i64, i64, i64) = sqlx::query_as(
+                    "SELECT failures, window_start, next_try FROM sign_in_throttle
+                     WHERE bucket = $1",
+                )
+                .bind(bucket)
+                .fetch_one(&mut *tx)
+                .await?;
+                let tally = Tally {
+                    failures,
+                    window_start,
+                    next_try,
+                };
+                wait = wait.max(tally.wait(limit, now));
+                counted.push((bucket, tally.counted(limit, now)));
+            }
+            if wait > 0 {
+                tx.rollback().await?;
+                return Ok(Some(SignedDuration::from_micros(wait)));
+            }
+            for (bucket, tally) in counted {
+                sqlx::query(
+                    "UPDATE sign_in_throttle SET failures = $2, window_start = $3, next_try = $4
+                     WHERE bucket = $1",
+                )
+                .bind(bucket)
+                .bind(tally.failures)
+                .bind(tally.window_start)
+                .bind(tally.next_try)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(sweep)
+                .bind(now - THROTTLE_MEMORY.as_micros() as i64)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
         Ok(None)
     }
 
     /// A counted attempt turned out right: forget the failures of `cleared` (the account
     /// from this address) and give the slot back to the wider `refunded` buckets.
     pub async fn sign_in_succeeded(&self, cleared: &str, refunded: &[String]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM sign_in_throttle WHERE bucket = ?")
-            .bind(cleared)
-            .execute(&mut *tx)
-            .await?;
-        for bucket in refunded {
-            sqlx::query(
-                "UPDATE sign_in_throttle SET failures = failures - 1
-                 WHERE bucket = ? AND failures > 0",
-            )
-            .bind(bucket)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
+        // In key order, as `take_sign_in_slot` locks them, so the two never deadlock.
+        let mut rows: Vec<(&str, bool)> = refunded.iter().map(|b| (b.as_str(), false)).collect();
+        rows.push((cleared, true));
+        rows.sort();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for (bucket, clear) in &rows {
+                let sql = if *clear {
+                    "DELETE FROM sign_in_throttle WHERE bucket = $1"
+                } else {
+                    "UPDATE sign_in_throttle SET failures = failures - 1
+                     WHERE bucket = $1 AND failures > 0"
+                };
+                sqlx::query(sql).bind(*bucket).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
         Ok(())
     }
 
     /// Give an account a TOTP secret (base32), or take it away; either way no code has been
     /// used yet. Returns whether the account exists.
     pub async fn set_totp(&self, name: &str, secret: Option<&str>) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE desk_users SET totp_secret = ?2, totp_last_step = NULL WHERE name = ?1",
-        )
-        .bind(name)
-        .bind(secret)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        const SQL: &str =
+            "UPDATE desk_users SET totp_secret = $2, totp_last_step = NULL WHERE name = $1";
+        let done = on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(name)
+            .bind(secret)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(done > 0)
     }
 
     /// Accept a TOTP code's time step for an account only if it is later than the last one
     /// accepted, so a code cannot be used twice (RFC 6238 §5.2), not even by two requests
     /// at once.
     pub async fn use_totp_step(&self, name: &str, step: u64) -> Result<bool> {
+        const SQL: &str = "UPDATE desk_users SET totp_last_step = $2
+             WHERE name = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)";
         let step = i64::try_from(step).unwrap_or(i64::MAX);
-        let done = sqlx::query(
-            "UPDATE desk_users SET totp_last_step = ?2
-             WHERE name = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
-        )
-        .bind(name)
-        .bind(step)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        let done = on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(name)
+            .bind(step)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(done > 0)
     }
 
     pub async fn create_session(
@@ -452,92 +565,87 @@ impl Accounts {
         now: Timestamp,
         expires: Timestamp,
     ) -> Result<()> {
-        sqlx::query(
+        const SQL: &str =
             "INSERT INTO desk_sessions (token_hash, user_name, csrf, created, expires)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
-        .bind(token_hash)
-        .bind(user)
-        .bind(csrf)
-        .bind(micros(now))
-        .bind(micros(expires))
-        .execute(&self.pool)
-        .await?;
+             VALUES ($1, $2, $3, $4, $5)";
+        on_pool!(self, |pool| {
+            sqlx::query(SQL)
+                .bind(token_hash)
+                .bind(user)
+                .bind(csrf)
+                .bind(micros(now))
+                .bind(micros(expires))
+                .execute(pool)
+                .await?;
+        });
         Ok(())
     }
 
     /// The unexpired session with this token digest, with its user's current role.
     pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
-        let row = sqlx::query(
-            "SELECT s.user_name, u.role, s.csrf, s.expires
+        const SQL: &str = "SELECT s.user_name, u.role, s.csrf, s.expires
              FROM desk_sessions s JOIN desk_users u ON u.name = s.user_name
-             WHERE s.token_hash = ?1 AND s.expires > ?2",
-        )
-        .bind(token_hash)
-        .bind(micros(now))
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|r| Session {
-            user: r.get(0),
-            role: Role::parse(r.get::<&str, _>(1)).unwrap_or(Role::Editor),
-            csrf: r.get(2),
-            expires: from_micros(r.get(3)),
+             WHERE s.token_hash = $1 AND s.expires > $2";
+        let row: Option<(String, String, String, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(SQL)
+                .bind(token_hash)
+                .bind(micros(now))
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|(user, role, csrf, expires)| Session {
+            user,
+            role: Role::parse(&role).unwrap_or(Role::Editor),
+            csrf,
+            expires: from_micros(expires),
         }))
     }
 
     pub async fn end_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM desk_sessions WHERE token_hash = ?")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+        const SQL: &str = "DELETE FROM desk_sessions WHERE token_hash = $1";
+        on_pool!(self, |pool| {
+            sqlx::query(SQL).bind(token_hash).execute(pool).await?;
+        });
         Ok(())
     }
 
     /// Drop sessions that have expired (they are refused anyway; this keeps the table small).
     pub async fn sweep_sessions(&self, now: Timestamp) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM desk_sessions WHERE expires <= ?")
+        const SQL: &str = "DELETE FROM desk_sessions WHERE expires <= $1";
+        Ok(on_pool!(self, |pool| sqlx::query(SQL)
             .bind(micros(now))
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+            .execute(pool)
+            .await?
+            .rows_affected()))
     }
 
     pub async fn audit(&self, entry: &AuditEntry) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO desk_audit (at, user_name, action, subject, before, after)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )
-        .bind(micros(entry.at))
-        .bind(&entry.user)
-        .bind(&entry.action)
-        .bind(&entry.subject)
-        .bind(entry.before.as_deref())
-        .bind(entry.after.as_deref())
-        .execute(&self.pool)
-        .await?;
+        const SQL: &str = "INSERT INTO desk_audit (at, user_name, action, subject, before, after)
+             VALUES ($1, $2, $3, $4, $5, $6)";
+        on_pool!(self, |pool| {
+            sqlx::query(SQL)
+                .bind(micros(entry.at))
+                .bind(&entry.user)
+                .bind(&entry.action)
+                .bind(&entry.subject)
+                .bind(entry.before.as_deref())
+                .bind(entry.after.as_deref())
+                .execute(pool)
+                .await?;
+        });
         Ok(())
     }
 
     /// The newest `limit` audit entries, newest first.
     pub async fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query(
-            "SELECT at, user_name, action, subject, before, after FROM desk_audit
-             ORDER BY seq DESC LIMIT ?",
-        )
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| AuditEntry {
-                at: from_micros(r.get(0)),
-                user: r.get(1),
-                action: r.get(2),
-                subject: r.get(3),
-                before: r.get(4),
-                after: r.get(5),
-            })
-            .collect())
+        const SQL: &str = "SELECT at, user_name, action, subject, before, after FROM desk_audit
+             ORDER BY seq DESC LIMIT $1";
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows: Vec<AuditRow> = on_pool!(self, |pool| sqlx::query_as(SQL)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows.into_iter().map(audit_from).collect())
     }
 
     /// Give `name` a token of `scope` (replacing the one it had in that scope).
@@ -548,39 +656,43 @@ impl Accounts {
         token_hash: &str,
         now: Timestamp,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO tokens (token_hash, scope, name, created) VALUES (?1, ?2, ?3, ?4)
+        const SQL: &str = "INSERT INTO tokens (token_hash, scope, name, created)
+             VALUES ($1, $2, $3, $4)
              ON CONFLICT (scope, name) DO UPDATE SET token_hash = excluded.token_hash,
-               created = excluded.created",
-        )
-        .bind(token_hash)
-        .bind(scope.as_str())
-        .bind(name)
-        .bind(micros(now))
-        .execute(&self.pool)
-        .await?;
+               created = excluded.created";
+        on_pool!(self, |pool| {
+            sqlx::query(SQL)
+                .bind(token_hash)
+                .bind(scope.as_str())
+                .bind(name)
+                .bind(micros(now))
+                .execute(pool)
+                .await?;
+        });
         Ok(())
     }
 
     /// Whose token of `scope` this digest is: the source for a push token.
     pub async fn token_owner(&self, scope: TokenScope, token_hash: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT name FROM tokens WHERE token_hash = ?1 AND scope = ?2")
+        const SQL: &str = "SELECT name FROM tokens WHERE token_hash = $1 AND scope = $2";
+        let row: Option<(String,)> = on_pool!(self, |pool| sqlx::query_as(SQL)
             .bind(token_hash)
             .bind(scope.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.get(0)))
+            .fetch_optional(pool)
+            .await?);
+        Ok(row.map(|(name,)| name))
     }
 
     /// The names holding a token of `scope`, with when it was issued.
     pub async fn token_names(&self, scope: TokenScope) -> Result<Vec<(String, Timestamp)>> {
-        let rows = sqlx::query("SELECT name, created FROM tokens WHERE scope = ? ORDER BY name")
+        const SQL: &str = "SELECT name, created FROM tokens WHERE scope = $1 ORDER BY name";
+        let rows: Vec<(String, i64)> = on_pool!(self, |pool| sqlx::query_as(SQL)
             .bind(scope.as_str())
-            .fetch_all(&self.pool)
-            .await?;
+            .fetch_all(pool)
+            .await?);
         Ok(rows
             .into_iter()
-            .map(|r| (r.get(0), from_micros(r.get(1))))
+            .map(|(name, created)| (name, from_micros(created)))
             .collect())
     }
 }
@@ -590,8 +702,46 @@ mod tests {
     use super::*;
     use crate::SqliteStore;
 
-    fn t(s: &str) -> Timestamp {
-        s.parse().unwrap()
+    macro_rules! sqlite_conformance {
+        ($($name:ident),* $(,)?) => {$(
+            #[tokio::test]
+            async fn $name() {
+                let store = SqliteStore::in_memory().await.unwrap();
+                conformance::$name(&store.accounts()).await;
+            }
+        )*};
+    }
+
+    sqlite_conformance!(
+        failures_in_a_row_make_the_next_attempt_wait_longer,
+        a_full_bucket_refuses_without_counting_in_the_others_until_its_window_closes,
+        a_success_clears_its_own_failures_and_refunds_the_wider_buckets,
+        a_totp_step_is_accepted_once_and_enrolling_again_starts_over,
+        sessions_expire_and_end_with_their_account,
+        the_audit_log_reads_newest_first_and_push_tokens_name_their_source,
+        users_are_listed_by_name_and_removed_with_their_sessions,
+    );
+
+    /// Two stores on one file, as two processes would open it: the attempts race over both.
+    async fn two_handles_on_one_file(dir: &std::path::Path) -> Vec<Accounts> {
+        let path = dir.join("wire.db");
+        let first = SqliteStore::open(&path).await.unwrap();
+        let second = SqliteStore::open(&path).await.unwrap();
+        vec![first.accounts(), second.accounts()]
+    }
+
+    #[tokio::test]
+    async fn parallel_attempts_get_no_more_slots_than_the_allowance() {
+        let dir = tempfile::tempdir().unwrap();
+        let handles = two_handles_on_one_file(dir.path()).await;
+        conformance::parallel_attempts_get_no_more_slots_than_the_allowance(&handles).await;
+    }
+
+    #[tokio::test]
+    async fn parallel_failures_are_all_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let handles = two_handles_on_one_file(dir.path()).await;
+        conformance::parallel_failures_are_all_counted(&handles).await;
     }
 
     const PAIR: Limit = Limit {
@@ -609,187 +759,11 @@ mod tests {
         max_wait: SignedDuration::ZERO,
     };
 
-    fn secs(n: i64) -> SignedDuration {
-        SignedDuration::from_secs(n)
-    }
-
     #[test]
     fn waits_double_after_the_free_failures_up_to_the_cap() {
         let waits: Vec<i64> = (1..=7).map(|n| PAIR.wait_after(n).as_secs()).collect();
         assert_eq!(waits, [0, 10, 20, 40, 40, 40, 40]);
         assert_eq!(WIDE.wait_after(1_000), SignedDuration::ZERO);
-    }
-
-    #[tokio::test]
-    async fn failures_in_a_row_make_the_next_attempt_wait_longer() {
-        let store = SqliteStore::in_memory().await.unwrap();
-        let accounts = store.accounts();
-        let pair = vec![("pair".to_string(), PAIR)];
-        let now = t("2026-11-28T06:00:00Z");
-        assert_eq!(accounts.take_sign_in_slot(&pair, now).await.unwrap(), None);
-        assert_eq!(accounts.take_sign_in_slot(&pair, now).await.unwrap(), None);
-        // The second failure imposed the first wait; a refused attempt adds nothing to it.
-        assert_eq!(
-            accounts.take_sign_in_slot(&pair, now).await.unwrap(),
-            Some(secs(10))
-        );
-        let later = now + secs(4);
-        assert_eq!(
-            accounts.take_sign_in_slot(&pair, later).await.unwrap(),
-            Some(secs(6))
-        );
-        let after = now + secs(10);
-        assert_eq!(
-            accounts.take_sign_in_slot(&pair, after).await.unwrap(),
-            None
-        );
-        assert_eq!(
-            accounts.take_sign_in_slot(&pair, after).await.unwrap(),
-            Some(secs(20))
-        );
-    }
-
-    #[tokio::test]
-    async fn a_full_bucket_refuses_without_counting_in_the_others_until_its_window_closes() {
-        let store = SqliteStore::in_memory().await.unwrap();
-        let accounts = store.accounts();
-        let now = t("2026-11-28T06:00:00Z");
-        let wide = ("address".to_string(), WIDE);
-        for i in 0..3 {
-            let pair = vec![(format!("pair{i}"), PAIR), wide.clone()];
-            assert_eq!(accounts.take_sign_in_slot(&pair, now).await.unwrap(), None);
-        }
-        let fresh = vec![("pair-fresh".to_string(), PAIR), wide.clone()];
-        let later = now + SignedDuration::from_mins(5);
-        assert_eq!(
-            accounts.take_sign_in_slot(&fresh, later).await.unwrap(),
-            Some(SignedDuration::from_mins(10))
-        );
-        // The refusal counted nothing in the fresh bucket: alone, it still has both free slots.
-        let alone = vec![("pair-fresh".to_string(), PAIR)];
-        assert_eq!(
-            accounts.take_sign_in_slot(&alone, later).await.unwrap(),
-            None
-        );
-        assert_eq!(
-            accounts.take_sign_in_slot(&alone, later).await.unwrap(),
-            None
-        );
-        let reopened = now + SignedDuration::from_mins(15);
-        let other = vec![("pair-other".to_string(), PAIR), wide];
-        assert_eq!(
-            accounts.take_sign_in_slot(&other, reopened).await.unwrap(),
-            None
-        );
-    }
-
-    #[tokio::test]
-    async fn a_success_clears_its_own_failures_and_refunds_the_wider_buckets() {
-        let store = SqliteStore::in_memory().await.unwrap();
-        let accounts = store.accounts();
-        let now = t("2026-11-28T06:00:00Z");
-        let buckets = vec![("pair".to_string(), PAIR), ("address".to_string(), WIDE)];
-        for _ in 0..2 {
-            assert_eq!(
-                accounts.take_sign_in_slot(&buckets, now).await.unwrap(),
-                None
-            );
-        }
-        assert!(
-            accounts
-                .take_sign_in_slot(&buckets, now)
-                .await
-                .unwrap()
-                .is_some()
-        );
-        accounts
-            .sign_in_succeeded("pair", &["address".to_string()])
-            .await
-            .unwrap();
-        // One slot back in the address (2 of 3 used, then 1), none of the pair's failures left.
-        assert_eq!(
-            accounts.take_sign_in_slot(&buckets, now).await.unwrap(),
-            None
-        );
-        assert_eq!(
-            accounts.take_sign_in_slot(&buckets, now).await.unwrap(),
-            None
-        );
-        assert!(
-            accounts
-                .take_sign_in_slot(&buckets, now)
-                .await
-                .unwrap()
-                .is_some()
-        );
-    }
-
-    #[tokio::test]
-    async fn parallel_attempts_get_no_more_slots_than_the_allowance() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("wire.db"))
-            .await
-            .unwrap();
-        let accounts = store.accounts();
-        let now = t("2026-11-28T06:00:00Z");
-        let tasks: Vec<_> = (0..30)
-            .map(|_| {
-                let accounts = accounts.clone();
-                tokio::spawn(async move {
-                    let buckets = vec![("pair".to_string(), PAIR), ("address".to_string(), WIDE)];
-                    accounts.take_sign_in_slot(&buckets, now).await.unwrap()
-                })
-            })
-            .collect();
-        let mut granted = 0;
-        for task in tasks {
-            granted += usize::from(task.await.unwrap().is_none());
-        }
-        assert_eq!(granted, PAIR.free as usize);
-    }
-
-    #[tokio::test]
-    async fn a_totp_step_is_accepted_once_and_enrolling_again_starts_over() {
-        let store = SqliteStore::in_memory().await.unwrap();
-        let accounts = store.accounts();
-        accounts
-            .put_user("ravi", Role::Admin, "hash")
-            .await
-            .unwrap();
-        assert!(!accounts.set_totp("nobody", Some("SECRET")).await.unwrap());
-        assert!(accounts.set_totp("ravi", Some("SECRET")).await.unwrap());
-        let user = accounts.user("ravi").await.unwrap().unwrap();
-        assert_eq!(user.totp_secret.as_deref(), Some("SECRET"));
-        assert!(accounts.use_totp_step("ravi", 100).await.unwrap());
-        assert!(
-            !accounts.use_totp_step("ravi", 100).await.unwrap(),
-            "replayed"
-        );
-        assert!(!accounts.use_totp_step("ravi", 99).await.unwrap(), "older");
-        assert!(accounts.use_totp_step("ravi", 101).await.unwrap());
-        // A new password keeps the second factor.
-        accounts.put_user("ravi", Role::Admin, "new").await.unwrap();
-        assert!(
-            accounts
-                .user("ravi")
-                .await
-                .unwrap()
-                .unwrap()
-                .totp_secret
-                .is_some()
-        );
-        assert!(accounts.set_totp("ravi", Some("OTHER")).await.unwrap());
-        assert!(accounts.use_totp_step("ravi", 100).await.unwrap());
-        assert!(accounts.set_totp("ravi", None).await.unwrap());
-        assert!(
-            accounts
-                .user("ravi")
-                .await
-                .unwrap()
-                .unwrap()
-                .totp_secret
-                .is_none()
-        );
     }
 
     #[tokio::test]
@@ -822,89 +796,6 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn sessions_expire_and_end_with_their_account() {
-        let store = SqliteStore::in_memory().await.unwrap();
-        let accounts = store.accounts();
-        accounts
-            .put_user("ravi", Role::Admin, "hash")
-            .await
-            .unwrap();
-        let now = t("2026-11-28T06:00:00Z");
-        let expires = t("2026-11-28T18:00:00Z");
-        accounts
-            .create_session("tok", "ravi", "csrf", now, expires)
-            .await
-            .unwrap();
-        let session = accounts.session("tok", now).await.unwrap().unwrap();
-        assert_eq!((session.user.as_str(), session.role), ("ravi", Role::Admin));
-        assert!(accounts.session("tok", expires).await.unwrap().is_none());
-        assert!(accounts.session("other", now).await.unwrap().is_none());
-        // A new password ends every session of the account.
-        accounts
-            .put_user("ravi", Role::Editor, "new")
-            .await
-            .unwrap();
-        assert!(accounts.session("tok", now).await.unwrap().is_none());
-        accounts
-            .create_session("tok2", "ravi", "csrf", now, expires)
-            .await
-            .unwrap();
-        assert!(accounts.remove_user("ravi").await.unwrap());
-        assert!(accounts.session("tok2", now).await.unwrap().is_none());
-    }
-
-    #[tokio::test]
-    async fn the_audit_log_reads_newest_first_and_push_tokens_name_their_source() {
-        let store = SqliteStore::in_memory().await.unwrap();
-        let accounts = store.accounts();
-        for (i, action) in ["kill", "pin"].iter().enumerate() {
-            accounts
-                .audit(&AuditEntry {
-                    at: t("2026-11-28T06:00:00Z") + jiff::SignedDuration::from_secs(i as i64),
-                    user: "asha".into(),
-                    action: action.to_string(),
-                    subject: "story:abc".into(),
-                    before: Some("a".into()),
-                    after: None,
-                })
-                .await
-                .unwrap();
-        }
-        let log = accounts.audit_log(10).await.unwrap();
-        assert_eq!(
-            log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
-            ["pin", "kill"]
-        );
-        let now = t("2026-11-28T06:00:00Z");
-        let push = TokenScope::Push;
-        accounts.put_token(push, "pti", "h1", now).await.unwrap();
-        accounts.put_token(push, "pti", "h2", now).await.unwrap();
-        assert_eq!(
-            accounts.token_owner(push, "h1").await.unwrap(),
-            None,
-            "replaced"
-        );
-        assert_eq!(
-            accounts.token_owner(push, "h2").await.unwrap().as_deref(),
-            Some("pti")
-        );
-        // The same name in another scope is another token, and opens only its own scope.
-        let metrics = TokenScope::Metrics;
-        accounts.put_token(metrics, "pti", "m1", now).await.unwrap();
-        assert_eq!(accounts.token_owner(metrics, "h2").await.unwrap(), None);
-        assert_eq!(accounts.token_owner(push, "m1").await.unwrap(), None);
-        assert_eq!(
-            accounts
-                .token_owner(metrics, "m1")
-                .await
-                .unwrap()
-                .as_deref(),
-            Some("pti")
-        );
-        assert_eq!(accounts.token_names(push).await.unwrap().len(), 1);
-    }
-
-    #[tokio::test]
     async fn push_tokens_from_before_scopes_stay_push_tokens() {
         let pool = sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
@@ -919,10 +810,10 @@ mod tests {
         .execute(&pool)
         .await
         .unwrap();
-        sqlx::raw_sql(SCHEMA).execute(&pool).await.unwrap();
+        sqlx::raw_sql(SQLITE_SCHEMA).execute(&pool).await.unwrap();
         migrate(&pool).await.unwrap();
         migrate(&pool).await.unwrap();
-        let accounts = Accounts::new(pool);
+        let accounts = Accounts::sqlite(pool);
         assert_eq!(
             accounts
                 .token_owner(TokenScope::Push, "h-pti")

@@ -4,7 +4,7 @@
 //! PostgreSQL (`PgStore`, for a shared server), which share the row's columns and the folding
 //! of events (`columns`) and keep only their SQL apart; the current-state projection of
 //! stories, listings, the page-view log behind "Hot this week", and the desk's accounts,
-//! sessions and audit log (`accounts`, SQLite only so far).
+//! sessions and audit log (`accounts`, on either backend).
 //! Must not: decide editorial policy (it records what it is told), know any wire format, or
 //! render anything. Every write goes through `append`; the projections are only ever changed
 //! by folding events, so `rebuild_projections` can always recreate them from the log.

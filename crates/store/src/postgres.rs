@@ -1,5 +1,5 @@
 //! The server store: the log and projections in PostgreSQL, for sites that outgrow one file
-//! (the binary still opens SQLite; nothing selects this yet).
+//! (`wiredesk … --database-url postgres://…` or `[store] url` selects it).
 //!
 //! The same layout and rules as SQLite's (`sqlite.rs`): times as BIGINT microseconds, the
 //! whole story as JSON text beside the columns the listings filter and sort on, and the row's
@@ -13,8 +13,8 @@ use std::str::FromStr;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{PgPool, Row};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
+use sqlx::{Connection, PgPool, Row};
 use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
 use crate::columns::{
@@ -50,6 +50,9 @@ impl PgStore {
     /// The same, with options already made (a `search_path`, say, to keep the tables in a
     /// schema of their own).
     pub async fn connect_with(options: PgConnectOptions) -> Result<PgStore> {
+        // A pool that cannot connect only says it timed out, 30 s later; one connection first
+        // says why (refused, no such host, password) at once.
+        PgConnection::connect_with(&options).await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .connect_with(options)
@@ -57,6 +60,11 @@ impl PgStore {
         let store = PgStore { pool };
         store.create_schema().await?;
         Ok(store)
+    }
+
+    /// The desk's accounts, sessions and audit log, in the same database.
+    pub fn accounts(&self) -> crate::accounts::Accounts {
+        crate::accounts::Accounts::postgres(self.pool.clone())
     }
 
     /// Begin a transaction that writes the log, holding `LOG_LOCK`.

@@ -70,7 +70,7 @@ impl SqliteStore {
 
     async fn with_pool(pool: SqlitePool) -> Result<SqliteStore> {
         sqlx::raw_sql(SCHEMA).execute(&pool).await?;
-        sqlx::raw_sql(crate::accounts::SCHEMA)
+        sqlx::raw_sql(crate::accounts::SQLITE_SCHEMA)
             .execute(&pool)
             .await?;
         crate::accounts::migrate(&pool).await?;
@@ -81,7 +81,7 @@ impl SqliteStore {
 
     /// The desk's accounts, sessions and audit log, in the same database.
     pub fn accounts(&self) -> crate::accounts::Accounts {
-        crate::accounts::Accounts::new(self.pool.clone())
+        crate::accounts::Accounts::sqlite(self.pool.clone())
     }
 }
 

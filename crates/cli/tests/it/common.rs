@@ -22,6 +22,8 @@ pub fn free_port() -> u16 {
 pub struct Launch {
     /// Extra environment variables (`WIREDESK_CRASH_AT`, …).
     pub env: Vec<(String, String)>,
+    /// Extra flags after `--data` (`--database-url …`).
+    pub args: Vec<String>,
     /// Mount a tmpfs of this many bytes on `DATA/index` first, in a mount namespace of the
     /// process's own (`unshare -rm`, no root needed), so a test can fill that disk.
     pub index_tmpfs: Option<u64>,
@@ -104,6 +106,7 @@ impl Server {
             .arg("--data")
             .arg(data)
             .args(extra)
+            .args(&launch.args)
             .env("RUST_LOG", "wiredesk=info,warn")
             .envs(launch.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
@@ -409,6 +412,69 @@ impl Server {
             &["user", "add", name, "--role", role],
             &format!("{password}\n"),
         );
+    }
+}
+
+/// A schema of its own on the test PostgreSQL (`WIREDESK_TEST_POSTGRES`, by default the
+/// local one `scripts/test` starts), dropped when the test is done with it. Declare it before
+/// the servers using it, so they are stopped first.
+pub struct PgSchema {
+    admin_url: String,
+    name: String,
+    /// The URL to give `--database-url`: the server's, with `search_path` set to this schema.
+    pub url: String,
+}
+
+impl PgSchema {
+    pub async fn fresh() -> PgSchema {
+        use sqlx::Connection;
+        let admin_url = std::env::var("WIREDESK_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+        let mut admin = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "PostgreSQL at {admin_url} does not answer ({e}): start one (scripts/test \
+                     does) or set WIREDESK_TEST_POSTGRES to a server the tests may create \
+                     schemas in"
+                )
+            });
+        let name = unique_word("wiredesk_it");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create the test's schema");
+        let joiner = if admin_url.contains('?') { '&' } else { '?' };
+        // `options=-c search_path=NAME`, which sqlx passes on to the server at connect.
+        let url = format!("{admin_url}{joiner}options=-csearch_path%3D{name}");
+        PgSchema {
+            admin_url,
+            name,
+            url,
+        }
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        let (url, name) = (self.admin_url.clone(), self.name.clone());
+        // Drop runs inside the test's runtime, which cannot be blocked on: a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime to drop the schema");
+            runtime.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&url).await {
+                    let drop = format!("DROP SCHEMA IF EXISTS {name} CASCADE");
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
+                        .execute(&mut admin)
+                        .await;
+                }
+            });
+        })
+        .join();
     }
 }
 

@@ -14,12 +14,12 @@ use serde_json::Value;
 use wiredesk_model::StoryId;
 
 const EDITOR_PASSWORD: &str = "editor-password-1";
-const ADMIN_PASSWORD: &str = "admin-password-12";
+pub(crate) const ADMIN_PASSWORD: &str = "admin-password-12";
 const BROWSER_UA: &str =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36";
 
 /// A client that does not follow redirects, so the tests see them.
-fn client() -> reqwest::Client {
+pub(crate) fn client() -> reqwest::Client {
     client_from("127.0.0.1")
 }
 
@@ -37,7 +37,7 @@ fn client_from(address: &str) -> reqwest::Client {
 }
 
 /// A signed-in desk session: its cookie and its CSRF token.
-struct Desk {
+pub(crate) struct Desk {
     cookie: String,
     csrf: String,
 }
@@ -116,7 +116,12 @@ async fn login_error(response: reqwest::Response) -> (StatusCode, String) {
     (status, error)
 }
 
-async fn login(server: &Server, http: &reqwest::Client, name: &str, password: &str) -> Desk {
+pub(crate) async fn login(
+    server: &Server,
+    http: &reqwest::Client,
+    name: &str,
+    password: &str,
+) -> Desk {
     let response = try_login(server, http, name, password, None).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "signed in");
     let (token, _) = cookie_from(&response, "wd_session").expect("session cookie");
@@ -133,13 +138,13 @@ async fn get_with(http: &reqwest::Client, url: &str, cookie: &str) -> (StatusCod
     (r.status(), r.text().await.unwrap())
 }
 
-async fn get(http: &reqwest::Client, url: &str) -> (StatusCode, String) {
+pub(crate) async fn get(http: &reqwest::Client, url: &str) -> (StatusCode, String) {
     let r = http.get(url).send().await.unwrap();
     (r.status(), r.text().await.unwrap())
 }
 
 impl Desk {
-    async fn post(
+    pub(crate) async fn post(
         &self,
         server: &Server,
         http: &reqwest::Client,
@@ -158,7 +163,7 @@ impl Desk {
 }
 
 /// Drop a story into the inbox and wait until the API answers for it; returns its id.
-async fn publish_story(
+pub(crate) async fn publish_story(
     server: &Server,
     http: &reqwest::Client,
     uri: &str,

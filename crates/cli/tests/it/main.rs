@@ -12,6 +12,7 @@ mod desk;
 mod feeds;
 mod http_api;
 mod http_cache;
+mod postgres;
 mod search;
 mod seo;
 mod topics;

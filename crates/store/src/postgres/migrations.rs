@@ -78,7 +78,7 @@ CREATE TABLE IF NOT EXISTS follower_positions (
 "#;
 
 impl PgStore {
-    /// Create the tables that are missing.
+    /// Create the tables that are missing, the desk's (`accounts`) with them.
     pub(super) async fn create_schema(&self) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -86,6 +86,9 @@ impl PgStore {
             .execute(&mut *tx)
             .await?;
         sqlx::raw_sql(SCHEMA).execute(&mut *tx).await?;
+        sqlx::raw_sql(crate::accounts::PG_SCHEMA)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -202,3 +202,61 @@ async fn concurrent_appenders_never_hide_an_event_from_a_follower() {
     })
     .await;
 }
+
+macro_rules! pg_accounts_conformance {
+    ($($name:ident),* $(,)?) => {$(
+        #[tokio::test]
+        async fn $name() {
+            in_fresh_schema(|options| async move {
+                let store = PgStore::connect_with(options).await.unwrap();
+                crate::accounts::conformance::$name(&store.accounts()).await;
+            })
+            .await;
+        }
+    )*};
+}
+
+/// The accounts' suite on PostgreSQL, in a module of its own so its names cannot clash with
+/// the story store's.
+mod accounts {
+    use super::*;
+
+    pg_accounts_conformance!(
+        failures_in_a_row_make_the_next_attempt_wait_longer,
+        a_full_bucket_refuses_without_counting_in_the_others_until_its_window_closes,
+        a_success_clears_its_own_failures_and_refunds_the_wider_buckets,
+        a_totp_step_is_accepted_once_and_enrolling_again_starts_over,
+        sessions_expire_and_end_with_their_account,
+        the_audit_log_reads_newest_first_and_push_tokens_name_their_source,
+        users_are_listed_by_name_and_removed_with_their_sessions,
+    );
+
+    /// Two stores (two pools of eight connections, as two web nodes would have) guessing at
+    /// once: the row locks, not one process's pool, keep the count.
+    async fn two_nodes(options: PgConnectOptions) -> Vec<crate::accounts::Accounts> {
+        let first = PgStore::connect_with(options.clone()).await.unwrap();
+        let second = PgStore::connect_with(options).await.unwrap();
+        vec![first.accounts(), second.accounts()]
+    }
+
+    #[tokio::test]
+    async fn parallel_attempts_get_no_more_slots_than_the_allowance() {
+        in_fresh_schema(|options| async move {
+            let handles = two_nodes(options).await;
+            crate::accounts::conformance::parallel_attempts_get_no_more_slots_than_the_allowance(
+                &handles,
+            )
+            .await;
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn parallel_failures_are_all_counted() {
+        in_fresh_schema(|options| async move {
+            let handles = two_nodes(options).await;
+            crate::accounts::conformance::parallel_failures_are_all_counted(&handles).await;
+        })
+        .await;
+    }
+}

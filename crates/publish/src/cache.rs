@@ -14,7 +14,7 @@
 //! Must not: decide what is live, or what an event touches (`purge` does, from the story).
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -400,26 +400,6 @@ impl PageCache {
 
     /// The events up to `seq` took something off the pages with `keys` (a kill): such pages
     /// rendered before `seq` are never served again.
-    /// In one look at the cache: its generation, and which of `keys` were taken down after
-    /// `since`. `None` when the cache started over after `since`, so what it took down since
-    /// is no longer known.
-    pub(crate) fn taken_down_among(
-        &self,
-        keys: impl IntoIterator<Item = String>,
-        since: i64,
-    ) -> Option<(i64, HashSet<String>)> {
-        let pages = self.pages.read().expect("page cache lock");
-        if pages.floor > since {
-            return None;
-        }
-        let gone = keys
-            .into_iter()
-            .filter(|k| pages.touched.get(k).is_some_and(|t| t.removed > since))
-            .collect();
-        // Read under the lock `record` moves it under: it covers every take-down counted.
-        Some((self.generation(), gone))
-    }
-
     pub fn take_down<'k>(&self, keys: impl IntoIterator<Item = &'k str>, seq: i64) {
         self.record(keys, seq, true);
     }

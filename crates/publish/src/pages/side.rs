@@ -3,9 +3,8 @@
 //!
 //! Owns: `SideLists`, a snapshot of their candidates (the week's most-read live stories, the
 //! latest, the latest per topic, the topics), read by one request at a time about once a
-//! second (views change without events); after a take-down, the same snapshot without the
-//! stories taken down (a read of these lists under a crowd took most of a kill's second);
-//! and the choice each page makes from it (what it already shows is left out).
+//! second (views change without events) and at once after a take-down; and
+//! the choice each page makes from it (what it already shows is left out).
 //! Must not: hand a page a snapshot older than the last take-down the page cache was told
 //! of, or a story killed before the page began could come back through it.
 
@@ -20,7 +19,6 @@ use wiredesk_store::{Listing, StoreError, TopicCount};
 use super::clusters::{self, HotCluster};
 use super::{Card, Masthead, NavLink, SIDE_LIST, TopicBlock};
 use crate::AppState;
-use crate::cache::story_key;
 
 /// How long a snapshot serves when the log does not move.
 const FRESH_FOR: Duration = Duration::from_secs(1);
@@ -47,28 +45,10 @@ pub(crate) struct SideLists {
 }
 
 /// The current snapshot, and the one door to building the next.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub(crate) struct SideListCache {
     current: Arc<std::sync::RwLock<Option<Arc<SideLists>>>>,
     reading: Arc<tokio::sync::Mutex<()>>,
-    fresh_for: Duration,
-}
-
-impl Default for SideListCache {
-    fn default() -> Self {
-        SideListCache::fresh_for(FRESH_FOR)
-    }
-}
-
-impl SideListCache {
-    /// Snapshots that serve `fresh_for` when the log does not move (tests use a long one).
-    pub(crate) fn fresh_for(fresh_for: Duration) -> Self {
-        SideListCache {
-            current: Arc::default(),
-            reading: Arc::default(),
-            fresh_for,
-        }
-    }
 }
 
 impl SideLists {
@@ -119,43 +99,6 @@ impl SideLists {
             latest,
             by_topic,
         })
-    }
-
-    /// The snapshot without the stories of `gone` (their `story-ID` keys), as of `generation`.
-    fn without(&self, gone: &HashSet<String>, generation: i64) -> SideLists {
-        let kept = |s: &Story| !gone.contains(&story_key(&s.id));
-        SideLists {
-            generation,
-            built: self.built,
-            topics: self.topics.clone(),
-            viewed: self
-                .viewed
-                .iter()
-                .filter(|(s, _)| kept(s))
-                .cloned()
-                .collect(),
-            latest: self.latest.iter().filter(|s| kept(s)).cloned().collect(),
-            by_topic: self
-                .by_topic
-                .iter()
-                .map(|(topic, stories)| {
-                    (
-                        topic.clone(),
-                        stories.iter().filter(|s| kept(s)).cloned().collect(),
-                    )
-                })
-                .collect(),
-        }
-    }
-
-    /// Every story the snapshot holds, as cache keys.
-    fn story_keys(&self) -> impl Iterator<Item = String> + '_ {
-        self.viewed
-            .iter()
-            .map(|(s, _)| s)
-            .chain(&self.latest)
-            .chain(self.by_topic.values().flatten())
-            .map(|s| story_key(&s.id))
     }
 
     /// Most-read live stories of the last 7 days, one per cluster and at most two per topic
@@ -258,20 +201,15 @@ impl SideLists {
 
 impl AppState {
     /// The shared lists' snapshot for a page rendered now. One that a take-down (a kill,
-    /// a withdrawal) came after is never used as it is: the stories taken down are left out
-    /// of it (or, when the cache no longer knows which, the page waits for a new read). One
-    /// that is only older than a second, or than stories added since, is used while one
-    /// request reads the next, so a live feed never makes pages wait on these lists.
+    /// a withdrawal) came after is never used: the page waits for a new read. One that is
+    /// only older than a second, or than stories added since, is used while one request
+    /// reads the next, so a live feed never makes pages wait on these lists.
     pub(crate) async fn side_lists(&self, now: Timestamp) -> Result<Arc<SideLists>, StoreError> {
         let side = &self.side_lists;
         let usable = |s: &SideLists| s.generation >= self.cache.taken_down_at();
         let current = side.current.read().expect("side lists lock").clone();
-        let current = match current {
-            Some(c) if !usable(&c) => self.without_taken_down(c),
-            other => other,
-        };
         if let Some(current) = current.filter(|c| usable(c)) {
-            if current.built.elapsed() < side.fresh_for {
+            if current.built.elapsed() < FRESH_FOR {
                 return Ok(current);
             }
             let Ok(_reading) = side.reading.try_lock() else {
@@ -282,25 +220,10 @@ impl AppState {
         let _reading = side.reading.lock().await;
         // Another request may have read it while this one waited.
         let current = side.current.read().expect("side lists lock").clone();
-        if let Some(current) = current.filter(|c| usable(c) && c.built.elapsed() < side.fresh_for) {
+        if let Some(current) = current.filter(|c| usable(c) && c.built.elapsed() < FRESH_FOR) {
             return Ok(current);
         }
         self.read_side_lists(now).await
-    }
-
-    /// `stale` without what was taken down since it was read, kept as the current snapshot;
-    /// `None` when the cache cannot say what that was.
-    fn without_taken_down(&self, stale: Arc<SideLists>) -> Option<Arc<SideLists>> {
-        let (generation, gone) = self
-            .cache
-            .taken_down_among(stale.story_keys(), stale.generation)?;
-        let filtered = Arc::new(stale.without(&gone, generation));
-        let mut current = self.side_lists.current.write().expect("side lists lock");
-        // Unless a newer snapshot came meanwhile.
-        if current.as_ref().is_none_or(|c| c.generation < generation) {
-            *current = Some(filtered.clone());
-        }
-        Some(filtered)
     }
 
     async fn read_side_lists(&self, now: Timestamp) -> Result<Arc<SideLists>, StoreError> {

@@ -6,6 +6,43 @@ use wiredesk_model::{Agency, PubStatus, Story, StoryEvent, StoryId, Topic};
 
 use crate::{DeskStatus, Listing, QueueFilter, Store, StoryHeader};
 
+/// Every check of the suite as a `#[tokio::test]` of the calling module, each running
+/// `$run!(check)`, a macro of the backend's that opens a fresh store and calls
+/// `conformance::check(&store)`. The list is here once, so no backend can miss a check.
+#[cfg(test)]
+macro_rules! every_check {
+    ($run:ident) => {
+        $crate::conformance::every_check!(@each $run,
+            a_published_story_is_listed_newest_first,
+            a_kill_takes_the_story_out_of_every_listing,
+            an_embargoed_story_is_hidden_until_its_time,
+            topic_and_agency_listings_filter,
+            keyset_cursor_never_repeats_or_skips,
+            the_log_rebuilds_the_same_projection,
+            most_viewed_counts_only_the_window,
+            history_keeps_every_version,
+            since_and_until_bound_the_live_time,
+            taken_down_lists_stories_killed_or_withheld_after_going_live,
+            a_story_killed_after_being_withheld_counts_from_its_first_takedown,
+            headers_match_the_live_listing,
+            sections_are_as_new_as_their_newest_live_story,
+            embargoes_pending_until_lifted,
+            pins_list_live_stories_newest_pin_first,
+            the_queue_lists_every_status_and_filters,
+            hot_stories_cool_by_the_day,
+            follower_positions_are_kept_per_follower,
+        );
+    };
+    (@each $run:ident, $($name:ident),* $(,)?) => {$(
+        #[tokio::test]
+        async fn $name() {
+            $run!($name);
+        }
+    )*};
+}
+#[cfg(test)]
+pub(crate) use every_check;
+
 fn t(s: &str) -> Timestamp {
     s.parse().expect("test timestamp")
 }

@@ -62,7 +62,7 @@ impl IndexFollower {
         let result = self.apply_all().await;
         match &result {
             Ok(at) => self.board.reached(NAME, *at),
-            Err(e) => self.board.failed(NAME, e),
+            Err(_) => self.board.failed(NAME),
         }
         result
     }
@@ -131,7 +131,7 @@ impl IndexFollower {
                 match attempt {
                     Ok(()) => backoff.succeeded(),
                     Err(e) => {
-                        self.board.failed(NAME, &e);
+                        self.board.failed(NAME);
                         let wait = backoff.failed();
                         tracing::warn!(
                             "search index cannot follow the log, retrying in {wait:?}: {e}"

@@ -87,7 +87,7 @@ impl Projections {
                     Ok(seq) => seq,
                     Err(e) => {
                         tracing::warn!("clusters cannot read the log: {e}");
-                        board.failed(NAME, &e);
+                        board.failed(NAME);
                         tokio::time::sleep(backoff.failed()).await;
                         continue;
                     }
@@ -122,7 +122,7 @@ impl Projections {
                         Ok(_) => backoff.succeeded(),
                         Err(e) => {
                             tracing::warn!("page cache cannot read the log: {e}");
-                            board.failed(NAME, &e);
+                            board.failed(NAME);
                             tokio::time::sleep(backoff.failed()).await;
                             continue;
                         }

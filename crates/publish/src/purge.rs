@@ -22,8 +22,6 @@ use crate::config::SiteConfig;
 
 /// Events read from the log per delivery.
 const BATCH: usize = 500;
-/// Attempts per delivery before it is given up (and logged as an error).
-const ATTEMPTS: u32 = 6;
 /// This follower's name on the board, in `/healthz` and `/metrics`.
 pub const NAME: &str = "purge";
 
@@ -153,7 +151,7 @@ pub fn spawn(store: Arc<dyn Store>, config: Arc<SiteConfig>, board: Followers, e
                 Ok(seq) => break seq,
                 Err(e) => {
                     tracing::warn!("purge hook cannot read the log yet: {e}");
-                    board.failed(NAME, &e);
+                    board.failed(NAME);
                     tokio::time::sleep(backoff.failed()).await;
                 }
             }
@@ -174,7 +172,7 @@ pub fn spawn(store: Arc<dyn Store>, config: Arc<SiteConfig>, board: Followers, e
                 }
                 Err(e) => {
                     tracing::warn!("purge hook: {e}");
-                    board.failed(NAME, &e);
+                    board.failed(NAME);
                     tokio::time::sleep(backoff.failed()).await;
                 }
             }
@@ -218,34 +216,25 @@ async fn purge_after(
     Ok(Some(last))
 }
 
-/// One delivery, tried a few times at short intervals; the caller retries the whole run
-/// after that with its own back-off, so a kill is never skipped.
+/// One delivery; the caller tries the run again with its back-off until the hook takes it,
+/// so a kill is never skipped.
 async fn deliver(
     client: &reqwest::Client,
     url: &str,
     body: &serde_json::Value,
 ) -> Result<(), String> {
-    let mut wait = Duration::from_millis(250);
-    let mut last = String::new();
-    for attempt in 1..=ATTEMPTS {
-        let sent = client
-            .post(url)
-            .timeout(Duration::from_secs(10))
-            .json(body)
-            .send()
-            .await;
-        match sent {
-            Ok(r) if r.status().is_success() => return Ok(()),
-            Ok(r) => last = format!("the hook answered {} (attempt {attempt})", r.status()),
-            Err(e) => last = format!("the hook is unreachable (attempt {attempt}): {e}"),
-        }
-        tracing::warn!("purge hook: {last}");
-        if attempt < ATTEMPTS {
-            tokio::time::sleep(wait).await;
-            wait = (wait * 2).min(Duration::from_secs(10));
-        }
+    let sent = client
+        .post(url)
+        .timeout(Duration::from_secs(10))
+        .json(body)
+        .send()
+        .await;
+    match sent {
+        Ok(r) if r.status().is_success() => Ok(()),
+        Ok(r) => Err(format!("the hook answered {}", r.status())),
+        // Without the URL: a CDN's purge URL often carries its API key.
+        Err(e) => Err(format!("the hook is unreachable: {}", e.without_url())),
     }
-    Err(last)
 }
 
 #[cfg(test)]

@@ -744,20 +744,7 @@ mod tests {
         conformance::parallel_failures_are_all_counted(&handles).await;
     }
 
-    const PAIR: Limit = Limit {
-        per_window: i64::MAX,
-        window: SignedDuration::from_hours(24),
-        free: 2,
-        first_wait: SignedDuration::from_secs(10),
-        max_wait: SignedDuration::from_secs(40),
-    };
-    const WIDE: Limit = Limit {
-        per_window: 3,
-        window: SignedDuration::from_mins(15),
-        free: i64::MAX,
-        first_wait: SignedDuration::ZERO,
-        max_wait: SignedDuration::ZERO,
-    };
+    use super::conformance::{PAIR, WIDE};
 
     #[test]
     fn waits_double_after_the_free_failures_up_to_the_cap() {

@@ -63,7 +63,8 @@ pub fn sample_story(uri: &str, agency: &str, topic: &str, published: Timestamp) 
     story
 }
 
-async fn publish(store: &dyn Store, story: Story, at: Timestamp) {
+/// File `story` and publish it at `at`, as ingest does for usable copy.
+pub async fn publish(store: &dyn Store, story: Story, at: Timestamp) {
     let id = story.id.clone();
     store
         .append(vec![

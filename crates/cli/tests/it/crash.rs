@@ -38,6 +38,9 @@ async fn listed(server: &Server, client: &reqwest::Client, word: &str) -> usize 
         .count()
 }
 
+/// The signal `std::process::abort` ends a process with on Linux.
+const SIGABRT: i32 = 6;
+
 /// The crash points, in the order a delivery meets them.
 const POINTS: [&str; 3] = [
     "in-store-commit",
@@ -59,7 +62,7 @@ async fn a_crash_at_any_commit_loses_no_story_and_search_catches_up_after_restar
         let status = server.wait_for_exit(Duration::from_secs(30));
         assert_eq!(
             status.signal(),
-            Some(libc_sigabrt()),
+            Some(SIGABRT),
             "{point}: the process should have aborted there ({status}); its output:\n{}",
             server.log_text()
         );
@@ -83,10 +86,6 @@ async fn a_crash_at_any_commit_loses_no_story_and_search_catches_up_after_restar
         })
         .await;
     }
-}
-
-fn libc_sigabrt() -> i32 {
-    6
 }
 
 #[tokio::test]

@@ -7,29 +7,13 @@ use std::sync::Arc;
 use jiff::{Timestamp, ToSpan};
 use wiredesk_index::SearchIndex;
 use wiredesk_model::{StoryEvent, StoryId, Topic};
+use wiredesk_store::conformance::publish;
 use wiredesk_store::{SqliteStore, Store};
 
 use crate::{AppState, SiteConfig};
 
 fn now() -> Timestamp {
     Timestamp::now()
-}
-
-/// File `story` and publish it at `at`, as ingest does for usable copy.
-async fn publish(store: &dyn Store, story: wiredesk_model::Story, at: Timestamp) {
-    let id = story.id.clone();
-    store
-        .append(vec![
-            (
-                StoryEvent::Ingested {
-                    story: Box::new(story),
-                },
-                at,
-            ),
-            (StoryEvent::Published { id }, at),
-        ])
-        .await
-        .unwrap();
 }
 
 async fn state_with(stories: &[(&str, &str, &str, i64)]) -> AppState {

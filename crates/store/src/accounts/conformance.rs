@@ -10,14 +10,16 @@ fn t(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
-const PAIR: Limit = Limit {
+/// Limits the suite (and `accounts::tests`) throttle with: a pair's doubling waits, an
+/// address's fixed window.
+pub(super) const PAIR: Limit = Limit {
     per_window: i64::MAX,
     window: SignedDuration::from_hours(24),
     free: 2,
     first_wait: SignedDuration::from_secs(10),
     max_wait: SignedDuration::from_secs(40),
 };
-const WIDE: Limit = Limit {
+pub(super) const WIDE: Limit = Limit {
     per_window: 3,
     window: SignedDuration::from_mins(15),
     free: i64::MAX,

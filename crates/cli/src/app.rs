@@ -49,6 +49,9 @@ pub struct DatabaseUrl {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
+    /// Keep trying while PostgreSQL does not answer (`serve`), rather than fail at once.
+    #[arg(skip)]
+    pub wait: bool,
 }
 
 /// The one place a command opens its database: PostgreSQL at `url` (the flag or the
@@ -59,6 +62,7 @@ pub async fn open_store(
     config: &Config,
     url: &DatabaseUrl,
 ) -> anyhow::Result<(Arc<dyn Store>, Accounts)> {
+    let url_args = url;
     let url = url.database_url.as_deref().or(config.store.url.as_deref());
     let Some(url) = url.filter(|u| !u.is_empty()) else {
         std::fs::create_dir_all(data)
@@ -78,12 +82,24 @@ pub async fn open_store(
              needs none)"
         );
     }
-    let pg = PgStore::connect(url).await.map_err(|e| {
-        anyhow::anyhow!(
-            "cannot open the PostgreSQL database at {shown}: {}",
-            redact_text(&e.to_string())
-        )
-    })?;
+    let mut backoff = wiredesk_store::followers::Backoff::new();
+    let pg = loop {
+        match PgStore::connect(url).await {
+            Ok(pg) => break pg,
+            Err(e) => {
+                let error = anyhow::anyhow!(
+                    "cannot open the PostgreSQL database at {shown}: {}",
+                    redact_text(&e.to_string())
+                );
+                if !url_args.wait {
+                    return Err(error);
+                }
+                let wait = backoff.failed();
+                tracing::error!("{error}; trying again in {wait:?}");
+                tokio::time::sleep(wait).await;
+            }
+        }
+    };
     tracing::info!("store: PostgreSQL at {shown}");
     let accounts = pg.accounts();
     Ok((Arc::new(pg), accounts))

@@ -169,7 +169,7 @@ pub(crate) async fn serve_generated(
     let site = Site::open(&data, None, &Default::default()).await?;
     let deliveries = crate::bench::generated_deliveries(stories, Timestamp::now());
     crate::bench::ingest_in_batches(&site, deliveries).await?;
-    let app = crate::serve::app(&site).await?;
+    let app = crate::serve::app(&site, crate::serve::Role::All).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app).await });

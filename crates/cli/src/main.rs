@@ -19,6 +19,7 @@ mod ingest;
 mod serve;
 mod sources;
 mod topics;
+mod writer;
 
 use app::{DatabaseUrl, Site};
 
@@ -59,6 +60,10 @@ enum Command {
         config: Option<PathBuf>,
         #[command(flatten)]
         db: DatabaseUrl,
+        /// `web` serves readers, the API and the desk; `ingest` takes copy in (one such node
+        /// writes at a time, the others wait as standbys); `all` does both.
+        #[arg(long, value_enum, default_value_t = serve::Role::All)]
+        role: serve::Role,
     },
     /// Ingest wire files or folders of them.
     Ingest {
@@ -151,7 +156,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 .await?;
             println!("wire desk: http://{addr}/desk (user demo, password {password})");
             println!("data folder: {}", data.display());
-            serve::serve(site, addr, "Wiredesk demo running at").await
+            serve::serve(site, addr, serve::Role::All, "Wiredesk demo running at").await
         }
         Command::User(command) => {
             let accounts = command.db().open().await?;
@@ -166,11 +171,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
             data,
             addr,
             config,
-            db,
+            mut db,
+            role,
         } => {
+            db.wait = true;
             let mut site = Site::open(&data, config.as_deref(), &db).await?;
             site.config.serve_at(addr);
-            serve::serve(site, addr, "Wiredesk serving at").await
+            serve::serve(site, addr, role, "Wiredesk serving at").await
         }
         Command::Ingest {
             data,

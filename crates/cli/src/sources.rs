@@ -162,8 +162,8 @@ pub fn spawn_pollers(
     data: &Path,
     configured: Vec<RemoteSource>,
     health: HealthBoard,
-) {
-    poller::spawn_pollers(Arc::new(PipelineSink(pipeline)), data, configured, health);
+) -> tokio::task::JoinHandle<()> {
+    poller::spawn_pollers(Arc::new(PipelineSink(pipeline)), data, configured, health)
 }
 
 /// The pipeline as the pollers' sink: each report cut down to what a poller needs.

@@ -100,6 +100,13 @@ pub fn router(state: DeskState) -> Router {
         ));
     Router::new()
         .merge(desk)
+        .with_state(state.clone())
+        .merge(push_router(state))
+}
+
+/// The push endpoint alone, for an ingest node that serves no desk.
+pub fn push_router(state: DeskState) -> Router {
+    Router::new()
         .route("/api/v1/ingest", post(push::ingest))
         .with_state(state)
 }

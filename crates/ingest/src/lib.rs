@@ -113,7 +113,8 @@ pub struct Pipeline {
     classifier: Option<TopicClassifier>,
     /// Held from reading a story's state to appending what was decided from it, by every
     /// writer (ingest, the desk, the embargo clock): a decision is never made on a state
-    /// that another writer is about to change.
+    /// that another writer is about to change. The store's `decision` does the same across
+    /// processes; this one keeps this process's writers from queueing there.
     writer: tokio::sync::Mutex<()>,
 }
 
@@ -219,7 +220,7 @@ impl Pipeline {
         action: &DeskAction,
         by: &str,
     ) -> Result<DeskChange, DeskError> {
-        let _writing = self.writer.lock().await;
+        let _writing = self.writing().await?;
         let before = self
             .store
             .story(id)
@@ -242,7 +243,7 @@ impl Pipeline {
 
     /// Lift every embargo that has ended by `now`, and say when the next one ends.
     pub async fn lift_embargoes(&self, now: Timestamp) -> Result<Option<Timestamp>, IngestError> {
-        let _writing = self.writer.lock().await;
+        let _writing = self.writing().await?;
         let pending = self.store.embargoes_pending().await?;
         let (due, later): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(_, at)| *at <= now);
         if !due.is_empty() {
@@ -259,6 +260,20 @@ impl Pipeline {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// This process's turn to decide, then the site's (`Store::decision`).
+    async fn writing(
+        &self,
+    ) -> Result<
+        (
+            tokio::sync::MutexGuard<'_, ()>,
+            wiredesk_store::writer::Decision,
+        ),
+        IngestError,
+    > {
+        let turn = self.writer.lock().await;
+        Ok((turn, self.store.decision().await?))
     }
 
     /// Whether nothing about the copy put the story in its topics: no subject code, feed
@@ -305,7 +320,7 @@ impl Pipeline {
     ) -> Result<Vec<DeliveryReport>, IngestError> {
         // Before the writer lock: reading a newly trained model must not hold up the desk.
         let model = self.classifier.as_ref().and_then(|c| c.current());
-        let _writing = self.writer.lock().await;
+        let _writing = self.writing().await?;
         // The state each story will have once this batch's earlier events are applied.
         let mut pending: HashMap<StoryId, Option<Story>> = HashMap::new();
         let mut events: Vec<(StoryEvent, Timestamp)> = Vec::new();

@@ -25,7 +25,7 @@ pub mod config;
 pub mod encoding;
 pub mod feeds;
 pub mod headers;
-mod health;
+pub mod health;
 pub mod http_cache;
 mod jsonld;
 pub mod pages;

@@ -44,17 +44,17 @@ pub trait Sink: Send + Sync + 'static {
 /// Start one poller per source, and keep the set in step with `DATA/sources.toml` (checked
 /// every second). A source defined in the config file wins over one of the same name in the
 /// list. Each poller is its own task: a slow or failing source never holds up another.
+/// Aborting the returned task stops every poller with it.
 pub fn spawn_pollers<S: Sink>(
     sink: Arc<S>,
     data: &Path,
     configured: Vec<RemoteSource>,
     health: HealthBoard,
-) {
+) -> tokio::task::JoinHandle<()> {
     let list_path = SourceList::path_in(data);
     let state = Arc::new(StateFile::open(&StateFile::path_in(data)));
     tokio::spawn(async move {
-        let mut running: HashMap<String, (RemoteSource, tokio::task::JoinHandle<()>)> =
-            HashMap::new();
+        let mut running: HashMap<String, (RemoteSource, Polling)> = HashMap::new();
         let mut list_error: Option<String> = None;
         loop {
             let mut wanted = configured.clone();
@@ -84,10 +84,10 @@ pub fn spawn_pollers<S: Sink>(
                 .map(|(name, _)| name.clone())
                 .collect();
             for name in stopped {
-                if let Some((_, task)) = running.remove(&name) {
-                    task.abort();
+                if let Some((_, mut task)) = running.remove(&name) {
+                    task.0.abort();
                     // Wait for it to end, so it cannot write its health after the removal.
-                    let _ = task.await;
+                    let _ = (&mut task.0).await;
                 }
                 health.remove(&name);
                 tracing::info!("source {name}: stopped");
@@ -108,11 +108,21 @@ pub fn spawn_pollers<S: Sink>(
                     health.clone(),
                     state.clone(),
                 ));
-                running.insert(source.name.clone(), (source, task));
+                running.insert(source.name.clone(), (source, Polling(task)));
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
-    });
+    })
+}
+
+/// One source's poller, ended when dropped: a stopped supervisor (this process is no longer
+/// the site's writer) leaves no poller behind.
+struct Polling(tokio::task::JoinHandle<()>);
+
+impl Drop for Polling {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// How one source is fetched.

@@ -3,7 +3,8 @@
 //! Owns: the board every log follower (the search index, the clusters and page cache, the
 //! purge hook) writes its position and its failures to, the lag computed from it, the signal
 //! that wakes the followers when this process appends to the log (the others' appends are
-//! found by polling), and the back-off a follower waits between failed attempts.
+//! found by polling, or by PostgreSQL's NOTIFY), the writer's state (`writer`), and the
+//! back-off a follower waits between failed attempts.
 //! Must not: follow anything itself. A follower that fails keeps its last position and says
 //! so here, so it never falls behind in silence.
 
@@ -15,12 +16,15 @@ use jiff::Timestamp;
 use serde::Serialize;
 use tokio::sync::watch;
 
+use crate::writer::WriterBoard;
+
 /// The board. Cheap to clone; every clone is the same board.
 #[derive(Clone)]
 pub struct Followers {
     positions: Arc<Mutex<BTreeMap<&'static str, Position>>>,
     /// The last position this process appended; held here, so it never closes.
     appended: Arc<watch::Sender<i64>>,
+    writer: WriterBoard,
 }
 
 impl Default for Followers {
@@ -28,6 +32,7 @@ impl Default for Followers {
         Followers {
             positions: Arc::default(),
             appended: Arc::new(watch::channel(0).0),
+            writer: WriterBoard::default(),
         }
     }
 }
@@ -52,6 +57,12 @@ pub struct FollowerHealth {
 }
 
 impl Followers {
+    /// What this process is doing about the writer's duties, on the same board `/healthz`
+    /// reads.
+    pub fn writer(&self) -> &WriterBoard {
+        &self.writer
+    }
+
     /// This process appended to the log up to `seq`: the followers look now rather than at
     /// their next poll.
     pub fn appended(&self, seq: i64) {

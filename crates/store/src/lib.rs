@@ -4,7 +4,8 @@
 //! PostgreSQL (`PgStore`, for a shared server), which share the row's columns and the folding
 //! of events (`columns`) and keep only their SQL apart; the current-state projection of
 //! stories, listings, the page-view log behind "Hot this week", and the desk's accounts,
-//! sessions and audit log (`accounts`, on either backend).
+//! sessions and audit log (`accounts`, on either backend); the writer's lease and the
+//! cross-process decision lock (`writer`).
 //! Must not: decide editorial policy (it records what it is told), know any wire format, or
 //! render anything. Every write goes through `append`; the projections are only ever changed
 //! by folding events, so `rebuild_projections` can always recreate them from the log.
@@ -20,8 +21,10 @@ pub mod crash;
 pub mod followers;
 mod postgres;
 mod sqlite;
+pub mod writer;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+use writer::{Decision, WriterLease};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -35,6 +38,10 @@ pub enum StoreError {
     },
     #[error("event for unknown story {0}")]
     UnknownStory(StoryId),
+    #[error("lock file: {0}")]
+    LockFile(#[from] std::io::Error),
+    #[error("the database did not answer within {0:?}")]
+    Timeout(std::time::Duration),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -254,4 +261,12 @@ pub trait Store: Send + Sync + 'static {
     /// lives outside the site) has got to in the log; `None` before it first saved one.
     async fn follower_position(&self, name: &str) -> Result<Option<i64>>;
     async fn save_follower_position(&self, name: &str, seq: i64) -> Result<()>;
+    /// Try to become the site's one writer (`writer`): `None` while another process is.
+    async fn try_writer_lease(&self) -> Result<Option<Box<dyn WriterLease>>>;
+    /// Wait for this process's turn to read, decide and append (`writer`); the turn lasts
+    /// until the `Decision` is dropped.
+    async fn decision(&self) -> Result<Decision>;
+    /// Wake `followers` whenever any process appends to the log, where the database can say
+    /// so (PostgreSQL's LISTEN/NOTIFY); the followers' polling finds the appends otherwise.
+    fn announce_appends_to(&self, _followers: &followers::Followers) {}
 }

@@ -21,6 +21,7 @@ use crate::columns::{
     Bounds, decode_event, decode_story, from_micros, header_from_columns, hour_of, like_pattern,
     micros,
 };
+use crate::writer::{Decision, WriterLease};
 use crate::{
     DeskStatus, Listing, QueueFilter, RecordedEvent, Result, SectionsModified, Store, StoryHeader,
     TopicCount,
@@ -29,6 +30,7 @@ use crate::{
 mod events;
 mod listings;
 mod migrations;
+mod writer;
 
 /// Held by every transaction that writes the log (`append`, `rebuild_projections`) until it
 /// commits. A sequence hands out numbers when rows are inserted, not when they commit, so two
@@ -38,6 +40,11 @@ const LOG_LOCK: i64 = 0x5769_7265_6465_736c;
 
 pub struct PgStore {
     pool: PgPool,
+    /// For the writer's lease, which needs a connection of its own.
+    options: PgConnectOptions,
+    /// Where appends are announced (NOTIFY): one channel per schema, so sites sharing a
+    /// server do not wake each other.
+    channel: String,
 }
 
 impl PgStore {
@@ -55,9 +62,19 @@ impl PgStore {
         PgConnection::connect_with(&options).await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            // Not sqlx's 30 s: a server that is down should show as a 503 while a reader
+            // still waits, not after they left.
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .connect_with(options.clone())
             .await?;
-        let store = PgStore { pool };
+        let schema: String = sqlx::query_scalar("SELECT current_schema()")
+            .fetch_one(&pool)
+            .await?;
+        let store = PgStore {
+            pool,
+            options,
+            channel: channel_of(&schema),
+        };
         store.create_schema().await?;
         Ok(store)
     }
@@ -76,6 +93,18 @@ impl PgStore {
             .await?;
         Ok(tx)
     }
+}
+
+/// `wiredesk_log SCHEMA`, cut to PostgreSQL's 63-byte names (a cut name at worst wakes
+/// another site's followers for nothing).
+fn channel_of(schema: &str) -> String {
+    let mut channel = format!("wiredesk_log {schema}");
+    let mut end = channel.len().min(63);
+    while !channel.is_char_boundary(end) {
+        end -= 1;
+    }
+    channel.truncate(end);
+    channel
 }
 
 /// Ids as text, for `= ANY($1)`: one bound parameter however long the list.
@@ -116,6 +145,14 @@ impl Store for PgStore {
             .get(0);
             Self::fold(&mut tx, &mut cache, &event, at).await?;
             recorded.push(RecordedEvent { seq, at, event });
+        }
+        if let Some(last) = recorded.last() {
+            // Delivered at commit, to every process listening (`listen_for_appends`).
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(&self.channel)
+                .bind(last.seq.to_string())
+                .execute(&mut *tx)
+                .await?;
         }
         crate::crash::point(crate::crash::IN_STORE_COMMIT);
         tx.commit().await?;
@@ -466,6 +503,18 @@ impl Store for PgStore {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn try_writer_lease(&self) -> Result<Option<Box<dyn WriterLease>>> {
+        self.try_lease().await
+    }
+
+    async fn decision(&self) -> Result<Decision> {
+        self.take_decision().await
+    }
+
+    fn announce_appends_to(&self, followers: &crate::followers::Followers) {
+        self.listen_for_appends(followers);
     }
 
     async fn rebuild_projections(&self) -> Result<u64> {

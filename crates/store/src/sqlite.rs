@@ -9,7 +9,7 @@
 //! stay here, as a trait's implementation is one block.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use async_trait::async_trait;
@@ -20,6 +20,7 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqlitePool};
 use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
+use crate::writer::{Decision, WriterLease};
 use crate::{
     DeskStatus, Listing, QueueFilter, RecordedEvent, Result, SectionsModified, Store, StoryHeader,
     TopicCount,
@@ -37,6 +38,34 @@ use migrations::SCHEMA;
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The database file, beside which the writer's lease and the decision lock are kept as
+    /// file locks; `None` in memory, where one process is all there is.
+    path: Option<PathBuf>,
+}
+
+/// A lock file beside the database: `wiredesk.db.writer`, `wiredesk.db.decide`. Closing it
+/// (or the process ending, however) releases its lock.
+fn lock_file(db: &Path, suffix: &str) -> std::io::Result<std::fs::File> {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(name)
+}
+
+/// The file lock is the lease: it lasts as long as this process holds the file open.
+struct FileLease {
+    _file: Option<std::fs::File>,
+}
+
+#[async_trait]
+impl WriterLease for FileLease {
+    async fn check(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl SqliteStore {
@@ -54,7 +83,9 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        Self::with_pool(pool).await
+        let mut store = Self::with_pool(pool).await?;
+        store.path = Some(path.to_path_buf());
+        Ok(store)
     }
 
     /// A private in-memory database, for tests and tools.
@@ -74,7 +105,7 @@ impl SqliteStore {
             .execute(&pool)
             .await?;
         crate::accounts::migrate(&pool).await?;
-        let store = SqliteStore { pool };
+        let store = SqliteStore { pool, path: None };
         store.migrate().await?;
         Ok(store)
     }
@@ -476,6 +507,34 @@ impl Store for SqliteStore {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn try_writer_lease(&self) -> Result<Option<Box<dyn WriterLease>>> {
+        let Some(db) = &self.path else {
+            return Ok(Some(Box::new(FileLease { _file: None })));
+        };
+        let file = lock_file(db, "writer")?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Box::new(FileLease { _file: Some(file) }))),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+        }
+    }
+
+    async fn decision(&self) -> Result<Decision> {
+        let Some(db) = self.path.clone() else {
+            return Ok(Decision::holding(()));
+        };
+        // A file of its own each time: a lock on another open file of the same name blocks
+        // even within this process, which a shared one would not.
+        let file = tokio::task::spawn_blocking(move || {
+            let file = lock_file(&db, "decide")?;
+            file.lock()?;
+            Ok::<_, std::io::Error>(file)
+        })
+        .await
+        .expect("the lock-file task does not panic")?;
+        Ok(Decision::holding(file))
     }
 
     async fn rebuild_projections(&self) -> Result<u64> {

@@ -628,3 +628,132 @@ pub fn dateline_yesterday() -> String {
         .strftime("%b %-d")
         .to_string()
 }
+
+/// A PostgreSQL server of the test's own on a free port, so the test may stop and start it
+/// (the machine's shared one serves every other test). Needs Debian's `postgresql` binaries
+/// (`scripts/test` installs them); as root, the server runs as the `postgres` user, since
+/// PostgreSQL refuses to run as root.
+pub struct OwnPostgres {
+    pub port: u16,
+    bin: PathBuf,
+    data: PathBuf,
+    // Last, so the folder goes after the server has stopped.
+    root: tempfile::TempDir,
+}
+
+impl OwnPostgres {
+    /// A new cluster, made but not started.
+    pub fn init() -> OwnPostgres {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .expect("PostgreSQL's binaries in /usr/lib/postgresql (apt install postgresql)")
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|b| b.join("initdb").exists())
+            .max_by_key(|b| {
+                b.parent()
+                    .and_then(|v| v.file_name()?.to_str()?.parse::<u32>().ok())
+                    .unwrap_or(0)
+            })
+            .expect("initdb under /usr/lib/postgresql/*/bin");
+        let root = tempdir();
+        let data = root.path().join("cluster");
+        let pg = OwnPostgres {
+            port: free_port(),
+            bin,
+            data,
+            root,
+        };
+        if is_root() {
+            let status = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(pg.root.path())
+                .status()
+                .expect("run chown");
+            assert!(status.success(), "chown the cluster's folder to postgres");
+        }
+        pg.run(
+            "initdb",
+            &["-U", "postgres", "--auth=trust", "-D"],
+            &[&pg.data],
+        );
+        pg
+    }
+
+    /// `tool` from the cluster's PostgreSQL, run as the user that owns the cluster.
+    fn tool(&self, tool: &str) -> Command {
+        if is_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(self.bin.join(tool));
+            c
+        } else {
+            Command::new(self.bin.join(tool))
+        }
+    }
+
+    fn run(&self, tool: &str, args: &[&str], paths: &[&Path]) {
+        let out = self
+            .tool(tool)
+            .args(args)
+            .args(paths)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("run {tool}: {e}"));
+        assert!(
+            out.status.success(),
+            "{tool} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Start it and wait until it accepts connections.
+    pub fn start(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1",
+            self.port,
+            self.root.path().display()
+        );
+        let log = self.root.path().join("postgres.log");
+        self.run(
+            "pg_ctl",
+            &[
+                "-w",
+                "-o",
+                &options,
+                "-l",
+                &log.to_string_lossy(),
+                "start",
+                "-D",
+            ],
+            &[&self.data],
+        );
+    }
+
+    /// Stop it at once, as a crash or a failover would (`-m immediate`).
+    pub fn stop(&self) {
+        self.run("pg_ctl", &["-m", "immediate", "stop", "-D"], &[&self.data]);
+    }
+
+    /// Its `postgres` database, which the tests use as the site's.
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for OwnPostgres {
+    fn drop(&mut self) {
+        let _ = self
+            .tool("pg_ctl")
+            .args(["-m", "immediate", "stop", "-D"])
+            .arg(&self.data)
+            .output();
+    }
+}
+
+fn is_root() -> bool {
+    // `id -u` rather than libc, which the tests do not otherwise need.
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.trim_ascii() == b"0")
+        .unwrap_or(false)
+}

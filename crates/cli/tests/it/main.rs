@@ -13,6 +13,7 @@ mod feeds;
 mod http_api;
 mod http_cache;
 mod postgres;
+mod roles;
 mod search;
 mod seo;
 mod topics;

@@ -1,4 +1,5 @@
-//! The sources the site polls, with their health, and the publishing rules in force.
+//! The sources the site polls, with their health, whether this node is taking copy in
+//! (the writer, a standby, paused), and the publishing rules in force.
 //! Must not: change sources or rules; they come from the configuration and are only shown.
 
 use askama::Template;
@@ -6,6 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use jiff::Timestamp;
 use wiredesk_editorial::RuleAction;
+use wiredesk_store::writer::WriterState;
 
 use super::{Who, page, server_error, when, who};
 use crate::DeskState;
@@ -20,6 +22,8 @@ struct SourcesPage {
     push: Vec<(String, String)>,
     agencies: Vec<String>,
     remote: Vec<RemoteRow>,
+    writer: String,
+    writer_paused: bool,
 }
 
 /// One polled source's health, as the sources page shows it.
@@ -36,6 +40,26 @@ struct RemoteRow {
     failures: u64,
     stories: u64,
     next_attempt: String,
+}
+
+/// What this node is doing about ingest, in a sentence.
+fn writer_line(state: &WriterState) -> String {
+    match state {
+        WriterState::Off => {
+            "This is a web node: copy is taken in by the site's ingest nodes.".into()
+        }
+        WriterState::Standby { since } => format!(
+            "Standby since {}: another node is the site's writer; this one takes over if it stops.",
+            when(*since)
+        ),
+        WriterState::Writing { since } => {
+            format!("This node is the site's writer (since {}).", when(*since))
+        }
+        WriterState::Paused { since, reason } => format!(
+            "Ingest is paused since {}: {reason}. Files wait in the inbox; nothing is lost.",
+            when(*since)
+        ),
+    }
 }
 
 fn remote_rows(board: &wiredesk_source::health::HealthBoard) -> Vec<RemoteRow> {
@@ -67,6 +91,7 @@ pub async fn sources(
     user: DeskUser,
     health: Option<axum::Extension<wiredesk_source::health::HealthBoard>>,
 ) -> Response {
+    let writer = state.pipeline.followers().writer().state();
     let push = match state
         .accounts
         .token_names(wiredesk_store::accounts::TokenScope::Push)
@@ -97,6 +122,8 @@ pub async fn sources(
         push: push.into_iter().map(|(s, t)| (s, when(t))).collect(),
         agencies,
         remote: health.map(|h| remote_rows(&h.0)).unwrap_or_default(),
+        writer_paused: matches!(writer, WriterState::Paused { .. }),
+        writer: writer_line(&writer),
     })
 }
 

@@ -37,7 +37,7 @@ mod migrations;
 const LOG_LOCK: i64 = 0x5769_7265_6465_736c;
 
 pub struct PgStore {
-    pool: PgPool,
+    pub(crate) pool: PgPool,
 }
 
 impl PgStore {

@@ -36,7 +36,7 @@ use crate::columns::{
 use migrations::SCHEMA;
 
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 impl SqliteStore {

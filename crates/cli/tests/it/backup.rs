@@ -180,6 +180,23 @@ async fn a_sqlite_backup_taken_while_serving_restores_into_a_fresh_folder() {
         "a refused restore writes no database"
     );
 
+    // A damaged copy: refused, and nothing left behind in the target.
+    let damaged = root.path().join("damaged");
+    std::fs::create_dir(&damaged).unwrap();
+    for name in ["backup.json", "wiredesk.toml"] {
+        std::fs::copy(backup.join(name), damaged.join(name)).unwrap();
+    }
+    std::fs::write(damaged.join("wiredesk.db"), b"not a database at all").unwrap();
+    let refused = fails(&["restore", "--data", path(&target), path(&damaged)]);
+    assert!(
+        refused.contains("not a readable wiredesk database"),
+        "{refused}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&target)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "a failed restore left {left:?}");
+
     let said = succeeds(&["restore", "--data", path(&target), path(&backup)]);
     assert!(said.contains("search index will rebuild"), "{said}");
     assert!(said.contains("wiredesk.toml"), "{said}");
@@ -254,6 +271,19 @@ impl Drop for PgDatabase {
     }
 }
 
+/// `url` with `password` for its user (when it names a user without one).
+fn with_password(url: &str, password: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('@') {
+            Some((user, host)) if !user.contains(':') && !user.contains('/') => {
+                format!("{scheme}://{user}:{password}@{host}")
+            }
+            _ => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
 fn on_database(url: &str) -> Launch {
     Launch {
         args: vec!["--database-url".to_string(), url.to_string()],
@@ -287,11 +317,36 @@ async fn a_postgres_backup_restores_into_another_database() {
 
     let root = tempdir();
     let backup = root.path().join("backup");
-    original.command(&["backup", path(&backup), "--database-url", &from.url], "");
+    // A password in the URL (trust auth ignores it) must not be shown.
+    let secret_url = with_password(&from.url, "s3cret-pw");
+    let said = original.command(
+        &["backup", path(&backup), "--database-url", &secret_url],
+        "",
+    );
+    assert!(!said.contains("s3cret"), "{said}");
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(backup.join("backup.json")).unwrap()).unwrap();
     assert_eq!(manifest["backend"], "postgres", "{manifest}");
     assert!(backup.join("wiredesk.pgdump").is_file());
+    // Without pg_dump on the PATH: the tool is named, and the password is nowhere in what is
+    // said.
+    let out = Command::new(env!("CARGO_BIN_EXE_wiredesk"))
+        .args(["backup", "--data", path(&original.data), "--database-url"])
+        .arg(&secret_url)
+        .arg(root.path().join("no-tools"))
+        .env("PATH", "/nonexistent")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run wiredesk");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("pg_dump was not found"), "{said}");
+    assert!(!said.contains("s3cret"), "the password is shown: {said}");
+    assert!(
+        !root.path().join("no-tools").exists(),
+        "no half-written backup"
+    );
+
     let sqlite_target = root.path().join("sqlite-data");
     let wrong = fails(&["restore", "--data", path(&sqlite_target), path(&backup)]);
     assert!(wrong.contains("PostgreSQL backup"), "{wrong}");

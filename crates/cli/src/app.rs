@@ -54,6 +54,13 @@ pub struct DatabaseUrl {
     pub wait: bool,
 }
 
+/// The PostgreSQL URL a command uses: the flag or the environment, else the config's
+/// `[store] url`; `None` for SQLite at `DATA/wiredesk.db`.
+pub fn store_url<'a>(config: &'a Config, url: &'a DatabaseUrl) -> Option<&'a str> {
+    let url = url.database_url.as_deref().or(config.store.url.as_deref());
+    url.filter(|u| !u.is_empty())
+}
+
 /// The one place a command opens its database: PostgreSQL at `url` (the flag or the
 /// environment) or the config's `[store] url`, else SQLite at `DATA/wiredesk.db`; with the
 /// desk's accounts in the same database.
@@ -63,8 +70,7 @@ pub async fn open_store(
     url: &DatabaseUrl,
 ) -> anyhow::Result<(Arc<dyn Store>, Accounts)> {
     let url_args = url;
-    let url = url.database_url.as_deref().or(config.store.url.as_deref());
-    let Some(url) = url.filter(|u| !u.is_empty()) else {
+    let Some(url) = store_url(config, url) else {
         std::fs::create_dir_all(data)
             .with_context(|| format!("cannot create data folder {}", data.display()))?;
         let sqlite = SqliteStore::open(&data.join("wiredesk.db"))

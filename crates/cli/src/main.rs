@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 mod accounts;
 mod app;
+mod backup;
 mod bench;
 mod bench_kill;
 mod bench_soak;
@@ -88,6 +89,10 @@ enum Command {
         #[command(flatten)]
         db: DatabaseUrl,
     },
+    /// Copy the database and config files to a new folder, while the site runs.
+    Backup(backup::BackupArgs),
+    /// Put a backup back into a data folder (and database); the search index rebuilds.
+    Restore(backup::RestoreArgs),
     /// Measure; prints figures.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -226,6 +231,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             println!("reindexed: {events} events folded, {indexed} stories in the search index");
             Ok(())
         }
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Bench(cmd) => bench::run(cmd).await,
         Command::Eval(cmd) => wiredesk_bench::eval::run(cmd),
         Command::Topics(cmd) => topics::run(cmd).await,

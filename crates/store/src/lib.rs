@@ -15,6 +15,7 @@ use jiff::Timestamp;
 use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
 pub mod accounts;
+pub mod backup;
 mod columns;
 pub mod conformance;
 pub mod crash;

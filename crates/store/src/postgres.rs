@@ -39,7 +39,7 @@ mod writer;
 const LOG_LOCK: i64 = 0x5769_7265_6465_736c;
 
 pub struct PgStore {
-    pool: PgPool,
+    pub(crate) pool: PgPool,
     /// For the writer's lease, which needs a connection of its own.
     options: PgConnectOptions,
     /// Where appends are announced (NOTIFY): one channel per schema, so sites sharing a

@@ -37,7 +37,7 @@ use crate::columns::{
 use migrations::SCHEMA;
 
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
     /// The database file, beside which the writer's lease and the decision lock are kept as
     /// file locks; `None` in memory, where one process is all there is.
     path: Option<PathBuf>,

@@ -68,6 +68,12 @@ impl Server {
         Server::start(root, data, "serve", &[], launch)
     }
 
+    /// `wiredesk serve` over the data folder `data` as it stands (restored from a backup,
+    /// say); `root` holds the server's log and is removed with the server.
+    pub fn serve_folder(root: tempfile::TempDir, data: PathBuf, launch: Launch) -> Server {
+        Server::start(root, data, "serve", &[], launch)
+    }
+
     fn spawn(
         command: &str,
         addr: &str,
@@ -241,7 +247,7 @@ impl Drop for Server {
     }
 }
 
-fn tempdir() -> tempfile::TempDir {
+pub fn tempdir() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("wiredesk-e2e-")
         .tempdir()

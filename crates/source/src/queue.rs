@@ -780,6 +780,124 @@ mod tests {
         assert!(!format!("{err:?}").contains("s3cr3t"), "{err:?}");
     }
 
+    /// A NATS server of the test's own, killed when dropped.
+    struct OwnServer {
+        child: std::process::Child,
+        _dir: tempfile::TempDir,
+        url: String,
+    }
+
+    impl OwnServer {
+        /// Debian's `nats-server` (scripts/test installs it) with JetStream on a free port,
+        /// with `extra` arguments.
+        async fn start(extra: &[&str]) -> OwnServer {
+            let binary = ["nats-server", "/usr/sbin/nats-server"]
+                .into_iter()
+                .find(|b| {
+                    std::process::Command::new(b)
+                        .arg("--version")
+                        .output()
+                        .is_ok()
+                })
+                .expect("nats-server installed (scripts/test installs it)");
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let dir = tempfile::tempdir().unwrap();
+            let child = std::process::Command::new(binary)
+                .args(["-a", "127.0.0.1", "-p", &port.to_string(), "-js", "-sd"])
+                .arg(dir.path())
+                .args(extra)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let url = format!("nats://127.0.0.1:{port}");
+            for _ in 0..100 {
+                if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .is_ok()
+                {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            OwnServer {
+                child,
+                _dir: dir,
+                url,
+            }
+        }
+
+        fn kill(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    impl Drop for OwnServer {
+        fn drop(&mut self) {
+            self.kill();
+        }
+    }
+
+    #[tokio::test]
+    async fn publishing_while_the_server_is_down_fails_without_hanging() {
+        let mut server = OwnServer::start(&[]).await;
+        let settings = QueueSettings {
+            request_timeout: Duration::from_secs(2),
+            ..unique_settings("server_gone")
+        };
+        let queue = DeliveryQueue::connect(&server.url, settings)
+            .await
+            .expect("our own nats-server answers");
+        queue.publish(&delivery("up.xml", b"stored")).await.unwrap();
+
+        server.kill();
+        let started = std::time::Instant::now();
+        let err = queue
+            .publish(&delivery("down.xml", b"not stored"))
+            .await
+            .unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "took {:?}",
+            started.elapsed()
+        );
+        assert!(matches!(err, QueueError::Publish { .. }), "{err}");
+        let message = err.to_string();
+        assert!(message.contains("down.xml"), "{message}");
+        assert!(message.contains(&server.url), "{message}");
+    }
+
+    #[tokio::test]
+    async fn credentials_in_the_url_sign_in_and_stay_out_of_errors() {
+        let server = OwnServer::start(&["--user", "writer", "--pass", "s3cr3t"]).await;
+        let port = server.url.rsplit(':').next().unwrap();
+        let settings = || QueueSettings {
+            connect_timeout: Duration::from_secs(2),
+            request_timeout: Duration::from_secs(2),
+            ..unique_settings("auth")
+        };
+        let good = format!("nats://writer:s3cr3t@127.0.0.1:{port}");
+        let queue = DeliveryQueue::connect(&good, settings()).await.unwrap();
+        assert!(!queue.server().contains("s3cr3t"), "{}", queue.server());
+        assert!(!format!("{queue:?}").contains("s3cr3t"));
+        queue
+            .publish(&delivery("in.xml", b"signed in"))
+            .await
+            .unwrap();
+
+        let bad = format!("nats://writer:wr0ng-pw@127.0.0.1:{port}");
+        let err = DeliveryQueue::connect(&bad, settings()).await.unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, QueueError::Connect { .. }), "{message}");
+        assert!(!message.contains("wr0ng-pw"), "{message}");
+        assert!(message.contains("writer:***@"), "{message}");
+    }
+
     #[test]
     fn credentials_are_taken_out_of_the_url() {
         let urls =

@@ -179,7 +179,7 @@ impl DeliveryQueue {
         };
         let client = tokio::time::timeout(
             settings.connect_timeout + settings.request_timeout,
-            options.connect(target.addrs.join(",")),
+            options.connect(target.addrs),
         )
         .await
         .map_err(|_| connect_err("timed out".to_string()))?
@@ -241,8 +241,10 @@ impl DeliveryQueue {
         &self.settings
     }
 
-    /// Store `delivery` in the stream; returns once JetStream acknowledged it (it is on the
-    /// server's disk), or fails within `request_timeout` if the server cannot be reached.
+    /// Store `delivery` in the stream; returns once JetStream acknowledged it (written to the
+    /// stream's file store, which the server syncs to disk on its own interval; a replicated
+    /// stream acks once a quorum has it), or fails within `request_timeout` (twice it, at
+    /// most) if the server cannot be reached.
     pub async fn publish(&self, delivery: &Delivery) -> Result<Published, QueueError> {
         let path = delivery.path.display().to_string();
         let max_payload = self.client.server_info().max_payload;
@@ -734,6 +736,18 @@ mod tests {
         for queued in batch {
             queued.ack().await.unwrap();
         }
+        // Taken, committed and acked (so gone from the stream): sent again within the window,
+        // it is still known.
+        assert_eq!(queue.stored().await.unwrap(), 0);
+        let again = queue.publish(&resent).await.unwrap();
+        assert!(again.duplicate);
+        assert!(
+            queue
+                .next_batch(10, Duration::from_millis(500))
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[tokio::test]
@@ -889,6 +903,13 @@ mod tests {
             .publish(&delivery("in.xml", b"signed in"))
             .await
             .unwrap();
+        // A list of servers (a cluster's) signs in the same way.
+        let list = format!("{good}, {good}");
+        let queue = DeliveryQueue::connect(&list, settings()).await.unwrap();
+        assert_eq!(
+            queue.server(),
+            format!("nats://writer:***@127.0.0.1:{port},nats://writer:***@127.0.0.1:{port}")
+        );
 
         let bad = format!("nats://writer:wr0ng-pw@127.0.0.1:{port}");
         let err = DeliveryQueue::connect(&bad, settings()).await.unwrap_err();

@@ -346,9 +346,12 @@ impl DeliveryQueue {
             let message = message.map_err(|e| e.to_string())?;
             match decode(&message) {
                 Ok(delivery) => out.push(Queued {
+                    receipt: Receipt {
+                        message,
+                        server: self.server.clone(),
+                        path: delivery.path.display().to_string(),
+                    },
                     delivery,
-                    message,
-                    server: self.server.clone(),
                 }),
                 Err(reason) => {
                     tracing::warn!(
@@ -387,24 +390,61 @@ impl DeliveryQueue {
     }
 }
 
-/// A delivery taken from the queue, to be acked once committed.
+/// A delivery taken from the queue, to be acked once committed. The two parts can be taken
+/// apart (`let Queued { delivery, receipt } = queued;`) to hand the delivery on by value and
+/// ack with the receipt afterwards.
 pub struct Queued {
     pub delivery: Delivery,
-    message: jetstream::Message,
-    server: String,
+    pub receipt: Receipt,
 }
 
+/// The bytes' length, not the bytes.
 impl std::fmt::Debug for Queued {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Queued")
             .field("path", &self.delivery.path)
             .field("bytes", &self.delivery.bytes.len())
             .field("received", &self.delivery.received)
-            .finish_non_exhaustive()
+            .field("delivered", &self.receipt.delivered())
+            .finish()
     }
 }
 
 impl Queued {
+    /// How many times the queue has handed out this delivery (1 the first time).
+    pub fn delivered(&self) -> u64 {
+        self.receipt.delivered()
+    }
+
+    /// See [`Receipt::ack`].
+    pub async fn ack(self) -> Result<(), QueueError> {
+        self.receipt.ack().await
+    }
+
+    /// See [`Receipt::nak`].
+    pub async fn nak(self, delay: Option<Duration>) -> Result<(), QueueError> {
+        self.receipt.nak(delay).await
+    }
+}
+
+/// What acks a delivery taken from the queue.
+pub struct Receipt {
+    message: jetstream::Message,
+    server: String,
+    /// The delivery's path, for errors.
+    path: String,
+}
+
+impl std::fmt::Debug for Receipt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receipt")
+            .field("path", &self.path)
+            .field("delivered", &self.delivered())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Receipt {
     /// How many times the queue has handed out this delivery (1 the first time).
     pub fn delivered(&self) -> u64 {
         self.message
@@ -413,45 +453,32 @@ impl Queued {
             .unwrap_or(0)
     }
 
-    /// The delivery was committed: remove it from the queue. Waits for the server to confirm,
-    /// so an `Ok` means it will not come again.
+    /// The delivery was committed: remove it from the queue. Waits for the server to confirm
+    /// (within the client's request timeout), so an `Ok` means it will not come again.
     pub async fn ack(self) -> Result<(), QueueError> {
-        let path = self.delivery.path.display().to_string();
-        let err = |message: String| QueueError::Ack {
-            server: self.server.clone(),
-            path: path.clone(),
-            message,
-        };
-        self.message
-            .double_ack()
-            .await
-            .map_err(|e| err(e.to_string()))
+        let result = self.message.double_ack().await;
+        result.map_err(|e| self.error(e.to_string()))
     }
 
     /// The delivery could not be committed now: hand it out again after `delay` (at once if
     /// `None`) rather than after the ack wait.
     pub async fn nak(self, delay: Option<Duration>) -> Result<(), QueueError> {
-        let path = self.delivery.path.display().to_string();
-        self.message
-            .ack_with(AckKind::Nak(delay))
-            .await
-            .map_err(|e| QueueError::Ack {
-                server: self.server.clone(),
-                path,
-                message: e.to_string(),
-            })
+        let result = self.message.ack_with(AckKind::Nak(delay)).await;
+        result.map_err(|e| self.error(e.to_string()))
     }
 
     /// Still working on it: restart the ack wait (for a batch that takes long to commit).
     pub async fn in_progress(&self) -> Result<(), QueueError> {
-        self.message
-            .ack_with(AckKind::Progress)
-            .await
-            .map_err(|e| QueueError::Ack {
-                server: self.server.clone(),
-                path: self.delivery.path.display().to_string(),
-                message: e.to_string(),
-            })
+        let result = self.message.ack_with(AckKind::Progress).await;
+        result.map_err(|e| self.error(e.to_string()))
+    }
+
+    fn error(&self, message: String) -> QueueError {
+        QueueError::Ack {
+            server: self.server.clone(),
+            path: self.path.clone(),
+            message,
+        }
     }
 }
 
@@ -664,9 +691,12 @@ mod tests {
         assert_eq!(got.bytes, sent.bytes);
         assert_eq!(got.received, sent.received);
         assert_eq!(batch[0].delivered(), 1);
-        for queued in batch {
-            queued.ack().await.unwrap();
+        for Queued { delivery, receipt } in batch {
+            assert_eq!(delivery.bytes, sent.bytes);
+            receipt.ack().await.unwrap();
         }
+        // Acked: gone for good.
+        assert_eq!(queue.stored().await.unwrap(), 0);
     }
 
     #[tokio::test]
@@ -708,6 +738,25 @@ mod tests {
         let rest = queue.next_batch(10, Duration::from_secs(3)).await.unwrap();
         assert!(rest.is_empty(), "{rest:?}");
         assert_eq!(queue.stored().await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_nakked_delivery_comes_again_before_the_ack_wait() {
+        // The default ack wait (60 s) is far longer than this test waits.
+        let (queue, _cleanup) = queue(unique_settings("nak")).await;
+        queue.publish(&delivery("n.xml", b"again")).await.unwrap();
+        let batch = queue.next_batch(10, Duration::from_secs(5)).await.unwrap();
+        assert_eq!(batch.len(), 1);
+        for queued in batch {
+            queued.nak(None).await.unwrap();
+        }
+        let again = queue.next_batch(10, Duration::from_secs(10)).await.unwrap();
+        assert_eq!(again.len(), 1, "{again:?}");
+        assert_eq!(again[0].delivery.bytes, b"again");
+        assert_eq!(again[0].delivered(), 2);
+        for queued in again {
+            queued.ack().await.unwrap();
+        }
     }
 
     #[tokio::test]

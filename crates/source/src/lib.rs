@@ -4,7 +4,9 @@
 //!
 //! Owns: finding files, reading them with a size limit, deciding when a dropped file is
 //! complete, and moving it to `archive/` or `rejected/` (with a `.reason` file) afterwards;
-//! and the poll loop for remote sources (`poller`), which hands what it fetched to a sink.
+//! and the poll loop for remote sources (`poller`), which hands what it fetched to a sink;
+//! and the delivery queue on NATS JetStream (`queue`), which carries raw deliveries durably
+//! from whoever received them to the one writer, acked only after the writer committed them.
 //! Must not: look inside the bytes (that is decoding) or touch the store. A dropped file is
 //! only moved away after the caller says its stories are committed, so a crash in between
 //! means the file is taken again, never lost.
@@ -15,6 +17,7 @@ pub mod ftp;
 pub mod health;
 pub mod http;
 pub mod poller;
+pub mod queue;
 pub mod redact;
 pub mod remote;
 

@@ -12,6 +12,7 @@ use wiredesk_enrich::TopicAssigner;
 use wiredesk_index::{IndexFollower, SearchIndex};
 use wiredesk_ingest::topic_model::MODEL_FILE;
 use wiredesk_ingest::{Pipeline, PipelineSettings, TopicClassifier};
+use wiredesk_source::queue::{DeliveryQueue, QueueSettings};
 use wiredesk_source::redact::{redact_text, redact_url};
 use wiredesk_store::accounts::Accounts;
 use wiredesk_store::followers::Followers;
@@ -29,6 +30,42 @@ pub struct Site {
     pub followers: Followers,
     /// The desk's accounts, sessions and audit log (same database as the stories).
     pub accounts: Accounts,
+    /// The delivery queue on NATS JetStream, when the site has one (`serve --nats-url`).
+    pub queue: Option<DeliveryQueue>,
+}
+
+/// `--nats-url`, for `serve`.
+#[derive(clap::Args, Clone, Default)]
+pub struct NatsUrl {
+    /// NATS with JetStream carrying pushed and polled copy to the site's writer
+    /// (`nats://host:4222`, a comma-separated list for a cluster); without it, every node
+    /// ingests what it receives itself.
+    // Values hidden from `--help`: the URL may carry a token or password.
+    #[arg(long = "nats-url", env = "WIREDESK_NATS_URL", hide_env_values = true)]
+    pub nats_url: Option<String>,
+}
+
+impl NatsUrl {
+    /// Connect, trying again (and saying why) for as long as the server does not answer:
+    /// a node started before its NATS server waits for it.
+    pub async fn connect(&self) -> Option<DeliveryQueue> {
+        let url = self.nats_url.as_deref().filter(|u| !u.is_empty())?;
+        let mut backoff = wiredesk_store::followers::Backoff::new();
+        loop {
+            match DeliveryQueue::connect(url, QueueSettings::default()).await {
+                Ok(queue) => {
+                    tracing::info!("delivery queue: NATS JetStream at {}", queue.server());
+                    return Some(queue);
+                }
+                Err(e) => {
+                    let wait = backoff.failed();
+                    // The error names the server with its credentials masked.
+                    tracing::error!("{e}; trying again in {wait:?}");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
 }
 
 pub fn config_path(data: &Path, explicit: Option<&Path>) -> PathBuf {
@@ -169,6 +206,7 @@ impl Site {
             followers,
             config,
             accounts,
+            queue: None,
         })
     }
 

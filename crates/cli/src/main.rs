@@ -65,6 +65,8 @@ enum Command {
         /// writes at a time, the others wait as standbys); `all` does both.
         #[arg(long, value_enum, default_value_t = serve::Role::All)]
         role: serve::Role,
+        #[command(flatten)]
+        nats: app::NatsUrl,
     },
     /// Ingest wire files or folders of them.
     Ingest {
@@ -178,9 +180,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             config,
             mut db,
             role,
+            nats,
         } => {
             db.wait = true;
             let mut site = Site::open(&data, config.as_deref(), &db).await?;
+            site.queue = nats.connect().await;
             site.config.serve_at(addr);
             serve::serve(site, addr, role, "Wiredesk serving at").await
         }

@@ -119,7 +119,8 @@ pub async fn app(site: &Site, role: Role) -> anyhow::Result<axum::Router> {
             googlebot_news_noindex: site.config.site.googlebot_news_noindex.clone(),
             source_link_hidden: site.config.site.source_link_hidden.clone(),
         },
-    );
+    )
+    .with_queue(site.queue.clone());
     let mut app = if web {
         web_app(site, desk).await?
     } else {
@@ -138,6 +139,7 @@ pub async fn app(site: &Site, role: Role) -> anyhow::Result<axum::Router> {
             data: site.data.clone(),
             config: site.config.clone(),
             health: health.clone(),
+            queue: site.queue.clone(),
         }
         .spawn();
     }

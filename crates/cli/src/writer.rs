@@ -1,5 +1,6 @@
 //! The site's writer: the duties only one process may run at a time (the drop folder, the
-//! pollers, the embargo clock), started when this process takes the store's writer lease
+//! pollers, the embargo clock, and the delivery queue's consumer when the site has one),
+//! started when this process takes the store's writer lease
 //! and stopped the moment it loses it. Another process waits as the standby and takes over
 //! within a second or two of the writer dying (`LOOK_EVERY` plus a connection).
 
@@ -11,9 +12,10 @@ use jiff::Timestamp;
 use wiredesk_ingest::Pipeline;
 use wiredesk_source::DropFolder;
 use wiredesk_source::health::HealthBoard;
+use wiredesk_source::queue::DeliveryQueue;
 use wiredesk_source::redact::redact_text;
 use wiredesk_store::followers::Backoff;
-use wiredesk_store::writer::WriterState;
+use wiredesk_store::writer::{WriterBoard, WriterState};
 
 use crate::config::Config;
 use crate::serve::{spawn_drop_folder, spawn_embargo_clock};
@@ -21,12 +23,88 @@ use crate::serve::{spawn_drop_folder, spawn_embargo_clock};
 /// How often a standby asks for the lease, and the writer checks it still holds it.
 const LOOK_EVERY: Duration = Duration::from_secs(1);
 
+/// Queued deliveries ingested in one batch: small enough to commit well within the queue's
+/// ack wait.
+const QUEUE_BATCH: usize = 100;
+
 /// What the writer runs, and where.
 pub struct Duties {
     pub pipeline: Arc<Pipeline>,
     pub data: PathBuf,
     pub config: Config,
     pub health: HealthBoard,
+    /// The site's delivery queue (`--nats-url`): pushed and polled copy arrives through it.
+    pub queue: Option<DeliveryQueue>,
+}
+
+/// Say on the board that ingest is paused, and why (in the log and on the desk).
+fn pause(board: &WriterBoard, reason: String) {
+    let reason = redact_text(&reason);
+    tracing::error!("writer paused, copy waits: {reason}");
+    board.set(WriterState::Paused {
+        since: Timestamp::now(),
+        reason,
+    });
+}
+
+/// Take queued deliveries in batches, ingest them, and acknowledge each only once its batch
+/// is committed: a crash in between means JetStream delivers it again, which the pipeline
+/// finds unchanged, so one story results either way.
+fn spawn_consumer(
+    pipeline: Arc<Pipeline>,
+    queue: DeliveryQueue,
+    board: WriterBoard,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut backoff = Backoff::new();
+        loop {
+            let batch = match queue.next_batch(QUEUE_BATCH, LOOK_EVERY).await {
+                Ok(batch) => batch,
+                Err(e) => {
+                    pause(&board, format!("the delivery queue does not answer: {e}"));
+                    tokio::time::sleep(backoff.failed()).await;
+                    continue;
+                }
+            };
+            if matches!(board.state(), WriterState::Paused { .. }) {
+                tracing::info!("the delivery queue answers again");
+                board.set(WriterState::Writing {
+                    since: Timestamp::now(),
+                });
+            }
+            backoff.succeeded();
+            if batch.is_empty() {
+                continue;
+            }
+            let (deliveries, receipts): (Vec<_>, Vec<_>) =
+                batch.into_iter().map(|q| (q.delivery, q.receipt)).unzip();
+            match pipeline.ingest_batch(deliveries).await {
+                Ok(reports) => {
+                    let rejected = reports
+                        .iter()
+                        .filter(|r| r.outcome == wiredesk_ingest::Outcome::Rejected);
+                    for r in rejected {
+                        let reason = r.reason.as_deref().unwrap_or("rejected");
+                        tracing::warn!("rejected {}: {reason}", r.path.display());
+                    }
+                    for receipt in receipts {
+                        // Unacknowledged, it comes again and is found unchanged.
+                        if let Err(e) = receipt.ack().await {
+                            tracing::warn!("{e}");
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::error!("queued copy not ingested, will be delivered again: {e}");
+                    for receipt in receipts {
+                        // Without the nak it comes again after the ack wait all the same.
+                        let _ = receipt.nak(Some(LOOK_EVERY)).await;
+                    }
+                    tokio::time::sleep(backoff.failed()).await;
+                }
+            }
+        }
+    })
 }
 
 /// Tasks that end when this is dropped.
@@ -43,7 +121,7 @@ impl Drop for Running {
 impl Duties {
     fn start(&self) -> anyhow::Result<Running> {
         let folder = DropFolder::in_data_dir(&self.data)?;
-        Ok(Running(vec![
+        let mut tasks = vec![
             spawn_drop_folder(
                 self.pipeline.clone(),
                 folder,
@@ -54,9 +132,18 @@ impl Duties {
                 &self.data,
                 self.config.sources.clone(),
                 self.health.clone(),
+                self.queue.clone(),
             ),
             spawn_embargo_clock(self.pipeline.clone(), Duration::from_millis(250)),
-        ]))
+        ];
+        if let Some(queue) = &self.queue {
+            tasks.push(spawn_consumer(
+                self.pipeline.clone(),
+                queue.clone(),
+                self.pipeline.followers().writer().clone(),
+            ));
+        }
+        Ok(Running(tasks))
     }
 
     /// Take the lease when it is free, run the duties while it is held, and say on the
@@ -66,14 +153,7 @@ impl Duties {
         let board = self.pipeline.followers().writer().clone();
         tokio::spawn(async move {
             let mut backoff = Backoff::new();
-            let pause = |reason: String| {
-                let reason = redact_text(&reason);
-                tracing::error!("writer paused, copy waits in the inbox: {reason}");
-                board.set(WriterState::Paused {
-                    since: Timestamp::now(),
-                    reason,
-                });
-            };
+            let pause = |reason| pause(&board, reason);
             loop {
                 let mut lease = match self.pipeline.store().try_writer_lease().await {
                     Ok(Some(lease)) => lease,

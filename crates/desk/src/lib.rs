@@ -44,6 +44,9 @@ pub struct DeskState {
     pub pipeline: Arc<Pipeline>,
     pub accounts: Accounts,
     pub settings: Arc<DeskSettings>,
+    /// Where pushed copy goes when the site runs a delivery queue: to the writer, through
+    /// NATS JetStream, rather than into this process's pipeline.
+    pub queue: Option<wiredesk_source::queue::DeliveryQueue>,
 }
 
 impl DeskState {
@@ -52,11 +55,18 @@ impl DeskState {
             pipeline,
             accounts,
             settings: Arc::new(settings),
+            queue: None,
         }
     }
 
     fn store(&self) -> &Arc<dyn Store> {
         self.pipeline.store()
+    }
+
+    /// Pushed copy goes to `queue` instead of this process's pipeline.
+    pub fn with_queue(mut self, queue: Option<wiredesk_source::queue::DeliveryQueue>) -> Self {
+        self.queue = queue;
+        self
     }
 
     fn policy(&self) -> &DeskPolicy {

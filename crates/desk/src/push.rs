@@ -2,7 +2,9 @@
 //! the decoders read, with their source's bearer token. The token is checked from the headers
 //! before any of the body is read, and the body is read only up to the one delivery limit
 //! (`MAX_DELIVERY_BYTES`, as for dropped files). The file goes through the same pipeline as
-//! the drop folder; the answer says what became of it.
+//! the drop folder; the answer says what became of it. On a site with a delivery queue
+//! (`--nats-url`) a readable file is queued for the writer once JetStream has stored it, and
+//! the answer says `queued`.
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -11,8 +13,9 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::LengthLimitError;
 use jiff::Timestamp;
 use serde_json::json;
-use wiredesk_ingest::Outcome;
+use wiredesk_ingest::{Outcome, Pipeline};
 use wiredesk_model::{Delivery, MAX_DELIVERY_BYTES};
+use wiredesk_source::queue::QueueError;
 use wiredesk_store::accounts::TokenScope;
 
 use crate::DeskState;
@@ -72,6 +75,36 @@ pub async fn ingest(State(state): State<DeskState>, headers: HeaderMap, body: Bo
         bytes: body.to_vec(),
         received,
     };
+    if let Some(queue) = &state.queue {
+        if let Err(reason) = Pipeline::readable(&delivery.bytes) {
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, REALM, &reason);
+        }
+        match queue.publish(&delivery).await {
+            Ok(published) => {
+                tracing::info!("push from {source}: queued for the writer");
+                return (
+                    StatusCode::ACCEPTED,
+                    axum::Json(json!({
+                        "source": source,
+                        "outcome": "queued",
+                        "duplicate": published.duplicate,
+                    })),
+                )
+                    .into_response();
+            }
+            // Larger than the NATS server takes: this node ingests it itself, under the
+            // same decision lock as the writer.
+            Err(QueueError::TooLarge { .. }) => {}
+            Err(e) => {
+                tracing::error!("push from {source}: {e}");
+                return refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    REALM,
+                    "not stored: try again shortly",
+                );
+            }
+        }
+    }
     let report = match state.pipeline.ingest_batch(vec![delivery]).await {
         Ok(mut reports) => reports.remove(0),
         Err(e) => {

@@ -262,6 +262,17 @@ impl Pipeline {
         &self.store
     }
 
+    /// Whether the decoders find a story in `bytes`, deciding nothing: what the push API
+    /// checks before it queues a delivery for the writer, so an agency still hears at once
+    /// that its file is unreadable.
+    pub fn readable(bytes: &[u8]) -> Result<(), String> {
+        let decoded = wiredesk_decode::decode(bytes).map_err(|e| e.to_string())?;
+        if decoded.items.is_empty() {
+            return Err("no stories in the file".into());
+        }
+        Ok(())
+    }
+
     /// This process's turn to decide, then the site's (`Store::decision`).
     async fn writing(
         &self,

@@ -67,7 +67,9 @@ impl Default for QueueSettings {
             subject: "wiredesk.deliveries".to_string(),
             consumer: "wiredesk-writer".to_string(),
             duplicate_window: Duration::from_secs(5 * 60),
-            ack_wait: Duration::from_secs(60),
+            // A writer commits a batch well within it; one that dies mid-batch has its
+            // deliveries handed to the standby this long after.
+            ack_wait: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(10),
         }
@@ -742,7 +744,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_nakked_delivery_comes_again_before_the_ack_wait() {
-        // The default ack wait (60 s) is far longer than this test waits.
+        // The default ack wait (30 s) is far longer than this test waits.
         let (queue, _cleanup) = queue(unique_settings("nak")).await;
         queue.publish(&delivery("n.xml", b"again")).await.unwrap();
         let batch = queue.next_batch(10, Duration::from_secs(5)).await.unwrap();

@@ -763,3 +763,64 @@ fn is_root() -> bool {
         .map(|o| o.stdout.trim_ascii() == b"0")
         .unwrap_or(false)
 }
+/// A NATS server with JetStream of the test's own on a free port, to stop and start.
+pub struct OwnNats {
+    pub port: u16,
+    child: Option<Child>,
+    store: tempfile::TempDir,
+}
+
+impl OwnNats {
+    pub fn start() -> OwnNats {
+        let mut nats = OwnNats {
+            port: free_port(),
+            child: None,
+            store: tempdir(),
+        };
+        nats.start_again();
+        nats
+    }
+
+    /// Start it (again, on the same port and store) and wait until it accepts connections.
+    pub fn start_again(&mut self) {
+        let child = Command::new("nats-server")
+            .args([
+                "-a",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-js",
+                "-sd",
+            ])
+            .arg(self.store.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start nats-server (apt install nats-server)");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "nats-server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Kill it, as a crash would.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for OwnNats {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 use wiredesk_model::StoryId;
 
 use crate::common::{
-    Launch, OwnPostgres, PgSchema, Server, drop_file, eventually, files_under, get_json,
-    http as client, ninjs_story, unique_word,
+    Launch, OwnNats, OwnPostgres, PgSchema, Server, all_stories, drop_file, eventually,
+    files_under, get_json, http as client, ninjs_story, unique_word,
 };
 
 const CONFIG: &str = "[site]\nname = \"Many Machines Times\"\n";
@@ -219,4 +219,215 @@ async fn ingest_waits_for_postgresql_and_pauses_while_it_is_away_losing_nothing(
     for id in [&before, &during] {
         assert_eq!(events_of(&pg.url(), id, "ingested").await, 1, "{id} once");
     }
+}
+
+fn cluster_node(pg: &OwnPostgres, nats: &OwnNats, role: &str) -> Server {
+    Server::serve_launched(
+        CONFIG,
+        Launch {
+            args: vec![
+                "--database-url".into(),
+                pg.url(),
+                "--nats-url".into(),
+                nats.url(),
+                "--role".into(),
+                role.into(),
+            ],
+            ..Launch::default()
+        },
+    )
+}
+
+/// Push `bytes` to `server` until it is taken (a node answers 503 while its queue is away).
+async fn push(http: &reqwest::Client, server: &Server, token: &str, bytes: &[u8]) {
+    eventually(Duration::from_secs(60), "the push is taken", || async {
+        let answer = http
+            .post(server.url("/api/v1/ingest"))
+            .bearer_auth(token)
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .ok()?;
+        answer.status().is_success().then_some(())
+    })
+    .await;
+}
+
+/// Every live story id a node lists, sorted, with its headline.
+async fn listed(http: &reqwest::Client, server: &Server) -> Vec<(String, String)> {
+    let mut items: Vec<(String, String)> = all_stories(server, http, 100)
+        .await
+        .iter()
+        .map(|s| {
+            let id = s["uri"].as_str().unwrap_or_default().to_string();
+            let headline = s["headlines"][0]["value"].as_str().unwrap_or_default();
+            (id, headline.to_string())
+        })
+        .collect();
+    items.sort();
+    items
+}
+
+/// The ids a search for `word` finds on a node, sorted.
+async fn found(http: &reqwest::Client, server: &Server, word: &str) -> Vec<String> {
+    let (_, answer) = get_json(
+        http,
+        &server.url(&format!("/api/v1/search?q={word}&limit=100")),
+    )
+    .await;
+    let mut ids: Vec<String> = answer["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i["uri"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn two_web_and_two_ingest_nodes_on_postgresql_and_nats_lose_and_double_nothing() {
+    let pg = OwnPostgres::init();
+    pg.start();
+    let mut nats = OwnNats::start();
+    let http = client();
+    let webs = [
+        cluster_node(&pg, &nats, "web"),
+        cluster_node(&pg, &nats, "web"),
+    ];
+    let mut ingest = vec![
+        cluster_node(&pg, &nats, "ingest"),
+        cluster_node(&pg, &nats, "ingest"),
+    ];
+    let token = webs[0]
+        .command(&["token", "add", "PTI", "--database-url", &pg.url()], "")
+        .trim()
+        .to_string();
+    let word = unique_word("cluster");
+    let uri = |n: usize| format!("urn:test:cluster-{n}");
+    let copy = |n: usize, version: u32, extra: &str| {
+        ninjs_story(
+            &uri(n),
+            version,
+            "PTI",
+            &format!("Harbour {word} berth {n} version {version}"),
+            &format!(
+                "KOCHI, Dec 6 (PTI) - Berth {n} of the harbour reopened, {word} officials said."
+            ),
+            extra,
+        )
+    };
+
+    // Pushed to every node, web and ingest alike: all of it reaches the one writer.
+    for n in 0..12 {
+        let to = if n % 2 == 0 {
+            &webs[n % 4 / 2]
+        } else {
+            &ingest[n % 4 / 2]
+        };
+        push(&http, to, &token, &copy(n, 1, "")).await;
+    }
+    // An update, an agency kill and an embargo, through other nodes than the copy came by.
+    push(&http, &webs[1], &token, &copy(0, 2, "")).await;
+    push(
+        &http,
+        &ingest[1],
+        &token,
+        &copy(1, 2, "\"pubstatus\": \"canceled\""),
+    )
+    .await;
+    let ends = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() + 3).unwrap();
+    let embargo = format!("\"embargoed\": \"{}\"", ends.strftime("%Y-%m-%dT%H:%M:%SZ"));
+    push(&http, &webs[0], &token, &copy(12, 1, &embargo)).await;
+
+    // The writer dies while copy is still arriving: the standby takes over and what the dead
+    // writer had not acknowledged is delivered again.
+    let writer = eventually(Duration::from_secs(30), "a writer", || async {
+        for (i, node) in ingest.iter().enumerate() {
+            if writer_state(&http, node).await.as_deref() == Some("writing") {
+                return Some(i);
+            }
+        }
+        None
+    })
+    .await;
+    for n in 13..25 {
+        push(&http, &webs[n % 2], &token, &copy(n, 1, "")).await;
+    }
+    drop(ingest.remove(writer));
+    for n in 25..30 {
+        push(&http, &webs[n % 2], &token, &copy(n, 1, "")).await;
+    }
+
+    // PostgreSQL goes away and comes back. A push needs its token checked in the database,
+    // so meanwhile it is refused with 503 and the agency sends it again.
+    pg.stop();
+    tokio::join!(
+        async {
+            for n in 30..33 {
+                push(&http, &webs[0], &token, &copy(n, 1, "")).await;
+            }
+        },
+        async {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            pg.start();
+        }
+    );
+
+    // NATS goes away and comes back: pushes wait for it; the drop folder does not need it.
+    nats.stop();
+    let standby = &ingest[0];
+    eventually(Duration::from_secs(30), "the standby writes", || async {
+        (writer_state(&http, standby).await.as_deref() == Some("writing")).then_some(())
+    })
+    .await;
+    drop_file(&standby.inbox(), "dropped.json", &copy(33, 1, ""));
+    nats.start_again();
+    push(&http, &webs[1], &token, &copy(34, 1, "")).await;
+
+    // Every web node converges on the same stories and the same search answers.
+    let mut expected: Vec<(String, String)> = (0..35)
+        .filter(|&n| n != 1)
+        .map(|n| {
+            let version = if n == 0 { 2 } else { 1 };
+            (
+                uri(n),
+                format!("Harbour {word} berth {n} version {version}"),
+            )
+        })
+        .collect();
+    expected.sort();
+    let expected_ids: Vec<String> = expected.iter().map(|(id, _)| id.clone()).collect();
+    for web in &webs {
+        eventually(
+            Duration::from_secs(120),
+            "the web node converges",
+            || async {
+                let listed = listed(&http, web).await;
+                let found = found(&http, web, &word).await;
+                (listed == expected && found == expected_ids).then_some(())
+            },
+        )
+        .await;
+    }
+    for n in 0..35 {
+        let id = StoryId::for_uri(&uri(n)).to_string();
+        assert_eq!(
+            events_of(&pg.url(), &id, "ingested").await,
+            1,
+            "story {n} once"
+        );
+    }
+    assert_eq!(
+        events_of(
+            &pg.url(),
+            &StoryId::for_uri(&uri(12)).to_string(),
+            "embargo_lifted"
+        )
+        .await,
+        1
+    );
 }

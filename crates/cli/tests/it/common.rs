@@ -783,7 +783,13 @@ impl OwnNats {
 
     /// Start it (again, on the same port and store) and wait until it accepts connections.
     pub fn start_again(&mut self) {
-        let child = Command::new("nats-server")
+        // Debian puts it in /usr/sbin, which a user's PATH may not hold.
+        let binary = if Path::new("/usr/sbin/nats-server").exists() {
+            "/usr/sbin/nats-server"
+        } else {
+            "nats-server"
+        };
+        let child = Command::new(binary)
             .args([
                 "-a",
                 "127.0.0.1",

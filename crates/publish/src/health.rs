@@ -4,7 +4,8 @@
 //! follower is caught up to within `max_projection_lag` events and not failing, and the
 //! writer (where this process may be one) is not paused; 503 with `"status": "unhealthy"`
 //! otherwise. Each follower's position and lag are listed, and the writer's state (writing,
-//! standby, paused); the reasons for a failure go to the log, the desk and `/metrics`'
+//! standby, paused); while the store does not answer, each follower's position and since
+//! when it has been failing, which says how stale the pages this node serves are. The reasons for a failure go to the log, the desk and `/metrics`'
 //! readers, not to the public.
 //! Must not: do work of its own (it reads the board the followers and the writer write).
 
@@ -62,9 +63,18 @@ pub async fn healthz(State(health): State<Health>) -> Response {
                 _ => format!("no answer within {STORE_WITHIN:?}"),
             };
             tracing::error!("healthz: the store does not answer: {e}");
+            // What this node still serves is as old as its followers' positions; those that
+            // cannot read the log say since when.
+            let known = health.followers.health(0);
+            let reached = known.iter().map(|f| f.at).max().unwrap_or(0);
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unhealthy", "store": "unreachable", "writer": writer})),
+                Json(json!({
+                    "status": "unhealthy",
+                    "store": "unreachable",
+                    "writer": writer,
+                    "projections": health.followers.health(reached),
+                })),
             )
                 .into_response();
         }

@@ -303,6 +303,11 @@ impl DeliveryQueue {
             consumer: self.settings.consumer.clone(),
             message,
         };
+        // A pull while the client is reconnecting finds nothing rather than failing: say so,
+        // so the writer reports the queue as away instead of idle.
+        if self.client.connection_state() != async_nats::connection::State::Connected {
+            return Err(fetch_err("not connected to the server".to_string()));
+        }
         // The server refuses a pull that expires too soon to be served.
         let wait = wait.max(Duration::from_millis(100));
         let fetch = async {
@@ -935,6 +940,12 @@ mod tests {
         let message = err.to_string();
         assert!(message.contains("down.xml"), "{message}");
         assert!(message.contains(&server.url), "{message}");
+        // Nor does the writer take an absent server for an empty queue.
+        let err = queue
+            .next_batch(10, Duration::from_millis(200))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, QueueError::Fetch { .. }), "{err}");
     }
 
     #[tokio::test]

@@ -952,3 +952,45 @@ pub async fn follower_positions_are_kept_per_follower(store: &dyn Store) {
     assert_eq!(store.follower_position("purge").await.unwrap(), Some(9));
     assert_eq!(store.follower_position("other").await.unwrap(), Some(3));
 }
+
+/// Checks over two stores open on one database, as two processes would have them.
+pub mod two_processes {
+    use std::time::Duration;
+
+    use crate::Store;
+
+    /// One of them holds the writer's lease; the other gets it once the first lets go.
+    pub async fn one_writer_lease_at_a_time(first: &dyn Store, second: &dyn Store) {
+        let lease = first.try_writer_lease().await.unwrap();
+        assert!(lease.is_some(), "a free lease is taken");
+        assert!(
+            second.try_writer_lease().await.unwrap().is_none(),
+            "a held lease is refused"
+        );
+        let mut lease = lease.unwrap();
+        lease.check().await.expect("the holder still holds it");
+        drop(lease);
+        let mut taken = None;
+        // PostgreSQL frees a session lock when the connection's end reaches the server.
+        for _ in 0..50 {
+            taken = second.try_writer_lease().await.unwrap();
+            if taken.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(taken.is_some(), "the lease is free once its holder let go");
+    }
+
+    /// A decision taken by one waits for the other's to end.
+    pub async fn one_decision_at_a_time(first: &dyn Store, second: &dyn Store) {
+        let held = first.decision().await.unwrap();
+        let waiting = tokio::time::timeout(Duration::from_millis(300), second.decision()).await;
+        assert!(waiting.is_err(), "a second decision waits for the first");
+        drop(held);
+        tokio::time::timeout(Duration::from_secs(10), second.decision())
+            .await
+            .expect("the second decision is taken once the first ends")
+            .unwrap();
+    }
+}

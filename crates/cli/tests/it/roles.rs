@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 use wiredesk_model::StoryId;
 
 use crate::common::{
-    Launch, OwnNats, OwnPostgres, PgSchema, Server, all_stories, drop_file, eventually,
-    files_under, get_json, http as client, ninjs_story, unique_word,
+    Launch, OwnNats, OwnPostgres, PgSchema, Server, all_stories, desk_session, drop_file,
+    eventually, files_under, get_json, http as client, ninjs_story, unique_word,
 };
 
 const CONFIG: &str = "[site]\nname = \"Many Machines Times\"\n";
@@ -200,6 +200,16 @@ async fn ingest_waits_for_postgresql_and_pauses_while_it_is_away_losing_nothing(
     eventually(Duration::from_secs(30), "ingest paused", || async {
         let (status, health) = get_json(&http, &server.url("/healthz")).await;
         (status == 503 && health["writer"]["state"] == "paused").then_some(())
+    })
+    .await;
+    // The pages it still serves are as old as its followers, which say since when they fail.
+    eventually(Duration::from_secs(30), "staleness reported", || async {
+        let (_, health) = get_json(&http, &server.url("/healthz")).await;
+        let projections = health["projections"].as_array()?.clone();
+        projections
+            .iter()
+            .any(|p| p["failing_since"].is_string())
+            .then_some(())
     })
     .await;
     let (during, bytes) = story("urn:test:away-during", &word, "");
@@ -430,4 +440,51 @@ async fn two_web_and_two_ingest_nodes_on_postgresql_and_nats_lose_and_double_not
         .await,
         1
     );
+}
+
+/// With its delivery queue away, the writer says so on `/healthz` and on the desk's Sources
+/// page, and takes pushes again once it is back.
+#[tokio::test]
+async fn the_desk_shows_why_ingest_is_paused() {
+    let mut nats = OwnNats::start();
+    let server = Server::serve_launched(
+        CONFIG,
+        Launch {
+            args: vec!["--nats-url".into(), nats.url()],
+            ..Launch::default()
+        },
+    );
+    let http = client();
+    server.add_user("meera", "editor", "a long enough passphrase");
+    let session = desk_session(&server, "meera", "a long enough passphrase").await;
+    let sources = || async {
+        let page = http
+            .get(server.url("/desk/sources"))
+            .header(reqwest::header::COOKIE, &session)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        page.text().await.unwrap()
+    };
+    assert!(sources().await.contains("This node is the site"));
+
+    nats.stop();
+    eventually(Duration::from_secs(30), "ingest paused", || async {
+        let (status, health) = get_json(&http, &server.url("/healthz")).await;
+        (status == 503 && health["writer"]["state"] == "paused").then_some(())
+    })
+    .await;
+    let page = sources().await;
+    assert!(
+        page.contains("Ingest is paused") && page.contains("delivery queue"),
+        "the reason is on the desk: {page}"
+    );
+
+    nats.start_again();
+    eventually(Duration::from_secs(60), "writing again", || async {
+        let (status, health) = get_json(&http, &server.url("/healthz")).await;
+        (status == 200 && health["writer"]["state"] == "writing").then_some(())
+    })
+    .await;
 }

@@ -238,3 +238,79 @@ mod accounts {
         .await;
     }
 }
+
+#[tokio::test]
+async fn two_processes_on_one_schema_share_one_writer_and_decide_in_turn() {
+    use conformance::two_processes;
+    in_fresh_schema(|options| async move {
+        let first = PgStore::connect_with(options.clone()).await.unwrap();
+        let second = PgStore::connect_with(options).await.unwrap();
+        two_processes::one_writer_lease_at_a_time(&first, &second).await;
+        two_processes::one_decision_at_a_time(&first, &second).await;
+    })
+    .await;
+}
+
+/// Schemas are separate sites: each has a writer of its own.
+#[tokio::test]
+async fn each_schema_has_its_own_writer() {
+    in_fresh_schema(|one| async move {
+        let first = PgStore::connect_with(one).await.unwrap();
+        let _lease = crate::Store::try_writer_lease(&first)
+            .await
+            .unwrap()
+            .expect("free");
+        in_fresh_schema(|other| async move {
+            let second = PgStore::connect_with(other).await.unwrap();
+            assert!(
+                crate::Store::try_writer_lease(&second)
+                    .await
+                    .unwrap()
+                    .is_some(),
+                "another schema's writer does not hold this one's lease"
+            );
+        })
+        .await;
+    })
+    .await;
+}
+
+/// Another process's append wakes this one's followers at once (NOTIFY), rather than at
+/// their next poll.
+#[tokio::test]
+async fn another_process_appending_wakes_the_followers() {
+    use std::time::Duration;
+
+    use jiff::Timestamp;
+
+    use crate::Store;
+    use crate::followers::Followers;
+
+    in_fresh_schema(|options| async move {
+        let appender = PgStore::connect_with(options.clone()).await.unwrap();
+        let listener = PgStore::connect_with(options).await.unwrap();
+        let followers = Followers::default();
+        let mut wake = followers.wake();
+        listener.announce_appends_to(&followers);
+        let at: Timestamp = "2026-11-28T06:00:00Z".parse().unwrap();
+        // The LISTEN starts in a task of its own: append until it is heard.
+        let mut heard = None;
+        for i in 0..50 {
+            let story = conformance::sample_story(&format!("notify-{i}"), "PTI", "india", at);
+            conformance::publish(&appender, story, at).await;
+            if tokio::time::timeout(Duration::from_millis(200), wake.changed())
+                .await
+                .is_ok()
+            {
+                heard = Some(*wake.borrow_and_update());
+                break;
+            }
+        }
+        let latest = appender.latest_seq().await.unwrap();
+        assert!(
+            heard.is_some_and(|seq| seq > 0 && seq <= latest),
+            "an append by another process wakes the followers: {heard:?}"
+        );
+    })
+    .await;
+}

@@ -80,3 +80,14 @@ async fn a_database_from_before_the_takedown_columns_is_upgraded_on_open() {
         ["c", "b"]
     );
 }
+
+#[tokio::test]
+async fn two_processes_on_one_file_share_one_writer_and_decide_in_turn() {
+    use conformance::two_processes;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wiredesk.db");
+    let first = SqliteStore::open(&path).await.unwrap();
+    let second = SqliteStore::open(&path).await.unwrap();
+    two_processes::one_writer_lease_at_a_time(&first, &second).await;
+    two_processes::one_decision_at_a_time(&first, &second).await;
+}

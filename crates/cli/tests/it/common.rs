@@ -772,13 +772,18 @@ pub struct OwnNats {
 
 impl OwnNats {
     pub fn start() -> OwnNats {
-        let mut nats = OwnNats {
+        let mut nats = OwnNats::not_started();
+        nats.start_again();
+        nats
+    }
+
+    /// A port and a store for one, to start later (`start_again`).
+    pub fn not_started() -> OwnNats {
+        OwnNats {
             port: free_port(),
             child: None,
             store: tempdir(),
-        };
-        nats.start_again();
-        nats
+        }
     }
 
     /// Start it (again, on the same port and store) and wait until it accepts connections.

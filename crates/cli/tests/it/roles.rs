@@ -442,17 +442,30 @@ async fn two_web_and_two_ingest_nodes_on_postgresql_and_nats_lose_and_double_not
     );
 }
 
-/// With its delivery queue away, the writer says so on `/healthz` and on the desk's Sources
-/// page, and takes pushes again once it is back.
+/// Started before its NATS server, a node waits for it; with its delivery queue away later,
+/// the writer says so on `/healthz` and on the desk's Sources page, and writes again once it
+/// is back.
 #[tokio::test]
 async fn the_desk_shows_why_ingest_is_paused() {
-    let mut nats = OwnNats::start();
-    let server = Server::serve_launched(
-        CONFIG,
-        Launch {
-            args: vec!["--nats-url".into(), nats.url()],
-            ..Launch::default()
-        },
+    let mut nats = OwnNats::not_started();
+    let url = nats.url();
+    let server = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(Duration::from_secs(2));
+            nats.start_again();
+        });
+        Server::serve_launched(
+            CONFIG,
+            Launch {
+                args: vec!["--nats-url".into(), url.clone()],
+                ..Launch::default()
+            },
+        )
+    });
+    let log = server.log_text();
+    assert!(
+        log.contains(&format!("127.0.0.1:{}", nats.port)) && log.contains("trying again"),
+        "the wait is explained: {log}"
     );
     let http = client();
     server.add_user("meera", "editor", "a long enough passphrase");

@@ -442,7 +442,10 @@ pub async fn cluster(args: ClusterArgs) -> anyhow::Result<()> {
     );
 
     // Failover: SIGKILL the writer, time until the other ingest node says `writing`, start
-    // the killed one again (it waits as the standby).
+    // the killed one again (it waits as the standby). A standby asks for the lease once a
+    // second (`writer::LOOK_EVERY`); from the second round on, the standby is the node just
+    // restarted, killed for as soon as it says `standby`, that is just after it asked: those
+    // takeovers are near the worst case, a second plus a connection.
     let mut takeovers = Vec::new();
     for round in 1..=args.failovers {
         let w = writer_of(&client, &ingests).await?;

@@ -10,13 +10,16 @@ use crate::app::Site;
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
-    /// End-to-end ingest rate on the embedded default, with generated stories.
+    /// End-to-end ingest rate with generated stories, on the embedded default (SQLite) or
+    /// PostgreSQL (`--database-url`).
     Ingest {
         #[arg(long, default_value_t = 10_000)]
         stories: usize,
         /// Data folder (default: a fresh temporary folder).
         #[arg(long)]
         data: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        db: crate::app::DatabaseUrl,
     },
     /// Search query latency (p50/p95) and index size, with generated stories.
     Search(wiredesk_bench::search::SearchArgs),
@@ -25,6 +28,12 @@ pub enum BenchCommand {
     /// A crowd of readers for minutes while the wire lands and stories are killed: errors,
     /// latency per route, memory over time, kill-to-gone under load.
     Soak(crate::bench_soak::SoakArgs),
+    /// Two web and two ingest nodes on one PostgreSQL: kill-to-gone on both web nodes
+    /// (p50/p99) and the standby taking over when the writer is killed.
+    Cluster(crate::bench_cluster::ClusterArgs),
+    /// A fresh web node with an empty data folder: time until `/healthz` answers, with its
+    /// clusters and search index caught up with a log of generated stories on PostgreSQL.
+    Catchup(crate::bench_cluster::CatchupArgs),
     /// Decoding speed per wire format (items/s, MB/s) over folders of real files.
     Decode(wiredesk_bench::decode::DecodeArgs),
 }
@@ -100,12 +109,18 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Kill(args) => crate::bench_kill::run(args).await,
         BenchCommand::Soak(args) => crate::bench_soak::run(args).await,
         BenchCommand::Decode(args) => wiredesk_bench::decode::run(args),
-        BenchCommand::Ingest { stories, data } => {
+        BenchCommand::Cluster(args) => crate::bench_cluster::cluster(args).await,
+        BenchCommand::Catchup(args) => crate::bench_cluster::catchup(args).await,
+        BenchCommand::Ingest { stories, data, db } => {
             let (data, _tmp) = match data {
                 Some(d) => (d, None),
                 None => crate::demo::default_data_dir()?,
             };
-            let site = Site::open(&data, None, &Default::default()).await?;
+            let site = Site::open(&data, None, &db).await?;
+            let backend = match crate::app::store_url(&site.config, &db) {
+                Some(_) => "postgres",
+                None => "sqlite",
+            };
             let deliveries = generated_deliveries(stories, Timestamp::now());
             let bytes: usize = deliveries.iter().map(|d| d.bytes.len()).sum();
             let started = Instant::now();
@@ -115,7 +130,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             let secs = started.elapsed().as_secs_f64();
             println!("{}", crate::ingest::summary_line(&tally));
             println!(
-                "bench ingest: stories={stories} seconds={secs:.2} stories_per_s={:.0} mb_per_s={:.1} index_docs={}",
+                "bench ingest: backend={backend} stories={stories} seconds={secs:.2} stories_per_s={:.0} mb_per_s={:.1} index_docs={}",
                 tally.stories as f64 / secs,
                 bytes as f64 / 1_048_576.0 / secs,
                 site.search.index().num_docs()

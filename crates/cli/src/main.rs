@@ -12,6 +12,7 @@ mod accounts;
 mod app;
 mod backup;
 mod bench;
+mod bench_cluster;
 mod bench_kill;
 mod bench_soak;
 mod config;

@@ -55,7 +55,7 @@ const NONE: u32 = u32::MAX;
 impl Clusters {
     pub fn new(config: DedupeConfig) -> Clusters {
         Clusters {
-            deduper: Deduper::new(config),
+            deduper: Deduper::for_clusters(config),
             stories: Vec::new(),
             docs: FxHashMap::default(),
             members: FxHashMap::default(),
@@ -86,11 +86,21 @@ impl Clusters {
         }
         // The new document joined (and possibly merged) clusters: gather every member of the
         // clusters it touched under the surviving cluster, in arrival order.
+        // `duplicates` names one document per cluster touched (`Deduper::for_clusters`). The
+        // common case, joining one listed cluster that keeps its name, is an append: the new
+        // document is the latest, so arrival order holds.
+        if let [(other, _)] = added.duplicates[..] {
+            let key = self.listed_under[other as usize];
+            if key == added.cluster {
+                if let Some(docs) = self.members.get_mut(&key) {
+                    docs.push(added.doc);
+                    self.listed_under[added.doc as usize] = key;
+                    return;
+                }
+            }
+        }
         let mut merged = vec![added.doc];
         for &(other, _) in &added.duplicates {
-            if merged.contains(&other) {
-                continue;
-            }
             let key = self.listed_under[other as usize];
             match self.members.remove(&key) {
                 Some(docs) => merged.extend(docs),

@@ -96,6 +96,21 @@ fn intersection(a: &[u64], b: &[u64]) -> usize {
     n
 }
 
+/// The root of `doc`'s tree in the union-find, flattening the path on the way.
+fn root_of(parent: &mut [u32], doc: u32) -> u32 {
+    let mut root = doc;
+    while parent[root as usize] != root {
+        root = parent[root as usize];
+    }
+    let mut d = doc;
+    while parent[d as usize] != root {
+        let next = parent[d as usize];
+        parent[d as usize] = root;
+        d = next;
+    }
+    root
+}
+
 /// What `Deduper::add` found for a document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Added {
@@ -120,7 +135,15 @@ pub struct Deduper {
     /// Marks of the candidates already checked for the document being added.
     seen: Vec<u32>,
     signature: Vec<u32>,
+    /// Only which clusters a document joins is wanted (`for_clusters`), not every pair.
+    clusters_only: bool,
 }
+
+/// In `for_clusters` mode, a band's bucket stops taking documents at this size: a copy sent
+/// thousands of times (a results table, a standing notice) would otherwise make every new
+/// one compare against all the others, and the log's replay at start grow with the square of
+/// the log. A document like those in a full bucket still finds them there.
+const CLUSTER_BUCKET_CAP: usize = 64;
 
 impl Deduper {
     pub fn new(config: DedupeConfig) -> Deduper {
@@ -141,6 +164,17 @@ impl Deduper {
             shingles: Vec::new(),
             parent: Vec::new(),
             seen: Vec::new(),
+            clusters_only: false,
+        }
+    }
+
+    /// For grouping into clusters: `Added::duplicates` names one earlier document per cluster
+    /// the document joins (not every pair), and buckets are capped, so the work per document
+    /// stays bounded however often the same copy arrives.
+    pub fn for_clusters(config: DedupeConfig) -> Deduper {
+        Deduper {
+            clusters_only: true,
+            ..Deduper::new(config)
         }
     }
 
@@ -179,16 +213,27 @@ impl Deduper {
                 }
                 keys.push(h);
             }
+            // Disjoint borrows of the fields, so the union-find can be read while a bucket is.
+            let (buckets, parent, seen, shingles) = (
+                &mut self.buckets,
+                &mut self.parent,
+                &mut self.seen,
+                &self.shingles,
+            );
+            let mut joined: Vec<u32> = Vec::new();
             for &key in &keys {
-                let Some(bucket) = self.buckets.get(&key) else {
+                let Some(bucket) = buckets.get(&key) else {
                     continue;
                 };
                 for &other in bucket {
-                    if self.seen[other as usize] == doc {
+                    if seen[other as usize] == doc {
                         continue;
                     }
-                    self.seen[other as usize] = doc;
-                    let theirs = &self.shingles[other as usize];
+                    seen[other as usize] = doc;
+                    if self.clusters_only && joined.contains(&root_of(parent, other)) {
+                        continue;
+                    }
+                    let theirs = &shingles[other as usize];
                     // J(A, B) <= min/max of the sizes: skip what cannot reach the threshold.
                     let (small, large) = if set.len() < theirs.len() {
                         (set.len(), theirs.len())
@@ -201,11 +246,17 @@ impl Deduper {
                     let j = jaccard(&set, theirs);
                     if j >= self.config.threshold {
                         duplicates.push((other, j));
+                        if self.clusters_only {
+                            joined.push(root_of(parent, other));
+                        }
                     }
                 }
             }
             for key in keys {
-                self.buckets.entry(key).or_default().push(doc);
+                let bucket = buckets.entry(key).or_default();
+                if !self.clusters_only || bucket.len() < CLUSTER_BUCKET_CAP {
+                    bucket.push(doc);
+                }
             }
         }
         for &(other, _) in &duplicates {
@@ -230,14 +281,7 @@ impl Deduper {
     }
 
     fn find(&mut self, doc: u32) -> u32 {
-        let root = self.cluster_of(doc);
-        let mut d = doc;
-        while self.parent[d as usize] != root {
-            let next = self.parent[d as usize];
-            self.parent[d as usize] = root;
-            d = next;
-        }
-        root
+        root_of(&mut self.parent, doc)
     }
 
     fn union(&mut self, a: u32, b: u32) {
@@ -304,6 +348,37 @@ pub fn exact_pairs(sets: &[Vec<u64>], threshold: f64) -> Vec<(u32, u32, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copy_sent_thousands_of_times_keeps_buckets_bounded_and_one_cluster() {
+        let mut d = Deduper::for_clusters(DedupeConfig {
+            threshold: 0.5,
+            shingle_words: 5,
+            bands: 32,
+            rows: 3,
+        });
+        let text = |i: usize| {
+            format!(
+                "Results of the day: the home side beat the visitors in the league match \
+                 played at the city stadium on Saturday evening, table number {i}"
+            )
+        };
+        for i in 0..2_000 {
+            let added = d.add(&text(i));
+            assert_eq!(added.cluster, 0, "copy {i} joins the first");
+            assert!(added.duplicates.len() <= 1, "one per cluster joined");
+        }
+        assert!(
+            d.buckets.values().all(|b| b.len() <= CLUSTER_BUCKET_CAP),
+            "every bucket stops at the cap"
+        );
+        // A plain deduper still names every earlier copy.
+        let mut every = Deduper::new(d.config().clone());
+        for i in 0..10 {
+            every.add(&text(i));
+        }
+        assert_eq!(every.add(&text(10)).duplicates.len(), 10);
+    }
 
     const STORY: &str = "The central bank of Ruritania kept its benchmark interest rate \
         unchanged on Tuesday, saying inflation had eased for a third month while growth in \

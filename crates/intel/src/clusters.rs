@@ -91,12 +91,12 @@ impl Clusters {
         // document is the latest, so arrival order holds.
         if let [(other, _)] = added.duplicates[..] {
             let key = self.listed_under[other as usize];
-            if key == added.cluster {
-                if let Some(docs) = self.members.get_mut(&key) {
-                    docs.push(added.doc);
-                    self.listed_under[added.doc as usize] = key;
-                    return;
-                }
+            if key == added.cluster
+                && let Some(docs) = self.members.get_mut(&key)
+            {
+                docs.push(added.doc);
+                self.listed_under[added.doc as usize] = key;
+                return;
             }
         }
         let mut merged = vec![added.doc];

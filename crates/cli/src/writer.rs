@@ -80,12 +80,18 @@ fn spawn_consumer(
                 batch.into_iter().map(|q| (q.delivery, q.receipt)).unzip();
             match pipeline.ingest_batch(deliveries).await {
                 Ok(reports) => {
-                    let rejected = reports
-                        .iter()
-                        .filter(|r| r.outcome == wiredesk_ingest::Outcome::Rejected);
-                    for r in rejected {
-                        let reason = r.reason.as_deref().unwrap_or("rejected");
-                        tracing::warn!("rejected {}: {reason}", r.path.display());
+                    for r in &reports {
+                        match r.outcome {
+                            wiredesk_ingest::Outcome::Rejected => {
+                                let reason = r.reason.as_deref().unwrap_or("rejected");
+                                tracing::warn!("rejected {}: {reason}", r.path.display());
+                            }
+                            outcome => tracing::info!(
+                                "{outcome:?} {} ({} stories)",
+                                r.path.display(),
+                                r.stories.len()
+                            ),
+                        }
                     }
                     for receipt in receipts {
                         // Unacknowledged, it comes again and is found unchanged.

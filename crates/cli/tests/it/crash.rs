@@ -6,8 +6,8 @@ use std::os::unix::process::ExitStatusExt;
 use std::time::Duration;
 
 use crate::common::{
-    Launch, Server, all_stories, drop_file, eventually, files_under, get_json, http, ninjs_story,
-    unique_word,
+    Launch, OwnNats, Server, all_stories, drop_file, eventually, files_under, get_json, http,
+    ninjs_story, unique_word,
 };
 
 /// A story whose headline and body carry `word` and nothing any other story has.
@@ -220,4 +220,64 @@ async fn a_full_disk_under_the_index_pauses_search_not_ingest_and_it_catches_up_
             .log_text()
             .contains("search index cannot follow the log")
     );
+}
+
+/// A writer that dies between committing queued copy and acknowledging it: JetStream hands
+/// the delivery out again, the pipeline finds it unchanged, and one story results.
+#[tokio::test]
+async fn queued_copy_committed_but_never_acknowledged_ends_in_one_story() {
+    use wiredesk_source::queue::{DeliveryQueue, QueueSettings};
+
+    let client = http();
+    let nats = OwnNats::start();
+    let mut server = Server::serve_launched(
+        "",
+        Launch {
+            env: vec![("WIREDESK_CRASH_AT".into(), "after-store-commit".into())],
+            args: vec!["--nats-url".into(), nats.url()],
+            ..Launch::default()
+        },
+    );
+    let token = server
+        .command(&["token", "add", "Crash Wire"], "")
+        .trim()
+        .to_string();
+    let word = unique_word("queued");
+    let answer = client
+        .post(server.url("/api/v1/ingest"))
+        .bearer_auth(&token)
+        .body(story_with(&word))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 202);
+    let status = server.wait_for_exit(Duration::from_secs(30));
+    assert_eq!(status.signal(), Some(SIGABRT), "{}", server.log_text());
+
+    server.launch.env.clear();
+    server.restart_after(Duration::ZERO);
+    // A new client: the old one's kept-alive connection went with the old process.
+    let client = http();
+    assert_eq!(
+        listed(&server, &client, &word).await,
+        1,
+        "committed before the crash"
+    );
+    // Delivered again after the ack wait (30 s), found unchanged, and acknowledged this time.
+    let queue = DeliveryQueue::connect(&nats.url(), QueueSettings::default())
+        .await
+        .expect("the test's NATS answers");
+    eventually(
+        Duration::from_secs(90),
+        "the delivery acknowledged",
+        || async { (queue.stored().await.ok()? == 0).then_some(()) },
+    )
+    .await;
+    assert!(
+        server.log_text().contains("Unchanged"),
+        "the second delivery was found unchanged: {}",
+        server.log_text()
+    );
+    assert_eq!(listed(&server, &client, &word).await, 1, "still one story");
+    assert_eq!(found(&server, &client, &word).await, 1);
 }

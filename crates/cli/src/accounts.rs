@@ -11,32 +11,13 @@ use wiredesk_desk::auth::{hash_password, new_totp_secret, random_token, token_di
 use wiredesk_desk::{MIN_PASSWORD_CHARS, valid_user_name};
 use wiredesk_store::accounts::{Accounts, Role, TokenScope};
 
-use crate::app::DatabaseUrl;
+use crate::app::SiteArgs;
 
 /// The data folder whose accounts are meant.
 #[derive(clap::Args)]
 pub struct DataDir {
     #[arg(long)]
     pub data: PathBuf,
-}
-
-/// The database whose accounts are meant: the data folder's, or the one its config
-/// (`[store] url`) or `--database-url` names.
-#[derive(clap::Args)]
-pub struct AccountsDb {
-    #[arg(long)]
-    pub data: PathBuf,
-    /// Config file (default: DATA/wiredesk.toml), for its `[store] url`.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    #[command(flatten)]
-    pub url: DatabaseUrl,
-}
-
-impl AccountsDb {
-    pub async fn open(&self) -> anyhow::Result<Accounts> {
-        crate::app::open_accounts(&self.data, self.config.as_deref(), &self.url).await
-    }
 }
 
 #[derive(Subcommand)]
@@ -47,18 +28,18 @@ pub enum UserCommand {
         #[arg(long, value_parser = ["editor", "admin"], default_value = "editor")]
         role: String,
         #[command(flatten)]
-        data: AccountsDb,
+        data: SiteArgs,
     },
     /// List the accounts.
     List {
         #[command(flatten)]
-        data: AccountsDb,
+        data: SiteArgs,
     },
     /// Remove an account and end its sessions.
     Remove {
         name: String,
         #[command(flatten)]
-        data: AccountsDb,
+        data: SiteArgs,
     },
     /// Give an account a second factor (TOTP): print its secret and `otpauth://` address
     /// once, for an authenticator app. Enrolling again replaces the secret.
@@ -68,12 +49,12 @@ pub enum UserCommand {
         #[arg(long)]
         off: bool,
         #[command(flatten)]
-        data: AccountsDb,
+        data: SiteArgs,
     },
 }
 
 impl UserCommand {
-    pub fn db(&self) -> &AccountsDb {
+    pub fn db(&self) -> &SiteArgs {
         match self {
             UserCommand::Add { data, .. }
             | UserCommand::List { data }
@@ -93,17 +74,17 @@ pub enum TokenCommand {
         #[arg(long, value_parser = ["push", "metrics"], default_value = "push")]
         scope: String,
         #[command(flatten)]
-        data: AccountsDb,
+        data: SiteArgs,
     },
     /// List the names holding a token, with the scope and when it was issued.
     List {
         #[command(flatten)]
-        data: AccountsDb,
+        data: SiteArgs,
     },
 }
 
 impl TokenCommand {
-    pub fn db(&self) -> &AccountsDb {
+    pub fn db(&self) -> &SiteArgs {
         match self {
             TokenCommand::Add { data, .. } | TokenCommand::List { data } => data,
         }

@@ -74,6 +74,32 @@ pub fn config_path(data: &Path, explicit: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| data.join("wiredesk.toml"))
 }
 
+/// Which site a command works on: its data folder, its config file and its database, the
+/// same three flags for every command that opens one.
+#[derive(clap::Args, Clone)]
+pub struct SiteArgs {
+    /// The site's data folder (database unless PostgreSQL is named, search index, inbox).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Config file (default: DATA/wiredesk.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DatabaseUrl,
+}
+
+impl SiteArgs {
+    pub async fn open(&self) -> anyhow::Result<Site> {
+        Site::open(&self.data, self.config.as_deref(), &self.db).await
+    }
+
+    /// Only the desk's accounts: what `wiredesk user` and `wiredesk token` need, without the
+    /// search index (which a running server holds locked).
+    pub async fn open_accounts(&self) -> anyhow::Result<Accounts> {
+        open_accounts(&self.data, self.config.as_deref(), &self.db).await
+    }
+}
+
 /// `--database-url`, for every command that opens the database.
 #[derive(clap::Args, Clone, Default)]
 pub struct DatabaseUrl {

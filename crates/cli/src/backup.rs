@@ -20,7 +20,7 @@ use wiredesk_source::redact::{redact_text, redact_url};
 use wiredesk_store::backup::BackupError;
 use wiredesk_store::{PgStore, SqliteStore, Store};
 
-use crate::app::{DatabaseUrl, config_path, store_url};
+use crate::app::{DatabaseUrl, SiteArgs, config_path, store_url};
 use crate::config::Config;
 
 /// The manifest's name in a backup folder.
@@ -40,13 +40,8 @@ const FILES: [&str; 4] = [
 
 #[derive(clap::Args)]
 pub struct BackupArgs {
-    #[arg(long)]
-    data: PathBuf,
-    /// Config file (default: DATA/wiredesk.toml).
-    #[arg(long)]
-    config: Option<PathBuf>,
     #[command(flatten)]
-    db: DatabaseUrl,
+    site: SiteArgs,
     /// The folder to write (must not exist, or be empty).
     out_dir: PathBuf,
 }
@@ -158,7 +153,7 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
             );
         }
     }
-    let config_file = config_path(&args.data, args.config.as_deref());
+    let config_file = config_path(&args.site.data, args.site.config.as_deref());
     let config = Config::load(&config_file)?;
     // Written beside the target and renamed at the end, so a folder named OUT_DIR is always
     // a whole backup.
@@ -206,15 +201,15 @@ async fn write_backup(
     config_file: &Path,
     staging: &Path,
 ) -> anyhow::Result<Manifest> {
-    let (backend, log_position) = match store_url(config, &args.db) {
+    let (backend, log_position) = match store_url(config, &args.site.db) {
         None => {
-            let db = args.data.join("wiredesk.db");
+            let db = args.site.data.join("wiredesk.db");
             if !db.is_file() {
                 bail!(
                     "no database at {}: is {} a wiredesk data folder (or does its site use \
                      PostgreSQL: --database-url)?",
                     db.display(),
-                    args.data.display()
+                    args.site.data.display()
                 );
             }
             let store = SqliteStore::open(&db)
@@ -244,7 +239,7 @@ async fn write_backup(
         let from = if name == "wiredesk.toml" {
             config_file.to_path_buf()
         } else {
-            args.data.join(name)
+            args.site.data.join(name)
         };
         match std::fs::copy(&from, staging.join(name)) {
             Ok(_) => files.push(name.to_string()),

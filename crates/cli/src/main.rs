@@ -23,7 +23,7 @@ mod sources;
 mod topics;
 mod writer;
 
-use app::{DatabaseUrl, Site};
+use app::{DatabaseUrl, Site, SiteArgs};
 
 // glibc's allocator spent 40–50% of decode time in malloc/free (perf, `bench decode`); decoders
 // make many small strings, which mimalloc's per-thread free lists serve far faster.
@@ -53,15 +53,10 @@ enum Command {
     },
     /// Serve the site from a data folder and watch its inbox for wire files.
     Serve {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Config file (default: DATA/wiredesk.toml).
-        #[arg(long)]
-        config: Option<PathBuf>,
-        #[command(flatten)]
-        db: DatabaseUrl,
         /// `web` serves readers, the API and the desk; `ingest` takes copy in (one such node
         /// writes at a time, the others wait as standbys); `all` does both.
         #[arg(long, value_enum, default_value_t = serve::Role::All)]
@@ -71,12 +66,8 @@ enum Command {
     },
     /// Ingest wire files or folders of them.
     Ingest {
-        #[arg(long)]
-        data: PathBuf,
-        #[arg(long)]
-        config: Option<PathBuf>,
         #[command(flatten)]
-        db: DatabaseUrl,
+        site: SiteArgs,
         /// Write one JSON line per input file here.
         #[arg(long)]
         report: Option<PathBuf>,
@@ -85,12 +76,8 @@ enum Command {
     },
     /// Rebuild every projection (story tables, search index) from the event log.
     Reindex {
-        #[arg(long)]
-        data: PathBuf,
-        #[arg(long)]
-        config: Option<PathBuf>,
         #[command(flatten)]
-        db: DatabaseUrl,
+        site: SiteArgs,
     },
     /// Copy the database and config files to a new folder, while the site runs.
     Backup(backup::BackupArgs),
@@ -167,36 +154,33 @@ async fn run(command: Command) -> anyhow::Result<()> {
             serve::serve(site, addr, serve::Role::All, "Wiredesk demo running at").await
         }
         Command::User(command) => {
-            let accounts = command.db().open().await?;
+            let accounts = command.db().open_accounts().await?;
             accounts::user(&accounts, command).await
         }
         Command::Token(command) => {
-            let accounts = command.db().open().await?;
+            let accounts = command.db().open_accounts().await?;
             accounts::token(&accounts, command).await
         }
         Command::Source(command) => sources::run(command),
         Command::Serve {
-            data,
+            mut site,
             addr,
-            config,
-            mut db,
             role,
             nats,
         } => {
-            db.wait = true;
-            let mut site = Site::open(&data, config.as_deref(), &db).await?;
+            site.db.wait = true;
+            let mut site = site.open().await?;
             site.queue = nats.connect().await;
             site.config.serve_at(addr);
             serve::serve(site, addr, role, "Wiredesk serving at").await
         }
         Command::Ingest {
-            data,
-            config,
-            db,
+            site: args,
             report,
             paths,
         } => {
-            let site = Site::open(&data, config.as_deref(), &db).await?;
+            let site = args.open().await?;
+            let data = &args.data;
             let run =
                 ingest::ingest_paths(&site.pipeline, &paths, &|_| Timestamp::now(), true).await?;
             site.catch_up_search().await?;
@@ -206,7 +190,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 .filter(|r| r.outcome == wiredesk_ingest::Outcome::Rejected)
             {
                 let reason = r.reason.as_deref().unwrap_or("rejected");
-                match wiredesk_source::keep_rejected_copy(&data, &r.path, reason) {
+                match wiredesk_source::keep_rejected_copy(data, &r.path, reason) {
                     Ok(copy) => eprintln!(
                         "rejected {}: {reason} (copy and reason in {})",
                         r.path.display(),
@@ -225,8 +209,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             println!("{}", ingest::summary_line(&run.tally));
             Ok(())
         }
-        Command::Reindex { data, config, db } => {
-            let site = Site::open(&data, config.as_deref(), &db).await?;
+        Command::Reindex { site } => {
+            let site = site.open().await?;
             let events = site.pipeline.refold().await?;
             let indexed = site
                 .search

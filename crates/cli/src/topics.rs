@@ -8,7 +8,7 @@ use clap::Subcommand;
 use jiff::Timestamp;
 use wiredesk_ingest::topic_model::{self, MODEL_FILE, TrainedModel};
 
-use crate::app::{DatabaseUrl, config_path, open_store};
+use crate::app::{DatabaseUrl, SiteArgs, config_path, open_store};
 use crate::config::Config;
 
 #[derive(Subcommand)]
@@ -16,12 +16,8 @@ pub enum TopicsCommand {
     /// Learn the site's topics from its stored stories and write DATA/topic-model.json; a
     /// running site uses it from its next batch.
     Train {
-        #[arg(long)]
-        data: PathBuf,
-        #[arg(long)]
-        config: Option<PathBuf>,
         #[command(flatten)]
-        db: DatabaseUrl,
+        site: SiteArgs,
     },
     /// Whether there is a model, when it was trained and on what.
     Status {
@@ -34,7 +30,7 @@ pub enum TopicsCommand {
 
 pub async fn run(command: TopicsCommand) -> anyhow::Result<()> {
     match command {
-        TopicsCommand::Train { data, config, db } => train(&data, config.as_deref(), &db).await,
+        TopicsCommand::Train { site } => train(&site.data, site.config.as_deref(), &site.db).await,
         TopicsCommand::Status { data, config } => status(&data, config.as_deref()),
     }
 }

@@ -94,9 +94,11 @@ fn spawn_consumer(
                         }
                     }
                     for receipt in receipts {
-                        // Unacknowledged, it comes again and is found unchanged.
+                        // Unacknowledged, it comes again and is found unchanged; so do the
+                        // rest once one fails (the server is away: each would wait for it).
                         if let Err(e) = receipt.ack().await {
                             tracing::warn!("{e}");
+                            break;
                         }
                     }
                 }
@@ -104,7 +106,9 @@ fn spawn_consumer(
                     tracing::error!("queued copy not ingested, will be delivered again: {e}");
                     for receipt in receipts {
                         // Without the nak it comes again after the ack wait all the same.
-                        let _ = receipt.nak(Some(LOOK_EVERY)).await;
+                        if receipt.nak(Some(LOOK_EVERY)).await.is_err() {
+                            break;
+                        }
                     }
                     tokio::time::sleep(backoff.failed()).await;
                 }

@@ -103,27 +103,14 @@ fn split_password(url: &str) -> (String, Option<String>) {
         &url[..scheme_end + 3],
         &rest[authority_end..]
     );
-    (stripped, Some(percent_decode(password)))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = bytes.get(i + 1..i + 3)
-            && let Ok(hex) = std::str::from_utf8(hex)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    (
+        stripped,
+        Some(
+            percent_encoding::percent_decode_str(password)
+                .decode_utf8_lossy()
+                .into_owned(),
+        ),
+    )
 }
 
 /// Run a PostgreSQL client tool against `url` with `args`; its stderr is the error.

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::common::{Launch, Server, eventually, tempdir, unique_word};
+use crate::common::{Launch, PgDatabase, Server, eventually, tempdir, unique_word};
 use crate::desk::{ADMIN_PASSWORD, client, get, login, publish_story};
 
 /// The binary run with `args`, to its end.
@@ -213,62 +213,6 @@ async fn a_sqlite_backup_taken_while_serving_restores_into_a_fresh_folder() {
         StatusCode::NOT_FOUND,
         "the story filed after the backup is not in it"
     );
-}
-
-/// A database of its own on the test server, dropped at the end.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl PgDatabase {
-    async fn fresh() -> PgDatabase {
-        use sqlx::Connection;
-        let admin_url = std::env::var("WIREDESK_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-        let mut admin = sqlx::PgConnection::connect(&admin_url)
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} does not answer ({e})"));
-        let name = unique_word("wiredesk_bk");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut admin)
-            .await
-            .expect("create the test's database");
-        let (base, query) = match admin_url.split_once('?') {
-            Some((base, query)) => (base, format!("?{query}")),
-            None => (admin_url.as_str(), String::new()),
-        };
-        let (server, _) = base.rsplit_once('/').expect("a database in the admin URL");
-        let url = format!("{server}/{name}{query}");
-        PgDatabase {
-            admin_url,
-            name,
-            url,
-        }
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let (url, name) = (self.admin_url.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime to drop the database");
-            runtime.block_on(async {
-                use sqlx::Connection;
-                if let Ok(mut admin) = sqlx::PgConnection::connect(&url).await {
-                    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
-                        .execute(&mut admin)
-                        .await;
-                }
-            });
-        })
-        .join();
-    }
 }
 
 /// `url` with `password` for its user (when it names a user without one).

@@ -463,24 +463,74 @@ impl PgSchema {
 
 impl Drop for PgSchema {
     fn drop(&mut self) {
-        let (url, name) = (self.admin_url.clone(), self.name.clone());
-        // Drop runs inside the test's runtime, which cannot be blocked on: a thread of its own.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime to drop the schema");
-            runtime.block_on(async {
-                use sqlx::Connection;
-                if let Ok(mut admin) = sqlx::PgConnection::connect(&url).await {
-                    let drop = format!("DROP SCHEMA IF EXISTS {name} CASCADE");
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
-                        .execute(&mut admin)
-                        .await;
-                }
-            });
-        })
-        .join();
+        run_detached(
+            &self.admin_url,
+            format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name),
+        );
+    }
+}
+
+/// Run `sql` on the server at `url` and wait for it, ignoring failure: for a `Drop`, which runs
+/// inside the test's runtime and cannot block on it, so the work gets a thread of its own.
+fn run_detached(url: &str, sql: String) {
+    let url = url.to_string();
+    let _ = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the clean-up");
+        runtime.block_on(async {
+            use sqlx::Connection;
+            if let Ok(mut admin) = sqlx::PgConnection::connect(&url).await {
+                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut admin)
+                    .await;
+            }
+        });
+    })
+    .join();
+}
+
+/// A database of its own on the test server, dropped at the end.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    pub async fn fresh() -> PgDatabase {
+        use sqlx::Connection;
+        let admin_url = std::env::var("WIREDESK_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+        let mut admin = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} does not answer ({e})"));
+        let name = unique_word("wiredesk_bk");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create the test's database");
+        let (base, query) = match admin_url.split_once('?') {
+            Some((base, query)) => (base, format!("?{query}")),
+            None => (admin_url.as_str(), String::new()),
+        };
+        let (server, _) = base.rsplit_once('/').expect("a database in the admin URL");
+        let url = format!("{server}/{name}{query}");
+        PgDatabase {
+            admin_url,
+            name,
+            url,
+        }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        run_detached(
+            &self.admin_url,
+            format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
     }
 }
 

@@ -387,12 +387,21 @@ async fn two_web_and_two_ingest_nodes_on_postgresql_and_nats_lose_and_double_not
         }
     );
 
-    // NATS goes away and comes back: pushes wait for it; the drop folder does not need it.
-    nats.stop();
+    // NATS goes away and comes back: the writer says its queue is away, pushes wait for it,
+    // and the drop folder does not need it.
     let standby = &ingest[0];
     eventually(Duration::from_secs(30), "the standby writes", || async {
         (writer_state(&http, standby).await.as_deref() == Some("writing")).then_some(())
     })
+    .await;
+    nats.stop();
+    eventually(
+        Duration::from_secs(30),
+        "the queue reported away",
+        || async {
+            (writer_state(&http, standby).await.as_deref() == Some("paused")).then_some(())
+        },
+    )
     .await;
     drop_file(&standby.inbox(), "dropped.json", &copy(33, 1, ""));
     nats.start_again();

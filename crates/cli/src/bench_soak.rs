@@ -328,7 +328,7 @@ async fn targets(site: &crate::app::Site) -> anyhow::Result<Targets> {
     Ok(Targets {
         articles: stories
             .iter()
-            .map(|s| wiredesk_model::story_path(&s.id, &s.headline))
+            .map(|s| wiredesk_model::story_path(&s.id, &s.headline, s.language.as_deref()))
             .collect(),
         stories: stories.iter().map(|s| s.id.to_string()).collect(),
         topics,

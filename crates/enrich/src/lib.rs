@@ -25,7 +25,10 @@ pub struct TopicRule {
     /// Feed category or subject names that map here (case-insensitive), e.g. `Business`.
     #[serde(default)]
     pub categories: Vec<String>,
-    /// Words or phrases in the headline or opening paragraph (whole words, case-insensitive).
+    /// Words or phrases in the headline or opening paragraph: whole words, case-insensitive,
+    /// except an acronym (2–5 capital letters: `WHO`, `RBI`, `EU`), which matches only as
+    /// written in capitals, so `WHO` is never the word "who". A text with no lower-case
+    /// letter (a shouted headline) is not searched for acronyms.
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Dateline places that put a story here (e.g. Indian cities for `india`).
@@ -50,26 +53,57 @@ pub struct TopicEvidence<'a> {
 
 /// Compiled `TopicRules`.
 pub struct TopicAssigner {
-    /// Each rule, its keyword pattern, and its codes as canonical QCodes.
-    rules: Vec<(TopicRule, Option<Regex>, Vec<String>)>,
+    /// Each rule, its keyword patterns, and its codes as canonical QCodes.
+    rules: Vec<(TopicRule, Keywords, Vec<String>)>,
+}
+
+/// A rule's keywords as two patterns: words and phrases in any case, acronyms as written.
+struct Keywords {
+    any_case: Option<Regex>,
+    acronyms: Option<Regex>,
+}
+
+impl Keywords {
+    fn new(keywords: &[String]) -> Result<Keywords, regex::Error> {
+        let (acronyms, words): (Vec<&str>, Vec<&str>) = keywords
+            .iter()
+            .map(|k| k.trim())
+            .filter(|k| !k.is_empty())
+            .partition(|k| is_acronym(k));
+        let pattern = |flags: &str, list: &[&str]| -> Result<Option<Regex>, regex::Error> {
+            if list.is_empty() {
+                return Ok(None);
+            }
+            let alternatives: Vec<String> = list.iter().map(|k| regex::escape(k)).collect();
+            Regex::new(&format!(r"{flags}\b(?:{})\b", alternatives.join("|"))).map(Some)
+        };
+        Ok(Keywords {
+            any_case: pattern("(?i)", &words)?,
+            acronyms: pattern("", &acronyms)?,
+        })
+    }
+
+    fn found_in(&self, text: &str) -> bool {
+        self.any_case.as_ref().is_some_and(|re| re.is_match(text))
+            || self.acronyms.as_ref().is_some_and(|re| {
+                // In a text all in capitals every word looks like an acronym.
+                text.chars().any(char::is_lowercase) && re.is_match(text)
+            })
+    }
+}
+
+/// A keyword written as an acronym: 2–5 ASCII capital letters (`WHO`, `ISRO`, `UN`).
+fn is_acronym(keyword: &str) -> bool {
+    (2..=5).contains(&keyword.len()) && keyword.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 impl TopicAssigner {
     pub fn new(rules: TopicRules) -> Result<TopicAssigner, regex::Error> {
         let mut compiled = Vec::new();
         for rule in rules.topics {
-            let regex = if rule.keywords.is_empty() {
-                None
-            } else {
-                let alternatives: Vec<String> =
-                    rule.keywords.iter().map(|k| regex::escape(k)).collect();
-                Some(Regex::new(&format!(
-                    r"(?i)\b(?:{})\b",
-                    alternatives.join("|")
-                ))?)
-            };
+            let keywords = Keywords::new(&rule.keywords)?;
             let codes = rule_codes(&rule.media_topics);
-            compiled.push((rule, regex, codes));
+            compiled.push((rule, keywords, codes));
         }
         Ok(TopicAssigner { rules: compiled })
     }
@@ -84,9 +118,8 @@ impl TopicAssigner {
                 .flatten()
                 .any(|c| codes.iter().any(|r| r == c));
             let by_subject = by_code || evidence.subjects.iter().any(|s| category_matches(rule, s));
-            let by_keyword = keywords
-                .as_ref()
-                .is_some_and(|re| re.is_match(evidence.headline) || re.is_match(evidence.opening));
+            let by_keyword =
+                keywords.found_in(evidence.headline) || keywords.found_in(evidence.opening);
             let by_place = evidence.dateline_place.is_some_and(|place| {
                 let first = place.split(',').next().unwrap_or(place).trim();
                 rule.places.iter().any(|p| p.eq_ignore_ascii_case(first))
@@ -243,20 +276,18 @@ impl Default for TopicRules {
         .map(|s| s.to_string())
         .collect();
         TopicRules {
+            // Every one of IPTC's 17 top-level Media Topics reaches one of these, so coded copy
+            // is never left without a topic for want of a rule.
             topics: vec![
                 rule(
                     "world",
                     "World",
-                    &["03000000", "11000000", "16000000", "17000000"],
-                    &[
-                        "World",
-                        "World News",
-                        "International",
-                        "Politics",
-                        "Top News",
-                    ],
+                    // disaster and accident; conflict, war and peace; weather.
+                    &["03000000", "16000000", "17000000"],
+                    &["World", "World News", "International", "Top News"],
                     &[
                         "United Nations",
+                        "UN",
                         "ceasefire",
                         "foreign minister",
                         "summit",
@@ -266,10 +297,45 @@ impl Default for TopicRules {
                 ),
                 india,
                 rule(
+                    "politics",
+                    "Politics",
+                    &["11000000"],
+                    &["Politics", "Government", "Elections"],
+                    &[
+                        "election",
+                        "elections",
+                        "by-election",
+                        "polls",
+                        "assembly polls",
+                        "Election Commission",
+                        "parliament",
+                        "parliamentary",
+                        "minister",
+                        "ministers",
+                        "prime minister",
+                        "chief minister",
+                        "cabinet",
+                        "opposition",
+                        "lawmakers",
+                        "legislators",
+                        "MPs",
+                        "MLAs",
+                        "Lok Sabha",
+                        "Rajya Sabha",
+                        "coalition",
+                        "ruling party",
+                        "senate",
+                        "BJP",
+                    ],
+                ),
+                rule(
                     "business",
                     "Business",
-                    &["04000000"],
-                    &["Business", "Economy", "Markets", "Finance"],
+                    // economy, business and finance; labour.
+                    &["04000000", "09000000"],
+                    &[
+                        "Business", "Economy", "Markets", "Finance", "Labour", "Jobs",
+                    ],
                     &[
                         "repo rate",
                         "inflation",
@@ -282,6 +348,7 @@ impl Default for TopicRules {
                         "exports",
                         "earnings",
                         "central bank",
+                        "unemployment",
                     ],
                 ),
                 rule(
@@ -348,6 +415,7 @@ impl Default for TopicRules {
                         "health ministry",
                         "patients",
                         "disease",
+                        "World Health Organization",
                         "WHO",
                     ],
                 ),
@@ -364,6 +432,65 @@ impl Default for TopicRules {
                         "concert",
                         "album",
                         "actor",
+                    ],
+                ),
+                rule(
+                    "crime",
+                    "Crime & Justice",
+                    &["02000000"],
+                    &["Crime", "Law", "Justice", "Courts"],
+                    &[
+                        "police",
+                        "arrested",
+                        "murder",
+                        "Supreme Court",
+                        "High Court",
+                        "verdict",
+                        "bail",
+                        "convicted",
+                        "sentenced",
+                        "fraud",
+                    ],
+                ),
+                rule(
+                    "education",
+                    "Education",
+                    &["05000000"],
+                    &["Education"],
+                    &[
+                        "school",
+                        "schools",
+                        "university",
+                        "universities",
+                        "students",
+                        "teachers",
+                        "exam",
+                        "exams",
+                        "CBSE",
+                        "curriculum",
+                    ],
+                ),
+                rule(
+                    "society",
+                    "Society",
+                    // human interest; lifestyle and leisure; religion; society.
+                    &["08000000", "10000000", "12000000", "14000000"],
+                    &[
+                        "Society",
+                        "Lifestyle",
+                        "Religion",
+                        "Human Interest",
+                        "Travel",
+                    ],
+                    &[
+                        "festival",
+                        "pilgrims",
+                        "temple",
+                        "religious",
+                        "tourism",
+                        "tourists",
+                        "wedding",
+                        "fashion",
                     ],
                 ),
             ],
@@ -528,8 +655,83 @@ mod tests {
         // Whole words only: "achip" is no chip.
         assert!(
             assigner()
-                .assign(&evidence(&[], "Machipe festival opens", None))
+                .assign(&evidence(&[], "Machipe fair opens", None))
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn acronyms_match_only_in_capitals_and_words_only_whole() {
+        let a = assigner();
+        let topics = |headline: &str, opening: &'static str| {
+            slugs(a.assign(&TopicEvidence {
+                subjects: &[],
+                headline,
+                opening,
+                dateline_place: None,
+            }))
+        };
+        // "who" is not the WHO; the WHO is.
+        assert!(!topics("Voters who moved can register", "").contains(&"health".into()));
+        assert!(!topics("Who will lead?", "Those who stayed").contains(&"health".into()));
+        assert_eq!(topics("WHO warns of measles surge", ""), ["health"]);
+        assert_eq!(topics("Report", "The WHO said on Friday."), ["health"]);
+        // A shouted headline has no acronyms to find: every word is in capitals.
+        assert!(topics("WHO WILL LEAD THE PARTY NOW", "").is_empty());
+        // Words and phrases keep matching in any case, whole words only.
+        assert_eq!(topics("SENSEX HITS RECORD", ""), ["business"]);
+        assert_eq!(topics("New UN envoy named", ""), ["world"]);
+        assert!(topics("Un nouveau film", "").contains(&"entertainment".into()));
+        assert!(!topics("Un nouveau", "").contains(&"world".into()));
+        assert!(topics("Ministerial ambitions", "").is_empty());
+        assert!(
+            topics("Laid-off workers protest", "").is_empty(),
+            "AI is not in \"laid\""
+        );
+    }
+
+    #[test]
+    fn a_rule_writes_acronyms_in_capitals_and_the_rest_in_any_case() {
+        let rules = TopicRules {
+            topics: vec![rule("space", "Space", &[], &[], &["ISRO", "Isro", "nasa"])],
+        };
+        let a = TopicAssigner::new(rules).unwrap();
+        let on = |h: &str| !slugs(a.assign(&evidence(&[], h, None))).is_empty();
+        assert!(on("ISRO launch"));
+        assert!(on("Isro launch"), "written in mixed case: any case");
+        assert!(on("NASA launch"));
+        assert!(!on("isroad works"));
+        assert!(super::is_acronym("EU") && super::is_acronym("ISRO"));
+        assert!(!super::is_acronym("A") && !super::is_acronym("ABCDEF"));
+        assert!(!super::is_acronym("5G") && !super::is_acronym("MPs"));
+    }
+
+    #[test]
+    fn every_top_level_media_topic_reaches_a_built_in_topic() {
+        let a = assigner();
+        for n in 1..=17 {
+            let code = format!("{n:02}000000");
+            assert!(
+                wiredesk_vocab::media_topic(&code).is_some(),
+                "{code} is a Media Topic"
+            );
+            let got = topics_for(&a, &format!("medtop:{code}"));
+            assert!(!got.is_empty(), "medtop:{code} has no topic");
+        }
+        assert_eq!(topics_for(&a, "medtop:11000000"), ["politics"]);
+        // election (20000574) is narrower than politics.
+        assert_eq!(topics_for(&a, "medtop:20000574"), ["politics"]);
+        assert_eq!(topics_for(&a, "medtop:02000000"), ["crime"]);
+        assert_eq!(topics_for(&a, "medtop:05000000"), ["education"]);
+        assert_eq!(topics_for(&a, "medtop:12000000"), ["society"]);
+        assert_eq!(topics_for(&a, "medtop:09000000"), ["business"]);
+        let politics = [Subject {
+            code: "Politics".into(),
+            name: Some("Politics".into()),
+        }];
+        assert_eq!(
+            slugs(a.assign(&evidence(&politics, "Result", None))),
+            ["politics"]
         );
     }
 

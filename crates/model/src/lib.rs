@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 mod slug;
 pub mod text;
-pub use slug::slugify;
+pub use slug::{slugify, slugify_in};
 
 /// The largest delivery (one wire file, one pushed body, one fetched feed) taken anywhere: the
 /// drop folder, `wiredesk ingest`, the push API, remote sources and the decoders all refuse
@@ -339,13 +339,18 @@ impl Story {
 }
 
 /// The article page's path: the id finds the story, the headline's slug is for readers.
-pub fn story_path(id: &StoryId, headline: &str) -> String {
-    let slug = slugify(headline);
+/// `language` is the story's (`Story::language`): German headlines get German spellings.
+pub fn story_path(id: &StoryId, headline: &str, language: Option<&str>) -> String {
+    let slug = slugify_in(headline, language);
     let slug: String = slug.chars().take(80).collect();
     let slug = slug.trim_end_matches('-');
-    // A headline with no letters the slug keeps (all Devanagari, say) still needs a last
-    // segment: `/story/{id}/` would not be the article's address.
-    let slug = if slug.is_empty() { "story" } else { slug };
+    // A headline with nothing to spell ("!!!") still needs a last segment: `/story/{id}/`
+    // would not be the article's address. The id's first half says nothing wrong.
+    let slug = if slug.is_empty() {
+        id.as_str().get(..8).unwrap_or(id.as_str())
+    } else {
+        slug
+    };
     format!("/story/{id}/{slug}")
 }
 
@@ -496,11 +501,31 @@ mod tests {
     fn every_story_path_has_a_slug() {
         let id = StoryId::for_uri("urn:x");
         assert_eq!(
-            story_path(&id, "Rivers rise in Assam"),
+            story_path(&id, "Rivers rise in Assam", Some("en")),
             format!("/story/{id}/rivers-rise-in-assam")
         );
-        assert_eq!(story_path(&id, "असम में बाढ़"), format!("/story/{id}/story"));
-        assert_eq!(story_path(&id, "!!!"), format!("/story/{id}/story"));
+        assert_eq!(
+            story_path(&id, "असम में बाढ़", Some("hi")),
+            format!("/story/{id}/asm-men-baaddh")
+        );
+        assert_eq!(
+            story_path(&id, "Glätte: Unfälle auf der A7", Some("de")),
+            format!("/story/{id}/glaette-unfaelle-auf-der-a7")
+        );
+        let short = &id.as_str()[..8];
+        assert_eq!(story_path(&id, "!!!", None), format!("/story/{id}/{short}"));
+        assert_eq!(
+            story_path(&id, "", Some("en")),
+            format!("/story/{id}/{short}")
+        );
+    }
+
+    #[test]
+    fn story_slugs_stop_at_80_characters_without_a_trailing_hyphen() {
+        let id = StoryId::for_uri("urn:x");
+        let path = story_path(&id, &"word ".repeat(40), None);
+        let slug = path.rsplit('/').next().unwrap();
+        assert!(slug.len() <= 80 && !slug.ends_with('-'), "{slug}");
     }
 
     fn story() -> Story {

@@ -66,7 +66,7 @@ pub struct TopicBlock {
 }
 
 pub fn story_url(story: &Story) -> String {
-    story_path(&story.id, &story.headline)
+    story_path(&story.id, &story.headline, story.language.as_deref())
 }
 
 pub use wiredesk_model::story_path;

@@ -38,7 +38,7 @@ impl Purge {
         let id = &story.id;
         let mut paths = vec![
             format!("/story/{id}"),
-            story_path(id, &story.headline),
+            story_path(id, &story.headline, story.language.as_deref()),
             "/".into(),
             "/search".into(),
             format!("/api/v1/stories/{id}"),
@@ -49,7 +49,7 @@ impl Purge {
             "/sitemaps/sections.xml".into(),
         ];
         if let Some(old) = old_headline {
-            paths.push(story_path(id, old));
+            paths.push(story_path(id, old, story.language.as_deref()));
         }
         let feeds = ["feed.xml", "atom.xml", "feed.json"];
         for feed in feeds {

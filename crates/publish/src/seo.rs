@@ -347,7 +347,9 @@ async fn render_stories(state: &AppState, page: usize) -> Rendered {
     walk_live(state, now, |s| {
         seen += 1;
         if seen > skip {
-            let loc = state.config.absolute(&story_path(&s.id, &s.headline));
+            let loc = state
+                .config
+                .absolute(&story_path(&s.id, &s.headline, s.language.as_deref()));
             url_element(&mut body, &loc, Some(&iso(s.modified, &state.time_zone)));
         }
         seen < skip + per
@@ -431,7 +433,11 @@ async fn render_news(state: &AppState, page: usize) -> Rendered {
         seen += 1;
         if seen > skip {
             body.push_str("<url><loc>");
-            body.push_str(&xml_text(&config.absolute(&story_path(&s.id, &s.headline))));
+            body.push_str(&xml_text(&config.absolute(&story_path(
+                &s.id,
+                &s.headline,
+                s.language.as_deref(),
+            ))));
             body.push_str("</loc><lastmod>");
             body.push_str(&iso(s.modified, tz));
             body.push_str("</lastmod><news:news>");

@@ -130,7 +130,8 @@ pub async fn story(
         embargo: story.embargoed.filter(|e| *e > now).map(when),
         pinned: story.pinned_at.is_some(),
         actionable: status != DeskStatus::Killed,
-        reader_link: (status == DeskStatus::Live).then(|| story_path(&story.id, &story.headline)),
+        reader_link: (status == DeskStatus::Live)
+            .then(|| story_path(&story.id, &story.headline, story.language.as_deref())),
         versions,
         log,
     })

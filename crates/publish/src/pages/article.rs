@@ -167,7 +167,7 @@ mod tests {
             ..Association::default()
         }];
         let id = s.id.clone();
-        let path = wiredesk_model::story_path(&id, &s.headline);
+        let path = wiredesk_model::story_path(&id, &s.headline, s.language.as_deref());
         store
             .append(vec![
                 (StoryEvent::Ingested { story: Box::new(s) }, at),

@@ -474,3 +474,52 @@ async fn a_store_that_fails_answers_503_never_an_empty_page_and_it_is_not_kept()
     assert_eq!(status, 200, "the 503 was not kept");
     assert!(body.contains("Headline up"));
 }
+
+/// Status and `Location` of a request for `path` through the router.
+async fn get_location(state: &AppState, path: &str) -> (u16, Option<String>) {
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(path)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = crate::router(state.clone()).oneshot(request).await.unwrap();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    (response.status().as_u16(), location)
+}
+
+#[tokio::test]
+async fn a_german_headline_keeps_its_words_and_old_slugs_still_reach_the_story() {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let at = now() - 1.hours();
+    let mut story = wiredesk_model::testing::story(
+        "urn:test:de:1",
+        "Bäckerei für Frühstück öffnet früher",
+        "Die Bäckerei öffnet ab Montag um fünf Uhr.",
+        at,
+    );
+    story.language = Some("de".into());
+    let id = story.id.clone();
+    publish(store.as_ref(), story, at).await;
+    let state = AppState::new(store, index, Default::default(), SiteConfig::default()).unwrap();
+    caught_up(&state).await;
+
+    let canonical = format!("/story/{id}/baeckerei-fuer-fruehstueck-oeffnet-frueher");
+    assert_eq!(get_location(&state, &canonical).await, (200, None));
+    // The slug the ASCII-only rule made for it, the old fallback word, the bare id and any
+    // other slug all lead, permanently, to the one address.
+    for old in [
+        format!("/story/{id}/b-ckerei-f-r-fr-hst-ck-ffnet-fr-her"),
+        format!("/story/{id}/story"),
+        format!("/story/{id}"),
+        format!("/story/{id}/baeckerei"),
+    ] {
+        assert_eq!(
+            get_location(&state, &old).await,
+            (308, Some(canonical.clone())),
+            "{old}"
+        );
+    }
+}

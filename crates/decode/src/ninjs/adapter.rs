@@ -59,6 +59,11 @@ pub(crate) fn wire_item(
         embargoed: timestamp("embargoed", item.embargoed.as_deref(), &mut warn),
         copyright_holder: non_empty(item.copyrightholder.as_deref()),
         associations: crate::media::associations(&item.associations),
+        // ninjs `type` (TT's `planning`, say): a planning item is for editors.
+        not_for_publication: crate::not_for_publication::first_reason(
+            "ninjs type",
+            [(item.item_type.as_deref(), None)],
+        ),
         uri: Some(uri),
         ..WireItem::default()
     })

@@ -82,8 +82,12 @@ async fn flush(
 }
 
 pub fn summary_line(tally: &Tally) -> String {
+    let held = match tally.not_for_publication {
+        0 => String::new(),
+        n => format!("; {n} held on the desk as not for publication"),
+    };
     format!(
-        "ingested {}, updated {}, unchanged {}, rejected {} ({} stories in {} files)",
+        "ingested {}, updated {}, unchanged {}, rejected {} ({} stories in {} files{held})",
         tally.ingested,
         tally.updated,
         tally.unchanged,

@@ -4,7 +4,9 @@
 //! character set (UTF-8, UTF-16, a declared 8-bit set, else windows-1252), refusing what is not
 //! safe or not text with a reason a person can act on, and turning plain-text agency copy,
 //! ninjs 1.x–3.x, RSS, Atom, JSON Feed, NewsML-G2, NITF 3.x, NewsML 1.2, IPTC 7901,
-//! ANPA-1312, AP Media API JSON and dpa digitalwires JSON into `wiredesk_model::WireItem`s.
+//! ANPA-1312, AP Media API JSON and dpa digitalwires JSON into `wiredesk_model::WireItem`s,
+//! including what a format's own fields say of an item not for publication (genres, item
+//! roles, NITF `tobject.type`, ANPA categories: `not_for_publication.rs`).
 //! Must not: do I/O, sanitize or rewrite the copy, parse datelines, assign topics, or guess a
 //! value the wire did not send (a missing time stays `None`, with a warning when it was garbled).
 //! Architecture invariant: `decode` never panics, whatever the bytes; every refusal is a
@@ -20,6 +22,7 @@ mod newsml1;
 mod newsml_g2;
 mod ninjs;
 mod nitf;
+mod not_for_publication;
 mod plaintext;
 pub mod reuters;
 mod sniff;

@@ -1,7 +1,8 @@
 //! desk: the wire desk at `/desk` — sign-in, the live queue of incoming copy, each story's
 //! versions with their differences, the editors' actions (rewrite the headline, hold,
 //! publish, kill, pin), the audit log, users, sources and rules — and `POST /api/v1/ingest`
-//! for agencies that push.
+//! for agencies that push. Copy not for publication (advisories, notes to editors, tests)
+//! waits in the queue labelled "advisory", with the reason on its row and its page.
 //!
 //! Owns: desk routes and templates, sessions and CSRF checks (`auth`), version diffs (`diff`),
 //! the push endpoint (`push`), machines' bearer tokens (`bearer`, also used for `/metrics`).

@@ -1,5 +1,6 @@
 //! What an arriving version of an agency item does to the stored story: newer replaces, older
-//! or equal is ignored, and the agency's pubstatus becomes kill/withhold events.
+//! or equal is ignored, the agency's pubstatus becomes kill/withhold events, and copy not for
+//! publication (`Story::not_for_publication`) is held with its reason, whatever the rules say.
 //! Must not: do I/O; it returns the events to append and the caller records them.
 
 use wiredesk_model::{PubStatus, Story, StoryEvent};
@@ -54,9 +55,17 @@ pub fn decide_in_doubt(
     doubt: Option<&str>,
 ) -> Decision {
     let id = incoming.id.clone();
+    // Not for publication (an advisory, a note to editors, a test): whatever the rules and
+    // `auto_publish` say, it waits on the desk with the reason; only an editor publishes it.
+    let advisory = incoming
+        .not_for_publication
+        .as_deref()
+        .map(not_for_publication_reason);
     let Some(stored) = stored else {
-        let verdict =
-            (incoming.pubstatus == PubStatus::Usable).then(|| policy.verdict(&incoming, doubt));
+        let verdict = (incoming.pubstatus == PubStatus::Usable).then(|| match &advisory {
+            Some(reason) => Verdict::InDoubt(reason.as_str()),
+            None => policy.verdict(&incoming, doubt),
+        });
         let mut events = vec![StoryEvent::Ingested {
             story: Box::new(incoming),
         }];
@@ -85,6 +94,18 @@ pub fn decide_in_doubt(
     }
     let status = incoming.pubstatus;
     let mut events = Vec::new();
+    if status == PubStatus::Usable
+        && let Some(reason) = advisory
+    {
+        events.push(StoryEvent::Updated {
+            story: Box::new(incoming),
+        });
+        // Taken down if it was live; held (again) with the reason if it was not.
+        if stored.published.is_some() || stored.status_reason.as_deref() != Some(&reason) {
+            events.push(StoryEvent::Held { id, reason });
+        }
+        return Decision::Changed(events);
+    }
     match status {
         PubStatus::Canceled => events.push(StoryEvent::Killed {
             id,
@@ -119,6 +140,11 @@ pub fn decide_in_doubt(
         }
     }
     Decision::Changed(events)
+}
+
+/// The reason a story held as not for publication shows on the desk.
+pub fn not_for_publication_reason(why: &str) -> String {
+    format!("not for publication: {why}")
 }
 
 #[cfg(test)]
@@ -282,5 +308,68 @@ pub(crate) mod tests {
         };
         let back = fold(&events, Some(withheld)).unwrap();
         assert!(back.is_live("2026-11-28T13:00:00Z".parse().unwrap()));
+    }
+
+    #[test]
+    fn copy_not_for_publication_is_held_whatever_the_rules_say() {
+        let mut advisory = version(1, "<p>Coverage plans.</p>", "2026-11-28T10:00:00Z");
+        advisory.not_for_publication = Some("genre \"Achtung\": a note to editors".into());
+        let publish_all = DeskPolicy {
+            auto_publish: true,
+            rules: vec![crate::PublishRule {
+                agency: None,
+                topic: None,
+                keyword: None,
+                action: crate::RuleAction::Publish,
+            }],
+        };
+        for policy in [DeskPolicy::default(), publish_all.clone()] {
+            let Decision::New(events) = decide(advisory.clone(), None, &policy) else {
+                panic!()
+            };
+            assert_eq!(
+                events.iter().map(|e| e.kind()).collect::<Vec<_>>(),
+                ["ingested", "held"]
+            );
+            let held = fold(&events, None).unwrap();
+            assert!(held.published.is_none());
+            assert_eq!(
+                held.status_reason.as_deref(),
+                Some("not for publication: genre \"Achtung\": a note to editors")
+            );
+        }
+        // A published story whose new version is an advisory comes off the site.
+        let news = version(1, "<p>News.</p>", "2026-11-28T10:00:00Z");
+        let Decision::New(events) = decide(news, None, &publish_all) else {
+            panic!()
+        };
+        let live = fold(&events, None).unwrap();
+        assert!(live.published.is_some());
+        let mut v2 = advisory.clone();
+        v2.version = 2;
+        let Decision::Changed(events) = decide(v2, Some(&live), &publish_all) else {
+            panic!()
+        };
+        assert_eq!(
+            events.iter().map(|e| e.kind()).collect::<Vec<_>>(),
+            ["updated", "held"]
+        );
+        assert!(fold(&events, Some(live)).unwrap().published.is_none());
+        // Nor does the agency releasing a withheld advisory publish it.
+        let mut withheld = advisory.clone();
+        withheld.pubstatus = PubStatus::Withheld;
+        let Decision::New(events) = decide(withheld, None, &publish_all) else {
+            panic!()
+        };
+        let stored = fold(&events, None).unwrap();
+        let mut v2 = advisory;
+        v2.version = 2;
+        let Decision::Changed(events) = decide(v2, Some(&stored), &publish_all) else {
+            panic!()
+        };
+        assert!(
+            !events.iter().any(|e| e.kind() == "published"),
+            "{events:?}"
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! store — and reports what became of each file.
 //!
 //! Owns: the order of the stages, batching (one store transaction per batch), and the
-//! per-file outcome (`ingested`, `updated`, `unchanged`, `rejected`).
+//! per-file outcome (`ingested`, `updated`, `unchanged`, `rejected`), with the stories held as
+//! not for publication listed and counted (`DeliveryReport::not_for_publication`, `Tally`).
 //! Must not: parse formats, decide policy or write SQL itself (each stage's crate does that),
 //! or write any projection: it only appends events. A delivery is accepted once its events
 //! are committed to the log; the search index, the clusters and the caches follow the log on
@@ -54,6 +55,18 @@ pub struct DeliveryReport {
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The stories of this file held on the desk as not for publication (advisories, notes to
+    /// editors, service messages, tests), each with the reason the desk shows. A file of only
+    /// such items is ingested, never published: every story is here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_for_publication: Vec<HeldNotForPublication>,
+}
+
+/// A story held on the desk as not for publication, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HeldNotForPublication {
+    pub story: StoryId,
+    pub reason: String,
 }
 
 impl DeliveryReport {
@@ -64,6 +77,7 @@ impl DeliveryReport {
             stories: vec![],
             reason: Some(reason.into()),
             warnings: vec![],
+            not_for_publication: vec![],
         }
     }
 }
@@ -76,6 +90,8 @@ pub struct Tally {
     pub unchanged: usize,
     pub rejected: usize,
     pub stories: usize,
+    /// Stories held on the desk as not for publication.
+    pub not_for_publication: usize,
 }
 
 impl Tally {
@@ -87,6 +103,7 @@ impl Tally {
             Outcome::Rejected => self.rejected += 1,
         }
         self.stories += report.stories.len();
+        self.not_for_publication += report.not_for_publication.len();
     }
 }
 
@@ -352,6 +369,7 @@ impl Pipeline {
             };
             let mut warnings = decoded.warnings;
             let mut results = Vec::new();
+            let mut not_for_publication = Vec::new();
             for item in decoded.items {
                 let mut story = match to_story(item, &ctx) {
                     Ok(s) => s,
@@ -449,11 +467,23 @@ impl Pipeline {
                 for (e, at) in &timed {
                     state = e.apply(state, *at);
                 }
+                if let Some(held) = state
+                    .as_ref()
+                    .filter(|s| s.not_for_publication.is_some() && s.published.is_none())
+                    && timed.iter().any(|(e, _)| e.kind() == "held")
+                {
+                    not_for_publication.push(HeldNotForPublication {
+                        story: id.clone(),
+                        reason: held.status_reason.clone().unwrap_or_default(),
+                    });
+                }
                 pending.insert(id, state);
                 events.extend(timed);
                 results.push(result);
             }
-            reports.push(report_for(delivery.path, results, warnings));
+            let mut report = report_for(delivery.path, results, warnings);
+            report.not_for_publication = not_for_publication;
+            reports.push(report);
         }
 
         if !events.is_empty() {
@@ -498,5 +528,6 @@ fn report_for(path: PathBuf, results: Vec<ItemResult>, warnings: Vec<String>) ->
         stories,
         reason: None,
         warnings,
+        not_for_publication: vec![],
     }
 }

@@ -612,3 +612,40 @@ async fn a_kill_advisory_kills_the_story_it_names_and_is_never_published() {
     assert!(held.status_reason.unwrap().contains("kill advisory"));
     assert!(p.store().live(&all, now()).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_file_of_only_advisories_is_held_on_the_desk_and_counted() {
+    let p = pipeline().await;
+    let advisory = "Coverage plans for the port strike\n\nNOT FOR PUBLICATION\n\nKOCHI, Nov 28 (PTI) Our correspondents will file from the port from noon.\n";
+    let news = "Port strike ends\n\nKOCHI, Nov 28 (PTI) The strike at the port ended on Friday after talks.\n";
+    let reports = p
+        .ingest_batch(vec![
+            bytes("advisory.txt", advisory.as_bytes()),
+            bytes("news.txt", news.as_bytes()),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(reports[0].outcome, Outcome::Ingested);
+    let [held] = reports[0].not_for_publication.as_slice() else {
+        panic!("{:?}", reports[0]);
+    };
+    assert_eq!(
+        held.reason,
+        "not for publication: the copy says \"not for publication\" (English)"
+    );
+    assert!(reports[1].not_for_publication.is_empty());
+    let mut tally = wiredesk_ingest::Tally::default();
+    for r in &reports {
+        tally.add(r);
+    }
+    assert_eq!((tally.ingested, tally.not_for_publication), (2, 1));
+
+    let story = p.store().story(&held.story).await.unwrap().unwrap();
+    assert!(story.published.is_none(), "never published by itself");
+    assert_eq!(story.status_reason.as_deref(), Some(held.reason.as_str()));
+    let live = p.store().live(&Listing::default(), now()).await.unwrap();
+    assert_eq!(
+        live.iter().map(|s| s.headline.as_str()).collect::<Vec<_>>(),
+        ["Port strike ends"]
+    );
+}

@@ -150,6 +150,12 @@ pub struct WireItem {
     /// Pictures, graphics, video and audio sent with the story; never part of its body.
     #[serde(default)]
     pub associations: Vec<Association>,
+    /// Why the item is not for publication (an advisory, a note to editors, a service message,
+    /// a test), in words an editor reads, when a structured field of the format says so
+    /// ("genre \"Achtung\" (dpatextgenre:27): a note to editors"). Normalize adds what the copy
+    /// itself says; such a story is never published by itself.
+    #[serde(default)]
+    pub not_for_publication: Option<String>,
 }
 
 /// A picture, graphic, video or audio the agency sent with a story (ninjs `associations`, a
@@ -285,6 +291,11 @@ pub struct Story {
     /// Pictures and other media sent with the story, captions as plain text.
     #[serde(default)]
     pub associations: Vec<Association>,
+    /// Why this copy is not for publication (an advisory, a note to editors, a service message,
+    /// a test), from the wire's own fields or the copy's opening; `None` for news. Such a story
+    /// waits on the desk: nothing publishes it but an editor.
+    #[serde(default)]
+    pub not_for_publication: Option<String>,
 }
 
 impl Story {

@@ -38,5 +38,6 @@ pub fn story(uri: &str, headline: &str, body: &str, at: Timestamp) -> Story {
         pinned_at: None,
         signals: Vec::new(),
         associations: Vec::new(),
+        not_for_publication: None,
     }
 }

@@ -1,5 +1,7 @@
 //! normalize: turns a decoded WireItem's raw fields into the site's canonical forms — dateline,
-//! safe HTML, summary.
+//! safe HTML, summary — and reads what the copy's own words say of it: filing notes, an
+//! embargo notice, and markers that it is not for publication (`not_for_publication`: an
+//! advisory, a note to editors, a test, in English, German, French and Spanish).
 //!
 //! Must not: do I/O or decide editorial policy (what to publish, hold or rewrite), and must not
 //! change the agency's copy: it finds where things are and renders them safely, nothing more.
@@ -7,6 +9,7 @@
 mod associations;
 mod dateline;
 mod embargo;
+mod not_for_publication;
 mod resend;
 mod sanitize;
 mod story;
@@ -15,6 +18,7 @@ mod summary;
 pub use associations::clean_associations;
 pub use dateline::find_dateline;
 pub use embargo::embargo_in_copy;
+pub use not_for_publication::not_for_publication_in_copy;
 pub use resend::strip_resend_notes;
 pub use sanitize::{body_to_html, paragraphs_text};
 pub use story::{NormalizeContext, NormalizeError, SYNTHESIZED_URI_PREFIX, to_story};

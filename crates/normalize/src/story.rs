@@ -9,7 +9,7 @@ use wiredesk_model::{Agency, Dateline, PubStatus, Story, StoryId, WireItem, body
 use crate::summary::without_captions;
 use crate::{
     body_to_html, clean_abstract, clean_associations, embargo_in_copy, find_dateline,
-    paragraphs_text, strip_resend_notes, summarize,
+    not_for_publication_in_copy, paragraphs_text, strip_resend_notes, summarize,
 };
 
 /// What normalizing needs to know beyond the item itself.
@@ -78,6 +78,11 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
     if paragraphs.iter().all(|p| p.trim().is_empty()) {
         return Err(NormalizeError::NoBody(headline));
     }
+    // The wire's own field says it first; plain copy says it in its opening words.
+    let not_for_publication = item
+        .not_for_publication
+        .clone()
+        .or_else(|| not_for_publication_in_copy(&sent_headline, &paragraphs));
     let version_created = item
         .version_created
         .or(item.first_created)
@@ -172,6 +177,7 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         pinned_at: None,
         signals,
         associations: clean_associations(item.associations),
+        not_for_publication,
     })
 }
 

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod advisories;
 mod api;
 mod backup;
 mod browser;

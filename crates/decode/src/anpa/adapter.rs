@@ -1,8 +1,9 @@
 //! IPTC 7901 / ANPA-1312 transmission → `WireItem`.
 //!
 //! Owns: priority → urgency (7901's digit as is; ANPA's letters f, b, u, r, d, a), the category
-//! letter as an `anpa-category:` subject, edition markers as signals, and the filing time read
-//! from the trailer ("AP-WF-11-13-13 1509GMT", "212101 GMT Nov 18").
+//! letter as an `anpa-category:` subject (ANPA's `v`, advisories, not for publication), edition
+//! markers as signals, and the filing time read from the trailer ("AP-WF-11-13-13 1509GMT",
+//! "212101 GMT Nov 18").
 //! Must not: give the item a uri: these formats have no stable id (a story number is per
 //! transmission), so normalize derives one from agency, headline and dateline, as for plain
 //! copy.
@@ -51,6 +52,13 @@ pub(crate) fn wire_item(
         _ => p.parse::<u8>().ok(),
     });
     let filed = t.trailer.as_deref().and_then(trailer_time);
+    // ANPA's category `v` is advisories (coverage plans, budgets, notes to editors); IPTC
+    // 7901's categories are the agency's own desks and say nothing of the kind.
+    let not_for_publication = (format == Format::Anpa1312
+        && t.category
+            .as_deref()
+            .is_some_and(|c| c.eq_ignore_ascii_case("v")))
+    .then(|| "ANPA category v: an advisory to editors".to_string());
     Ok(WireItem {
         uri: None,
         version: None,
@@ -82,6 +90,7 @@ pub(crate) fn wire_item(
         copyright_holder: None,
         expires: None,
         associations: Vec::new(),
+        not_for_publication,
     })
 }
 

@@ -491,6 +491,25 @@ mod tests {
     }
 
     #[test]
+    fn an_anpa_advisory_category_is_not_for_publication() {
+        let decoded = crate::decode(&fixture("anpa_advisory.txt")).unwrap();
+        assert_eq!(decoded.format, Format::Anpa1312);
+        let item = &decoded.items[0];
+        assert_eq!(item.headline, "Coverage plans for the harbour summit");
+        assert_eq!(
+            item.not_for_publication.as_deref(),
+            Some("ANPA category v: an advisory to editors")
+        );
+        let news = crate::decode(&fixture("anpa.txt")).unwrap();
+        assert_eq!(
+            news.items[0].not_for_publication, None,
+            "category i is news"
+        );
+        let iptc7901 = crate::decode(&fixture("iptc7901.txt")).unwrap();
+        assert_eq!(iptc7901.items[0].not_for_publication, None);
+    }
+
+    #[test]
     fn an_anpa_transmission_decodes_field_by_field() {
         let decoded = crate::decode(&fixture("anpa.txt")).unwrap();
         assert_eq!(decoded.format, Format::Anpa1312);

@@ -170,5 +170,9 @@ fn wire_item(item: ApItem, warnings: &mut Vec<String>) -> Result<WireItem, Decod
         copyright_holder: None,
         expires: None,
         associations: crate::media::associations(&item.associations),
+        not_for_publication: crate::not_for_publication::first_reason(
+            "AP editorial type",
+            item.editorialtypes.iter().map(|t| (Some(t.as_str()), None)),
+        ),
     })
 }

@@ -31,6 +31,9 @@ pub(crate) struct ApItem {
     pub pubstatus: Option<String>,
     #[serde(deserialize_with = "nullable")]
     pub signals: Vec<String>,
+    /// What kind of copy this is ("Advisory", "Lead", "Correction"…).
+    #[serde(deserialize_with = "nullable")]
+    pub editorialtypes: Vec<String>,
     pub headline: Option<String>,
     pub headline_extended: Option<String>,
     pub slugline: Option<String>,
@@ -126,6 +129,17 @@ mod tests {
     use crate::Format;
     use crate::tests::fixture;
     use wiredesk_model::{PubStatus, WireBody};
+
+    #[test]
+    fn an_advisory_editorial_type_is_not_for_publication() {
+        let decoded = crate::decode(&fixture("apmedia_advisory.json")).unwrap();
+        assert_eq!(
+            decoded.items[0].not_for_publication.as_deref(),
+            Some("AP editorial type Advisory: an advisory to editors")
+        );
+        let news = crate::decode(&fixture("apmedia.json")).unwrap();
+        assert!(news.items.iter().all(|i| i.not_for_publication.is_none()));
+    }
 
     #[test]
     fn the_fixture_decodes_field_by_field() {

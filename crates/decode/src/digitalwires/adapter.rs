@@ -3,7 +3,8 @@
 //! Owns: `urn` as the uri, `teaser` as the abstract, `subhead` as the subheadline, subjects
 //! from `categories` (`dnltype:dpasubject`, `subject`, `geosubject`: qcode and name as sent),
 //! keywords from `dnltype:keyword`, the agency from `dnltype:provider` (else the credit line),
-//! pictures and audio from `associations`.
+//! pictures and audio from `associations`, and a `dnltype:genre` that is a note to editors
+//! ("Achtung", `dpatextgenre:27`) as `not_for_publication`.
 //! Must not: invent values: a garbled time or number is dropped with a warning.
 
 use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
@@ -119,5 +120,9 @@ pub(crate) fn wire_item(e: Entry, warnings: &mut Vec<String>) -> Result<WireItem
         copyright_holder: None,
         expires: None,
         associations: crate::media::associations(&e.associations),
+        not_for_publication: crate::not_for_publication::first_reason(
+            "genre",
+            category("dnltype:genre").map(|c| (c.qcode.as_deref(), c.name.as_deref())),
+        ),
     })
 }

@@ -153,6 +153,17 @@ mod tests {
     }
 
     #[test]
+    fn a_genre_that_is_a_note_to_editors_is_not_for_publication() {
+        let decoded = crate::decode(&fixture("digitalwires_achtung.json")).unwrap();
+        assert_eq!(
+            decoded.items[0].not_for_publication.as_deref(),
+            Some("genre \"Achtung\" (dpatextgenre:27): a note to editors")
+        );
+        let news = crate::decode(&fixture("digitalwires.json")).unwrap();
+        assert_eq!(news.items[0].not_for_publication, None);
+    }
+
+    #[test]
     fn a_media_entry_is_refused_as_not_a_story() {
         let json = br#"{"format": "digitalwires@0.9.1", "urn": "urn:x:1", "entry_id": "e", "headline": "Photo", "associations": [{"type": "image"}]}"#;
         assert_eq!(

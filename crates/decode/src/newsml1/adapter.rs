@@ -147,5 +147,15 @@ fn wire_item(item: NewsItem, warnings: &mut Vec<String>) -> Result<WireItem, Dec
         copyright_holder: item.copyright_line.clone(),
         expires: None,
         associations: Vec::new(),
+        not_for_publication: crate::not_for_publication::first_reason(
+            "NewsML NewsItemType",
+            item.item_type.as_deref().map(|t| (Some(t), None)),
+        )
+        .or_else(|| {
+            crate::not_for_publication::first_reason(
+                "genre",
+                item.genres.iter().map(|g| (Some(g.as_str()), None)),
+            )
+        }),
     })
 }

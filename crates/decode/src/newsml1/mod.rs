@@ -1,7 +1,7 @@
 //! IPTC NewsML 1.2 (AFP, ANA and other agencies), parsed into NewsML 1's own fields.
 //!
 //! Owns: where NewsML 1.2 keeps each thing: `Identification/NewsIdentifier` for the id and
-//! `RevisionId`, `NewsManagement` for status, urgency and times, the `NewsComponent` tree for
+//! `RevisionId`, `NewsManagement` for status, urgency, times and `NewsItemType`, the `NewsComponent` tree for
 //! `NewsLines` (headline, dateline…), metadata and the text `ContentItem` (NITF or HTML inside
 //! `DataContent`). Photo components are not copy and are left out.
 //! Must not: decide what a field means for the newsroom; `adapter` maps to `WireItem`.
@@ -37,6 +37,10 @@ pub(crate) struct NewsItem {
     pub subjects: Vec<(String, Option<String>)>,
     pub keywords: Vec<String>,
     pub body: Option<Body>,
+    /// `NewsManagement/NewsItemType@FormalName`: `News`, `Advisory`, `Alert`…
+    pub item_type: Option<String>,
+    /// `Genre@FormalName` of any component.
+    pub genres: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -132,6 +136,12 @@ fn news_item(el: &Element) -> NewsItem {
         subjects,
         keywords,
         body: body(el),
+        item_type: formal(m("NewsItemType")),
+        genres: el
+            .find_all("Genre")
+            .into_iter()
+            .filter_map(|g| g.attr_value("FormalName"))
+            .collect(),
     }
 }
 
@@ -170,6 +180,17 @@ mod tests {
     use crate::Format;
     use crate::tests::fixture;
     use wiredesk_model::{PubStatus, WireBody};
+
+    #[test]
+    fn an_advisory_news_item_type_is_not_for_publication() {
+        let decoded = crate::decode(&fixture("newsml1_advisory.xml")).unwrap();
+        assert_eq!(
+            decoded.items[0].not_for_publication.as_deref(),
+            Some("NewsML NewsItemType Advisory: an advisory to editors")
+        );
+        let news = crate::decode(&fixture("newsml1.xml")).unwrap();
+        assert_eq!(news.items[0].not_for_publication, None, "NewsItemType News");
+    }
 
     #[test]
     fn the_fixture_decodes_field_by_field() {

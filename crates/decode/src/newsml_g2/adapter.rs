@@ -5,7 +5,8 @@
 //! story each picture goes with (the package that groups them, else the story's `seeAlso` /
 //! `associatedWith` link, else the message's only story), the G2 status vocabulary
 //! (`stat:usable|withheld|canceled`), which headline is the main one, subjects resolved through
-//! the item's catalog, and choosing the richest body the item carries.
+//! the item's catalog, choosing the richest body the item carries, and an item role or genre
+//! that makes the item a message to editors (`not_for_publication`).
 //! Must not: invent values: a garbled time or version is dropped with a warning.
 
 use std::collections::{HashMap, HashSet};
@@ -418,7 +419,19 @@ pub(crate) fn wire_item(item: G2Item, warnings: &mut Vec<String>) -> Result<Wire
         copyright_holder: item.copyright_holder.clone(),
         expires: None,
         associations: Vec::new(),
+        not_for_publication: not_for_publication(&item),
     })
+}
+
+/// An item role or a genre that says the item is a message to editors, not copy.
+fn not_for_publication(item: &G2Item) -> Option<String> {
+    fn pairs(v: &[(Option<String>, Option<String>)]) -> Vec<(Option<&str>, Option<&str>)> {
+        v.iter()
+            .map(|(c, n)| (c.as_deref(), n.as_deref()))
+            .collect()
+    }
+    crate::not_for_publication::first_reason("item role", pairs(&item.roles))
+        .or_else(|| crate::not_for_publication::first_reason("genre", pairs(&item.genres)))
 }
 
 /// The headline without a role, or with the main role; else the first that is not a

@@ -1,8 +1,8 @@
 //! IPTC NewsML-G2: `newsMessage` envelopes, `newsItem` and `packageItem`, parsed into G2's own
 //! types.
 //!
-//! Owns: where G2 keeps each thing (`itemMeta` for status, signals, times and links,
-//! `contentMeta` for headlines, subjects and the dateline, `contentSet` for the copy as NITF,
+//! Owns: where G2 keeps each thing (`itemMeta` for status, signals, times, links and the item's
+//! `role`, `contentMeta` for headlines, subjects, genres and the dateline, `contentSet` for the copy as NITF,
 //! XHTML or plain text, `remoteContent` for a picture's files), the schemes an item declares in
 //! its own `catalog`, telling text items from pictures and other media by `itemClass`, and
 //! which items a package refers to.
@@ -45,6 +45,10 @@ pub(crate) struct G2Item {
     /// (`role`, text).
     pub descriptions: Vec<(Option<String>, String)>,
     pub subjects: Vec<SubjectRef>,
+    /// `contentMeta/genre`: (qcode, first name).
+    pub genres: Vec<(Option<String>, Option<String>)>,
+    /// `itemMeta/role`: the item's role in the editorial workflow (qcode, first name).
+    pub roles: Vec<(Option<String>, Option<String>)>,
     /// `creditline`: who to credit for a picture.
     pub creditline: Option<String>,
     pub keywords: Vec<String>,
@@ -155,6 +159,14 @@ fn name_or(el: &Element) -> Option<String> {
         .or_else(|| el.attr_value("qcode"))
 }
 
+/// A QCode property's code (or literal) and its first `name`.
+fn coded(el: &Element) -> (Option<String>, Option<String>) {
+    (
+        el.attr_value("qcode").or_else(|| el.attr_value("literal")),
+        el.child("name").and_then(Element::text_value),
+    )
+}
+
 fn item(el: &Element) -> G2Item {
     let meta = el.child("itemMeta");
     let content = el.child("contentMeta");
@@ -244,6 +256,10 @@ fn item(el: &Element) -> G2Item {
                 name: s.child("name").and_then(Element::text_value),
             })
             .collect(),
+        genres: all(content, "genre").into_iter().map(coded).collect(),
+        roles: meta
+            .map(|m| m.children("role").map(coded).collect())
+            .unwrap_or_default(),
         creditline: text_of(c("creditline")),
         keywords: all(content, "keyword")
             .into_iter()
@@ -321,6 +337,29 @@ mod tests {
 
     fn ts(t: Option<jiff::Timestamp>) -> Option<String> {
         t.map(|t| t.to_string())
+    }
+
+    #[test]
+    fn a_genre_or_item_role_for_editors_is_not_for_publication() {
+        let decoded = crate::decode(&fixture("newsml_g2_advisory.xml")).unwrap();
+        let reasons: Vec<_> = decoded
+            .items
+            .iter()
+            .map(|i| i.not_for_publication.as_deref())
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                Some("genre \"Achtung\" (wdntextgenre:27): a note to editors"),
+                Some("item role \"Editor's note\" (wdnrole:editorsnote): a note to editors"),
+                None,
+            ]
+        );
+        let news = crate::decode(&fixture("newsml_g2.xml")).unwrap();
+        assert_eq!(
+            news.items[0].not_for_publication, None,
+            "genre:Current is news"
+        );
     }
 
     #[test]

@@ -59,6 +59,19 @@ pub(crate) fn wire_item(
         embargoed: timestamp("embargoed", item.embargoed.as_deref(), &mut warn),
         copyright_holder: non_empty(item.copyrightholder.as_deref()),
         associations: crate::media::associations(&item.associations),
+        // ninjs `type` (TT's `planning`, say) or a genre that is a message to editors.
+        not_for_publication: crate::not_for_publication::first_reason(
+            "ninjs type",
+            [(item.item_type.as_deref(), None)],
+        )
+        .or_else(|| {
+            crate::not_for_publication::first_reason(
+                "genre",
+                item.genres
+                    .iter()
+                    .map(|(c, n)| (c.as_deref(), n.as_deref())),
+            )
+        }),
         uri: Some(uri),
         ..WireItem::default()
     })

@@ -89,6 +89,8 @@ pub(crate) struct NinjsItem<'a> {
     /// `links`, in no ninjs schema either, so read leniently: a list that does not read as
     /// links counts as none.
     pub links: Vec<Link>,
+    /// `genre` (1.x), `genres` (2.x, 3.x): (code or uri, name).
+    pub genres: Vec<(Option<String>, Option<String>)>,
     /// Whether the item sent a key that carries copy (`headline`, `headlines`, `bodies`,
     /// `body_*`), even as null: with an id, what makes JSON a ninjs story.
     pub copy_keys: bool,
@@ -245,6 +247,26 @@ fn parse(value: &Value) -> Result<NinjsItem<'_>, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tests::fixture;
+
+    #[test]
+    fn a_genre_that_is_a_note_to_editors_is_not_for_publication() {
+        let decoded = crate::decode(&fixture("ninjs_advisory.json")).unwrap();
+        assert_eq!(
+            decoded.items[0].not_for_publication.as_deref(),
+            Some("genre \"Nota a la redacción\" (wdngenre:ednote): a note to editors")
+        );
+        for news in ["ninjs_1x.json", "ninjs_2x.json", "ninjs_3x.json"] {
+            let decoded = crate::decode(&fixture(news)).unwrap();
+            assert!(
+                decoded
+                    .items
+                    .iter()
+                    .all(|i| i.not_for_publication.is_none()),
+                "{news}"
+            );
+        }
+    }
 
     #[test]
     fn a_field_of_the_wrong_type_is_named() {

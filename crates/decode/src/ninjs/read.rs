@@ -79,7 +79,7 @@ struct ItemVisitor {
 
 /// The item's fields, for "sent twice" (a 1.x name beside its 3.x alias, or, read straight
 /// from text, one key twice) and for messages, which name the 1.x/2.x spelling.
-const FIELDS: [&str; 27] = [
+const FIELDS: [&str; 29] = [
     "uri",
     "guid",
     "type",
@@ -107,6 +107,8 @@ const FIELDS: [&str; 27] = [
     "associations",
     "provider",
     "links",
+    "genre",
+    "genres",
 ];
 
 fn field_index(key: &str) -> Option<usize> {
@@ -138,6 +140,8 @@ fn field_index(key: &str) -> Option<usize> {
         "associations" => 24,
         "provider" => 25,
         "links" => 26,
+        "genre" => 27,
+        "genres" => 28,
         _ => return None,
     })
 }
@@ -222,6 +226,9 @@ impl<'de> Visitor<'de> for ItemVisitor {
                 }
                 24 => item.associations = map.next_value_seed(crate::media::ASSOCIATIONS)?,
                 25 => item.provider = map.next_value::<ProviderName>()?.0,
+                // Read leniently, the same way both ways: a genre that does not read as
+                // `[{"code"|"uri", "name"}]` counts as none.
+                27 | 28 => item.genres.extend(genres(&map.next_value::<Value>()?)),
                 _ => {
                     item.links = if quick {
                         map.next_value_seed(QuickList(PhantomData))?
@@ -241,6 +248,18 @@ impl<'de> Visitor<'de> for ItemVisitor {
         }
         Ok(item)
     }
+}
+
+/// (code or uri, name) of each genre in a ninjs `genre` (1.x) or `genres` (2.x, 3.x) list.
+fn genres(value: &Value) -> Vec<(Option<String>, Option<String>)> {
+    let text = |g: &Value, key: &str| g.get(key).and_then(Value::as_str).map(str::to_string);
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|g| (text(g, "code").or_else(|| text(g, "uri")), text(g, "name")))
+        .filter(|(c, n)| c.is_some() || n.is_some())
+        .collect()
 }
 
 fn is_json_feed(version: Option<&Version>) -> bool {

@@ -2,7 +2,8 @@
 //!
 //! Owns: which NITF field feeds which `WireItem` field: `doc-id` is the uri, `du-key@version`
 //! the version, `management-status` the pubstatus, `date.release` in the future of
-//! `date.issue` the embargo, `date.expire` the expiry, `hl1` (else `title`) the headline.
+//! `date.issue` the embargo, `date.expire` the expiry, `hl1` (else `title`) the headline,
+//! `tobject.type="advisory"` (or an advisory `tobject.property`) not for publication.
 //! Must not: invent values: a garbled date or number is dropped with a warning.
 
 use wiredesk_model::{PubStatus, Subject, WireBody, WireItem};
@@ -106,6 +107,20 @@ pub(crate) fn wire_item(doc: Nitf, warnings: &mut Vec<String>) -> Result<WireIte
         copyright_holder: doc.copyright_holder.clone(),
         expires: time::field("date.expire", doc.date_expire.as_deref(), &mut warn),
         associations: Vec::new(),
+        not_for_publication: not_for_publication(&doc),
+    })
+}
+
+/// `tobject.type="advisory"`, or a `tobject.property` genre that is a message to editors.
+fn not_for_publication(doc: &Nitf) -> Option<String> {
+    use crate::not_for_publication::first_reason;
+    first_reason("NITF tobject.type", [(doc.tobject_type.as_deref(), None)]).or_else(|| {
+        first_reason(
+            "NITF tobject.property",
+            doc.tobject_properties
+                .iter()
+                .map(|p| (Some(p.as_str()), None)),
+        )
     })
 }
 

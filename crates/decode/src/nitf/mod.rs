@@ -1,7 +1,8 @@
 //! NITF 3.x (News Industry Text Format), parsed into NITF's own fields.
 //!
 //! Owns: where NITF keeps each thing (`head/docdata` for ids, status and dates, `body.head` for
-//! headline, byline and dateline, `body.content` for the copy, `tobject.subject` for subjects),
+//! headline, byline and dateline, `body.content` for the copy, `tobject.subject` for subjects,
+//! `tobject.type` and `tobject.property` for what kind of item it is),
 //! and `body_markup`, which NewsML-G2 and NewsML 1.2 use for the NITF they carry inside.
 //! Must not: decide what a field means for the newsroom; `adapter` maps to `WireItem`.
 
@@ -39,6 +40,10 @@ pub(crate) struct Nitf {
     pub body: Option<String>,
     /// `<meta name="…" content="…">` pairs of the head.
     pub meta: Vec<(String, String)>,
+    /// `tobject@tobject.type`: `news`, `data` or `advisory`.
+    pub tobject_type: Option<String>,
+    /// `tobject.property@tobject.property.type`: the item's genre ("current", "advisory").
+    pub tobject_properties: Vec<String>,
 }
 
 pub(crate) fn decode(text: &str) -> Result<Decoded, DecodeError> {
@@ -74,7 +79,16 @@ pub(crate) fn parse(root: &Element) -> Nitf {
         })
         .collect();
     let pubdata = head.and_then(|h| h.child("pubdata"));
+    let tobject = head.and_then(|h| h.child("tobject"));
     Nitf {
+        tobject_type: tobject.and_then(|t| t.attr_value("tobject.type")),
+        tobject_properties: tobject
+            .map(|t| {
+                t.children("tobject.property")
+                    .filter_map(|p| p.attr_value("tobject.property.type"))
+                    .collect()
+            })
+            .unwrap_or_default(),
         doc_id: dd("doc-id").and_then(|e| e.attr_value("id-string")),
         regsrc: dd("doc-id").and_then(|e| e.attr_value("regsrc")),
         management_status: docdata.and_then(|d| d.attr_value("management-status")),
@@ -159,6 +173,17 @@ mod tests {
     use super::*;
     use crate::tests::fixture;
     use wiredesk_model::{PubStatus, WireBody};
+
+    #[test]
+    fn an_advisory_tobject_is_not_for_publication() {
+        let decoded = crate::decode(&fixture("nitf_advisory.xml")).unwrap();
+        assert_eq!(
+            decoded.items[0].not_for_publication.as_deref(),
+            Some("NITF tobject.type advisory: an advisory to editors")
+        );
+        let news = crate::decode(&fixture("nitf.xml")).unwrap();
+        assert_eq!(news.items[0].not_for_publication, None, "tobject.type news");
+    }
 
     #[test]
     fn the_fixture_decodes_field_by_field() {

@@ -51,6 +51,8 @@ struct Row {
     agency_headline: String,
     version: u32,
     topics: String,
+    /// Why it is not for publication, when it is: shown as an advisory.
+    advisory: Option<String>,
 }
 
 fn row(story: &Story, now: Timestamp) -> Row {
@@ -70,6 +72,7 @@ fn row(story: &Story, now: Timestamp) -> Row {
             .map(|t| t.name.as_str())
             .collect::<Vec<_>>()
             .join(", "),
+        advisory: story.not_for_publication.clone(),
     }
 }
 

@@ -45,6 +45,8 @@ struct StoryPage {
     version: u32,
     status: &'static str,
     status_reason: Option<String>,
+    /// Why it is not for publication (an advisory, a note to editors, a test), when it is.
+    advisory: Option<String>,
     embargo: Option<String>,
     pinned: bool,
     actionable: bool,
@@ -127,6 +129,7 @@ pub async fn story(
         version: story.version,
         status: status.as_str(),
         status_reason: story.status_reason.clone(),
+        advisory: story.not_for_publication.clone(),
         embargo: story.embargoed.filter(|e| *e > now).map(when),
         pinned: story.pinned_at.is_some(),
         actionable: status != DeskStatus::Killed,

@@ -1,7 +1,7 @@
 //! How much of the shared corpus (`../shared/corpora`: real agency files, IPTC's examples, real
 //! feeds) is recognised as not for publication, by a format's field or by the copy's words,
 //! with three examples. The files may not be copied into the repository, so the test is
-//! ignored by default: `cargo test -p wiredesk-ingest --test corpus_not_for_publication --
+//! ignored by default: `cargo test -p wiredesk-ingest --test it corpus_not_for_publication --
 //! --ignored --nocapture` from a checkout with `shared/` beside it.
 
 use std::path::{Path, PathBuf};

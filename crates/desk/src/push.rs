@@ -31,6 +31,15 @@ fn too_large() -> Response {
     )
 }
 
+/// Nothing was stored (the queue or the store is away): the agency sends it again.
+fn not_stored() -> Response {
+    refuse(
+        StatusCode::SERVICE_UNAVAILABLE,
+        REALM,
+        "not stored: try again shortly",
+    )
+}
+
 /// The body, stopped as soon as it passes the limit (whatever Content-Length said).
 async fn read_limited(body: Body) -> Result<Bytes, Response> {
     axum::body::to_bytes(body, MAX_DELIVERY_BYTES)
@@ -97,11 +106,7 @@ pub async fn ingest(State(state): State<DeskState>, headers: HeaderMap, body: Bo
             Err(QueueError::TooLarge { .. }) => {}
             Err(e) => {
                 tracing::error!("push from {source}: {e}");
-                return refuse(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    REALM,
-                    "not stored: try again shortly",
-                );
+                return not_stored();
             }
         }
     }
@@ -110,11 +115,7 @@ pub async fn ingest(State(state): State<DeskState>, headers: HeaderMap, body: Bo
         Err(e) => {
             // Nothing was committed; the agency should send it again.
             tracing::error!("push from {source}: {e}");
-            return refuse(
-                StatusCode::SERVICE_UNAVAILABLE,
-                REALM,
-                "not stored: try again shortly",
-            );
+            return not_stored();
         }
     };
     if report.outcome == Outcome::Rejected {

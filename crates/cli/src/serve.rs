@@ -7,11 +7,28 @@ use std::time::Duration;
 
 use anyhow::Context;
 use jiff::Timestamp;
-use wiredesk_ingest::{Outcome, Pipeline};
+use wiredesk_ingest::{DeliveryReport, Outcome, Pipeline};
 use wiredesk_publish::{AppState, router};
 use wiredesk_source::{DropFolder, read_delivery};
 
 use crate::app::Site;
+
+/// Say in the log what became of a delivery, as every transport does; the reason when it was
+/// rejected.
+pub fn log_report(r: &DeliveryReport) -> Option<&str> {
+    if r.outcome == Outcome::Rejected {
+        let reason = r.reason.as_deref().unwrap_or("rejected");
+        tracing::warn!("rejected {}: {reason}", r.path.display());
+        return Some(reason);
+    }
+    tracing::info!(
+        "{:?} {} ({} stories)",
+        r.outcome,
+        r.path.display(),
+        r.stories.len()
+    );
+    None
+}
 
 /// Scan the inbox forever: take complete files, ingest them, then archive or reject them.
 /// A file is moved only after its batch is committed, so a crash leaves it in the inbox.
@@ -42,18 +59,9 @@ pub fn spawn_drop_folder(
             match pipeline.ingest_batch(deliveries).await {
                 Ok(reports) => {
                     for r in reports {
-                        let moved = if r.outcome == Outcome::Rejected {
-                            let reason = r.reason.as_deref().unwrap_or("rejected");
-                            tracing::warn!("rejected {}: {reason}", r.path.display());
-                            folder.reject(&r.path, reason)
-                        } else {
-                            tracing::info!(
-                                "{:?} {} ({} stories)",
-                                r.outcome,
-                                r.path.display(),
-                                r.stories.len()
-                            );
-                            folder.archive(&r.path, now)
+                        let moved = match log_report(&r) {
+                            Some(reason) => folder.reject(&r.path, reason),
+                            None => folder.archive(&r.path, now),
                         };
                         if let Err(e) = moved {
                             tracing::error!(

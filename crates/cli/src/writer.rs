@@ -18,7 +18,7 @@ use wiredesk_store::followers::Backoff;
 use wiredesk_store::writer::{WriterBoard, WriterState};
 
 use crate::config::Config;
-use crate::serve::{spawn_drop_folder, spawn_embargo_clock};
+use crate::serve::{log_report, spawn_drop_folder, spawn_embargo_clock};
 
 /// How often a standby asks for the lease, and the writer checks it still holds it.
 const LOOK_EVERY: Duration = Duration::from_secs(1);
@@ -81,17 +81,7 @@ fn spawn_consumer(
             match pipeline.ingest_batch(deliveries).await {
                 Ok(reports) => {
                     for r in &reports {
-                        match r.outcome {
-                            wiredesk_ingest::Outcome::Rejected => {
-                                let reason = r.reason.as_deref().unwrap_or("rejected");
-                                tracing::warn!("rejected {}: {reason}", r.path.display());
-                            }
-                            outcome => tracing::info!(
-                                "{outcome:?} {} ({} stories)",
-                                r.path.display(),
-                                r.stories.len()
-                            ),
-                        }
+                        log_report(r);
                     }
                     for receipt in receipts {
                         // Unacknowledged, it comes again and is found unchanged; so do the
@@ -163,7 +153,6 @@ impl Duties {
         let board = self.pipeline.followers().writer().clone();
         tokio::spawn(async move {
             let mut backoff = Backoff::new();
-            let pause = |reason| pause(&board, reason);
             loop {
                 let mut lease = match self.pipeline.store().try_writer_lease().await {
                     Ok(Some(lease)) => lease,
@@ -178,7 +167,7 @@ impl Duties {
                         continue;
                     }
                     Err(e) => {
-                        pause(format!("the store does not answer: {e}"));
+                        pause(&board, format!("the store does not answer: {e}"));
                         tokio::time::sleep(backoff.failed()).await;
                         continue;
                     }
@@ -186,7 +175,7 @@ impl Duties {
                 let running = match self.start() {
                     Ok(running) => running,
                     Err(e) => {
-                        pause(format!("cannot start the writer's duties: {e:#}"));
+                        pause(&board, format!("cannot start the writer's duties: {e:#}"));
                         drop(lease);
                         tokio::time::sleep(backoff.failed()).await;
                         continue;
@@ -204,7 +193,7 @@ impl Duties {
                     }
                 };
                 drop(running);
-                pause(format!("the writer's lease was lost: {lost}"));
+                pause(&board, format!("the writer's lease was lost: {lost}"));
             }
         });
     }

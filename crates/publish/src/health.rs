@@ -52,8 +52,8 @@ pub fn router(health: Health) -> Router {
 }
 
 pub async fn healthz(State(health): State<Health>) -> Response {
-    let writer = health.followers.writer();
-    let writer = (writer.state() != WriterState::Off).then(|| writer.state());
+    let writer = health.followers.writer().state();
+    let writer = (writer != WriterState::Off).then_some(writer);
     // A load balancer asks with a short timeout of its own: a store that hangs is down.
     let latest = match tokio::time::timeout(STORE_WITHIN, health.store.latest_seq()).await {
         Ok(Ok(seq)) => seq,
@@ -65,15 +65,14 @@ pub async fn healthz(State(health): State<Health>) -> Response {
             tracing::error!("healthz: the store does not answer: {e}");
             // What this node still serves is as old as its followers' positions; those that
             // cannot read the log say since when.
-            let known = health.followers.health(0);
-            let reached = known.iter().map(|f| f.at).max().unwrap_or(0);
+            let reached = health.followers.health(0).iter().map(|f| f.at).max();
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(json!({
                     "status": "unhealthy",
                     "store": "unreachable",
                     "writer": writer,
-                    "projections": health.followers.health(reached),
+                    "projections": health.followers.health(reached.unwrap_or(0)),
                 })),
             )
                 .into_response();

@@ -238,11 +238,6 @@ impl DeliveryQueue {
         &self.server
     }
 
-    /// The settings the queue was made with.
-    pub fn settings(&self) -> &QueueSettings {
-        &self.settings
-    }
-
     /// Store `delivery` in the stream; returns once JetStream acknowledged it (written to the
     /// stream's file store, which the server syncs to disk on its own interval; a replicated
     /// stream acks once a quorum has it), or fails within `request_timeout` (twice it, at
@@ -471,12 +466,6 @@ impl Receipt {
     /// `None`) rather than after the ack wait.
     pub async fn nak(self, delay: Option<Duration>) -> Result<(), QueueError> {
         let result = self.message.ack_with(AckKind::Nak(delay)).await;
-        result.map_err(|e| self.error(e.to_string()))
-    }
-
-    /// Still working on it: restart the ack wait (for a batch that takes long to commit).
-    pub async fn in_progress(&self) -> Result<(), QueueError> {
-        let result = self.message.ack_with(AckKind::Progress).await;
         result.map_err(|e| self.error(e.to_string()))
     }
 

@@ -50,7 +50,6 @@ mod schema;
 mod search;
 mod snippet;
 mod spelling;
-mod stop_words;
 
 pub use follower::IndexFollower;
 pub use schema::SCHEMA_VERSION;

@@ -7,8 +7,8 @@ use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, OwnedValue};
 use wiredesk_model::Story;
 
-use crate::stop_words::STOP_WORDS;
 use crate::{Hit, Result, SearchIndex};
+use wiredesk_model::stop_words::STOP_WORDS;
 
 impl SearchIndex {
     /// Stories whose words resemble this one's, excluding the story itself.

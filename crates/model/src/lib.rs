@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 mod slug;
+pub mod stop_words;
 pub mod text;
 pub use slug::{slugify, slugify_in};
 
@@ -25,7 +26,7 @@ pub struct Delivery {
     pub bytes: Vec<u8>,
     pub received: Timestamp,
 }
-#[doc(hidden)]
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 /// The signals a version carries (`Story::signals`), named once for every crate that sets or

@@ -167,8 +167,7 @@ async fn web_app(site: &Site, desk: wiredesk_desk::DeskState) -> anyhow::Result<
         site.search.index().clone(),
         site.followers.clone(),
         site.config.site.clone(),
-    )
-    .map_err(|e| anyhow::anyhow!(e))?;
+    )?;
 
     // Pages list one story per cluster: serve once the clusters are built, so the first
     // reader sees the page the second one does.

@@ -86,7 +86,7 @@ pub async fn ingest(State(state): State<DeskState>, headers: HeaderMap, body: Bo
     };
     if let Some(queue) = &state.queue {
         if let Err(reason) = Pipeline::readable(&delivery.bytes) {
-            return refuse(StatusCode::UNPROCESSABLE_ENTITY, REALM, &reason);
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, REALM, &reason.to_string());
         }
         match queue.publish(&delivery).await {
             Ok(published) => {

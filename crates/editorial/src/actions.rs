@@ -38,20 +38,46 @@ impl DeskAction {
 /// Longest headline the desk may write, in characters.
 pub const MAX_HEADLINE_CHARS: usize = 300;
 
+/// Why a desk action makes no sense for a story; the desk shows it to the editor.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the story was killed; a kill is final")]
+    Killed,
+    /// Holding or killing asks for a reason; the word is what the story would be.
+    #[error("say why the story is {0}")]
+    NoReason(&'static str),
+    #[error("the headline is empty")]
+    EmptyHeadline,
+    #[error("the headline is longer than {MAX_HEADLINE_CHARS} characters")]
+    LongHeadline,
+    #[error("the headline is unchanged")]
+    SameHeadline,
+    #[error("the headline is already the agency's")]
+    AgencyHeadline,
+    #[error("the story is already held")]
+    AlreadyHeld,
+    #[error("the story is already published")]
+    AlreadyPublished,
+    #[error("only a published story can be pinned")]
+    PinUnpublished,
+    #[error("the story is not pinned")]
+    NotPinned,
+}
+
 /// The events a desk action records on `story`, or why the action makes no sense for it.
 pub fn desk_action(
     story: &Story,
     action: &DeskAction,
     by: &str,
-) -> Result<Vec<StoryEvent>, String> {
+) -> Result<Vec<StoryEvent>, Refusal> {
     let id = story.id.clone();
     if story.pubstatus == PubStatus::Canceled {
-        return Err("the story was killed; a kill is final".into());
+        return Err(Refusal::Killed);
     }
-    let reason = |r: &str, what: &str| -> Result<String, String> {
+    let reason = |r: &str, what: &'static str| -> Result<String, Refusal> {
         let r = r.trim();
         if r.is_empty() {
-            Err(format!("say why the story is {what}"))
+            Err(Refusal::NoReason(what))
         } else {
             Ok(r.to_string())
         }
@@ -60,15 +86,13 @@ pub fn desk_action(
         DeskAction::RewriteHeadline(headline) => {
             let headline = headline.split_whitespace().collect::<Vec<_>>().join(" ");
             if headline.is_empty() {
-                return Err("the headline is empty".into());
+                return Err(Refusal::EmptyHeadline);
             }
             if headline.chars().count() > MAX_HEADLINE_CHARS {
-                return Err(format!(
-                    "the headline is longer than {MAX_HEADLINE_CHARS} characters"
-                ));
+                return Err(Refusal::LongHeadline);
             }
             if headline == story.headline {
-                return Err("the headline is unchanged".into());
+                return Err(Refusal::SameHeadline);
             }
             vec![StoryEvent::HeadlineEdited {
                 id,
@@ -78,7 +102,7 @@ pub fn desk_action(
         }
         DeskAction::RestoreHeadline => {
             if !story.headline_rewritten() {
-                return Err("the headline is already the agency's".into());
+                return Err(Refusal::AgencyHeadline);
             }
             vec![StoryEvent::HeadlineEdited {
                 id,
@@ -88,7 +112,7 @@ pub fn desk_action(
         }
         DeskAction::Hold { reason: r } => {
             if story.published.is_none() && story.status_reason.is_some() {
-                return Err("the story is already held".into());
+                return Err(Refusal::AlreadyHeld);
             }
             vec![StoryEvent::Held {
                 id,
@@ -97,7 +121,7 @@ pub fn desk_action(
         }
         DeskAction::Publish => {
             if story.published.is_some() && story.pubstatus == PubStatus::Usable {
-                return Err("the story is already published".into());
+                return Err(Refusal::AlreadyPublished);
             }
             vec![StoryEvent::Published { id }]
         }
@@ -107,13 +131,13 @@ pub fn desk_action(
         }],
         DeskAction::Pin => {
             if story.published.is_none() || story.pubstatus != PubStatus::Usable {
-                return Err("only a published story can be pinned".into());
+                return Err(Refusal::PinUnpublished);
             }
             vec![StoryEvent::Pinned { id, by: by.into() }]
         }
         DeskAction::Unpin => {
             if story.pinned_at.is_none() {
-                return Err("the story is not pinned".into());
+                return Err(Refusal::NotPinned);
             }
             vec![StoryEvent::Unpinned { id, by: by.into() }]
         }
@@ -128,7 +152,7 @@ mod tests {
     fn desk_actions_record_events_and_refuse_what_makes_no_sense() {
         let mut story = version(1, "a", "2026-11-28T10:00:00Z");
         story.published = Some("2026-11-28T10:00:00Z".parse().unwrap());
-        let kinds = |r: Result<Vec<StoryEvent>, String>| {
+        let kinds = |r: Result<Vec<StoryEvent>, Refusal>| {
             r.unwrap().iter().map(|e| e.kind()).collect::<Vec<_>>()
         };
         assert_eq!(

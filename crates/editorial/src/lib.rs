@@ -19,7 +19,7 @@ mod advisories;
 mod rules;
 mod versions;
 
-pub use actions::{DeskAction, MAX_HEADLINE_CHARS, desk_action};
+pub use actions::{DeskAction, MAX_HEADLINE_CHARS, Refusal, desk_action};
 pub use advisories::{decide_kill_advisory, is_kill_advisory, killed_story, updated_story};
 pub use rules::{DeskPolicy, PublishRule, RuleAction, TopicGuess, topic_doubt};
 pub use versions::{Decision, decide, decide_in_doubt, not_for_publication_reason};

@@ -113,6 +113,15 @@ pub enum IngestError {
     Store(#[from] wiredesk_store::StoreError),
 }
 
+/// Why a delivery holds nothing the pipeline could take (`Pipeline::readable`).
+#[derive(Debug, thiserror::Error)]
+pub enum Unreadable {
+    #[error(transparent)]
+    Decode(#[from] wiredesk_decode::DecodeError),
+    #[error("no stories in the file")]
+    NoStories,
+}
+
 pub struct PipelineSettings {
     pub time_zone: TimeZone,
     pub default_agency: String,
@@ -141,7 +150,7 @@ pub enum DeskError {
     #[error("no story {0}")]
     NotFound(StoryId),
     #[error("{0}")]
-    Refused(String),
+    Refused(#[from] wiredesk_editorial::Refusal),
     #[error(transparent)]
     Failed(#[from] IngestError),
 }
@@ -282,10 +291,10 @@ impl Pipeline {
     /// Whether the decoders find a story in `bytes`, deciding nothing: what the push API
     /// checks before it queues a delivery for the writer, so an agency still hears at once
     /// that its file is unreadable.
-    pub fn readable(bytes: &[u8]) -> Result<(), String> {
-        let decoded = wiredesk_decode::decode(bytes).map_err(|e| e.to_string())?;
+    pub fn readable(bytes: &[u8]) -> Result<(), Unreadable> {
+        let decoded = wiredesk_decode::decode(bytes)?;
         if decoded.items.is_empty() {
-            return Err("no stories in the file".into());
+            return Err(Unreadable::NoStories);
         }
         Ok(())
     }

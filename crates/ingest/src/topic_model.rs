@@ -124,10 +124,19 @@ impl TrainedModel {
         written
     }
 
-    pub fn load(path: &Path) -> Result<TrainedModel, String> {
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-        serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+    pub fn load(path: &Path) -> Result<TrainedModel, ModelFileError> {
+        let bytes = std::fs::read(path)?;
+        Ok(serde_json::from_slice(&bytes)?)
     }
+}
+
+/// Why a topic model file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelFileError {
+    #[error(transparent)]
+    Read(#[from] std::io::Error),
+    #[error("not a topic model: {0}")]
+    Parse(#[from] serde_json::Error),
 }
 
 /// A file's identity for "has it changed": a rename puts a new file in place with its own

@@ -56,6 +56,13 @@ pub struct AppState {
     coverage_counts: pages::CoverageCounts,
 }
 
+/// A site setting the reader site cannot run with.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteConfigError {
+    #[error("time zone {zone:?} is not a known IANA zone: {source}")]
+    UnknownTimeZone { zone: String, source: jiff::Error },
+}
+
 impl AppState {
     /// Must be called inside a tokio runtime: it starts the page-view flusher.
     pub fn new(
@@ -63,12 +70,12 @@ impl AppState {
         index: Arc<SearchIndex>,
         followers: Followers,
         config: SiteConfig,
-    ) -> Result<AppState, String> {
-        let time_zone = TimeZone::get(&config.time_zone).map_err(|e| {
-            format!(
-                "time zone {:?} is not a known IANA zone: {e}",
-                config.time_zone
-            )
+    ) -> Result<AppState, SiteConfigError> {
+        let time_zone = TimeZone::get(&config.time_zone).map_err(|source| {
+            SiteConfigError::UnknownTimeZone {
+                zone: config.time_zone.clone(),
+                source,
+            }
         })?;
         let views = views::ViewCounter::start(store.clone(), Duration::from_secs(1));
         let cache = cache::PageCache::default();

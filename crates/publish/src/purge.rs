@@ -185,8 +185,11 @@ pub fn spawn(store: Arc<dyn Store>, config: Arc<SiteConfig>, board: Followers, e
 enum PurgeError {
     #[error("cannot read the log or the stories: {0}")]
     Store(#[from] wiredesk_store::StoreError),
-    #[error("{0}")]
-    Hook(String),
+    #[error("the hook answered {0}")]
+    HookAnswered(reqwest::StatusCode),
+    /// Held without its URL: a CDN's purge URL often carries its API key.
+    #[error("the hook is unreachable: {0}")]
+    HookUnreachable(reqwest::Error),
 }
 
 /// Send the purge for the events after `after`; returns the last one sent, `None` when there
@@ -208,9 +211,7 @@ async fn purge_after(
             "surrogate_keys": purge.keys,
             "events": events.iter().map(|e| e.seq).collect::<Vec<_>>(),
         });
-        deliver(client, &config.purge_url, &body)
-            .await
-            .map_err(PurgeError::Hook)?;
+        deliver(client, &config.purge_url, &body).await?;
     }
     store.save_follower_position(NAME, last).await?;
     Ok(Some(last))
@@ -222,7 +223,7 @@ async fn deliver(
     client: &reqwest::Client,
     url: &str,
     body: &serde_json::Value,
-) -> Result<(), String> {
+) -> Result<(), PurgeError> {
     let sent = client
         .post(url)
         .timeout(Duration::from_secs(10))
@@ -231,9 +232,8 @@ async fn deliver(
         .await;
     match sent {
         Ok(r) if r.status().is_success() => Ok(()),
-        Ok(r) => Err(format!("the hook answered {}", r.status())),
-        // Without the URL: a CDN's purge URL often carries its API key.
-        Err(e) => Err(format!("the hook is unreachable: {}", e.without_url())),
+        Ok(r) => Err(PurgeError::HookAnswered(r.status())),
+        Err(e) => Err(PurgeError::HookUnreachable(e.without_url())),
     }
 }
 

@@ -131,6 +131,17 @@ fn passes(story: &Story, filters: &SearchFilters) -> bool {
         })
 }
 
+/// Why a search could not be answered (the page says so; the API answers 503).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SearchError {
+    #[error("the search index failed: {0}")]
+    Index(#[from] wiredesk_index::IndexError),
+    #[error("the search task ended: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("cannot read the stories found: {0}")]
+    Store(#[from] wiredesk_store::StoreError),
+}
+
 /// Search the index, then keep the hits that are live (and still pass the filters) now.
 pub(crate) async fn find(
     state: &AppState,
@@ -138,7 +149,7 @@ pub(crate) async fn find(
     filters: SearchFilters,
     limit: usize,
     snippets: bool,
-) -> Result<Found, String> {
+) -> Result<Found, SearchError> {
     let now = Timestamp::now();
     if query.trim().is_empty() && filters.is_empty() {
         return Ok(Found {
@@ -156,16 +167,12 @@ pub(crate) async fn find(
         snippets,
     };
     let index = state.index.clone();
-    let results = tokio::task::spawn_blocking(move || index.search_with(&request))
-        .await
-        .map_err(|e| format!("search task: {e}"))?
-        .map_err(|e| e.to_string())?;
+    let results = tokio::task::spawn_blocking(move || index.search_with(&request)).await??;
     let ids: Vec<StoryId> = results.hits.iter().map(|h| h.id.clone()).collect();
     let mut stories: HashMap<StoryId, Story> = state
         .store
         .stories(&ids)
-        .await
-        .map_err(|e| e.to_string())?
+        .await?
         .into_iter()
         .map(|s| (s.id.clone(), s))
         .collect();
@@ -183,17 +190,6 @@ pub(crate) async fn find(
         mode: results.mode,
         did_you_mean: results.did_you_mean,
     })
-}
-
-/// Live stories matching `q`, best first (no filters, no snippets).
-pub async fn search_stories(state: &AppState, q: &str, limit: usize) -> Vec<Story> {
-    match find(state, q, SearchFilters::default(), limit, false).await {
-        Ok(found) => found.stories.into_iter().map(|(s, _)| s).collect(),
-        Err(e) => {
-            tracing::error!("search: {e}");
-            vec![]
-        }
-    }
 }
 
 /// A result as `card.html` shows it, with the snippet (HTML: `<mark>`ed words, everything

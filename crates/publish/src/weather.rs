@@ -18,6 +18,18 @@ pub struct Reading {
 /// How long a reading may be shown after it was fetched.
 const STALE_AFTER: Duration = Duration::from_secs(3 * 3600);
 
+/// Why a reading could not be fetched. Errors are held without their URL: a configured
+/// weather service's URL may carry a key.
+#[derive(Debug, thiserror::Error)]
+pub enum WeatherError {
+    #[error("weather service unreachable: {0}")]
+    Unreachable(reqwest::Error),
+    #[error("weather service answered {0}")]
+    Answered(reqwest::StatusCode),
+    #[error("weather service sent unexpected JSON: {0}")]
+    Unexpected(reqwest::Error),
+}
+
 #[derive(Clone, Default)]
 pub struct Weather {
     reading: Arc<RwLock<Option<Reading>>>,
@@ -48,7 +60,7 @@ impl Weather {
         url: &str,
         latitude: f64,
         longitude: f64,
-    ) -> Result<Reading, String> {
+    ) -> Result<Reading, WeatherError> {
         let response = client
             .get(url)
             .query(&[
@@ -59,14 +71,14 @@ impl Weather {
             .timeout(Duration::from_secs(10))
             .send()
             .await
-            .map_err(|e| format!("weather service unreachable: {e}"))?;
+            .map_err(|e| WeatherError::Unreachable(e.without_url()))?;
         if !response.status().is_success() {
-            return Err(format!("weather service answered {}", response.status()));
+            return Err(WeatherError::Answered(response.status()));
         }
         let body: OpenMeteoResponse = response
             .json()
             .await
-            .map_err(|e| format!("weather service sent unexpected JSON: {e}"))?;
+            .map_err(|e| WeatherError::Unexpected(e.without_url()))?;
         let reading = Reading {
             temperature_c: body.current.temperature_2m,
             fetched: Timestamp::now(),

@@ -223,9 +223,13 @@ pub async fn act(
         Err(DeskError::NotFound(_)) => {
             message(&user, StatusCode::NOT_FOUND, "No such story", "", "/desk")
         }
-        Err(DeskError::Refused(why)) => {
-            message(&user, StatusCode::CONFLICT, "Not done", &why, &back)
-        }
+        Err(DeskError::Refused(why)) => message(
+            &user,
+            StatusCode::CONFLICT,
+            "Not done",
+            &why.to_string(),
+            &back,
+        ),
         Err(DeskError::Failed(e)) => server_error(e),
     }
 }

@@ -18,7 +18,7 @@ use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use wiredesk_source::redact::{redact_text, redact_url};
 use wiredesk_store::backup::BackupError;
-use wiredesk_store::{PgStore, SqliteStore, Store};
+use wiredesk_store::{EventLog, PgStore, SqliteStore};
 
 use crate::app::{DatabaseUrl, SiteArgs, config_path, store_url};
 use crate::config::Config;

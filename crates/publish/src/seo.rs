@@ -462,7 +462,7 @@ mod tests {
     use super::*;
     use wiredesk_index::SearchIndex;
     use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId, testing};
-    use wiredesk_store::{SqliteStore, Store};
+    use wiredesk_store::{EventLog, SqliteStore};
 
     #[test]
     fn titles_lose_the_site_name_and_nothing_else() {

@@ -227,7 +227,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_sqlite_copy_taken_during_writes_holds_a_whole_prefix_of_the_log() {
-        use crate::Store;
+        use crate::EventLog;
         use wiredesk_model::StoryEvent;
         let at = jiff::Timestamp::now();
         let published_story = move |uri: &str| {

@@ -17,6 +17,7 @@ use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 pub mod accounts;
 pub mod backup;
 mod columns;
+#[cfg(any(test, feature = "testing"))]
 pub mod conformance;
 pub mod crash;
 pub mod followers;
@@ -184,15 +185,57 @@ pub struct TopicCount {
     pub stories: u64,
 }
 
+/// The append-only log: every change of state, in order, and what follows it (the writer's
+/// lease, the decision lock, followers' positions).
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait EventLog: Send + Sync + 'static {
     /// Append events, each with the time it takes effect, to the log and fold them into the
     /// projections, all or nothing.
     async fn append(&self, events: Vec<(StoryEvent, Timestamp)>) -> Result<Vec<RecordedEvent>>;
+
+    /// The log after `after_seq`, oldest first.
+    async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>>;
+
+    /// The sequence number of the latest event in the log (0 when empty).
+    async fn latest_seq(&self) -> Result<i64>;
+
+    /// Where to start reading the log (`events_after`) to see every event recorded at or after
+    /// `at`: one less than the first such event's number, or `latest_seq` when there is none.
+    /// Projections that only care about recent copy (clusters) start there.
+    async fn seq_before(&self, at: Timestamp) -> Result<i64>;
+
+    /// One story's events, oldest first.
+    async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>>;
+
+    /// Drop the projections and fold the whole log again. Returns the number of events folded.
+    async fn rebuild_projections(&self) -> Result<u64>;
+
+    /// Where a follower that keeps its position in the store (the purge hook, whose work
+    /// lives outside the site) has got to in the log; `None` before it first saved one.
+    async fn follower_position(&self, name: &str) -> Result<Option<i64>>;
+
+    async fn save_follower_position(&self, name: &str, seq: i64) -> Result<()>;
+
+    /// Try to become the site's one writer (`writer`): `None` while another process is.
+    async fn try_writer_lease(&self) -> Result<Option<Box<dyn WriterLease>>>;
+
+    /// Wait for this process's turn to read, decide and append (`writer`); the turn lasts
+    /// until the `Decision` is dropped.
+    async fn decision(&self) -> Result<Decision>;
+
+    /// Wake `followers` whenever any process appends to the log, where the database can say
+    /// so (PostgreSQL's LISTEN/NOTIFY); the followers' polling finds the appends otherwise.
+    fn announce_appends_to(&self, _followers: &followers::Followers) {}
+}
+
+/// The current-state projection folded from the log: stories and the listings built on them.
+#[async_trait]
+pub trait Stories: Send + Sync + 'static {
     async fn story(&self, id: &StoryId) -> Result<Option<Story>>;
-    async fn story_by_uri(&self, uri: &str) -> Result<Option<Story>>;
+
     /// The stories of `ids` that exist, in the order asked, in one trip to the store.
     async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>>;
+
     /// Which of `ids` readers may see at `now` (the rule of `live`): what a coverage count
     /// needs, without reading the stories.
     async fn live_among(
@@ -200,19 +243,26 @@ pub trait Store: Send + Sync + 'static {
         ids: &[StoryId],
         now: Timestamp,
     ) -> Result<std::collections::HashSet<StoryId>>;
+
     /// Stories readers may see at `now`, newest first.
     async fn live(&self, listing: &Listing, now: Timestamp) -> Result<Vec<Story>>;
+
     /// The same stories, order and paging as `live`, as headers only.
     async fn live_headers(&self, listing: &Listing, now: Timestamp) -> Result<Vec<StoryHeader>>;
+
     /// When each topic's and each agency's live stories last changed, as of `now`.
     async fn sections_modified(&self, now: Timestamp) -> Result<SectionsModified>;
+
     /// Stories published under an embargo that has not been lifted yet, with the time it
     /// ends, soonest first: what the embargo clock owes an `EmbargoLifted` event.
     async fn embargoes_pending(&self) -> Result<Vec<(StoryId, Timestamp)>>;
+
     /// The desk's queue, as of `now`.
     async fn queue(&self, filter: &QueueFilter, now: Timestamp) -> Result<Vec<Story>>;
+
     /// Live stories the desk pinned to the home page, most recently pinned first.
     async fn pinned(&self, now: Timestamp) -> Result<Vec<Story>>;
+
     /// Stories that readers could see and that were then taken down: killed
     /// (`PubStatus::Canceled`) or withheld by the agency (`PubStatus::Withheld`), so that a
     /// partner who synced them learns to remove them. A story taken down before it ever went
@@ -224,29 +274,22 @@ pub trait Store: Send + Sync + 'static {
         listing: &Listing,
         now: Timestamp,
     ) -> Result<Vec<Story>>;
+
     /// Every story in the projection, any status (for re-indexing).
     async fn all_stories(&self) -> Result<Vec<Story>>;
-    /// The log after `after_seq`, oldest first.
-    async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>>;
-    /// The sequence number of the latest event in the log (0 when empty).
-    async fn latest_seq(&self) -> Result<i64>;
-    /// Where to start reading the log (`events_after`) to see every event recorded at or after
-    /// `at`: one less than the first such event's number, or `latest_seq` when there is none.
-    /// Projections that only care about recent copy (clusters) start there.
-    async fn seq_before(&self, at: Timestamp) -> Result<i64>;
-    /// One story's events, oldest first.
-    async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>>;
+
     /// Topics of live stories, most stories first.
     async fn topics(&self, now: Timestamp) -> Result<Vec<TopicCount>>;
+}
+
+/// The page-view log behind "Hot this week" (kept beside the log: a view is not a change
+/// of a story's state).
+#[async_trait]
+pub trait PageViews: Send + Sync + 'static {
     /// Readers opened story pages (bots are filtered before this): `count` views of a story
     /// within the hour starting at `hour` (views are kept per story and hour, not per request).
     async fn record_views(&self, views: &[(StoryId, Timestamp, u64)]) -> Result<()>;
-    /// One view, now-ish: a convenience over `record_views`.
-    async fn record_view(&self, id: &StoryId, at: Timestamp) -> Result<()> {
-        self.record_views(&[(id.clone(), at, 1)]).await
-    }
-    /// Views per story since `since`, most viewed first.
-    async fn most_viewed(&self, since: Timestamp, limit: usize) -> Result<Vec<(StoryId, u64)>>;
+
     /// Stories by views since `since`, each view weighing half as much for every full day
     /// between its hour and `now`, hottest first: what "Hot this week" ranks by, so a story
     /// read today outranks one that was read more a week ago.
@@ -256,18 +299,10 @@ pub trait Store: Send + Sync + 'static {
         since: Timestamp,
         limit: usize,
     ) -> Result<Vec<(StoryId, f64)>>;
-    /// Drop the projections and fold the whole log again. Returns the number of events folded.
-    async fn rebuild_projections(&self) -> Result<u64>;
-    /// Where a follower that keeps its position in the store (the purge hook, whose work
-    /// lives outside the site) has got to in the log; `None` before it first saved one.
-    async fn follower_position(&self, name: &str) -> Result<Option<i64>>;
-    async fn save_follower_position(&self, name: &str, seq: i64) -> Result<()>;
-    /// Try to become the site's one writer (`writer`): `None` while another process is.
-    async fn try_writer_lease(&self) -> Result<Option<Box<dyn WriterLease>>>;
-    /// Wait for this process's turn to read, decide and append (`writer`); the turn lasts
-    /// until the `Decision` is dropped.
-    async fn decision(&self) -> Result<Decision>;
-    /// Wake `followers` whenever any process appends to the log, where the database can say
-    /// so (PostgreSQL's LISTEN/NOTIFY); the followers' polling finds the appends otherwise.
-    fn announce_appends_to(&self, _followers: &followers::Followers) {}
 }
+
+/// A whole store: what the site's crates hold (`Arc<dyn Store>`). Every backend that keeps
+/// the log, the stories and the page views is one.
+pub trait Store: EventLog + Stories + PageViews {}
+
+impl<T: EventLog + Stories + PageViews> Store for T {}

@@ -23,8 +23,8 @@ use crate::columns::{
 };
 use crate::writer::{Decision, WriterLease};
 use crate::{
-    DeskStatus, Listing, QueueFilter, RecordedEvent, Result, SectionsModified, Store, StoryHeader,
-    TopicCount,
+    DeskStatus, EventLog, Listing, PageViews, QueueFilter, RecordedEvent, Result, SectionsModified,
+    Stories, StoryHeader, TopicCount,
 };
 
 mod events;
@@ -125,7 +125,7 @@ fn events_of(rows: Vec<PgRow>) -> Result<Vec<RecordedEvent>> {
 }
 
 #[async_trait]
-impl Store for PgStore {
+impl EventLog for PgStore {
     async fn append(&self, events: Vec<(StoryEvent, Timestamp)>) -> Result<Vec<RecordedEvent>> {
         let mut tx = self.begin_log_write().await?;
         let mut cache = HashMap::new();
@@ -160,17 +160,119 @@ impl Store for PgStore {
         Ok(recorded)
     }
 
+    async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>> {
+        let rows =
+            sqlx::query("SELECT seq, at, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2")
+                .bind(after_seq)
+                .bind(limit as i64)
+                .fetch_all(&self.pool)
+                .await?;
+        events_of(rows)
+    }
+
+    async fn latest_seq(&self) -> Result<i64> {
+        let seq: Option<i64> = sqlx::query("SELECT MAX(seq) FROM events")
+            .fetch_one(&self.pool)
+            .await?
+            .get(0);
+        Ok(seq.unwrap_or(0))
+    }
+
+    async fn seq_before(&self, at: Timestamp) -> Result<i64> {
+        let first: Option<i64> = sqlx::query("SELECT MIN(seq) FROM events WHERE at >= $1")
+            .bind(micros(at))
+            .fetch_one(&self.pool)
+            .await?
+            .get(0);
+        match first {
+            Some(seq) => Ok(seq - 1),
+            None => self.latest_seq().await,
+        }
+    }
+
+    async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>> {
+        let rows =
+            sqlx::query("SELECT seq, at, payload FROM events WHERE story_id = $1 ORDER BY seq")
+                .bind(id.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+        events_of(rows)
+    }
+
+    async fn follower_position(&self, name: &str) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query("SELECT seq FROM follower_positions WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.get(0)),
+        )
+    }
+
+    async fn save_follower_position(&self, name: &str, seq: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO follower_positions (name, seq) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
+        )
+        .bind(name)
+        .bind(seq)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn try_writer_lease(&self) -> Result<Option<Box<dyn WriterLease>>> {
+        self.try_lease().await
+    }
+
+    async fn decision(&self) -> Result<Decision> {
+        self.take_decision().await
+    }
+
+    fn announce_appends_to(&self, followers: &crate::followers::Followers) {
+        self.listen_for_appends(followers);
+    }
+
+    async fn rebuild_projections(&self) -> Result<u64> {
+        // The log lock keeps appends out until the projections are whole again.
+        let mut tx = self.begin_log_write().await?;
+        sqlx::query("DELETE FROM story_topics")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM stories").execute(&mut *tx).await?;
+        let mut cache = HashMap::new();
+        let mut after = 0i64;
+        let mut folded = 0u64;
+        loop {
+            let rows = sqlx::query(
+                "SELECT seq, at, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT 1000",
+            )
+            .bind(after)
+            .fetch_all(&mut *tx)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for recorded in events_of(rows)? {
+                after = recorded.seq;
+                Self::fold(&mut tx, &mut cache, &recorded.event, recorded.at).await?;
+                folded += 1;
+            }
+            // Keep the fold cache from growing with the whole archive.
+            if cache.len() > 50_000 {
+                cache.clear();
+            }
+        }
+        tx.commit().await?;
+        Ok(folded)
+    }
+}
+
+#[async_trait]
+impl Stories for PgStore {
     async fn story(&self, id: &StoryId) -> Result<Option<Story>> {
         let mut conn = self.pool.acquire().await?;
         Self::load(&mut conn, id).await
-    }
-
-    async fn story_by_uri(&self, uri: &str) -> Result<Option<Story>> {
-        let row = sqlx::query("SELECT doc FROM stories WHERE uri = $1")
-            .bind(uri)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| decode_story(r.get::<&str, _>(0))).transpose()
     }
 
     async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>> {
@@ -366,45 +468,6 @@ impl Store for PgStore {
         stories_of(rows)
     }
 
-    async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>> {
-        let rows =
-            sqlx::query("SELECT seq, at, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2")
-                .bind(after_seq)
-                .bind(limit as i64)
-                .fetch_all(&self.pool)
-                .await?;
-        events_of(rows)
-    }
-
-    async fn latest_seq(&self) -> Result<i64> {
-        let seq: Option<i64> = sqlx::query("SELECT MAX(seq) FROM events")
-            .fetch_one(&self.pool)
-            .await?
-            .get(0);
-        Ok(seq.unwrap_or(0))
-    }
-
-    async fn seq_before(&self, at: Timestamp) -> Result<i64> {
-        let first: Option<i64> = sqlx::query("SELECT MIN(seq) FROM events WHERE at >= $1")
-            .bind(micros(at))
-            .fetch_one(&self.pool)
-            .await?
-            .get(0);
-        match first {
-            Some(seq) => Ok(seq - 1),
-            None => self.latest_seq().await,
-        }
-    }
-
-    async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>> {
-        let rows =
-            sqlx::query("SELECT seq, at, payload FROM events WHERE story_id = $1 ORDER BY seq")
-                .bind(id.as_str())
-                .fetch_all(&self.pool)
-                .await?;
-        events_of(rows)
-    }
-
     async fn topics(&self, now: Timestamp) -> Result<Vec<TopicCount>> {
         let rows = sqlx::query(
             "SELECT topic, MAX(topic_name), COUNT(*) AS n FROM story_topics
@@ -423,7 +486,10 @@ impl Store for PgStore {
             })
             .collect())
     }
+}
 
+#[async_trait]
+impl PageViews for PgStore {
     async fn record_views(&self, views: &[(StoryId, Timestamp, u64)]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for (id, at, count) in views {
@@ -439,22 +505,6 @@ impl Store for PgStore {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    async fn most_viewed(&self, since: Timestamp, limit: usize) -> Result<Vec<(StoryId, u64)>> {
-        // SUM of BIGINT is NUMERIC in PostgreSQL; back to BIGINT for the reader.
-        let rows = sqlx::query(
-            "SELECT story_id, SUM(views)::BIGINT AS n FROM page_views WHERE hour >= $1
-             GROUP BY story_id ORDER BY n DESC, story_id LIMIT $2",
-        )
-        .bind(hour_of(since))
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| (StoryId(r.get(0)), r.get::<i64, _>(1) as u64))
-            .collect())
     }
 
     async fn hottest(
@@ -481,74 +531,6 @@ impl Store for PgStore {
             .iter()
             .map(|r| (StoryId(r.get(0)), r.get::<f64, _>(1)))
             .collect())
-    }
-
-    async fn follower_position(&self, name: &str) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query("SELECT seq FROM follower_positions WHERE name = $1")
-                .bind(name)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|r| r.get(0)),
-        )
-    }
-
-    async fn save_follower_position(&self, name: &str, seq: i64) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO follower_positions (name, seq) VALUES ($1, $2) \
-             ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
-        )
-        .bind(name)
-        .bind(seq)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn try_writer_lease(&self) -> Result<Option<Box<dyn WriterLease>>> {
-        self.try_lease().await
-    }
-
-    async fn decision(&self) -> Result<Decision> {
-        self.take_decision().await
-    }
-
-    fn announce_appends_to(&self, followers: &crate::followers::Followers) {
-        self.listen_for_appends(followers);
-    }
-
-    async fn rebuild_projections(&self) -> Result<u64> {
-        // The log lock keeps appends out until the projections are whole again.
-        let mut tx = self.begin_log_write().await?;
-        sqlx::query("DELETE FROM story_topics")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM stories").execute(&mut *tx).await?;
-        let mut cache = HashMap::new();
-        let mut after = 0i64;
-        let mut folded = 0u64;
-        loop {
-            let rows = sqlx::query(
-                "SELECT seq, at, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT 1000",
-            )
-            .bind(after)
-            .fetch_all(&mut *tx)
-            .await?;
-            if rows.is_empty() {
-                break;
-            }
-            for recorded in events_of(rows)? {
-                after = recorded.seq;
-                Self::fold(&mut tx, &mut cache, &recorded.event, recorded.at).await?;
-                folded += 1;
-            }
-            // Keep the fold cache from growing with the whole archive.
-            if cache.len() > 50_000 {
-                cache.clear();
-            }
-        }
-        tx.commit().await?;
-        Ok(folded)
     }
 }
 

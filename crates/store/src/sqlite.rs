@@ -22,8 +22,8 @@ use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
 use crate::writer::{Decision, WriterLease};
 use crate::{
-    DeskStatus, Listing, QueueFilter, RecordedEvent, Result, SectionsModified, Store, StoryHeader,
-    TopicCount,
+    DeskStatus, EventLog, Listing, PageViews, QueueFilter, RecordedEvent, Result, SectionsModified,
+    Stories, StoryHeader, TopicCount,
 };
 
 mod events;
@@ -123,7 +123,7 @@ fn id_list(ids: &[StoryId]) -> String {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl EventLog for SqliteStore {
     async fn append(&self, events: Vec<(StoryEvent, Timestamp)>) -> Result<Vec<RecordedEvent>> {
         let mut tx = self.pool.begin().await?;
         let mut cache = HashMap::new();
@@ -149,17 +149,139 @@ impl Store for SqliteStore {
         Ok(recorded)
     }
 
+    async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>> {
+        let rows =
+            sqlx::query("SELECT seq, at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
+                .bind(after_seq)
+                .bind(limit as i64)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| decode_event(r.get(0), r.get(1), r.get::<&str, _>(2)))
+            .collect()
+    }
+
+    async fn latest_seq(&self) -> Result<i64> {
+        let seq: Option<i64> = sqlx::query("SELECT MAX(seq) FROM events")
+            .fetch_one(&self.pool)
+            .await?
+            .get(0);
+        Ok(seq.unwrap_or(0))
+    }
+
+    async fn seq_before(&self, at: Timestamp) -> Result<i64> {
+        let first: Option<i64> = sqlx::query("SELECT MIN(seq) FROM events WHERE at >= ?")
+            .bind(micros(at))
+            .fetch_one(&self.pool)
+            .await?
+            .get(0);
+        match first {
+            Some(seq) => Ok(seq - 1),
+            None => self.latest_seq().await,
+        }
+    }
+
+    async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>> {
+        let rows =
+            sqlx::query("SELECT seq, at, payload FROM events WHERE story_id = ? ORDER BY seq")
+                .bind(id.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| decode_event(r.get(0), r.get(1), r.get::<&str, _>(2)))
+            .collect()
+    }
+
+    async fn follower_position(&self, name: &str) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query("SELECT seq FROM follower_positions WHERE name = ?")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.get(0)),
+        )
+    }
+
+    async fn save_follower_position(&self, name: &str, seq: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO follower_positions (name, seq) VALUES (?, ?) \
+             ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
+        )
+        .bind(name)
+        .bind(seq)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn try_writer_lease(&self) -> Result<Option<Box<dyn WriterLease>>> {
+        let Some(db) = &self.path else {
+            return Ok(Some(Box::new(FileLease { _file: None })));
+        };
+        let file = lock_file(db, "writer")?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Box::new(FileLease { _file: Some(file) }))),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+        }
+    }
+
+    async fn decision(&self) -> Result<Decision> {
+        let Some(db) = self.path.clone() else {
+            return Ok(Decision::holding(()));
+        };
+        // A file of its own each time: a lock on another open file of the same name blocks
+        // even within this process, which a shared one would not.
+        let file = tokio::task::spawn_blocking(move || {
+            let file = lock_file(&db, "decide")?;
+            file.lock()?;
+            Ok::<_, std::io::Error>(file)
+        })
+        .await
+        .expect("the lock-file task does not panic")?;
+        Ok(Decision::holding(file))
+    }
+
+    async fn rebuild_projections(&self) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM story_topics")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM stories").execute(&mut *tx).await?;
+        let mut cache = HashMap::new();
+        let mut after = 0i64;
+        let mut folded = 0u64;
+        loop {
+            let rows = sqlx::query(
+                "SELECT seq, at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT 1000",
+            )
+            .bind(after)
+            .fetch_all(&mut *tx)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for r in &rows {
+                let recorded = decode_event(r.get(0), r.get(1), r.get::<&str, _>(2))?;
+                after = recorded.seq;
+                Self::fold(&mut tx, &mut cache, &recorded.event, recorded.at).await?;
+                folded += 1;
+            }
+            // Keep the fold cache from growing with the whole archive.
+            if cache.len() > 50_000 {
+                cache.clear();
+            }
+        }
+        tx.commit().await?;
+        Ok(folded)
+    }
+}
+
+#[async_trait]
+impl Stories for SqliteStore {
     async fn story(&self, id: &StoryId) -> Result<Option<Story>> {
         let mut conn = self.pool.acquire().await?;
         Self::load(&mut conn, id).await
-    }
-
-    async fn story_by_uri(&self, uri: &str) -> Result<Option<Story>> {
-        let row = sqlx::query("SELECT doc FROM stories WHERE uri = ?")
-            .bind(uri)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| decode_story(r.get::<&str, _>(0))).transpose()
     }
 
     async fn stories(&self, ids: &[StoryId]) -> Result<Vec<Story>> {
@@ -370,49 +492,6 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>> {
-        let rows =
-            sqlx::query("SELECT seq, at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
-                .bind(after_seq)
-                .bind(limit as i64)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| decode_event(r.get(0), r.get(1), r.get::<&str, _>(2)))
-            .collect()
-    }
-
-    async fn latest_seq(&self) -> Result<i64> {
-        let seq: Option<i64> = sqlx::query("SELECT MAX(seq) FROM events")
-            .fetch_one(&self.pool)
-            .await?
-            .get(0);
-        Ok(seq.unwrap_or(0))
-    }
-
-    async fn seq_before(&self, at: Timestamp) -> Result<i64> {
-        let first: Option<i64> = sqlx::query("SELECT MIN(seq) FROM events WHERE at >= ?")
-            .bind(micros(at))
-            .fetch_one(&self.pool)
-            .await?
-            .get(0);
-        match first {
-            Some(seq) => Ok(seq - 1),
-            None => self.latest_seq().await,
-        }
-    }
-
-    async fn history(&self, id: &StoryId) -> Result<Vec<RecordedEvent>> {
-        let rows =
-            sqlx::query("SELECT seq, at, payload FROM events WHERE story_id = ? ORDER BY seq")
-                .bind(id.as_str())
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| decode_event(r.get(0), r.get(1), r.get::<&str, _>(2)))
-            .collect()
-    }
-
     async fn topics(&self, now: Timestamp) -> Result<Vec<TopicCount>> {
         let rows = sqlx::query(
             "SELECT topic, MAX(topic_name), COUNT(*) AS n FROM story_topics
@@ -431,7 +510,10 @@ impl Store for SqliteStore {
             })
             .collect())
     }
+}
 
+#[async_trait]
+impl PageViews for SqliteStore {
     async fn record_views(&self, views: &[(StoryId, Timestamp, u64)]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for (id, at, count) in views {
@@ -447,21 +529,6 @@ impl Store for SqliteStore {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    async fn most_viewed(&self, since: Timestamp, limit: usize) -> Result<Vec<(StoryId, u64)>> {
-        let rows = sqlx::query(
-            "SELECT story_id, SUM(views) AS n FROM page_views WHERE hour >= ?
-             GROUP BY story_id ORDER BY n DESC, story_id LIMIT ?",
-        )
-        .bind(hour_of(since))
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| (StoryId(r.get(0)), r.get::<i64, _>(1) as u64))
-            .collect())
     }
 
     async fn hottest(
@@ -485,90 +552,6 @@ impl Store for SqliteStore {
             .iter()
             .map(|r| (StoryId(r.get(0)), r.get::<f64, _>(1)))
             .collect())
-    }
-
-    async fn follower_position(&self, name: &str) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query("SELECT seq FROM follower_positions WHERE name = ?")
-                .bind(name)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|r| r.get(0)),
-        )
-    }
-
-    async fn save_follower_position(&self, name: &str, seq: i64) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO follower_positions (name, seq) VALUES (?, ?) \
-             ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
-        )
-        .bind(name)
-        .bind(seq)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn try_writer_lease(&self) -> Result<Option<Box<dyn WriterLease>>> {
-        let Some(db) = &self.path else {
-            return Ok(Some(Box::new(FileLease { _file: None })));
-        };
-        let file = lock_file(db, "writer")?;
-        match file.try_lock() {
-            Ok(()) => Ok(Some(Box::new(FileLease { _file: Some(file) }))),
-            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
-        }
-    }
-
-    async fn decision(&self) -> Result<Decision> {
-        let Some(db) = self.path.clone() else {
-            return Ok(Decision::holding(()));
-        };
-        // A file of its own each time: a lock on another open file of the same name blocks
-        // even within this process, which a shared one would not.
-        let file = tokio::task::spawn_blocking(move || {
-            let file = lock_file(&db, "decide")?;
-            file.lock()?;
-            Ok::<_, std::io::Error>(file)
-        })
-        .await
-        .expect("the lock-file task does not panic")?;
-        Ok(Decision::holding(file))
-    }
-
-    async fn rebuild_projections(&self) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM story_topics")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM stories").execute(&mut *tx).await?;
-        let mut cache = HashMap::new();
-        let mut after = 0i64;
-        let mut folded = 0u64;
-        loop {
-            let rows = sqlx::query(
-                "SELECT seq, at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT 1000",
-            )
-            .bind(after)
-            .fetch_all(&mut *tx)
-            .await?;
-            if rows.is_empty() {
-                break;
-            }
-            for r in &rows {
-                let recorded = decode_event(r.get(0), r.get(1), r.get::<&str, _>(2))?;
-                after = recorded.seq;
-                Self::fold(&mut tx, &mut cache, &recorded.event, recorded.at).await?;
-                folded += 1;
-            }
-            // Keep the fold cache from growing with the whole archive.
-            if cache.len() > 50_000 {
-                cache.clear();
-            }
-        }
-        tx.commit().await?;
-        Ok(folded)
     }
 }
 

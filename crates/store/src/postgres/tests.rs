@@ -82,7 +82,7 @@ async fn stories_survive_reconnecting() {
             conformance::a_published_story_is_listed_newest_first(&store).await;
         }
         let store = PgStore::connect_with(options).await.unwrap();
-        let all = crate::Store::all_stories(&store).await.unwrap();
+        let all = crate::Stories::all_stories(&store).await.unwrap();
         assert_eq!(
             all.len(),
             3,
@@ -104,7 +104,7 @@ async fn concurrent_appenders_never_hide_an_event_from_a_follower() {
     use jiff::Timestamp;
     use wiredesk_model::StoryEvent;
 
-    use crate::Store;
+    use crate::EventLog;
 
     const APPENDS: usize = 50;
     in_fresh_schema(|options| async move {
@@ -256,14 +256,14 @@ async fn two_processes_on_one_schema_share_one_writer_and_decide_in_turn() {
 async fn each_schema_has_its_own_writer() {
     in_fresh_schema(|one| async move {
         let first = PgStore::connect_with(one).await.unwrap();
-        let _lease = crate::Store::try_writer_lease(&first)
+        let _lease = crate::EventLog::try_writer_lease(&first)
             .await
             .unwrap()
             .expect("free");
         in_fresh_schema(|other| async move {
             let second = PgStore::connect_with(other).await.unwrap();
             assert!(
-                crate::Store::try_writer_lease(&second)
+                crate::EventLog::try_writer_lease(&second)
                     .await
                     .unwrap()
                     .is_some(),
@@ -283,7 +283,7 @@ async fn another_process_appending_wakes_the_followers() {
 
     use jiff::Timestamp;
 
-    use crate::Store;
+    use crate::EventLog;
     use crate::followers::Followers;
 
     in_fresh_schema(|options| async move {

@@ -5,7 +5,7 @@
 
 use sqlx::Row;
 
-use crate::{Result, Store};
+use crate::{EventLog, Result};
 
 use super::SqliteStore;
 

@@ -19,7 +19,7 @@ async fn a_file_database_survives_reopening() {
         conformance::a_published_story_is_listed_newest_first(&store).await;
     }
     let store = SqliteStore::open(&path).await.unwrap();
-    let all = crate::Store::all_stories(&store).await.unwrap();
+    let all = crate::Stories::all_stories(&store).await.unwrap();
     assert_eq!(
         all.len(),
         3,
@@ -32,7 +32,7 @@ async fn a_database_from_before_the_takedown_columns_is_upgraded_on_open() {
     use jiff::Timestamp;
     use wiredesk_model::{PubStatus, StoryEvent, StoryId};
 
-    use crate::{Listing, Store};
+    use crate::{EventLog, Listing, Stories};
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wiredesk.db");

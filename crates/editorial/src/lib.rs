@@ -22,4 +22,4 @@ mod versions;
 pub use actions::{DeskAction, MAX_HEADLINE_CHARS, Refusal, desk_action};
 pub use advisories::{decide_kill_advisory, is_kill_advisory, killed_story, updated_story};
 pub use rules::{DeskPolicy, PublishRule, RuleAction, TopicGuess, topic_doubt};
-pub use versions::{Decision, decide, decide_in_doubt, not_for_publication_reason};
+pub use versions::{Decision, EventTimes, decide, decide_in_doubt, not_for_publication_reason};

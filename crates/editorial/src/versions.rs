@@ -3,6 +3,7 @@
 //! publication (`Story::not_for_publication`) is held with its reason, whatever the rules say.
 //! Must not: do I/O; it returns the events to append and the caller records them.
 
+use jiff::Timestamp;
 use wiredesk_model::{PubStatus, Story, StoryEvent};
 
 use crate::rules::{DeskPolicy, Verdict};
@@ -16,6 +17,35 @@ pub enum Decision {
     Changed(Vec<StoryEvent>),
     /// Nothing to do, and why (a re-send, or an older version arriving late).
     Unchanged(String),
+}
+
+/// When the events an arriving version makes take effect.
+#[derive(Clone, Copy, Debug)]
+pub struct EventTimes {
+    published: Timestamp,
+    updated: Timestamp,
+    received: Timestamp,
+}
+
+impl EventTimes {
+    /// An item that arrives late (a feed's backlog, an archive) is published at its own
+    /// first-created time and updated at its version time, so old copy is listed as old;
+    /// never later than it arrived, so never in the future.
+    pub fn of(story: &Story, received: Timestamp) -> EventTimes {
+        EventTimes {
+            published: received.min(story.first_created),
+            updated: received.min(story.version_created),
+            received,
+        }
+    }
+
+    pub fn at(&self, event: &StoryEvent) -> Timestamp {
+        match event {
+            StoryEvent::Published { .. } => self.published,
+            StoryEvent::Updated { .. } => self.updated,
+            _ => self.received,
+        }
+    }
 }
 
 /// Is `incoming` a later state of the item than `stored`? Versions decide; where an agency
@@ -157,6 +187,25 @@ pub(crate) mod tests {
         s.body_html = body.into();
         s.body_hash = body_hash(body);
         s
+    }
+
+    #[test]
+    fn late_copy_takes_effect_at_its_wire_times_never_in_the_future() {
+        let mut late = version(2, "b", "2026-11-28T08:00:00Z");
+        late.first_created = "2026-11-28T06:00:00Z".parse().unwrap();
+        let id = late.id.clone();
+        let arrived: Timestamp = "2026-11-28T10:00:00Z".parse().unwrap();
+        let times = EventTimes::of(&late, arrived);
+        let published = StoryEvent::Published { id: id.clone() };
+        assert_eq!(times.at(&published), late.first_created);
+        let held = StoryEvent::Held {
+            id: id.clone(),
+            reason: "r".into(),
+        };
+        assert_eq!(times.at(&held), arrived);
+        // Wire times later than the arrival (a clock ahead) are the arrival.
+        let early: Timestamp = "2026-11-28T05:00:00Z".parse().unwrap();
+        assert_eq!(EventTimes::of(&late, early).at(&published), early);
     }
 
     pub(crate) fn fold(events: &[StoryEvent], mut state: Option<Story>) -> Option<Story> {

@@ -17,8 +17,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 use wiredesk_editorial::{
-    Decision, DeskAction, DeskPolicy, decide_in_doubt, decide_kill_advisory, desk_action,
-    is_kill_advisory, killed_story, updated_story,
+    Decision, DeskAction, DeskPolicy, EventTimes, decide_in_doubt, decide_kill_advisory,
+    desk_action, is_kill_advisory, killed_story, updated_story,
 };
 use wiredesk_enrich::{TopicAssigner, TopicEvidence, detect_language};
 use wiredesk_model::text::html_to_text;
@@ -431,10 +431,7 @@ impl Pipeline {
                     stored = Some(earlier);
                 }
                 let id = story.id.clone();
-                // An item is listed at its wire time when it arrives late (a feed's backlog,
-                // an archive), never later than it arrived, and never in the future.
-                let published_at = delivery.received.min(story.first_created);
-                let updated_at = delivery.received.min(story.version_created);
+                let times = EventTimes::of(&story, delivery.received);
                 let doubt = match (&self.classifier, &model) {
                     (Some(classifier), Some(model)) if self.untagged(&story) => {
                         let classified = classifier.classify(model, &mut story);
@@ -465,11 +462,7 @@ impl Pipeline {
                 let timed: Vec<(StoryEvent, Timestamp)> = new_events
                     .into_iter()
                     .map(|e| {
-                        let at = match e {
-                            StoryEvent::Published { .. } => published_at,
-                            StoryEvent::Updated { .. } => updated_at,
-                            _ => delivery.received,
-                        };
+                        let at = times.at(&e);
                         (e, at)
                     })
                     .collect();

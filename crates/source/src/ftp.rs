@@ -291,7 +291,7 @@ impl<R: Read> Read for Deadline<R> {
 
 /// TLS settings for an FTPS source: the system's roots, or those in its `ca_file`.
 fn tls_config(source: &RemoteSource) -> Result<Arc<ClientConfig>, SourceError> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    crate::install_tls_provider();
     let config = match &source.ca_file {
         None => ClientConfig::with_platform_verifier().map_err(|e| SourceError::Tls {
             name: source.name.clone(),

@@ -106,8 +106,7 @@ pub struct HttpFetcher {
 impl HttpFetcher {
     pub fn new(source: &RemoteSource) -> Result<HttpFetcher, SourceError> {
         source.check()?;
-        // reqwest is built without a TLS provider of its own; ring is installed once.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::install_tls_provider();
         let max = source.max_redirects;
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().iter().any(|u| u == attempt.url()) {

@@ -21,6 +21,13 @@ pub mod queue;
 pub mod redact;
 pub mod remote;
 
+/// The one TLS crypto provider of every client here (HTTP, FTPS, NATS): reqwest and
+/// async-nats are built without one of their own, so ring is installed for the process; a
+/// second call changes nothing.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;

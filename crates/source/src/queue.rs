@@ -158,7 +158,7 @@ impl DeliveryQueue {
     /// `connect_timeout` plus `request_timeout`, if the server cannot be reached or has no
     /// JetStream.
     pub async fn connect(url: &str, settings: QueueSettings) -> Result<DeliveryQueue, QueueError> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::install_tls_provider();
         let server = redact_urls(url);
         let target = ServerUrls::parse(url).map_err(|message| QueueError::BadUrl {
             server: server.clone(),

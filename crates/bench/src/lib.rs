@@ -1,5 +1,4 @@
-//! bench: the measurements behind `wiredesk bench` and `wiredesk eval`, printed as figures
-//! (never run as timed tests).
+//! bench: the measurements behind `wiredesk bench` and `wiredesk eval`, printed as figures.
 //!
 //! Owns: search latency and index size over generated stories (`search`), decoding speed per
 //! wire format over folders of real files (`decode`), the quality of near-duplicate
@@ -7,9 +6,9 @@
 //! and the benchmarks that drive a whole served site, opened through `wiredesk-site`: the
 //! ingest rate (`site_ingest`), kill-to-gone latency (`kill`), a crowd of readers while the
 //! wire lands (`soak`), and two web and two ingest nodes on one PostgreSQL (`cluster`).
-//! Must not: change how a site is wired (it opens and serves one exactly as `wiredesk serve`
-//! does), or leave anything behind: data folders are temporary, and a PostgreSQL schema or
-//! child process a run makes is gone when it ends.
+//! Must not: wire a site its own way (every site bench opens and serves one through
+//! `wiredesk-site`, as `wiredesk serve` does), or run as a timed test: the figures depend on
+//! the machine.
 
 pub mod cluster;
 pub mod decode;

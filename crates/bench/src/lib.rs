@@ -1,12 +1,19 @@
-//! bench: the measurements behind `wiredesk bench search|decode` and `wiredesk eval`, each a
-//! crate measured on its own and printed as figures (never run as timed tests).
+//! bench: the measurements behind `wiredesk bench` and `wiredesk eval`, printed as figures.
 //!
 //! Owns: search latency and index size over generated stories (`search`), decoding speed per
-//! wire format over folders of real files (`decode`), and the quality of near-duplicate
-//! detection, topic classification and related stories against labelled corpora (`eval`).
-//! Must not: open or serve a site — the benchmarks that drive the whole served site
-//! (`bench ingest|kill|soak`) stay with the CLI, which wires it together.
+//! wire format over folders of real files (`decode`), the quality of near-duplicate
+//! detection, topic classification and related stories against labelled corpora (`eval`);
+//! and the benchmarks that drive a whole served site, opened through `wiredesk-site`: the
+//! ingest rate (`site_ingest`), kill-to-gone latency (`kill`), a crowd of readers while the
+//! wire lands (`soak`), and two web and two ingest nodes on one PostgreSQL (`cluster`).
+//! Must not: wire a site its own way (every site bench opens and serves one through
+//! `wiredesk-site`, as `wiredesk serve` does), or run as a timed test: the figures depend on
+//! the machine.
 
+pub mod cluster;
 pub mod decode;
 pub mod eval;
+pub mod kill;
 pub mod search;
+pub mod site_ingest;
+pub mod soak;

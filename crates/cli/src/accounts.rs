@@ -1,24 +1,10 @@
-//! `wiredesk user …` and `wiredesk token …`: desk accounts and bearer tokens (push, metrics)
-//! from the command line. Passwords are read from standard input, never from flags (which `ps` would show).
+//! `wiredesk user …` and `wiredesk token …`: their flags; the work is in
+//! `wiredesk_site::accounts`.
 
-use std::io::Read;
-use std::path::PathBuf;
-
-use anyhow::{Context, bail};
 use clap::Subcommand;
-use jiff::Timestamp;
-use wiredesk_desk::auth::{hash_password, new_totp_secret, random_token, token_digest, totp_url};
-use wiredesk_desk::{MIN_PASSWORD_CHARS, valid_user_name};
-use wiredesk_store::accounts::{Accounts, Role, TokenScope};
+use wiredesk_site::accounts;
 
-use crate::app::SiteArgs;
-
-/// The data folder whose accounts are meant.
-#[derive(clap::Args)]
-pub struct DataDir {
-    #[arg(long)]
-    pub data: PathBuf,
-}
+use crate::args::SiteArgs;
 
 #[derive(Subcommand)]
 pub enum UserCommand {
@@ -53,17 +39,6 @@ pub enum UserCommand {
     },
 }
 
-impl UserCommand {
-    pub fn db(&self) -> &SiteArgs {
-        match self {
-            UserCommand::Add { data, .. }
-            | UserCommand::List { data }
-            | UserCommand::Remove { data, .. }
-            | UserCommand::Totp { data, .. } => data,
-        }
-    }
-}
-
 #[derive(Subcommand)]
 pub enum TokenCommand {
     /// Issue a new token (replacing the name's old one in that scope) and print it once: a
@@ -83,93 +58,27 @@ pub enum TokenCommand {
     },
 }
 
-impl TokenCommand {
-    pub fn db(&self) -> &SiteArgs {
-        match self {
-            TokenCommand::Add { data, .. } | TokenCommand::List { data } => data,
-        }
-    }
-}
-
-pub async fn user(accounts: &Accounts, command: UserCommand) -> anyhow::Result<()> {
+pub async fn user(command: UserCommand) -> anyhow::Result<()> {
+    let (UserCommand::Add { data, .. }
+    | UserCommand::List { data }
+    | UserCommand::Remove { data, .. }
+    | UserCommand::Totp { data, .. }) = &command;
+    let db = data.location().open_accounts().await?;
     match command {
         UserCommand::Add { name, role, .. } => {
-            if !valid_user_name(&name) {
-                bail!("a user name uses letters, digits and . _ - @ only (at most 64)");
-            }
-            let role = Role::parse(&role).context("role is editor or admin")?;
-            let mut input = String::new();
-            std::io::stdin()
-                .read_to_string(&mut input)
-                .context("reading the password from standard input")?;
-            let password = input.lines().next().unwrap_or("").to_string();
-            if password.chars().count() < MIN_PASSWORD_CHARS {
-                bail!("the password needs at least {MIN_PASSWORD_CHARS} characters");
-            }
-            accounts
-                .put_user(&name, role, &hash_password(&password))
-                .await?;
-            println!("user {name} ({}) saved", role.as_str());
+            accounts::add_user(&db, &name, &role, std::io::stdin()).await
         }
-        UserCommand::List { .. } => {
-            for u in accounts.users().await? {
-                let totp = if u.totp_secret.is_some() { "on" } else { "off" };
-                println!("{}\t{}\ttotp {totp}", u.name, u.role.as_str());
-            }
-        }
-        UserCommand::Remove { name, .. } => {
-            if !accounts.remove_user(&name).await? {
-                bail!("no user {name}");
-            }
-            println!("user {name} removed");
-        }
-        UserCommand::Totp {
-            name, off: true, ..
-        } => {
-            if !accounts.set_totp(&name, None).await? {
-                bail!("no user {name}");
-            }
-            println!("user {name}: second factor off, the password alone signs in");
-        }
-        UserCommand::Totp { name, .. } => {
-            let secret = new_totp_secret();
-            let url = totp_url(&secret, &name).context("a TOTP address for this name")?;
-            if !accounts.set_totp(&name, Some(&secret)).await? {
-                bail!("no user {name}");
-            }
-            println!("secret: {secret}");
-            println!("url: {url}");
-            eprintln!("shown once: add it to an authenticator app now; signing in needs its code");
-        }
+        UserCommand::List { .. } => accounts::list_users(&db).await,
+        UserCommand::Remove { name, .. } => accounts::remove_user(&db, &name).await,
+        UserCommand::Totp { name, off, .. } => accounts::totp(&db, &name, off).await,
     }
-    Ok(())
 }
 
-pub async fn token(accounts: &Accounts, command: TokenCommand) -> anyhow::Result<()> {
+pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
+    let (TokenCommand::Add { data, .. } | TokenCommand::List { data }) = &command;
+    let db = data.location().open_accounts().await?;
     match command {
-        TokenCommand::Add { name, scope, .. } => {
-            let scope = TokenScope::parse(&scope).context("scope is push or metrics")?;
-            let name = wiredesk_model::slugify(&name);
-            if name.is_empty() {
-                bail!("name the token's holder with letters or digits");
-            }
-            let token = random_token();
-            accounts
-                .put_token(scope, &name, &token_digest(&token), Timestamp::now())
-                .await?;
-            println!("{token}");
-            eprintln!(
-                "{} token for {name}: shown once, only its hash is kept",
-                scope.as_str()
-            );
-        }
-        TokenCommand::List { .. } => {
-            for scope in [TokenScope::Push, TokenScope::Metrics] {
-                for (name, created) in accounts.token_names(scope).await? {
-                    println!("{name}\t{}\t{created}", scope.as_str());
-                }
-            }
-        }
+        TokenCommand::Add { name, scope, .. } => accounts::add_token(&db, &name, &scope).await,
+        TokenCommand::List { .. } => accounts::list_tokens(&db).await,
     }
-    Ok(())
 }

@@ -1,29 +1,21 @@
-//! `wiredesk`: the one binary. Parses flags and wires the pipeline crates together; the work
-//! itself lives in the crates named in ARCHITECTURE.md.
+//! `wiredesk`: the one binary. Parses flags, sets up logging and the allocator, and calls
+//! `wiredesk-site` (which wires a site together and runs its commands) and `wiredesk-bench`
+//! (`bench`, `eval`); nothing else happens here.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use jiff::Timestamp;
 
 mod accounts;
-mod app;
+mod args;
 mod backup;
 mod bench;
-mod bench_cluster;
-mod bench_kill;
-mod bench_soak;
-mod config;
-mod demo;
-mod ingest;
-mod serve;
 mod sources;
 mod topics;
-mod writer;
 
-use app::{DatabaseUrl, Site, SiteArgs};
+use args::SiteArgs;
 
 // glibc's allocator spent 40–50% of decode time in malloc/free (perf, `bench decode`); decoders
 // make many small strings, which mimalloc's per-thread free lists serve far faster.
@@ -59,10 +51,10 @@ enum Command {
         addr: SocketAddr,
         /// `web` serves readers, the API and the desk; `ingest` takes copy in (one such node
         /// writes at a time, the others wait as standbys); `all` does both.
-        #[arg(long, value_enum, default_value_t = serve::Role::All)]
-        role: serve::Role,
+        #[arg(long, value_enum, default_value_t = args::Role::All)]
+        role: args::Role,
         #[command(flatten)]
-        nats: app::NatsUrl,
+        nats: args::NatsUrl,
     },
     /// Ingest wire files or folders of them.
     Ingest {
@@ -119,104 +111,26 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Demo { addr, data } => {
-            let (data, _temporary) = match data {
-                Some(d) => (d, None),
-                None => demo::default_data_dir()?,
-            };
-            std::fs::create_dir_all(&data)?;
-            demo::write_demo_config(&data, &format!("http://{addr}"))?;
-            // The demo stays embedded: SQLite in its own folder, whatever the environment says.
-            let site = Site::open(&data, None, &DatabaseUrl::default()).await?;
-            let reports = site
-                .pipeline
-                .ingest_batch(demo::corpus_deliveries(Timestamp::now()))
-                .await?;
-            let mut tally = wiredesk_ingest::Tally::default();
-            for r in &reports {
-                tally.add(r);
-                if let Some(reason) = &r.reason {
-                    eprintln!("demo corpus: {} rejected: {reason}", r.path.display());
-                }
-            }
-            println!("demo corpus: {}", ingest::summary_line(&tally));
-            // A fresh admin account each run, so the desk can be tried at once.
-            let password = wiredesk_desk::auth::random_token()[..16].to_string();
-            site.accounts
-                .put_user(
-                    "demo",
-                    wiredesk_store::accounts::Role::Admin,
-                    &wiredesk_desk::auth::hash_password(&password),
-                )
-                .await?;
-            println!("wire desk: http://{addr}/desk (user demo, password {password})");
-            println!("data folder: {}", data.display());
-            serve::serve(site, addr, serve::Role::All, "Wiredesk demo running at").await
-        }
-        Command::User(command) => {
-            let accounts = command.db().open_accounts().await?;
-            accounts::user(&accounts, command).await
-        }
-        Command::Token(command) => {
-            let accounts = command.db().open_accounts().await?;
-            accounts::token(&accounts, command).await
-        }
+        Command::Demo { addr, data } => wiredesk_site::demo::run(addr, data).await,
+        Command::User(command) => accounts::user(command).await,
+        Command::Token(command) => accounts::token(command).await,
         Command::Source(command) => sources::run(command),
         Command::Serve {
-            mut site,
+            site,
             addr,
             role,
             nats,
         } => {
-            site.db.wait = true;
-            let mut site = site.open().await?;
-            site.queue = nats.connect().await;
-            site.config.serve_at(addr);
-            serve::serve(site, addr, role, "Wiredesk serving at").await
+            let nats = nats.nats_url.as_deref();
+            wiredesk_site::serve::run(&site.location(), addr, role.into(), nats).await
         }
         Command::Ingest {
-            site: args,
+            site,
             report,
             paths,
-        } => {
-            let site = args.open().await?;
-            let data = &args.data;
-            let run =
-                ingest::ingest_paths(&site.pipeline, &paths, &|_| Timestamp::now(), true).await?;
-            site.catch_up_search().await?;
-            for r in run
-                .reports
-                .iter()
-                .filter(|r| r.outcome == wiredesk_ingest::Outcome::Rejected)
-            {
-                let reason = r.reason.as_deref().unwrap_or("rejected");
-                match wiredesk_source::keep_rejected_copy(data, &r.path, reason) {
-                    Ok(copy) => eprintln!(
-                        "rejected {}: {reason} (copy and reason in {})",
-                        r.path.display(),
-                        copy.display()
-                    ),
-                    Err(e) => eprintln!(
-                        "rejected {}: {reason} (no copy kept in the rejected folder: {e})",
-                        r.path.display()
-                    ),
-                }
-            }
-            if let Some(path) = report {
-                ingest::write_report(&path, &run.reports)
-                    .with_context(|| format!("writing the report {}", path.display()))?;
-            }
-            println!("{}", ingest::summary_line(&run.tally));
-            Ok(())
-        }
+        } => wiredesk_site::ingest::run(&site.location(), report.as_deref(), &paths).await,
         Command::Reindex { site } => {
-            let site = site.open().await?;
-            let events = site.pipeline.refold().await?;
-            let indexed = site
-                .search
-                .rebuild()
-                .await
-                .context("rebuilding the search index")?;
+            let (events, indexed) = site.location().open().await?.reindex().await?;
             println!("reindexed: {events} events folded, {indexed} stories in the search index");
             Ok(())
         }

@@ -1,15 +1,11 @@
-//! `wiredesk topics train|status`: the topic model learned from the site's own archive, for
-//! copy that arrives with no topic (see `wiredesk_ingest::topic_model`).
+//! `wiredesk topics train|status`: their flags; the work is in `wiredesk_site::topics`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Subcommand;
-use jiff::Timestamp;
-use wiredesk_ingest::topic_model::{self, MODEL_FILE, TrainedModel};
+use wiredesk_site::topics;
 
-use crate::app::{DatabaseUrl, SiteArgs, config_path, open_store};
-use crate::config::Config;
+use crate::args::SiteArgs;
 
 #[derive(Subcommand)]
 pub enum TopicsCommand {
@@ -30,83 +26,7 @@ pub enum TopicsCommand {
 
 pub async fn run(command: TopicsCommand) -> anyhow::Result<()> {
     match command {
-        TopicsCommand::Train { site } => train(&site.data, site.config.as_deref(), &site.db).await,
-        TopicsCommand::Status { data, config } => status(&data, config.as_deref()),
+        TopicsCommand::Train { site } => topics::train(&site.location()).await,
+        TopicsCommand::Status { data, config } => topics::status(&data, config.as_deref()),
     }
-}
-
-async fn train(data: &Path, config: Option<&Path>, db: &DatabaseUrl) -> anyhow::Result<()> {
-    let config = Config::load(&config_path(data, config))?;
-    let site_topics: Vec<String> = config
-        .topics
-        .rules()
-        .topics
-        .into_iter()
-        .map(|t| t.slug)
-        .collect();
-    // Only the database: a running site holds the search index, and training needs none.
-    let (store, _) = open_store(data, &config, db).await?;
-    let stories = store.all_stories().await?;
-    let examples = topic_model::training_examples(&stories, &site_topics);
-    drop(stories);
-    let model =
-        tokio::task::spawn_blocking(move || topic_model::train(&examples, Timestamp::now()))
-            .await?
-            .map_err(|e| {
-                anyhow::anyhow!("{e}; no model written, the one in place (if any) is kept")
-            })?;
-    let path = data.join(MODEL_FILE);
-    model
-        .save(&path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    println!(
-        "trained on {} stories over {} topics ({}) in {:.2} s; model written to {}",
-        model.stories,
-        model.topics.len(),
-        model.topics.join(", "),
-        model.train_s,
-        path.display()
-    );
-    println!(
-        "examples={} topics={} train_s={:.2} micro_f1={:.4} macro_f1={:.4}",
-        model.stories,
-        model.topics.len(),
-        model.train_s,
-        model.micro_f1,
-        model.macro_f1
-    );
-    Ok(())
-}
-
-fn status(data: &Path, config: Option<&Path>) -> anyhow::Result<()> {
-    let config = Config::load(&config_path(data, config))?;
-    let path = data.join(MODEL_FILE);
-    if !path.exists() {
-        println!(
-            "no topic model: untagged copy goes out as the rules say (`wiredesk topics train` \
-             makes one)"
-        );
-        println!("present=0");
-        return Ok(());
-    }
-    let model = TrainedModel::load(&path)
-        .map_err(|e| anyhow::anyhow!("{} cannot be read: {e}", path.display()))?;
-    println!(
-        "topic model trained {} on {} stories; topics: {}; held out: micro F1 {:.4}, macro F1 \
-         {:.4}; untagged copy less sure than {:.2} waits on the desk",
-        model.trained_at,
-        model.stories,
-        model.topics.join(", "),
-        model.micro_f1,
-        model.macro_f1,
-        config.topics.desk_threshold
-    );
-    println!(
-        "present=1 trained_at={} examples={} topics={} desk_threshold={:.2}",
-        model.trained_at,
-        model.stories,
-        model.topics.len(),
-        config.topics.desk_threshold
-    );
-    Ok(())
 }

@@ -1,4 +1,5 @@
-//! The site's settings as the web layer needs them. The CLI reads them from the config file.
+//! The site's settings as the web layer needs them. `wiredesk-site` reads them from the config
+//! file.
 
 use serde::{Deserialize, Serialize};
 

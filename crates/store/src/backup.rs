@@ -11,7 +11,7 @@
 //! passed on as it wrote it, for the caller to mask before it is shown.
 //!
 //! Must not: choose file names or folders in the data folder, or write a manifest: that is
-//! the CLI's (`cli/src/backup.rs`).
+//! `wiredesk-site`'s (`site/src/backup.rs`).
 
 use std::path::Path;
 use std::process::Stdio;

@@ -1,102 +1,18 @@
-//! `wiredesk serve`: the site, and (on the one process holding the writer's lease, see
-//! `writer`) the drop folder, pollers and embargo clock that feed the pipeline.
+//! `wiredesk serve`: the site's HTTP application for a node's role, and (on the one process
+//! holding the writer's lease, see `writer`) the drop folder, pollers and embargo clock that
+//! feed the pipeline.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use jiff::Timestamp;
-use wiredesk_ingest::{DeliveryReport, Outcome, Pipeline};
 use wiredesk_publish::{AppState, router};
-use wiredesk_source::{DropFolder, read_delivery};
+use wiredesk_source::DropFolder;
 
-use crate::app::Site;
-
-/// Say in the log what became of a delivery, as every transport does; the reason when it was
-/// rejected.
-pub fn log_report(r: &DeliveryReport) -> Option<&str> {
-    if r.outcome == Outcome::Rejected {
-        let reason = r.reason.as_deref().unwrap_or("rejected");
-        tracing::warn!("rejected {}: {reason}", r.path.display());
-        return Some(reason);
-    }
-    tracing::info!(
-        "{:?} {} ({} stories)",
-        r.outcome,
-        r.path.display(),
-        r.stories.len()
-    );
-    None
-}
-
-/// Scan the inbox forever: take complete files, ingest them, then archive or reject them.
-/// A file is moved only after its batch is committed, so a crash leaves it in the inbox.
-pub fn spawn_drop_folder(
-    pipeline: Arc<Pipeline>,
-    mut folder: DropFolder,
-    every: Duration,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(every).await;
-            let ready = folder.complete_files();
-            if ready.is_empty() {
-                continue;
-            }
-            let now = Timestamp::now();
-            let mut deliveries = Vec::new();
-            for path in ready {
-                match read_delivery(&path, now) {
-                    Ok(d) => deliveries.push(d),
-                    Err(u) => {
-                        if let Err(e) = folder.reject(&u.path, &u.reason) {
-                            tracing::error!("cannot move {} to rejected/: {e}", u.path.display());
-                        }
-                    }
-                }
-            }
-            match pipeline.ingest_batch(deliveries).await {
-                Ok(reports) => {
-                    for r in reports {
-                        let moved = match log_report(&r) {
-                            Some(reason) => folder.reject(&r.path, reason),
-                            None => folder.archive(&r.path, now),
-                        };
-                        if let Err(e) = moved {
-                            tracing::error!(
-                                "cannot move {} out of the inbox: {e}",
-                                r.path.display()
-                            );
-                        }
-                    }
-                }
-                // Nothing was committed: the files stay in the inbox and are tried again.
-                Err(e) => tracing::error!("ingest failed, will retry: {e}"),
-            }
-        }
-    })
-}
-
-/// The embargo clock: lifts each embargo as it ends (and, after a restart, every one that
-/// ended while the site was down). It polls because a new embargo may arrive at any time
-/// and end before the one it is waiting for; the query is one indexed lookup.
-pub fn spawn_embargo_clock(
-    pipeline: Arc<Pipeline>,
-    every: Duration,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = pipeline.lift_embargoes(Timestamp::now()).await {
-                tracing::error!("embargo clock: {e}");
-            }
-            tokio::time::sleep(every).await;
-        }
-    })
-}
+use crate::site::{Site, SiteLocation, connect_queue};
 
 /// What a `serve` process does (`--role`).
-#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Role {
     /// Both: the embedded default, one machine.
     #[default]
@@ -151,7 +67,7 @@ pub async fn app(site: &Site, role: Role) -> anyhow::Result<axum::Router> {
         }
         .spawn();
     }
-    app = app.merge(crate::sources::metrics_router(
+    app = app.merge(crate::metrics::router(
         health.clone(),
         site.followers.clone(),
         store.clone(),
@@ -187,6 +103,22 @@ async fn web_app(site: &Site, desk: wiredesk_desk::DeskState) -> anyhow::Result<
         Duration::from_secs(site.config.site.weather_refresh_minutes.max(1) * 60),
     );
     Ok(router(state).merge(wiredesk_desk::router(desk)))
+}
+
+/// `wiredesk serve`: open the site (waiting for PostgreSQL and NATS while they do not answer),
+/// link to `addr` unless the config names a base URL, and serve until Ctrl-C.
+pub async fn run(
+    location: &SiteLocation,
+    addr: SocketAddr,
+    role: Role,
+    nats_url: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut location = location.clone();
+    location.db.wait = true;
+    let mut site = location.open().await?;
+    site.queue = connect_queue(nats_url).await;
+    site.config.serve_at(addr);
+    serve(site, addr, role, "Wiredesk serving at").await
 }
 
 pub async fn serve(site: Site, addr: SocketAddr, role: Role, announce: &str) -> anyhow::Result<()> {

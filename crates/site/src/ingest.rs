@@ -4,10 +4,13 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
-use wiredesk_ingest::{DeliveryReport, Pipeline, Tally};
+use wiredesk_ingest::{DeliveryReport, Outcome, Pipeline, Tally};
 use wiredesk_source::{Delivery, collect_files, read_delivery};
+
+use crate::site::SiteLocation;
 
 /// Files per store transaction and index commit.
 pub const BATCH_FILES: usize = 500;
@@ -15,6 +18,44 @@ pub const BATCH_FILES: usize = 500;
 pub struct IngestRun {
     pub tally: Tally,
     pub reports: Vec<DeliveryReport>,
+}
+
+/// `wiredesk ingest`: `paths` into the site, the search index brought up to the log, a copy of
+/// each rejected file kept with its reason, the report written to `report` when asked for,
+/// and the summary printed.
+pub async fn run(
+    location: &SiteLocation,
+    report: Option<&std::path::Path>,
+    paths: &[PathBuf],
+) -> anyhow::Result<()> {
+    let site = location.open().await?;
+    let data = &location.data;
+    let run = ingest_paths(&site.pipeline, paths, &|_| Timestamp::now(), true).await?;
+    site.catch_up_search().await?;
+    for r in run
+        .reports
+        .iter()
+        .filter(|r| r.outcome == Outcome::Rejected)
+    {
+        let reason = r.reason.as_deref().unwrap_or("rejected");
+        match wiredesk_source::keep_rejected_copy(data, &r.path, reason) {
+            Ok(copy) => eprintln!(
+                "rejected {}: {reason} (copy and reason in {})",
+                r.path.display(),
+                copy.display()
+            ),
+            Err(e) => eprintln!(
+                "rejected {}: {reason} (no copy kept in the rejected folder: {e})",
+                r.path.display()
+            ),
+        }
+    }
+    if let Some(path) = report {
+        write_report(path, &run.reports)
+            .with_context(|| format!("writing the report {}", path.display()))?;
+    }
+    println!("{}", summary_line(&run.tally));
+    Ok(())
 }
 
 /// Ingest `paths`; `received_for` gives each file's arrival time (now, except for the demo).

@@ -7,7 +7,9 @@
 //! index cover the log).
 //!
 //! Each run works in a schema of its own, created with `psql` and dropped at the end; the
-//! child processes are killed when the run ends, whether it succeeded or not.
+//! child processes are killed when the run ends, whether it succeeded or not. They are the
+//! running executable started again as `serve`, so these benches work only inside the
+//! `wiredesk` binary.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -16,8 +18,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use jiff::Timestamp;
 
-use crate::app::{DatabaseUrl, Site};
-use crate::bench_kill::{kill, newest_live, percentile, showing, until_gone};
+use wiredesk_site::{Database, Site};
+
+use crate::kill::{kill, newest_live, percentile, showing, until_gone};
 
 #[derive(clap::Args)]
 pub struct ClusterArgs {
@@ -272,8 +275,8 @@ where
 /// An in-process site on the schema, with its own search index in `data` (not kept up: this
 /// process only writes, the nodes serve).
 async fn open_site(data: &Path, url: &str) -> anyhow::Result<Site> {
-    let db = DatabaseUrl {
-        database_url: Some(url.to_string()),
+    let db = Database {
+        url: Some(url.to_string()),
         wait: false,
     };
     Site::open(data, None, &db).await
@@ -282,15 +285,15 @@ async fn open_site(data: &Path, url: &str) -> anyhow::Result<Site> {
 /// Load `stories` generated stories the way `bench ingest` does; prints the rate.
 async fn load(site: &Site, stories: usize) -> anyhow::Result<()> {
     let started = Instant::now();
-    let tally = crate::bench::ingest_in_batches(
+    let tally = crate::site_ingest::ingest_in_batches(
         site,
-        crate::bench::generated_deliveries(stories, Timestamp::now()),
+        crate::site_ingest::generated_deliveries(stories, Timestamp::now()),
     )
     .await?;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "loaded: {} in {secs:.1} s ({:.0} stories/s)",
-        crate::ingest::summary_line(&tally),
+        wiredesk_site::ingest::summary_line(&tally),
         tally.stories as f64 / secs
     );
     Ok(())

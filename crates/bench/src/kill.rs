@@ -12,7 +12,8 @@ use wiredesk_editorial::DeskAction;
 use wiredesk_model::Story;
 use wiredesk_store::Listing;
 
-use crate::app::Site;
+use wiredesk_site::Site;
+use wiredesk_site::serve::{Role, app};
 
 #[derive(clap::Args)]
 pub struct KillArgs {
@@ -165,11 +166,11 @@ pub(crate) async fn until_gone(
 pub(crate) async fn serve_generated(
     stories: usize,
 ) -> anyhow::Result<(Site, String, Option<tempfile::TempDir>)> {
-    let (data, tmp) = crate::demo::default_data_dir()?;
+    let (data, tmp) = wiredesk_site::demo::default_data_dir()?;
     let site = Site::open(&data, None, &Default::default()).await?;
-    let deliveries = crate::bench::generated_deliveries(stories, Timestamp::now());
-    crate::bench::ingest_in_batches(&site, deliveries).await?;
-    let app = crate::serve::app(&site, crate::serve::Role::All).await?;
+    let deliveries = crate::site_ingest::generated_deliveries(stories, Timestamp::now());
+    crate::site_ingest::ingest_in_batches(&site, deliveries).await?;
+    let app = app(&site, Role::All).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app).await });

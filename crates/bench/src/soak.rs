@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use wiredesk_store::Listing;
 
-use crate::bench_kill::{kill, newest_live, percentile, serve_generated, showing, until_gone};
+use crate::kill::{kill, newest_live, percentile, serve_generated, showing, until_gone};
 
 #[derive(clap::Args)]
 pub struct SoakArgs {
@@ -269,7 +269,7 @@ async fn live_feed(
         let name = format!("soak-{n}.txt");
         std::fs::write(
             staging.join(&name),
-            crate::bench::generated_story(n).as_bytes(),
+            crate::site_ingest::generated_story(n).as_bytes(),
         )?;
         std::fs::rename(staging.join(&name), inbox.join(&name))?;
         n += 1;
@@ -286,7 +286,7 @@ fn rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-async fn targets(site: &crate::app::Site) -> anyhow::Result<Targets> {
+async fn targets(site: &wiredesk_site::Site) -> anyhow::Result<Targets> {
     let stories = site
         .pipeline
         .store()

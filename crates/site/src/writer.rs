@@ -9,16 +9,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use wiredesk_ingest::Pipeline;
-use wiredesk_source::DropFolder;
+use wiredesk_ingest::{DeliveryReport, Outcome, Pipeline};
 use wiredesk_source::health::HealthBoard;
 use wiredesk_source::queue::DeliveryQueue;
 use wiredesk_source::redact::redact_text;
+use wiredesk_source::{DropFolder, read_delivery};
 use wiredesk_store::followers::Backoff;
 use wiredesk_store::writer::{WriterBoard, WriterState};
 
 use crate::config::Config;
-use crate::serve::{log_report, spawn_drop_folder, spawn_embargo_clock};
 
 /// How often a standby asks for the lease, and the writer checks it still holds it.
 const LOOK_EVERY: Duration = Duration::from_secs(1);
@@ -35,6 +34,88 @@ pub struct Duties {
     pub health: HealthBoard,
     /// The site's delivery queue (`--nats-url`): pushed and polled copy arrives through it.
     pub queue: Option<DeliveryQueue>,
+}
+
+/// Say in the log what became of a delivery, as every transport does; the reason when it was
+/// rejected.
+pub fn log_report(r: &DeliveryReport) -> Option<&str> {
+    if r.outcome == Outcome::Rejected {
+        let reason = r.reason.as_deref().unwrap_or("rejected");
+        tracing::warn!("rejected {}: {reason}", r.path.display());
+        return Some(reason);
+    }
+    tracing::info!(
+        "{:?} {} ({} stories)",
+        r.outcome,
+        r.path.display(),
+        r.stories.len()
+    );
+    None
+}
+
+/// Scan the inbox forever: take complete files, ingest them, then archive or reject them.
+/// A file is moved only after its batch is committed, so a crash leaves it in the inbox.
+pub fn spawn_drop_folder(
+    pipeline: Arc<Pipeline>,
+    mut folder: DropFolder,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            let ready = folder.complete_files();
+            if ready.is_empty() {
+                continue;
+            }
+            let now = Timestamp::now();
+            let mut deliveries = Vec::new();
+            for path in ready {
+                match read_delivery(&path, now) {
+                    Ok(d) => deliveries.push(d),
+                    Err(u) => {
+                        if let Err(e) = folder.reject(&u.path, &u.reason) {
+                            tracing::error!("cannot move {} to rejected/: {e}", u.path.display());
+                        }
+                    }
+                }
+            }
+            match pipeline.ingest_batch(deliveries).await {
+                Ok(reports) => {
+                    for r in reports {
+                        let moved = match log_report(&r) {
+                            Some(reason) => folder.reject(&r.path, reason),
+                            None => folder.archive(&r.path, now),
+                        };
+                        if let Err(e) = moved {
+                            tracing::error!(
+                                "cannot move {} out of the inbox: {e}",
+                                r.path.display()
+                            );
+                        }
+                    }
+                }
+                // Nothing was committed: the files stay in the inbox and are tried again.
+                Err(e) => tracing::error!("ingest failed, will retry: {e}"),
+            }
+        }
+    })
+}
+
+/// The embargo clock: lifts each embargo as it ends (and, after a restart, every one that
+/// ended while the site was down). It polls because a new embargo may arrive at any time
+/// and end before the one it is waiting for; the query is one indexed lookup.
+pub fn spawn_embargo_clock(
+    pipeline: Arc<Pipeline>,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = pipeline.lift_embargoes(Timestamp::now()).await {
+                tracing::error!("embargo clock: {e}");
+            }
+            tokio::time::sleep(every).await;
+        }
+    })
 }
 
 /// Say on the board that ingest is paused, and why (in the log and on the desk).
@@ -127,7 +208,7 @@ impl Duties {
                 folder,
                 Duration::from_millis(self.config.ingest.inbox_scan_ms.max(50)),
             ),
-            crate::sources::spawn_pollers(
+            crate::pollers::spawn_pollers(
                 self.pipeline.clone(),
                 &self.data,
                 self.config.sources.clone(),

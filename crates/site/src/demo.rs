@@ -1,12 +1,16 @@
 //! `wiredesk demo`: a fresh site loaded with the bundled sample corpus (`demo/corpus/`), whose
 //! timestamps are placeholders relative to the moment it loads, so the demo always looks live.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 use jiff::{SignedDuration, Timestamp};
 use regex::Regex;
 use wiredesk_source::Delivery;
+
+use crate::serve::{Role, serve};
+use crate::site::{Database, Site};
 
 static CORPUS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/demo/corpus");
 
@@ -84,6 +88,43 @@ pub fn write_demo_config(data: &Path, base_url: &str) -> anyhow::Result<()> {
     config.site.name = "Wiredesk Demo Times".into();
     config.site.base_url = base_url.trim_end_matches('/').to_string();
     config.save(&path)
+}
+
+/// `wiredesk demo`: load the corpus into `data` (default: a fresh temporary folder, removed
+/// on exit), make a desk account, and serve at `addr` until Ctrl-C.
+pub async fn run(addr: SocketAddr, data: Option<PathBuf>) -> anyhow::Result<()> {
+    let (data, _temporary) = match data {
+        Some(d) => (d, None),
+        None => default_data_dir()?,
+    };
+    std::fs::create_dir_all(&data)?;
+    write_demo_config(&data, &format!("http://{addr}"))?;
+    // The demo stays embedded: SQLite in its own folder, whatever the environment says.
+    let site = Site::open(&data, None, &Database::default()).await?;
+    let reports = site
+        .pipeline
+        .ingest_batch(corpus_deliveries(Timestamp::now()))
+        .await?;
+    let mut tally = wiredesk_ingest::Tally::default();
+    for r in &reports {
+        tally.add(r);
+        if let Some(reason) = &r.reason {
+            eprintln!("demo corpus: {} rejected: {reason}", r.path.display());
+        }
+    }
+    println!("demo corpus: {}", crate::ingest::summary_line(&tally));
+    // A fresh admin account each run, so the desk can be tried at once.
+    let password = wiredesk_desk::auth::random_token()[..16].to_string();
+    site.accounts
+        .put_user(
+            "demo",
+            wiredesk_store::accounts::Role::Admin,
+            &wiredesk_desk::auth::hash_password(&password),
+        )
+        .await?;
+    println!("wire desk: http://{addr}/desk (user demo, password {password})");
+    println!("data folder: {}", data.display());
+    serve(site, addr, Role::All, "Wiredesk demo running at").await
 }
 
 #[cfg(test)]

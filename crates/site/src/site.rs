@@ -34,35 +34,23 @@ pub struct Site {
     pub queue: Option<DeliveryQueue>,
 }
 
-/// `--nats-url`, for `serve`.
-#[derive(clap::Args, Clone, Default)]
-pub struct NatsUrl {
-    /// NATS with JetStream carrying pushed and polled copy to the site's writer
-    /// (`nats://host:4222`, a comma-separated list for a cluster); without it, every node
-    /// ingests what it receives itself.
-    // Values hidden from `--help`: the URL may carry a token or password.
-    #[arg(long = "nats-url", env = "WIREDESK_NATS_URL", hide_env_values = true)]
-    pub nats_url: Option<String>,
-}
-
-impl NatsUrl {
-    /// Connect, trying again (and saying why) for as long as the server does not answer:
-    /// a node started before its NATS server waits for it.
-    pub async fn connect(&self) -> Option<DeliveryQueue> {
-        let url = self.nats_url.as_deref().filter(|u| !u.is_empty())?;
-        let mut backoff = wiredesk_store::followers::Backoff::new();
-        loop {
-            match DeliveryQueue::connect(url, QueueSettings::default()).await {
-                Ok(queue) => {
-                    tracing::info!("delivery queue: NATS JetStream at {}", queue.server());
-                    return Some(queue);
-                }
-                Err(e) => {
-                    let wait = backoff.failed();
-                    // The error names the server with its credentials masked.
-                    tracing::error!("{e}; trying again in {wait:?}");
-                    tokio::time::sleep(wait).await;
-                }
+/// Connect to the delivery queue at `url` (NATS with JetStream; none when `None` or empty),
+/// trying again (and saying why) for as long as the server does not answer: a node started
+/// before its NATS server waits for it.
+pub async fn connect_queue(url: Option<&str>) -> Option<DeliveryQueue> {
+    let url = url.filter(|u| !u.is_empty())?;
+    let mut backoff = wiredesk_store::followers::Backoff::new();
+    loop {
+        match DeliveryQueue::connect(url, QueueSettings::default()).await {
+            Ok(queue) => {
+                tracing::info!("delivery queue: NATS JetStream at {}", queue.server());
+                return Some(queue);
+            }
+            Err(e) => {
+                let wait = backoff.failed();
+                // The error names the server with its credentials masked.
+                tracing::error!("{e}; trying again in {wait:?}");
+                tokio::time::sleep(wait).await;
             }
         }
     }
@@ -74,21 +62,17 @@ pub fn config_path(data: &Path, explicit: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| data.join("wiredesk.toml"))
 }
 
-/// Which site a command works on: its data folder, its config file and its database, the
-/// same three flags for every command that opens one.
-#[derive(clap::Args, Clone)]
-pub struct SiteArgs {
+/// Which site a command works on: its data folder, its config file and its database.
+#[derive(Clone)]
+pub struct SiteLocation {
     /// The site's data folder (database unless PostgreSQL is named, search index, inbox).
-    #[arg(long)]
     pub data: PathBuf,
-    /// Config file (default: DATA/wiredesk.toml).
-    #[arg(long)]
+    /// Config file (`None`: DATA/wiredesk.toml).
     pub config: Option<PathBuf>,
-    #[command(flatten)]
-    pub db: DatabaseUrl,
+    pub db: Database,
 }
 
-impl SiteArgs {
+impl SiteLocation {
     pub async fn open(&self) -> anyhow::Result<Site> {
         Site::open(&self.data, self.config.as_deref(), &self.db).await
     }
@@ -100,27 +84,21 @@ impl SiteArgs {
     }
 }
 
-/// `--database-url`, for every command that opens the database.
-#[derive(clap::Args, Clone, Default)]
-pub struct DatabaseUrl {
+/// Which database a command opens, beyond what the config file says.
+// No Debug: the URL may carry a password.
+#[derive(Clone, Default)]
+pub struct Database {
     /// PostgreSQL holding the stories and accounts (`postgres://user:pass@host/db`); without
     /// it, `[store] url` in the config, else SQLite at DATA/wiredesk.db.
-    // Values hidden from `--help`: the URL may carry a password.
-    #[arg(
-        long = "database-url",
-        env = "WIREDESK_DATABASE_URL",
-        hide_env_values = true
-    )]
-    pub database_url: Option<String>,
+    pub url: Option<String>,
     /// Keep trying while PostgreSQL does not answer (`serve`), rather than fail at once.
-    #[arg(skip)]
     pub wait: bool,
 }
 
 /// The PostgreSQL URL a command uses: the flag or the environment, else the config's
 /// `[store] url`; `None` for SQLite at `DATA/wiredesk.db`.
-pub fn store_url<'a>(config: &'a Config, url: &'a DatabaseUrl) -> Option<&'a str> {
-    let url = url.database_url.as_deref().or(config.store.url.as_deref());
+pub fn store_url<'a>(config: &'a Config, db: &'a Database) -> Option<&'a str> {
+    let url = db.url.as_deref().or(config.store.url.as_deref());
     url.filter(|u| !u.is_empty())
 }
 
@@ -130,10 +108,9 @@ pub fn store_url<'a>(config: &'a Config, url: &'a DatabaseUrl) -> Option<&'a str
 pub async fn open_store(
     data: &Path,
     config: &Config,
-    url: &DatabaseUrl,
+    db: &Database,
 ) -> anyhow::Result<(Arc<dyn Store>, Accounts)> {
-    let url_args = url;
-    let Some(url) = store_url(config, url) else {
+    let Some(url) = store_url(config, db) else {
         std::fs::create_dir_all(data)
             .with_context(|| format!("cannot create data folder {}", data.display()))?;
         let sqlite = SqliteStore::open(&data.join("wiredesk.db"))
@@ -160,7 +137,7 @@ pub async fn open_store(
                     "cannot open the PostgreSQL database at {shown}: {}",
                     redact_text(&e.to_string())
                 );
-                if !url_args.wait {
+                if !db.wait {
                     return Err(error);
                 }
                 let wait = backoff.failed();
@@ -179,22 +156,22 @@ pub async fn open_store(
 pub async fn open_accounts(
     data: &Path,
     config_file: Option<&Path>,
-    url: &DatabaseUrl,
+    db: &Database,
 ) -> anyhow::Result<Accounts> {
     let config = Config::load(&config_path(data, config_file))?;
-    Ok(open_store(data, &config, url).await?.1)
+    Ok(open_store(data, &config, db).await?.1)
 }
 
 impl Site {
     pub async fn open(
         data: &Path,
         config_file: Option<&Path>,
-        url: &DatabaseUrl,
+        db: &Database,
     ) -> anyhow::Result<Site> {
         std::fs::create_dir_all(data)
             .with_context(|| format!("cannot create data folder {}", data.display()))?;
         let config = Config::load(&config_path(data, config_file))?;
-        let (store, accounts) = open_store(data, &config, url).await?;
+        let (store, accounts) = open_store(data, &config, db).await?;
         let index =
             Arc::new(SearchIndex::open(&data.join("index")).context("opening the search index")?);
         let time_zone = TimeZone::get(&config.site.time_zone)
@@ -252,5 +229,17 @@ impl Site {
             .await
             .context("bringing the search index up to the log")?;
         Ok(())
+    }
+
+    /// Fold every event again and rebuild the search index from the stories: how many events
+    /// were folded and how many stories the index holds.
+    pub async fn reindex(&self) -> anyhow::Result<(u64, u64)> {
+        let events = self.pipeline.refold().await?;
+        let indexed = self
+            .search
+            .rebuild()
+            .await
+            .context("rebuilding the search index")?;
+        Ok((events, indexed))
     }
 }

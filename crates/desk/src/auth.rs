@@ -24,7 +24,7 @@ pub const LOGIN_CSRF_COOKIE: &str = "wd_login_csrf";
 /// A session ends this long after login, whatever happens in between.
 pub const SESSION_HOURS: i64 = 12;
 
-// The sign-in limits; ARCHITECTURE.md ("Desk sessions") says why these numbers. Each attempt
+// The sign-in limits; docs/design.md ("Sign-in attempts") says why these numbers. Each attempt
 // is counted in all three buckets before its password is checked.
 
 /// One account name from one address: the guesser's own bucket. Five failures in a row are

@@ -5,7 +5,8 @@
 //! waits in the queue labelled "advisory", with the reason on its row and its page.
 //!
 //! Owns: desk routes and templates, sessions and CSRF checks (`auth`), version diffs (`diff`),
-//! the push endpoint (`push`), machines' bearer tokens (`bearer`, also used for `/metrics`).
+//! the push endpoint (`push`), machines' bearer tokens (`bearer`), and `GET /metrics` for
+//! scrapers holding a metrics token (`metrics`).
 //! Must not: change a story except through `Pipeline::desk_action` / `Pipeline::ingest_batch`
 //! (so every change is an event the editorial rules allowed), or render reader pages.
 
@@ -22,6 +23,7 @@ use wiredesk_store::accounts::Accounts;
 pub mod auth;
 pub mod bearer;
 pub mod diff;
+pub mod metrics;
 mod pages;
 mod push;
 

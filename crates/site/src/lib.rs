@@ -4,8 +4,8 @@
 //!
 //! Owns: opening a site (`Site`, `open_store`: SQLite in the data folder unless PostgreSQL is
 //! named), the config file (`config`), serving it by role (`serve`) with the writer's duties
-//! (`writer`: drop folder, pollers, embargo clock, the delivery queue's consumer) and
-//! `/metrics` (`metrics`), the remote sources' list and the pollers' sinks (`sources`,
+//! (`writer`: drop folder, pollers, embargo clock, the delivery queue's consumer), the
+//! remote sources' list and the pollers' sinks (`sources`,
 //! `pollers`), backup and restore (`backup`), the demo and its corpus (`demo`,
 //! `demo/corpus/`), ingesting files and folders (`ingest`), training the topic model
 //! (`topics`), and desk accounts and tokens (`accounts`).
@@ -18,7 +18,6 @@ pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod ingest;
-pub mod metrics;
 pub mod pollers;
 pub mod serve;
 mod site;

@@ -67,7 +67,7 @@ pub async fn app(site: &Site, role: Role) -> anyhow::Result<axum::Router> {
         }
         .spawn();
     }
-    app = app.merge(crate::metrics::router(
+    app = app.merge(wiredesk_desk::metrics::router(
         health.clone(),
         site.followers.clone(),
         store.clone(),

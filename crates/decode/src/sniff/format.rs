@@ -541,7 +541,7 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
-        /// The quick reading's rule (ARCHITECTURE.md): whatever it answers for, it answers as
+        /// The quick reading's rule (ARCHITECTURE.md, decode): whatever it answers for, it answers as
         /// the long way would, stories and refusals alike, message for message.
         #[test]
         fn the_quick_reading_of_json_agrees_with_the_long_way(text in json_delivery()) {

@@ -1,4 +1,5 @@
-//! `GET /metrics`, on every node whatever its role.
+//! `GET /metrics`, on every node whatever its role: the same health the desk's Sources page
+//! shows, for a scraper, behind a bearer token of the metrics scope.
 
 use wiredesk_source::health::HealthBoard;
 
@@ -23,7 +24,7 @@ pub fn router(
             );
             async move {
                 use axum::response::IntoResponse;
-                if let Err(refusal) = wiredesk_desk::bearer::authorize(
+                if let Err(refusal) = crate::bearer::authorize(
                     &accounts,
                     &headers,
                     wiredesk_store::accounts::TokenScope::Metrics,

@@ -59,6 +59,7 @@ pub(crate) fn wire_item(
         embargoed: timestamp("embargoed", item.embargoed.as_deref(), &mut warn),
         copyright_holder: non_empty(item.copyrightholder.as_deref()),
         associations: crate::media::associations(&item.associations),
+        urgency: item.urgency.and_then(|u| u8::try_from(u).ok()),
         // ninjs `type` (TT's `planning`, say) or a genre that is a message to editors.
         not_for_publication: crate::not_for_publication::first_reason(
             "ninjs type",

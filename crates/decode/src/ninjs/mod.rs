@@ -91,6 +91,8 @@ pub(crate) struct NinjsItem<'a> {
     pub links: Vec<Link>,
     /// `genre` (1.x), `genres` (2.x, 3.x): (code or uri, name).
     pub genres: Vec<(Option<String>, Option<String>)>,
+    /// `urgency`: 1 (most urgent) to 9.
+    pub urgency: Option<u64>,
     /// Whether the item sent a key that carries copy (`headline`, `headlines`, `bodies`,
     /// `body_*`), even as null: with an id, what makes JSON a ninjs story.
     pub copy_keys: bool,
@@ -303,6 +305,21 @@ mod tests {
             let json = serde_json::json!({"uri": "urn:x:1", "headline": "H", "body_text": "B", "version": version});
             let decoded = crate::decode(json.to_string().as_bytes()).unwrap();
             assert_eq!(decoded.items[0].version, Some(3));
+        }
+    }
+
+    #[test]
+    fn urgency_is_a_number_or_a_string_of_digits() {
+        for (sent, read) in [
+            (serde_json::json!(2), Some(2)),
+            (serde_json::json!("4"), Some(4)),
+            (serde_json::json!("flash"), None),
+            (serde_json::json!(300), None),
+            (serde_json::Value::Null, None),
+        ] {
+            let json = serde_json::json!({"uri": "urn:x:1", "headline": "H", "body_text": "B", "urgency": sent});
+            let decoded = crate::decode(json.to_string().as_bytes()).unwrap();
+            assert_eq!(decoded.items[0].urgency, read, "{sent}");
         }
     }
 

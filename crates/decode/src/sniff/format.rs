@@ -513,6 +513,8 @@ mod tests {
             r#""associations":[{"name":"photo","type":"picture","caption":"The quay."}]"#,
             r#""provider":{"name":"Wire"}"#,
             r#""links":[{"href":"https://wire.example/s","rel":"canonical"}]"#,
+            r#""urgency":3"#,
+            r#""urgency":"2""#,
         ])
         .prop_map(str::to_string);
         let any_member = (key, json_value()).prop_map(|(k, v)| format!("\"{k}\":{v}"));

@@ -315,6 +315,7 @@ fn sniff_xml(text: &str, start: usize) -> Result<Sniffed<'_>, DecodeError> {
                 | "planningItem" | "catalogItem" => Format::NewsmlG2,
                 "nitf" => Format::Nitf,
                 "NewsML" => Format::Newsml1,
+                "RBNews" | "XMLNewsQueuedResponse" => Format::Ritzau,
                 _ if local.eq_ignore_ascii_case("html") => return Err(DecodeError::HtmlPage),
                 _ => {
                     return Err(DecodeError::UnsupportedXml {
@@ -603,11 +604,12 @@ mod tests {
     #[test]
     fn unknown_and_broken_xml_is_named() {
         assert_eq!(
-            format_of("<RBNews><head/></RBNews>"),
+            format_of("<ImageData><head/></ImageData>"),
             Err(DecodeError::UnsupportedXml {
-                root: "RBNews".into()
+                root: "ImageData".into()
             })
         );
+        assert_eq!(format_of("<RBNews/>"), Ok(Format::Ritzau));
         assert_eq!(format_of("<nitf><head/></nitf>"), Ok(Format::Nitf));
         assert_eq!(format_of("<g2:newsItem/>"), Ok(Format::NewsmlG2));
         assert_eq!(format_of("<NewsML/>"), Ok(Format::Newsml1));

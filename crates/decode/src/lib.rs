@@ -3,9 +3,9 @@
 //! Owns: recognising what a delivery is by its content (never its file name), reading it in its
 //! character set (UTF-8, UTF-16, a declared 8-bit set, else windows-1252), refusing what is not
 //! safe or not text with a reason a person can act on, and turning plain-text agency copy,
-//! ninjs 1.x–3.x, RSS, Atom, JSON Feed, NewsML-G2, NITF 3.x, NewsML 1.2, IPTC 7901,
-//! ANPA-1312, AP Media API JSON, dpa digitalwires JSON and Ritzau's RBNews XML into
-//! `wiredesk_model::WireItem`s,
+//! ninjs 1.x–3.x (and the BBC's variant), RSS, Atom, JSON Feed, NewsML-G2, NITF 3.x, NewsML
+//! 1.2, IPTC 7901, ANPA-1312, AP Media API JSON, dpa digitalwires JSON and Ritzau's RBNews XML
+//! into `wiredesk_model::WireItem`s,
 //! including what a format's own fields say of an item not for publication (genres, item
 //! roles, NITF `tobject.type`, ANPA categories: `not_for_publication.rs`).
 //! Must not: do I/O, sanitize or rewrite the copy, parse datelines, assign topics, or guess a
@@ -303,6 +303,7 @@ mod tests {
             ("ninjs_3x.json", Format::Ninjs),
             ("ninjs_superdesk.json", Format::Ninjs),
             ("ninjs_array.json", Format::Ninjs),
+            ("ninjs_bbc.json", Format::Ninjs),
             ("rss2.xml", Format::Rss),
             ("rss1.rdf", Format::Rss),
             ("atom.xml", Format::Atom),

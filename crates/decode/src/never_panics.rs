@@ -142,6 +142,10 @@ const KEYS: &[&str] = &[
     "date_published",
     "tags",
     "authors",
+    "urgency",
+    "item",
+    "total",
+    "type",
 ];
 
 fn json_value() -> impl Strategy<Value = Value> {
@@ -211,6 +215,7 @@ proptest! {
             "\u{16}\u{16}\u{1}W1234\u{1f}sel\r\nr a\u{13}\u{11} BC-X 11-13 0042\r\n\u{2}^",
             "{\"format\":\"digitalwires@1\",\"urn\":\"u\",", "{\"api_version\":\"2\",\"data\":",
             "<RBNews><NewsID>n</NewsID><content>", "<XMLNewsQueuedResponse><XMLNewsQueuedResult><ListOfRBNews><RBNews>",
+            "{\"total\":1,\"item\":[{\"uri\":\"u\",\"headline\":",
         ]),
         tail in ".{0,256}",
     ) {

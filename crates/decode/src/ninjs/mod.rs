@@ -2,7 +2,8 @@
 //!
 //! Owns: the ninjs field names of every version (1.x `headline`/`body_*`, 2.x `headlines`/
 //! `bodies`/`infosources`, 3.x camelCase `versionCreated`/`embargoedUntil`/`infoSources`…) and
-//! the Superdesk variant (`guid`, `source`, `authors`).
+//! the Superdesk variant (`guid`, `source`, `authors`). The BBC's variant is a page of such
+//! items (`{"total", "item": […]}`), which sniffing hands over as a batch.
 //! Must not: decide what a field means for the newsroom; `adapter` maps these types to
 //! `WireItem`.
 
@@ -250,6 +251,7 @@ fn parse(value: &Value) -> Result<NinjsItem<'_>, DecodeError> {
 mod tests {
     use super::*;
     use crate::tests::fixture;
+    use wiredesk_model::WireBody;
 
     #[test]
     fn a_genre_that_is_a_note_to_editors_is_not_for_publication() {
@@ -306,6 +308,55 @@ mod tests {
             let decoded = crate::decode(json.to_string().as_bytes()).unwrap();
             assert_eq!(decoded.items[0].version, Some(3));
         }
+    }
+
+    #[test]
+    fn the_bbc_variant_is_a_page_of_ninjs_items() {
+        let decoded = crate::decode(&fixture("ninjs_bbc.json")).unwrap();
+        assert_eq!(decoded.format, Format::Ninjs);
+        let [item] = decoded.items.as_slice() else {
+            panic!("one story: {:?}", decoded.items);
+        };
+        assert_eq!(
+            item.uri.as_deref(),
+            Some("https://ldrs.wire.example/stories/4821")
+        );
+        assert_eq!(
+            item.headline,
+            "Council approves new footbridge over the harbour"
+        );
+        assert_eq!(item.urgency, Some(3));
+        assert_eq!(item.byline.as_deref(), Some("Ines Calloway"));
+        assert!(matches!(&item.body, WireBody::Html(b) if b.starts_with("<p>Portmere")));
+        let subjects: Vec<_> = item
+            .subjects
+            .iter()
+            .map(|s| (s.code.as_str(), s.name.as_deref()))
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                ("category:planning-permission", Some("Planning Permission")),
+                ("location:portmere", Some("Portmere")),
+            ]
+        );
+        let [picture] = item.associations.as_slice() else {
+            panic!("one picture: {:?}", item.associations);
+        };
+        assert_eq!(picture.kind, "picture");
+        assert_eq!(
+            picture.caption.as_deref(),
+            Some("A drawing of the planned footbridge.")
+        );
+        assert_eq!(
+            picture.renditions[0].href,
+            "https://ldrs.wire.example/img/footbridge.png"
+        );
+        assert_eq!(item.not_for_publication, None, "type story is news");
+        // The BBC writes its times without an offset; ninjs requires one, so they are left
+        // out, each with a warning.
+        assert_eq!(item.first_created, None);
+        assert_eq!(decoded.warnings.len(), 2, "{:?}", decoded.warnings);
     }
 
     #[test]

@@ -325,7 +325,7 @@ fn sniff_xml(text: &str, start: usize) -> Result<Sniffed<'_>, DecodeError> {
                 "rss" | "RDF" => Format::Rss,
                 "feed" => Format::Atom,
                 "newsMessage" | "newsItem" | "packageItem" | "conceptItem" | "knowledgeItem"
-                | "planningItem" | "catalogItem" => Format::NewsmlG2,
+                | "planningItem" | "catalogItem" | "contentSet" => Format::NewsmlG2,
                 "nitf" => Format::Nitf,
                 "NewsML" => Format::Newsml1,
                 "RBNews" | "XMLNewsQueuedResponse" => Format::Ritzau,

@@ -324,6 +324,35 @@ fn inline_head(set: &Element) -> InlineHead {
         .unwrap_or_default()
 }
 
+/// Elements that open HTML copy sent without its `<html>` wrapper.
+fn is_html_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "table"
+            | "blockquote"
+            | "pre"
+            | "figure"
+            | "span"
+            | "b"
+            | "i"
+            | "em"
+            | "strong"
+            | "a"
+            | "br"
+    )
+}
+
 fn content_of(el: &Element) -> Content {
     let content_type = el.attr_value("contenttype").unwrap_or_default();
     match &*el.name {
@@ -340,9 +369,15 @@ fn content_of(el: &Element) -> Content {
                 let body = html.child("body").unwrap_or(html);
                 return Content::Html(body.inner_markup_without(Some("header")).trim().to_string());
             }
+            // Bare HTML (`<p>…</p>` without `<html>`) is copy; other inline XML (IPTC's
+            // `<events>`, SportsML) is data, never a body.
+            let html_first = el.elements().next().is_some_and(|e| is_html_block(&e.name));
             let markup = el.inner_markup().trim().to_string();
-            if markup.is_empty() {
-                Content::Other(content_type)
+            if markup.is_empty() || !html_first {
+                Content::Other(match el.elements().next() {
+                    Some(e) if content_type.is_empty() => format!("inline <{}>", e.name),
+                    _ => content_type,
+                })
             } else {
                 Content::Html(markup)
             }

@@ -80,6 +80,9 @@ pub fn desk_action(
             if !story.headline_rewritten() {
                 return Err("the headline is already the agency's".into());
             }
+            if story.agency_headline.trim().is_empty() {
+                return Err("the agency sent no headline".into());
+            }
             vec![StoryEvent::HeadlineEdited {
                 id,
                 headline: story.agency_headline.clone(),
@@ -98,6 +101,9 @@ pub fn desk_action(
         DeskAction::Publish => {
             if story.published.is_some() && story.pubstatus == PubStatus::Usable {
                 return Err("the story is already published".into());
+            }
+            if story.headline.trim().is_empty() {
+                return Err("the story has no headline: write one first".into());
             }
             vec![StoryEvent::Published { id }]
         }
@@ -187,6 +193,32 @@ mod tests {
         );
         assert_eq!(
             kinds(desk_action(&held, &DeskAction::Publish, "ed")),
+            ["published"]
+        );
+        // Nothing goes out without a headline, and the agency's empty one is no headline.
+        let mut untitled = held.clone();
+        untitled.headline = String::new();
+        untitled.agency_headline = String::new();
+        assert_eq!(
+            desk_action(&untitled, &DeskAction::Publish, "ed"),
+            Err("the story has no headline: write one first".into())
+        );
+        let titled = fold(
+            &desk_action(
+                &untitled,
+                &DeskAction::RewriteHeadline("Title".into()),
+                "ed",
+            )
+            .unwrap(),
+            Some(untitled.clone()),
+        )
+        .unwrap();
+        assert_eq!(
+            desk_action(&titled, &DeskAction::RestoreHeadline, "ed"),
+            Err("the agency sent no headline".into())
+        );
+        assert_eq!(
+            kinds(desk_action(&titled, &DeskAction::Publish, "ed")),
             ["published"]
         );
         let pinned = fold(

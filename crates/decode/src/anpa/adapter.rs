@@ -35,6 +35,11 @@ pub(crate) fn wire_item(
             ));
             k.clone()
         }
+        // Copy without a headline is kept: it waits on the desk for an editor to write one.
+        (None, None) if !t.body.is_empty() => {
+            warnings.push(format!("{}: no headline and no keyword", format.describe()));
+            String::new()
+        }
         (None, None) => return Err(refused("no headline and no keyword in the transmission")),
     };
     if t.body.is_empty() {

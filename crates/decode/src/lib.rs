@@ -3,8 +3,9 @@
 //! Owns: recognising what a delivery is by its content (never its file name), reading it in its
 //! character set (UTF-8, UTF-16, a declared 8-bit set, else windows-1252), refusing what is not
 //! safe or not text with a reason a person can act on, and turning plain-text agency copy,
-//! ninjs 1.x–3.x, RSS, Atom, JSON Feed, NewsML-G2, NITF 3.x, NewsML 1.2, IPTC 7901,
-//! ANPA-1312, AP Media API JSON and dpa digitalwires JSON into `wiredesk_model::WireItem`s,
+//! ninjs 1.x–3.x (and the BBC's variant), RSS, Atom, JSON Feed, NewsML-G2, NITF 3.x, NewsML
+//! 1.2, IPTC 7901, ANPA-1312, AP Media API JSON, dpa digitalwires JSON and Ritzau's RBNews XML
+//! into `wiredesk_model::WireItem`s,
 //! including what a format's own fields say of an item not for publication (genres, item
 //! roles, NITF `tobject.type`, ANPA categories: `not_for_publication.rs`).
 //! Must not: do I/O, sanitize or rewrite the copy, parse datelines, assign topics, or guess a
@@ -25,6 +26,7 @@ mod nitf;
 mod not_for_publication;
 mod plaintext;
 pub mod reuters;
+mod ritzau;
 mod sniff;
 mod subjects;
 mod time;
@@ -56,6 +58,8 @@ pub enum Format {
     Anpa1312,
     ApMedia,
     DigitalWires,
+    /// Ritzau's RBNews XML.
+    Ritzau,
     /// The Reuters-21578 research archive's SGML (`reut2-NNN.sgm`), for bulk loads.
     Reuters21578,
 }
@@ -75,6 +79,7 @@ impl Format {
             Format::Anpa1312 => "anpa-1312",
             Format::ApMedia => "ap-media-api",
             Format::DigitalWires => "dpa-digitalwires",
+            Format::Ritzau => "ritzau-rbnews",
             Format::Reuters21578 => "reuters-21578",
         }
     }
@@ -94,6 +99,7 @@ impl Format {
             Format::Anpa1312 => "ANPA-1312",
             Format::ApMedia => "AP Media API JSON",
             Format::DigitalWires => "dpa digitalwires JSON",
+            Format::Ritzau => "Ritzau RBNews XML",
             Format::Reuters21578 => "Reuters-21578 archive file",
         }
     }
@@ -242,6 +248,7 @@ fn decode_sniffed(text: &str, sniffed: sniff::Sniffed<'_>) -> Result<Decoded, De
             Format::NewsmlG2 => newsml_g2::decode(&text[root..]),
             Format::Nitf => nitf::decode(&text[root..]),
             Format::Newsml1 => newsml1::decode(&text[root..]),
+            Format::Ritzau => ritzau::decode(&text[root..]),
             _ => feed::decode(&text[root..], format),
         },
     }
@@ -296,6 +303,7 @@ mod tests {
             ("ninjs_3x.json", Format::Ninjs),
             ("ninjs_superdesk.json", Format::Ninjs),
             ("ninjs_array.json", Format::Ninjs),
+            ("ninjs_bbc.json", Format::Ninjs),
             ("rss2.xml", Format::Rss),
             ("rss1.rdf", Format::Rss),
             ("atom.xml", Format::Atom),
@@ -307,6 +315,8 @@ mod tests {
             ("iptc7901.txt", Format::Iptc7901),
             ("apmedia.json", Format::ApMedia),
             ("digitalwires.json", Format::DigitalWires),
+            ("ritzau.xml", Format::Ritzau),
+            ("ritzau_queue.xml", Format::Ritzau),
         ];
         for (name, format) in expected {
             assert_eq!(sniff(&fixture(name)), Ok(format), "{name}");
@@ -331,6 +341,7 @@ mod tests {
             Format::Anpa1312,
             Format::ApMedia,
             Format::DigitalWires,
+            Format::Ritzau,
         ]
         .iter()
         .map(Format::as_str)
@@ -349,7 +360,8 @@ mod tests {
                 "iptc-7901",
                 "anpa-1312",
                 "ap-media-api",
-                "dpa-digitalwires"
+                "dpa-digitalwires",
+                "ritzau-rbnews"
             ]
         );
     }
@@ -388,6 +400,7 @@ mod tests {
             "newsml1.xml",
             "apmedia.json",
             "digitalwires.json",
+            "ritzau.xml",
         ] {
             let bytes = fixture(name);
             for cut in [bytes.len() / 3, bytes.len() / 2, bytes.len() * 9 / 10] {

@@ -142,6 +142,10 @@ const KEYS: &[&str] = &[
     "date_published",
     "tags",
     "authors",
+    "urgency",
+    "item",
+    "total",
+    "type",
 ];
 
 fn json_value() -> impl Strategy<Value = Value> {
@@ -210,6 +214,8 @@ proptest! {
             "\u{1}abc123 3 i 42  dpa 1\r\n\r\nslug/\r\n\u{2}",
             "\u{16}\u{16}\u{1}W1234\u{1f}sel\r\nr a\u{13}\u{11} BC-X 11-13 0042\r\n\u{2}^",
             "{\"format\":\"digitalwires@1\",\"urn\":\"u\",", "{\"api_version\":\"2\",\"data\":",
+            "<RBNews><NewsID>n</NewsID><content>", "<XMLNewsQueuedResponse><XMLNewsQueuedResult><ListOfRBNews><RBNews>",
+            "{\"total\":1,\"item\":[{\"uri\":\"u\",\"headline\":",
         ]),
         tail in ".{0,256}",
     ) {
@@ -293,6 +299,17 @@ const XML_NAMES: &[&str] = &[
     "Status",
     "versionCreated",
     "embargoed",
+    "RBNews",
+    "NewsID",
+    "PublishDate",
+    "content",
+    "Priority",
+    "IPTCList",
+    "int",
+    "Annuleret",
+    "ListOfRBNews",
+    "XMLNewsQueuedResult",
+    "error",
 ];
 
 const XML_ATTRS: &[&str] = &[
@@ -343,7 +360,10 @@ proptest! {
 
     #[test]
     fn decode_never_panics_on_g2_nitf_and_newsml_shaped_xml(
-        root in prop::sample::select(vec!["newsMessage", "newsItem", "packageItem", "nitf", "NewsML"]),
+        root in prop::sample::select(vec![
+            "newsMessage", "newsItem", "packageItem", "nitf", "NewsML", "RBNews",
+            "XMLNewsQueuedResponse",
+        ]),
         inner in prop::collection::vec(xml_tree(), 0..4),
     ) {
         check(format!("<?xml version=\"1.0\"?><{root}>{}</{root}>", inner.concat()).as_bytes(), "");
@@ -394,7 +414,7 @@ fn deeply_nested_input_is_refused_without_exhausting_the_stack() {
         "</x>".repeat(200_000)
     );
     assert!(decode(deep_atom.as_bytes()).is_err());
-    for root in ["newsItem", "nitf", "NewsML"] {
+    for root in ["newsItem", "nitf", "NewsML", "RBNews"] {
         let deep = format!(
             "<{root}>{}{}</{root}>",
             "<x>".repeat(200_000),

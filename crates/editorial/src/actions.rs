@@ -54,6 +54,10 @@ pub enum Refusal {
     SameHeadline,
     #[error("the headline is already the agency's")]
     AgencyHeadline,
+    #[error("the agency sent no headline")]
+    NoAgencyHeadline,
+    #[error("the story has no headline: write one first")]
+    NoHeadline,
     #[error("the story is already held")]
     AlreadyHeld,
     #[error("the story is already published")]
@@ -104,6 +108,9 @@ pub fn desk_action(
             if !story.headline_rewritten() {
                 return Err(Refusal::AgencyHeadline);
             }
+            if story.agency_headline.trim().is_empty() {
+                return Err(Refusal::NoAgencyHeadline);
+            }
             vec![StoryEvent::HeadlineEdited {
                 id,
                 headline: story.agency_headline.clone(),
@@ -122,6 +129,9 @@ pub fn desk_action(
         DeskAction::Publish => {
             if story.published.is_some() && story.pubstatus == PubStatus::Usable {
                 return Err(Refusal::AlreadyPublished);
+            }
+            if story.headline.trim().is_empty() {
+                return Err(Refusal::NoHeadline);
             }
             vec![StoryEvent::Published { id }]
         }
@@ -211,6 +221,32 @@ mod tests {
         );
         assert_eq!(
             kinds(desk_action(&held, &DeskAction::Publish, "ed")),
+            ["published"]
+        );
+        // Nothing goes out without a headline, and the agency's empty one is no headline.
+        let mut untitled = held.clone();
+        untitled.headline = String::new();
+        untitled.agency_headline = String::new();
+        assert_eq!(
+            desk_action(&untitled, &DeskAction::Publish, "ed"),
+            Err(Refusal::NoHeadline)
+        );
+        let titled = fold(
+            &desk_action(
+                &untitled,
+                &DeskAction::RewriteHeadline("Title".into()),
+                "ed",
+            )
+            .unwrap(),
+            Some(untitled.clone()),
+        )
+        .unwrap();
+        assert_eq!(
+            desk_action(&titled, &DeskAction::RestoreHeadline, "ed"),
+            Err(Refusal::NoAgencyHeadline)
+        );
+        assert_eq!(
+            kinds(desk_action(&titled, &DeskAction::Publish, "ed")),
             ["published"]
         );
         let pinned = fold(

@@ -1,12 +1,17 @@
 //! What an arriving version of an agency item does to the stored story: newer replaces, older
 //! or equal is ignored, the agency's pubstatus becomes kill/withhold events, and copy not for
-//! publication (`Story::not_for_publication`) is held with its reason, whatever the rules say.
+//! publication (`Story::not_for_publication`) is held with its reason, whatever the rules say,
+//! and so is copy that came without a headline (`NO_HEADLINE`) until an editor writes one.
 //! Must not: do I/O; it returns the events to append and the caller records them.
 
 use jiff::Timestamp;
 use wiredesk_model::{PubStatus, Story, StoryEvent};
 
 use crate::rules::{DeskPolicy, Verdict};
+
+/// Why copy that arrived without a headline waits on the desk: nothing goes out without one,
+/// and only an editor may write it.
+pub const NO_HEADLINE: &str = "no headline: it waits for an editor to write one";
 
 /// What an arriving version means.
 #[derive(Debug, PartialEq)]
@@ -94,6 +99,7 @@ pub fn decide_in_doubt(
     let Some(stored) = stored else {
         let verdict = (incoming.pubstatus == PubStatus::Usable).then(|| match &advisory {
             Some(reason) => Verdict::InDoubt(reason.as_str()),
+            None if incoming.headline.trim().is_empty() => Verdict::InDoubt(NO_HEADLINE),
             None => policy.verdict(&incoming, doubt),
         });
         let mut events = vec![StoryEvent::Ingested {
@@ -124,8 +130,16 @@ pub fn decide_in_doubt(
     }
     let status = incoming.pubstatus;
     let mut events = Vec::new();
+    // The headline readers would see once this version is folded in: the desk's stays.
+    let headline = if stored.headline_rewritten() {
+        &stored.headline
+    } else {
+        &incoming.headline
+    };
+    let must_hold =
+        advisory.or_else(|| headline.trim().is_empty().then(|| NO_HEADLINE.to_string()));
     if status == PubStatus::Usable
-        && let Some(reason) = advisory
+        && let Some(reason) = must_hold
     {
         events.push(StoryEvent::Updated {
             story: Box::new(incoming),
@@ -357,6 +371,59 @@ pub(crate) mod tests {
         };
         let back = fold(&events, Some(withheld)).unwrap();
         assert!(back.is_live("2026-11-28T13:00:00Z".parse().unwrap()));
+    }
+
+    #[test]
+    fn copy_without_a_headline_waits_for_one_whatever_the_rules_say() {
+        let mut untitled = version(1, "<p>Copy.</p>", "2026-11-28T10:00:00Z");
+        untitled.headline = String::new();
+        untitled.agency_headline = String::new();
+        let publish_all = DeskPolicy {
+            auto_publish: true,
+            ..DeskPolicy::default()
+        };
+        let Decision::New(events) = decide(untitled.clone(), None, &publish_all) else {
+            panic!()
+        };
+        let held = fold(&events, None).unwrap();
+        assert!(held.published.is_none());
+        assert_eq!(held.status_reason.as_deref(), Some(NO_HEADLINE));
+        // The editor's headline and a publish release it; a later version without a headline
+        // of its own keeps the editor's and stays live.
+        let mut events = crate::desk_action(
+            &held,
+            &crate::DeskAction::RewriteHeadline("Ferry runs late".into()),
+            "ed",
+        )
+        .unwrap();
+        let titled = fold(&events, Some(held)).unwrap();
+        events = crate::desk_action(&titled, &crate::DeskAction::Publish, "ed").unwrap();
+        let live = fold(&events, Some(titled)).unwrap();
+        assert!(live.published.is_some());
+        let mut v2 = untitled.clone();
+        v2.version = 2;
+        let Decision::Changed(events) = decide(v2, Some(&live), &publish_all) else {
+            panic!()
+        };
+        let after = fold(&events, Some(live)).unwrap();
+        assert_eq!(after.headline, "Ferry runs late");
+        assert!(after.published.is_some());
+        // A live story whose next version drops its headline comes down until it has one.
+        let news = version(1, "<p>News.</p>", "2026-11-28T10:00:00Z");
+        let Decision::New(events) = decide(news, None, &publish_all) else {
+            panic!()
+        };
+        let live = fold(&events, None).unwrap();
+        let mut v2 = untitled;
+        v2.version = 2;
+        let Decision::Changed(events) = decide(v2, Some(&live), &publish_all) else {
+            panic!()
+        };
+        assert_eq!(
+            events.iter().map(|e| e.kind()).collect::<Vec<_>>(),
+            ["updated", "held"]
+        );
+        assert!(fold(&events, Some(live)).unwrap().published.is_none());
     }
 
     #[test]

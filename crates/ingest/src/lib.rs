@@ -3,7 +3,8 @@
 //!
 //! Owns: the order of the stages, batching (one store transaction per batch), and the
 //! per-file outcome (`ingested`, `updated`, `unchanged`, `rejected`), with the stories held as
-//! not for publication listed and counted (`DeliveryReport::not_for_publication`, `Tally`).
+//! not for publication listed and counted (`DeliveryReport::not_for_publication`, `Tally`), and
+//! so are those held because they came without a headline (`awaiting_headline`).
 //! Must not: parse formats, decide policy or write SQL itself (each stage's crate does that),
 //! or write any projection: it only appends events. A delivery is accepted once its events
 //! are committed to the log; the search index, the clusters and the caches follow the log on
@@ -17,8 +18,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 use wiredesk_editorial::{
-    Decision, DeskAction, DeskPolicy, EventTimes, decide_in_doubt, decide_kill_advisory,
-    desk_action, is_kill_advisory, killed_story, updated_story,
+    Decision, DeskAction, DeskPolicy, EventTimes, NO_HEADLINE, decide_in_doubt,
+    decide_kill_advisory, desk_action, is_kill_advisory, killed_story, updated_story,
 };
 use wiredesk_enrich::{TopicAssigner, TopicEvidence, detect_language};
 use wiredesk_model::text::html_to_text;
@@ -60,6 +61,10 @@ pub struct DeliveryReport {
     /// such items is ingested, never published: every story is here.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_for_publication: Vec<HeldNotForPublication>,
+    /// The stories of this file that came without a headline: held on the desk until an
+    /// editor writes one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub awaiting_headline: Vec<StoryId>,
 }
 
 /// A story held on the desk as not for publication, and why.
@@ -78,6 +83,7 @@ impl DeliveryReport {
             reason: Some(reason.into()),
             warnings: vec![],
             not_for_publication: vec![],
+            awaiting_headline: vec![],
         }
     }
 }
@@ -92,6 +98,8 @@ pub struct Tally {
     pub stories: usize,
     /// Stories held on the desk as not for publication.
     pub not_for_publication: usize,
+    /// Stories held on the desk until an editor writes the headline the agency did not send.
+    pub awaiting_headline: usize,
 }
 
 impl Tally {
@@ -104,6 +112,7 @@ impl Tally {
         }
         self.stories += report.stories.len();
         self.not_for_publication += report.not_for_publication.len();
+        self.awaiting_headline += report.awaiting_headline.len();
     }
 }
 
@@ -379,6 +388,7 @@ impl Pipeline {
             let mut warnings = decoded.warnings;
             let mut results = Vec::new();
             let mut not_for_publication = Vec::new();
+            let mut awaiting_headline = Vec::new();
             for item in decoded.items {
                 let mut story = match to_story(item, &ctx) {
                     Ok(s) => s,
@@ -479,12 +489,18 @@ impl Pipeline {
                         reason: held.status_reason.clone().unwrap_or_default(),
                     });
                 }
+                if timed.iter().any(
+                    |(e, _)| matches!(e, StoryEvent::Held { reason, .. } if reason == NO_HEADLINE),
+                ) {
+                    awaiting_headline.push(id.clone());
+                }
                 pending.insert(id, state);
                 events.extend(timed);
                 results.push(result);
             }
             let mut report = report_for(delivery.path, results, warnings);
             report.not_for_publication = not_for_publication;
+            report.awaiting_headline = awaiting_headline;
             reports.push(report);
         }
 
@@ -531,5 +547,6 @@ fn report_for(path: PathBuf, results: Vec<ItemResult>, warnings: Vec<String>) ->
         reason: None,
         warnings,
         not_for_publication: vec![],
+        awaiting_headline: vec![],
     }
 }

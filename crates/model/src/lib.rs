@@ -297,6 +297,10 @@ pub struct Story {
     /// waits on the desk: nothing publishes it but an editor.
     #[serde(default)]
     pub not_for_publication: Option<String>,
+    /// The agency's urgency, 1 (most urgent) to 9, as sent; `None` when the format or the
+    /// agency gave none.
+    #[serde(default)]
+    pub urgency: Option<u8>,
 }
 
 impl Story {

@@ -39,5 +39,6 @@ pub fn story(uri: &str, headline: &str, body: &str, at: Timestamp) -> Story {
         signals: Vec::new(),
         associations: Vec::new(),
         not_for_publication: None,
+        urgency: None,
     }
 }

@@ -26,8 +26,8 @@ pub struct NormalizeContext<'a> {
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum NormalizeError {
-    #[error("the item has no headline")]
-    NoHeadline,
+    /// An item without copy can never be published: an editor may write a headline, never the
+    /// copy. (One without a headline is a story, held on the desk for one.)
     #[error("the item \"{0}\" has no body copy")]
     NoBody(String),
 }
@@ -36,7 +36,8 @@ pub enum NormalizeError {
 pub const SYNTHESIZED_URI_PREFIX: &str = "urn:wiredesk:";
 
 /// Plain copy carries no id; the agency and the words that open the story name it, so a
-/// re-send of the same story (even with corrected copy) lands on the same page.
+/// re-send of the same story (even with corrected copy) lands on the same page. Copy without a
+/// headline is named by its opening words instead.
 fn synthesized_uri(agency: &str, headline: &str, dateline: Option<&Dateline>) -> String {
     let key = format!(
         "{}\n{}\n{}",
@@ -52,10 +53,9 @@ fn synthesized_uri(agency: &str, headline: &str, dateline: Option<&Dateline>) ->
 }
 
 pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, NormalizeError> {
+    // An empty headline stays empty: the story waits on the desk for an editor to write one
+    // (`editorial`), and nothing here makes one up from the copy.
     let sent_headline = collapse_whitespace(&item.headline);
-    if sent_headline.is_empty() {
-        return Err(NormalizeError::NoHeadline);
-    }
     // "UPDATE 2-", "REFILE-": the wire's filing notes, not words for readers.
     let resend = strip_resend_notes(&sent_headline);
     let headline = resend.headline.clone();
@@ -135,7 +135,14 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         .uri
         .clone()
         .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| synthesized_uri(&agency.name, &headline, dateline.as_ref()));
+        .unwrap_or_else(|| {
+            let name = if headline.is_empty() {
+                first.chars().take(200).collect()
+            } else {
+                headline.clone()
+            };
+            synthesized_uri(&agency.name, &name, dateline.as_ref())
+        });
 
     let (summary, summary_from_agency) = match item.abstract_text.as_deref() {
         Some(a) if !a.trim().is_empty() => (clean_abstract(a, ctx.summary_chars), true),
@@ -178,6 +185,7 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         signals,
         associations: clean_associations(item.associations),
         not_for_publication,
+        urgency: item.urgency.filter(|u| (1..=9).contains(u)),
     })
 }
 
@@ -254,12 +262,17 @@ mod tests {
     }
 
     #[test]
-    fn an_item_without_headline_or_body_is_refused() {
+    fn an_item_without_body_is_refused_and_one_without_headline_kept_empty() {
         let tz = TimeZone::UTC;
+        let story = to_story(plain("  ", "PARIS (AFP) - Body."), &ctx(&tz)).unwrap();
         assert_eq!(
-            to_story(plain("  ", "Body."), &ctx(&tz)),
-            Err(NormalizeError::NoHeadline)
+            (story.headline.as_str(), story.agency_headline.as_str()),
+            ("", "")
         );
+        assert!(story.uri.starts_with("urn:wiredesk:afp:"));
+        // Two headline-less stories from one agency are told apart by their copy.
+        let other = to_story(plain("", "PARIS (AFP) - Other copy."), &ctx(&tz)).unwrap();
+        assert_ne!(story.id, other.id);
         assert!(matches!(
             to_story(plain("Head", "  \n "), &ctx(&tz)),
             Err(NormalizeError::NoBody(_))

@@ -2,8 +2,9 @@
 //!
 //! Owns: priority → urgency (7901's digit as is; ANPA's letters f, b, u, r, d, a), the category
 //! letter as an `anpa-category:` subject (ANPA's `v`, advisories, not for publication), edition
-//! markers as signals, and the filing time read from the trailer ("AP-WF-11-13-13 1509GMT",
-//! "212101 GMT Nov 18").
+//! markers as signals, the keyword as the slugline ("BC-LT--Argentina-Cancer Beauty,466" is
+//! "Argentina-Cancer": `slugline`), and the filing time read from the trailer
+//! ("AP-WF-11-13-13 1509GMT", "212101 GMT Nov 18").
 //! Must not: give the item a uri: these formats have no stable id (a story number is per
 //! transmission), so normalize derives one from agency, headline and dateline, as for plain
 //! copy.
@@ -33,6 +34,11 @@ pub(crate) fn wire_item(
                 format.describe()
             ));
             k.clone()
+        }
+        // Copy without a headline is kept: it waits on the desk for an editor to write one.
+        (None, None) if !t.body.is_empty() => {
+            warnings.push(format!("{}: no headline and no keyword", format.describe()));
+            String::new()
         }
         (None, None) => return Err(refused("no headline and no keyword in the transmission")),
     };
@@ -64,7 +70,11 @@ pub(crate) fn wire_item(
         version: None,
         pubstatus: PubStatus::Usable,
         headline,
-        slugline: t.keyword,
+        slugline: t
+            .keyword_line
+            .as_deref()
+            .or(t.keyword.as_deref())
+            .and_then(slugline),
         byline: t.byline,
         dateline_text: None,
         body: WireBody::Text(t.body),
@@ -92,6 +102,31 @@ pub(crate) fn wire_item(
         associations: Vec::new(),
         not_for_publication,
     })
+}
+
+/// The keyword proper of a keyword line, as Superdesk reads it: AP writes
+/// `{cycle}-{desk}--{keyword}[, {take}][,{words}]` ("BC-US--Ethanol-Losing Grassland, 1st
+/// Ld-Writethru,1140"); the cycle (BC, AM, PM, AP) and desk code (LT, US, WEA, BKN) say where it
+/// ran, not what it is, and the keyword ends at its first space. A keyword of any other form
+/// (dpa's "Germany-politics/") is kept as sent, less a trailing `/` and what follows a comma.
+fn slugline(keyword: &str) -> Option<String> {
+    let keyword = keyword.split(',').next().unwrap_or("").trim();
+    let is_cycle_and_desk = |prefix: &str| {
+        prefix.split_once('-').is_some_and(|(cycle, desk)| {
+            cycle.len() == 2
+                && cycle.chars().all(|c| c.is_ascii_alphabetic())
+                && (1..=5).contains(&desk.len())
+                && desk.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+    };
+    let slug = match keyword.split_once("--") {
+        Some((prefix, rest)) if is_cycle_and_desk(prefix) => {
+            rest.split_whitespace().next().unwrap_or("")
+        }
+        _ => keyword.trim_end_matches('/'),
+    };
+    let slug = slug.trim();
+    (!slug.is_empty()).then(|| slug.to_string())
 }
 
 fn month(name: &str) -> Option<i8> {
@@ -166,7 +201,40 @@ fn trailer_time(trailer: &str) -> Option<Timestamp> {
 
 #[cfg(test)]
 mod tests {
-    use super::trailer_time;
+    use super::{slugline, trailer_time};
+
+    #[test]
+    fn keyword_lines_give_the_keyword_proper() {
+        for (line, slug) in [
+            (
+                "BC-LT--Argentina-Cancer Beauty,466",
+                Some("Argentina-Cancer"),
+            ),
+            (
+                "BC-US--Ethanol-Losing Grassland, 1st Ld-Writethru,1140",
+                Some("Ethanol-Losing"),
+            ),
+            ("BC-WEA--Global Weather-Fahrenheit,", Some("Global")),
+            ("AM-BKN--Heat-Hawks", Some("Heat-Hawks")),
+            ("BC-LT--Argentina-CancerB", Some("Argentina-CancerB")),
+            (
+                "AP-Top-Entertainment-Headlines,0176",
+                Some("AP-Top-Entertainment-Headlines"),
+            ),
+            (
+                "BC-10 Things to Know-Today,364",
+                Some("BC-10 Things to Know-Today"),
+            ),
+            (
+                "Germany-football/Munich/Mueller/",
+                Some("Germany-football/Munich/Mueller"),
+            ),
+            ("BC-US--,12", None),
+            (" ", None),
+        ] {
+            assert_eq!(slugline(line).as_deref(), slug, "{line}");
+        }
+    }
 
     #[test]
     fn trailers_give_the_filing_time() {

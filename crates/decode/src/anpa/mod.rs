@@ -23,6 +23,9 @@ pub(crate) struct Transmission {
     pub priority: Option<String>,
     pub category: Option<String>,
     pub keyword: Option<String>,
+    /// ANPA's first `^` line, the keyword in full ("BC-LT--Argentina-Cancer Beauty,466"): the
+    /// header's is cut at 24 characters with its spaces squeezed out.
+    pub keyword_line: Option<String>,
     pub word_count: Option<String>,
     pub source: Option<String>,
     /// Edition markers above the headline ("1ST LEAD", "REFILE", "EXTRA").
@@ -344,7 +347,11 @@ fn anpa_text(body: &str, t: &mut Transmission) {
                         .rsplit_once(',')
                         .is_some_and(|(_, n)| n.chars().all(|c| c.is_ascii_digit())));
             first_caret = false;
-            if is_slug_line || content.is_empty() {
+            if is_slug_line {
+                t.keyword_line = non_empty(content);
+                continue;
+            }
+            if content.is_empty() {
                 continue;
             }
             if content.starts_with("Eds:") || content.starts_with("AP Photo") {
@@ -516,7 +523,7 @@ mod tests {
         let item = &decoded.items[0];
         assert_eq!(item.headline, "City opens new harbour bridge");
         assert_eq!(item.byline.as_deref(), Some("By ANA LIMA"));
-        assert_eq!(item.slugline.as_deref(), Some("BC-EU--Portugal-Bridge"));
+        assert_eq!(item.slugline.as_deref(), Some("Portugal-Bridge"));
         assert_eq!(item.urgency, Some(3));
         assert_eq!(item.subjects[0].code, "anpa-category:i");
         assert_eq!(

@@ -89,7 +89,7 @@ fn wire_item(item: ApItem, warnings: &mut Vec<String>) -> Result<WireItem, Decod
     let headline = non_empty(item.headline.as_deref())
         .or_else(|| non_empty(item.headline_extended.as_deref()))
         .or_else(|| non_empty(item.title.as_deref()))
-        .ok_or_else(|| refused(format!("item {uri} has no headline")))?;
+        .unwrap_or_default();
     let mut warn = |m: String| warnings.push(format!("AP Media API item {uri}: {m}"));
     let body = match non_empty(item.body_html.as_deref()) {
         Some(html) => WireBody::Html(html),
@@ -107,6 +107,15 @@ fn wire_item(item: ApItem, warnings: &mut Vec<String>) -> Result<WireItem, Decod
             WireBody::default()
         }
     };
+    // Copy without a headline is kept: it waits on the desk for an editor to write one.
+    if headline.is_empty() {
+        if body.as_str().trim().is_empty() {
+            return Err(refused(format!(
+                "item {uri} has neither a headline nor text"
+            )));
+        }
+        warn("no headline".into());
+    }
     let pubstatus = match item.pubstatus.as_deref() {
         None | Some("usable") => PubStatus::Usable,
         Some("withheld") => PubStatus::Withheld,

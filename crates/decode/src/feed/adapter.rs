@@ -1,6 +1,7 @@
 //! feed-rs `Feed` → `WireItem`s, one per usable entry.
 //!
-//! Owns: which entry field feeds which `WireItem` field, and what makes an entry unusable.
+//! Owns: which entry field feeds which `WireItem` field (the guid or id is the uri, made unique
+//! beyond its site when it is no URI of its own), and what makes an entry unusable.
 //! Must not: fetch anything an entry only links to, or sanitize bodies.
 
 use feed_rs::model::{Entry, Feed, Link, Text};
@@ -15,6 +16,7 @@ pub(crate) fn decoded(feed: Feed, format: Format) -> Result<Decoded, DecodeError
         return Err(DecodeError::NoEntries);
     }
     let agency = feed.title.as_ref().map(text_of).filter(|t| !t.is_empty());
+    let feed_site = page_link(&feed.links).and_then(|l| host(&l.href));
     let total = feed.entries.len();
     let mut items = Vec::with_capacity(total);
     let mut warnings = Vec::new();
@@ -25,7 +27,12 @@ pub(crate) fn decoded(feed: Feed, format: Format) -> Result<Decoded, DecodeError
         } else {
             format!("entry {} of {total} ({})", i + 1, entry.id)
         };
-        match wire_item(entry, agency.as_deref(), feed.language.as_deref()) {
+        match wire_item(
+            entry,
+            agency.as_deref(),
+            feed.language.as_deref(),
+            feed_site.as_deref(),
+        ) {
             Ok((item, notes)) => {
                 warnings.extend(notes.into_iter().map(|n| format!("{label}: {n}")));
                 items.push(item);
@@ -77,6 +84,7 @@ fn wire_item(
     entry: &Entry,
     agency: Option<&str>,
     feed_language: Option<&str>,
+    feed_site: Option<&str>,
 ) -> Result<(WireItem, Vec<String>), String> {
     let mut notes = Vec::new();
     let headline = entry.title.as_ref().map(text_of).unwrap_or_default();
@@ -123,7 +131,7 @@ fn wire_item(
         .collect::<Vec<_>>()
         .join(", ");
     let item = WireItem {
-        uri: Some(entry.id.trim().to_string()).filter(|id| !id.is_empty()),
+        uri: uri(&entry.id, &entry.links, feed_site),
         version: None,
         pubstatus: PubStatus::Usable,
         headline,
@@ -154,6 +162,51 @@ fn wire_item(
         ..WireItem::default()
     };
     Ok((item, notes))
+}
+
+/// The entry's guid (RSS) or id (Atom, JSON Feed), else its link, as the story's uri. A guid
+/// that is no URI ("1.13362571", sent `isPermaLink="false"`) is unique only within the site
+/// that issued it, so it is qualified by that site's host, the entry's page's else the feed's:
+/// `tag:www.nrk.no:1.13362571`, as Superdesk names it. Without a host it stays as sent.
+fn uri(id: &str, links: &[Link], feed_site: Option<&str>) -> Option<String> {
+    let id = id.trim();
+    if id.is_empty() {
+        return None;
+    }
+    if has_scheme(id) {
+        return Some(id.to_string());
+    }
+    let site = page_link(links)
+        .and_then(|l| host(&l.href))
+        .or_else(|| feed_site.map(str::to_string));
+    Some(match site {
+        Some(site) => format!("tag:{site}:{id}"),
+        None => id.to_string(),
+    })
+}
+
+/// `scheme:` as RFC 3986 spells a scheme, with something after it.
+fn has_scheme(s: &str) -> bool {
+    s.split_once(':').is_some_and(|(scheme, rest)| {
+        !rest.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+/// The host (and port) of an http(s) address, lower-cased; `None` for anything else.
+fn host(href: &str) -> Option<String> {
+    let href = href.trim();
+    let rest = ["https://", "http://"].iter().find_map(|scheme| {
+        href.get(..scheme.len())
+            .filter(|s| s.eq_ignore_ascii_case(scheme))
+            .map(|_| &href[scheme.len()..])
+    })?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    (!host.is_empty() && !host.contains(char::is_whitespace)).then(|| host.to_ascii_lowercase())
 }
 
 /// The entry's web page: its `alternate` (or rel-less) link, else whatever it links first.
@@ -274,6 +327,40 @@ mod tests {
             Some("https://wire.example.org/2026/11/10/lighthouse")
         );
         assert!(item.body.as_str().contains("reopens after repairs"));
+    }
+
+    #[test]
+    fn a_guid_is_the_uri_and_a_bare_one_is_qualified_by_its_site() {
+        let rss = br#"<rss version="2.0"><channel><title>T</title><link>https://news.example/</link>
+            <item><guid isPermaLink="false">1.13362571</guid><title>A</title><description>a</description><link>
+            https://www.Wire.example:8080/finnmark/a-1.13362571
+            </link></item>
+            <item><guid isPermaLink="false">77</guid><title>B</title><description>b</description></item>
+            <item><guid>https://wire.example/c</guid><title>C</title><description>c</description></item>
+            <item><title>D</title><description>d</description><link>https://wire.example/d</link></item>
+            </channel></rss>"#;
+        let uris: Vec<_> = decode(rss)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|i| i.uri.unwrap())
+            .collect();
+        assert_eq!(
+            uris,
+            [
+                "tag:www.wire.example:8080:1.13362571",
+                "tag:news.example:77",
+                "https://wire.example/c",
+                "https://wire.example/d",
+            ]
+        );
+        let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:feed</id><updated>2026-11-06T09:00:00Z</updated>
+            <entry><id>urn:wdn:entry-1</id><title>E</title><updated>2026-11-06T09:00:00Z</updated><summary>e</summary><link href="https://wire.example/e"/></entry>
+            </feed>"#;
+        assert_eq!(
+            decode(atom).unwrap().items[0].uri.as_deref(),
+            Some("urn:wdn:entry-1")
+        );
     }
 
     #[test]

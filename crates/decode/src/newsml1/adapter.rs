@@ -53,11 +53,17 @@ fn wire_item(item: NewsItem, warnings: &mut Vec<String>) -> Result<WireItem, Dec
             .clone()
             .ok_or_else(|| refused("a NewsItem has no NewsIdentifier"))?,
     };
-    let headline = item
-        .headline
-        .clone()
-        .ok_or_else(|| refused(format!("item {uri} has no HeadLine")))?;
+    if item.headline.is_none() && item.body.is_none() {
+        return Err(refused(format!(
+            "item {uri} has neither a HeadLine nor text"
+        )));
+    }
     let mut warn = |m: String| warnings.push(format!("NewsML 1.2 item {uri}: {m}"));
+    // Copy without a headline is kept: it waits on the desk for an editor to write one.
+    let headline = item.headline.clone().unwrap_or_else(|| {
+        warn("no HeadLine".into());
+        String::new()
+    });
     let mut embargoed = None;
     let pubstatus = match item
         .status

@@ -318,13 +318,24 @@ fn is_text(item: &G2Item) -> bool {
 }
 
 pub(crate) fn wire_item(item: G2Item, warnings: &mut Vec<String>) -> Result<WireItem, DecodeError> {
-    let guid = item
-        .guid
-        .clone()
-        .ok_or_else(|| refused("a news item has no guid"))?;
-    let headline =
-        main_headline(&item).ok_or_else(|| refused(format!("item {guid} has no headline")))?;
+    let guid = match (&item.guid, item.fragment) {
+        (Some(guid), _) => guid.clone(),
+        (None, true) => {
+            warnings.push(
+                "a <contentSet> on its own, not a whole news item: it has no guid, so the \
+                 story's identity comes from its headline"
+                    .into(),
+            );
+            "(no guid)".into()
+        }
+        (None, false) => return Err(refused("a news item has no guid")),
+    };
+    // An item without a headline is kept: it waits on the desk for an editor to write one.
+    let headline = main_headline(&item).unwrap_or_default();
     let mut warn = |m: String| warnings.push(format!("NewsML-G2 item {guid}: {m}"));
+    if headline.is_empty() {
+        warn("no headline".into());
+    }
     let pubstatus = match item.pub_status.as_deref() {
         None => PubStatus::Usable,
         Some(q) => match q.rsplit(':').next().unwrap_or(q) {
@@ -350,6 +361,11 @@ pub(crate) fn wire_item(item: G2Item, warnings: &mut Vec<String>) -> Result<Wire
         })
     });
     let body = body(&item.contents, &mut warn);
+    if headline.is_empty() && body.as_str().trim().is_empty() {
+        return Err(refused(format!(
+            "item {guid} has neither a headline nor copy"
+        )));
+    }
     let abstract_text = item
         .descriptions
         .iter()
@@ -359,7 +375,8 @@ pub(crate) fn wire_item(item: G2Item, warnings: &mut Vec<String>) -> Result<Wire
                 r == "summary" || r == "abstract"
             })
         })
-        .map(|(_, text)| text.clone());
+        .map(|(_, text)| text.clone())
+        .or_else(|| item.inline.abstract_text.clone());
     let mut subjects: Vec<Subject> = Vec::new();
     for s in &item.subjects {
         let name = s.name.clone();
@@ -388,13 +405,19 @@ pub(crate) fn wire_item(item: G2Item, warnings: &mut Vec<String>) -> Result<Wire
     let first_created = time::field("firstCreated", item.first_created.as_deref(), &mut warn)
         .or_else(|| time::field("contentCreated", item.content_created.as_deref(), &mut warn));
     Ok(WireItem {
-        uri: Some(guid.clone()),
+        uri: item.guid.clone(),
         version,
         pubstatus,
         headline,
         slugline: item.slugline.clone(),
-        byline: Some(byline).filter(|b| !b.is_empty()),
-        dateline_text: item.dateline.clone().or_else(|| item.located.clone()),
+        byline: Some(byline)
+            .filter(|b| !b.is_empty())
+            .or_else(|| item.inline.byline.clone()),
+        dateline_text: item
+            .dateline
+            .clone()
+            .or_else(|| item.located.clone())
+            .or_else(|| item.inline.dateline.clone()),
         body,
         abstract_text,
         subjects,
@@ -456,7 +479,8 @@ fn main_headline(item: &G2Item) -> Option<String> {
             })
         })
         .map(|(_, text)| text::collapse_whitespace(text))
-        .or_else(|| item.inline_headline.clone())
+        .filter(|h| !h.is_empty())
+        .or_else(|| item.inline.headline.clone())
 }
 
 fn body(contents: &[Content], warn: &mut impl FnMut(String)) -> WireBody {

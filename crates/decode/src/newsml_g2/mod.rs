@@ -54,9 +54,20 @@ pub(crate) struct G2Item {
     pub keywords: Vec<String>,
     pub language_tag: Option<String>,
     pub contents: Vec<Content>,
-    /// The headline of the NITF or XHTML inside `contentSet`, for items whose `contentMeta`
-    /// has none.
-    pub inline_headline: Option<String>,
+    /// What the NITF (`body.head`) or XHTML (`head/title`) inside `contentSet` says of the
+    /// copy, for items whose `contentMeta` does not.
+    pub inline: InlineHead,
+    /// A bare `<contentSet>` (IPTC's LISTING 25): the copy of an item without the item.
+    pub fragment: bool,
+}
+
+/// The head of the document an `inlineXML` carries.
+#[derive(Debug, Default)]
+pub(crate) struct InlineHead {
+    pub headline: Option<String>,
+    pub byline: Option<String>,
+    pub dateline: Option<String>,
+    pub abstract_text: Option<String>,
 }
 
 /// A `subject`: a QCode, a concept URI or a free-text literal, and its first `name`.
@@ -129,6 +140,10 @@ pub(crate) fn parse(root: &Element) -> Message {
             .children("itemSet")
             .flat_map(|set| set.elements())
             .collect(),
+        "contentSet" => {
+            message.items.push(fragment(root));
+            return message;
+        }
         _ => vec![root],
     };
     for el in members {
@@ -139,6 +154,16 @@ pub(crate) fn parse(root: &Element) -> Message {
         }
     }
     message
+}
+
+/// A `contentSet` sent on its own: only its copy and the head of its document are known.
+fn fragment(set: &Element) -> G2Item {
+    G2Item {
+        contents: set.elements().map(content_of).collect(),
+        inline: inline_head(set),
+        fragment: true,
+        ..G2Item::default()
+    }
 }
 
 fn package(el: &Element) -> Package {
@@ -270,19 +295,62 @@ fn item(el: &Element) -> G2Item {
             .child("contentSet")
             .map(|set| set.elements().map(content_of).collect())
             .unwrap_or_default(),
-        inline_headline: el.child("contentSet").and_then(inline_headline),
+        inline: el.child("contentSet").map(inline_head).unwrap_or_default(),
+        fragment: false,
     }
 }
 
-fn inline_headline(set: &Element) -> Option<String> {
-    set.children("inlineXML").find_map(|x| {
-        if let Some(doc) = x.child("nitf") {
-            let parsed = nitf::parse(doc);
-            return parsed.hl1.or(parsed.title);
-        }
-        x.path(&["html", "head", "title"])
-            .and_then(Element::text_value)
-    })
+/// The head of the first NITF or XHTML document in `contentSet` that has one.
+fn inline_head(set: &Element) -> InlineHead {
+    set.children("inlineXML")
+        .find_map(|x| {
+            if let Some(doc) = x.child("nitf") {
+                let parsed = nitf::parse(doc);
+                return Some(InlineHead {
+                    headline: parsed.hl1.or(parsed.title),
+                    byline: parsed.byline,
+                    dateline: parsed.dateline,
+                    abstract_text: parsed.abstract_text,
+                });
+            }
+            let title = x
+                .path(&["html", "head", "title"])
+                .and_then(Element::text_value)?;
+            Some(InlineHead {
+                headline: Some(title),
+                ..InlineHead::default()
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// Elements that open HTML copy sent without its `<html>` wrapper.
+fn is_html_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "table"
+            | "blockquote"
+            | "pre"
+            | "figure"
+            | "span"
+            | "b"
+            | "i"
+            | "em"
+            | "strong"
+            | "a"
+            | "br"
+    )
 }
 
 fn content_of(el: &Element) -> Content {
@@ -301,9 +369,15 @@ fn content_of(el: &Element) -> Content {
                 let body = html.child("body").unwrap_or(html);
                 return Content::Html(body.inner_markup_without(Some("header")).trim().to_string());
             }
+            // Bare HTML (`<p>…</p>` without `<html>`) is copy; other inline XML (IPTC's
+            // `<events>`, SportsML) is data, never a body.
+            let html_first = el.elements().next().is_some_and(|e| is_html_block(&e.name));
             let markup = el.inner_markup().trim().to_string();
-            if markup.is_empty() {
-                Content::Other(content_type)
+            if markup.is_empty() || !html_first {
+                Content::Other(match el.elements().next() {
+                    Some(e) if content_type.is_empty() => format!("inline <{}>", e.name),
+                    _ => content_type,
+                })
             } else {
                 Content::Html(markup)
             }
@@ -602,8 +676,90 @@ mod tests {
         let doc = "<newsItem guid=\"g\"><contentMeta/></newsItem>";
         assert_eq!(
             crate::decode(doc.as_bytes()).unwrap_err().to_string(),
-            "NewsML-G2: item g has no headline"
+            "NewsML-G2: item g has neither a headline nor copy"
         );
+    }
+
+    #[test]
+    fn an_inline_nitf_body_brings_its_headline_byline_dateline_and_abstract() {
+        let decoded = crate::decode(&fixture("newsml_g2_nitf_body.xml")).unwrap();
+        assert_eq!(decoded.format, Format::NewsmlG2);
+        let item = &decoded.items[0];
+        assert_eq!(item.headline, "Portmere crew wins the autumn regatta");
+        assert_eq!(item.byline.as_deref(), Some("By Ines Calloway"));
+        assert_eq!(item.dateline_text.as_deref(), Some("PORTMERE, Nov 7"));
+        assert_eq!(
+            item.abstract_text.as_deref(),
+            Some("The home crew won by two lengths.")
+        );
+        assert_eq!(item.urgency, Some(4));
+        assert_eq!(item.slugline.as_deref(), Some("Rowing-Regatta"));
+        assert_eq!(
+            item.body,
+            WireBody::Html(
+                "<p>PORTMERE, Nov 7 (WDN) - The Portmere crew won the autumn regatta on Saturday.</p>\n            <p>They finished two lengths ahead of the visitors.</p>".into()
+            )
+        );
+        assert_eq!(decoded.warnings, Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_xhtml_body_is_the_copy_of_its_body_element() {
+        let decoded = crate::decode(&fixture("newsml_g2_xhtml.xml")).unwrap();
+        let item = &decoded.items[0];
+        assert_eq!(
+            item.headline,
+            "Portmere Widgets reports a rise in yearly profit"
+        );
+        assert_eq!(
+            item.abstract_text.as_deref(),
+            Some("Profit rose six per cent.")
+        );
+        assert_eq!(item.language.as_deref(), Some("en-US"));
+        assert_eq!(
+            item.body,
+            WireBody::Html(
+                "<p>Portmere Widgets said on Friday its profit rose six per cent.</p>\n          <p>The company makes metal fittings for boats.</p>".into()
+            )
+        );
+        let codes: Vec<_> = item.subjects.iter().map(|s| s.code.as_str()).collect();
+        assert_eq!(codes, ["Portmere Widgets"]);
+    }
+
+    #[test]
+    fn a_bare_content_set_is_read_as_copy_without_an_id() {
+        let doc = "<contentSet><inlineXML contenttype=\"application/nitf+xml\"><nitf><body><body.head><hedline><hl1>Ferry runs late</hl1></hedline></body.head><body.content><p>The ferry ran late.</p></body.content></body></nitf></inlineXML></contentSet>";
+        let decoded = crate::decode(doc.as_bytes()).unwrap();
+        assert_eq!(decoded.format, Format::NewsmlG2);
+        let item = &decoded.items[0];
+        assert_eq!(item.uri, None, "normalize derives it, as for plain copy");
+        assert_eq!(item.headline, "Ferry runs late");
+        assert_eq!(
+            item.body,
+            WireBody::Html("<p>The ferry ran late.</p>".into())
+        );
+        assert!(
+            decoded.warnings[0].contains("no guid"),
+            "{:?}",
+            decoded.warnings
+        );
+        // An inlineXML holding only a comment where the copy should be (IPTC's LISTING 1 and
+        // 27): the item decodes, with a warning; normalize refuses it for having no copy.
+        let empty = "<newsItem guid=\"g\"><contentMeta><headline>H</headline></contentMeta><contentSet><inlineXML contenttype=\"application/nitf+xml\"><!-- the copy --></inlineXML></contentSet></newsItem>";
+        let decoded = crate::decode(empty.as_bytes()).unwrap();
+        assert_eq!(decoded.items[0].body.as_str(), "");
+        assert_eq!(
+            decoded.warnings,
+            ["NewsML-G2 item g: no body in a readable type (only application/nitf+xml)"]
+        );
+    }
+
+    #[test]
+    fn an_item_without_a_headline_is_kept_for_the_desk() {
+        let doc = "<newsItem guid=\"g\"><contentMeta><headline> </headline></contentMeta><contentSet><inlineData contenttype=\"text/plain\">Copy.</inlineData></contentSet></newsItem>";
+        let decoded = crate::decode(doc.as_bytes()).unwrap();
+        assert_eq!(decoded.items[0].headline, "");
+        assert_eq!(decoded.warnings, ["NewsML-G2 item g: no headline"]);
     }
 
     #[test]

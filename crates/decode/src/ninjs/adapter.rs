@@ -23,12 +23,23 @@ pub(crate) fn wire_item(
         .ok_or_else(|| DecodeError::Ninjs {
             reason: "item has no `uri`".into(),
         })?;
-    let headline = headline(&item).ok_or_else(|| DecodeError::Ninjs {
-        reason: format!("item {uri} has no headline"),
-    })?;
+    let headline = headline(&item);
     let mut warn = |message: String| warnings.push(format!("ninjs item {uri}: {message}"));
 
     let body = body(&item, &mut warn);
+    // Copy without a headline is kept: it waits on the desk for an editor to write one.
+    let headline = match (headline, &body) {
+        (Some(h), _) => h,
+        (None, Some(_)) => {
+            warn("no headline".into());
+            String::new()
+        }
+        (None, None) => {
+            return Err(DecodeError::Ninjs {
+                reason: format!("item {uri} has neither a headline nor a body"),
+            });
+        }
+    };
     if body.is_none() {
         let kind = item.item_type.as_deref().unwrap_or("unknown");
         warn(format!("no body (item type `{kind}`)"));
@@ -59,6 +70,7 @@ pub(crate) fn wire_item(
         embargoed: timestamp("embargoed", item.embargoed.as_deref(), &mut warn),
         copyright_holder: non_empty(item.copyrightholder.as_deref()),
         associations: crate::media::associations(&item.associations),
+        urgency: item.urgency.and_then(|u| u8::try_from(u).ok()),
         // ninjs `type` (TT's `planning`, say) or a genre that is a message to editors.
         not_for_publication: crate::not_for_publication::first_reason(
             "ninjs type",
@@ -611,11 +623,15 @@ mod tests {
     }
 
     #[test]
-    fn an_item_with_a_body_but_no_headline_is_refused() {
+    fn an_item_with_a_body_but_no_headline_is_kept_and_one_with_neither_refused() {
         let json = r#"{"uri": "urn:x:1", "headlines": [{"value": "  "}], "body_text": "B"}"#;
+        let decoded = decode(json.as_bytes()).unwrap();
+        assert_eq!(decoded.items[0].headline, "");
+        assert_eq!(decoded.warnings, ["ninjs item urn:x:1: no headline"]);
+        let json = r#"{"uri": "urn:x:2", "headlines": [], "bodies": []}"#;
         assert_eq!(
             decode(json.as_bytes()).unwrap_err().to_string(),
-            "ninjs item urn:x:1 has no headline"
+            "ninjs item urn:x:2 has neither a headline nor a body"
         );
     }
 

@@ -2,7 +2,8 @@
 //!
 //! Owns: the ninjs field names of every version (1.x `headline`/`body_*`, 2.x `headlines`/
 //! `bodies`/`infosources`, 3.x camelCase `versionCreated`/`embargoedUntil`/`infoSources`…) and
-//! the Superdesk variant (`guid`, `source`, `authors`).
+//! the Superdesk variant (`guid`, `source`, `authors`). The BBC's variant is a page of such
+//! items (`{"total", "item": […]}`), which sniffing hands over as a batch.
 //! Must not: decide what a field means for the newsroom; `adapter` maps these types to
 //! `WireItem`.
 
@@ -91,6 +92,8 @@ pub(crate) struct NinjsItem<'a> {
     pub links: Vec<Link>,
     /// `genre` (1.x), `genres` (2.x, 3.x): (code or uri, name).
     pub genres: Vec<(Option<String>, Option<String>)>,
+    /// `urgency`: 1 (most urgent) to 9.
+    pub urgency: Option<u64>,
     /// Whether the item sent a key that carries copy (`headline`, `headlines`, `bodies`,
     /// `body_*`), even as null: with an id, what makes JSON a ninjs story.
     pub copy_keys: bool,
@@ -248,6 +251,7 @@ fn parse(value: &Value) -> Result<NinjsItem<'_>, DecodeError> {
 mod tests {
     use super::*;
     use crate::tests::fixture;
+    use wiredesk_model::WireBody;
 
     #[test]
     fn a_genre_that_is_a_note_to_editors_is_not_for_publication() {
@@ -303,6 +307,70 @@ mod tests {
             let json = serde_json::json!({"uri": "urn:x:1", "headline": "H", "body_text": "B", "version": version});
             let decoded = crate::decode(json.to_string().as_bytes()).unwrap();
             assert_eq!(decoded.items[0].version, Some(3));
+        }
+    }
+
+    #[test]
+    fn the_bbc_variant_is_a_page_of_ninjs_items() {
+        let decoded = crate::decode(&fixture("ninjs_bbc.json")).unwrap();
+        assert_eq!(decoded.format, Format::Ninjs);
+        let [item] = decoded.items.as_slice() else {
+            panic!("one story: {:?}", decoded.items);
+        };
+        assert_eq!(
+            item.uri.as_deref(),
+            Some("https://ldrs.wire.example/stories/4821")
+        );
+        assert_eq!(
+            item.headline,
+            "Council approves new footbridge over the harbour"
+        );
+        assert_eq!(item.urgency, Some(3));
+        assert_eq!(item.byline.as_deref(), Some("Ines Calloway"));
+        assert!(matches!(&item.body, WireBody::Html(b) if b.starts_with("<p>Portmere")));
+        let subjects: Vec<_> = item
+            .subjects
+            .iter()
+            .map(|s| (s.code.as_str(), s.name.as_deref()))
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                ("category:planning-permission", Some("Planning Permission")),
+                ("location:portmere", Some("Portmere")),
+            ]
+        );
+        let [picture] = item.associations.as_slice() else {
+            panic!("one picture: {:?}", item.associations);
+        };
+        assert_eq!(picture.kind, "picture");
+        assert_eq!(
+            picture.caption.as_deref(),
+            Some("A drawing of the planned footbridge.")
+        );
+        assert_eq!(
+            picture.renditions[0].href,
+            "https://ldrs.wire.example/img/footbridge.png"
+        );
+        assert_eq!(item.not_for_publication, None, "type story is news");
+        // The BBC writes its times without an offset; ninjs requires one, so they are left
+        // out, each with a warning.
+        assert_eq!(item.first_created, None);
+        assert_eq!(decoded.warnings.len(), 2, "{:?}", decoded.warnings);
+    }
+
+    #[test]
+    fn urgency_is_a_number_or_a_string_of_digits() {
+        for (sent, read) in [
+            (serde_json::json!(2), Some(2)),
+            (serde_json::json!("4"), Some(4)),
+            (serde_json::json!("flash"), None),
+            (serde_json::json!(300), None),
+            (serde_json::Value::Null, None),
+        ] {
+            let json = serde_json::json!({"uri": "urn:x:1", "headline": "H", "body_text": "B", "urgency": sent});
+            let decoded = crate::decode(json.to_string().as_bytes()).unwrap();
+            assert_eq!(decoded.items[0].urgency, read, "{sent}");
         }
     }
 

@@ -79,7 +79,7 @@ struct ItemVisitor {
 
 /// The item's fields, for "sent twice" (a 1.x name beside its 3.x alias, or, read straight
 /// from text, one key twice) and for messages, which name the 1.x/2.x spelling.
-const FIELDS: [&str; 29] = [
+const FIELDS: [&str; 30] = [
     "uri",
     "guid",
     "type",
@@ -109,6 +109,7 @@ const FIELDS: [&str; 29] = [
     "links",
     "genre",
     "genres",
+    "urgency",
 ];
 
 fn field_index(key: &str) -> Option<usize> {
@@ -142,6 +143,7 @@ fn field_index(key: &str) -> Option<usize> {
         "links" => 26,
         "genre" => 27,
         "genres" => 28,
+        "urgency" => 29,
         _ => return None,
     })
 }
@@ -229,6 +231,8 @@ impl<'de> Visitor<'de> for ItemVisitor {
                 // Read leniently, the same way both ways: a genre that does not read as
                 // `[{"code"|"uri", "name"}]` counts as none.
                 27 | 28 => item.genres.extend(genres(&map.next_value::<Value>()?)),
+                // A number or a string of digits, the same way both ways; anything else is none.
+                29 => item.urgency = crate::fields::number(Some(&map.next_value::<Value>()?)),
                 _ => {
                     item.links = if quick {
                         map.next_value_seed(QuickList(PhantomData))?

@@ -13,16 +13,20 @@ use crate::subjects::{canonical, push_unique};
 use crate::{DecodeError, Format, time};
 
 pub(crate) fn wire_item(doc: Nitf, warnings: &mut Vec<String>) -> Result<WireItem, DecodeError> {
-    let headline = doc
-        .hl1
-        .clone()
-        .or_else(|| doc.title.clone())
-        .ok_or_else(|| DecodeError::Refused {
+    let headline = doc.hl1.clone().or_else(|| doc.title.clone());
+    if headline.is_none() && doc.body.is_none() {
+        return Err(DecodeError::Refused {
             format: Format::Nitf,
-            reason: "the document has no headline (hl1 or title)".into(),
-        })?;
+            reason: "the document has neither a headline (hl1 or title) nor body.content".into(),
+        });
+    }
     let id = doc.doc_id.clone().unwrap_or_else(|| "(no doc-id)".into());
     let mut warn = |m: String| warnings.push(format!("NITF {id}: {m}"));
+    // Copy without a headline is kept: it waits on the desk for an editor to write one.
+    let headline = headline.unwrap_or_else(|| {
+        warn("no headline (hl1 or title)".into());
+        String::new()
+    });
     if doc.doc_id.is_none() {
         warn("no doc-id; the story's identity comes from its headline".into());
     }

@@ -254,14 +254,24 @@ mod tests {
     }
 
     #[test]
-    fn a_document_without_a_headline_is_refused_with_a_reason() {
-        let err = crate::decode(
+    fn a_document_without_a_headline_is_kept_and_one_without_copy_too_is_refused() {
+        let decoded = crate::decode(
             b"<nitf><head/><body><body.content><p>B</p></body.content></body></nitf>",
         )
-        .unwrap_err();
+        .unwrap();
+        assert_eq!(decoded.items[0].headline, "");
+        assert!(
+            decoded
+                .warnings
+                .iter()
+                .any(|w| w == "NITF (no doc-id): no headline (hl1 or title)"),
+            "{:?}",
+            decoded.warnings
+        );
+        let err = crate::decode(b"<nitf><head/><body/></nitf>").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "NITF: the document has no headline (hl1 or title)"
+            "NITF: the document has neither a headline (hl1 or title) nor body.content"
         );
     }
 

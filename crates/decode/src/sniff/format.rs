@@ -180,9 +180,13 @@ fn sniff_json_whole(text: &str) -> Result<Sniffed<'_>, DecodeError> {
         {
             Ok(Sniffed::DigitalWires(value))
         }
-        Value::Object(map) => match classify(map)? {
-            JsonKind::Ninjs => Ok(Sniffed::Ninjs(ninjs::Delivery::Value(value))),
-            JsonKind::JsonFeed => Ok(Sniffed::JsonFeed),
+        Value::Object(map) => match classify(map) {
+            Ok(JsonKind::Ninjs) => Ok(Sniffed::Ninjs(ninjs::Delivery::Value(value))),
+            Ok(JsonKind::JsonFeed) => Ok(Sniffed::JsonFeed),
+            Err(e) => match bbc_items(map) {
+                Some(items) => Ok(Sniffed::Ninjs(ninjs::Delivery::Value(items))),
+                None => Err(e),
+            },
         },
         // A batch of ninjs items; JSON Feed is always an object, so only ninjs can be meant.
         Value::Array(list) if list.is_empty() => Err(unknown("an empty JSON array")),
@@ -214,6 +218,15 @@ fn sniff_json_whole(text: &str) -> Result<Sniffed<'_>, DecodeError> {
         }
         _ => Err(unknown("a bare JSON value, not an object")),
     }
+}
+
+/// The BBC's ninjs variant (Local Democracy Reporting Service) sends a page of results,
+/// `{"total": n, "limit": …, "offset": …, "item": [ninjs items]}`: its items, as a batch.
+/// Only an object that is no ninjs item itself is read so.
+fn bbc_items(map: &Map<String, Value>) -> Option<Value> {
+    let items = map.get("item")?.as_array()?;
+    map.get("total")?.as_u64()?;
+    Some(Value::Array(items.clone()))
 }
 
 enum JsonKind {
@@ -312,9 +325,10 @@ fn sniff_xml(text: &str, start: usize) -> Result<Sniffed<'_>, DecodeError> {
                 "rss" | "RDF" => Format::Rss,
                 "feed" => Format::Atom,
                 "newsMessage" | "newsItem" | "packageItem" | "conceptItem" | "knowledgeItem"
-                | "planningItem" | "catalogItem" => Format::NewsmlG2,
+                | "planningItem" | "catalogItem" | "contentSet" => Format::NewsmlG2,
                 "nitf" => Format::Nitf,
                 "NewsML" => Format::Newsml1,
+                "RBNews" | "XMLNewsQueuedResponse" => Format::Ritzau,
                 _ if local.eq_ignore_ascii_case("html") => return Err(DecodeError::HtmlPage),
                 _ => {
                     return Err(DecodeError::UnsupportedXml {
@@ -477,6 +491,9 @@ mod tests {
             "urn",
             "items",
             "extra",
+            "urgency",
+            "item",
+            "total",
         ]);
         // Mostly members as producers send them, so that the quick reading answers for many
         // deliveries and is compared, not just the long way with itself; the rest any key with
@@ -513,6 +530,8 @@ mod tests {
             r#""associations":[{"name":"photo","type":"picture","caption":"The quay."}]"#,
             r#""provider":{"name":"Wire"}"#,
             r#""links":[{"href":"https://wire.example/s","rel":"canonical"}]"#,
+            r#""urgency":3"#,
+            r#""urgency":"2""#,
         ])
         .prop_map(str::to_string);
         let any_member = (key, json_value()).prop_map(|(k, v)| format!("\"{k}\":{v}"));
@@ -548,6 +567,29 @@ mod tests {
             let long_way = sniff_json_whole(&text).and_then(|s| crate::decode_sniffed(&text, s));
             prop_assert_eq!(crate::decode(text.as_bytes()), long_way);
         }
+    }
+
+    #[test]
+    fn a_bbc_page_of_ninjs_items_is_a_batch() {
+        let page = r#"{"total": 2, "limit": 20, "offset": 0, "item": [
+            {"uri": "https://wire.example/1", "type": "story", "headline": "One", "body_html": "<p>1</p>", "urgency": 2},
+            {"uri": "https://wire.example/2", "type": "story", "headline": "Two", "body_text": "2"}]}"#;
+        let decoded = crate::decode(page.as_bytes()).unwrap();
+        assert_eq!(decoded.format, Format::Ninjs);
+        let headlines: Vec<_> = decoded.items.iter().map(|i| i.headline.as_str()).collect();
+        assert_eq!(headlines, ["One", "Two"]);
+        assert_eq!(decoded.items[0].urgency, Some(2));
+        let empty = r#"{"total": 0, "limit": 20, "offset": 0, "item": []}"#;
+        assert_eq!(
+            crate::decode(empty.as_bytes()).unwrap_err().to_string(),
+            "ninjs array holds no items"
+        );
+        // Without `total` it is no BBC page: the reason given is the usual one.
+        let other = r#"{"item": []}"#;
+        assert!(matches!(
+            crate::decode(other.as_bytes()),
+            Err(DecodeError::UnknownJson { .. })
+        ));
     }
 
     fn format_of(text: &str) -> Result<Format, DecodeError> {
@@ -601,11 +643,12 @@ mod tests {
     #[test]
     fn unknown_and_broken_xml_is_named() {
         assert_eq!(
-            format_of("<RBNews><head/></RBNews>"),
+            format_of("<ImageData><head/></ImageData>"),
             Err(DecodeError::UnsupportedXml {
-                root: "RBNews".into()
+                root: "ImageData".into()
             })
         );
+        assert_eq!(format_of("<RBNews/>"), Ok(Format::Ritzau));
         assert_eq!(format_of("<nitf><head/></nitf>"), Ok(Format::Nitf));
         assert_eq!(format_of("<g2:newsItem/>"), Ok(Format::NewsmlG2));
         assert_eq!(format_of("<NewsML/>"), Ok(Format::Newsml1));

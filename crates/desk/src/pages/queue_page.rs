@@ -62,7 +62,12 @@ fn row(story: &Story, now: Timestamp) -> Row {
         status: DeskStatus::of(story, now).as_str(),
         pinned: story.pinned_at.is_some(),
         agency: story.agency.name.clone(),
-        headline: story.headline.clone(),
+        // Copy that came without one waits for it; the row still needs words to click.
+        headline: if story.headline.trim().is_empty() {
+            "(no headline)".into()
+        } else {
+            story.headline.clone()
+        },
         rewritten: story.headline_rewritten(),
         agency_headline: story.agency_headline.clone(),
         version: story.version,

@@ -649,3 +649,74 @@ async fn a_file_of_only_advisories_is_held_on_the_desk_and_counted() {
         ["Port strike ends"]
     );
 }
+
+#[tokio::test]
+async fn copy_without_a_headline_waits_on_the_desk_for_one_and_is_counted() {
+    let p = pipeline().await;
+    let untitled = br#"{"uri": "urn:wdn:untitled-1", "headline": "", "body_text": "KOCHI, Nov 28 (PTI) The port reopened on Friday after the strike.", "versioncreated": "2026-11-28T05:30:00Z"}"#;
+    let news = "Port strike ends\n\nKOCHI, Nov 28 (PTI) The strike at the port ended on Friday after talks.\n";
+    let reports = p
+        .ingest_batch(vec![
+            bytes("untitled.json", untitled),
+            bytes("news.txt", news.as_bytes()),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(reports[0].outcome, Outcome::Ingested, "{:?}", reports[0]);
+    let [id] = reports[0].awaiting_headline.as_slice() else {
+        panic!("{:?}", reports[0]);
+    };
+    assert!(reports[0].not_for_publication.is_empty());
+    assert!(reports[1].awaiting_headline.is_empty());
+    let mut tally = wiredesk_ingest::Tally::default();
+    for r in &reports {
+        tally.add(r);
+    }
+    assert_eq!((tally.ingested, tally.awaiting_headline), (2, 1));
+
+    let story = p.store().story(id).await.unwrap().unwrap();
+    assert_eq!(story.headline, "");
+    assert!(story.published.is_none(), "never on the site by itself");
+    assert_eq!(
+        story.status_reason.as_deref(),
+        Some(wiredesk_editorial::NO_HEADLINE)
+    );
+    // Desk actions are recorded at the clock's time, after the delivery's.
+    let live = |p: &Pipeline| {
+        let store = p.store().clone();
+        async move {
+            store
+                .live(
+                    &Listing {
+                        limit: 10,
+                        ..Listing::default()
+                    },
+                    Timestamp::now(),
+                )
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|s| s.headline)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(live(&p).await, ["Port strike ends"]);
+
+    // Publishing it as it is is refused; the editor writes a headline, then publishes.
+    let publish = wiredesk_editorial::DeskAction::Publish;
+    assert!(matches!(
+        p.desk_action(id, &publish, "ed").await,
+        Err(wiredesk_ingest::DeskError::Refused(_))
+    ));
+    let headline = wiredesk_editorial::DeskAction::RewriteHeadline("Kochi port reopens".into());
+    p.desk_action(id, &headline, "ed").await.unwrap();
+    assert!(
+        live(&p).await.len() == 1,
+        "a headline alone publishes nothing"
+    );
+    let change = p.desk_action(id, &publish, "ed").await.unwrap();
+    assert_eq!(change.after.headline, "Kochi port reopens");
+    let mut headlines = live(&p).await;
+    headlines.sort();
+    assert_eq!(headlines, ["Kochi port reopens", "Port strike ends"]);
+}

@@ -301,6 +301,10 @@ pub fn ninjs_object(story: &Story, state: &AppState, profile: Profile) -> Value 
     if let Some(slug) = &story.slugline {
         o["slugline"] = json!(slug);
     }
+    // The same name and range in ninjs 2.x and 3.x.
+    if let Some(urgency) = story.urgency.filter(|u| (1..=9).contains(u)) {
+        o["urgency"] = json!(urgency);
+    }
     if let Some(e) = story.embargoed {
         o[k("embargoed")] = json!(rfc3339(e));
     }
@@ -482,5 +486,68 @@ mod tests {
         // A killed story hands out no pictures.
         story.pubstatus = PubStatus::Canceled;
         assert!(ninjs(&story, &state).get("associations").is_none());
+    }
+
+    /// `urgency` reaches partners through the list and the single story, in both profiles,
+    /// and is left out when the agency sent none.
+    #[tokio::test]
+    async fn the_api_hands_out_the_agency_urgency() {
+        use std::sync::Arc;
+        use tower::ServiceExt;
+        let store: Arc<dyn wiredesk_store::Store> =
+            Arc::new(wiredesk_store::SqliteStore::in_memory().await.unwrap());
+        let t = Timestamp::now() - jiff::SignedDuration::from_hours(1);
+        let mut flash = wiredesk_model::testing::story("urn:wdn:flash", "Flash", "Copy.", t);
+        flash.urgency = Some(1);
+        let plain = wiredesk_model::testing::story("urn:wdn:plain", "Plain", "Copy.", t);
+        for story in [flash.clone(), plain.clone()] {
+            wiredesk_store::conformance::publish(store.as_ref(), story, t).await;
+        }
+        let index = Arc::new(wiredesk_index::SearchIndex::in_memory().unwrap());
+        let state = AppState::new(
+            store,
+            index,
+            Default::default(),
+            crate::SiteConfig::default(),
+        )
+        .unwrap();
+        let get = |path: String| {
+            let state = state.clone();
+            async move {
+                let request = axum::http::Request::get(path)
+                    .body(axum::body::Body::empty())
+                    .unwrap();
+                let response = crate::router(state).oneshot(request).await.unwrap();
+                assert_eq!(response.status(), 200);
+                let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                    .await
+                    .unwrap();
+                serde_json::from_slice::<Value>(&body).unwrap()
+            }
+        };
+        for profile in ["ninjs2", "ninjs3"] {
+            let page = get(format!("/api/v1/stories?profile={profile}")).await;
+            let urgency = |uri: &str| {
+                page["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|o| o["uri"] == uri)
+                    .map(|o| o.get("urgency").cloned())
+                    .unwrap()
+            };
+            assert_eq!(urgency("urn:wdn:flash"), Some(json!(1)), "{profile}");
+            assert_eq!(urgency("urn:wdn:plain"), None, "{profile}");
+            let one = get(format!("/api/v1/stories/{}?profile={profile}", flash.id)).await;
+            assert_eq!(one["urgency"], json!(1), "{profile}");
+        }
+        let published = ninjs(&flash, &state);
+        for (file, v) in validators(&["ninjs-schema_2.0.json", "ninjs-schema_2.1.json"]) {
+            assert!(v.is_valid(&published), "{file}: {published:#}");
+        }
+        let published = ninjs3(&flash, &state);
+        for (file, v) in validators(&["ninjs-schema_3.0.json", "ninjs-schema_3.1.json"]) {
+            assert!(v.is_valid(&published), "{file}: {published:#}");
+        }
     }
 }

@@ -123,10 +123,15 @@ async fn flush(
 }
 
 pub fn summary_line(tally: &Tally) -> String {
-    let held = match tally.not_for_publication {
-        0 => String::new(),
-        n => format!("; {n} held on the desk as not for publication"),
-    };
+    let mut held = String::new();
+    if tally.not_for_publication > 0 {
+        let n = tally.not_for_publication;
+        held.push_str(&format!("; {n} held on the desk as not for publication"));
+    }
+    if tally.awaiting_headline > 0 {
+        let n = tally.awaiting_headline;
+        held.push_str(&format!("; {n} held on the desk for a headline"));
+    }
     format!(
         "ingested {}, updated {}, unchanged {}, rejected {} ({} stories in {} files{held})",
         tally.ingested,
@@ -146,4 +151,33 @@ pub fn write_report(path: &std::path::Path, reports: &[DeliveryReport]) -> anyho
     }
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_says_what_waits_on_the_desk_and_why() {
+        let mut tally = Tally {
+            ingested: 3,
+            stories: 3,
+            ..Tally::default()
+        };
+        assert_eq!(
+            summary_line(&tally),
+            "ingested 3, updated 0, unchanged 0, rejected 0 (3 stories in 3 files)"
+        );
+        tally.not_for_publication = 1;
+        tally.awaiting_headline = 2;
+        let line = summary_line(&tally);
+        assert!(
+            line.contains("; 1 held on the desk as not for publication"),
+            "{line}"
+        );
+        assert!(
+            line.contains("; 2 held on the desk for a headline"),
+            "{line}"
+        );
+    }
 }

@@ -1,10 +1,11 @@
-//! Related articles: tf-idf cosine similarity over an inverted index, blended with what the desk
-//! knows about each story — its topics (with their confidence, e.g. from `classify`), the place
-//! in its dateline and how close in time it was filed.
+//! Related articles: how the site ranks the stories more-like-this finds, blending the text's
+//! similarity with what the desk knows about each story (its topics, the place in its
+//! dateline, its cluster, how close in time it was filed). One ranking for the site and for
+//! `wiredesk eval related`, so what is measured is what readers get.
 
-use rustc_hash::FxHashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::text::SparseVec;
+use wiredesk_model::{Story, StoryId};
 
 /// Weights of the blend; the cosine similarity has weight 1.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,8 +18,7 @@ pub struct RelatedConfig {
     pub recency_weight: f32,
     /// The gap (seconds) over which the recency bonus falls to 1/e.
     pub recency_scale_s: f32,
-    /// Added when both stories are in the same cluster (the site's clusters; the evaluation
-    /// corpora have none).
+    /// Added when both stories are in the same cluster.
     pub cluster_weight: f32,
 }
 
@@ -64,226 +64,147 @@ impl Evidence {
     }
 }
 
-/// A story as the related-articles index sees it.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RelatedDoc {
-    /// L2-normalised tf-idf vector.
-    pub vector: SparseVec,
-    /// Topics with a confidence in 0–1 (1 for topics the story was filed under).
-    pub topics: Vec<(String, f32)>,
-    pub place: Option<String>,
-    /// Filing time, seconds since the epoch.
-    pub time: Option<i64>,
-}
-
-struct Stored {
-    topics: Vec<(u32, f32)>,
-    place: Option<u32>,
-    time: Option<i64>,
-}
-
-/// The stories that can be offered as related, searchable by similarity.
-#[derive(Default)]
-pub struct RelatedIndex {
-    postings: FxHashMap<u32, Vec<(u32, f32)>>,
-    docs: Vec<Stored>,
-    names: FxHashMap<String, u32>,
-}
-
-impl RelatedIndex {
-    pub fn new() -> RelatedIndex {
-        RelatedIndex::default()
-    }
-
-    pub fn len(&self) -> usize {
-        self.docs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
-    }
-
-    fn intern(&mut self, name: &str) -> u32 {
-        let next = self.names.len() as u32;
-        *self.names.entry(name.to_lowercase()).or_insert(next)
-    }
-
-    fn lookup(&self, name: &str) -> Option<u32> {
-        self.names.get(&name.to_lowercase()).copied()
-    }
-
-    /// Add a story; returns its number (0, 1, 2… in the order added).
-    pub fn add(&mut self, doc: &RelatedDoc) -> u32 {
-        let id = self.docs.len() as u32;
-        for (&f, &v) in doc.vector.idx.iter().zip(&doc.vector.val) {
-            self.postings.entry(f).or_default().push((id, v));
+impl RelatedConfig {
+    /// The site's blend: one report of the same copy (its cluster) is the closest relative
+    /// there is.
+    pub fn site() -> RelatedConfig {
+        RelatedConfig {
+            cluster_weight: 0.3,
+            ..RelatedConfig::default()
         }
-        let topics = doc
-            .topics
-            .iter()
-            .map(|(t, c)| (self.intern(t), *c))
-            .collect();
-        let place = doc.place.as_deref().map(|p| self.intern(p));
-        self.docs.push(Stored {
-            topics,
-            place,
-            time: doc.time,
-        });
-        id
-    }
-
-    /// Cosine similarity of `query` with every story sharing a term (dense accumulator).
-    fn cosines(&self, query: &SparseVec) -> (Vec<f32>, Vec<u32>) {
-        let mut acc = vec![0.0f32; self.docs.len()];
-        let mut touched = Vec::new();
-        for (f, &qv) in query.idx.iter().zip(&query.val) {
-            if let Some(list) = self.postings.get(f) {
-                for &(d, v) in list {
-                    if acc[d as usize] == 0.0 {
-                        touched.push(d);
-                    }
-                    acc[d as usize] += qv * v;
-                }
-            }
-        }
-        (acc, touched)
-    }
-
-    /// The `k` most similar stories by plain tf-idf cosine, best first, never `exclude`.
-    pub fn by_cosine(&self, query: &SparseVec, k: usize, exclude: Option<u32>) -> Vec<(u32, f32)> {
-        let (acc, touched) = self.cosines(query);
-        top_k(
-            touched
-                .into_iter()
-                .filter(|&d| Some(d) != exclude)
-                .map(|d| (d, acc[d as usize])),
-            k,
-        )
-    }
-
-    /// The `k` most related stories by the blended score, best first, never `exclude`.
-    pub fn related(
-        &self,
-        query: &RelatedDoc,
-        k: usize,
-        exclude: Option<u32>,
-        config: &RelatedConfig,
-    ) -> Vec<(u32, f32)> {
-        let (acc, touched) = self.cosines(&query.vector);
-        let q_topics: Vec<(u32, f32)> = query
-            .topics
-            .iter()
-            .filter_map(|(t, c)| self.lookup(t).map(|id| (id, *c)))
-            .collect();
-        let q_place = query.place.as_deref().and_then(|p| self.lookup(p));
-        let scored = touched
-            .into_iter()
-            .filter(|&d| Some(d) != exclude)
-            .map(|d| {
-                let doc = &self.docs[d as usize];
-                let topic = q_topics
-                    .iter()
-                    .flat_map(|&(qt, qc)| {
-                        doc.topics
-                            .iter()
-                            .filter(move |&&(t, _)| t == qt)
-                            .map(move |&(_, c)| qc * c)
-                    })
-                    .fold(0.0f32, f32::max);
-                let evidence = Evidence {
-                    similarity: acc[d as usize],
-                    shared_topic: topic,
-                    same_place: q_place.is_some() && q_place == doc.place,
-                    same_cluster: false,
-                    gap_s: query.time.zip(doc.time).map(|(a, b)| (a - b).abs() as f32),
-                };
-                (d, evidence.score(config))
-            });
-        top_k(scored, k)
     }
 }
 
-fn top_k(items: impl Iterator<Item = (u32, f32)>, k: usize) -> Vec<(u32, f32)> {
-    let mut all: Vec<(u32, f32)> = items.collect();
-    let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-    if all.len() > k && k > 0 {
-        all.select_nth_unstable_by(k - 1, by_score);
-        all.truncate(k);
-    }
-    all.sort_by(by_score);
-    all.truncate(k);
-    all
+/// More-like-this hits weaker than this share of the best hit's score share only incidental
+/// words; the story's own topics are a better neighbour than that.
+pub const SIMILARITY_FLOOR: f32 = 0.3;
+
+/// Each hit's similarity relative to the best one, leaving out those under the floor.
+pub fn similar_enough(hits: impl IntoIterator<Item = (StoryId, f32)>) -> HashMap<StoryId, f32> {
+    let hits: Vec<(StoryId, f32)> = hits.into_iter().collect();
+    let best = hits.iter().map(|h| h.1).fold(0.0_f32, f32::max);
+    hits.into_iter()
+        .filter(|h| best > 0.0 && h.1 >= best * SIMILARITY_FLOOR)
+        .map(|(id, score)| (id, score / best))
+        .collect()
+}
+
+/// `candidates` (stories readers may see, among those `similarity` names) ranked as related
+/// to `story`: by the blend, best first, ties by id, never two of one cluster, at most
+/// `limit`.
+pub fn rank(
+    story: &Story,
+    similarity: &HashMap<StoryId, f32>,
+    candidates: Vec<Story>,
+    cluster_of: impl Fn(&StoryId) -> StoryId,
+    config: &RelatedConfig,
+    limit: usize,
+) -> Vec<Story> {
+    let place = |s: &Story| {
+        s.dateline
+            .as_ref()
+            .and_then(|d| d.place.as_deref())
+            .map(str::to_lowercase)
+    };
+    let story_place = place(story);
+    let own_cluster = cluster_of(&story.id);
+    let mut scored: Vec<(Story, f32)> = candidates
+        .into_iter()
+        .filter(|s| s.id != story.id)
+        .map(|s| {
+            let evidence = Evidence {
+                similarity: similarity.get(&s.id).copied().unwrap_or(0.0),
+                shared_topic: if s.topics.iter().any(|t| story.topics.contains(t)) {
+                    1.0
+                } else {
+                    0.0
+                },
+                same_place: story_place.is_some() && place(&s) == story_place,
+                same_cluster: cluster_of(&s.id) == own_cluster,
+                gap_s: s
+                    .went_live()
+                    .zip(story.went_live())
+                    .map(|(a, b)| (a - b).as_secs_f32().abs()),
+            };
+            let score = evidence.score(config);
+            (s, score)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
+    let mut clusters_shown: HashSet<StoryId> = HashSet::new();
+    scored
+        .into_iter()
+        .map(|(s, _)| s)
+        .filter(|s| clusters_shown.insert(cluster_of(&s.id)))
+        .take(limit)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::{TermOptions, Vectorizer, terms};
+    use wiredesk_model::Topic;
 
-    fn docs() -> (Vectorizer, Vec<RelatedDoc>) {
-        let texts = [
-            ("wheat harvest exports grain", "grain", "Chicago"),
-            ("wheat grain prices harvest weather", "grain", "Chicago"),
-            ("bank interest rate wheat", "money", "London"),
-            ("bank interest rate inflation", "money", "London"),
-            ("interest rate currency dollar bank", "money", "Tokyo"),
-        ];
-        let term_lists: Vec<Vec<String>> = texts
-            .iter()
-            .map(|t| terms("", t.0, TermOptions::default()))
-            .collect();
-        let v = Vectorizer::fit(&term_lists, 1);
-        let docs = texts
-            .iter()
-            .zip(&term_lists)
-            .enumerate()
-            .map(|(i, (t, terms))| RelatedDoc {
-                vector: v.transform(terms),
-                topics: vec![(t.1.to_string(), 1.0)],
-                place: Some(t.2.to_string()),
-                time: Some(i as i64 * 86_400),
-            })
-            .collect();
-        (v, docs)
+    fn story(uri: &str, topic: &str, day: i64) -> Story {
+        let at = jiff::Timestamp::from_second(day * 86_400).unwrap();
+        let mut s = wiredesk_model::testing::story(uri, uri, "", at);
+        s.published = Some(at);
+        s.topics = vec![Topic {
+            slug: topic.into(),
+            name: topic.into(),
+        }];
+        s
     }
 
     #[test]
-    fn cosine_neighbours_never_include_the_story_itself() {
-        let (_, docs) = docs();
-        let mut index = RelatedIndex::new();
-        for d in &docs {
-            index.add(d);
-        }
-        let n = index.by_cosine(&docs[0].vector, 3, Some(0));
-        assert!(n.iter().all(|&(d, _)| d != 0));
-        assert_eq!(n[0].0, 1);
+    fn hits_far_weaker_than_the_best_are_left_out() {
+        let (a, b, c) = (
+            StoryId::for_uri("a"),
+            StoryId::for_uri("b"),
+            StoryId::for_uri("c"),
+        );
+        let s = similar_enough([(a.clone(), 10.0), (b.clone(), 5.0), (c.clone(), 2.0)]);
+        assert_eq!(s.get(&a), Some(&1.0));
+        assert_eq!(s.get(&b), Some(&0.5));
+        assert!(!s.contains_key(&c), "{s:?}");
+        assert!(similar_enough([(a, 0.0)]).is_empty());
     }
 
     #[test]
-    fn shared_topics_outrank_a_shared_word() {
-        let (v, docs) = docs();
-        let mut index = RelatedIndex::new();
-        for d in &docs {
-            index.add(d);
-        }
-        // A grain story that mentions a bank: by words alone a money story ranks among the
-        // first three; with its topic both grain stories do.
-        let query = RelatedDoc {
-            vector: v.transform(&terms("", "wheat bank", TermOptions::default())),
-            topics: vec![("grain".into(), 0.9)],
-            place: None,
-            time: None,
+    fn a_shared_topic_outranks_a_shared_word_and_one_cluster_shows_once() {
+        let query = story("q", "grain", 10);
+        let money = story("money", "money", 10);
+        let grain = story("grain", "grain", 9);
+        let twin = story("grain-twin", "grain", 9);
+        let similarity: HashMap<StoryId, f32> = [
+            (money.id.clone(), 1.0),
+            (grain.id.clone(), 0.7),
+            (twin.id.clone(), 0.7),
+        ]
+        .into();
+        // "grain" and its twin are one cluster; everything else is its own.
+        let cluster_of = |id: &StoryId| {
+            if *id == twin.id {
+                grain.id.clone()
+            } else {
+                id.clone()
+            }
         };
-        let money = |d: &u32| *d == 3 || *d == 4;
-        let plain = index.by_cosine(&query.vector, 3, None);
-        assert!(plain.iter().any(|(d, _)| money(d)), "{plain:?}");
-        let blended = index.related(&query, 3, None, &RelatedConfig::default());
-        assert!(!blended.iter().any(|(d, _)| money(d)), "{blended:?}");
-    }
-
-    #[test]
-    fn top_k_orders_by_score_then_id() {
-        let got = top_k(vec![(3, 0.5), (1, 0.9), (2, 0.5), (4, 0.1)].into_iter(), 3);
-        assert_eq!(got, vec![(1, 0.9), (2, 0.5), (3, 0.5)]);
+        let ranked = rank(
+            &query,
+            &similarity,
+            vec![money.clone(), twin.clone(), grain.clone(), query.clone()],
+            cluster_of,
+            &RelatedConfig::site(),
+            5,
+        );
+        let uris: Vec<&str> = ranked.iter().map(|s| s.uri.as_str()).collect();
+        assert_eq!(
+            uris.len(),
+            2,
+            "one of the grain cluster, the money story: {uris:?}"
+        );
+        assert!(uris[0].starts_with("grain"), "{uris:?}");
+        assert_eq!(uris[1], "money");
     }
 }

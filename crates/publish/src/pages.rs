@@ -5,7 +5,7 @@
 //! when it comes from elsewhere (the search index, view counts): a story that is killed,
 //! withheld, held or under embargo is never rendered.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
 
 use askama::Template;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use wiredesk_model::{PubStatus, Story, StoryId, slugify};
 use wiredesk_store::{Listing, StoreError};
 
-use wiredesk_intel::related::{Evidence, RelatedConfig};
+use wiredesk_intel::related::{RelatedConfig, rank as rank_related, similar_enough};
 
 use crate::api::cursor::decode_page_cursor;
 use crate::jsonld;
@@ -109,62 +109,26 @@ impl AppState {
             .related(story, SIDE_LIST * 6)
             .inspect_err(|e| tracing::warn!("related stories: the index failed: {e}"))
             .unwrap_or_default();
-        let best = hits.first().map_or(0.0, |h| h.score);
-        let similarity: HashMap<StoryId, f32> = hits
-            .into_iter()
-            // A hit far weaker than the best one shares only incidental words; the story's
-            // own topics are a better neighbour than that.
-            .filter(|h| best > 0.0 && h.score >= best * RELATED_FLOOR)
-            .map(|h| (h.id, h.score / best))
-            .collect();
+        let similarity = similar_enough(hits.into_iter().map(|h| (h.id, h.score)));
         let ids: Vec<StoryId> = similarity.keys().cloned().collect();
-        let own_cluster = self.projections.cluster_of(&story.id);
-        let place = |s: &Story| {
-            s.dateline
-                .as_ref()
-                .and_then(|d| d.place.as_deref())
-                .map(str::to_lowercase)
-        };
-        let story_place = place(story);
-        let config = RelatedConfig {
-            // One report of the same copy is the closest relative there is.
-            cluster_weight: 0.3,
-            ..RelatedConfig::default()
-        };
-        let mut scored: Vec<(Story, f32)> = self
+        let candidates: Vec<Story> = self
             .store
             .stories(&ids)
             .await?
             .into_iter()
-            .filter(|s| s.id != story.id && s.is_live(now))
-            .map(|s| {
-                let evidence = Evidence {
-                    similarity: similarity.get(&s.id).copied().unwrap_or(0.0),
-                    shared_topic: if s.topics.iter().any(|t| story.topics.contains(t)) {
-                        1.0
-                    } else {
-                        0.0
-                    },
-                    same_place: story_place.is_some() && place(&s) == story_place,
-                    same_cluster: self.projections.cluster_of(&s.id) == own_cluster,
-                    gap_s: s
-                        .went_live()
-                        .zip(story.went_live())
-                        .map(|(a, b)| (a - b).as_secs_f32().abs()),
-                };
-                let score = evidence.score(&config);
-                (s, score)
-            })
+            .filter(|s| s.is_live(now))
             .collect();
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
-        // Never the story's own cluster twice, nor any other cluster.
-        let mut clusters_shown: HashSet<StoryId> = HashSet::new();
-        let mut related: Vec<Story> = scored
-            .into_iter()
-            .map(|(s, _)| s)
-            .filter(|s| clusters_shown.insert(self.projections.cluster_of(&s.id)))
-            .take(SIDE_LIST)
-            .collect();
+        let cluster_of = |id: &StoryId| self.projections.cluster_of(id);
+        let mut related = rank_related(
+            story,
+            &similarity,
+            candidates,
+            cluster_of,
+            &RelatedConfig::site(),
+            SIDE_LIST,
+        );
+        let mut clusters_shown: HashSet<StoryId> =
+            related.iter().map(|s| cluster_of(&s.id)).collect();
         if related.len() < SIDE_LIST {
             for topic in &story.topics {
                 let more = self
@@ -182,8 +146,7 @@ impl AppState {
                     if related.len() >= SIDE_LIST {
                         break;
                     }
-                    if s.id != story.id && clusters_shown.insert(self.projections.cluster_of(&s.id))
-                    {
+                    if s.id != story.id && clusters_shown.insert(cluster_of(&s.id)) {
                         related.push(s);
                     }
                 }
@@ -192,9 +155,6 @@ impl AppState {
         Ok(related)
     }
 }
-
-/// More-like-this hits below this share of the best hit's score are not related.
-const RELATED_FLOOR: f32 = 0.3;
 
 #[derive(Template)]
 #[template(path = "home.html")]

@@ -361,7 +361,7 @@ fn decode(s: &str) -> String {
 
 /// The connection under a session: plain TCP, or TLS over it.
 #[derive(Debug)]
-pub enum Connection {
+enum Connection {
     Plain(TcpStream),
     Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
 }

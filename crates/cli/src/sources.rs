@@ -10,9 +10,10 @@ use crate::args::DataDir;
 
 #[derive(Subcommand)]
 pub enum SourceCommand {
-    /// Poll a feed URL (RSS, Atom, JSON Feed, ninjs, …) or pull an FTP folder
-    /// (`ftp://user:password@host/folder/`); a running server starts within seconds. Adding
-    /// a name again replaces its definition.
+    /// Poll a feed URL (RSS, Atom, JSON Feed, ninjs, …), pull an FTP folder
+    /// (`ftp://user:password@host/folder/`) or read a mailbox
+    /// (`imap://user:password@host/INBOX`, `imaps://…` for TLS); a running server starts within
+    /// seconds. Adding a name again replaces its definition.
     Add {
         name: String,
         url: String,
@@ -26,10 +27,11 @@ pub enum SourceCommand {
         /// delivery limit, 5 MiB.
         #[arg(long, default_value_t = wiredesk_source::MAX_FILE_BYTES)]
         max_bytes: u64,
-        /// FTP: delete each file on the server once its stories are committed.
+        /// FTP: delete each file on the server once its stories are committed; IMAP: each
+        /// message (otherwise it is flagged as seen).
         #[arg(long)]
         delete_after: bool,
-        /// FTPS: trust the certificates in this PEM file instead of the system's roots.
+        /// FTPS and IMAPS: trust the certificates in this PEM file instead of the system's roots.
         #[arg(long)]
         ca_file: Option<PathBuf>,
         #[command(flatten)]

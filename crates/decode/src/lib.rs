@@ -4,8 +4,9 @@
 //! character set (UTF-8, UTF-16, a declared 8-bit set, else windows-1252), refusing what is not
 //! safe or not text with a reason a person can act on, and turning plain-text agency copy,
 //! ninjs 1.x–3.x (and the BBC's variant), RSS, Atom, JSON Feed, NewsML-G2, NITF 3.x, NewsML
-//! 1.2, IPTC 7901, ANPA-1312, AP Media API JSON, dpa digitalwires JSON and Ritzau's RBNews XML
-//! into `wiredesk_model::WireItem`s,
+//! 1.2, IPTC 7901, ANPA-1312, AP Media API JSON, dpa digitalwires JSON, Ritzau's RBNews XML
+//! and e-mail (RFC 5322 with MIME, read from its bytes, each part in its own charset) into
+//! `wiredesk_model::WireItem`s,
 //! including what a format's own fields say of an item not for publication (genres, item
 //! roles, NITF `tobject.type`, ANPA categories: `not_for_publication.rs`).
 //! Must not: do I/O, sanitize or rewrite the copy, parse datelines, assign topics, or guess a
@@ -16,6 +17,7 @@
 mod anpa;
 mod apmedia;
 mod digitalwires;
+mod email;
 mod feed;
 mod fields;
 mod media;
@@ -62,6 +64,8 @@ pub enum Format {
     Ritzau,
     /// The Reuters-21578 research archive's SGML (`reut2-NNN.sgm`), for bulk loads.
     Reuters21578,
+    /// An e-mail message (RFC 5322 with MIME): an `.eml` file, or a message fetched by IMAP.
+    Email,
 }
 
 impl Format {
@@ -81,6 +85,7 @@ impl Format {
             Format::DigitalWires => "dpa-digitalwires",
             Format::Ritzau => "ritzau-rbnews",
             Format::Reuters21578 => "reuters-21578",
+            Format::Email => "email",
         }
     }
 
@@ -101,6 +106,7 @@ impl Format {
             Format::DigitalWires => "dpa digitalwires JSON",
             Format::Ritzau => "Ritzau RBNews XML",
             Format::Reuters21578 => "Reuters-21578 archive file",
+            Format::Email => "e-mail message",
         }
     }
 }
@@ -173,10 +179,6 @@ pub enum DecodeError {
     HeadlineTooLong { chars: usize, limit: usize },
     #[error("plain text has a headline but no body")]
     NoBody,
-    #[error(
-        "an e-mail message (RFC 5322 headers), not plain-text copy; e-mail ingest is not supported yet"
-    )]
-    Email,
     /// A file of a known wire format whose content cannot make a story.
     #[error("{}: {reason}", .format.describe())]
     Refused { format: Format, reason: String },
@@ -215,6 +217,10 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, DecodeError> {
     if reuters::looks_like(bytes) {
         return Ok(Format::Reuters21578);
     }
+    if sniff::is_email(bytes) {
+        sniff::check_size(bytes)?;
+        return Ok(Format::Email);
+    }
     let (text, _) = sniff::to_text(bytes)?;
     Ok(sniff::sniff_text(&text)?.format())
 }
@@ -224,6 +230,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     // The archive's SGML is neither XML nor any one character set; its reader takes bytes.
     if reuters::looks_like(bytes) {
         return decode_reuters(bytes);
+    }
+    // Before any reading as text: each part of a message has a character set of its own.
+    if sniff::is_email(bytes) {
+        return email::decode(bytes);
     }
     let (text, note) = sniff::to_text(bytes)?;
     let mut decoded = decode_sniffed(&text, sniff::sniff_text(&text)?)?;
@@ -242,6 +252,8 @@ fn decode_sniffed(text: &str, sniffed: sniff::Sniffed<'_>) -> Result<Decoded, De
         sniff::Sniffed::ApMedia(value) => apmedia::decode(value),
         sniff::Sniffed::DigitalWires(value) => digitalwires::decode(value),
         sniff::Sniffed::Transmission(format) => anpa::decode(text, format),
+        // Only a message the byte-level look missed (UTF-16 with a byte-order mark) gets here.
+        sniff::Sniffed::Email => email::decode(text.as_bytes()),
         // The prolog is left behind: it was checked already, and a declared encoding would make
         // the parser re-decode text that is UTF-8 by now.
         sniff::Sniffed::Xml { format, root } => match format {
@@ -317,6 +329,9 @@ mod tests {
             ("digitalwires.json", Format::DigitalWires),
             ("ritzau.xml", Format::Ritzau),
             ("ritzau_queue.xml", Format::Ritzau),
+            ("email_alternative.eml", Format::Email),
+            ("email_attachment.eml", Format::Email),
+            ("email_latin1.eml", Format::Email),
         ];
         for (name, format) in expected {
             assert_eq!(sniff(&fixture(name)), Ok(format), "{name}");
@@ -342,6 +357,7 @@ mod tests {
             Format::ApMedia,
             Format::DigitalWires,
             Format::Ritzau,
+            Format::Email,
         ]
         .iter()
         .map(Format::as_str)
@@ -361,7 +377,8 @@ mod tests {
                 "anpa-1312",
                 "ap-media-api",
                 "dpa-digitalwires",
-                "ritzau-rbnews"
+                "ritzau-rbnews",
+                "email"
             ]
         );
     }

@@ -216,6 +216,7 @@ proptest! {
             "{\"format\":\"digitalwires@1\",\"urn\":\"u\",", "{\"api_version\":\"2\",\"data\":",
             "<RBNews><NewsID>n</NewsID><content>", "<XMLNewsQueuedResponse><XMLNewsQueuedResult><ListOfRBNews><RBNews>",
             "{\"total\":1,\"item\":[{\"uri\":\"u\",\"headline\":",
+            "From: a@x\nTo: b@x\nSubject: s\n\n", "Received: x\nFrom: a\nSubject: =?utf-8?Q?",
         ]),
         tail in ".{0,256}",
     ) {
@@ -387,6 +388,54 @@ proptest! {
         ),
     ) {
         check(format!("{head}{}", body.concat()).as_bytes(), "");
+    }
+}
+
+/// Pieces of e-mail messages, so random messages reach MIME, the transfer encodings, the
+/// charsets and the lenient header reading, not only the sniffer.
+fn mail_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("Subject: =?utf-8?B?SGVhZGxpbmU=?=\n".to_string()),
+        Just("Subject: =?windows-1252?Q?Caf=E9_\u{2019}x?=\n".to_string()),
+        Just("Subject: =?x?Q?=?= =?utf-8?B?====?=\n".to_string()),
+        Just("From: =?iso-8859-1?Q?J=F6rg?= <j@x>\n".to_string()),
+        Just("From: <@>,,\n".to_string()),
+        Just("Date: Fri, 6 Nov 2026 09:13:58 +0100 (CET)\n".to_string()),
+        Just("Date: 31 Feb 99999 99:99 +9999\n".to_string()),
+        Just("Message-ID: <a/b%c@x>\n".to_string()),
+        Just("Content-Type: multipart/mixed; boundary=b\n".to_string()),
+        Just("Content-Type: multipart/alternative; boundary=\"b\"\n".to_string()),
+        Just("Content-Type: text/html; charset=iso-2022-jp\n".to_string()),
+        Just("Content-Type: text/plain; charset=utf-16\n".to_string()),
+        Just("Content-Type: image/png; name=a.png\n".to_string()),
+        Just("Content-Type: message/rfc822\n".to_string()),
+        Just("Content-Transfer-Encoding: base64\n".to_string()),
+        Just("Content-Transfer-Encoding: quoted-printable\n".to_string()),
+        Just("Content-ID: <c@x>\n".to_string()),
+        Just("\n".to_string()),
+        Just("--b\n".to_string()),
+        Just("--b--\n".to_string()),
+        Just("<html><body><p>x</p></body></html>\n".to_string()),
+        Just("=E9=3D=\n".to_string()),
+        Just("SGVsbG8=\n".to_string()),
+        "[ -~]{0,30}\n",
+        prop::collection::vec(any::<u8>(), 0..20)
+            .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn decode_never_panics_on_mail_shaped_text(
+        pieces in prop::collection::vec(mail_piece(), 0..40),
+    ) {
+        let message = format!(
+            "Received: from x\nTo: desk@x\nMIME-Version: 1.0\n{}",
+            pieces.concat()
+        );
+        check(message.as_bytes(), "");
     }
 }
 

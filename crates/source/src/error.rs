@@ -9,7 +9,10 @@ use std::path::PathBuf;
 pub enum SourceError {
     #[error("source name {0:?}: use 1-64 letters, digits, '-', '_' or '.'")]
     BadName(String),
-    #[error("source {name}: URL {url:?} must start with http://, https://, ftp:// or ftps://")]
+    #[error(
+        "source {name}: URL {url:?} must start with http://, https://, ftp://, ftps://, imap:// \
+         or imaps://"
+    )]
     BadScheme { name: String, url: String },
     #[error("source {0}: interval_secs, timeout_secs and max_bytes must be above 0")]
     ZeroLimit(String),
@@ -25,6 +28,12 @@ pub enum SourceError {
     Url { name: String, message: String },
     #[error("source {name}: {scheme}:// is not FTP")]
     NotFtp { name: String, scheme: String },
+    #[error("source {name}: {scheme}:// is not IMAP")]
+    NotImap { name: String, scheme: String },
+    #[error(
+        "source {0}: an IMAP URL names the user to log in as (imap://user:password@host/INBOX)"
+    )]
+    NoLogin(String),
     #[error("source {0}: the URL names no host")]
     NoHost(String),
     #[error("source {name}: TLS: {message}")]

@@ -12,9 +12,6 @@ use std::time::{Duration, Instant};
 use std::sync::Arc;
 
 use rustls::ClientConfig;
-use rustls::pki_types::CertificateDer;
-use rustls::pki_types::pem::PemObject;
-use rustls_platform_verifier::ConfigVerifierExt;
 use suppaftp::types::FileType;
 use suppaftp::{FtpError, RustlsConnector, RustlsFtpStream};
 
@@ -86,7 +83,7 @@ impl FtpPull {
         })?;
         let tls = match url.scheme() {
             "ftp" => None,
-            "ftps" => Some(tls_config(source)?),
+            "ftps" => Some(crate::tls::config(source)?),
             other => {
                 return Err(SourceError::NotFtp {
                     name: source.name.clone(),
@@ -287,37 +284,6 @@ impl<R: Read> Read for Deadline<R> {
         }
         self.inner.read(buf)
     }
-}
-
-/// TLS settings for an FTPS source: the system's roots, or those in its `ca_file`.
-fn tls_config(source: &RemoteSource) -> Result<Arc<ClientConfig>, SourceError> {
-    crate::install_tls_provider();
-    let config = match &source.ca_file {
-        None => ClientConfig::with_platform_verifier().map_err(|e| SourceError::Tls {
-            name: source.name.clone(),
-            message: e.to_string(),
-        })?,
-        Some(path) => {
-            let cannot = |message: String| SourceError::CaFile {
-                name: source.name.clone(),
-                path: path.clone(),
-                message,
-            };
-            let mut roots = rustls::RootCertStore::empty();
-            for cert in CertificateDer::pem_file_iter(path).map_err(|e| cannot(e.to_string()))? {
-                roots
-                    .add(cert.map_err(|e| cannot(e.to_string()))?)
-                    .map_err(|e| cannot(e.to_string()))?;
-            }
-            if roots.is_empty() {
-                return Err(cannot("no certificates in it".into()));
-            }
-            ClientConfig::builder()
-                .with_root_certificates(roots)
-                .with_no_client_auth()
-        }
-    };
-    Ok(Arc::new(config))
 }
 
 /// Percent-decoding for the user, password and path of an FTP URL.

@@ -1,6 +1,6 @@
 //! source: where deliveries come from — files and folders named on the command line, the
 //! drop folder (`DATA/inbox/`) that agencies (often by FTP) write into, and remote sources
-//! polled over HTTP(S) or pulled over FTP(S).
+//! polled over HTTP(S), pulled over FTP(S), or read from a mailbox over IMAP(S).
 //!
 //! Owns: finding files, reading them with a size limit, deciding when a dropped file is
 //! complete, and moving it to `archive/` or `rejected/` (with a `.reason` file) afterwards;
@@ -16,12 +16,16 @@ mod error;
 pub mod ftp;
 pub mod health;
 pub mod http;
+pub mod imap;
 pub mod poller;
 pub mod queue;
 pub mod redact;
 pub mod remote;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+mod tls;
 
-/// The one TLS crypto provider of every client here (HTTP, FTPS, NATS): reqwest and
+/// The one TLS crypto provider of every client here (HTTP, FTPS, IMAPS, NATS): reqwest and
 /// async-nats are built without one of their own, so ring is installed for the process; a
 /// second call changes nothing.
 pub fn install_tls_provider() {

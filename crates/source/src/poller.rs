@@ -1,9 +1,9 @@
-//! The poll loop `serve` runs for every remote source: one task per source (HTTP feed or FTP
-//! folder), at once and then every interval, backing off after failures, with its health on
+//! The poll loop `serve` runs for every remote source: one task per source (HTTP feed, FTP
+//! folder or IMAP mailbox), at once and then every interval, backing off after failures, with its health on
 //! the board. The set of sources follows `DATA/sources.toml` (re-read every second) beside
 //! those in the config file. What was fetched goes to a [`Sink`] — the ingest pipeline, in
-//! the server — and what a poll learns (HTTP validators, FTP files taken) is remembered in
-//! `DATA/sources-state.json` only once the sink has committed it.
+//! the server — and what a poll learns (HTTP validators, FTP files taken, how far a mailbox
+//! was read) is remembered in `DATA/sources-state.json` only once the sink has committed it.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -18,6 +18,7 @@ use crate::backoff;
 use crate::ftp::FtpPull;
 use crate::health::HealthBoard;
 use crate::http::{Fetched, HttpFetcher};
+use crate::imap::ImapPull;
 use crate::redact::redact_text;
 use crate::remote::{RemoteSource, SourceList, StateFile};
 
@@ -131,6 +132,7 @@ enum Puller {
     /// Shared with each blocking call rather than moved into it, so the loop keeps its handle
     /// whatever the call does.
     Ftp(Arc<std::sync::Mutex<FtpPull>>),
+    Imap(ImapPull),
 }
 
 /// Poll one source forever: at once, then every interval, backing off after failures.
@@ -142,12 +144,14 @@ async fn poll<S: Sink>(
 ) {
     let name = source.name.clone();
     health.update(&name, |h| {
-        h.kind = if source.is_ftp() { "ftp" } else { "http" }.into();
+        h.kind = source.kind().into();
         h.url = source.display_url();
         h.interval_secs = source.interval_secs;
     });
     let puller = if source.is_ftp() {
         FtpPull::new(&source).map(|p| Puller::Ftp(Arc::new(std::sync::Mutex::new(p))))
+    } else if source.is_imap() {
+        ImapPull::new(&source).map(Puller::Imap)
     } else {
         HttpFetcher::new(&source).map(Puller::Http)
     };
@@ -169,6 +173,10 @@ async fn poll<S: Sink>(
                 true
             }
             Puller::Ftp(pull) => poll_ftp(&*sink, &source, pull, &health, &state).await,
+            Puller::Imap(pull) => {
+                poll_imap(&*sink, &source, pull, &health, &state).await;
+                true
+            }
         };
         if !carry_on {
             return;
@@ -311,6 +319,111 @@ async fn poll_ftp(
         }
     }
     true
+}
+
+/// One poll of a mailbox: the new messages, a batch at a time, each message one delivery.
+/// Once a batch is committed, how far the mailbox was taken is remembered and the messages
+/// are flagged `\Seen` (or deleted); a failed ingest leaves the mark where it was, so the
+/// same messages are fetched again at the next poll.
+async fn poll_imap(
+    sink: &impl Sink,
+    source: &RemoteSource,
+    pull: &ImapPull,
+    health: &HealthBoard,
+    state: &StateFile,
+) {
+    let name = &source.name;
+    let mut ok = true;
+    loop {
+        let mark = state.imap_mark(name, &source.url);
+        health.update(name, |h| h.fetches += 1);
+        let mail = match pull.new_mail(mark).await {
+            Ok(mail) => mail,
+            Err(e) => {
+                tracing::warn!("source {name}: {e}");
+                health.update(name, |h| h.failed(e.kind.label(), &e.message));
+                return;
+            }
+        };
+        if mail.renumbered {
+            tracing::warn!(
+                "source {name}: mailbox {} was renumbered (UIDVALIDITY {}); its messages are \
+                 taken again, and what was taken before is recognised by its Message-ID",
+                pull.mailbox(),
+                mail.uid_validity
+            );
+        }
+        for refused in &mail.refused {
+            ok = false;
+            tracing::warn!("source {name}: {}", refused.reason);
+            health.update(name, |h| h.failed("too_large", &refused.reason));
+        }
+        let taken: Vec<u32> = mail
+            .messages
+            .iter()
+            .map(|m| m.uid)
+            .chain(mail.refused.iter().map(|r| r.uid))
+            .collect();
+        if !mail.messages.is_empty() {
+            let received = Timestamp::now();
+            let deliveries = mail
+                .messages
+                .iter()
+                .map(|m| Delivery {
+                    path: PathBuf::from(format!("imap:{name}/{}/{}.eml", pull.mailbox(), m.uid)),
+                    bytes: m.bytes.clone(),
+                    received,
+                })
+                .collect();
+            match sink.ingest(deliveries).await {
+                Ok(landed) => {
+                    let stories = changed_stories(&landed);
+                    tracing::info!(
+                        "source {name}: {} messages, {stories} stories",
+                        landed.len()
+                    );
+                    health.update(name, |h| {
+                        h.deliveries += landed.len() as u64;
+                        h.stories += stories as u64;
+                    });
+                    for (l, reason) in landed
+                        .iter()
+                        .filter_map(|l| l.rejected.as_ref().map(|r| (l, r)))
+                    {
+                        ok = false;
+                        health.update(name, |h| {
+                            h.failed(
+                                "rejected",
+                                &format!("{} was rejected: {reason}", l.path.display()),
+                            )
+                        });
+                    }
+                }
+                Err(e) => {
+                    tracing::error!("source {name}: ingest failed, will take again: {e}");
+                    health.update(name, |h| {
+                        h.failed("ingest", &format!("ingest failed, will take again: {e}"))
+                    });
+                    return;
+                }
+            }
+        }
+        if !taken.is_empty() {
+            if let Err(e) = state.put_imap_mark(name, &source.url, mail.mark(mark)) {
+                tracing::error!("source {name}: cannot save how far the mailbox was taken: {e}");
+            }
+            // The mark is the truth; the flags only show a person what the desk has taken.
+            if let Err(e) = pull.settle(&taken).await {
+                tracing::warn!("source {name}: cannot flag the messages taken: {e}");
+            }
+        }
+        if !mail.more {
+            break;
+        }
+    }
+    if ok {
+        health.update(name, |h| h.succeeded());
+    }
 }
 
 /// One fetch; its body, if any, becomes one delivery through the sink. The validators are

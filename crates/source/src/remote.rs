@@ -1,7 +1,8 @@
-//! Remote sources: feeds polled over HTTP(S) (and, later, FTP folders). Each is defined by
-//! a name and a URL, either in the config file (`[[sources]]`) or with `wiredesk source add`,
-//! which keeps them in `DATA/sources.toml`. What a poll last saw (HTTP validators) is kept
-//! in `DATA/sources-state.json`, so a restart does not fetch unchanged feeds again.
+//! Remote sources: feeds polled over HTTP(S), FTP(S) folders and IMAP(S) mailboxes. Each is
+//! defined by a name and a URL, either in the config file (`[[sources]]`) or with
+//! `wiredesk source add`, which keeps them in `DATA/sources.toml`. What a poll last saw (HTTP
+//! validators, FTP files taken, how far a mailbox was read) is kept in
+//! `DATA/sources-state.json`, so a restart takes nothing twice.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -18,7 +19,8 @@ pub struct RemoteSource {
     /// Shown on the desk and in metrics; letters, digits, `-`, `_` and `.`.
     pub name: String,
     /// `http://`, `https://`, `ftp://user:password@host/folder/` or `ftps://…` (explicit
-    /// FTPS: AUTH TLS, then protected data connections).
+    /// FTPS: AUTH TLS, then protected data connections), `imap://user:password@host/INBOX` or
+    /// `imaps://…` (TLS from the first byte, port 993 unless named).
     pub url: String,
     /// Seconds between polls while the source is healthy.
     #[serde(default = "default_interval")]
@@ -36,10 +38,10 @@ pub struct RemoteSource {
     /// Longest back-off after repeated failures.
     #[serde(default = "default_max_backoff")]
     pub max_backoff_secs: u64,
-    /// FTP only: delete a file on the server once its stories are committed.
+    /// FTP and IMAP: delete a file (a message) on the server once its stories are committed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub delete_after: bool,
-    /// FTPS only: trust the certificates in this PEM file instead of the system's roots
+    /// FTPS and IMAPS: trust the certificates in this PEM file instead of the system's roots
     /// (for an agency server with a private certificate authority).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
@@ -87,7 +89,7 @@ impl RemoteSource {
             .split_once("://")
             .map(|(s, _)| s.to_ascii_lowercase());
         match scheme.as_deref() {
-            Some("http") | Some("https") | Some("ftp") | Some("ftps") => {}
+            Some("http" | "https" | "ftp" | "ftps" | "imap" | "imaps") => {}
             _ => {
                 return Err(SourceError::BadScheme {
                     name: self.name.clone(),
@@ -113,6 +115,24 @@ impl RemoteSource {
         self.url
             .split_once("://")
             .is_some_and(|(s, _)| s.eq_ignore_ascii_case("ftp") || s.eq_ignore_ascii_case("ftps"))
+    }
+
+    /// Whether this source is a mailbox read over IMAP (`imap://` or `imaps://`).
+    pub fn is_imap(&self) -> bool {
+        self.url
+            .split_once("://")
+            .is_some_and(|(s, _)| s.eq_ignore_ascii_case("imap") || s.eq_ignore_ascii_case("imaps"))
+    }
+
+    /// How it is fetched, as the desk and `/metrics` name it: `http`, `ftp` or `imap`.
+    pub fn kind(&self) -> &'static str {
+        if self.is_ftp() {
+            "ftp"
+        } else if self.is_imap() {
+            "imap"
+        } else {
+            "http"
+        }
     }
 
     /// The URL with its password and keys hidden, for pages, logs and metrics.
@@ -191,6 +211,9 @@ struct Saved {
     /// FTP: the files taken (`name:size`).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     taken: BTreeSet<String>,
+    /// IMAP: how far the mailbox has been taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    imap: Option<crate::imap::Mark>,
 }
 
 /// `DATA/sources-state.json`: validators per source, remembered across restarts. Entries are
@@ -231,14 +254,15 @@ impl StateFile {
 
     pub fn put(&self, name: &str, url: &str, validators: Validators) -> std::io::Result<()> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let taken = match entries.get(name) {
-            Some(s) if s.url == url => s.taken.clone(),
-            _ => BTreeSet::new(),
+        let (taken, imap) = match entries.get(name) {
+            Some(s) if s.url == url => (s.taken.clone(), s.imap),
+            _ => (BTreeSet::new(), None),
         };
         let saved = Saved {
             url: url.to_string(),
             validators,
             taken,
+            imap,
         };
         if entries
             .get(name)
@@ -281,6 +305,37 @@ impl StateFile {
         self.write(&entries)
     }
 
+    /// IMAP: how far this source's mailbox has been taken, if it has been read before.
+    pub fn imap_mark(&self, name: &str, url: &str) -> Option<crate::imap::Mark> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        match entries.get(name) {
+            Some(saved) if saved.url == url => saved.imap,
+            _ => None,
+        }
+    }
+
+    /// IMAP: remember `mark` once the messages up to it are committed.
+    pub fn put_imap_mark(
+        &self,
+        name: &str,
+        url: &str,
+        mark: crate::imap::Mark,
+    ) -> std::io::Result<()> {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = entries.entry(name.to_string()).or_default();
+        if entry.url != url {
+            *entry = Saved {
+                url: url.to_string(),
+                ..Saved::default()
+            };
+        }
+        if entry.imap == Some(mark) {
+            return Ok(());
+        }
+        entry.imap = Some(mark);
+        self.write(&entries)
+    }
+
     fn write(&self, entries: &BTreeMap<String, Saved>) -> std::io::Result<()> {
         let bytes = serde_json::to_vec_pretty(entries).map_err(std::io::Error::other)?;
         write_atomically(&self.path, &bytes)
@@ -292,10 +347,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ftp_sources_are_told_by_their_scheme() {
+    fn ftp_and_imap_sources_are_told_by_their_scheme() {
         assert!(RemoteSource::new("f", "FTPS://a.example/in/").is_ftp());
         assert!(RemoteSource::new("f", "ftp://a.example/in/").is_ftp());
         assert!(!RemoteSource::new("h", "https://a.example/ftp://").is_ftp());
+        let imap = RemoteSource::new("m", "IMAPS://desk:pw@mail.example/INBOX");
+        assert!(imap.is_imap() && !imap.is_ftp() && imap.check().is_ok());
+        assert_eq!(imap.kind(), "imap");
+        assert_eq!(imap.display_url(), "IMAPS://desk:***@mail.example/INBOX");
+        assert_eq!(RemoteSource::new("h", "https://a.example/").kind(), "http");
     }
 
     #[test]
@@ -345,6 +405,24 @@ mod tests {
         assert_eq!(
             state.get("a", "http://127.0.0.1/other"),
             Validators::default()
+        );
+
+        // How far a mailbox was read survives too, and is forgotten with its URL.
+        let mark = crate::imap::Mark {
+            uid_validity: 7,
+            last_uid: 42,
+        };
+        let url = "imap://desk:pw@127.0.0.1/INBOX";
+        StateFile::open(&state_path)
+            .put_imap_mark("m", url, mark)
+            .unwrap();
+        let state = StateFile::open(&state_path);
+        assert_eq!(state.imap_mark("m", url), Some(mark));
+        assert_eq!(state.imap_mark("m", "imap://desk:pw@127.0.0.1/Other"), None);
+        assert_eq!(
+            state.get("a", "http://127.0.0.1/a"),
+            v,
+            "other sources kept"
         );
     }
 }

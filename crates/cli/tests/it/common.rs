@@ -813,6 +813,10 @@ fn is_root() -> bool {
         .map(|o| o.stdout.trim_ascii() == b"0")
         .unwrap_or(false)
 }
+/// A dovecot of the test's own (IMAP and IMAPS on free loopback ports, one user, one maildir),
+/// from the source crate's `testing` feature, which the source crate's own tests use too.
+pub use wiredesk_source::testing::Dovecot as OwnDovecot;
+
 /// A NATS server with JetStream of the test's own on a free port, to stop and start.
 pub struct OwnNats {
     pub port: u16,

@@ -14,6 +14,7 @@ mod desk;
 mod feeds;
 mod http_api;
 mod http_cache;
+mod mail;
 mod postgres;
 mod roles;
 mod search;

@@ -41,7 +41,7 @@ pub(crate) fn decode(text: &str) -> Result<Decoded, DecodeError> {
 
 /// Blank lines separate paragraphs, and the lines inside one are its hard wrapping. Copy with no
 /// blank line at all puts one paragraph on each line.
-fn paragraphs(lines: &[&str]) -> Vec<String> {
+pub(crate) fn paragraphs(lines: &[&str]) -> Vec<String> {
     if !lines.iter().any(|l| l.is_empty()) {
         return lines.iter().map(|l| l.to_string()).collect();
     }
@@ -198,7 +198,9 @@ mod tests {
     #[test]
     fn an_email_is_not_mistaken_for_copy() {
         let mail = b"Received: from mx.example.org\nFrom: desk@example.org\nTo: wire@example.org\nSubject: Copy\n\nBody.";
-        assert_eq!(crate::decode(mail).unwrap_err(), DecodeError::Email);
+        let decoded = crate::decode(mail).unwrap();
+        assert_eq!(decoded.format, Format::Email);
+        assert_eq!(decoded.items[0].headline, "Copy");
         // A headline with a colon is still a headline.
         let copy = b"Date: set for harbour talks\n\nPortmere, Nov 6 (WDN) Talks will start.";
         assert_eq!(

@@ -29,15 +29,7 @@ pub(crate) fn human_size(size: usize, limit: usize) -> String {
 /// as browsers do); and undeclared text that is not valid UTF-8 is read as windows-1252, the
 /// usual encoding of legacy agency copy, with a note saying so.
 pub(crate) fn to_text(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<String>), DecodeError> {
-    if bytes.len() > MAX_DELIVERY_BYTES {
-        return Err(DecodeError::TooLarge {
-            size: bytes.len(),
-            limit: MAX_DELIVERY_BYTES,
-        });
-    }
-    if bytes.is_empty() {
-        return Err(DecodeError::Empty);
-    }
+    check_size(bytes)?;
     let mut note = None;
     let text = match bytes {
         [0xFF, 0xFE, rest @ ..] => Cow::Owned(from_utf16(rest, u16::from_le_bytes)?),
@@ -97,6 +89,20 @@ pub(crate) fn to_text(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<String>), De
         return Err(DecodeError::Blank);
     }
     Ok((text, note))
+}
+
+/// The refusals every delivery gets before it is read at all: too large, or empty.
+pub(crate) fn check_size(bytes: &[u8]) -> Result<(), DecodeError> {
+    if bytes.len() > MAX_DELIVERY_BYTES {
+        return Err(DecodeError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_DELIVERY_BYTES,
+        });
+    }
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    Ok(())
 }
 
 enum Declared {

@@ -19,6 +19,8 @@ pub(crate) enum Sniffed<'a> {
     DigitalWires(Value),
     /// IPTC 7901 or ANPA-1312: copy framed by transmission control characters.
     Transmission(Format),
+    /// An e-mail message; read again from the text's bytes.
+    Email,
     /// `root` is the byte offset of the root element's `<` in the text.
     Xml {
         format: Format,
@@ -35,6 +37,7 @@ impl Sniffed<'_> {
             Sniffed::ApMedia(_) => Format::ApMedia,
             Sniffed::DigitalWires(_) => Format::DigitalWires,
             Sniffed::Transmission(format) => *format,
+            Sniffed::Email => Format::Email,
             Sniffed::Xml { format, .. } => *format,
         }
     }
@@ -48,6 +51,10 @@ pub(crate) fn sniff_text(text: &str) -> Result<Sniffed<'_>, DecodeError> {
         _ => {
             if let Some(format) = transmission(text) {
                 return Ok(Sniffed::Transmission(format));
+            }
+            // An "Received: from …" headline would be the result otherwise.
+            if crate::email::looks_like(text) {
+                return Ok(Sniffed::Email);
             }
             check_plain_text(text)?;
             Ok(Sniffed::PlainText)
@@ -84,38 +91,14 @@ fn transmission(text: &str) -> Option<Format> {
     .then_some(Format::Iptc7901)
 }
 
-/// Header names that open an e-mail message (RFC 5322) but never a line of agency copy.
-const MAIL_HEADERS: &[&str] = &[
-    "received",
-    "return-path",
-    "delivered-to",
-    "from",
-    "to",
-    "subject",
-    "date",
-    "message-id",
-    "mime-version",
-    "content-type",
-    "x-original-to",
-    "reply-to",
-    "dkim-signature",
-    "cc",
-];
-
-/// An e-mail file would otherwise decode with "Received: from …" as its headline.
-fn is_email(text: &str) -> bool {
-    let header = |line: &str| {
-        line.split_once(':')
-            .is_some_and(|(name, _)| MAIL_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)))
-    };
-    let mut lines = text.lines().skip_while(|l| l.trim().is_empty()).take(30);
-    lines.next().is_some_and(header) && lines.filter(|l| header(l)).count() >= 2
+/// Whether the delivery's first bytes are the headers of an e-mail message (`email::looks_like`
+/// over their text): checked on bytes, before the whole file is read as one text.
+pub(crate) fn is_email(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    crate::email::looks_like(&String::from_utf8_lossy(head))
 }
 
 fn check_plain_text(text: &str) -> Result<(), DecodeError> {
-    if is_email(text) {
-        return Err(DecodeError::Email);
-    }
     // Tab, newline, carriage return and form feed occur in honest copy; any other C0 control
     // is transmission framing that would end up in the headline.
     match text

@@ -9,9 +9,11 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub mod agency;
 mod slug;
 pub mod stop_words;
 pub mod text;
+pub use agency::Agencies;
 pub use slug::{slugify, slugify_in};
 
 /// The largest delivery (one wire file, one pushed body, one fetched feed) taken anywhere: the

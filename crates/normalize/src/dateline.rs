@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use regex::Regex;
-use wiredesk_model::Dateline;
+use wiredesk_model::{Agencies, Dateline};
 
 /// Finds the dateline at the start of `first_paragraph`.
 ///
@@ -276,9 +276,13 @@ const AGENCIES: &[&str] = &[
     "pr newswire", "cnw", "accesswire", "marketwired", "ians/yonhap",
 ];
 
+/// The agencies' one table (`wiredesk_model::agency`), for their long names and aliases.
+static MAJOR_AGENCIES: LazyLock<Agencies> = LazyLock::new(Agencies::default);
+
 fn known_agency(name: &str) -> bool {
     let lower = name.to_lowercase();
-    AGENCIES.contains(&lower.as_str())
+    MAJOR_AGENCIES.knows(name)
+        || AGENCIES.contains(&lower.as_str())
         || lower
             .split(['/', '-'])
             .all(|part| AGENCIES.contains(&part.trim()))

@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use wiredesk_model::{Agency, Dateline, PubStatus, Story, StoryId, WireItem, body_hash};
+use wiredesk_model::{Agencies, Dateline, PubStatus, Story, StoryId, WireItem, body_hash};
 
 use crate::summary::without_captions;
 use crate::{
@@ -20,6 +20,8 @@ pub struct NormalizeContext<'a> {
     pub time_zone: &'a TimeZone,
     /// The agency to credit when neither the format nor the dateline names one.
     pub default_agency: &'a str,
+    /// Every credit is read through this table: one agency, one name.
+    pub agencies: &'a Agencies,
     /// Longest summary, in characters.
     pub summary_chars: usize,
 }
@@ -130,7 +132,7 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         .and_then(|d| d.agency.clone())
         .or_else(|| item.agency.clone().filter(|a| !a.trim().is_empty()))
         .unwrap_or_else(|| ctx.default_agency.to_string());
-    let agency = Agency::named(&agency_name);
+    let agency = ctx.agencies.agency(&agency_name);
     let uri = item
         .uri
         .clone()
@@ -204,11 +206,14 @@ mod tests {
     use super::*;
     use wiredesk_model::WireBody;
 
+    static AGENCIES: std::sync::LazyLock<Agencies> = std::sync::LazyLock::new(Agencies::default);
+
     fn ctx(tz: &TimeZone) -> NormalizeContext<'_> {
         NormalizeContext {
             received: "2026-11-28T06:00:00Z".parse().unwrap(),
             time_zone: tz,
             default_agency: "Wire",
+            agencies: &AGENCIES,
             summary_chars: 200,
         }
     }
@@ -242,6 +247,56 @@ mod tests {
         assert_eq!(story.body_hash, body_hash(item.body.as_str()));
         // The same copy sent again is the same story.
         assert_eq!(to_story(item, &ctx(&tz)).unwrap().id, story.id);
+    }
+
+    #[test]
+    fn every_spelling_of_an_agency_files_the_copy_under_one_name() {
+        let tz = TimeZone::UTC;
+        let credited = |agency: Option<&str>, body: &str, agencies: &Agencies| {
+            let mut item = plain("Head", body);
+            item.agency = agency.map(str::to_string);
+            let ctx = NormalizeContext {
+                agencies,
+                ..ctx(&tz)
+            };
+            to_story(item, &ctx).unwrap().agency
+        };
+        let built_in = Agencies::default();
+        for (agency, body) in [
+            (
+                Some("Deutsche Presse-Agentur GmbH"),
+                "Die Regierung hat sich geeinigt.",
+            ),
+            (
+                Some("deutsche presse-agentur"),
+                "Die Regierung hat sich geeinigt.",
+            ),
+            (Some("DPA"), "Die Regierung hat sich geeinigt."),
+            (None, "Berlin (dpa) - Die Regierung hat sich geeinigt."),
+            (None, "Peine (dpa/lni) - Ein Baum blockierte die Strecke."),
+            (Some("Deutsche Presse-Agentur GmbH"), "Berlin (dpa) - Copy."),
+        ] {
+            let got = credited(agency, body, &built_in);
+            assert_eq!(
+                (got.slug.as_str(), got.name.as_str()),
+                ("dpa", "dpa"),
+                "{agency:?} {body:?}"
+            );
+        }
+        let pti = credited(Some("Press Trust of India"), "Copy.", &built_in);
+        assert_eq!(pti.slug, "pti");
+        // A site's own agency and its aliases, from the config.
+        let mut site = Agencies::default();
+        site.add("Asia News Network", ["ANN"]);
+        let ann = credited(None, "BANGKOK, Dec 5 (ANN) - Copy.", &site);
+        assert_eq!(
+            (ann.slug.as_str(), ann.name.as_str()),
+            ("asia-news-network", "Asia News Network")
+        );
+        assert_eq!(
+            credited(None, "BANGKOK, Dec 5 (ANN) - Copy.", &built_in).slug,
+            "ann"
+        );
     }
 
     #[test]

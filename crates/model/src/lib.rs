@@ -122,6 +122,10 @@ pub struct WireItem {
     pub byline: Option<String>,
     /// The dateline when the format carries it as a field; otherwise it is found in the body.
     pub dateline_text: Option<String>,
+    /// The place the format names in a field of its own (NewsML-G2 `located`, NITF
+    /// `location`, ninjs `located`, a town): it wins over any place read from the copy.
+    #[serde(default)]
+    pub place: Option<String>,
     /// Body as received: HTML (possibly unsafe) or plain text paragraphs.
     pub body: WireBody,
     /// The agency's own abstract, when it sends one.

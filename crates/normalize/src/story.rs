@@ -9,7 +9,8 @@ use wiredesk_model::{Agencies, Dateline, PubStatus, Story, StoryId, WireItem, bo
 use crate::summary::without_captions;
 use crate::{
     body_to_html, clean_abstract, clean_associations, embargo_in_copy, find_dateline,
-    not_for_publication_in_copy, paragraphs_text, strip_resend_notes, summarize,
+    not_for_publication_in_copy, paragraphs_text, place_name, read_dateline_field,
+    strip_resend_notes, summarize,
 };
 
 /// What normalizing needs to know beyond the item itself.
@@ -105,25 +106,7 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         );
         dateline_len = 0;
     }
-    let dateline = match (in_copy, item.dateline_text.as_deref()) {
-        (Some((d, _)), _) => Some(d),
-        (None, Some(text)) if !text.trim().is_empty() => Some(
-            find_dateline(text, ctx.received, ctx.time_zone.clone())
-                .map(|(d, _)| d)
-                .unwrap_or_else(|| Dateline {
-                    // A bare place (ninjs `located`): dated by the item itself.
-                    place: Some(text.trim().to_string()),
-                    date: Some(
-                        first_created
-                            .to_zoned_datetime(ctx.time_zone.clone())
-                            .date(),
-                    ),
-                    agency: None,
-                    text: text.trim().to_string(),
-                }),
-        ),
-        _ => None,
-    };
+    let dateline = dateline(&item, in_copy.map(|(d, _)| d), first_created, ctx);
 
     // The dateline names the agency that filed the copy; a feed's own title ("PTI National")
     // only names the channel it came through.
@@ -191,6 +174,56 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
     })
 }
 
+/// The story's dateline. The format's own place (a `located`, a `location`, its dateline
+/// field) wins over one read from the copy, which stands only when the format names none: a
+/// teaser's first words are not a place. The copy's dateline still says who filed and when.
+fn dateline(
+    item: &WireItem,
+    in_copy: Option<Dateline>,
+    first_created: jiff::Timestamp,
+    ctx: &NormalizeContext<'_>,
+) -> Option<Dateline> {
+    let field = item
+        .dateline_text
+        .as_deref()
+        .and_then(|t| read_dateline_field(t, ctx.received, ctx.time_zone.clone()));
+    let own_place = item.place.as_deref().and_then(place_name);
+    let place = own_place
+        .clone()
+        .or_else(|| field.as_ref().and_then(|d| d.place.clone()))
+        .or_else(|| in_copy.as_ref().and_then(|d| d.place.clone()));
+    if place.is_none() && field.is_none() && in_copy.is_none() {
+        return None;
+    }
+    let date = field
+        .as_ref()
+        .and_then(|d| d.date)
+        .or_else(|| in_copy.as_ref().and_then(|d| d.date))
+        // A bare place (ninjs `located`): dated by the item itself.
+        .or_else(|| {
+            (place.is_some() && in_copy.is_none()).then(|| {
+                first_created
+                    .to_zoned_datetime(ctx.time_zone.clone())
+                    .date()
+            })
+        });
+    let agency = in_copy
+        .as_ref()
+        .and_then(|d| d.agency.clone())
+        .or_else(|| field.as_ref().and_then(|d| d.agency.clone()));
+    let text = field
+        .map(|d| d.text)
+        .or_else(|| in_copy.map(|d| d.text))
+        .or_else(|| own_place.clone())
+        .unwrap_or_default();
+    Some(Dateline {
+        place,
+        date,
+        agency,
+        text,
+    })
+}
+
 fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -247,6 +280,40 @@ mod tests {
         assert_eq!(story.body_hash, body_hash(item.body.as_str()));
         // The same copy sent again is the same story.
         assert_eq!(to_story(item, &ctx(&tz)).unwrap().id, story.id);
+    }
+
+    #[test]
+    fn the_formats_own_place_wins_over_the_copys_first_words() {
+        let tz = TimeZone::UTC;
+        let mut item = plain(
+            "Papst tritt zurück",
+            "Donnerschlag im Vatikan: Der Papst tritt zurück.",
+        );
+        item.place = Some("Rom".into());
+        let dateline = to_story(item.clone(), &ctx(&tz)).unwrap().dateline.unwrap();
+        assert_eq!(dateline.place.as_deref(), Some("Rom"));
+        // Without one, the teaser's first words are no place at all.
+        item.place = None;
+        assert_eq!(to_story(item, &ctx(&tz)).unwrap().dateline, None);
+
+        // The copy's dateline still says who filed; the place is the format's.
+        let mut item = plain("Hafen", "Hamburg (dpa) - Der Hafen meldet einen Rekord.");
+        item.place = Some("Berlin".into());
+        let story = to_story(item, &ctx(&tz)).unwrap();
+        let dateline = story.dateline.unwrap();
+        assert_eq!(dateline.place.as_deref(), Some("Berlin"));
+        assert_eq!(dateline.agency.as_deref(), Some("dpa"));
+        assert_eq!(story.agency.slug, "dpa");
+
+        // A dateline field is read whole; an id where the place goes is dropped.
+        let mut item = plain("Bridge reopens", "The bridge reopened on Friday.");
+        item.dateline_text = Some("PORTO, Nov 6".into());
+        let dateline = to_story(item.clone(), &ctx(&tz)).unwrap().dateline.unwrap();
+        assert_eq!(dateline.place.as_deref(), Some("Porto"));
+        assert_eq!(dateline.date.unwrap().to_string(), "2026-11-06");
+        item.dateline_text = None;
+        item.place = Some("geo:3169070".into());
+        assert_eq!(to_story(item, &ctx(&tz)).unwrap().dateline, None);
     }
 
     #[test]

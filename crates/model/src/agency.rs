@@ -120,6 +120,13 @@ impl Agencies {
         let found = self
             .lookup(credit)
             .or_else(|| self.lookup(qcode_code(credit)?))
+            // A web address as the provider ("reuters.com", "ANSA.it"): its first label.
+            .or_else(|| {
+                let (first, _) = credit
+                    .split_once('.')
+                    .filter(|_| !credit.contains(char::is_whitespace))?;
+                self.lookup(first)
+            })
             .or_else(|| {
                 let (first, _) = credit.split_once('/')?;
                 self.lookup(first)
@@ -133,11 +140,12 @@ impl Agencies {
     }
 
     /// The agency a credit is filed under: the table's name when it knows the credit, else
-    /// the credit as written.
+    /// the credit as written (a qcode's code without its scheme: "nprov:AcmeNews" is
+    /// "AcmeNews").
     pub fn agency(&self, credit: &str) -> Agency {
         match self.canonical(credit) {
             Some(name) => Agency::named(name),
-            None => Agency::named(credit),
+            None => Agency::named(qcode_code(credit.trim()).unwrap_or(credit)),
         }
     }
 
@@ -201,7 +209,8 @@ mod tests {
             ("afp", &["AFP", "Agence France-Presse", "agence france presse", "AFP SA"]),
             ("pti", &["PTI", "Press Trust of India", "press trust of india ltd"]),
             ("ians", &["IANS", "Indo-Asian News Service", "IANS/Yonhap"]),
-            ("reuters", &["Reuters", "Thomson Reuters", "Reuters Limited", "nprov:REUTERS"]),
+            ("reuters", &["Reuters", "Thomson Reuters", "Reuters Limited", "nprov:REUTERS", "reuters.com"]),
+            ("ansa", &["ANSA", "ANSA.it", "Agenzia ANSA"]),
             ("yonhap", &["Yonhap", "Yonhap News Agency"]),
             ("efe", &["EFE", "Agencia EFE S.A."]),
             ("ntb", &["NTB", "Norsk Telegrambyrå"]),
@@ -228,6 +237,8 @@ mod tests {
         // dpa-AFX is an agency of its own, not dpa.
         assert_eq!(agencies.agency("dpa-AFX").slug, "dpa-afx");
         assert!(!agencies.knows("Sports Desk"));
+        assert_eq!(agencies.agency("nprov:AcmeNews").name, "AcmeNews");
+        assert_eq!(agencies.agency("wire.example").slug, "wire-example");
         assert!(!agencies.knows(""));
     }
 

@@ -79,7 +79,19 @@ pub fn read_dateline_field(text: &str, received: Timestamp, tz: TimeZone) -> Opt
 pub fn place_name(raw: &str) -> Option<String> {
     let place = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let words = place.split_whitespace().count();
-    let shaped = (1..=6).contains(&words)
+    // What some systems send when they have no place ("No-Data-Available", "Unknown").
+    let placeholder = [
+        "no-data-available",
+        "unknown",
+        "none",
+        "null",
+        "n-a",
+        "tbd",
+        "various",
+    ]
+    .contains(&wiredesk_model::slugify(&place).as_str());
+    let shaped = !placeholder
+        && (1..=6).contains(&words)
         && !place
             .chars()
             .any(|c| c.is_ascii_digit() || matches!(c, ':' | '@' | ';' | '?' | '!'))
@@ -694,6 +706,8 @@ c("Seoul, November 6, (IANS) Talks resumed.", Some("Seoul"), Some("2025-11-06"),
             (" New   Delhi ", Some("New Delhi")),
             ("Rio de Janeiro", Some("Rio de Janeiro")),
             ("geo:3169070", None),
+            ("No-Data-Available", None),
+            ("Unknown", None),
             ("Hotel Adlon, Unter den Linden 77, 10117 Berlin", None),
             ("the venue is to be announced", None),
             ("", None),

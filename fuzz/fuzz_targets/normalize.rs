@@ -10,10 +10,12 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     let tz = jiff::tz::TimeZone::UTC;
+    let agencies = wiredesk_model::Agencies::default();
     let ctx = NormalizeContext {
         received: jiff::Timestamp::from_second(1_795_845_600).unwrap(),
         time_zone: &tz,
         default_agency: "Wire",
+        agencies: &agencies,
         summary_chars: 240,
     };
     for item in decoded.items {

@@ -134,6 +134,8 @@ pub enum Unreadable {
 pub struct PipelineSettings {
     pub time_zone: TimeZone,
     pub default_agency: String,
+    /// The agencies and their other names: one agency, one name, one page.
+    pub agencies: wiredesk_model::Agencies,
     pub policy: DeskPolicy,
     pub topics: TopicAssigner,
     pub summary_chars: usize,
@@ -383,6 +385,7 @@ impl Pipeline {
                 received: delivery.received,
                 time_zone: &self.settings.time_zone,
                 default_agency: &self.settings.default_agency,
+                agencies: &self.settings.agencies,
                 summary_chars: self.settings.summary_chars,
             };
             let mut warnings = decoded.warnings;

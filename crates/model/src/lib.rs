@@ -9,9 +9,11 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub mod agency;
 mod slug;
 pub mod stop_words;
 pub mod text;
+pub use agency::Agencies;
 pub use slug::{slugify, slugify_in};
 
 /// The largest delivery (one wire file, one pushed body, one fetched feed) taken anywhere: the
@@ -106,6 +108,44 @@ pub struct Subject {
     pub name: Option<String>,
 }
 
+impl Subject {
+    /// An IPTC Media Topic or Subject Code, in the canonical form decoders give them.
+    pub fn is_iptc(&self) -> bool {
+        self.code.starts_with("medtop:") || self.code.starts_with("subj:")
+    }
+
+    /// What a reader may be shown as this subject: an IPTC subject's name, or an agency's own
+    /// when it reads as words. The agency's ids ("dpageo:3169070", "N2:POL") and whatever is
+    /// not a subject's name (an address, a link) are nothing a reader can use: `None`.
+    pub fn reader_name(&self) -> Option<&str> {
+        let name = self
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .or_else(|| (!self.is_iptc()).then_some(self.code.trim()))?;
+        (self.is_iptc() || reads_as_a_name(name)).then_some(name)
+    }
+}
+
+/// A few words, not an id, an address or a link: no scheme prefix, no digits run as long as a
+/// postcode or an id, no street number before a comma.
+fn reads_as_a_name(name: &str) -> bool {
+    let words = name.split_whitespace().count();
+    let longest_digits = name
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let address = name.contains(',') && name.chars().any(|c| c.is_ascii_digit());
+    (1..=8).contains(&words)
+        && name.chars().count() <= 80
+        && name.chars().any(char::is_alphabetic)
+        && !name.contains([':', '/', '_', '#', '@', '=', '?'])
+        && longest_digits <= 4
+        && !address
+}
+
 /// What a decoder extracted from one item of a delivery, before any normalizing.
 ///
 /// Decoders fill what their format carries and leave the rest empty; they never guess.
@@ -120,6 +160,10 @@ pub struct WireItem {
     pub byline: Option<String>,
     /// The dateline when the format carries it as a field; otherwise it is found in the body.
     pub dateline_text: Option<String>,
+    /// The place the format names in a field of its own (NewsML-G2 `located`, NITF
+    /// `location`, ninjs `located`, a town): it wins over any place read from the copy.
+    #[serde(default)]
+    pub place: Option<String>,
     /// Body as received: HTML (possibly unsafe) or plain text paragraphs.
     pub body: WireBody,
     /// The agency's own abstract, when it sends one.
@@ -560,6 +604,37 @@ mod tests {
         let item: WireItem =
             serde_json::from_str(r#"{"uri":null,"version":null,"pubstatus":"usable","headline":"H","slugline":null,"byline":null,"dateline_text":null,"body":{"Text":"B"},"abstract_text":null,"subjects":[],"keywords":[],"language":null,"agency":null,"source_url":null,"first_created":null,"version_created":null,"embargoed":null}"#).unwrap();
         assert!(item.associations.is_empty());
+    }
+
+    #[test]
+    fn a_reader_is_shown_subject_names_never_ids_or_addresses() {
+        let s = |code: &str, name: Option<&str>| Subject {
+            code: code.into(),
+            name: name.map(str::to_string),
+        };
+        #[rustfmt::skip]
+        let cases = [
+            (s("medtop:04000000", Some("economy, business and finance")), Some("economy, business and finance")),
+            (s("subj:15054000", Some("soccer")), Some("soccer")),
+            (s("medtop:99999999", None), None),
+            (s("dpatopic:sport", Some("Sport")), Some("Sport")),
+            (s("sttdepartment:9", Some("Politics")), Some("Politics")),
+            (s("N2:POL", Some("Politics")), Some("Politics")),
+            (s("Cricket", None), Some("Cricket")),
+            (s("COVID-19", None), Some("COVID-19")),
+            (s("2026 World Cup", None), Some("2026 World Cup")),
+            (s("N2:POL", None), None),
+            (s("dpageo:3169070", None), None),
+            (s("dpageo:3169070", Some("3169070")), None),
+            (s("apsourceid:z01122", Some("  ")), None),
+            (s("poi:1", Some("Hotel Adlon Kempinski, Unter den Linden 77, 10117 Berlin")), None),
+            (s("poi:2", Some("Grand Hotel Unter den Linden 77 10117 Berlin")), None),
+            (s("link", Some("https://example.test/topics/1")), None),
+            (s("x", Some("one two three four five six seven eight nine")), None),
+        ];
+        for (subject, want) in cases {
+            assert_eq!(subject.reader_name(), want, "{subject:?}");
+        }
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //!
 //! Owns: recognising the dateline at the start of a body's first paragraph, splitting it into
 //! place, date and agency, and telling the caller how many bytes it occupies.
+//! Also reads a format's dateline field ("PORTO, Nov 6", "Berlin (dpa) - ") and its place.
 //! Must not: alter the copy (the dateline stays in the body, verbatim — the caller only learns
-//! where the copy proper starts), look anything up, or guess a dateline where the wire sent none:
-//! a missed dateline costs a label, a false one mangles the first sentence of the story.
+//! where the copy proper starts), or guess a dateline where the wire sent none: a missed
+//! dateline costs a label, a false one mangles the first sentence of the story. The one thing
+//! looked up is the gazetteer (`place.rs`), for datelines with neither agency nor date.
 
 use std::sync::LazyLock;
 
@@ -12,7 +14,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use regex::Regex;
-use wiredesk_model::Dateline;
+use wiredesk_model::{Agencies, Dateline};
+
+use crate::place::in_gazetteer;
 
 /// Finds the dateline at the start of `first_paragraph`.
 ///
@@ -37,6 +41,63 @@ pub fn find_dateline(
         text: m.text,
     };
     Some((dateline, m.len))
+}
+
+/// A format's dateline field, which is a dateline and nothing else: "Berlin (dpa) - ",
+/// "PORTO, Nov 6", "Helsinki". Its place still has to read as one: a field holding a sentence
+/// gives a dateline without a place.
+pub fn read_dateline_field(text: &str, received: Timestamp, tz: TimeZone) -> Option<Dateline> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if let Some((d, _)) = find_dateline(text, received, tz.clone()) {
+        return Some(d);
+    }
+    let (place, date) = match FIELD.captures(text) {
+        Some(c) if plausible_place(&c["place"]) => (
+            Some(c["place"].to_string()),
+            c.name("date").and_then(|m| parse_date(m.as_str())),
+        ),
+        _ => (None, None),
+    };
+    let date = date.and_then(|(month, day, year)| match year {
+        Some(year) => Date::new(year, month, day).ok(),
+        None => infer_year(month, day, received, &tz),
+    });
+    Some(Dateline {
+        place: place.map(|p| place_case(&p)),
+        date,
+        agency: None,
+        text: text.to_string(),
+    })
+}
+
+/// A place a format names in a field of its own (G2 `located`, ninjs `located`, a town),
+/// kept when it reads as a place name: a few capitalised words, no digits, no sentence. Ids
+/// and addresses are dropped rather than shown.
+pub fn place_name(raw: &str) -> Option<String> {
+    let place = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = place.split_whitespace().count();
+    // What some systems send when they have no place ("No-Data-Available", "Unknown").
+    let placeholder = [
+        "no-data-available",
+        "unknown",
+        "none",
+        "null",
+        "n-a",
+        "tbd",
+        "various",
+    ]
+    .contains(&wiredesk_model::slugify(&place).as_str());
+    let shaped = !placeholder
+        && (1..=6).contains(&words)
+        && !place
+            .chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, ':' | '@' | ';' | '?' | '!'))
+        && plausible_place(&place)
+        && PLACE_ONLY.is_match(&place);
+    shaped.then(|| place_case(&place))
 }
 
 /// The byte length of a dateline at the start of `s`, without parsing its date: for callers
@@ -74,22 +135,38 @@ fn place_re() -> String {
 }
 
 fn date_re() -> String {
-    let month = r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
-    let day = r"[0-3]?\d(?i:st|nd|rd|th)?";
+    // English, German, French and Spanish months, in full or as the wires shorten them
+    // ("Dec 5", "5. Dezember", "10 juil 2024", "5 dic").
+    let month = r"(?i:jan(?:uary|uar|vier|v)?|ene(?:ro)?|feb(?:ruary|ruar|rero)?|f[ée]v(?:rier|r)?|m[äa]r(?:ch|s|zo|z)?|mrz|apr(?:il)?|avr(?:il)?|abr(?:il)?|mayo|may|mai|june?|juni|juin|july?|juli|juil(?:let)?|aug(?:ust)?|ao[ûu]t|ago(?:sto)?|sep(?:tember|tembre|tiembre|t)?|set(?:iembre)?|o[ck]t(?:ober|obre|ubre)?|nov(?:ember|embre|iembre)?|d[ée]c(?:ember|embre)?|dez(?:ember)?|dic(?:iembre)?)";
+    let day = r"[0-3]?\d(?i:st|nd|rd|th|\.)?";
     format!(r"(?:{month}\.?{SP}+{day}(?:,?{SP}+\d{{4}})?|{day}{SP}+{month}\.?(?:,?{SP}+\d{{4}})?)")
 }
 
-const SEP: &str = r"(?:-{1,3}|[—–―_:])";
+// EFE closes its dateline with ".-": "Madrid, 5 dic (EFE).- ".
+const SEP: &str = r"(?:\.?-{1,3}|[—–―_:])";
 
 /// "Place[, date] (Agency) [sep]", "(Reuters) -", "NEW YORK, March 3, 2025 /PRNewswire/ --",
 /// "SAN FRANCISCO--(BUSINESS WIRE)--".
 static WITH_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
     let (place, date) = (place_re(), date_re());
     Regex::new(&format!(
-        r"^(?P<lead>\s*)(?P<text>(?:(?P<place>{place})(?:,{SP}*(?P<date>{date}))?(?:,?{SP}*--{SP}*|,?{SP}*))?(?:\((?P<ag>[^()\n]{{1,40}})\)|/(?P<pr>\p{{L}}[\p{{L}}\p{{N}}\- ]{{1,39}})/))(?P<sep>{SP}*{SEP})?\s*"
+        r"^(?P<lead>\s*)(?P<text>(?:(?P<place>{place})(?:{SP}*\((?P<region>{place})\))?(?:,{SP}*(?P<date>{date}))?(?:,?{SP}*--{SP}*|,?{SP}*))?(?:\((?P<ag>[^()\n]{{1,40}})\)|/(?P<pr>\p{{L}}[\p{{L}}\p{{N}}\- ]{{1,39}})/))(?P<sep>{SP}*{SEP})?\s*"
     ))
     .expect("dateline regex")
 });
+
+/// A format's dateline field without an agency: "PORTO, Nov 6", "Helsinki".
+static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    let (place, date) = (place_re(), date_re());
+    Regex::new(&format!(
+        r"^(?P<place>{place})(?:,{SP}*(?P<date>{date}))?(?:{SP}*{SEP})?$"
+    ))
+    .expect("dateline field regex")
+});
+
+/// The whole of a place name, and nothing after it.
+static PLACE_ONLY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("^{}$", place_re())).expect("place regex"));
 
 /// "WASHINGTON —", "LONDON, Oct 3 -", "Bengaluru: ": no agency, so a separator followed by
 /// whitespace is required — that is what keeps "WASHINGTON-based" out.
@@ -115,8 +192,12 @@ fn with_agency(s: &str) -> Option<Matched> {
         (None, Some(p)) => (p.as_str().trim(), true),
         (None, None) => return None,
     };
-    if let Some(p) = place
-        && !plausible_place(p)
+    // "Sriharikota (Andhra Pradesh), Dec 4 (IANS)": the state in parentheses is part of the
+    // place's dateline, not the agency.
+    if place
+        .into_iter()
+        .chain(c.name("region").map(|m| m.as_str()))
+        .any(|p| !plausible_place(p))
     {
         return None;
     }
@@ -172,6 +253,12 @@ fn without_agency(s: &str) -> Option<Matched> {
     // ("Bengaluru: ") or when a date vouches for it ("Kathmandu, Nov 6 -").
     let mixed_ok = (sep == ":" && first.split_whitespace().count() <= 3) || date.is_some();
     if !(shouted || mixed_ok) {
+        return None;
+    }
+    // With neither agency nor date, a colon or a mixed-case place is how a teaser or a label
+    // opens too ("Verbot: ", "Ihr Ansprechpartner: ", "Result: "): only a known place makes
+    // it a dateline. A shouted place before a dash ("WASHINGTON —") is the wire's own form.
+    if date.is_none() && (sep == ":" || !shouted) && !in_gazetteer(first) {
         return None;
     }
     Some(Matched {
@@ -276,9 +363,13 @@ const AGENCIES: &[&str] = &[
     "pr newswire", "cnw", "accesswire", "marketwired", "ians/yonhap",
 ];
 
+/// The agencies' one table (`wiredesk_model::agency`), for their long names and aliases.
+static MAJOR_AGENCIES: LazyLock<Agencies> = LazyLock::new(Agencies::default);
+
 fn known_agency(name: &str) -> bool {
     let lower = name.to_lowercase();
-    AGENCIES.contains(&lower.as_str())
+    MAJOR_AGENCIES.knows(name)
+        || AGENCIES.contains(&lower.as_str())
         || lower
             .split(['/', '-'])
             .all(|part| AGENCIES.contains(&part.trim()))
@@ -321,15 +412,29 @@ fn parse_date(s: &str) -> Option<(i8, i8, Option<i16>)> {
     (1..=31).contains(&day).then_some((month, day, year))
 }
 
+/// A month's number from its English, German, French or Spanish name or short form.
 pub(crate) fn month_number(word: &str) -> Option<i8> {
-    let lower = word.to_ascii_lowercase();
+    let lower = deunicode::deunicode(word).to_ascii_lowercase();
+    // French "juin" and "juillet" share their first three letters.
+    if lower.starts_with("juil") {
+        return Some(7);
+    }
     let key = lower.get(..3)?;
-    let n = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ]
-    .iter()
-    .position(|m| *m == key)?;
-    i8::try_from(n + 1).ok()
+    Some(match key {
+        "jan" | "ene" => 1,
+        "feb" | "fev" => 2,
+        "mar" | "mrz" => 3,
+        "apr" | "avr" | "abr" => 4,
+        "may" | "mai" => 5,
+        "jun" | "jui" => 6,
+        "jul" => 7,
+        "aug" | "aou" | "ago" => 8,
+        "sep" | "set" => 9,
+        "oct" | "okt" => 10,
+        "nov" => 11,
+        "dec" | "dez" | "dic" => 12,
+        _ => return None,
+    })
 }
 
 /// The latest year in which month/day is not after the received date (plus a day of slack,
@@ -510,6 +615,104 @@ c("Seoul, November 6, (IANS) Talks resumed.", Some("Seoul"), Some("2025-11-06"),
             );
             assert_eq!(d.text, case.text, "text of {:?}", case.input);
             assert_eq!(&case.input[len..], case.rest, "rest of {:?}", case.input);
+        }
+    }
+
+    /// Datelines as English, German, French, Spanish and Indian agencies file them (copy
+    /// written for these tests).
+    #[rustfmt::skip]
+    const AGENCIES_AND_LANGUAGES: &[Case] = &[
+        c("NEW DELHI, Dec 5 (PTI) - The Union Cabinet approved the bill.", Some("New Delhi"), Some("2025-12-05"), Some("PTI"), "NEW DELHI, Dec 5 (PTI)", "The Union Cabinet approved the bill."),
+        c("Sriharikota (Andhra Pradesh), Dec 4 (IANS) The rocket lifted off on time.", Some("Sriharikota"), Some("2025-12-04"), Some("IANS"), "Sriharikota (Andhra Pradesh), Dec 4 (IANS)", "The rocket lifted off on time."),
+        c("GUWAHATI, Dec 5 (ANI): Rain lashed the city.", Some("Guwahati"), Some("2025-12-05"), Some("ANI"), "GUWAHATI, Dec 5 (ANI)", "Rain lashed the city."),
+        c("Mumbai: The civic body opened two new bridges.", Some("Mumbai"), None, None, "Mumbai", "The civic body opened two new bridges."),
+        c("Berlin (dpa) - Die Regierung hat sich geeinigt.", Some("Berlin"), None, Some("dpa"), "Berlin (dpa)", "Die Regierung hat sich geeinigt."),
+        c("Peine (dpa/lni) - Ein Baum blockierte die Strecke.", Some("Peine"), None, Some("dpa/lni"), "Peine (dpa/lni)", "Ein Baum blockierte die Strecke."),
+        c("Tel Aviv/Beirut (dpa) - Die Armee meldete Angriffe.", Some("Tel Aviv/Beirut"), None, Some("dpa"), "Tel Aviv/Beirut (dpa)", "Die Armee meldete Angriffe."),
+        c("Hamburg, 5. Dezember (dpa) - Der Hafen meldet einen Rekord.", Some("Hamburg"), Some("2025-12-05"), Some("dpa"), "Hamburg, 5. Dezember (dpa)", "Der Hafen meldet einen Rekord."),
+        c("PARIS (AFP) - Le gouvernement a présenté son budget.", Some("Paris"), None, Some("AFP"), "PARIS (AFP)", "Le gouvernement a présenté son budget."),
+        c("Strasbourg, 10 juil 2024 (AFP) - La cour a confirmé la peine.", Some("Strasbourg"), Some("2024-07-10"), Some("AFP"), "Strasbourg, 10 juil 2024 (AFP)", "La cour a confirmé la peine."),
+        c("Madrid, 5 dic (EFE).- El Gobierno aprobó el presupuesto.", Some("Madrid"), Some("2025-12-05"), Some("EFE"), "Madrid, 5 dic (EFE)", "El Gobierno aprobó el presupuesto."),
+        c("MADRID, 21 Nov. 2024 (Europa Press) - El Congreso votó la ley.", Some("Madrid"), Some("2024-11-21"), Some("Europa Press"), "MADRID, 21 Nov. 2024 (Europa Press)", "El Congreso votó la ley."),
+        c("WASHINGTON (AP) — The Senate passed the measure.", Some("Washington"), None, Some("AP"), "WASHINGTON (AP)", "The Senate passed the measure."),
+    ];
+
+    #[test]
+    fn parses_datelines_of_many_agencies_and_languages() {
+        let received = at("2026-01-16T04:30:00Z");
+        for case in AGENCIES_AND_LANGUAGES {
+            let (d, len) = find_dateline(case.input, received, ist())
+                .unwrap_or_else(|| panic!("no dateline in {:?}", case.input));
+            let got = (
+                d.place.as_deref(),
+                d.date.map(|d| d.to_string()),
+                d.agency.as_deref(),
+            );
+            let want = (case.place, case.date.map(str::to_string), case.agency);
+            assert_eq!(got, want, "{:?}", case.input);
+            assert_eq!(d.text, case.text, "text of {:?}", case.input);
+            assert_eq!(&case.input[len..], case.rest, "rest of {:?}", case.input);
+        }
+    }
+
+    #[test]
+    fn a_teasers_first_words_are_not_a_place() {
+        let received = at("2026-01-16T04:30:00Z");
+        for input in [
+            "Donnerschlag im Vatikan: Der Papst tritt überraschend zurück.",
+            "Sargtransport, Totenmesse, Beisetzung: Wie der Tag abläuft.",
+            "Verbot: Die Stadt untersagt das Feuerwerk.",
+            "Ihr Ansprechpartner: Erika Muster, Nachrichtendesk.",
+            "Result: India won by five wickets.",
+            "RESULT: India won by five wickets.",
+            "Hintergrund: Die Regierung plant eine Reform.",
+            "Résumé : Le gouvernement a présenté son plan.",
+            "Lo último: El Gobierno aprobó el plan.",
+            "Highlights: Sensex ends 300 points higher.",
+        ] {
+            assert!(
+                find_dateline(input, received, ist()).is_none(),
+                "false dateline in {input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_dateline_field_is_read_whole_and_its_place_kept_only_when_it_is_one() {
+        let received = at("2026-01-16T04:30:00Z");
+        let field = |s: &str| read_dateline_field(s, received, ist()).unwrap();
+        let porto = field("PORTO, Nov 6");
+        assert_eq!(porto.place.as_deref(), Some("Porto"));
+        assert_eq!(
+            porto.date.map(|d| d.to_string()).as_deref(),
+            Some("2025-11-06")
+        );
+        let berlin = field("Berlin (dpa) - ");
+        assert_eq!(
+            (berlin.place.as_deref(), berlin.agency.as_deref()),
+            (Some("Berlin"), Some("dpa"))
+        );
+        assert_eq!(field("Helsinki").place.as_deref(), Some("Helsinki"));
+        let sentence = field("see the story below for the location");
+        assert_eq!(sentence.place, None);
+        assert!(read_dateline_field("  ", received, ist()).is_none());
+    }
+
+    #[test]
+    fn a_formats_place_is_kept_when_it_reads_as_one() {
+        for (raw, want) in [
+            ("ROMA", Some("Roma")),
+            ("Bangalore", Some("Bangalore")),
+            (" New   Delhi ", Some("New Delhi")),
+            ("Rio de Janeiro", Some("Rio de Janeiro")),
+            ("geo:3169070", None),
+            ("No-Data-Available", None),
+            ("Unknown", None),
+            ("Hotel Adlon, Unter den Linden 77, 10117 Berlin", None),
+            ("the venue is to be announced", None),
+            ("", None),
+        ] {
+            assert_eq!(place_name(raw).as_deref(), want, "{raw:?}");
         }
     }
 

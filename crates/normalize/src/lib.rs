@@ -10,13 +10,14 @@ mod associations;
 mod dateline;
 mod embargo;
 mod not_for_publication;
+mod place;
 mod resend;
 mod sanitize;
 mod story;
 mod summary;
 
 pub use associations::clean_associations;
-pub use dateline::find_dateline;
+pub use dateline::{find_dateline, place_name, read_dateline_field};
 pub use embargo::embargo_in_copy;
 pub use not_for_publication::not_for_publication_in_copy;
 pub use resend::strip_resend_notes;

@@ -4,12 +4,13 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use wiredesk_model::{Agency, Dateline, PubStatus, Story, StoryId, WireItem, body_hash};
+use wiredesk_model::{Agencies, Dateline, PubStatus, Story, StoryId, WireItem, body_hash};
 
 use crate::summary::without_captions;
 use crate::{
     body_to_html, clean_abstract, clean_associations, embargo_in_copy, find_dateline,
-    not_for_publication_in_copy, paragraphs_text, strip_resend_notes, summarize,
+    not_for_publication_in_copy, paragraphs_text, place_name, read_dateline_field,
+    strip_resend_notes, summarize,
 };
 
 /// What normalizing needs to know beyond the item itself.
@@ -20,6 +21,8 @@ pub struct NormalizeContext<'a> {
     pub time_zone: &'a TimeZone,
     /// The agency to credit when neither the format nor the dateline names one.
     pub default_agency: &'a str,
+    /// Every credit is read through this table: one agency, one name.
+    pub agencies: &'a Agencies,
     /// Longest summary, in characters.
     pub summary_chars: usize,
 }
@@ -103,25 +106,7 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         );
         dateline_len = 0;
     }
-    let dateline = match (in_copy, item.dateline_text.as_deref()) {
-        (Some((d, _)), _) => Some(d),
-        (None, Some(text)) if !text.trim().is_empty() => Some(
-            find_dateline(text, ctx.received, ctx.time_zone.clone())
-                .map(|(d, _)| d)
-                .unwrap_or_else(|| Dateline {
-                    // A bare place (ninjs `located`): dated by the item itself.
-                    place: Some(text.trim().to_string()),
-                    date: Some(
-                        first_created
-                            .to_zoned_datetime(ctx.time_zone.clone())
-                            .date(),
-                    ),
-                    agency: None,
-                    text: text.trim().to_string(),
-                }),
-        ),
-        _ => None,
-    };
+    let dateline = dateline(&item, in_copy.map(|(d, _)| d), first_created, ctx);
 
     // The dateline names the agency that filed the copy; a feed's own title ("PTI National")
     // only names the channel it came through.
@@ -130,7 +115,7 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         .and_then(|d| d.agency.clone())
         .or_else(|| item.agency.clone().filter(|a| !a.trim().is_empty()))
         .unwrap_or_else(|| ctx.default_agency.to_string());
-    let agency = Agency::named(&agency_name);
+    let agency = ctx.agencies.agency(&agency_name);
     let uri = item
         .uri
         .clone()
@@ -189,6 +174,56 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
     })
 }
 
+/// The story's dateline. The format's own place (a `located`, a `location`, its dateline
+/// field) wins over one read from the copy, which stands only when the format names none: a
+/// teaser's first words are not a place. The copy's dateline still says who filed and when.
+fn dateline(
+    item: &WireItem,
+    in_copy: Option<Dateline>,
+    first_created: jiff::Timestamp,
+    ctx: &NormalizeContext<'_>,
+) -> Option<Dateline> {
+    let field = item
+        .dateline_text
+        .as_deref()
+        .and_then(|t| read_dateline_field(t, ctx.received, ctx.time_zone.clone()));
+    let own_place = item.place.as_deref().and_then(place_name);
+    let place = own_place
+        .clone()
+        .or_else(|| field.as_ref().and_then(|d| d.place.clone()))
+        .or_else(|| in_copy.as_ref().and_then(|d| d.place.clone()));
+    if place.is_none() && field.is_none() && in_copy.is_none() {
+        return None;
+    }
+    let date = field
+        .as_ref()
+        .and_then(|d| d.date)
+        .or_else(|| in_copy.as_ref().and_then(|d| d.date))
+        // A bare place (ninjs `located`): dated by the item itself.
+        .or_else(|| {
+            (place.is_some() && in_copy.is_none()).then(|| {
+                first_created
+                    .to_zoned_datetime(ctx.time_zone.clone())
+                    .date()
+            })
+        });
+    let agency = in_copy
+        .as_ref()
+        .and_then(|d| d.agency.clone())
+        .or_else(|| field.as_ref().and_then(|d| d.agency.clone()));
+    let text = field
+        .map(|d| d.text)
+        .or_else(|| in_copy.map(|d| d.text))
+        .or_else(|| own_place.clone())
+        .unwrap_or_default();
+    Some(Dateline {
+        place,
+        date,
+        agency,
+        text,
+    })
+}
+
 fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -204,11 +239,14 @@ mod tests {
     use super::*;
     use wiredesk_model::WireBody;
 
+    static AGENCIES: std::sync::LazyLock<Agencies> = std::sync::LazyLock::new(Agencies::default);
+
     fn ctx(tz: &TimeZone) -> NormalizeContext<'_> {
         NormalizeContext {
             received: "2026-11-28T06:00:00Z".parse().unwrap(),
             time_zone: tz,
             default_agency: "Wire",
+            agencies: &AGENCIES,
             summary_chars: 200,
         }
     }
@@ -242,6 +280,90 @@ mod tests {
         assert_eq!(story.body_hash, body_hash(item.body.as_str()));
         // The same copy sent again is the same story.
         assert_eq!(to_story(item, &ctx(&tz)).unwrap().id, story.id);
+    }
+
+    #[test]
+    fn the_formats_own_place_wins_over_the_copys_first_words() {
+        let tz = TimeZone::UTC;
+        let mut item = plain(
+            "Papst tritt zurück",
+            "Donnerschlag im Vatikan: Der Papst tritt zurück.",
+        );
+        item.place = Some("Rom".into());
+        let dateline = to_story(item.clone(), &ctx(&tz)).unwrap().dateline.unwrap();
+        assert_eq!(dateline.place.as_deref(), Some("Rom"));
+        // Without one, the teaser's first words are no place at all.
+        item.place = None;
+        assert_eq!(to_story(item, &ctx(&tz)).unwrap().dateline, None);
+
+        // The copy's dateline still says who filed; the place is the format's.
+        let mut item = plain("Hafen", "Hamburg (dpa) - Der Hafen meldet einen Rekord.");
+        item.place = Some("Berlin".into());
+        let story = to_story(item, &ctx(&tz)).unwrap();
+        let dateline = story.dateline.unwrap();
+        assert_eq!(dateline.place.as_deref(), Some("Berlin"));
+        assert_eq!(dateline.agency.as_deref(), Some("dpa"));
+        assert_eq!(story.agency.slug, "dpa");
+
+        // A dateline field is read whole; an id where the place goes is dropped.
+        let mut item = plain("Bridge reopens", "The bridge reopened on Friday.");
+        item.dateline_text = Some("PORTO, Nov 6".into());
+        let dateline = to_story(item.clone(), &ctx(&tz)).unwrap().dateline.unwrap();
+        assert_eq!(dateline.place.as_deref(), Some("Porto"));
+        assert_eq!(dateline.date.unwrap().to_string(), "2026-11-06");
+        item.dateline_text = None;
+        item.place = Some("geo:3169070".into());
+        assert_eq!(to_story(item, &ctx(&tz)).unwrap().dateline, None);
+    }
+
+    #[test]
+    fn every_spelling_of_an_agency_files_the_copy_under_one_name() {
+        let tz = TimeZone::UTC;
+        let credited = |agency: Option<&str>, body: &str, agencies: &Agencies| {
+            let mut item = plain("Head", body);
+            item.agency = agency.map(str::to_string);
+            let ctx = NormalizeContext {
+                agencies,
+                ..ctx(&tz)
+            };
+            to_story(item, &ctx).unwrap().agency
+        };
+        let built_in = Agencies::default();
+        for (agency, body) in [
+            (
+                Some("Deutsche Presse-Agentur GmbH"),
+                "Die Regierung hat sich geeinigt.",
+            ),
+            (
+                Some("deutsche presse-agentur"),
+                "Die Regierung hat sich geeinigt.",
+            ),
+            (Some("DPA"), "Die Regierung hat sich geeinigt."),
+            (None, "Berlin (dpa) - Die Regierung hat sich geeinigt."),
+            (None, "Peine (dpa/lni) - Ein Baum blockierte die Strecke."),
+            (Some("Deutsche Presse-Agentur GmbH"), "Berlin (dpa) - Copy."),
+        ] {
+            let got = credited(agency, body, &built_in);
+            assert_eq!(
+                (got.slug.as_str(), got.name.as_str()),
+                ("dpa", "dpa"),
+                "{agency:?} {body:?}"
+            );
+        }
+        let pti = credited(Some("Press Trust of India"), "Copy.", &built_in);
+        assert_eq!(pti.slug, "pti");
+        // A site's own agency and its aliases, from the config.
+        let mut site = Agencies::default();
+        site.add("Asia News Network", ["ANN"]);
+        let ann = credited(None, "BANGKOK, Dec 5 (ANN) - Copy.", &site);
+        assert_eq!(
+            (ann.slug.as_str(), ann.name.as_str()),
+            ("asia-news-network", "Asia News Network")
+        );
+        assert_eq!(
+            credited(None, "BANGKOK, Dec 5 (ANN) - Copy.", &built_in).slug,
+            "ann"
+        );
     }
 
     #[test]

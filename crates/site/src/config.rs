@@ -21,6 +21,10 @@ pub struct Config {
     /// `wiredesk source add` keeps its own list in `DATA/sources.toml`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<RemoteSource>,
+    /// Agencies beyond the built-in ones, or more names for those: `[[agencies]]` with `name`
+    /// and `aliases`. Copy credited under any of them is filed under the name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub agencies: Vec<AgencyConfig>,
     /// Whether the file names `[site] base_url`; when it does not, `serve` links to the
     /// address it listens on (`Config::serve_at`).
     #[serde(skip)]
@@ -58,6 +62,16 @@ impl Default for IngestConfig {
             push_limit_bytes: None,
         }
     }
+}
+
+/// `[[agencies]]`: one agency and the other names its copy arrives under.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyConfig {
+    /// The name its copy is credited under, and its agency page's slug.
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// `[store]`: where the stories and the desk's accounts live.
@@ -105,6 +119,15 @@ impl TopicsConfig {
 }
 
 impl Config {
+    /// The built-in agencies with the config's own added.
+    pub fn agencies(&self) -> wiredesk_model::Agencies {
+        let mut agencies = wiredesk_model::Agencies::default();
+        for a in &self.agencies {
+            agencies.add(&a.name, a.aliases.iter().map(String::as_str));
+        }
+        agencies
+    }
+
     /// Read the file if it exists; a missing file means the defaults.
     pub fn load(path: &Path) -> anyhow::Result<Config> {
         match std::fs::read_to_string(path) {
@@ -129,6 +152,12 @@ impl Config {
                          files share one limit of {} bytes",
                         path.display(),
                         wiredesk_model::MAX_DELIVERY_BYTES
+                    );
+                }
+                if config.agencies.iter().any(|a| a.name.trim().is_empty()) {
+                    anyhow::bail!(
+                        "config file {}: every [[agencies]] needs a name",
+                        path.display()
                     );
                 }
                 let threshold = config.topics.desk_threshold;
@@ -241,6 +270,27 @@ mod tests {
             err.contains("apikey=***") && !err.contains("SEKRET"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn agencies_add_names_to_the_built_in_ones_and_each_needs_a_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wiredesk.toml");
+        std::fs::write(
+            &path,
+            "[[agencies]]\nname = \"Asia News Network\"\naliases = [\"ANN\"]\n\n\
+             [[agencies]]\nname = \"dpa\"\naliases = [\"lni\"]\n",
+        )
+        .unwrap();
+        let agencies = Config::load(&path).unwrap().agencies();
+        assert_eq!(agencies.agency("ANN").slug, "asia-news-network");
+        assert_eq!(agencies.agency("lni").slug, "dpa");
+        assert_eq!(agencies.agency("Deutsche Presse-Agentur GmbH").slug, "dpa");
+        std::fs::write(&path, "[[agencies]]\nname = \" \"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("[[agencies]]"), "{err}");
+        std::fs::write(&path, "[[agencies]]\nname = \"X\"\nalias = [\"Y\"]\n").unwrap();
+        assert!(Config::load(&path).is_err(), "a typo is an error");
     }
 
     #[test]

@@ -189,6 +189,7 @@ impl Site {
         let settings = PipelineSettings {
             time_zone,
             default_agency: config.ingest.default_agency.clone(),
+            agencies: config.agencies(),
             policy: DeskPolicy {
                 auto_publish: config.ingest.auto_publish,
                 rules: config.ingest.rules.clone(),
@@ -241,5 +242,56 @@ impl Site {
             .await
             .context("rebuilding the search index")?;
         Ok((events, indexed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn one_agency_under_every_spelling_and_a_config_alias_lands_on_one_agency_page() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("wiredesk.toml"),
+            "[[agencies]]\nname = \"Asia News Network\"\naliases = [\"ANN\"]\n",
+        )
+        .unwrap();
+        let site = Site::open(dir.path(), None, &Database::default())
+            .await
+            .unwrap();
+        let testdata = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/agencies");
+        let mut slugs = Vec::new();
+        for file in [
+            "dpa-plain.txt",
+            "dpa-ninjs.json",
+            "dpa-shouted.json",
+            "ann-plain.txt",
+        ] {
+            let path = testdata.join(file);
+            let delivery = wiredesk_model::Delivery {
+                bytes: std::fs::read(&path).unwrap(),
+                path,
+                received: jiff::Timestamp::now(),
+            };
+            let reports = site.pipeline.ingest_batch(vec![delivery]).await.unwrap();
+            let id = &reports[0].stories[0];
+            let story = site.pipeline.store().story(id).await.unwrap().unwrap();
+            slugs.push((file, story.agency.slug, story.agency.name));
+        }
+        let dpa = |file| (file, "dpa".to_string(), "dpa".to_string());
+        assert_eq!(
+            slugs,
+            [
+                dpa("dpa-plain.txt"),
+                dpa("dpa-ninjs.json"),
+                dpa("dpa-shouted.json"),
+                (
+                    "ann-plain.txt",
+                    "asia-news-network".to_string(),
+                    "Asia News Network".to_string()
+                ),
+            ]
+        );
     }
 }

@@ -77,6 +77,7 @@ pub(crate) fn wire_item(
             .and_then(slugline),
         byline: t.byline,
         dateline_text: None,
+        place: None,
         body: WireBody::Text(t.body),
         abstract_text: None,
         subjects: t

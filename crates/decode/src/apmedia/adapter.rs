@@ -151,7 +151,8 @@ fn wire_item(item: ApItem, warnings: &mut Vec<String>) -> Result<WireItem, Decod
         headline,
         slugline: non_empty(item.slugline.as_deref()),
         byline: Some(bylines.join(", ")).filter(|b| !b.is_empty()),
-        dateline_text: item
+        dateline_text: None,
+        place: item
             .datelinelocation
             .as_ref()
             .and_then(|l| non_empty(l.city.as_deref())),

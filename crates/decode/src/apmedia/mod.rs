@@ -156,7 +156,7 @@ mod tests {
         assert_eq!(item.headline, "Harbour bridge reopens after repairs");
         assert_eq!(item.slugline.as_deref(), Some("EU-Portugal-Bridge"));
         assert_eq!(item.byline.as_deref(), Some("By ANA LIMA"));
-        assert_eq!(item.dateline_text.as_deref(), Some("Porto"));
+        assert_eq!(item.place.as_deref(), Some("Porto"));
         assert_eq!(item.urgency, Some(4));
         assert_eq!(item.agency.as_deref(), Some("WDN"));
         assert_eq!(item.language.as_deref(), Some("en"));

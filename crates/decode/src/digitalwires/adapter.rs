@@ -98,6 +98,7 @@ pub(crate) fn wire_item(e: Entry, warnings: &mut Vec<String>) -> Result<WireItem
         slugline: non_empty(e.kicker.as_deref()),
         byline: non_empty(e.byline.as_deref()),
         dateline_text: non_empty(e.dateline.as_deref()),
+        place: None,
         body: WireBody::Html(body),
         abstract_text: non_empty(e.teaser.as_deref()),
         subjects,

@@ -138,6 +138,7 @@ fn wire_item(
         slugline: None,
         byline: Some(byline).filter(|b| !b.is_empty()),
         dateline_text: None,
+        place: None,
         body,
         abstract_text,
         subjects: subjects(entry),

@@ -124,6 +124,7 @@ fn wire_item(item: NewsItem, warnings: &mut Vec<String>) -> Result<WireItem, Dec
         slugline: item.slugline.clone(),
         byline: item.byline.clone(),
         dateline_text: item.dateline.clone(),
+        place: None,
         body,
         abstract_text: None,
         subjects,

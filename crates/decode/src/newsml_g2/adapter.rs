@@ -416,8 +416,8 @@ pub(crate) fn wire_item(item: G2Item, warnings: &mut Vec<String>) -> Result<Wire
         dateline_text: item
             .dateline
             .clone()
-            .or_else(|| item.located.clone())
             .or_else(|| item.inline.dateline.clone()),
+        place: item.located.clone().or_else(|| item.inline.place.clone()),
         body,
         abstract_text,
         subjects,

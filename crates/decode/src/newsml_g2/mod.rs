@@ -67,6 +67,8 @@ pub(crate) struct InlineHead {
     pub headline: Option<String>,
     pub byline: Option<String>,
     pub dateline: Option<String>,
+    /// The inline NITF dateline's `location`.
+    pub place: Option<String>,
     pub abstract_text: Option<String>,
 }
 
@@ -256,7 +258,12 @@ fn item(el: &Element) -> G2Item {
             .filter_map(|s| Some((s.attr_value("alias")?, s.attr_value("uri")?)))
             .collect(),
         urgency: text_of(c("urgency")),
-        located: c("located").and_then(name_or),
+        // A place's name, never its qcode: "geo:3169070" is the agency's id, not a place.
+        located: c("located").and_then(|l| {
+            l.child("name")
+                .and_then(Element::text_value)
+                .or_else(|| l.attr_value("literal"))
+        }),
         dateline: text_of(c("dateline")),
         bylines: all(content, "by")
             .into_iter()
@@ -310,6 +317,7 @@ fn inline_head(set: &Element) -> InlineHead {
                     headline: parsed.hl1.or(parsed.title),
                     byline: parsed.byline,
                     dateline: parsed.dateline,
+                    place: parsed.location,
                     abstract_text: parsed.abstract_text,
                 });
             }

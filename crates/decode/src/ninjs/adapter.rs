@@ -51,9 +51,10 @@ pub(crate) fn wire_item(
         headline,
         slugline: non_empty(item.slugline.as_deref()),
         byline: non_empty(item.byline.as_deref()).or_else(|| non_empty(item.by.as_deref())),
-        // ninjs has no dateline field: `located` is a place, not "Seoul, Nov 6 (IANS)", so the
-        // dateline is left for normalize to find in the body.
+        // ninjs has no dateline field: `located` is a place, not "Seoul, Nov 6 (IANS)"; the
+        // dateline's date and agency are left for normalize to find in the body.
         dateline_text: None,
+        place: non_empty(item.located.as_deref()),
         body: body.unwrap_or_default(),
         abstract_text: abstract_text(&item),
         subjects: subjects(&item),

@@ -95,6 +95,7 @@ pub(crate) fn wire_item(doc: Nitf, warnings: &mut Vec<String>) -> Result<WireIte
         slugline: doc.du_key.clone().or_else(|| meta(&doc, "anpa-keyword")),
         byline: doc.byline.clone(),
         dateline_text: doc.dateline.clone(),
+        place: doc.location.clone(),
         body,
         abstract_text: doc.abstract_text.clone(),
         subjects,

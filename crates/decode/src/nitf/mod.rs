@@ -36,6 +36,8 @@ pub(crate) struct Nitf {
     pub byline: Option<String>,
     pub distributor: Option<String>,
     pub dateline: Option<String>,
+    /// The dateline's `location`: its `city`, else the location as written.
+    pub location: Option<String>,
     pub abstract_text: Option<String>,
     pub body: Option<String>,
     /// `<meta name="…" content="…">` pairs of the head.
@@ -134,6 +136,13 @@ pub(crate) fn parse(root: &Element) -> Nitf {
         },
         distributor: bh("distributor").and_then(Element::text_value),
         dateline: bh("dateline").and_then(Element::text_value),
+        location: bh("dateline")
+            .and_then(|d| d.child("location"))
+            .and_then(|l| {
+                l.child("city")
+                    .and_then(Element::text_value)
+                    .or_else(|| l.text_value())
+            }),
         abstract_text: bh("abstract").and_then(Element::text_value),
         body: body_markup(root),
         meta: head

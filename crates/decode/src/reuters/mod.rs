@@ -107,6 +107,7 @@ impl ReutersDoc {
             pubstatus: PubStatus::Usable,
             headline,
             dateline_text: self.dateline.clone(),
+            place: None,
             body: WireBody::Text(self.body.clone()),
             subjects: self
                 .topics

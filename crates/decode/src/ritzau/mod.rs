@@ -121,7 +121,7 @@ mod tests {
         );
         assert_eq!(item.byline.as_deref(), Some("Mette Holm"));
         assert_eq!(item.agency.as_deref(), Some("Ritzau"));
-        assert_eq!(item.dateline_text.as_deref(), Some("Aarhus"));
+        assert_eq!(item.place.as_deref(), Some("Aarhus"));
         assert_eq!(item.urgency, Some(3));
         assert_eq!(item.keywords, ["BRO", "TRAFIK-I"]);
         assert_eq!(item.signals, ["sig:update"]);

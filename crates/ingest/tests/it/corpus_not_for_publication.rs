@@ -47,10 +47,12 @@ fn the_shared_corpus_is_counted_for_copy_not_for_publication() {
     }
     files.sort();
     let tz = TimeZone::UTC;
+    let agencies = wiredesk_model::Agencies::default();
     let ctx = NormalizeContext {
         received: "2026-11-28T06:00:00Z".parse().unwrap(),
         time_zone: &tz,
         default_agency: "Wire",
+        agencies: &agencies,
         summary_chars: 200,
     };
     let (mut stories, mut by_field, mut by_words) = (0, 0, 0);

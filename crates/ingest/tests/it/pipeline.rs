@@ -37,6 +37,7 @@ async fn pipeline_and_search() -> (Pipeline, Search) {
         PipelineSettings {
             time_zone: TimeZone::get("Asia/Kolkata").unwrap(),
             default_agency: "Wire".into(),
+            agencies: Default::default(),
             policy: DeskPolicy::default(),
             topics: TopicAssigner::new(TopicRules::default()).unwrap(),
             summary_chars: 200,

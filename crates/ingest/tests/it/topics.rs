@@ -123,6 +123,7 @@ async fn pipeline(model: &Path, desk_threshold: f32) -> Pipeline {
         PipelineSettings {
             time_zone: TimeZone::get("Asia/Kolkata").unwrap(),
             default_agency: "Wire".into(),
+            agencies: Default::default(),
             policy: DeskPolicy::default(),
             topics: TopicAssigner::new(rules).unwrap(),
             summary_chars: 200,

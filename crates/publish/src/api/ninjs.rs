@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
-use wiredesk_model::{PubStatus, Story};
+use wiredesk_model::{PubStatus, Story, Subject};
 
 use crate::AppState;
 use crate::pages::story_url;
@@ -108,9 +108,13 @@ pub(super) fn is_uri(s: &str) -> bool {
     true
 }
 
-/// A subject as the wire coded it: IPTC QCodes become their concept URIs, other http(s) URIs
-/// stay URIs, anything else (a feed's category) is a literal, or just the name when it is one.
-pub(super) fn subject(code: &str, name: Option<&str>) -> Value {
+/// A subject as the wire coded it, when a reader can use it (`Subject::reader_name`): IPTC
+/// QCodes become their concept URIs, other http(s) URIs stay URIs, anything else (a feed's
+/// category, an agency's code) is a literal beside its name, or just the name when it is one.
+/// An agency's ids and addresses are left out.
+pub(super) fn subject(s: &Subject) -> Option<Value> {
+    let name = s.reader_name()?;
+    let code = s.code.as_str();
     let expanded = if let Some(c) = code.strip_prefix("medtop:") {
         format!("http://cv.iptc.org/newscodes/mediatopic/{c}")
     } else if let Some(c) = code.strip_prefix("subj:") {
@@ -120,12 +124,11 @@ pub(super) fn subject(code: &str, name: Option<&str>) -> Value {
     };
     let is_concept =
         (expanded.starts_with("http://") || expanded.starts_with("https://")) && is_uri(&expanded);
-    match (name, is_concept) {
-        (Some(name), true) => json!({"name": name, "uri": expanded}),
-        (None, true) => json!({"uri": expanded}),
-        (Some(name), false) if name != code => json!({"name": name, "literal": code}),
-        _ => json!({"name": code}),
-    }
+    Some(match is_concept {
+        true => json!({"name": name, "uri": expanded}),
+        false if name != code => json!({"name": name, "literal": code}),
+        false => json!({"name": name}),
+    })
 }
 
 /// The story's pictures and other media as ninjs `associations`. Every one has the `name` and
@@ -225,11 +228,7 @@ pub fn ninjs_object(story: &Story, state: &AppState, profile: Profile) -> Value 
     if story.headline_rewritten() {
         headlines.push(json!({"role": "agency", "value": story.agency_headline}));
     }
-    let mut subjects: Vec<Value> = story
-        .subjects
-        .iter()
-        .map(|s| subject(&s.code, s.name.as_deref()))
-        .collect();
+    let mut subjects: Vec<Value> = story.subjects.iter().filter_map(subject).collect();
     subjects.extend(story.topics.iter().map(|t| {
         json!({
             "name": t.name,
@@ -350,19 +349,36 @@ mod tests {
     }
 
     #[test]
-    fn qcodes_become_concept_uris() {
+    fn qcodes_become_concept_uris_and_ids_are_left_out() {
+        let s = |code: &str, name: Option<&str>| {
+            subject(&Subject {
+                code: code.into(),
+                name: name.map(str::to_string),
+            })
+        };
         assert_eq!(
-            subject("medtop:04000000", Some("economy")),
-            json!({"name": "economy", "uri": "http://cv.iptc.org/newscodes/mediatopic/04000000"})
+            s("medtop:04000000", Some("economy")),
+            Some(
+                json!({"name": "economy", "uri": "http://cv.iptc.org/newscodes/mediatopic/04000000"})
+            )
         );
-        assert_eq!(subject("Cricket", None), json!({"name": "Cricket"}));
+        assert_eq!(s("Cricket", None), Some(json!({"name": "Cricket"})));
         assert_eq!(
-            subject("weather", Some("weather")),
-            json!({"name": "weather"})
+            s("weather", Some("weather")),
+            Some(json!({"name": "weather"}))
         );
         assert_eq!(
-            subject("ap:sport-12", Some("Sport")),
-            json!({"name": "Sport", "literal": "ap:sport-12"})
+            s("ap:sport-12", Some("Sport")),
+            Some(json!({"name": "Sport", "literal": "ap:sport-12"}))
+        );
+        // The agency's place ids and a hotel's address are no subjects for a reader.
+        assert_eq!(s("dpageo:3169070", None), None);
+        assert_eq!(
+            s(
+                "poi:7",
+                Some("Hotel Adlon Kempinski, Unter den Linden 77, 10117 Berlin")
+            ),
+            None
         );
     }
 

@@ -523,3 +523,71 @@ async fn a_german_headline_keeps_its_words_and_old_slugs_still_reach_the_story()
         );
     }
 }
+
+#[tokio::test]
+async fn readers_see_the_sites_topics_and_the_api_only_subjects_with_names() {
+    use wiredesk_model::Subject;
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let at = now() - 1.hours();
+    let mut story = wiredesk_model::testing::story(
+        "urn:test:subjects:1",
+        "Hotels fill up for the summit",
+        "Every hotel in the city is booked for the summit week.",
+        at,
+    );
+    let subject = |code: &str, name: Option<&str>| Subject {
+        code: code.into(),
+        name: name.map(str::to_string),
+    };
+    story.subjects = vec![
+        subject("medtop:04000000", Some("economy, business and finance")),
+        subject("wdntopic:travel", Some("Reisen")),
+        subject("wdngeo:3169070", None),
+        subject(
+            "wdnpoi:12",
+            Some("Hotel Seeblick, Uferweg 12, 10117 Berlin"),
+        ),
+    ];
+    story.topics = vec![Topic {
+        slug: "business".into(),
+        name: "Business".into(),
+    }];
+    let id = story.id.clone();
+    publish(store.as_ref(), story, at).await;
+    let state = AppState::new(store, index, Default::default(), SiteConfig::default()).unwrap();
+    caught_up(&state).await;
+
+    let (status, _, html) = get_page(&state, &format!("/story/{id}"), "identity").await;
+    let html = if status == 308 {
+        let (_, location) = get_location(&state, &format!("/story/{id}")).await;
+        get_page(&state, &location.unwrap(), "identity").await.2
+    } else {
+        html
+    };
+    assert!(html.contains("Business"), "{html}");
+    for shown_nowhere in [
+        "Reisen",
+        "wdngeo",
+        "3169070",
+        "Uferweg",
+        "economy, business",
+    ] {
+        assert!(!html.contains(shown_nowhere), "{shown_nowhere} on the page");
+    }
+
+    let (status, _, json) = get_page(&state, &format!("/api/v1/stories/{id}"), "identity").await;
+    assert_eq!(status, 200, "{json}");
+    let ninjs: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let names: Vec<&str> = ninjs["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["economy, business and finance", "Reisen", "Business"],
+        "{json}"
+    );
+}

@@ -629,6 +629,20 @@ mod tests {
         );
         sink.fail.store(false, std::sync::atomic::Ordering::SeqCst);
         assert_eq!(taken_count(&sink, 2).await, [message(1), message(2)]);
+        // The flags follow the saved mark; a poller stopped between the two leaves them unset
+        // (the mark is the truth), so the restart below waits for them.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !dovecot
+            .flags("INBOX")
+            .iter()
+            .all(|(_, f)| f.contains("\\Seen"))
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "messages never flagged"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         pollers.abort();
         let _ = pollers.await;
 

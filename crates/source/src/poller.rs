@@ -269,24 +269,7 @@ async fn poll_ftp(
                     .collect();
                 match sink.ingest(deliveries).await {
                     Ok(landed) => {
-                        let stories = changed_stories(&landed);
-                        tracing::info!("source {name}: {} files, {stories} stories", landed.len());
-                        health.update(name, |h| {
-                            h.deliveries += landed.len() as u64;
-                            h.stories += stories as u64;
-                        });
-                        for (l, reason) in landed
-                            .iter()
-                            .filter_map(|l| l.rejected.as_ref().map(|r| (l, r)))
-                        {
-                            ok = false;
-                            health.update(name, |h| {
-                                h.failed(
-                                    "rejected",
-                                    &format!("{} was rejected: {reason}", l.path.display()),
-                                )
-                            });
-                        }
+                        ok &= count_landed(name, health, &landed, "files");
                         done.extend(keys_taken);
                         if source.delete_after {
                             let deleted = match on_ftp(pull, move |p| p.delete(&names)).await {
@@ -303,10 +286,7 @@ async fn poll_ftp(
                     }
                     Err(e) => {
                         ok = false;
-                        tracing::error!("source {name}: ingest failed, will take again: {e}");
-                        health.update(name, |h| {
-                            h.failed("ingest", &format!("ingest failed, will take again: {e}"))
-                        });
+                        count_failed_ingest(name, health, &e);
                     }
                 }
             }
@@ -376,34 +356,9 @@ async fn poll_imap(
                 })
                 .collect();
             match sink.ingest(deliveries).await {
-                Ok(landed) => {
-                    let stories = changed_stories(&landed);
-                    tracing::info!(
-                        "source {name}: {} messages, {stories} stories",
-                        landed.len()
-                    );
-                    health.update(name, |h| {
-                        h.deliveries += landed.len() as u64;
-                        h.stories += stories as u64;
-                    });
-                    for (l, reason) in landed
-                        .iter()
-                        .filter_map(|l| l.rejected.as_ref().map(|r| (l, r)))
-                    {
-                        ok = false;
-                        health.update(name, |h| {
-                            h.failed(
-                                "rejected",
-                                &format!("{} was rejected: {reason}", l.path.display()),
-                            )
-                        });
-                    }
-                }
+                Ok(landed) => ok &= count_landed(name, health, &landed, "messages"),
                 Err(e) => {
-                    tracing::error!("source {name}: ingest failed, will take again: {e}");
-                    health.update(name, |h| {
-                        h.failed("ingest", &format!("ingest failed, will take again: {e}"))
-                    });
+                    count_failed_ingest(name, health, &e);
                     return;
                 }
             }
@@ -489,6 +444,39 @@ async fn poll_http(
             health.update(name, |h| h.failed(e.kind.label(), &e.message));
         }
     }
+}
+
+/// A pull of several files (FTP) or messages (IMAP) that the pipeline took: counted on the
+/// source's health, each rejected one reported. Whether none was rejected.
+fn count_landed(name: &str, health: &HealthBoard, landed: &[Landed], unit: &str) -> bool {
+    let stories = changed_stories(landed);
+    tracing::info!("source {name}: {} {unit}, {stories} stories", landed.len());
+    health.update(name, |h| {
+        h.deliveries += landed.len() as u64;
+        h.stories += stories as u64;
+    });
+    let mut none_rejected = true;
+    for (l, reason) in landed
+        .iter()
+        .filter_map(|l| l.rejected.as_ref().map(|r| (l, r)))
+    {
+        none_rejected = false;
+        health.update(name, |h| {
+            h.failed(
+                "rejected",
+                &format!("{} was rejected: {reason}", l.path.display()),
+            )
+        });
+    }
+    none_rejected
+}
+
+/// The pipeline failed on a pull's files or messages; they stay where they are.
+fn count_failed_ingest(name: &str, health: &HealthBoard, e: &dyn std::fmt::Display) {
+    tracing::error!("source {name}: ingest failed, will take again: {e}");
+    health.update(name, |h| {
+        h.failed("ingest", &format!("ingest failed, will take again: {e}"))
+    });
 }
 
 /// Stories in the deliveries that brought something new or changed.

@@ -216,6 +216,21 @@ struct Saved {
     imap: Option<crate::imap::Mark>,
 }
 
+impl Saved {
+    /// The source's saved state, started afresh when its URL changed: what was learnt of
+    /// one server says nothing of another.
+    fn of<'a>(entries: &'a mut BTreeMap<String, Saved>, name: &str, url: &str) -> &'a mut Saved {
+        let entry = entries.entry(name.to_string()).or_default();
+        if entry.url != url {
+            *entry = Saved {
+                url: url.to_string(),
+                ..Saved::default()
+            };
+        }
+        entry
+    }
+}
+
 /// `DATA/sources-state.json`: validators per source, remembered across restarts. Entries are
 /// keyed by source name and only used while the URL is the same.
 #[derive(Debug)]
@@ -254,23 +269,12 @@ impl StateFile {
 
     pub fn put(&self, name: &str, url: &str, validators: Validators) -> std::io::Result<()> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let (taken, imap) = match entries.get(name) {
-            Some(s) if s.url == url => (s.taken.clone(), s.imap),
-            _ => (BTreeSet::new(), None),
-        };
-        let saved = Saved {
-            url: url.to_string(),
-            validators,
-            taken,
-            imap,
-        };
-        if entries
-            .get(name)
-            .is_some_and(|s| s.url == saved.url && s.validators == saved.validators)
-        {
+        let known = entries.get(name).is_some_and(|s| s.url == url);
+        let entry = Saved::of(&mut entries, name, url);
+        if known && entry.validators == validators {
             return Ok(());
         }
-        entries.insert(name.to_string(), saved);
+        entry.validators = validators;
         self.write(&entries)
     }
 
@@ -293,13 +297,7 @@ impl StateFile {
         new: impl IntoIterator<Item = String>,
     ) -> std::io::Result<()> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = entries.entry(name.to_string()).or_default();
-        if entry.url != url {
-            *entry = Saved {
-                url: url.to_string(),
-                ..Saved::default()
-            };
-        }
+        let entry = Saved::of(&mut entries, name, url);
         entry.taken.retain(|k| keep(k));
         entry.taken.extend(new);
         self.write(&entries)
@@ -322,13 +320,7 @@ impl StateFile {
         mark: crate::imap::Mark,
     ) -> std::io::Result<()> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = entries.entry(name.to_string()).or_default();
-        if entry.url != url {
-            *entry = Saved {
-                url: url.to_string(),
-                ..Saved::default()
-            };
-        }
+        let entry = Saved::of(&mut entries, name, url);
         if entry.imap == Some(mark) {
             return Ok(());
         }

@@ -8,7 +8,7 @@ use tantivy::schema::{IndexRecordOption, OwnedValue};
 use wiredesk_model::Story;
 
 use crate::{Hit, Result, SearchIndex};
-use wiredesk_model::stop_words::STOP_WORDS;
+use wiredesk_model::stop_words::{MORE_LIKE_THIS_STOP_WORDS, STOP_WORDS};
 
 impl SearchIndex {
     /// Stories whose words resemble this one's, excluding the story itself.
@@ -19,7 +19,13 @@ impl SearchIndex {
             .with_min_term_frequency(1)
             .with_min_word_length(3)
             .with_max_query_terms(40)
-            .with_stop_words(STOP_WORDS.iter().map(|s| s.to_string()).collect())
+            .with_stop_words(
+                STOP_WORDS
+                    .iter()
+                    .chain(MORE_LIKE_THIS_STOP_WORDS)
+                    .map(|s| s.to_string())
+                    .collect(),
+            )
             .with_document_fields(vec![
                 (
                     self.fields.headline,

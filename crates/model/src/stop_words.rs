@@ -1,23 +1,33 @@
 //! Stop words: English words too common in news copy to say what a story is about.
 //!
-//! Owns: the one list, shared by "more like this" (index) and the term vectors behind
-//! clustering, topics and related stories (intel).
+//! Owns: the lists, shared by "more like this" (index) and the term vectors behind topics,
+//! clustering and related stories (intel).
 //! Must not: be used by the reader's search, where every typed word counts.
 
-/// Sorted, lower case, so `is_stop_word` can search it.
+/// Function words and the agency's own name: never a clue to a story's subject. Sorted, lower
+/// case, so `is_stop_word` can search it.
 #[rustfmt::skip]
 pub const STOP_WORDS: &[&str] = &[
-    "a", "about", "according", "after", "all", "also", "an", "and", "any", "are", "as", "at",
-    "be", "been", "but", "by", "can", "could", "did", "do", "does", "for", "friday", "from",
-    "had", "has", "have", "he", "her", "him", "his", "if", "in", "into", "is", "it", "its",
-    "monday", "more", "new", "no", "not", "of", "on", "one", "or", "other", "our", "over",
-    "reported", "reuter", "reuters", "s", "said", "saturday", "she", "should", "so", "some",
-    "sunday", "than", "that", "the", "their", "them", "there", "these", "they", "this", "those",
-    "thursday", "to", "told", "tuesday", "two", "up", "was", "we", "wednesday", "week", "were",
-    "what", "when", "which", "while", "who", "will", "with", "would", "year", "you",
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
+    "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he",
+    "her", "his", "if", "in", "into", "is", "it", "its", "more", "no", "not", "of", "on", "one",
+    "or", "other", "our", "reuter", "reuters", "s", "said", "she", "so", "some", "than", "that",
+    "the", "their", "them", "there", "these", "they", "this", "those", "to", "two", "up", "was",
+    "we", "were", "which", "who", "will", "with", "would", "you",
 ];
 
-/// Whether a lower-cased word is a stop word.
+/// Words "more like this" also skips: common in news copy yet saying nothing of its subject
+/// (weekdays, "year", "reported"). The topic classifier keeps them, because they tell kinds of
+/// copy apart (results, weekly reports): with them among its stop words, `eval topics` on
+/// Reuters-21578 fell from micro-F1 0.9000 to 0.8954.
+#[rustfmt::skip]
+pub const MORE_LIKE_THIS_STOP_WORDS: &[&str] = &[
+    "according", "friday", "him", "monday", "new", "over", "reported", "saturday", "should",
+    "sunday", "thursday", "told", "tuesday", "wednesday", "week", "what", "when", "while",
+    "year",
+];
+
+/// Whether a lower-cased word is one of `STOP_WORDS`.
 pub fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.binary_search(&word).is_ok()
 }
@@ -27,13 +37,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_sorted_and_lower_case_for_binary_search() {
-        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
-        assert!(
-            STOP_WORDS
-                .iter()
-                .all(|w| w.chars().all(|c| c.is_lowercase()))
-        );
-        assert!(is_stop_word("the") && is_stop_word("according") && !is_stop_word("wheat"));
+    fn the_lists_are_sorted_lower_case_and_apart() {
+        for list in [STOP_WORDS, MORE_LIKE_THIS_STOP_WORDS] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]));
+            assert!(list.iter().all(|w| w.chars().all(|c| c.is_lowercase())));
+        }
+        assert!(!MORE_LIKE_THIS_STOP_WORDS.iter().any(|w| is_stop_word(w)));
+        assert!(is_stop_word("the") && !is_stop_word("year") && !is_stop_word("wheat"));
     }
 }

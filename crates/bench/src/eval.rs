@@ -769,6 +769,12 @@ mod tests {
         assert_eq!(scores.queries, 8);
         assert_eq!(scores.indexed, 16);
         assert!(scores.precision > 0.9, "precision@5 {}", scores.precision);
-        assert!(scores.more_like_this <= 1.0);
+        // The baseline is measured too: on copy this plain, more-like-this alone finds the
+        // topic's other stories as well.
+        assert!(
+            scores.more_like_this > 0.9,
+            "more-like-this {}",
+            scores.more_like_this
+        );
     }
 }

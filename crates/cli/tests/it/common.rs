@@ -889,3 +889,18 @@ impl Drop for OwnNats {
         self.stop();
     }
 }
+
+/// The live stories in `/api/v1/stories` whose text mentions `word`.
+pub async fn stories_with(server: &Server, word: &str) -> Vec<serde_json::Value> {
+    let (_, value) = get_json(&http(), &server.url("/api/v1/stories?limit=100")).await;
+    value["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter(|i| i.to_string().contains(word))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::common::{
-    OwnDovecot, Server, drop_file, eventually, files_under, get_json, http, unique_word,
+    OwnDovecot, Server, drop_file, eventually, files_under, stories_with, unique_word,
 };
 
 const WAIT: Duration = Duration::from_secs(40);
@@ -24,21 +24,6 @@ fn message(word: &str, n: usize, extra: &str) -> String {
          monsoon break, the port said, and {word} bookings opened.\r\n\r\nThe first boat left \
          at 9 a.m.\r\n"
     )
-}
-
-/// The live stories in `/api/v1/stories` whose text mentions `word`.
-async fn stories_with(server: &Server, word: &str) -> Vec<serde_json::Value> {
-    let (_, value) = get_json(&http(), &server.url("/api/v1/stories?limit=100")).await;
-    value["items"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter(|i| i.to_string().contains(word))
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[tokio::test]

@@ -634,6 +634,7 @@ fn related_eval(cases: Vec<RelatedCase>, model: &TopicModel) -> anyhow::Result<R
             .map(|t| Topic {
                 slug: t.clone(),
                 name: t,
+                origin: wiredesk_model::TopicOrigin::Wire,
             })
             .collect();
         story.dateline = c.place.clone().map(|place| Dateline {

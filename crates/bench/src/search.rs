@@ -398,6 +398,7 @@ fn generated(i: usize, n: usize, vocab: &Vocabulary) -> Story {
         .map(|t| Topic {
             slug: t.into(),
             name: t.into(),
+            origin: wiredesk_model::TopicOrigin::Wire,
         })
         .collect();
     story

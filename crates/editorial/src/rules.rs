@@ -184,6 +184,7 @@ mod tests {
         story.topics = vec![wiredesk_model::Topic {
             slug: "business".into(),
             name: "Business".into(),
+            origin: wiredesk_model::TopicOrigin::Wire,
         }];
         let policy = |rules| DeskPolicy {
             auto_publish: true,

@@ -9,7 +9,7 @@
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use wiredesk_model::{Subject, Topic};
+use wiredesk_model::{Subject, Topic, TopicOrigin};
 
 /// One site topic and the evidence that puts a story in it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -128,6 +128,12 @@ impl TopicAssigner {
                 topics.push(Topic {
                     slug: rule.slug.clone(),
                     name: rule.name.clone(),
+                    // The wire's own say outranks a match in its words.
+                    origin: if by_subject {
+                        TopicOrigin::Wire
+                    } else {
+                        TopicOrigin::Rule
+                    },
                 });
             }
         }
@@ -638,10 +644,9 @@ mod tests {
             code: "Sport".into(),
             name: Some("Sport".into()),
         }];
-        assert_eq!(
-            slugs(assigner().assign(&evidence(&subjects, "Result", None))),
-            ["sports"]
-        );
+        let topics = assigner().assign(&evidence(&subjects, "Result", None));
+        assert_eq!(topics[0].origin, TopicOrigin::Wire, "the wire said so");
+        assert_eq!(slugs(topics), ["sports"]);
     }
 
     #[test]
@@ -651,7 +656,9 @@ mod tests {
             "Spinners take eight wickets as hosts level series",
             Some("Chennai"),
         ));
+        let origins: Vec<TopicOrigin> = topics.iter().map(|t| t.origin).collect();
         assert_eq!(slugs(topics), ["india", "sports"]);
+        assert_eq!(origins, [TopicOrigin::Rule, TopicOrigin::Rule]);
         // Whole words only: "achip" is no chip.
         assert!(
             assigner()

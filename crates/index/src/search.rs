@@ -531,6 +531,7 @@ pub(crate) mod search_tests {
             .map(|t| Topic {
                 slug: t.to_string(),
                 name: t.to_string(),
+                origin: wiredesk_model::TopicOrigin::Wire,
             })
             .collect();
         s

@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use wiredesk_editorial::{TopicGuess, topic_doubt};
 use wiredesk_intel::classify::{ClassifierConfig, Example, TopicModel, TopicScore, held_out_f1};
-use wiredesk_model::{PubStatus, Story, Topic};
+use wiredesk_model::{PubStatus, Story, Topic, TopicOrigin};
 
 /// The model's file name in the data folder.
 pub const MODEL_FILE: &str = "topic-model.json";
@@ -51,8 +51,9 @@ pub enum TrainError {
 }
 
 /// What the archive teaches: every story with a topic the site still has, except killed ones
-/// (a kill can be for a wrong story as much as a wrong fact). Ordered by id, so the same
-/// archive trains the same model.
+/// (a kill can be for a wrong story as much as a wrong fact), and never a topic the model
+/// itself gave: learning from its own guesses would only harden them. Ordered by id, so the
+/// same archive trains the same model.
 pub fn training_examples(stories: &[Story], site_topics: &[String]) -> Vec<Example> {
     let mut kept: Vec<&Story> = stories
         .iter()
@@ -60,9 +61,14 @@ pub fn training_examples(stories: &[Story], site_topics: &[String]) -> Vec<Examp
         .collect();
     kept.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
     kept.into_iter()
-        .map(Example::from_story)
-        .map(|mut e| {
-            e.topics.retain(|t| site_topics.contains(t));
+        .map(|story| {
+            let mut e = Example::from_story(story);
+            e.topics = story
+                .topics
+                .iter()
+                .filter(|t| t.origin != TopicOrigin::Model && site_topics.contains(&t.slug))
+                .map(|t| t.slug.clone())
+                .collect();
             e
         })
         .filter(|e| !e.topics.is_empty())
@@ -253,6 +259,7 @@ impl TopicClassifier {
                 story.topics.push(Topic {
                     slug: s.topic.clone(),
                     name: self.names[&s.topic].clone(),
+                    origin: TopicOrigin::Model,
                 });
             }
         }

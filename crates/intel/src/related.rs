@@ -152,6 +152,7 @@ mod tests {
         s.topics = vec![Topic {
             slug: topic.into(),
             name: topic.into(),
+            origin: wiredesk_model::TopicOrigin::Wire,
         }];
         s
     }

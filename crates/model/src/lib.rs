@@ -98,6 +98,46 @@ pub struct Dateline {
 pub struct Topic {
     pub slug: String,
     pub name: String,
+    /// Who put the story in it; stories stored before origins were kept read as `Unrecorded`.
+    #[serde(default, skip_serializing_if = "TopicOrigin::is_unrecorded")]
+    pub origin: TopicOrigin,
+}
+
+/// Where a story's topic came from. The trained model learns only from topics someone or
+/// something other than itself gave: learning from its own guesses would only confirm them.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum TopicOrigin {
+    /// The wire's own subject codes or categories, mapped by a site topic's rule.
+    Wire,
+    /// A site topic's keyword or place rule, matched in the copy.
+    Rule,
+    /// An editor on the desk.
+    Desk,
+    /// The site's trained topic model.
+    Model,
+    /// Kept before origins were recorded: nobody can say.
+    #[default]
+    Unrecorded,
+}
+
+impl TopicOrigin {
+    pub fn is_unrecorded(&self) -> bool {
+        *self == TopicOrigin::Unrecorded
+    }
+
+    /// Its name in the desk, the API and the audit log.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TopicOrigin::Wire => "wire",
+            TopicOrigin::Rule => "rule",
+            TopicOrigin::Desk => "desk",
+            TopicOrigin::Model => "model",
+            TopicOrigin::Unrecorded => "unrecorded",
+        }
+    }
 }
 
 /// A subject code as the wire sent it (IPTC Media Topic, subject code, or the agency's own).

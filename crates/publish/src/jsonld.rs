@@ -104,6 +104,7 @@ mod tests {
         s.topics = vec![Topic {
             slug: "world".into(),
             name: "World".into(),
+            origin: wiredesk_model::TopicOrigin::Wire,
         }];
         s.dateline = Some(Dateline {
             place: Some("Guwahati".into()),

@@ -257,6 +257,7 @@ mod tests {
         story.topics = vec![Topic {
             slug: "india".into(),
             name: "India".into(),
+            origin: wiredesk_model::TopicOrigin::Wire,
         }];
         let mut purge = Purge::default();
         purge.story(&config, &story, Some("Old headline"));

@@ -59,6 +59,7 @@ pub fn sample_story(uri: &str, agency: &str, topic: &str, published: Timestamp) 
     story.topics = vec![Topic {
         slug: topic.to_string(),
         name: topic.to_string(),
+        origin: wiredesk_model::TopicOrigin::Wire,
     }];
     story
 }

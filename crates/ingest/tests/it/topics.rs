@@ -11,7 +11,7 @@ use wiredesk_enrich::{TopicAssigner, TopicRule, TopicRules};
 use wiredesk_ingest::topic_model::{self, MODEL_FILE, TrainError, TrainedModel};
 use wiredesk_ingest::{Pipeline, PipelineSettings, TopicClassifier};
 use wiredesk_intel::classify::Example;
-use wiredesk_model::{Delivery, PubStatus, Story};
+use wiredesk_model::{Delivery, PubStatus, Story, TopicOrigin};
 use wiredesk_store::{SqliteStore, Store};
 
 const SPORT: [&str; 12] = [
@@ -179,6 +179,7 @@ async fn confident_topics_are_given_and_the_story_goes_live() {
     let story = ingest_one(&p, cricket()).await;
     assert_eq!(slugs(&story), ["sport"]);
     assert_eq!(story.topics[0].name, "Sport", "named as the site names it");
+    assert_eq!(story.topics[0].origin, TopicOrigin::Model);
     assert!(story.is_live(now()), "{:?}", story.status_reason);
 }
 
@@ -248,6 +249,8 @@ async fn a_topic_from_the_dateline_alone_still_leaves_the_copy_to_the_model() {
     )
     .await;
     assert_eq!(slugs(&story), ["tamil-nadu", "sport"]);
+    let origins: Vec<TopicOrigin> = story.topics.iter().map(|t| t.origin).collect();
+    assert_eq!(origins, [TopicOrigin::Rule, TopicOrigin::Model]);
     assert!(story.is_live(now()), "{:?}", story.status_reason);
 }
 
@@ -268,6 +271,7 @@ async fn tagged_copy_never_meets_the_model() {
     )
     .await;
     assert_eq!(slugs(&story), ["weather"]);
+    assert_eq!(story.topics[0].origin, TopicOrigin::Rule);
     assert!(story.is_live(now()), "{:?}", story.status_reason);
 }
 
@@ -316,15 +320,37 @@ fn killed_and_untopical_stories_do_not_teach_and_too_few_are_refused() {
         s.topics = vec![wiredesk_model::Topic {
             slug: e.topics[0].clone(),
             name: e.topics[0].clone(),
+            origin: wiredesk_model::TopicOrigin::Desk,
         }];
         stories.push(s);
     }
     stories[0].pubstatus = PubStatus::Canceled;
     stories[1].topics[0].slug = "dropped-from-the-site".into();
+    // The model's own guess teaches nothing; beside a topic the desk gave, only the desk's.
+    stories[2].topics[0].origin = TopicOrigin::Model;
+    let mut guessed = stories[3].topics[0].clone();
+    guessed.slug = if guessed.slug == "sport" {
+        "science"
+    } else {
+        "sport"
+    }
+    .into();
+    guessed.origin = TopicOrigin::Model;
+    stories[3].topics.push(guessed);
+    // Kept before origins were recorded: as before, it teaches.
+    stories[4].topics[0].origin = TopicOrigin::Unrecorded;
     let site: Vec<String> = site_rules().topics.into_iter().map(|t| t.slug).collect();
     let examples = topic_model::training_examples(&stories, &site);
-    assert_eq!(examples.len(), 28);
-    assert!(!examples.iter().any(|e| e.title == stories[0].headline));
+    assert_eq!(examples.len(), 27);
+    for dropped in &stories[..3] {
+        assert!(!examples.iter().any(|e| e.title == dropped.headline));
+    }
+    let desk_only = examples
+        .iter()
+        .find(|e| e.title == stories[3].headline)
+        .unwrap();
+    assert_eq!(desk_only.topics, [stories[3].topics[0].slug.clone()]);
+    assert!(examples.iter().any(|e| e.title == stories[4].headline));
 
     assert!(matches!(
         topic_model::train(&examples[..19], now()),
@@ -340,7 +366,7 @@ fn killed_and_untopical_stories_do_not_teach_and_too_few_are_refused() {
         Err(TrainError::TooFew { topics: 1, .. })
     ));
     let model = topic_model::train(&examples, now()).unwrap();
-    assert_eq!(model.stories, 28);
+    assert_eq!(model.stories, 27);
     assert_eq!(model.topics, ["markets", "science", "sport"]);
     assert!(model.micro_f1 > 0.5, "{}", model.micro_f1);
 }

@@ -25,6 +25,7 @@ async fn state_with(stories: &[(&str, &str, &str, i64)]) -> AppState {
         story.topics = vec![Topic {
             slug: topic.to_string(),
             name: topic.to_string(),
+            origin: wiredesk_model::TopicOrigin::Wire,
         }];
         let id = story.id.clone();
         publish(store.as_ref(), story, at).await;
@@ -552,6 +553,7 @@ async fn readers_see_the_sites_topics_and_the_api_only_subjects_with_names() {
     story.topics = vec![Topic {
         slug: "business".into(),
         name: "Business".into(),
+        origin: wiredesk_model::TopicOrigin::Wire,
     }];
     let id = story.id.clone();
     publish(store.as_ref(), story, at).await;

@@ -158,12 +158,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_summary_says_what_waits_on_the_desk_and_why() {
-        let mut tally = Tally {
-            ingested: 3,
-            stories: 3,
-            ..Tally::default()
+    fn a_story_sent_again_counts_once_in_the_summary() {
+        // The demo's two versions of the Assam floods story: one story on the site.
+        let report = |outcome, ids: &[&str]| DeliveryReport {
+            outcome,
+            stories: ids
+                .iter()
+                .map(|id| wiredesk_model::StoryId(id.to_string()))
+                .collect(),
+            reason: None,
+            ..DeliveryReport::rejected("wire.json".into(), "")
         };
+        let mut tally = Tally::default();
+        tally.add(&report(Outcome::Ingested, &["floods", "quake"]));
+        tally.add(&report(Outcome::Updated, &["floods"]));
+        assert_eq!(
+            summary_line(&tally),
+            "ingested 1, updated 1, unchanged 0, rejected 0 (2 stories in 2 files)"
+        );
+    }
+
+    #[test]
+    fn the_summary_says_what_waits_on_the_desk_and_why() {
+        let mut tally = Tally::default();
+        tally.ingested = 3;
+        tally.stories = 3;
         assert_eq!(
             summary_line(&tally),
             "ingested 3, updated 0, unchanged 0, rejected 0 (3 stories in 3 files)"

@@ -22,12 +22,12 @@ pub struct IngestRun {
 
 /// `wiredesk ingest`: `paths` into the site, the search index brought up to the log, a copy of
 /// each rejected file kept with its reason, the report written to `report` when asked for,
-/// and the summary printed.
+/// and the summary printed; the tally, which says whether every file was accepted.
 pub async fn run(
     location: &SiteLocation,
     report: Option<&std::path::Path>,
     paths: &[PathBuf],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Tally> {
     let site = location.open().await?;
     let data = &location.data;
     let run = ingest_paths(&site.pipeline, paths, &|_| Timestamp::now(), true).await?;
@@ -55,7 +55,7 @@ pub async fn run(
             .with_context(|| format!("writing the report {}", path.display()))?;
     }
     println!("{}", summary_line(&run.tally));
-    Ok(())
+    Ok(run.tally)
 }
 
 /// Ingest `paths`; `received_for` gives each file's arrival time (now, except for the demo).

@@ -1,0 +1,141 @@
+//! The command line itself: help for every argument, and `ingest`'s exit status.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use clap::CommandFactory;
+
+use crate::common::{tempdir, unique_word};
+
+fn wiredesk() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_wiredesk"))
+}
+
+/// `wiredesk ingest --data DATA PATHS…`, finished.
+fn ingest(data: &Path, paths: &[PathBuf]) -> Output {
+    wiredesk()
+        .args(["ingest", "--data"])
+        .arg(data)
+        .args(paths)
+        .output()
+        .expect("run wiredesk ingest")
+}
+
+fn demo_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../site/demo/corpus")
+}
+
+#[test]
+fn every_argument_of_every_subcommand_has_help() {
+    fn walk(command: &clap::Command, path: &str, seen: &mut Vec<String>, bare: &mut Vec<String>) {
+        for arg in command.get_arguments() {
+            let name = format!("{path} {}", arg.get_id());
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                bare.push(name.clone());
+            }
+            seen.push(name);
+        }
+        for sub in command.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), seen, bare);
+        }
+    }
+    let (mut seen, mut bare) = (Vec::new(), Vec::new());
+    walk(
+        &wiredesk_cli::Cli::command(),
+        "wiredesk",
+        &mut seen,
+        &mut bare,
+    );
+    // The walk reaches flattened flags and nested subcommands, not just the top level.
+    for expected in [
+        "wiredesk ingest data",
+        "wiredesk user add name",
+        "wiredesk eval topics",
+    ] {
+        assert!(
+            seen.iter().any(|s| s.starts_with(expected)),
+            "{expected} not walked: {seen:?}"
+        );
+    }
+    assert!(
+        bare.is_empty(),
+        "arguments without help:\n{}",
+        bare.join("\n")
+    );
+}
+
+#[test]
+fn ingest_exits_zero_only_when_every_file_was_accepted() {
+    let root = tempdir();
+    let (data, wire) = (root.path().join("data"), root.path().join("wire"));
+    std::fs::create_dir_all(&wire).unwrap();
+    let good = wire.join("good.txt");
+    let word = unique_word("status");
+    std::fs::write(
+        &good,
+        format!("Port {word} reopens\n\nKOCHI, Nov 28 (PTI) - The port reopened on Friday."),
+    )
+    .unwrap();
+    let out = ingest(&data, std::slice::from_ref(&good));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let bad = wire.join("bad.bin");
+    std::fs::write(&bad, [0u8, 1, 2, 0]).unwrap();
+    let out = ingest(&data, &[good, bad]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(i32::from(wiredesk_cli::EXIT_REJECTED)),
+        "{stdout}"
+    );
+    assert!(stdout.contains("rejected 1 "), "{stdout}");
+
+    // The statuses are documented where a user looks.
+    let help = wiredesk().args(["ingest", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("Exit status: 0 when every file was accepted; 3 when"),
+        "{help}"
+    );
+}
+
+#[test]
+fn the_demo_corpus_templates_are_refused_as_wire_copy_with_their_reasons() {
+    let root = tempdir();
+    let data = root.path().join("data");
+    let out = ingest(&data, &[demo_corpus()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(i32::from(wiredesk_cli::EXIT_REJECTED)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.starts_with("ingested 0, updated 0, unchanged 0,"),
+        "{stdout}"
+    );
+    let files = std::fs::read_dir(demo_corpus()).unwrap().count();
+    let reasons: Vec<(String, String)> = std::fs::read_dir(data.join("rejected"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "reason"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    assert_eq!(reasons.len(), files, "{reasons:?}");
+    for (name, reason) in &reasons {
+        let expected = if name == "README.md.reason" {
+            "a Markdown document"
+        } else {
+            "a demo corpus template, not wire copy"
+        };
+        assert!(reason.starts_with(expected), "{name}: {reason}");
+    }
+}

@@ -9,7 +9,7 @@ use jiff::{SignedDuration, Timestamp};
 use regex::Regex;
 use wiredesk_source::Delivery;
 
-use crate::serve::{Role, serve};
+use crate::serve::{Role, listen, serve};
 use crate::site::{Database, Site};
 
 static CORPUS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/demo/corpus");
@@ -93,6 +93,10 @@ pub fn write_demo_config(data: &Path, base_url: &str) -> anyhow::Result<()> {
 /// `wiredesk demo`: load the corpus into `data` (default: a fresh temporary folder, removed
 /// on exit), make a desk account, and serve at `addr` until Ctrl-C.
 pub async fn run(addr: SocketAddr, data: Option<PathBuf>) -> anyhow::Result<()> {
+    // First, so a busy port stops the demo before it loads the corpus or prints a desk
+    // password, which would be taken for the other process's.
+    let listener = listen(addr).await?;
+    let addr = listener.local_addr()?;
     let (data, _temporary) = match data {
         Some(d) => (d, None),
         None => default_data_dir()?,
@@ -124,7 +128,7 @@ pub async fn run(addr: SocketAddr, data: Option<PathBuf>) -> anyhow::Result<()> 
         .await?;
     println!("wire desk: http://{addr}/desk (user demo, password {password})");
     println!("data folder: {}", data.display());
-    serve(site, addr, Role::All, "Wiredesk demo running at").await
+    serve(site, listener, Role::All, "Wiredesk demo running at").await
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
-//! The command line itself: help for every argument, and `ingest`'s exit status.
+//! The command line itself: help for every argument, `ingest`'s exit status, `demo` taking
+//! its address before anything else, the hint on a site nobody can sign in to, plain logs.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use clap::CommandFactory;
 
-use crate::common::{tempdir, unique_word};
+use crate::common::{Server, tempdir, unique_word};
 
 fn wiredesk() -> Command {
     Command::new(env!("CARGO_BIN_EXE_wiredesk"))
@@ -138,4 +140,67 @@ fn the_demo_corpus_templates_are_refused_as_wire_copy_with_their_reasons() {
         };
         assert!(reason.starts_with(expected), "{name}: {reason}");
     }
+}
+
+#[test]
+fn demo_on_a_busy_port_fails_before_loading_or_printing_a_password() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = held.local_addr().unwrap().to_string();
+    let root = tempdir();
+    let data = root.path().join("data");
+    let mut child = wiredesk()
+        .args(["demo", "--addr", &addr, "--data"])
+        .arg(&data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Were the address taken late, the demo would load its corpus first: a bound on the wait
+    // keeps a regression from hanging the suite.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("wiredesk demo still running on a busy port");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}"))
+            && stderr.contains("another process is listening there"),
+        "{stderr}"
+    );
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        !data.exists(),
+        "the demo made its data folder before taking its address"
+    );
+}
+
+#[test]
+fn serve_on_a_new_folder_says_how_to_add_a_desk_account_and_logs_plain_text() {
+    // The weather off, as offline: nothing is fetched, so nothing fails to be.
+    let mut server = Server::serve_with_config("[site]\nweather_url = \"\"\n");
+    let hint = "no desk account yet: add one with `wiredesk user add NAME --role admin --data";
+    let log = server.log_text();
+    assert!(log.contains(hint), "{log}");
+    // Its output is a file, not a terminal: log lines without colour codes.
+    assert!(log.contains(" INFO ") && !log.contains('\u{1b}'), "{log:?}");
+    assert!(!log.contains("weather"), "{log}");
+
+    server.add_user("desk", "admin", "correct horse battery");
+    server.restart_after(Duration::ZERO);
+    let log = server.log_text();
+    assert_eq!(log.matches("Wiredesk serving at").count(), 2, "{log}");
+    assert_eq!(
+        log.matches(hint).count(),
+        1,
+        "hinted with an account there:\n{log}"
+    );
 }

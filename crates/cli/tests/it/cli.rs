@@ -1,5 +1,6 @@
 //! The command line itself: help for every argument, `ingest`'s exit status, `demo` taking
-//! its address before anything else, the hint on a site nobody can sign in to, plain logs.
+//! its address before anything else, the hint on a site nobody can sign in to, plain logs,
+//! and the demo's counts as README states them.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -202,5 +203,41 @@ fn serve_on_a_new_folder_says_how_to_add_a_desk_account_and_logs_plain_text() {
         log.matches(hint).count(),
         1,
         "hinted with an account there:\n{log}"
+    );
+}
+
+/// The number in `line` just before `after` (`… 67 stories in` → 67).
+fn number_before(line: &str, after: &str) -> usize {
+    let head = &line[..line
+        .find(after)
+        .unwrap_or_else(|| panic!("{after:?} in {line:?}"))];
+    let digits = head.trim_end().rsplit(|c: char| !c.is_ascii_digit()).next();
+    digits
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| panic!("a number in {line:?}"))
+}
+
+#[test]
+fn the_demo_prints_logs_and_the_readme_states_one_story_count() {
+    let server = Server::demo();
+    let log = server.log_text();
+    let line = |start: &str| {
+        log.lines()
+            .find(|l| l.contains(start))
+            .unwrap_or_else(|| panic!("no {start:?} in:\n{log}"))
+            .to_string()
+    };
+    let printed = number_before(&line("demo corpus: "), " stories in ");
+    let logged = number_before(&line("clusters built from the log: "), " stories in ");
+    assert_eq!(printed, logged, "{log}");
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        readme.contains(&format!(
+            "sample corpus of {printed} fictional wire stories"
+        )),
+        "README does not say the demo's {printed} stories"
     );
 }

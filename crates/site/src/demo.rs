@@ -9,7 +9,7 @@ use jiff::{SignedDuration, Timestamp};
 use regex::Regex;
 use wiredesk_source::Delivery;
 
-use crate::serve::{Role, listen, serve};
+use crate::serve::{Address, Role, listen, serve};
 use crate::site::{Database, Site};
 
 static CORPUS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/demo/corpus");
@@ -128,7 +128,13 @@ pub async fn run(addr: SocketAddr, data: Option<PathBuf>) -> anyhow::Result<()> 
         .await?;
     println!("wire desk: http://{addr}/desk (user demo, password {password})");
     println!("data folder: {}", data.display());
-    serve(site, listener, Role::All, "Wiredesk demo running at").await
+    serve(
+        site,
+        Address::Taken(listener),
+        Role::All,
+        "Wiredesk demo running at",
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -108,8 +108,8 @@ async fn web_app(site: &Site, desk: wiredesk_desk::DeskState) -> anyhow::Result<
     Ok(router(state).merge(wiredesk_desk::router(desk)))
 }
 
-/// `wiredesk serve`: take `addr`, open the site (waiting for PostgreSQL and NATS while they
-/// do not answer), link to the address unless the config names a base URL, and serve until
+/// `wiredesk serve`: check `addr` is free, open the site (waiting for PostgreSQL and NATS while
+/// they do not answer), link to `addr` unless the config names a base URL, and serve until
 /// Ctrl-C.
 pub async fn run(
     location: &SiteLocation,
@@ -117,12 +117,15 @@ pub async fn run(
     role: Role,
     nats_url: Option<&str>,
 ) -> anyhow::Result<()> {
-    let listener = listen(addr).await?;
+    // A busy port fails now rather than after the wait for a database, but the port is held
+    // only once the site can answer: a load balancer's TCP check must not find a node that is
+    // still opening or catching up.
+    drop(listen(addr).await?);
     let mut location = location.clone();
     location.db.wait = true;
     let mut site = location.open().await?;
     site.queue = connect_queue(nats_url).await;
-    site.config.serve_at(listener.local_addr()?);
+    site.config.serve_at(addr);
     if role != Role::Ingest && site.accounts.users().await?.is_empty() {
         // A new data folder is an empty site nobody can sign in to: say how to get in.
         println!(
@@ -131,11 +134,10 @@ pub async fn run(
             site.data.display()
         );
     }
-    serve(site, listener, role, "Wiredesk serving at").await
+    serve(site, Address::Free(addr), role, "Wiredesk serving at").await
 }
 
-/// Take `addr` before anything is loaded, so a busy port fails at once, with nothing printed
-/// that belongs to the process already there.
+/// Take `addr`, saying why it cannot be had.
 pub async fn listen(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
     tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         let why = match e.kind() {
@@ -150,14 +152,21 @@ pub async fn listen(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener>
     })
 }
 
-/// Serve `site` on `listener` until Ctrl-C, saying where.
-pub async fn serve(
-    site: Site,
-    listener: tokio::net::TcpListener,
-    role: Role,
-    announce: &str,
-) -> anyhow::Result<()> {
+/// Where `serve` answers.
+pub enum Address {
+    /// Taken already (the demo takes its port before loading anything).
+    Taken(tokio::net::TcpListener),
+    /// Taken once the site can answer.
+    Free(SocketAddr),
+}
+
+/// Serve `site` at `address` until Ctrl-C, saying where.
+pub async fn serve(site: Site, address: Address, role: Role, announce: &str) -> anyhow::Result<()> {
     let app = app(&site, role).await?;
+    let listener = match address {
+        Address::Taken(listener) => listener,
+        Address::Free(addr) => listen(addr).await?,
+    };
     let local = listener.local_addr()?;
     println!("{announce} http://{local}/");
     if role != Role::Web {

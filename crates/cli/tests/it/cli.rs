@@ -143,30 +143,35 @@ fn the_demo_corpus_templates_are_refused_as_wire_copy_with_their_reasons() {
     }
 }
 
-#[test]
-fn demo_on_a_busy_port_fails_before_loading_or_printing_a_password() {
+/// `wiredesk ARGS…` on an address another process holds: its output, once it has ended.
+/// Were the address taken late, the demo would load its corpus first and `serve` would wait
+/// for its database: a bound on the wait keeps such a regression from hanging the suite.
+fn on_a_busy_port(args: &[&str]) -> (String, Output) {
     let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = held.local_addr().unwrap().to_string();
-    let root = tempdir();
-    let data = root.path().join("data");
     let mut child = wiredesk()
-        .args(["demo", "--addr", &addr, "--data"])
-        .arg(&data)
+        .args(args)
+        .args(["--addr", &addr])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Were the address taken late, the demo would load its corpus first: a bound on the wait
-    // keeps a regression from hanging the suite.
     let deadline = Instant::now() + Duration::from_secs(30);
     while child.try_wait().unwrap().is_none() {
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("wiredesk demo still running on a busy port");
+            panic!("wiredesk {args:?} still running on a busy port");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let out = child.wait_with_output().unwrap();
+    (addr, child.wait_with_output().unwrap())
+}
+
+#[test]
+fn demo_on_a_busy_port_fails_before_loading_or_printing_a_password() {
+    let root = tempdir();
+    let data = root.path().join("data");
+    let (addr, out) = on_a_busy_port(&["demo", "--data", data.to_str().unwrap()]);
     let (stdout, stderr) = (
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr),
@@ -181,6 +186,28 @@ fn demo_on_a_busy_port_fails_before_loading_or_printing_a_password() {
     assert!(
         !data.exists(),
         "the demo made its data folder before taking its address"
+    );
+}
+
+#[test]
+fn serve_on_a_busy_port_fails_before_waiting_for_its_database() {
+    let root = tempdir();
+    let data = root.path().join("data");
+    // Nothing answers on port 1: `serve` would wait for this database for ever.
+    let db = "postgres://wiredesk@127.0.0.1:1/news";
+    let args = [
+        "serve",
+        "--data",
+        data.to_str().unwrap(),
+        "--database-url",
+        db,
+    ];
+    let (addr, out) = on_a_busy_port(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
     );
 }
 

@@ -24,6 +24,7 @@ pub enum EvalCommand {
         /// files, one document each.
         #[arg(long)]
         corpus: PathBuf,
+        /// Jaccard similarity of 5-word runs from which two documents are near-duplicates.
         #[arg(long, default_value_t = 0.8)]
         threshold: f64,
     },

@@ -10,7 +10,10 @@ use crate::args::SiteArgs;
 pub enum UserCommand {
     /// Add an account, or change its role and password (read from standard input).
     Add {
+        /// The name to sign in with.
         name: String,
+        /// `editor` works the queue; `admin` also sees the audit log and manages the desk's
+        /// users.
         #[arg(long, value_parser = ["editor", "admin"], default_value = "editor")]
         role: String,
         #[command(flatten)]
@@ -23,6 +26,7 @@ pub enum UserCommand {
     },
     /// Remove an account and end its sessions.
     Remove {
+        /// The account's name.
         name: String,
         #[command(flatten)]
         data: SiteArgs,
@@ -30,6 +34,7 @@ pub enum UserCommand {
     /// Give an account a second factor (TOTP): print its secret and `otpauth://` address
     /// once, for an authenticator app. Enrolling again replaces the secret.
     Totp {
+        /// The account's name.
         name: String,
         /// Take the second factor away instead.
         #[arg(long)]
@@ -44,6 +49,7 @@ pub enum TokenCommand {
     /// Issue a new token (replacing the name's old one in that scope) and print it once: a
     /// push token names the source it pushes as; a metrics token, the scraper using it.
     Add {
+        /// Who holds the token: the pushing source's name, or the scraper's.
         name: String,
         /// What the token opens: `POST /api/v1/ingest` or `GET /metrics`.
         #[arg(long, value_parser = ["push", "metrics"], default_value = "push")]

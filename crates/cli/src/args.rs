@@ -66,6 +66,7 @@ pub struct NatsUrl {
 /// The data folder whose accounts or sources are meant.
 #[derive(clap::Args)]
 pub struct DataDir {
+    /// The site's data folder (sources are kept in DATA/sources.toml).
     #[arg(long)]
     pub data: PathBuf,
 }

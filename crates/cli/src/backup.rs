@@ -15,6 +15,7 @@ pub struct BackupArgs {
 
 #[derive(clap::Args)]
 pub struct RestoreArgs {
+    /// The data folder to restore into.
     #[arg(long)]
     data: PathBuf,
     #[command(flatten)]

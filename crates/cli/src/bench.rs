@@ -10,6 +10,7 @@ pub enum BenchCommand {
     /// End-to-end ingest rate with generated stories, on the embedded default (SQLite) or
     /// PostgreSQL (`--database-url`).
     Ingest {
+        /// How many stories to generate and ingest.
         #[arg(long, default_value_t = 10_000)]
         stories: usize,
         /// Data folder (default: a fresh temporary folder).

@@ -15,7 +15,10 @@ pub enum SourceCommand {
     /// (`imap://user:password@host/INBOX`, `imaps://…` for TLS); a running server starts within
     /// seconds. Adding a name again replaces its definition.
     Add {
+        /// Letters, digits, `-`, `_` and `.`: how the desk and `/metrics` name the source.
         name: String,
+        /// What to poll: `https://…` (a feed), `ftp[s]://user:pass@host/folder/` or
+        /// `imap[s]://user:pass@host/INBOX`.
         url: String,
         /// Seconds between polls.
         #[arg(long, default_value_t = 300)]
@@ -44,6 +47,7 @@ pub enum SourceCommand {
     },
     /// Stop polling a source added with `wiredesk source add`.
     Remove {
+        /// The name it was added under.
         name: String,
         #[command(flatten)]
         data: DataDir,

@@ -17,8 +17,10 @@ pub enum TopicsCommand {
     },
     /// Whether there is a model, when it was trained and on what.
     Status {
+        /// The site's data folder (the model is DATA/topic-model.json).
         #[arg(long)]
         data: PathBuf,
+        /// Config file (default: DATA/wiredesk.toml).
         #[arg(long)]
         config: Option<PathBuf>,
     },

@@ -163,6 +163,16 @@ pub enum DecodeError {
     UnsupportedXml { root: String },
     #[error("an HTML page, not a wire item or a feed")]
     HtmlPage,
+    #[error(
+        "a Markdown document (first line {heading:?} is a heading), not wire copy: plain-text \
+         copy opens with its headline"
+    )]
+    Markdown { heading: String },
+    #[error(
+        "a demo corpus template, not wire copy: {marker:?} is a placeholder that `wiredesk demo` \
+         fills in when it loads the file"
+    )]
+    Template { marker: String },
     #[error("malformed {}: {reason}", feed::name(*.format))]
     MalformedFeed { format: Format, reason: String },
     #[error("feed has no entries")]

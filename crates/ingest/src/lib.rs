@@ -10,7 +10,7 @@
 //! are committed to the log; the search index, the clusters and the caches follow the log on
 //! their own (an append wakes the ones in this process through `Followers`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -95,11 +95,15 @@ pub struct Tally {
     pub updated: usize,
     pub unchanged: usize,
     pub rejected: usize,
+    /// Stories the files held, each counted once however many of its versions came (the
+    /// demo's two versions of one Assam floods story are one story, as on the site).
     pub stories: usize,
     /// Stories held on the desk as not for publication.
     pub not_for_publication: usize,
     /// Stories held on the desk until an editor writes the headline the agency did not send.
     pub awaiting_headline: usize,
+    /// The stories counted in `stories` so far.
+    counted: HashSet<StoryId>,
 }
 
 impl Tally {
@@ -110,7 +114,11 @@ impl Tally {
             Outcome::Unchanged => self.unchanged += 1,
             Outcome::Rejected => self.rejected += 1,
         }
-        self.stories += report.stories.len();
+        for id in &report.stories {
+            if self.counted.insert(id.clone()) {
+                self.stories += 1;
+            }
+        }
         self.not_for_publication += report.not_for_publication.len();
         self.awaiting_headline += report.awaiting_headline.len();
     }

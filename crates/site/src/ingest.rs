@@ -22,12 +22,12 @@ pub struct IngestRun {
 
 /// `wiredesk ingest`: `paths` into the site, the search index brought up to the log, a copy of
 /// each rejected file kept with its reason, the report written to `report` when asked for,
-/// and the summary printed.
+/// and the summary printed; the tally, which says whether every file was accepted.
 pub async fn run(
     location: &SiteLocation,
     report: Option<&std::path::Path>,
     paths: &[PathBuf],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Tally> {
     let site = location.open().await?;
     let data = &location.data;
     let run = ingest_paths(&site.pipeline, paths, &|_| Timestamp::now(), true).await?;
@@ -55,7 +55,7 @@ pub async fn run(
             .with_context(|| format!("writing the report {}", path.display()))?;
     }
     println!("{}", summary_line(&run.tally));
-    Ok(())
+    Ok(run.tally)
 }
 
 /// Ingest `paths`; `received_for` gives each file's arrival time (now, except for the demo).
@@ -158,12 +158,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_summary_says_what_waits_on_the_desk_and_why() {
-        let mut tally = Tally {
-            ingested: 3,
-            stories: 3,
-            ..Tally::default()
+    fn a_story_sent_again_counts_once_in_the_summary() {
+        // The demo's two versions of the Assam floods story: one story on the site.
+        let report = |outcome, ids: &[&str]| DeliveryReport {
+            outcome,
+            stories: ids
+                .iter()
+                .map(|id| wiredesk_model::StoryId(id.to_string()))
+                .collect(),
+            reason: None,
+            ..DeliveryReport::rejected("wire.json".into(), "")
         };
+        let mut tally = Tally::default();
+        tally.add(&report(Outcome::Ingested, &["floods", "quake"]));
+        tally.add(&report(Outcome::Updated, &["floods"]));
+        assert_eq!(
+            summary_line(&tally),
+            "ingested 1, updated 1, unchanged 0, rejected 0 (2 stories in 2 files)"
+        );
+    }
+
+    #[test]
+    fn the_summary_says_what_waits_on_the_desk_and_why() {
+        let mut tally = Tally::default();
+        tally.ingested = 3;
+        tally.stories = 3;
         assert_eq!(
             summary_line(&tally),
             "ingested 3, updated 0, unchanged 0, rejected 0 (3 stories in 3 files)"

@@ -96,36 +96,77 @@ async fn web_app(site: &Site, desk: wiredesk_desk::DeskState) -> anyhow::Result<
     }
     // Every 100 ms, and at once when an append is heard of: the same pace as the pages.
     site.search.clone().spawn(Duration::from_millis(100));
-    state.weather.spawn_refresher(
-        site.config.site.weather_url.clone(),
-        site.config.site.latitude,
-        site.config.site.longitude,
-        Duration::from_secs(site.config.site.weather_refresh_minutes.max(1) * 60),
-    );
+    // An empty `weather_url` turns the weather off: a site run offline asks no one.
+    if !site.config.site.weather_url.is_empty() {
+        state.weather.spawn_refresher(
+            site.config.site.weather_url.clone(),
+            site.config.site.latitude,
+            site.config.site.longitude,
+            Duration::from_secs(site.config.site.weather_refresh_minutes.max(1) * 60),
+        );
+    }
     Ok(router(state).merge(wiredesk_desk::router(desk)))
 }
 
-/// `wiredesk serve`: open the site (waiting for PostgreSQL and NATS while they do not answer),
-/// link to `addr` unless the config names a base URL, and serve until Ctrl-C.
+/// `wiredesk serve`: check `addr` is free, open the site (waiting for PostgreSQL and NATS while
+/// they do not answer), link to `addr` unless the config names a base URL, and serve until
+/// Ctrl-C.
 pub async fn run(
     location: &SiteLocation,
     addr: SocketAddr,
     role: Role,
     nats_url: Option<&str>,
 ) -> anyhow::Result<()> {
+    // A busy port fails now rather than after the wait for a database, but the port is held
+    // only once the site can answer: a load balancer's TCP check must not find a node that is
+    // still opening or catching up.
+    drop(listen(addr).await?);
     let mut location = location.clone();
     location.db.wait = true;
     let mut site = location.open().await?;
     site.queue = connect_queue(nats_url).await;
     site.config.serve_at(addr);
-    serve(site, addr, role, "Wiredesk serving at").await
+    if role != Role::Ingest && site.accounts.users().await?.is_empty() {
+        // A new data folder is an empty site nobody can sign in to: say how to get in.
+        println!(
+            "no desk account yet: add one with `wiredesk user add NAME --role admin --data {}` \
+             (it reads the password from standard input), then sign in at /desk",
+            site.data.display()
+        );
+    }
+    serve(site, Address::Free(addr), role, "Wiredesk serving at").await
 }
 
-pub async fn serve(site: Site, addr: SocketAddr, role: Role, announce: &str) -> anyhow::Result<()> {
+/// Take `addr`, saying why it cannot be had.
+pub async fn listen(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::AddrInUse => {
+                ": another process is listening there; stop it or choose another address"
+            }
+            std::io::ErrorKind::AddrNotAvailable => ": that address is not one of this machine's",
+            std::io::ErrorKind::PermissionDenied => ": ports below 1024 need extra rights",
+            _ => "",
+        };
+        anyhow::anyhow!("cannot listen on {addr} ({e}){why}")
+    })
+}
+
+/// Where `serve` answers.
+pub enum Address {
+    /// Taken already (the demo takes its port before loading anything).
+    Taken(tokio::net::TcpListener),
+    /// Taken once the site can answer.
+    Free(SocketAddr),
+}
+
+/// Serve `site` at `address` until Ctrl-C, saying where.
+pub async fn serve(site: Site, address: Address, role: Role, announce: &str) -> anyhow::Result<()> {
     let app = app(&site, role).await?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = match address {
+        Address::Taken(listener) => listener,
+        Address::Free(addr) => listen(addr).await?,
+    };
     let local = listener.local_addr()?;
     println!("{announce} http://{local}/");
     if role != Role::Web {

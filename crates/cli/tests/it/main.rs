@@ -8,6 +8,7 @@ mod advisories;
 mod api;
 mod backup;
 mod browser;
+mod cli;
 mod clusters;
 mod crash;
 mod desk;

@@ -44,6 +44,11 @@ impl Sniffed<'_> {
 }
 
 pub(crate) fn sniff_text(text: &str) -> Result<Sniffed<'_>, DecodeError> {
+    if let Some(marker) = template_marker(text) {
+        return Err(DecodeError::Template {
+            marker: marker.to_string(),
+        });
+    }
     let start = text.len() - text.trim_start().len();
     match text[start..].chars().next() {
         Some('{') | Some('[') => sniff_json(&text[start..]),
@@ -57,6 +62,7 @@ pub(crate) fn sniff_text(text: &str) -> Result<Sniffed<'_>, DecodeError> {
                 return Ok(Sniffed::Email);
             }
             check_plain_text(text)?;
+            refuse_markdown(text)?;
             Ok(Sniffed::PlainText)
         }
     }
@@ -96,6 +102,49 @@ fn transmission(text: &str) -> Option<Format> {
 pub(crate) fn is_email(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
     crate::email::looks_like(&String::from_utf8_lossy(head))
+}
+
+/// The first placeholder of the demo corpus's templates (`site/demo/corpus/`: a first line
+/// `@received T-30h`, times as `{{T-30h:dateline}}`) left in `text`. Loaded as it stands, a
+/// template would publish its placeholders, so only `wiredesk demo`, which fills them in,
+/// reads those files.
+fn template_marker(text: &str) -> Option<&str> {
+    let first = text.trim_start().lines().next().unwrap_or("").trim_end();
+    if first
+        .strip_prefix("@received T-")
+        .is_some_and(|rest| time_offset(rest).is_some_and(str::is_empty))
+    {
+        return Some(first);
+    }
+    text.match_indices("{{T-").find_map(|(at, _)| {
+        let after = time_offset(&text[at + 4..])?.strip_prefix(':')?;
+        let close = after.find("}}")?;
+        let format = &after[..close];
+        let end = text.len() - after.len() + close + 2;
+        (!format.is_empty() && format.chars().all(|c| c.is_ascii_alphanumeric()))
+            .then(|| &text[at..end])
+    })
+}
+
+/// What follows a time offset's digits and unit (`30h` of `T-30h`), when `text` opens with one.
+fn time_offset(text: &str) -> Option<&str> {
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = text[digits..].strip_prefix(['m', 'h', 'd'])?;
+    (digits > 0).then_some(rest)
+}
+
+/// Plain text whose first line is a Markdown heading (`# Title`, `## Notes`) is a document,
+/// such as a README left among the wire files, not agency copy: no agency sends its headline
+/// behind hashes and a space.
+fn refuse_markdown(text: &str) -> Result<(), DecodeError> {
+    let first = text.trim_start().lines().next().unwrap_or("").trim_end();
+    let hashes = first.len() - first.trim_start_matches('#').len();
+    if (1..=6).contains(&hashes) && first[hashes..].starts_with(' ') {
+        return Err(DecodeError::Markdown {
+            heading: first.to_string(),
+        });
+    }
+    Ok(())
 }
 
 fn check_plain_text(text: &str) -> Result<(), DecodeError> {
@@ -621,6 +670,65 @@ mod tests {
     fn entity_text_inside_the_document_is_not_a_declaration() {
         let rss = "<rss version=\"2.0\"><channel><item><description><![CDATA[<!ENTITY is XML syntax]]></description></item></channel></rss>";
         assert_eq!(format_of(rss), Ok(Format::Rss));
+    }
+
+    #[test]
+    fn demo_templates_are_refused_in_every_format_and_filled_copy_is_not() {
+        let refused = |text: &str| match crate::decode(text.as_bytes()) {
+            Err(DecodeError::Template { marker }) => marker,
+            other => panic!("{text:?}: {other:?}"),
+        };
+        assert_eq!(
+            refused("@received T-30h\nFloods\n\nGuwahati, Nov 3 (IANS) Rivers rose."),
+            "@received T-30h"
+        );
+        assert_eq!(
+            refused("Floods\n\nGuwahati, {{T-30h:dateline}} (IANS) Rivers rose."),
+            "{{T-30h:dateline}}"
+        );
+        assert_eq!(
+            refused(
+                r#"{"uri": "urn:x:1", "versioncreated": "{{T-2d:rfc3339}}", "body_text": "x"}"#
+            ),
+            "{{T-2d:rfc3339}}"
+        );
+        assert_eq!(
+            refused("<rss version=\"2.0\"><pubDate>{{T-20m:rfc2822}}</pubDate></rss>"),
+            "{{T-20m:rfc2822}}"
+        );
+        // Braces and "@received" that are not the template's placeholders are copy.
+        for copy in [
+            "Floods\n\nGuwahati, Nov 3 (IANS) The template {{T-<n><unit>:<fmt>}} is prose.",
+            "Floods\n\nGuwahati, Nov 3 (IANS) @received T-30h was a tweet's text.",
+            "@received Tuesday\n\nGuwahati, Nov 3 (IANS) Rivers rose.",
+        ] {
+            assert!(crate::decode(copy.as_bytes()).is_ok(), "{copy:?}");
+        }
+    }
+
+    #[test]
+    fn a_markdown_document_is_not_plain_text_copy() {
+        let readme = "# Demo wire corpus\n\nAll copy in this folder is fictional.";
+        assert_eq!(
+            crate::decode(readme.as_bytes()),
+            Err(DecodeError::Markdown {
+                heading: "# Demo wire corpus".into()
+            })
+        );
+        assert!(
+            DecodeError::Markdown {
+                heading: "## Notes".into()
+            }
+            .to_string()
+            .contains("not wire copy")
+        );
+        // A hashtag is not a heading, nor are seven hashes.
+        for copy in [
+            "#MeToo march fills Delhi streets\n\nNew Delhi, Nov 3 (IANS) Thousands marched.",
+            "####### Not a heading\n\nNew Delhi, Nov 3 (IANS) Thousands marched.",
+        ] {
+            assert!(crate::decode(copy.as_bytes()).is_ok(), "{copy:?}");
+        }
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub struct DeskSettings {
     pub googlebot_news_noindex: Vec<String>,
     /// Agencies whose "Go to Source" link is not shown.
     pub source_link_hidden: Vec<String>,
+    /// The site's topics, in the config's order: what an editor may put a story in.
+    pub topics: Vec<wiredesk_model::Topic>,
 }
 
 #[derive(Clone)]
@@ -85,6 +87,7 @@ pub fn router(state: DeskState) -> Router {
         .route("/desk/login", get(pages::login_form).post(pages::login))
         .route("/desk/logout", post(pages::logout))
         .route("/desk/story/{id}", get(pages::story))
+        .route("/desk/story/{id}/topics", post(pages::set_topics))
         .route("/desk/story/{id}/{action}", post(pages::act))
         .route("/desk/audit", get(pages::audit))
         .route("/desk/users", get(pages::users).post(pages::add_user))

@@ -1,7 +1,7 @@
 //! What an editor does to a story on the desk, and the events each action records.
 //! Must not: write anything; it returns the events and the caller records them.
 
-use wiredesk_model::{PubStatus, Story, StoryEvent};
+use wiredesk_model::{PubStatus, Story, StoryEvent, Topic};
 
 /// What an editor does to a story on the desk.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub enum DeskAction {
     },
     Pin,
     Unpin,
+    /// The story's topics from now on, as the editor ticked them among the site's.
+    SetTopics(Vec<Topic>),
 }
 
 impl DeskAction {
@@ -31,6 +33,7 @@ impl DeskAction {
             DeskAction::Kill { .. } => "kill",
             DeskAction::Pin => "pin",
             DeskAction::Unpin => "unpin",
+            DeskAction::SetTopics(_) => "topics",
         }
     }
 }
@@ -66,6 +69,8 @@ pub enum Refusal {
     PinUnpublished,
     #[error("the story is not pinned")]
     NotPinned,
+    #[error("the topics are unchanged")]
+    SameTopics,
 }
 
 /// The events a desk action records on `story`, or why the action makes no sense for it.
@@ -150,6 +155,30 @@ pub fn desk_action(
                 return Err(Refusal::NotPinned);
             }
             vec![StoryEvent::Unpinned { id, by: by.into() }]
+        }
+        DeskAction::SetTopics(wanted) => {
+            let has = |list: &[Topic], t: &Topic| list.iter().any(|x| x.slug == t.slug);
+            let mut added: Vec<Topic> = Vec::new();
+            for t in wanted {
+                if !has(&story.topics, t) && !has(&added, t) {
+                    added.push(t.clone());
+                }
+            }
+            let removed: Vec<Topic> = story
+                .topics
+                .iter()
+                .filter(|t| !has(wanted, t))
+                .cloned()
+                .collect();
+            if added.is_empty() && removed.is_empty() {
+                return Err(Refusal::SameTopics);
+            }
+            vec![StoryEvent::TopicsEdited {
+                id,
+                added,
+                removed,
+                by: by.into(),
+            }]
         }
     })
 }
@@ -273,11 +302,54 @@ mod tests {
             DeskAction::Publish,
             DeskAction::Pin,
             DeskAction::RewriteHeadline("x".into()),
+            DeskAction::SetTopics(vec![]),
         ] {
             assert!(
                 desk_action(&killed, &action, "ed").is_err(),
                 "a kill is final: {action:?}"
             );
         }
+    }
+
+    #[test]
+    fn setting_topics_records_what_the_desk_added_and_took_off() {
+        use wiredesk_model::TopicOrigin;
+        let topic = |slug: &str, origin| Topic {
+            slug: slug.into(),
+            name: slug.into(),
+            origin,
+        };
+        let mut story = version(1, "a", "2026-11-28T10:00:00Z");
+        story.topics = vec![
+            topic("health", TopicOrigin::Rule),
+            topic("india", TopicOrigin::Wire),
+        ];
+        let wanted = vec![
+            topic("india", TopicOrigin::Unrecorded),
+            topic("politics", TopicOrigin::Unrecorded),
+            topic("politics", TopicOrigin::Unrecorded),
+        ];
+        let events = desk_action(&story, &DeskAction::SetTopics(wanted), "ed").unwrap();
+        let [
+            StoryEvent::TopicsEdited {
+                added, removed, by, ..
+            },
+        ] = events.as_slice()
+        else {
+            panic!("{events:?}")
+        };
+        let slugs = |l: &[Topic]| l.iter().map(|t| t.slug.clone()).collect::<Vec<_>>();
+        assert_eq!(slugs(added), ["politics"], "once, though ticked twice");
+        assert_eq!(slugs(removed), ["health"]);
+        assert_eq!(by, "ed");
+        let after = fold(&events, Some(story.clone())).unwrap();
+        assert_eq!(slugs(&after.topics), ["india", "politics"]);
+        assert_eq!(
+            desk_action(&after, &DeskAction::SetTopics(after.topics.clone()), "ed"),
+            Err(Refusal::SameTopics)
+        );
+        // Every topic off is a change too: the story then has none.
+        let none = desk_action(&after, &DeskAction::SetTopics(vec![]), "ed").unwrap();
+        assert!(fold(&none, Some(after)).unwrap().topics.is_empty());
     }
 }

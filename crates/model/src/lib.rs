@@ -385,9 +385,27 @@ pub struct Story {
     /// agency gave none.
     #[serde(default)]
     pub urgency: Option<u8>,
+    /// Topics the desk took off the story: later versions of the copy do not bring them back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics_removed_by_desk: Vec<String>,
 }
 
 impl Story {
+    /// A new version of the copy keeps what the desk said about `previous`'s topics: the ones
+    /// it gave stay, the ones it took off stay off.
+    fn keep_desk_topics(&mut self, previous: &Story) {
+        let removed = &previous.topics_removed_by_desk;
+        let desk: Vec<&Topic> = previous
+            .topics
+            .iter()
+            .filter(|t| t.origin == TopicOrigin::Desk)
+            .collect();
+        self.topics
+            .retain(|t| !removed.contains(&t.slug) && !desk.iter().any(|d| d.slug == t.slug));
+        self.topics.extend(desk.into_iter().cloned());
+        self.topics_removed_by_desk = removed.clone();
+    }
+
     /// The desk may rewrite the headline; nothing else in the copy is ever edited.
     pub fn headline_rewritten(&self) -> bool {
         self.headline != self.agency_headline
@@ -488,6 +506,14 @@ pub enum StoryEvent {
     Pinned { id: StoryId, by: String },
     /// The desk took the pin off.
     Unpinned { id: StoryId, by: String },
+    /// The desk changed the story's topics: `added` are the desk's from now on, and `removed`
+    /// stay off the story whatever later versions of the copy say.
+    TopicsEdited {
+        id: StoryId,
+        added: Vec<Topic>,
+        removed: Vec<Topic>,
+        by: String,
+    },
 }
 
 impl StoryEvent {
@@ -501,7 +527,8 @@ impl StoryEvent {
             | StoryEvent::Killed { id, .. }
             | StoryEvent::EmbargoLifted { id }
             | StoryEvent::Pinned { id, .. }
-            | StoryEvent::Unpinned { id, .. } => id,
+            | StoryEvent::Unpinned { id, .. }
+            | StoryEvent::TopicsEdited { id, .. } => id,
         }
     }
 
@@ -517,6 +544,7 @@ impl StoryEvent {
             StoryEvent::EmbargoLifted { .. } => "embargo_lifted",
             StoryEvent::Pinned { .. } => "pinned",
             StoryEvent::Unpinned { .. } => "unpinned",
+            StoryEvent::TopicsEdited { .. } => "topics_edited",
         }
     }
 
@@ -534,7 +562,9 @@ impl StoryEvent {
             StoryEvent::Updated { story } => {
                 let mut next = (**story).clone();
                 if let Some(prev) = current {
-                    // A new version never undoes the desk's headline or the first publication.
+                    // A new version never undoes the desk's headline, topics or the first
+                    // publication.
+                    next.keep_desk_topics(&prev);
                     if prev.headline_rewritten() {
                         next.headline = prev.headline;
                     }
@@ -589,6 +619,23 @@ impl StoryEvent {
                 s.pinned_at = None;
                 s
             }),
+            StoryEvent::TopicsEdited { added, removed, .. } => current.map(|mut s| {
+                let named = |t: &Topic, list: &[Topic]| list.iter().any(|x| x.slug == t.slug);
+                s.topics
+                    .retain(|t| !named(t, removed.as_slice()) && !named(t, added.as_slice()));
+                s.topics.extend(added.iter().map(|t| Topic {
+                    origin: TopicOrigin::Desk,
+                    ..t.clone()
+                }));
+                s.topics_removed_by_desk
+                    .retain(|slug| !added.iter().any(|t| &t.slug == slug));
+                for t in removed {
+                    if !s.topics_removed_by_desk.contains(&t.slug) {
+                        s.topics_removed_by_desk.push(t.slug.clone());
+                    }
+                }
+                s
+            }),
         }
     }
 }
@@ -633,6 +680,88 @@ mod tests {
         let mut s = crate::testing::story("urn:test:1", "Original", "Copy.", t);
         s.published = Some(t);
         s
+    }
+
+    fn topic(slug: &str, origin: TopicOrigin) -> Topic {
+        Topic {
+            slug: slug.into(),
+            name: slug.to_uppercase(),
+            origin,
+        }
+    }
+
+    #[test]
+    fn the_desks_topics_outlast_new_versions_of_the_copy() {
+        let t: Timestamp = "2026-11-28T09:00:00Z".parse().unwrap();
+        let mut first = story();
+        first.topics = vec![
+            topic("health", TopicOrigin::Rule),
+            topic("india", TopicOrigin::Wire),
+        ];
+        let edited = StoryEvent::TopicsEdited {
+            id: first.id.clone(),
+            added: vec![topic("politics", TopicOrigin::Unrecorded)],
+            removed: vec![topic("health", TopicOrigin::Rule)],
+            by: "ed".into(),
+        }
+        .apply(Some(first.clone()), t)
+        .unwrap();
+        let slugs = |s: &Story| -> Vec<(String, TopicOrigin)> {
+            s.topics
+                .iter()
+                .map(|t| (t.slug.clone(), t.origin))
+                .collect()
+        };
+        assert_eq!(
+            slugs(&edited),
+            [
+                ("india".to_string(), TopicOrigin::Wire),
+                ("politics".to_string(), TopicOrigin::Desk)
+            ]
+        );
+        assert_eq!(edited.topics_removed_by_desk, ["health"]);
+
+        // The agency's next version is tagged by the rules again, health included.
+        let mut second = first.clone();
+        second.version = 2;
+        second.topics = vec![
+            topic("health", TopicOrigin::Rule),
+            topic("business", TopicOrigin::Rule),
+        ];
+        let updated = StoryEvent::Updated {
+            story: Box::new(second),
+        }
+        .apply(Some(edited.clone()), t)
+        .unwrap();
+        assert_eq!(
+            slugs(&updated),
+            [
+                ("business".to_string(), TopicOrigin::Rule),
+                ("politics".to_string(), TopicOrigin::Desk)
+            ]
+        );
+
+        // Giving back a topic it took off lifts the ban; a stored story with none reads.
+        let restored = StoryEvent::TopicsEdited {
+            id: first.id.clone(),
+            added: vec![topic("health", TopicOrigin::Rule)],
+            removed: vec![],
+            by: "ed".into(),
+        }
+        .apply(Some(updated), t)
+        .unwrap();
+        assert!(restored.topics_removed_by_desk.is_empty());
+        assert!(
+            restored
+                .topics
+                .contains(&topic("health", TopicOrigin::Desk))
+        );
+        // What a story stored before either was kept looks like, written and read.
+        let mut old = story();
+        old.topics = vec![topic("india", TopicOrigin::Unrecorded)];
+        let json = serde_json::to_string(&old).unwrap();
+        assert!(!json.contains("topics_removed_by_desk") && !json.contains("origin"));
+        assert_eq!(serde_json::from_str::<Story>(&json).unwrap(), old);
     }
 
     #[test]

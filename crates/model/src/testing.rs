@@ -40,5 +40,6 @@ pub fn story(uri: &str, headline: &str, body: &str, at: Timestamp) -> Story {
         associations: Vec::new(),
         not_for_publication: None,
         urgency: None,
+        topics_removed_by_desk: Vec::new(),
     }
 }

@@ -171,6 +171,7 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         associations: clean_associations(item.associations),
         not_for_publication,
         urgency: item.urgency.filter(|u| (1..=9).contains(u)),
+        topics_removed_by_desk: Vec::new(),
     })
 }
 

@@ -14,12 +14,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
-use wiredesk_model::{Story, StoryEvent, StoryId, story_path};
+use wiredesk_model::{Story, StoryEvent, StoryId, Topic, story_path};
 use wiredesk_store::followers::{Backoff, Followers};
 use wiredesk_store::{RecordedEvent, Store};
 
 use crate::config::SiteConfig;
 
+/// The feeds the site and each of its sections publish.
+const FEEDS: [&str; 3] = ["feed.xml", "atom.xml", "feed.json"];
 /// Events read from the log per delivery.
 const BATCH: usize = 500;
 /// This follower's name on the board, in `/healthz` and `/metrics`.
@@ -51,21 +53,37 @@ impl Purge {
         if let Some(old) = old_headline {
             paths.push(story_path(id, old, story.language.as_deref()));
         }
-        let feeds = ["feed.xml", "atom.xml", "feed.json"];
-        for feed in feeds {
+        for feed in FEEDS {
             paths.push(format!("/{feed}"));
-        }
-        let mut sections = vec![format!("agency/{}", story.agency.slug)];
-        sections.extend(story.topics.iter().map(|t| format!("topic/{}", t.slug)));
-        for section in &sections {
-            paths.push(format!("/{section}"));
-            for feed in feeds {
-                paths.push(format!("/{section}/{feed}"));
-            }
         }
         self.urls
             .extend(paths.into_iter().map(|p| config.absolute(&p)));
+        let mut sections = vec![format!("agency/{}", story.agency.slug)];
+        sections.extend(story.topics.iter().map(|t| format!("topic/{}", t.slug)));
+        self.sections(config, &sections);
         self.keys.extend(story_keys(story));
+    }
+
+    /// Topics the desk took `story` off: their pages showed it until now.
+    pub fn topics_left(&mut self, config: &SiteConfig, removed: &[Topic]) {
+        let sections: Vec<String> = removed
+            .iter()
+            .map(|t| format!("topic/{}", t.slug))
+            .collect();
+        self.sections(config, &sections);
+        self.keys
+            .extend(removed.iter().map(|t| format!("topic-{}", t.slug)));
+    }
+
+    /// A section's page (`agency/ians`, `topic/india`) and its feeds.
+    fn sections(&mut self, config: &SiteConfig, sections: &[String]) {
+        for section in sections {
+            self.urls.insert(config.absolute(&format!("/{section}")));
+            for feed in FEEDS {
+                self.urls
+                    .insert(config.absolute(&format!("/{section}/{feed}")));
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -127,6 +145,11 @@ pub async fn purge_for(
         let renamed = touched.get(&story.id).copied().unwrap_or(false);
         let old_headline = renamed.then(|| story.agency_headline.clone());
         purge.story(config, &story, old_headline.as_deref());
+    }
+    for recorded in events {
+        if let StoryEvent::TopicsEdited { removed, .. } = &recorded.event {
+            purge.topics_left(config, removed);
+        }
     }
     Ok(purge)
 }
@@ -241,6 +264,31 @@ async fn deliver(
 mod tests {
     use super::*;
     use wiredesk_model::{Topic, testing};
+
+    #[test]
+    fn the_topics_the_desk_took_a_story_off_are_purged_too() {
+        let config = SiteConfig {
+            base_url: "https://news.example".into(),
+            ..SiteConfig::default()
+        };
+        let mut purge = Purge::default();
+        purge.topics_left(
+            &config,
+            &[Topic {
+                slug: "health".into(),
+                name: "Health".into(),
+                origin: wiredesk_model::TopicOrigin::Rule,
+            }],
+        );
+        for url in [
+            "topic/health",
+            "topic/health/feed.xml",
+            "topic/health/atom.xml",
+        ] {
+            assert!(purge.urls.contains(&format!("https://news.example/{url}")));
+        }
+        assert_eq!(purge.keys.into_iter().collect::<Vec<_>>(), ["topic-health"]);
+    }
 
     #[test]
     fn a_story_purges_its_page_lists_feeds_sitemaps_and_api() {

@@ -42,6 +42,18 @@ pub async fn app(site: &Site, role: Role) -> anyhow::Result<axum::Router> {
             inbox: (role != Role::Web).then(|| site.data.join("inbox")),
             googlebot_news_noindex: site.config.site.googlebot_news_noindex.clone(),
             source_link_hidden: site.config.site.source_link_hidden.clone(),
+            topics: site
+                .config
+                .topics
+                .rules()
+                .topics
+                .into_iter()
+                .map(|rule| wiredesk_model::Topic {
+                    slug: rule.slug,
+                    name: rule.name,
+                    origin: wiredesk_model::TopicOrigin::Desk,
+                })
+                .collect(),
         },
     )
     .with_queue(site.queue.clone());

@@ -270,6 +270,7 @@ async fn every_desk_page_and_action_refuses_strangers_wrong_roles_and_missing_cs
         "kill",
         "pin",
         "unpin",
+        "topics",
     ]
     .iter()
     .map(|a| format!("/desk/story/{id}/{a}"))
@@ -1017,6 +1018,97 @@ async fn rules_hold_copy_for_the_desk_and_an_editor_publishes_it() {
         !article.contains("go-to-source"),
         "Go to Source hidden for IANS"
     );
+}
+
+#[tokio::test]
+async fn an_editor_sets_a_storys_topics_and_the_agencys_next_version_keeps_them() {
+    let server = Server::serve_with_config(&desk_config());
+    let http = client();
+    server.add_user("asha", "editor", EDITOR_PASSWORD);
+    let word = unique_word("topics");
+    let uri = "urn:test:topics-1";
+    let headline = format!("Spinners {word} take eight wickets");
+    let body = "CHENNAI, Nov 28 (PTI) - The cricket team won the Test match.";
+    let id = publish_story(&server, &http, uri, "PTI", &headline, body, "").await;
+    let section_shows = |topic: &'static str| {
+        let (http, url, word) = (&http, server.url(&format!("/topic/{topic}")), &word);
+        async move { get(http, &url).await.1.contains(word.as_str()) }
+    };
+    eventually(
+        Duration::from_secs(10),
+        "the rules put it in sports",
+        || async { section_shows("sports").await.then_some(()) },
+    )
+    .await;
+
+    let desk = login(&server, &http, "asha", EDITOR_PASSWORD).await;
+    let path = format!("/desk/story/{id}/topics");
+    let r = desk
+        .post(
+            &server,
+            &http,
+            &path,
+            &[("topic", "politics"), ("topic", "india")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    eventually(
+        Duration::from_secs(10),
+        "the desk's topics on the site",
+        || async {
+            (section_shows("politics").await && !section_shows("sports").await).then_some(())
+        },
+    )
+    .await;
+    let story_page = format!("/desk/story/{id}");
+    let (_, page) = get_with(&http, &server.url(&story_page), &desk.cookie).await;
+    assert!(page.contains("origin-desk"), "shown as the desk's");
+    assert!(
+        page.contains("topics set by asha: added Politics; took off Sports"),
+        "{page}"
+    );
+    server.add_user("ravi", "admin", ADMIN_PASSWORD);
+    let admin = login(&server, &client(), "ravi", ADMIN_PASSWORD).await;
+    let (_, audit) = get_with(&http, &server.url("/desk/audit"), &admin.cookie).await;
+    assert!(
+        audit.contains("<td>topics</td>") && audit.contains("india,politics"),
+        "{audit}"
+    );
+
+    // The agency's next version would be in sports by the rules: the desk took it off.
+    drop_file(
+        &server.inbox(),
+        "v2.json",
+        &ninjs_story(
+            uri,
+            2,
+            "PTI",
+            &headline,
+            &format!("{body} Rain stopped play."),
+            "",
+        ),
+    );
+    eventually(Duration::from_secs(20), "version 2 taken", || async {
+        let (_, page) = get_with(&http, &server.url(&story_page), &desk.cookie).await;
+        page.contains("version 2").then_some(())
+    })
+    .await;
+    assert!(section_shows("politics").await && !section_shows("sports").await);
+
+    // Only the site's topics may be ticked; and saving what is there changes nothing.
+    let r = desk
+        .post(&server, &http, &path, &[("topic", "no-such-topic")])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = desk
+        .post(
+            &server,
+            &http,
+            &path,
+            &[("topic", "politics"), ("topic", "india")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
 }
 
 #[tokio::test]

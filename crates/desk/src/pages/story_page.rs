@@ -12,7 +12,7 @@ use serde::Deserialize;
 use wiredesk_editorial::DeskAction;
 use wiredesk_ingest::DeskError;
 use wiredesk_model::text::html_to_text;
-use wiredesk_model::{Story, StoryEvent, StoryId, story_path};
+use wiredesk_model::{Story, StoryEvent, StoryId, Topic, story_path};
 use wiredesk_store::DeskStatus;
 use wiredesk_store::accounts::AuditEntry;
 
@@ -51,8 +51,39 @@ struct StoryPage {
     pinned: bool,
     actionable: bool,
     reader_link: Option<String>,
+    topics: Vec<TopicChoice>,
     versions: Vec<Version>,
     log: Vec<String>,
+}
+
+/// A topic the editor may tick: the site's, and any the story has that the site no longer
+/// lists (so saving the form does not drop it unseen).
+struct TopicChoice {
+    slug: String,
+    name: String,
+    /// Who put the story in it (`wire`, `rule`, `desk`, `model`), when it is in it.
+    origin: Option<&'static str>,
+}
+
+fn topic_choices(site: &[Topic], story: &Story) -> Vec<TopicChoice> {
+    let mut all: Vec<&Topic> = site.iter().collect();
+    all.extend(
+        story
+            .topics
+            .iter()
+            .filter(|t| !site.iter().any(|s| s.slug == t.slug)),
+    );
+    all.into_iter()
+        .map(|t| TopicChoice {
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+            origin: story
+                .topics
+                .iter()
+                .find(|s| s.slug == t.slug)
+                .map(|s| s.origin.as_str()),
+        })
+        .collect()
 }
 
 #[derive(Deserialize, Default)]
@@ -114,6 +145,7 @@ pub async fn story(
         "headline" => "Headline rewritten.".to_string(),
         "restore-headline" => "The agency's headline is back.".to_string(),
         "kill" => "Killed: the story is off every surface.".to_string(),
+        "topics" => "Topics saved.".to_string(),
         other => format!("Done: {other}."),
     });
     page(&StoryPage {
@@ -135,6 +167,7 @@ pub async fn story(
         actionable: status != DeskStatus::Killed,
         reader_link: (status == DeskStatus::Live)
             .then(|| story_path(&story.id, &story.headline, story.language.as_deref())),
+        topics: topic_choices(&state.settings.topics, &story),
         versions,
         log,
     })
@@ -154,6 +187,19 @@ fn describe(event: &StoryEvent) -> String {
         StoryEvent::EmbargoLifted { .. } => "embargo lifted".into(),
         StoryEvent::Pinned { by, .. } => format!("pinned by {by}"),
         StoryEvent::Unpinned { by, .. } => format!("unpinned by {by}"),
+        StoryEvent::TopicsEdited {
+            added, removed, by, ..
+        } => {
+            let names = |l: &[Topic]| l.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+            let mut change = Vec::new();
+            if !added.is_empty() {
+                change.push(format!("added {}", names(added).join(", ")));
+            }
+            if !removed.is_empty() {
+                change.push(format!("took off {}", names(removed).join(", ")));
+            }
+            format!("topics set by {by}: {}", change.join("; "))
+        }
     }
 }
 
@@ -166,11 +212,13 @@ pub struct ActionForm {
 
 /// How the audit log describes a story's state before and after an action.
 fn audit_state(story: &Story) -> String {
+    let topics: Vec<&str> = story.topics.iter().map(|t| t.slug.as_str()).collect();
     format!(
-        "headline={:?} status={} pinned={}",
+        "headline={:?} status={} pinned={} topics={:?}",
         story.headline,
         DeskStatus::of(story, Timestamp::now()).as_str(),
-        story.pinned_at.is_some()
+        story.pinned_at.is_some(),
+        topics.join(",")
     )
 }
 
@@ -194,7 +242,70 @@ pub async fn act(
         "unpin" => DeskAction::Unpin,
         _ => return (StatusCode::NOT_FOUND, "no such desk action\n").into_response(),
     };
+    perform(&state, &user, StoryId(id), &action, desk_action).await
+}
+
+/// The topics form: every box ticked is a topic the story has from now on.
+pub async fn set_topics(
+    State(state): State<DeskState>,
+    user: DeskUser,
+    Path(id): Path<String>,
+    // Pairs, not a struct: the ticked boxes repeat one name.
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if !user.csrf_ok(field("csrf")) {
+        return auth::csrf_refusal();
+    }
     let id = StoryId(id);
+    let story = match state.store().story(&id).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return message(&user, StatusCode::NOT_FOUND, "No such story", "", "/desk"),
+        Err(e) => return server_error(e),
+    };
+    let choices = topic_choices(&state.settings.topics, &story);
+    let ticked: Vec<&str> = fields
+        .iter()
+        .filter(|(k, _)| k == "topic")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if let Some(unknown) = ticked
+        .iter()
+        .find(|t| !choices.iter().any(|c| c.slug == **t))
+    {
+        return message(
+            &user,
+            StatusCode::BAD_REQUEST,
+            "Not done",
+            &format!("the site has no topic {unknown:?}"),
+            &format!("/desk/story/{id}"),
+        );
+    }
+    let wanted = choices
+        .into_iter()
+        .filter(|c| ticked.contains(&c.slug.as_str()))
+        .map(|c| Topic {
+            slug: c.slug,
+            name: c.name,
+            origin: wiredesk_model::TopicOrigin::Desk,
+        })
+        .collect();
+    perform(&state, &user, id, "topics", DeskAction::SetTopics(wanted)).await
+}
+
+/// Take `desk_action` on story `id`, record it in the audit log, and go back to the story.
+async fn perform(
+    state: &DeskState,
+    user: &DeskUser,
+    id: StoryId,
+    action: &str,
+    desk_action: DeskAction,
+) -> Response {
     let back = format!("/desk/story/{id}");
     match state
         .pipeline
@@ -221,10 +332,10 @@ pub async fn act(
             Redirect::to(&format!("{back}?done={action}")).into_response()
         }
         Err(DeskError::NotFound(_)) => {
-            message(&user, StatusCode::NOT_FOUND, "No such story", "", "/desk")
+            message(user, StatusCode::NOT_FOUND, "No such story", "", "/desk")
         }
         Err(DeskError::Refused(why)) => message(
-            &user,
+            user,
             StatusCode::CONFLICT,
             "Not done",
             &why.to_string(),

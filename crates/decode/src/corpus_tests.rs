@@ -10,19 +10,8 @@ use wiredesk_model::{PubStatus, WireBody};
 
 use crate::{Decoded, Format, decode};
 
-/// `shared/` sits beside the repository; a missing one fails loudly, never passes empty.
 fn corpus(sub: &str) -> PathBuf {
-    let root = std::env::var_os("WIREDESK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let dir = root.join("corpora").join(sub);
-    assert!(
-        dir.is_dir(),
-        "corpus folder {} is missing: these tests need ../shared beside the repository (or \
-         WIREDESK_SHARED pointing at it)",
-        dir.display()
-    );
-    dir
+    wiredesk_model::testing::shared_corpus(sub)
 }
 
 fn files_under(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {

@@ -1043,14 +1043,8 @@ async fn an_editor_sets_a_storys_topics_and_the_agencys_next_version_keeps_them(
 
     let desk = login(&server, &http, "asha", EDITOR_PASSWORD).await;
     let path = format!("/desk/story/{id}/topics");
-    let r = desk
-        .post(
-            &server,
-            &http,
-            &path,
-            &[("topic", "politics"), ("topic", "india")],
-        )
-        .await;
+    let ticked = [("topic", "politics"), ("topic", "india")];
+    let r = desk.post(&server, &http, &path, &ticked).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     eventually(
         Duration::from_secs(10),
@@ -1100,14 +1094,7 @@ async fn an_editor_sets_a_storys_topics_and_the_agencys_next_version_keeps_them(
         .post(&server, &http, &path, &[("topic", "no-such-topic")])
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let r = desk
-        .post(
-            &server,
-            &http,
-            &path,
-            &[("topic", "politics"), ("topic", "india")],
-        )
-        .await;
+    let r = desk.post(&server, &http, &path, &ticked).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
 }
 

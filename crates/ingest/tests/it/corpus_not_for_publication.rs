@@ -30,11 +30,7 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 #[ignore = "needs ../shared"]
 fn the_shared_corpus_is_counted_for_copy_not_for_publication() {
-    let root = std::env::var_os("WIREDESK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-        .join("corpora");
-    assert!(root.is_dir(), "{} is missing", root.display());
+    let root = wiredesk_model::testing::shared_corpus("");
     let mut files = Vec::new();
     for sub in [
         "wire",

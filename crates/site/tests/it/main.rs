@@ -3,28 +3,13 @@
 
 mod superdesk_parity;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use jiff::Timestamp;
 use tempfile::TempDir;
 use wiredesk_ingest::DeliveryReport;
 use wiredesk_model::Story;
 use wiredesk_site::{Database, Site, SiteLocation};
-
-/// `shared/` sits beside the repository; a missing one fails loudly, never passes empty.
-fn shared_corpus(sub: &str) -> PathBuf {
-    let root = std::env::var_os("WIREDESK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let dir = root.join("corpora").join(sub);
-    assert!(
-        dir.is_dir(),
-        "corpus folder {} is missing: these tests need ../shared beside the repository (or \
-         WIREDESK_SHARED pointing at it)",
-        dir.display()
-    );
-    dir
-}
 
 /// A new, empty site with the default config, in a folder removed when it is dropped.
 struct FreshSite {

@@ -10,7 +10,9 @@ use serde_json::Value;
 use wiredesk_ingest::Outcome;
 use wiredesk_model::Story;
 
-use crate::{fresh_site, shared_corpus};
+use wiredesk_model::testing::shared_corpus;
+
+use crate::fresh_site;
 
 /// The expectation fields a stored story carries, and how each reads as text.
 fn ours(field: &str, story: &Story) -> Option<Option<String>> {

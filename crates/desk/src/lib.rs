@@ -30,7 +30,7 @@ mod push;
 pub use pages::{MIN_PASSWORD_CHARS, valid_user_name};
 
 /// What the desk shows about where copy comes from and how it is treated.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct DeskSettings {
     /// Cookies get `Secure` (the site is served over https).
     pub secure_cookies: bool,
@@ -42,6 +42,18 @@ pub struct DeskSettings {
     pub source_link_hidden: Vec<String>,
     /// The site's topics, in the config's order: what an editor may put a story in.
     pub topics: Vec<wiredesk_model::Topic>,
+    /// The site's time zone: the desk shows every time in it, named (`IST`).
+    pub time_zone: jiff::tz::TimeZone,
+}
+
+impl DeskSettings {
+    /// A time as the desk shows it: in the site's zone, with the zone's name, so an editor
+    /// in the newsroom reads the clock on the wall.
+    pub(crate) fn when(&self, t: jiff::Timestamp) -> String {
+        t.to_zoned_datetime(self.time_zone.clone())
+            .strftime("%Y-%m-%d %H:%M:%S %Z")
+            .to_string()
+    }
 }
 
 #[derive(Clone)]

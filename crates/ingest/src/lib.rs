@@ -307,6 +307,11 @@ impl Pipeline {
         &self.store
     }
 
+    /// The site's time zone, which dates datelines and the desk's clock.
+    pub fn time_zone(&self) -> &TimeZone {
+        &self.settings.time_zone
+    }
+
     /// Whether the decoders find a story in `bytes`, deciding nothing: what the push API
     /// checks before it queues a delivery for the writer, so an agency still hears at once
     /// that its file is unreadable.

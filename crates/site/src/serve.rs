@@ -54,6 +54,7 @@ pub async fn app(site: &Site, role: Role) -> anyhow::Result<axum::Router> {
                     origin: wiredesk_model::TopicOrigin::Desk,
                 })
                 .collect(),
+            time_zone: site.pipeline.time_zone().clone(),
         },
     )
     .with_queue(site.queue.clone());

@@ -1022,7 +1022,9 @@ async fn rules_hold_copy_for_the_desk_and_an_editor_publishes_it() {
 
 #[tokio::test]
 async fn an_editor_sets_a_storys_topics_and_the_agencys_next_version_keeps_them() {
-    let server = Server::serve_with_config(&desk_config());
+    // A newsroom in India: the desk's clock is the wall's.
+    let server =
+        Server::serve_with_config(&format!("{}time_zone = \"Asia/Kolkata\"\n", desk_config()));
     let http = client();
     server.add_user("asha", "editor", EDITOR_PASSWORD);
     let word = unique_word("topics");
@@ -1057,6 +1059,7 @@ async fn an_editor_sets_a_storys_topics_and_the_agencys_next_version_keeps_them(
     let story_page = format!("/desk/story/{id}");
     let (_, page) = get_with(&http, &server.url(&story_page), &desk.cookie).await;
     assert!(page.contains("origin-desk"), "shown as the desk's");
+    assert!(page.contains(" IST ") && !page.contains(" UTC"), "{page}");
     assert!(
         page.contains("topics set by asha: added Politics; took off Sports"),
         "{page}"

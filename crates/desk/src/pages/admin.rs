@@ -11,7 +11,7 @@ use serde::Deserialize;
 use wiredesk_store::accounts::{AuditEntry, Role};
 
 use super::sign_in::CsrfOnly;
-use super::{Who, page, server_error, when, who};
+use super::{Who, page, server_error, who};
 use crate::DeskState;
 use crate::auth::{self, DeskAdmin, DeskUser};
 
@@ -41,7 +41,7 @@ pub async fn audit(State(state): State<DeskState>, DeskAdmin(user): DeskAdmin) -
         entries: entries
             .into_iter()
             .map(|e| AuditRow {
-                at: when(e.at),
+                at: state.settings.when(e.at),
                 user: e.user,
                 action: e.action,
                 subject: e.subject,

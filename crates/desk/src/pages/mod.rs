@@ -7,7 +7,6 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use jiff::Timestamp;
 use wiredesk_store::accounts::Role;
 
 use crate::auth::DeskUser;
@@ -32,10 +31,6 @@ fn page(template: &impl Template) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
-}
-
-fn when(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
 fn server_error(e: impl std::fmt::Display) -> Response {

@@ -10,9 +10,9 @@ use serde::Deserialize;
 use wiredesk_model::{Story, slugify};
 use wiredesk_store::{DeskStatus, QueueFilter};
 
-use super::{Who, page, server_error, when, who};
-use crate::DeskState;
+use super::{Who, page, server_error, who};
 use crate::auth::DeskUser;
+use crate::{DeskSettings, DeskState};
 
 /// Rows the queue shows at once.
 const QUEUE_ROWS: usize = 200;
@@ -55,10 +55,10 @@ struct Row {
     advisory: Option<String>,
 }
 
-fn row(story: &Story, now: Timestamp) -> Row {
+fn row(story: &Story, now: Timestamp, desk: &DeskSettings) -> Row {
     Row {
         id: story.id.to_string(),
-        changed: when(story.modified()),
+        changed: desk.when(story.modified()),
         status: DeskStatus::of(story, now).as_str(),
         pinned: story.pinned_at.is_some(),
         agency: story.agency.name.clone(),
@@ -109,7 +109,10 @@ async fn rows_html(state: &DeskState, query: &QueueQuery) -> Result<String, Resp
         .await
         .map_err(server_error)?;
     QueueRows {
-        rows: stories.iter().map(|s| row(s, now)).collect(),
+        rows: stories
+            .iter()
+            .map(|s| row(s, now, &state.settings))
+            .collect(),
     }
     .render()
     .map_err(server_error)

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use wiredesk_editorial::RuleAction;
 use wiredesk_store::writer::WriterState;
 
-use super::{Who, page, server_error, when, who};
+use super::{Who, page, server_error, who};
 use crate::DeskState;
 use crate::auth::DeskUser;
 
@@ -43,7 +43,7 @@ struct RemoteRow {
 }
 
 /// What this node is doing about ingest, in a sentence.
-fn writer_line(state: &WriterState) -> String {
+fn writer_line(state: &WriterState, when: &dyn Fn(Timestamp) -> String) -> String {
     match state {
         WriterState::Off => {
             "This is a web node: copy is taken in by the site's ingest nodes.".into()
@@ -62,7 +62,10 @@ fn writer_line(state: &WriterState) -> String {
     }
 }
 
-fn remote_rows(board: &wiredesk_source::health::HealthBoard) -> Vec<RemoteRow> {
+fn remote_rows(
+    board: &wiredesk_source::health::HealthBoard,
+    when: &dyn Fn(Timestamp) -> String,
+) -> Vec<RemoteRow> {
     board
         .snapshot()
         .into_iter()
@@ -91,6 +94,7 @@ pub async fn sources(
     user: DeskUser,
     health: Option<axum::Extension<wiredesk_source::health::HealthBoard>>,
 ) -> Response {
+    let when = |t: Timestamp| state.settings.when(t);
     let writer = state.pipeline.followers().writer().state();
     let push = match state
         .accounts
@@ -121,9 +125,9 @@ pub async fn sources(
         push_limit: wiredesk_model::MAX_DELIVERY_BYTES,
         push: push.into_iter().map(|(s, t)| (s, when(t))).collect(),
         agencies,
-        remote: health.map(|h| remote_rows(&h.0)).unwrap_or_default(),
+        remote: health.map(|h| remote_rows(&h.0, &when)).unwrap_or_default(),
         writer_paused: matches!(writer, WriterState::Paused { .. }),
-        writer: writer_line(&writer),
+        writer: writer_line(&writer, &when),
     })
 }
 

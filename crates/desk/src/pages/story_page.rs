@@ -16,7 +16,7 @@ use wiredesk_model::{Story, StoryEvent, StoryId, Topic, story_path};
 use wiredesk_store::DeskStatus;
 use wiredesk_store::accounts::AuditEntry;
 
-use super::{Who, message, page, server_error, when, who};
+use super::{Who, message, page, server_error, who};
 use crate::DeskState;
 use crate::auth::{self, DeskUser};
 use crate::diff::{self, Piece};
@@ -97,6 +97,7 @@ pub async fn story(
     Path(id): Path<String>,
     Query(query): Query<StoryQuery>,
 ) -> Response {
+    let when = |t: Timestamp| state.settings.when(t);
     let id = StoryId(id);
     let story = match state.store().story(&id).await {
         Ok(Some(s)) => s,

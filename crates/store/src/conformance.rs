@@ -917,6 +917,64 @@ pub async fn the_queue_lists_every_status_and_filters(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(later.len(), 2);
+
+    // Counted by status whatever the filter's status; narrowed by its other filters.
+    let counts = store
+        .queue_counts(&q(Some(DeskStatus::Held)), now)
+        .await
+        .unwrap();
+    let count =
+        |c: &crate::QueueCounts, status| c.by_status.iter().find(|(s, _)| *s == status).unwrap().1;
+    assert_eq!(counts.by_status.len(), DeskStatus::ALL.len());
+    for status in [
+        DeskStatus::Live,
+        DeskStatus::Embargoed,
+        DeskStatus::Held,
+        DeskStatus::Killed,
+    ] {
+        assert_eq!(count(&counts, status), 1, "{status:?}");
+    }
+    assert_eq!(count(&counts, DeskStatus::Withheld), 0);
+    assert_eq!((counts.total(), counts.advisories), (4, 0));
+    let by_agency = store.queue_counts(&by_agency, now).await.unwrap();
+    assert_eq!(by_agency.total(), 2);
+
+    // Pages: the same order, a page at a time.
+    let all = ids(&store.queue(&q(None), now).await.unwrap());
+    let mut paged = Vec::new();
+    for page in 0..3 {
+        let filter = QueueFilter {
+            limit: 2,
+            offset: page * 2,
+            ..q(None)
+        };
+        paged.extend(ids(&store.queue(&filter, now).await.unwrap()));
+    }
+    assert_eq!(paged, all);
+
+    // An advisory held as not for publication: counted, and listed on its own.
+    let mut advisory = sample_story("advisory-1", "PTI", "india", at);
+    advisory.published = None;
+    advisory.not_for_publication = Some("an advisory to editors".into());
+    store
+        .append(at_time(
+            vec![StoryEvent::Ingested {
+                story: Box::new(advisory),
+            }],
+            at,
+        ))
+        .await
+        .unwrap();
+    let counts = store.queue_counts(&q(None), now).await.unwrap();
+    assert_eq!((counts.total(), counts.advisories), (5, 1));
+    let advisories = QueueFilter {
+        advisories: true,
+        ..q(None)
+    };
+    assert_eq!(
+        ids(&store.queue(&advisories, now).await.unwrap()),
+        ["advisory-1"]
+    );
 }
 
 /// A simulated week of reading: a story read a lot six days ago cools below one read less,

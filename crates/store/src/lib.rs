@@ -22,6 +22,7 @@ pub mod conformance;
 pub mod crash;
 pub mod followers;
 mod postgres;
+mod queue_sql;
 mod sqlite;
 pub mod writer;
 pub use postgres::PgStore;
@@ -174,7 +175,27 @@ pub struct QueueFilter {
     pub status: Option<DeskStatus>,
     /// Words in the headline (the desk's or the agency's) or the agency's item id.
     pub text: Option<String>,
+    /// Only copy held as not for publication (advisories, notes to editors, tests).
+    pub advisories: bool,
     pub limit: usize,
+    /// Stories skipped before the first one listed: the queue's later pages.
+    pub offset: usize,
+}
+
+/// How many stories the queue holds under a filter, whatever its status and advisory
+/// settings: what the desk shows beside each status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueCounts {
+    /// Every status, in `DeskStatus::ALL`'s order.
+    pub by_status: Vec<(DeskStatus, u64)>,
+    /// Of them, held as not for publication.
+    pub advisories: u64,
+}
+
+impl QueueCounts {
+    pub fn total(&self) -> u64 {
+        self.by_status.iter().map(|(_, n)| n).sum()
+    }
 }
 
 /// A topic with how many live stories it has.
@@ -259,6 +280,10 @@ pub trait Stories: Send + Sync + 'static {
 
     /// The desk's queue, as of `now`.
     async fn queue(&self, filter: &QueueFilter, now: Timestamp) -> Result<Vec<Story>>;
+
+    /// How many stories `filter` finds in each status, and how many of them are advisories,
+    /// leaving its status and advisory settings aside.
+    async fn queue_counts(&self, filter: &QueueFilter, now: Timestamp) -> Result<QueueCounts>;
 
     /// Live stories the desk pinned to the home page, most recently pinned first.
     async fn pinned(&self, now: Timestamp) -> Result<Vec<Story>>;

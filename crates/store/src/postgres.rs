@@ -23,8 +23,8 @@ use crate::columns::{
 };
 use crate::writer::{Decision, WriterLease};
 use crate::{
-    DeskStatus, EventLog, Listing, PageViews, QueueFilter, RecordedEvent, Result, SectionsModified,
-    Stories, StoryHeader, TopicCount,
+    DeskStatus, EventLog, Listing, PageViews, QueueCounts, QueueFilter, RecordedEvent, Result,
+    SectionsModified, Stories, StoryHeader, TopicCount, queue_sql,
 };
 
 mod events;
@@ -46,6 +46,16 @@ pub struct PgStore {
     /// server do not wake each other.
     channel: String,
 }
+
+/// A story held as not for publication, over the row `s`.
+const PG_ADVISORY: &str = "(s.doc::jsonb ->> 'not_for_publication') IS NOT NULL";
+/// The queue's filters over the row `s`: agency $1, topic $2, text $3 (a pattern; ILIKE,
+/// since SQLite's LIKE ignores the case of ASCII letters and PostgreSQL's does not).
+const PG_QUEUE_FILTERS: &str = "($1::text IS NULL OR s.agency = $1)
+    AND ($2::text IS NULL OR EXISTS (
+          SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = $2))
+    AND ($3::text IS NULL OR s.headline ILIKE $3 OR s.uri ILIKE $3
+         OR (s.doc::jsonb ->> 'agency_headline') ILIKE $3)";
 
 impl PgStore {
     /// Connect to the database at `url` (`postgres://user@host/db`), creating the tables that
@@ -379,40 +389,42 @@ impl Stories for PgStore {
     }
 
     async fn queue(&self, filter: &QueueFilter, now: Timestamp) -> Result<Vec<Story>> {
-        let status = filter.status.map(DeskStatus::as_str);
-        // ILIKE: SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's LIKE does not.
-        let rows = sqlx::query(
-            "SELECT s.doc FROM stories s
-             WHERE ($1::text IS NULL OR s.agency = $1)
-               AND ($2::text IS NULL OR EXISTS (
-                     SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = $2))
-               AND ($3::text IS NULL OR s.headline ILIKE $3 OR s.uri ILIKE $3
-                    OR (s.doc::jsonb ->> 'agency_headline') ILIKE $3)
-               AND ($4::text IS NULL OR $4 = CASE
-                     WHEN s.pubstatus = $7 THEN $8
-                     WHEN s.pubstatus = $9 THEN $10
-                     WHEN s.went_live IS NULL THEN $11
-                     WHEN s.went_live > $5 THEN $12
-                     ELSE $13 END)
-             ORDER BY s.modified DESC, s.id DESC LIMIT $6",
-        )
-        .bind(filter.agency.as_deref())
-        .bind(filter.topic.as_deref())
-        .bind(like_pattern(filter.text.as_deref()))
-        .bind(status)
-        .bind(micros(now))
-        .bind(filter.limit.max(1) as i64)
-        // `DeskStatus::of`, in SQL: the statuses' strings are the Rust enums' own.
-        .bind(PubStatus::Canceled.as_str())
-        .bind(DeskStatus::Killed.as_str())
-        .bind(PubStatus::Withheld.as_str())
-        .bind(DeskStatus::Withheld.as_str())
-        .bind(DeskStatus::Held.as_str())
-        .bind(DeskStatus::Embargoed.as_str())
-        .bind(DeskStatus::Live.as_str())
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT s.doc FROM stories s WHERE {PG_QUEUE_FILTERS}
+               AND (NOT $5 OR {PG_ADVISORY}) AND ($6::text IS NULL OR $6 = {status})
+             ORDER BY s.modified DESC, s.id DESC LIMIT $7 OFFSET $8",
+            status = queue_sql::desk_status("$4"),
+        );
+        // Built only from constants and the enums' fixed names; every value is bound.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(filter.agency.as_deref())
+            .bind(filter.topic.as_deref())
+            .bind(like_pattern(filter.text.as_deref()))
+            .bind(micros(now))
+            .bind(filter.advisories)
+            .bind(filter.status.map(DeskStatus::as_str))
+            .bind(filter.limit.max(1) as i64)
+            .bind(filter.offset as i64)
+            .fetch_all(&self.pool)
+            .await?;
         stories_of(rows)
+    }
+
+    async fn queue_counts(&self, filter: &QueueFilter, now: Timestamp) -> Result<QueueCounts> {
+        let sql = format!(
+            "SELECT {status} AS desk_status, COUNT(*),
+                    SUM(CASE WHEN {PG_ADVISORY} THEN 1 ELSE 0 END)
+             FROM stories s WHERE {PG_QUEUE_FILTERS} GROUP BY desk_status",
+            status = queue_sql::desk_status("$4"),
+        );
+        let rows = sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(sql))
+            .bind(filter.agency.as_deref())
+            .bind(filter.topic.as_deref())
+            .bind(like_pattern(filter.text.as_deref()))
+            .bind(micros(now))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(queue_sql::counts(rows))
     }
 
     async fn pinned(&self, now: Timestamp) -> Result<Vec<Story>> {

@@ -22,8 +22,8 @@ use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
 use crate::writer::{Decision, WriterLease};
 use crate::{
-    DeskStatus, EventLog, Listing, PageViews, QueueFilter, RecordedEvent, Result, SectionsModified,
-    Stories, StoryHeader, TopicCount,
+    DeskStatus, EventLog, Listing, PageViews, QueueCounts, QueueFilter, RecordedEvent, Result,
+    SectionsModified, Stories, StoryHeader, TopicCount, queue_sql,
 };
 
 mod events;
@@ -67,6 +67,15 @@ impl WriterLease for FileLease {
         Ok(())
     }
 }
+
+/// A story held as not for publication, over the row `s`.
+const SQLITE_ADVISORY: &str = "json_extract(s.doc, '$.not_for_publication') IS NOT NULL";
+/// The queue's filters over the row `s`: agency ?1, topic ?2, text ?3 (a LIKE pattern).
+const SQLITE_QUEUE_FILTERS: &str = "(?1 IS NULL OR s.agency = ?1)
+    AND (?2 IS NULL OR EXISTS (
+          SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = ?2))
+    AND (?3 IS NULL OR s.headline LIKE ?3 ESCAPE '\\' OR s.uri LIKE ?3 ESCAPE '\\'
+         OR json_extract(s.doc, '$.agency_headline') LIKE ?3 ESCAPE '\\')";
 
 impl SqliteStore {
     /// Open (creating if needed) the database file.
@@ -395,42 +404,44 @@ impl Stories for SqliteStore {
     }
 
     async fn queue(&self, filter: &QueueFilter, now: Timestamp) -> Result<Vec<Story>> {
-        let status = filter.status.map(DeskStatus::as_str);
-        let text = like_pattern(filter.text.as_deref());
-        let rows = sqlx::query(
-            "SELECT s.doc FROM stories s
-             WHERE (?1 IS NULL OR s.agency = ?1)
-               AND (?2 IS NULL OR EXISTS (
-                     SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = ?2))
-               AND (?3 IS NULL OR s.headline LIKE ?3 ESCAPE '\\' OR s.uri LIKE ?3 ESCAPE '\\'
-                    OR json_extract(s.doc, '$.agency_headline') LIKE ?3 ESCAPE '\\')
-               AND (?4 IS NULL OR ?4 = CASE
-                     WHEN s.pubstatus = ?7 THEN ?8
-                     WHEN s.pubstatus = ?9 THEN ?10
-                     WHEN s.went_live IS NULL THEN ?11
-                     WHEN s.went_live > ?5 THEN ?12
-                     ELSE ?13 END)
-             ORDER BY s.modified DESC, s.id DESC LIMIT ?6",
-        )
-        .bind(filter.agency.as_deref())
-        .bind(filter.topic.as_deref())
-        .bind(text)
-        .bind(status)
-        .bind(micros(now))
-        .bind(filter.limit.max(1) as i64)
-        // `DeskStatus::of`, in SQL: the statuses' strings are the Rust enums' own.
-        .bind(PubStatus::Canceled.as_str())
-        .bind(DeskStatus::Killed.as_str())
-        .bind(PubStatus::Withheld.as_str())
-        .bind(DeskStatus::Withheld.as_str())
-        .bind(DeskStatus::Held.as_str())
-        .bind(DeskStatus::Embargoed.as_str())
-        .bind(DeskStatus::Live.as_str())
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT s.doc FROM stories s WHERE {SQLITE_QUEUE_FILTERS}
+               AND (?5 = 0 OR {SQLITE_ADVISORY}) AND (?6 IS NULL OR ?6 = {status})
+             ORDER BY s.modified DESC, s.id DESC LIMIT ?7 OFFSET ?8",
+            status = queue_sql::desk_status("?4"),
+        );
+        // Built only from constants and the enums' fixed names; every value is bound.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(filter.agency.as_deref())
+            .bind(filter.topic.as_deref())
+            .bind(like_pattern(filter.text.as_deref()))
+            .bind(micros(now))
+            .bind(filter.advisories)
+            .bind(filter.status.map(DeskStatus::as_str))
+            .bind(filter.limit.max(1) as i64)
+            .bind(filter.offset as i64)
+            .fetch_all(&self.pool)
+            .await?;
         rows.into_iter()
             .map(|r| decode_story(r.get::<&str, _>(0)))
             .collect()
+    }
+
+    async fn queue_counts(&self, filter: &QueueFilter, now: Timestamp) -> Result<QueueCounts> {
+        let sql = format!(
+            "SELECT {status} AS desk_status, COUNT(*),
+                    SUM(CASE WHEN {SQLITE_ADVISORY} THEN 1 ELSE 0 END)
+             FROM stories s WHERE {SQLITE_QUEUE_FILTERS} GROUP BY desk_status",
+            status = queue_sql::desk_status("?4"),
+        );
+        let rows = sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(sql))
+            .bind(filter.agency.as_deref())
+            .bind(filter.topic.as_deref())
+            .bind(like_pattern(filter.text.as_deref()))
+            .bind(micros(now))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(queue_sql::counts(rows))
     }
 
     async fn pinned(&self, now: Timestamp) -> Result<Vec<Story>> {

@@ -129,6 +129,18 @@ async fn advisories_wait_on_the_desk_with_their_reason_and_never_reach_readers()
     assert!(queue.contains("status-advisory"), "{queue}");
     assert!(queue.contains("a note to editors"), "{queue}");
     assert!(queue.contains("nicht zur Veröffentlichung"), "{queue}");
+    // Listed on their own, and counted beside the statuses.
+    let (_, advisories) = desk("/desk?advisories=1".into()).await;
+    for word in [&genre_word, &copy_word] {
+        assert!(advisories.contains(word.as_str()), "{advisories}");
+    }
+    assert!(!advisories.contains(news_word.as_str()));
+    assert!(
+        advisories.contains("advisories <span class=\"n\">2</span>")
+            && advisories.contains("live <span class=\"n\">1</span>")
+            && advisories.contains("held <span class=\"n\">2</span>"),
+        "{advisories}"
+    );
     let (status, page) = desk(format!("/desk/story/{genre_id}")).await;
     assert_eq!(status, 200);
     assert!(page.contains("Advisory, not for publication"), "{page}");

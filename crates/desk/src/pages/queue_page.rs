@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use jiff::Timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wiredesk_model::{Story, slugify};
 use wiredesk_store::{DeskStatus, QueueFilter};
 
@@ -14,15 +14,19 @@ use super::{Who, page, server_error, who};
 use crate::auth::DeskUser;
 use crate::{DeskSettings, DeskState};
 
-/// Rows the queue shows at once.
-const QUEUE_ROWS: usize = 200;
+/// Rows on one page of the queue.
+const QUEUE_ROWS: usize = 50;
 
-#[derive(Deserialize, Default)]
+#[derive(Clone, Deserialize, Serialize, Default)]
 pub struct QueueQuery {
     agency: Option<String>,
     topic: Option<String>,
     status: Option<String>,
     q: Option<String>,
+    /// `1`: only copy held as not for publication.
+    advisories: Option<String>,
+    /// From 1.
+    page: Option<usize>,
 }
 
 impl QueueQuery {
@@ -35,9 +39,35 @@ impl QueueQuery {
             topic: set(&self.topic).map(slugify),
             status: set(&self.status).and_then(DeskStatus::parse),
             text: set(&self.q).map(str::to_string),
+            advisories: set(&self.advisories).is_some(),
             limit: QUEUE_ROWS,
+            offset: (self.page() - 1) * QUEUE_ROWS,
         }
     }
+
+    fn page(&self) -> usize {
+        self.page.unwrap_or(1).clamp(1, 100_000)
+    }
+
+    /// The queue's address with this query changed by `change`, from its first page.
+    fn link(&self, change: impl FnOnce(&mut QueueQuery)) -> String {
+        let mut q = self.clone();
+        q.page = None;
+        change(&mut q);
+        match serde_urlencoded::to_string(&q) {
+            Ok(query) if !query.is_empty() => format!("/desk?{query}"),
+            _ => "/desk".into(),
+        }
+    }
+}
+
+/// A status (or "all", or "advisories") with how many stories it has under the filters,
+/// and the queue's address for it.
+struct StatusCount {
+    name: String,
+    count: u64,
+    link: String,
+    current: bool,
 }
 
 struct Row {
@@ -98,6 +128,11 @@ struct QueuePage {
     filter_topic: String,
     filter_status: String,
     filter_text: String,
+    filter_advisories: bool,
+    counts: Vec<StatusCount>,
+    page: usize,
+    newer: Option<String>,
+    older: Option<String>,
     rows_html: String,
 }
 
@@ -146,6 +181,56 @@ pub async fn queue(
         .map(|(slug, _)| (slug.clone(), slug))
         .collect();
     let filter = query.filter();
+    let counts = match state.store().queue_counts(&filter, now).await {
+        Ok(c) => c,
+        Err(e) => return server_error(e),
+    };
+    // How many stories the current filters list, for the pages.
+    let listed = if filter.advisories {
+        counts.advisories
+    } else {
+        filter.status.map_or(counts.total(), |status| {
+            counts
+                .by_status
+                .iter()
+                .find(|(s, _)| *s == status)
+                .map_or(0, |(_, n)| *n)
+        })
+    };
+    let mut statuses = vec![StatusCount {
+        name: "all".into(),
+        count: counts.total(),
+        link: query.link(|q| {
+            q.status = None;
+            q.advisories = None;
+        }),
+        current: filter.status.is_none() && !filter.advisories,
+    }];
+    statuses.extend(counts.by_status.iter().map(|(status, n)| StatusCount {
+        name: status.as_str().into(),
+        count: *n,
+        link: query.link(|q| {
+            q.status = Some(status.as_str().into());
+            q.advisories = None;
+        }),
+        current: filter.status == Some(*status) && !filter.advisories,
+    }));
+    statuses.push(StatusCount {
+        name: "advisories".into(),
+        count: counts.advisories,
+        link: query.link(|q| {
+            q.status = None;
+            q.advisories = Some("1".into());
+        }),
+        current: filter.advisories,
+    });
+    let page_no = query.page();
+    let at_page = |n: usize| {
+        let mut link = query.link(|_| {});
+        link.push(if link.contains('?') { '&' } else { '?' });
+        link.push_str(&format!("page={n}"));
+        link
+    };
     page(&QueuePage {
         user: who(&user),
         agencies,
@@ -158,6 +243,11 @@ pub async fn queue(
         filter_topic: filter.topic.unwrap_or_default(),
         filter_status: filter.status.map(|s| s.as_str()).unwrap_or("").to_string(),
         filter_text: filter.text.unwrap_or_default(),
+        filter_advisories: filter.advisories,
+        counts: statuses,
+        page: page_no,
+        newer: (page_no > 1).then(|| at_page(page_no - 1)),
+        older: (((page_no * QUEUE_ROWS) as u64) < listed).then(|| at_page(page_no + 1)),
         rows_html,
     })
 }
@@ -180,4 +270,36 @@ pub async fn script() -> Response {
         include_str!("../desk.js"),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_queues_pages_and_links_keep_its_filters() {
+        let query = QueueQuery {
+            agency: Some("pti".into()),
+            q: Some("rains & floods".into()),
+            page: Some(3),
+            ..QueueQuery::default()
+        };
+        let filter = query.filter();
+        assert_eq!((filter.limit, filter.offset), (QUEUE_ROWS, 2 * QUEUE_ROWS));
+        assert!(!filter.advisories);
+        // A status link starts from the first page and keeps the rest, escaped.
+        assert_eq!(
+            query.link(|q| q.status = Some("held".into())),
+            "/desk?agency=pti&status=held&q=rains+%26+floods"
+        );
+        assert_eq!(QueueQuery::default().link(|_| {}), "/desk");
+        let advisories = QueueQuery {
+            advisories: Some("1".into()),
+            page: Some(0),
+            ..QueueQuery::default()
+        };
+        let filter = advisories.filter();
+        assert!(filter.advisories);
+        assert_eq!(filter.offset, 0, "page 0 is the first page");
+    }
 }

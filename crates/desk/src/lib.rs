@@ -64,6 +64,15 @@ pub struct DeskState {
     /// Where pushed copy goes when the site runs a delivery queue: to the writer, through
     /// NATS JetStream, rather than into this process's pipeline.
     pub queue: Option<wiredesk_source::queue::DeliveryQueue>,
+    /// The reader's page for a story not yet live, when the site serves readers.
+    pub preview: Option<Arc<dyn ReaderPreview>>,
+}
+
+/// The reader's page for a story whatever its status: the desk's preview. The site hands the
+/// desk one that `publish` renders, so the desk holds no reader templates of its own.
+#[async_trait::async_trait]
+pub trait ReaderPreview: Send + Sync {
+    async fn page(&self, story: &wiredesk_model::Story) -> axum::response::Response;
 }
 
 impl DeskState {
@@ -73,7 +82,14 @@ impl DeskState {
             accounts,
             settings: Arc::new(settings),
             queue: None,
+            preview: None,
         }
+    }
+
+    /// Stories get a "reader's page" preview on the desk, rendered by `preview`.
+    pub fn with_preview(mut self, preview: Arc<dyn ReaderPreview>) -> Self {
+        self.preview = Some(preview);
+        self
     }
 
     fn store(&self) -> &Arc<dyn Store> {
@@ -100,6 +116,7 @@ pub fn router(state: DeskState) -> Router {
         .route("/desk/logout", post(pages::logout))
         .route("/desk/story/{id}", get(pages::story))
         .route("/desk/story/{id}/topics", post(pages::set_topics))
+        .route("/desk/story/{id}/preview", get(pages::preview))
         .route("/desk/story/{id}/{action}", post(pages::act))
         .route("/desk/audit", get(pages::audit))
         .route("/desk/users", get(pages::users).post(pages::add_user))

@@ -399,11 +399,34 @@ async fn article_page(
     if slug.as_deref() != canonical_path.rsplit('/').next() {
         return Ok(Redirect::permanent(&canonical_path).into_response());
     }
+    article_for(state, &story, now).await
+}
+
+/// The reader's page for `story` whatever its status, as it would read once live: the desk's
+/// preview. Never cached, counted or indexed.
+pub async fn preview(state: &AppState, story: &Story) -> Response {
+    let mut response = article_for(state, story, Timestamp::now())
+        .await
+        .unwrap_or_else(|e| unavailable("preview", &e));
+    let headers = response.headers_mut();
+    headers.remove(header::LAST_MODIFIED);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    response
+}
+
+/// The article page of `story`, whose status the caller has checked.
+async fn article_for(
+    state: &AppState,
+    story: &Story,
+    now: Timestamp,
+) -> Result<Response, StoreError> {
+    let canonical_path = story_url(story);
     let side = state.side_lists(now).await?;
     let mut shown = HashSet::from([story.id.clone()]);
     let hot = side.hot(state, &shown);
     shown.extend(hot.iter().map(|s| s.id.clone()));
-    let related = state.related(&story, now).await?;
+    let related = state.related(story, now).await?;
     let mut shown_in_topics = shown.clone();
     shown_in_topics.extend(related.iter().map(|s| s.id.clone()));
     let topic_blocks = side.topic_blocks(state, &shown_in_topics, 2);
@@ -438,7 +461,7 @@ async fn article_page(
             .to_zoned_datetime(state.time_zone.clone())
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
             .to_string(),
-        figure: article::figure(&story),
+        figure: article::figure(story),
         body_html: story.body_html.clone(),
         disclaimer: state.config.disclaimer_text(),
         source_url: story.source_url.clone().filter(|_| {
@@ -457,12 +480,12 @@ async fn article_page(
             })
             .collect(),
         summary: story.summary.clone(),
-        jsonld: jsonld::news_article(&story, &state.config, &state.time_zone, &canonical_path),
+        jsonld: jsonld::news_article(story, &state.config, &state.time_zone, &canonical_path),
         hot: state.cards(&hot, now).await?,
         topic_blocks,
         related: state.cards(&related, now).await?,
         coverage: state
-            .cards(std::slice::from_ref(&story), now)
+            .cards(std::slice::from_ref(story), now)
             .await?
             .pop()
             .and_then(|c| c.coverage),

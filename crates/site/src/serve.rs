@@ -118,7 +118,18 @@ async fn web_app(site: &Site, desk: wiredesk_desk::DeskState) -> anyhow::Result<
             Duration::from_secs(site.config.site.weather_refresh_minutes.max(1) * 60),
         );
     }
+    let desk = desk.with_preview(std::sync::Arc::new(Preview(state.clone())));
     Ok(router(state).merge(wiredesk_desk::router(desk)))
+}
+
+/// The desk's preview of a reader's page, rendered by `publish`.
+struct Preview(AppState);
+
+#[async_trait::async_trait]
+impl wiredesk_desk::ReaderPreview for Preview {
+    async fn page(&self, story: &wiredesk_model::Story) -> axum::response::Response {
+        wiredesk_publish::pages::preview(&self.0, story).await
+    }
 }
 
 /// `wiredesk serve`: check `addr` is free, open the site (waiting for PostgreSQL and NATS while

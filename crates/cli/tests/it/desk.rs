@@ -993,6 +993,36 @@ async fn rules_hold_copy_for_the_desk_and_an_editor_publishes_it() {
     let (_, rules) = get_with(&http, &server.url("/desk/rules"), &desk.cookie).await;
     assert!(rules.contains("agency IANS") && rules.contains("hold for an editor"));
 
+    // The editor previews the reader's page; looking publishes nothing, and only the desk may.
+    let preview_path = format!("/desk/story/{id}/preview");
+    let (_, page) = get_with(
+        &http,
+        &server.url(&format!("/desk/story/{id}")),
+        &desk.cookie,
+    )
+    .await;
+    assert!(page.contains(&preview_path), "{page}");
+    let r = http
+        .get(server.url(&preview_path))
+        .header(COOKIE, &desk.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["x-robots-tag"], "noindex");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let preview = r.text().await.unwrap();
+    assert!(preview.contains(&format!("Monsoon {word} retreats")) && preview.contains("retreated"));
+    assert_ne!(
+        get(&http, &server.url(&preview_path)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&http, &server.url(&format!("/story/{id}"))).await.0,
+        StatusCode::NOT_FOUND,
+        "still held"
+    );
+
     let r = desk
         .post(&server, &http, &format!("/desk/story/{id}/publish"), &[])
         .await;

@@ -21,7 +21,7 @@ pub use admin::{MIN_PASSWORD_CHARS, add_user, audit, remove_user, users, valid_u
 pub use queue_page::{queue, queue_rows, script};
 pub use sign_in::{login, login_form, logout};
 pub use sources_page::{rules, sources};
-pub use story_page::{act, set_topics, story};
+pub use story_page::{act, preview, set_topics, story};
 
 fn page(template: &impl Template) -> Response {
     match template.render() {

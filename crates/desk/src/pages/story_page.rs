@@ -51,6 +51,7 @@ struct StoryPage {
     pinned: bool,
     actionable: bool,
     reader_link: Option<String>,
+    previewable: bool,
     topics: Vec<TopicChoice>,
     versions: Vec<Version>,
     log: Vec<String>,
@@ -168,10 +169,33 @@ pub async fn story(
         actionable: status != DeskStatus::Killed,
         reader_link: (status == DeskStatus::Live)
             .then(|| story_path(&story.id, &story.headline, story.language.as_deref())),
+        previewable: state.preview.is_some(),
         topics: topic_choices(&state.settings.topics, &story),
         versions,
         log,
     })
+}
+
+/// The story as readers would see it, whatever its status: nothing is published by looking.
+pub async fn preview(
+    State(state): State<DeskState>,
+    user: DeskUser,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(preview) = state.preview.clone() else {
+        return message(
+            &user,
+            StatusCode::NOT_FOUND,
+            "No preview",
+            "this node does not serve readers",
+            &format!("/desk/story/{id}"),
+        );
+    };
+    match state.store().story(&StoryId(id)).await {
+        Ok(Some(story)) => preview.page(&story).await,
+        Ok(None) => message(&user, StatusCode::NOT_FOUND, "No such story", "", "/desk"),
+        Err(e) => server_error(e),
+    }
 }
 
 fn describe(event: &StoryEvent) -> String {

@@ -178,8 +178,19 @@ static NO_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("dateline regex")
 });
 
+/// A picture's credit ahead of the dateline, "(AFP Photo) ", "(Yonhap Photo) ": copy pasted
+/// from beside a picture that travels apart. Not the dateline, but skipped with it.
+static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*\((?i:[^()\n]{0,40}\b(?:photo|foto|picture|pic)\b[^()\n]{0,40})\)[ \t\u{A0}]*")
+        .expect("photo credit regex")
+});
+
 fn match_dateline(s: &str) -> Option<Matched> {
-    with_agency(s).or_else(|| without_agency(s))
+    let credit = PHOTO_CREDIT.find(s).map_or(0, |m| m.end());
+    let rest = &s[credit..];
+    let mut m = with_agency(rest).or_else(|| without_agency(rest))?;
+    m.len += credit;
+    Some(m)
 }
 
 fn with_agency(s: &str) -> Option<Matched> {
@@ -591,6 +602,10 @@ mod tests {
 c("Seoul, November 6, (IANS) Talks resumed.", Some("Seoul"), Some("2025-11-06"), Some("IANS"), "Seoul, November 6, (IANS)", "Talks resumed."),
         c("PUNE: Rains lashed the city.", Some("Pune"), None, None, "PUNE", "Rains lashed the city."),
                 c("THE HAGUE (Reuters) - The court ruled.", Some("The Hague"), None, Some("Reuters"), "THE HAGUE (Reuters)", "The court ruled."),
+        c("Sriharikota (Andhra Pradesh), Dec 4 (IANS) India's rocket lifted off.", Some("Sriharikota"), Some("2025-12-04"), Some("IANS"), "Sriharikota (Andhra Pradesh), Dec 4 (IANS)", "India's rocket lifted off."),
+        // A photo credit ahead of the dateline (the picture itself travels apart).
+        c("(AFP Photo) Valencia (AFP) - Floods swept the city.", Some("Valencia"), None, Some("AFP"), "Valencia (AFP)", "Floods swept the city."),
+        c("(Yonhap Photo) SEOUL, Dec 5 (Yonhap) -- Exports rose.", Some("Seoul"), Some("2025-12-05"), Some("Yonhap"), "SEOUL, Dec 5 (Yonhap)", "Exports rose."),
     ];
 
     #[test]

@@ -402,6 +402,17 @@ async fn article_page(
     article_for(state, &story, now).await
 }
 
+/// Whether the copy's first paragraph opens with `dateline` (after a photo credit, say): the
+/// page then prints it once, where the agency put it.
+fn copy_opens_with(body_html: &str, dateline: &str) -> bool {
+    let first = body_html.split("</p>").next().unwrap_or_default();
+    let opening: String = wiredesk_model::text::html_to_text(first)
+        .chars()
+        .take(dateline.chars().count() + 40)
+        .collect();
+    !dateline.trim().is_empty() && opening.contains(dateline.trim())
+}
+
 /// The reader's page for `story` whatever its status, as it would read once live: the desk's
 /// preview. Never cached, counted or indexed.
 pub async fn preview(state: &AppState, story: &Story) -> Response {
@@ -437,7 +448,11 @@ async fn article_for(
         title: format!("{} | {}", story.headline, state.config.name),
         canonical: state.config.absolute(&canonical_path),
         headline: story.headline.clone(),
-        dateline: story.dateline.as_ref().map(|d| d.text.clone()),
+        dateline: story
+            .dateline
+            .as_ref()
+            .map(|d| d.text.clone())
+            .filter(|text| !copy_opens_with(&story.body_html, text)),
         byline: story.byline.clone(),
         agency: story.agency.name.clone(),
         agency_url: format!("/agency/{}", story.agency.slug),

@@ -246,7 +246,16 @@ async fn a_reader_opens_a_story_from_the_home_page_and_sees_a_complete_article()
 
         let headline = css(&client, "h1#headline").await.text().await.unwrap();
         assert!(!headline.trim().is_empty(), "empty headline on {article}");
-        css(&client, "#dateline").await;
+        // The dateline once: above the copy, or where the copy opens with it.
+        let body = css(&client, "#story-body").await.text().await.unwrap();
+        let printed = client.find_all(Locator::Css("#dateline")).await.unwrap();
+        if let Some(d) = printed.first() {
+            let dateline = d.text().await.unwrap();
+            assert!(
+                !body.contains(&dateline),
+                "{dateline:?} printed above a copy that opens with it"
+            );
+        }
         let paragraphs = client
             .find_all(Locator::Css("#story-body p"))
             .await

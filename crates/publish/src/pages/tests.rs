@@ -593,3 +593,15 @@ async fn readers_see_the_sites_topics_and_the_api_only_subjects_with_names() {
         "{json}"
     );
 }
+
+#[test]
+fn the_page_prints_a_dateline_once() {
+    let copy = "<p>Valencia (AFP) - Floods swept the city.</p><p>More rain is due.</p>";
+    assert!(super::copy_opens_with(copy, "Valencia (AFP)"));
+    let credited = "<p>(AFP Photo) Valencia (AFP) - Floods swept the city.</p>";
+    assert!(super::copy_opens_with(credited, "Valencia (AFP)"));
+    // A dateline the wire sent apart from the copy is the page's to print.
+    let apart = "<p>Floods swept the city.</p><p>Valencia (AFP) was hit hardest.</p>";
+    assert!(!super::copy_opens_with(apart, "Valencia (AFP)"));
+    assert!(!super::copy_opens_with(copy, ""));
+}

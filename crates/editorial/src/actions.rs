@@ -1,7 +1,7 @@
 //! What an editor does to a story on the desk, and the events each action records.
 //! Must not: write anything; it returns the events and the caller records them.
 
-use wiredesk_model::{PubStatus, Story, StoryEvent, Topic};
+use wiredesk_model::{PubStatus, Story, StoryEvent, Topic, TopicOrigin};
 
 /// What an editor does to a story on the desk.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,9 +158,17 @@ pub fn desk_action(
         }
         DeskAction::SetTopics(wanted) => {
             let has = |list: &[Topic], t: &Topic| list.iter().any(|x| x.slug == t.slug);
+            // A model's guess the editor keeps becomes the desk's: confirmed, it may teach
+            // the model, and no later doubt of the model's holds the story for it.
+            let settled: Vec<Topic> = story
+                .topics
+                .iter()
+                .filter(|t| t.origin != TopicOrigin::Model)
+                .cloned()
+                .collect();
             let mut added: Vec<Topic> = Vec::new();
             for t in wanted {
-                if !has(&story.topics, t) && !has(&added, t) {
+                if !has(&settled, t) && !has(&added, t) {
                     added.push(t.clone());
                 }
             }
@@ -313,7 +321,6 @@ mod tests {
 
     #[test]
     fn setting_topics_records_what_the_desk_added_and_took_off() {
-        use wiredesk_model::TopicOrigin;
         let topic = |slug: &str, origin| Topic {
             slug: slug.into(),
             name: slug.into(),
@@ -348,6 +355,12 @@ mod tests {
             desk_action(&after, &DeskAction::SetTopics(after.topics.clone()), "ed"),
             Err(Refusal::SameTopics)
         );
+        // Keeping the model's guess makes it the desk's.
+        let mut guessed = after.clone();
+        guessed.topics[1].origin = TopicOrigin::Model;
+        let kept = desk_action(&guessed, &DeskAction::SetTopics(after.topics.clone()), "ed");
+        let kept = fold(&kept.unwrap(), Some(guessed)).unwrap();
+        assert_eq!(kept.topics[1].origin, TopicOrigin::Desk);
         // Every topic off is a change too: the story then has none.
         let none = desk_action(&after, &DeskAction::SetTopics(vec![]), "ed").unwrap();
         assert!(fold(&none, Some(after)).unwrap().topics.is_empty());

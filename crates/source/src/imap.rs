@@ -271,17 +271,22 @@ async fn new_mail_in(
     }
     let bodies = fetch_all(session, &uid_set(&wanted), "(UID BODY.PEEK[])").await?;
     for uid in wanted {
-        match bodies.iter().find(|(u, _, _)| *u == uid) {
-            Some((_, _, Some(bytes))) if bytes.len() as u64 > limit => out.refused.push(Refused {
+        // The response with the body: another client's flag change may answer for the same
+        // UID first, without one.
+        let body = bodies
+            .iter()
+            .find_map(|(u, _, b)| (*u == uid).then_some(b.as_ref()).flatten());
+        match body {
+            Some(bytes) if bytes.len() as u64 > limit => out.refused.push(Refused {
                 uid,
                 reason: format!("message {uid} passed the limit of {limit} bytes; not taken"),
             }),
-            Some((_, _, Some(bytes))) => out.messages.push(MailMessage {
+            Some(bytes) => out.messages.push(MailMessage {
                 uid,
                 bytes: bytes.clone(),
             }),
             // Expunged since the search: nothing to take.
-            _ => {}
+            None => {}
         }
     }
     Ok(out)

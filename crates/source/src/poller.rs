@@ -338,12 +338,10 @@ async fn poll_imap(
             tracing::warn!("source {name}: {}", refused.reason);
             health.update(name, |h| h.failed("too_large", &refused.reason));
         }
-        let taken: Vec<u32> = mail
-            .messages
-            .iter()
-            .map(|m| m.uid)
-            .chain(mail.refused.iter().map(|r| r.uid))
-            .collect();
+        // Refused messages are passed by the mark but left as they are in the mailbox: with
+        // `delete_after`, settling them would delete the only copy of what the desk never got.
+        let taken: Vec<u32> = mail.messages.iter().map(|m| m.uid).collect();
+        let passed = !taken.is_empty() || !mail.refused.is_empty();
         if !mail.messages.is_empty() {
             let received = Timestamp::now();
             let deliveries = mail
@@ -363,14 +361,17 @@ async fn poll_imap(
                 }
             }
         }
-        if !taken.is_empty() {
-            if let Err(e) = state.put_imap_mark(name, &source.url, mail.mark(mark)) {
-                tracing::error!("source {name}: cannot save how far the mailbox was taken: {e}");
-            }
-            // The mark is the truth; the flags only show a person what the desk has taken.
-            if let Err(e) = pull.settle(&taken).await {
-                tracing::warn!("source {name}: cannot flag the messages taken: {e}");
-            }
+        if passed && let Err(e) = state.put_imap_mark(name, &source.url, mail.mark(mark)) {
+            tracing::error!("source {name}: cannot save how far the mailbox was taken: {e}");
+        }
+        // The mark is the truth; the flags only show a person what the desk has taken. A
+        // failure is shown on the desk all the same (a `delete_after` the server refuses).
+        if !taken.is_empty()
+            && let Err(e) = pull.settle(&taken).await
+        {
+            ok = false;
+            tracing::warn!("source {name}: cannot flag the messages taken: {e}");
+            health.update(name, |h| h.failed("settle", &e.message));
         }
         if !mail.more {
             break;

@@ -157,7 +157,6 @@ pub fn desk_action(
             vec![StoryEvent::Unpinned { id, by: by.into() }]
         }
         DeskAction::SetTopics(wanted) => {
-            let has = |list: &[Topic], t: &Topic| list.iter().any(|x| x.slug == t.slug);
             // A model's guess the editor keeps becomes the desk's: confirmed, it may teach
             // the model, and no later doubt of the model's holds the story for it.
             let settled: Vec<Topic> = story
@@ -168,14 +167,14 @@ pub fn desk_action(
                 .collect();
             let mut added: Vec<Topic> = Vec::new();
             for t in wanted {
-                if !has(&settled, t) && !has(&added, t) {
+                if !settled.contains(t) && !added.contains(t) {
                     added.push(t.clone());
                 }
             }
             let removed: Vec<Topic> = story
                 .topics
                 .iter()
-                .filter(|t| !has(wanted, t))
+                .filter(|t| !wanted.contains(t))
                 .cloned()
                 .collect();
             if added.is_empty() && removed.is_empty() {

@@ -93,14 +93,42 @@ pub struct Dateline {
     pub text: String,
 }
 
-/// One of the site's own topics (e.g. `world`, `business`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
+/// One of the site's own topics (e.g. `world`, `business`). A topic is its slug: two are the
+/// same topic whatever they are called or wherever they came from, so every comparison (a
+/// shared topic between stories, a topic already on a story) reads the slug alone.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Topic {
     pub slug: String,
     pub name: String,
     /// Who put the story in it; stories stored before origins were kept read as `Unrecorded`.
     #[serde(default, skip_serializing_if = "TopicOrigin::is_unrecorded")]
     pub origin: TopicOrigin,
+}
+
+impl PartialEq for Topic {
+    fn eq(&self, other: &Topic) -> bool {
+        self.slug == other.slug
+    }
+}
+
+impl Eq for Topic {}
+
+impl std::hash::Hash for Topic {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.slug.hash(state);
+    }
+}
+
+impl PartialOrd for Topic {
+    fn partial_cmp(&self, other: &Topic) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Topic {
+    fn cmp(&self, other: &Topic) -> std::cmp::Ordering {
+        self.slug.cmp(&other.slug)
+    }
 }
 
 /// Where a story's topic came from. The trained model learns only from topics someone or
@@ -401,7 +429,7 @@ impl Story {
             .filter(|t| t.origin == TopicOrigin::Desk)
             .collect();
         self.topics
-            .retain(|t| !removed.contains(&t.slug) && !desk.iter().any(|d| d.slug == t.slug));
+            .retain(|t| !removed.contains(&t.slug) && !desk.contains(&t));
         self.topics.extend(desk.into_iter().cloned());
         self.topics_removed_by_desk = removed.clone();
     }
@@ -620,9 +648,8 @@ impl StoryEvent {
                 s
             }),
             StoryEvent::TopicsEdited { added, removed, .. } => current.map(|mut s| {
-                let named = |t: &Topic, list: &[Topic]| list.iter().any(|x| x.slug == t.slug);
                 s.topics
-                    .retain(|t| !named(t, removed.as_slice()) && !named(t, added.as_slice()));
+                    .retain(|t| !removed.contains(t) && !added.contains(t));
                 s.topics.extend(added.iter().map(|t| Topic {
                     origin: TopicOrigin::Desk,
                     ..t.clone()

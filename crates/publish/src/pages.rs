@@ -402,15 +402,21 @@ async fn article_page(
     article_for(state, &story, now).await
 }
 
-/// Whether the copy's first paragraph opens with `dateline` (after a photo credit, say): the
-/// page then prints it once, where the agency put it.
+/// Whether the copy's first paragraph opens with `dateline`, after a bracketed credit such as
+/// "(AFP Photo)" if there is one: the page then prints it once, where the agency put it.
 fn copy_opens_with(body_html: &str, dateline: &str) -> bool {
     let first = body_html.split("</p>").next().unwrap_or_default();
-    let opening: String = wiredesk_model::text::html_to_text(first)
-        .chars()
-        .take(dateline.chars().count() + 40)
-        .collect();
-    !dateline.trim().is_empty() && opening.contains(dateline.trim())
+    let text = wiredesk_model::text::html_to_text(first);
+    let mut opening = text.trim_start();
+    if opening.starts_with('(')
+        && let Some(close) = opening.find(')')
+    {
+        let after = opening[close + 1..].trim_start();
+        if after.starts_with(dateline.trim()) {
+            opening = after;
+        }
+    }
+    !dateline.trim().is_empty() && opening.starts_with(dateline.trim())
 }
 
 /// The reader's page for `story` whatever its status, as it would read once live: the desk's

@@ -183,6 +183,11 @@ impl Projections {
                 touched.taken_down.extend(crate::purge::story_keys(&story));
             }
         }
+        touched.changed.extend(
+            crate::purge::topics_left(events)
+                .iter()
+                .map(crate::purge::topic_key),
+        );
         // A story the store no longer has is gone from every page.
         touched
             .taken_down

@@ -71,8 +71,7 @@ impl Purge {
             .map(|t| format!("topic/{}", t.slug))
             .collect();
         self.sections(config, &sections);
-        self.keys
-            .extend(removed.iter().map(|t| format!("topic-{}", t.slug)));
+        self.keys.extend(removed.iter().map(topic_key));
     }
 
     /// A section's page (`agency/ians`, `topic/india`) and its feeds.
@@ -104,7 +103,25 @@ pub fn story_keys(story: &Story) -> impl Iterator<Item = String> + '_ {
         "api".into(),
     ]
     .into_iter()
-    .chain(story.topics.iter().map(|t| format!("topic-{}", t.slug)))
+    .chain(story.topics.iter().map(topic_key))
+}
+
+/// The topics the desk took stories off in `events`: the pages of a topic a story left
+/// are touched like those of the topics it is in (the page cache and the purge hook alike).
+pub(crate) fn topics_left(events: &[RecordedEvent]) -> Vec<Topic> {
+    events
+        .iter()
+        .filter_map(|recorded| match &recorded.event {
+            StoryEvent::TopicsEdited { removed, .. } => Some(removed.iter().cloned()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// The surrogate key of a topic's pages.
+pub(crate) fn topic_key(topic: &Topic) -> String {
+    format!("topic-{}", topic.slug)
 }
 
 /// What readers could see changes with this event: everything but the arrival of copy that
@@ -146,11 +163,7 @@ pub async fn purge_for(
         let old_headline = renamed.then(|| story.agency_headline.clone());
         purge.story(config, &story, old_headline.as_deref());
     }
-    for recorded in events {
-        if let StoryEvent::TopicsEdited { removed, .. } = &recorded.event {
-            purge.topics_left(config, removed);
-        }
-    }
+    purge.topics_left(config, &topics_left(events));
     Ok(purge)
 }
 

@@ -39,10 +39,15 @@ impl QueueQuery {
             topic: set(&self.topic).map(slugify),
             status: set(&self.status).and_then(DeskStatus::parse),
             text: set(&self.q).map(str::to_string),
-            advisories: set(&self.advisories).is_some(),
+            // A status chosen in the form wins: the two are lists of their own.
+            advisories: self.status_is_unset() && set(&self.advisories) == Some("1"),
             limit: QUEUE_ROWS,
             offset: (self.page() - 1) * QUEUE_ROWS,
         }
+    }
+
+    fn status_is_unset(&self) -> bool {
+        self.status.as_deref().is_none_or(|s| s.trim().is_empty())
     }
 
     fn page(&self) -> usize {
@@ -225,12 +230,7 @@ pub async fn queue(
         current: filter.advisories,
     });
     let page_no = query.page();
-    let at_page = |n: usize| {
-        let mut link = query.link(|_| {});
-        link.push(if link.contains('?') { '&' } else { '?' });
-        link.push_str(&format!("page={n}"));
-        link
-    };
+    let at_page = |n: usize| query.link(|q| q.page = Some(n));
     page(&QueuePage {
         user: who(&user),
         agencies,
@@ -301,5 +301,18 @@ mod tests {
         let filter = advisories.filter();
         assert!(filter.advisories);
         assert_eq!(filter.offset, 0, "page 0 is the first page");
+        // A status chosen in the form, or any other value, turns the advisories list off.
+        for (status, flag) in [(Some("held"), "1"), (None, "0")] {
+            let q = QueueQuery {
+                status: status.map(str::to_string),
+                advisories: Some(flag.into()),
+                ..QueueQuery::default()
+            };
+            assert!(!q.filter().advisories, "{status:?} {flag}");
+        }
+        assert_eq!(
+            query.link(|q| q.page = Some(4)),
+            "/desk?agency=pti&q=rains+%26+floods&page=4"
+        );
     }
 }

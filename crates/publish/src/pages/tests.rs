@@ -531,9 +531,10 @@ async fn readers_see_the_sites_topics_and_the_api_only_subjects_with_names() {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
     let index = Arc::new(SearchIndex::in_memory().unwrap());
     let at = now() - 1.hours();
+    let headline = "Hotels fill up for the summit".to_string();
     let mut story = wiredesk_model::testing::story(
         "urn:test:subjects:1",
-        "Hotels fill up for the summit",
+        &headline,
         "Every hotel in the city is booked for the summit week.",
         at,
     );
@@ -561,13 +562,17 @@ async fn readers_see_the_sites_topics_and_the_api_only_subjects_with_names() {
     caught_up(&state).await;
 
     let (status, _, html) = get_page(&state, &format!("/story/{id}"), "identity").await;
-    let html = if status == 308 {
+    let (status, html) = if status == 308 {
         let (_, location) = get_location(&state, &format!("/story/{id}")).await;
-        get_page(&state, &location.unwrap(), "identity").await.2
+        let (status, _, html) = get_page(&state, &location.unwrap(), "identity").await;
+        (status, html)
     } else {
-        html
+        (status, html)
     };
-    assert!(html.contains("Business"), "{html}");
+    // The article itself, not a page that merely has the site's topic menu.
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains(&headline), "{html}");
+    assert!(html.contains("href=\"/topic/business\""), "{html}");
     for shown_nowhere in [
         "Reisen",
         "wdngeo",
@@ -604,4 +609,7 @@ fn the_page_prints_a_dateline_once() {
     let apart = "<p>Floods swept the city.</p><p>Valencia (AFP) was hit hardest.</p>";
     assert!(!super::copy_opens_with(apart, "Valencia (AFP)"));
     assert!(!super::copy_opens_with(copy, ""));
+    // A place named early in the first sentence is not the copy opening with the dateline.
+    let named = "<p>Rain hit Delhi on Monday as the monsoon arrived.</p>";
+    assert!(!super::copy_opens_with(named, "Delhi"));
 }

@@ -11,8 +11,8 @@ use jiff::{SignedDuration, Timestamp};
 use wiredesk_decode::reuters::{self, ReutersDoc};
 use wiredesk_index::SearchIndex;
 use wiredesk_intel::classify::{ClassifierConfig, Example, TopicModel, f1_scores};
-use wiredesk_intel::clusters::{Clusters, cluster_text, site_config};
 use wiredesk_intel::dedupe::{DedupeConfig, Deduper, exact_pairs, shingles};
+use wiredesk_intel::events::Events;
 use wiredesk_intel::related::{RelatedConfig, rank, similar_enough};
 use wiredesk_model::{Dateline, Story, StoryId, Topic};
 
@@ -46,7 +46,7 @@ pub enum EvalCommand {
         dev: bool,
     },
     /// Related articles as the site ranks them (more-like-this in the search index, its floor,
-    /// the blend with topics, place, time and clusters): precision@5 over the held-out stories,
+    /// the blend with topics, place and time, one per event): precision@5 over the held-out stories,
     /// against more-like-this alone.
     Related {
         /// Reuters-21578: the ModApte test stories ask, every labelled ModApte story answers.
@@ -57,7 +57,20 @@ pub enum EvalCommand {
         #[arg(long, conflicts_with = "reuters")]
         labelled_dir: Option<PathBuf>,
     },
+    /// Event clusters as the site forms them, against a folder of event folders (each folder
+    /// one event, its files the reports): B-cubed precision, recall and F1.
+    Events {
+        /// A folder with one sub-folder per event; its files are wire copy in any format the
+        /// site reads.
+        #[arg(long)]
+        labelled_dir: PathBuf,
+        /// Cosine similarity from which a story joins an event (default: the site's).
+        #[arg(long)]
+        threshold: Option<f32>,
+    },
 }
+
+mod events;
 
 pub fn run(command: EvalCommand) -> anyhow::Result<()> {
     match command {
@@ -80,6 +93,10 @@ pub fn run(command: EvalCommand) -> anyhow::Result<()> {
             (None, Some(dir)) => related_labelled(&dir),
             (None, None) => bail!("give --reuters DIR or --labelled-dir DIR"),
         },
+        EvalCommand::Events {
+            labelled_dir,
+            threshold,
+        } => events::run(&labelled_dir, threshold),
     }
 }
 
@@ -616,13 +633,13 @@ fn labelled_cases(train: &[Example], test: &[Example]) -> Vec<RelatedCase> {
 /// Precision@5 of the site's related stories, and of more-like-this alone, for every case
 /// that asks. Stories that answer carry their gold topics, as the desk would have set them;
 /// those that ask carry only what the classifier (trained without them) gives, as untagged
-/// copy would. Clusters are the site's (`intel::clusters`). The site fills a short list
+/// copy would. Clusters are the site's events (`intel::events`). The site fills a short list
 /// from the story's own topics; that fallback is not counted here, so a short list counts
 /// its empty places as misses.
 fn related_eval(cases: Vec<RelatedCase>, model: &TopicModel) -> anyhow::Result<RelatedScores> {
     let start = Instant::now();
     let index = SearchIndex::in_memory()?;
-    let mut clusters = Clusters::new(site_config());
+    let mut clusters = Events::new(wiredesk_intel::events::site_config());
     let mut stories = Vec::with_capacity(cases.len());
     for (k, c) in cases.iter().enumerate() {
         let at = c
@@ -655,7 +672,7 @@ fn related_eval(cases: Vec<RelatedCase>, model: &TopicModel) -> anyhow::Result<R
             ..Dateline::default()
         });
         index.upsert(&story)?;
-        clusters.add(&story.id, &cluster_text(&story));
+        clusters.add(&story);
         stories.push(story);
     }
     index.commit()?;
@@ -681,8 +698,8 @@ fn related_eval(cases: Vec<RelatedCase>, model: &TopicModel) -> anyhow::Result<R
             story,
             &similarity,
             candidates,
-            |id| clusters.cluster_of(id),
-            &RelatedConfig::site(),
+            |id| clusters.event_of(id),
+            &RelatedConfig::default(),
             RELATED_SHOWN,
         );
         for s in &ranked {
@@ -696,7 +713,7 @@ fn related_eval(cases: Vec<RelatedCase>, model: &TopicModel) -> anyhow::Result<R
     Ok(RelatedScores {
         queries,
         indexed: stories.len(),
-        clusters: clusters.len(),
+        clusters: clusters.events(),
         secs: start.elapsed().as_secs_f64(),
         precision: hits as f64 / shown,
         more_like_this: mlt_hits as f64 / shown,
@@ -715,7 +732,7 @@ struct RelatedScores {
 impl RelatedScores {
     fn print(&self) {
         println!(
-            "{} asking stories, {} in the index, {} clusters; evaluation {:.2} s",
+            "{} asking stories, {} in the index, {} events; evaluation {:.2} s",
             self.queries, self.indexed, self.clusters, self.secs
         );
         println!(

@@ -10,5 +10,6 @@
 pub mod classify;
 pub mod clusters;
 pub mod dedupe;
+pub mod events;
 pub mod related;
 pub mod text;

@@ -1,7 +1,8 @@
 //! Related articles: how the site ranks the stories more-like-this finds, blending the text's
 //! similarity with what the desk knows about each story (its topics, the place in its
-//! dateline, its cluster, how close in time it was filed). One ranking for the site and for
-//! `wiredesk eval related`, so what is measured is what readers get.
+//! dateline, how close in time it was filed), one story per cluster and none of the story's
+//! own (those are its coverage). One ranking for the site and for `wiredesk eval related`, so
+//! what is measured is what readers get.
 
 use std::collections::{HashMap, HashSet};
 
@@ -18,8 +19,6 @@ pub struct RelatedConfig {
     pub recency_weight: f32,
     /// The gap (seconds) over which the recency bonus falls to 1/e.
     pub recency_scale_s: f32,
-    /// Added when both stories are in the same cluster.
-    pub cluster_weight: f32,
 }
 
 impl Default for RelatedConfig {
@@ -29,7 +28,6 @@ impl Default for RelatedConfig {
             place_weight: 0.03,
             recency_weight: 0.03,
             recency_scale_s: 3.0 * 86_400.0,
-            cluster_weight: 0.0,
         }
     }
 }
@@ -42,7 +40,6 @@ pub struct Evidence {
     /// The best shared topic's confidence product (0 when no topic is shared).
     pub shared_topic: f32,
     pub same_place: bool,
-    pub same_cluster: bool,
     /// Seconds between the two filings, when both times are known.
     pub gap_s: Option<f32>,
 }
@@ -54,24 +51,10 @@ impl Evidence {
         if self.same_place {
             score += config.place_weight;
         }
-        if self.same_cluster {
-            score += config.cluster_weight;
-        }
         if let Some(gap) = self.gap_s {
             score += config.recency_weight * (-gap / config.recency_scale_s).exp();
         }
         score
-    }
-}
-
-impl RelatedConfig {
-    /// The site's blend: one report of the same copy (its cluster) is the closest relative
-    /// there is.
-    pub fn site() -> RelatedConfig {
-        RelatedConfig {
-            cluster_weight: 0.3,
-            ..RelatedConfig::default()
-        }
     }
 }
 
@@ -90,8 +73,8 @@ pub fn similar_enough(hits: impl IntoIterator<Item = (StoryId, f32)>) -> HashMap
 }
 
 /// `candidates` (stories readers may see, among those `similarity` names) ranked as related
-/// to `story`: by the blend, best first, ties by id, never two of one cluster, at most
-/// `limit`.
+/// to `story`: by the blend, best first, ties by id, never two of one cluster nor one of the
+/// story's own, at most `limit`.
 pub fn rank(
     story: &Story,
     similarity: &HashMap<StoryId, f32>,
@@ -120,7 +103,6 @@ pub fn rank(
                     0.0
                 },
                 same_place: story_place.is_some() && place(&s) == story_place,
-                same_cluster: cluster_of(&s.id) == own_cluster,
                 gap_s: s
                     .went_live()
                     .zip(story.went_live())
@@ -131,7 +113,8 @@ pub fn rank(
         })
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
-    let mut clusters_shown: HashSet<StoryId> = HashSet::new();
+    // The story's own cluster is the page itself; its other reports are its coverage.
+    let mut clusters_shown: HashSet<StoryId> = HashSet::from([own_cluster]);
     scored
         .into_iter()
         .map(|(s, _)| s)
@@ -177,16 +160,21 @@ mod tests {
         let money = story("money", "money", 10);
         let grain = story("grain", "grain", 9);
         let twin = story("grain-twin", "grain", 9);
+        let other_report = story("q-other-report", "grain", 10);
         let similarity: HashMap<StoryId, f32> = [
             (money.id.clone(), 1.0),
             (grain.id.clone(), 0.7),
             (twin.id.clone(), 0.7),
+            (other_report.id.clone(), 0.9),
         ]
         .into();
-        // "grain" and its twin are one cluster; everything else is its own.
+        // "grain" and its twin are one cluster, the query and its other report another;
+        // everything else is its own.
         let cluster_of = |id: &StoryId| {
             if *id == twin.id {
                 grain.id.clone()
+            } else if *id == other_report.id {
+                query.id.clone()
             } else {
                 id.clone()
             }
@@ -194,16 +182,22 @@ mod tests {
         let ranked = rank(
             &query,
             &similarity,
-            vec![money.clone(), twin.clone(), grain.clone(), query.clone()],
+            vec![
+                money.clone(),
+                twin.clone(),
+                grain.clone(),
+                query.clone(),
+                other_report.clone(),
+            ],
             cluster_of,
-            &RelatedConfig::site(),
+            &RelatedConfig::default(),
             5,
         );
         let uris: Vec<&str> = ranked.iter().map(|s| s.uri.as_str()).collect();
         assert_eq!(
             uris.len(),
             2,
-            "one of the grain cluster, the money story: {uris:?}"
+            "one of the grain cluster, the money story, nothing of the query's own: {uris:?}"
         );
         assert!(uris[0].starts_with("grain"), "{uris:?}");
         assert_eq!(uris[1], "money");

@@ -55,8 +55,10 @@ pub struct Card {
     pub agency: String,
     pub agency_url: String,
     pub when: String,
-    /// The other reports of the same copy, when the cluster has any live.
+    /// The event's full coverage, when it has other live reports.
     pub coverage: Option<Coverage>,
+    /// On the coverage page: the other agencies that ran this same copy.
+    pub also: Vec<NavLink>,
 }
 
 pub struct TopicBlock {
@@ -90,13 +92,14 @@ impl AppState {
             agency_url: format!("/agency/{}", story.agency.slug),
             when: self.format_time(story.published.unwrap_or(story.version_created)),
             coverage: None,
+            also: Vec::new(),
         }
     }
 
     /// Stories about the same subject: more-like-this candidates from the index, ranked by the
-    /// blend `wiredesk_intel::related` measures (text, shared topics, dateline place, cluster,
-    /// closeness in time), one per cluster; if that finds too few, the latest in the story's
-    /// own topics.
+    /// blend `wiredesk_intel::related` measures (text, shared topics, dateline place,
+    /// closeness in time), one per event and none of the story's own; if that finds too few,
+    /// the latest in the story's own topics.
     pub(crate) async fn related(
         &self,
         story: &Story,
@@ -124,11 +127,14 @@ impl AppState {
             &similarity,
             candidates,
             cluster_of,
-            &RelatedConfig::site(),
+            &RelatedConfig::default(),
             SIDE_LIST,
         );
-        let mut clusters_shown: HashSet<StoryId> =
-            related.iter().map(|s| cluster_of(&s.id)).collect();
+        let mut clusters_shown: HashSet<StoryId> = related
+            .iter()
+            .map(|s| cluster_of(&s.id))
+            .chain([cluster_of(&story.id)])
+            .collect();
         if related.len() < SIDE_LIST {
             for topic in &story.topics {
                 let more = self
@@ -505,11 +511,7 @@ async fn article_for(
         hot: state.cards(&hot, now).await?,
         topic_blocks,
         related: state.cards(&related, now).await?,
-        coverage: state
-            .cards(std::slice::from_ref(story), now)
-            .await?
-            .pop()
-            .and_then(|c| c.coverage),
+        coverage: state.coverage_of(story, now).await?,
         site_name: state.config.name.clone(),
         section: story.topics.first().map(|t| t.name.clone()),
         googlebot_news_noindex: crate::seo::googlebot_news_noindex(&state.config, &story.agency),
@@ -566,23 +568,38 @@ pub(crate) fn cursor_after(stories: &[Story], limit: usize) -> Option<String> {
     ))
 }
 
+/// How a list page shows several reports of one event.
+#[derive(Clone, Copy, PartialEq)]
+enum Reports {
+    /// Each event once, headed by its best report, with its coverage link (topics).
+    OnePerEvent,
+    /// Every report (an agency's page lists all it sent).
+    All,
+}
+
 async fn listing_page(
     state: &AppState,
     heading: String,
     listing: Listing,
     base: &str,
+    reports: Reports,
 ) -> Result<Response, StoreError> {
     let now = Timestamp::now();
     let limit = listing.limit;
     let stories = state.store.live(&listing, now).await?;
+    // The cursor follows what the store listed, so no story is skipped between pages.
     let next_url = cursor_after(&stories, limit).map(|c| format!("{base}?before={c}"));
+    let cards = match reports {
+        Reports::OnePerEvent => state.cards(&state.one_per_cluster(stories), now).await?,
+        Reports::All => stories.iter().map(|s| state.card(s)).collect(),
+    };
     let page = ListingPage {
         masthead: state.masthead(now).await?,
         title: format!("{heading} | {}", state.config.name),
         heading,
         query: String::new(),
         is_search: false,
-        cards: stories.iter().map(|s| state.card(s)).collect(),
+        cards,
         empty_message: "No stories here yet.".into(),
         next_url,
     };
@@ -630,6 +647,7 @@ async fn topic_page(state: &AppState, slug: String, q: PageQuery) -> Result<Resp
         topic.name.clone(),
         listing,
         &format!("/topic/{slug}"),
+        Reports::OnePerEvent,
     )
     .await
 }
@@ -676,6 +694,7 @@ async fn agency_page(state: &AppState, slug: String, q: PageQuery) -> Result<Res
         format!("From {name}"),
         listing,
         &format!("/agency/{slug}"),
+        Reports::All,
     )
     .await
 }

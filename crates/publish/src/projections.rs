@@ -1,7 +1,8 @@
-//! The projections of the log that live in the site's process: story clusters and the page
-//! cache's generation.
+//! The projections of the log that live in the site's process: event clusters (with the copies
+//! inside them) and the page cache's generation.
 //!
-//! Owns: one follower task that reads new events in log order, folds them into the clusters,
+//! Owns: one follower task that reads new events in log order, folds them into the clusters
+//! (`wiredesk_intel::events`: a cluster is an event, reported by any agency in any wording),
 //! then tells the page cache which surrogate keys they touched (`purge::story_keys` of each
 //! story, and its cluster's members, whose coverage counts change), so a page is never
 //! cached against clusters older than the events it has seen. It sees events written by another process too (`wiredesk ingest`
@@ -20,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use jiff::{Timestamp, ToSpan};
 use tokio::sync::watch;
-use wiredesk_intel::clusters::{Clusters, cluster_text, site_config};
+use wiredesk_intel::events::{Events, site_config};
 use wiredesk_model::{StoryEvent, StoryId};
 use wiredesk_store::followers::{Backoff, Followers};
 use wiredesk_store::{RecordedEvent, Store};
@@ -38,7 +39,7 @@ pub const NAME: &str = "pages";
 
 #[derive(Clone)]
 pub struct Projections {
-    clusters: Arc<RwLock<Clusters>>,
+    clusters: Arc<RwLock<Events>>,
     /// The last log position folded in; 0 until the first build is done.
     caught_up: watch::Sender<i64>,
 }
@@ -46,19 +47,32 @@ pub struct Projections {
 impl Projections {
     pub fn new() -> Projections {
         Projections {
-            clusters: Arc::new(RwLock::new(Clusters::new(site_config()))),
+            clusters: Arc::new(RwLock::new(Events::new(site_config()))),
             caught_up: watch::channel(0).0,
         }
     }
 
-    /// Every story in `id`'s cluster (first filed first, `id` included), live or not.
+    /// Every report of `id`'s event (first arrived first, `id` included), live or not.
     pub fn cluster_members(&self, id: &StoryId) -> Vec<StoryId> {
         self.clusters.read().expect("clusters lock").members(id)
     }
 
-    /// The name of `id`'s cluster: its first story's id.
+    /// The name of `id`'s event: its first report's id.
     pub fn cluster_of(&self, id: &StoryId) -> StoryId {
-        self.clusters.read().expect("clusters lock").cluster_of(id)
+        self.clusters.read().expect("clusters lock").event_of(id)
+    }
+
+    /// The name of `id`'s copy: the reports of the same text, a finer grouping than its event.
+    pub fn copy_of(&self, id: &StoryId) -> StoryId {
+        self.clusters.read().expect("clusters lock").copy_of(id)
+    }
+
+    /// The most complete of `reports` (`Events::most_complete`).
+    pub fn most_complete(&self, reports: &[StoryId]) -> Option<StoryId> {
+        self.clusters
+            .read()
+            .expect("clusters lock")
+            .most_complete(reports)
     }
 
     /// Wait until the projections have folded in the log up to `seq` (tests, and callers
@@ -138,7 +152,7 @@ impl Projections {
     /// Build the clusters afresh from the window's events and swap them in; returns the log
     /// position reached.
     async fn rebuild(&self, store: &dyn Store) -> wiredesk_store::Result<i64> {
-        let mut fresh = Clusters::new(site_config());
+        let mut fresh = Events::new(site_config());
         let mut at = store
             .seq_before(Timestamp::now() - CLUSTER_WINDOW_HOURS.hours())
             .await?;
@@ -217,10 +231,10 @@ impl Default for Projections {
     }
 }
 
-fn add_to(clusters: &mut Clusters, recorded: &RecordedEvent) {
-    // A newer version keeps the story's cluster (`Clusters::add` ignores known ids); it is
-    // read here only for a story whose first version is older than the window.
+fn add_to(clusters: &mut Events, recorded: &RecordedEvent) {
+    // A newer version keeps the story's event (`Events::add` only updates its length); it is
+    // read here for a story whose first version is older than the window too.
     if let StoryEvent::Ingested { story } | StoryEvent::Updated { story } = &recorded.event {
-        clusters.add(&story.id, &cluster_text(story));
+        clusters.add(story);
     }
 }

@@ -203,6 +203,8 @@ pub struct SearchCard {
     pub when: String,
     /// Search lists every matching report; coverage links are for the home page and Hot.
     pub coverage: Option<crate::pages::Coverage>,
+    /// Nor does it group copies (the coverage page does).
+    pub also: Vec<crate::pages::NavLink>,
 }
 
 pub struct TopicOption {
@@ -316,6 +318,7 @@ pub async fn search_page(
                 agency_url: card.agency_url,
                 when: card.when,
                 coverage: None,
+                also: Vec::new(),
             }
         })
         .collect();

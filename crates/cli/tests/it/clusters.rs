@@ -1,6 +1,7 @@
-//! Clusters end to end against the real binary: the same copy from two agencies is one entry
-//! on the home page with a "full coverage" page listing both, an unrelated story stays
-//! alone, and a kill takes its report out of the coverage page at once.
+//! Clusters end to end against the real binary: the same copy from two agencies, and reports
+//! of one event in different words, are one entry on the home page with a "full coverage"
+//! page listing them (copies once); another event on the same topic stays alone, and a kill
+//! takes its report out of the coverage page at once.
 
 use std::time::Duration;
 
@@ -120,4 +121,119 @@ async fn the_same_copy_from_two_agencies_is_one_entry_with_full_coverage() {
         },
     )
     .await;
+}
+
+#[tokio::test]
+async fn one_event_in_three_wordings_is_one_entry_headed_by_its_fullest_report() {
+    let server = Server::serve_with_config("");
+    let client = http();
+    // A town no corpus knows, capitalised as a name is.
+    let town = {
+        let w = unique_word("Quake");
+        format!("Q{}", &w[1..])
+    };
+    let pti = format!(
+        "A magnitude 6.4 earthquake struck {town} in the Kutch district of Gujarat on \
+         Tuesday, killing four people and damaging hundreds of houses, officials said. The \
+         National Disaster Response Force sent two teams to the town."
+    );
+    let reuters = format!(
+        "Rescuers searched collapsed homes in {town} after a 6.4 magnitude quake killed four \
+         people in Gujarat's Kutch district, the state's relief commissioner said. The \
+         National Disaster Response Force said its teams had pulled six people alive from \
+         the rubble. Power was cut across the district and schools were shut for the week \
+         while engineers inspected their buildings, and the state government promised \
+         compensation to the families of the dead."
+    );
+    let elsewhere = "A magnitude 5.2 earthquake shook Sikkim's Gangtok on Tuesday, cracking \
+                     walls and sending residents into the streets, the state's disaster \
+                     management authority said. No one was hurt.";
+    let stories = [
+        (
+            "pti-kutch.json",
+            "urn:test:pti:kutch",
+            "PTI",
+            format!("Quake kills four in {town}, Gujarat"),
+            pti.clone(),
+        ),
+        (
+            "reuters-kutch.json",
+            "urn:test:reuters:kutch",
+            "Reuters",
+            format!("Rescuers search rubble after deadly {town} quake"),
+            reuters,
+        ),
+        (
+            "ians-kutch.json",
+            "urn:test:ians:kutch",
+            "IANS",
+            format!("Four dead as earthquake hits {town}"),
+            pti,
+        ),
+        (
+            "pti-sikkim.json",
+            "urn:test:pti:sikkim",
+            "PTI",
+            "Quake jolts Gangtok, walls cracked".to_string(),
+            elsewhere.to_string(),
+        ),
+    ];
+    for (file, uri, agency, headline, body) in &stories {
+        drop_file(
+            &server.inbox(),
+            file,
+            &ninjs_story(uri, 1, agency, headline, body, ""),
+        );
+    }
+    let home = eventually(
+        INGEST,
+        "the event and the other quake on the home page",
+        || async {
+            let (_, _, html) = get(&client, &server.url("/")).await;
+            (html.contains("Quake jolts Gangtok") && html.contains("Full coverage (3 reports)"))
+                .then_some(html)
+        },
+    )
+    .await;
+    // The lead and Latest: the home page's own list (Hot is another matter).
+    let latest = home
+        .split("class=\"primary\"")
+        .nth(1)
+        .and_then(|rest| rest.split("<aside").next())
+        .expect("the primary column");
+    let shown: Vec<&str> = stories[..3]
+        .iter()
+        .map(|s| s.3.as_str())
+        .filter(|h| latest.contains(*h))
+        .collect();
+    assert_eq!(
+        shown,
+        [format!("Rescuers search rubble after deadly {town} quake")],
+        "one entry, headed by the fullest report: {home}"
+    );
+    assert_eq!(latest.matches("Full coverage (").count(), 1, "{home}");
+
+    let coverage_href = home
+        .split("class=\"coverage\" href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a coverage link")
+        .to_string();
+    let (status, _, page) = get(&client, &server.url(&coverage_href)).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(!page.contains("Gangtok"), "another event: {page}");
+    // The PTI copy that IANS ran too is one entry naming both.
+    let copies = stories[0].3.as_str();
+    let twin = stories[2].3.as_str();
+    assert!(
+        page.contains(&format!("Rescuers search rubble after deadly {town} quake")),
+        "{page}"
+    );
+    let entries = |headline: &str| page.matches(&format!("{headline}</a></h3>")).count();
+    assert_eq!(
+        entries(copies) + entries(twin),
+        1,
+        "one entry for the copy: {page}"
+    );
+    assert!(page.contains("Same report also from"), "{page}");
 }

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use wiredesk_model::{Story, StoryId};
 use wiredesk_store::StoreError;
 
-use super::{Card, ListingPage, not_found, render, unavailable};
+use super::{Card, ListingPage, NavLink, not_found, render, unavailable};
 use crate::AppState;
 
 /// A link to the other reports of a story's cluster.
@@ -39,8 +39,9 @@ impl AppState {
             .collect()
     }
 
-    /// Cards for `stories`, each with its cluster's coverage link when the cluster has more
-    /// than one live report.
+    /// Cards for `stories`, one per entry: each event headed by its best live report (the
+    /// one listed when the desk pinned it, else the most complete), with the event's full
+    /// coverage link when it has more than one live report.
     pub(crate) async fn cards(
         &self,
         stories: &[Story],
@@ -51,33 +52,65 @@ impl AppState {
             .map(|s| self.projections.cluster_of(&s.id))
             .collect();
         let reports = self.live_reports(&clusters, now).await?;
+        let head_of = |story: &Story, cluster: &StoryId| -> Option<StoryId> {
+            let best = reports.get(cluster)?.best.clone()?;
+            (story.pinned_at.is_none() && best != story.id).then_some(best)
+        };
+        let wanted: Vec<StoryId> = stories
+            .iter()
+            .zip(&clusters)
+            .filter_map(|(s, c)| head_of(s, c))
+            .collect();
+        let heads: HashMap<StoryId, Story> = if wanted.is_empty() {
+            HashMap::new()
+        } else {
+            self.store
+                .stories(&wanted)
+                .await?
+                .into_iter()
+                .filter(|s| s.is_live(now))
+                .map(|s| (s.id.clone(), s))
+                .collect()
+        };
         Ok(stories
             .iter()
             .zip(&clusters)
             .map(|(story, cluster)| {
-                let mut card = self.card(story);
-                // The count changes when a report joins the cluster or leaves the site.
+                let shown = head_of(story, cluster)
+                    .and_then(|id| heads.get(&id))
+                    .unwrap_or(story);
+                let mut card = self.card(shown);
+                // The count and the head change when a report joins the event or leaves the
+                // site.
                 crate::cache::shows_coverage(cluster);
-                let reports = reports.get(cluster).copied().unwrap_or(0);
-                if reports > 1 {
-                    card.coverage = Some(Coverage {
-                        url: coverage_url(cluster),
-                        reports,
-                    });
-                }
+                card.coverage = reports.get(cluster).and_then(|r| r.coverage(cluster));
                 card
             })
             .collect())
     }
 
-    /// How many live reports each of `clusters` has, from the memo while the log has not
-    /// moved: every page lists the same running stories, and counting a cluster means asking
-    /// the store about each of its members.
+    /// The full-coverage link of `story`'s event, when it has other live reports.
+    pub(crate) async fn coverage_of(
+        &self,
+        story: &Story,
+        now: Timestamp,
+    ) -> Result<Option<Coverage>, StoreError> {
+        let cluster = self.projections.cluster_of(&story.id);
+        crate::cache::shows_coverage(&cluster);
+        let reports = self
+            .live_reports(std::slice::from_ref(&cluster), now)
+            .await?;
+        Ok(reports.get(&cluster).and_then(|r| r.coverage(&cluster)))
+    }
+
+    /// Each of `clusters`' live reports counted and its best named, from the memo while the
+    /// log has not moved: every page lists the same running stories, and counting a cluster
+    /// means asking the store about each of its members.
     async fn live_reports(
         &self,
         clusters: &[StoryId],
         now: Timestamp,
-    ) -> Result<HashMap<StoryId, usize>, StoreError> {
+    ) -> Result<HashMap<StoryId, LiveReports>, StoreError> {
         // Read before the store is, so the counts reflect every event up to it.
         let generation = self.cache.generation();
         let mut counts = HashMap::new();
@@ -86,15 +119,21 @@ impl AppState {
             let memo = self.coverage_counts.0.lock().expect("coverage memo lock");
             for cluster in clusters {
                 match memo.1.get(cluster) {
-                    Some(&n) if memo.0 == generation => {
-                        counts.insert(cluster.clone(), n);
+                    Some(known) if memo.0 == generation => {
+                        counts.insert(cluster.clone(), known.clone());
                     }
                     _ => {
                         let members = self.projections.cluster_members(cluster);
                         if members.len() > 1 {
                             missing.push((cluster.clone(), members));
                         } else {
-                            counts.insert(cluster.clone(), members.len());
+                            counts.insert(
+                                cluster.clone(),
+                                LiveReports {
+                                    live: members.len(),
+                                    best: None,
+                                },
+                            );
                         }
                     }
                 }
@@ -110,17 +149,40 @@ impl AppState {
             *memo = (generation, HashMap::new());
         }
         for (cluster, members) in missing {
-            let n = members.iter().filter(|m| live.contains(*m)).count();
-            memo.1.insert(cluster.clone(), n);
-            counts.insert(cluster, n);
+            let members: Vec<StoryId> = members.into_iter().filter(|m| live.contains(m)).collect();
+            let known = LiveReports {
+                live: members.len(),
+                best: self.projections.most_complete(&members),
+            };
+            memo.1.insert(cluster.clone(), known.clone());
+            counts.insert(cluster, known);
         }
         Ok(counts)
     }
 }
 
+/// What the pages need of a cluster's live reports.
+#[derive(Clone, Debug)]
+pub(crate) struct LiveReports {
+    pub live: usize,
+    /// The report to head the cluster's entry (`Events::most_complete`); `None` for a
+    /// story alone.
+    pub best: Option<StoryId>,
+}
+
+impl LiveReports {
+    /// The full-coverage link: only when there is more than the one report.
+    fn coverage(&self, cluster: &StoryId) -> Option<Coverage> {
+        (self.live > 1).then(|| Coverage {
+            url: coverage_url(cluster),
+            reports: self.live,
+        })
+    }
+}
+
 /// Live reports per cluster, remembered for one log position (`AppState::live_reports`).
 #[derive(Clone, Default)]
-pub(crate) struct CoverageCounts(Arc<Mutex<(i64, HashMap<StoryId, usize>)>>);
+pub(crate) struct CoverageCounts(Arc<Mutex<(i64, HashMap<StoryId, LiveReports>)>>);
 
 /// A cluster and what readers made of it this week.
 pub(crate) struct HotCluster {
@@ -188,7 +250,8 @@ pub(crate) fn diverse(clusters: Vec<HotCluster>, limit: usize, per_topic: usize)
     picked
 }
 
-/// `/coverage/{id}`: every live report in the cluster of story `id`, newest first.
+/// `/coverage/{id}`: every live report of story `id`'s event, newest first, each copy once
+/// with the other agencies that ran it.
 pub async fn coverage(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     coverage_page(&state, id)
         .await
@@ -221,7 +284,20 @@ async fn coverage_page(state: &AppState, id: String) -> Result<Response, StoreEr
         heading,
         query: String::new(),
         is_search: false,
-        cards: reports.iter().map(|s| state.card(s)).collect(),
+        cards: by_copy(reports, |id| state.projections.copy_of(id))
+            .into_iter()
+            .map(|copies| {
+                let mut card = state.card(&copies[0]);
+                card.also = copies[1..]
+                    .iter()
+                    .map(|s| NavLink {
+                        name: s.agency.name.clone(),
+                        url: super::story_url(s),
+                    })
+                    .collect();
+                card
+            })
+            .collect(),
         empty_message: String::new(),
         next_url: None,
     };
@@ -234,6 +310,24 @@ async fn coverage_page(state: &AppState, id: String) -> Result<Response, StoreEr
             .insert(crate::http_cache::SURROGATE_KEY, v);
     }
     Ok(response)
+}
+
+/// Reports (newest first) grouped by copy: the same text from several agencies is one entry,
+/// at the place of its newest report, which heads it.
+fn by_copy(reports: Vec<Story>, copy_of: impl Fn(&StoryId) -> StoryId) -> Vec<Vec<Story>> {
+    let mut groups: Vec<Vec<Story>> = Vec::new();
+    let mut at: HashMap<StoryId, usize> = HashMap::new();
+    for story in reports {
+        let copy = copy_of(&story.id);
+        match at.get(&copy) {
+            Some(&k) => groups[k].push(story),
+            None => {
+                at.insert(copy, groups.len());
+                groups.push(vec![story]);
+            }
+        }
+    }
+    groups
 }
 
 #[cfg(test)]
@@ -274,6 +368,28 @@ mod tests {
             .map(|c| (c.story.id.0.as_str(), c.score))
             .collect();
         assert_eq!(shown, vec![("b", 13.0), ("a", 10.0)]);
+    }
+
+    #[test]
+    fn copies_are_one_entry_at_their_newest_reports_place() {
+        let reports = vec![
+            story("new", "w"),
+            story("copy-a", "w"),
+            story("other", "w"),
+            story("copy-b", "w"),
+        ];
+        let copy_of = |id: &StoryId| {
+            if id.0.starts_with("copy") || id.0 == "new" {
+                StoryId("copy".into())
+            } else {
+                id.clone()
+            }
+        };
+        let groups: Vec<Vec<String>> = by_copy(reports, copy_of)
+            .into_iter()
+            .map(|g| g.into_iter().map(|s| s.id.0).collect())
+            .collect();
+        assert_eq!(groups, vec![vec!["new", "copy-a", "copy-b"], vec!["other"]]);
     }
 
     #[test]

@@ -319,6 +319,7 @@ fn a_list_description_keeps_whole_headlines_within_what_search_engines_show() {
         agency_url: String::new(),
         when: String::new(),
         coverage: None,
+        also: Vec::new(),
     };
     let cards = [
         card("Monsoon reaches Kerala"),
@@ -612,4 +613,64 @@ fn the_page_prints_a_dateline_once() {
     // A place named early in the first sentence is not the copy opening with the dateline.
     let named = "<p>Rain hit Delhi on Monday as the monsoon arrived.</p>";
     assert!(!super::copy_opens_with(named, "Delhi"));
+}
+
+#[tokio::test]
+async fn an_event_is_one_entry_headed_by_its_most_complete_report_unless_the_desk_pinned_one() {
+    let first = "A magnitude 7.1 earthquake struck off northern Chile on Wednesday, killing \
+                 three people in the Antofagasta region and prompting a brief tsunami alert, \
+                 the Disaster Prevention Service said.";
+    let fuller = "Chile lifted a tsunami alert for its northern coast after a magnitude 7.1 \
+                  earthquake killed three people in the Antofagasta region, the Disaster \
+                  Prevention Service said. Homes were damaged in Tocopilla and Mejillones, \
+                  power was cut to thousands of households and schools stayed closed while \
+                  engineers inspected them. Mining companies said their operations in the \
+                  region were running normally.";
+    let other = "Parliament in Lisbon approved the budget on Wednesday after the Socialist \
+                 Party abstained, Prime Minister Vieira said, ending weeks of talks.";
+    let state = state_with(&[
+        ("quake-afp", "world", first, 3),
+        ("quake-reuters", "world", fuller, 2),
+        ("budget", "world", other, 1),
+    ])
+    .await;
+    let latest = state.store.latest_seq().await.unwrap();
+    state.projections.caught_up_to(latest).await;
+    let id = |u: &str| StoryId::for_uri(u);
+    assert_eq!(
+        state.projections.cluster_of(&id("quake-reuters")),
+        id("quake-afp"),
+        "two wordings of one event are one cluster"
+    );
+    assert_ne!(
+        state.projections.copy_of(&id("quake-reuters")),
+        id("quake-afp")
+    );
+
+    let listed = |uris: &[&str]| {
+        let state = state.clone();
+        let uris: Vec<StoryId> = uris.iter().map(|u| id(u)).collect();
+        async move { state.store.stories(&uris).await.unwrap() }
+    };
+    // The AFP report listed first (as if it were the newest): the entry shows the fuller one.
+    let stories = state.one_per_cluster(listed(&["quake-afp", "budget", "quake-reuters"]).await);
+    assert_eq!(uris(&stories), ["quake-afp", "budget"]);
+    let cards = state.cards(&stories, now()).await.unwrap();
+    let fuller_story = state
+        .store
+        .story(&id("quake-reuters"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cards[0].url, super::story_url(&fuller_story));
+    let coverage = cards[0].coverage.as_ref().expect("a coverage link");
+    assert_eq!(coverage.reports, 2);
+    assert!(cards[1].coverage.is_none());
+
+    // The desk pinned the AFP report: its pick heads the entry.
+    let mut pinned = listed(&["quake-afp"]).await;
+    pinned[0].pinned_at = Some(now());
+    let cards = state.cards(&pinned, now()).await.unwrap();
+    assert_eq!(cards[0].url, super::story_url(&pinned[0]));
+    assert_eq!(cards[0].coverage.as_ref().map(|c| c.reports), Some(2));
 }

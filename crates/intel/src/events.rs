@@ -1,0 +1,481 @@
+//! Events: which stories report the same news event — from any agency, in any wording — so the
+//! site shows an event once, headed by its best report, with its full coverage.
+//!
+//! Single-pass clustering as in Topic Detection and Tracking: a story is a tf-idf vector of its
+//! headline and lead, with named entities and the dateline's place weighted up; it joins the
+//! most similar event still running (a report within `window_s` of its own filing time) when
+//! the cosine clears `threshold` and the two share a named entity, and starts an event of its
+//! own otherwise. Copies (`clusters`, near-identical text) are the finer grouping inside: a
+//! copy always joins its original's event. Why this method: ARCHITECTURE.md, "Events".
+//!
+//! A projection like `clusters`: whoever owns it feeds stories in log order and can build it
+//! again from the log. Knows nothing of liveness; callers filter members through the store.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::{FxHashMap, FxHashSet};
+use wiredesk_model::stop_words::{MORE_LIKE_THIS_STOP_WORDS, is_stop_word};
+use wiredesk_model::text::html_to_text;
+use wiredesk_model::{Story, StoryId};
+
+use crate::clusters::{self, Clusters, cluster_text};
+use crate::text::word_hash;
+
+/// Tuning of the event clustering. `wiredesk eval events` measures it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventConfig {
+    /// Cosine similarity a story needs with an event's reports to join it.
+    pub threshold: f32,
+    /// A story joins only an event with a report filed within this many seconds of its own.
+    pub window_s: i64,
+    /// Words of copy read after the dateline: the lead says who, what, where and when; the
+    /// rest is background that unrelated stories share.
+    pub lead_words: usize,
+    /// Weight of a headline word against a word of the lead.
+    pub headline_weight: f32,
+    /// Weight of a named entity (a capitalised name, an acronym, the dateline's place).
+    pub entity_weight: f32,
+}
+
+impl Default for EventConfig {
+    fn default() -> Self {
+        EventConfig {
+            threshold: 0.3,
+            window_s: 48 * 3600,
+            lead_words: 120,
+            headline_weight: 2.0,
+            entity_weight: 2.0,
+        }
+    }
+}
+
+/// The site's settings: the ones `wiredesk eval events` measures.
+pub fn site_config() -> EventConfig {
+    EventConfig::default()
+}
+
+/// Words that never tell one event from another: calendar words every dated report carries.
+const CALENDAR: &[&str] = &[
+    "apr",
+    "april",
+    "aug",
+    "august",
+    "dec",
+    "december",
+    "feb",
+    "february",
+    "jan",
+    "january",
+    "jul",
+    "july",
+    "jun",
+    "june",
+    "mar",
+    "march",
+    "may",
+    "nov",
+    "november",
+    "oct",
+    "october",
+    "sep",
+    "sept",
+    "september",
+    "today",
+    "tomorrow",
+    "yesterday",
+];
+
+/// What a story is compared on.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Features {
+    /// Term (hash of a stem) and its weight, each term once.
+    pub terms: Vec<(u64, f32)>,
+    /// The terms that are named entities, sorted.
+    pub entities: Vec<u64>,
+    /// Words in the whole copy: how complete the report is.
+    pub words: u32,
+}
+
+/// The features of a story: its headline (as the agency sent it) and the lead of its copy,
+/// without the dateline, anything in parentheses (agency credits, "(END)", picture notes) or
+/// the agency's own name.
+pub fn features(story: &Story, config: &EventConfig) -> Features {
+    let text = html_to_text(&story.body_html);
+    let copy = without_dateline(&text, story.dateline.as_ref().map(|d| d.text.as_str()));
+    let copy = without_parentheses(copy);
+    let words = copy.split_whitespace().count() as u32;
+    let own: FxHashSet<String> = [story.agency.name.as_str(), story.agency.slug.as_str()]
+        .iter()
+        .flat_map(|n| n.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let stemmer = Stemmer::create(Algorithm::English);
+    let mut weights: FxHashMap<u64, f32> = FxHashMap::default();
+    let mut entities: FxHashSet<u64> = FxHashSet::default();
+    let lead: Vec<Token> = tokens(&copy)
+        .take(config.lead_words)
+        .filter_map(|t| keep(t, &own, &stemmer))
+        .collect();
+    for t in &lead {
+        if t.entity {
+            entities.insert(t.key);
+        }
+    }
+    let place = story.dateline.as_ref().and_then(|d| d.place.as_deref());
+    for t in tokens(place.unwrap_or_default()).filter_map(|t| keep(t, &own, &stemmer)) {
+        entities.insert(t.key);
+        *weights.entry(t.key).or_default() += 1.0;
+    }
+    let headline: Vec<Token> = tokens(&story.agency_headline)
+        .filter_map(|t| keep(t, &own, &stemmer))
+        .collect();
+    for (t, weight) in lead
+        .iter()
+        .map(|t| (t, 1.0))
+        .chain(headline.iter().map(|t| (t, config.headline_weight)))
+    {
+        *weights.entry(t.key).or_default() += weight;
+    }
+    for (key, weight) in weights.iter_mut() {
+        if entities.contains(key) {
+            *weight *= config.entity_weight;
+        }
+    }
+    let mut terms: Vec<(u64, f32)> = weights.into_iter().collect();
+    terms.sort_unstable_by_key(|t| t.0);
+    let mut entities: Vec<u64> = entities.into_iter().collect();
+    entities.sort_unstable();
+    Features {
+        terms,
+        entities,
+        words,
+    }
+}
+
+/// The copy after its dateline, when it opens with it.
+fn without_dateline<'a>(text: &'a str, dateline: Option<&str>) -> &'a str {
+    let text = text.trim_start();
+    match dateline {
+        Some(d) if !d.is_empty() => text.strip_prefix(d.trim()).unwrap_or(text),
+        _ => text,
+    }
+}
+
+/// The text with every parenthesised or bracketed run taken out.
+fn without_parentheses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A word of the text and whether it opens a sentence or a quote.
+struct RawToken<'a> {
+    word: &'a str,
+    opens: bool,
+}
+
+fn tokens(text: &str) -> impl Iterator<Item = RawToken<'_>> {
+    let mut opens = true;
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = rest.find(|c: char| c.is_alphanumeric())?;
+        // What stands between the last word and this one decides whether this one opens a
+        // sentence: a full stop, a colon, a quote mark or a dash (a hyphen inside a word is
+        // not one).
+        let between = &rest[..start];
+        if between.chars().any(|c| ".!?:;\"“”‘—–".contains(c)) || between.contains(" -") {
+            opens = true;
+        }
+        rest = &rest[start..];
+        let end = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        let token = RawToken {
+            word: &rest[..end],
+            opens,
+        };
+        rest = &rest[end..];
+        opens = false;
+        Some(token)
+    })
+}
+
+struct Token {
+    key: u64,
+    entity: bool,
+}
+
+/// A content word's term, or `None` for a function word, a number, a calendar word or the
+/// agency's own name. A capitalised word inside a sentence, or an acronym anywhere, is a name.
+fn keep(t: RawToken<'_>, own: &FxHashSet<String>, stemmer: &Stemmer) -> Option<Token> {
+    let lower = t.word.to_lowercase();
+    if lower.chars().count() < 2
+        || lower.chars().any(|c| c.is_ascii_digit())
+        || is_stop_word(&lower)
+        || MORE_LIKE_THIS_STOP_WORDS
+            .binary_search(&lower.as_str())
+            .is_ok()
+        || CALENDAR.binary_search(&lower.as_str()).is_ok()
+        || own.contains(&lower)
+    {
+        return None;
+    }
+    let mut chars = t.word.chars();
+    let capital = chars.next().is_some_and(char::is_uppercase);
+    let acronym = t.word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && t.word
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit());
+    Some(Token {
+        key: word_hash(&stemmer.stem(&lower)),
+        entity: acronym || capital && !t.opens,
+    })
+}
+
+/// One report as the events know it.
+struct Doc {
+    id: StoryId,
+    event: u32,
+    filed_s: i64,
+    words: u32,
+}
+
+/// One event: its reports and what they say together.
+struct Event {
+    /// Documents in arrival order; the first names the event.
+    docs: Vec<u32>,
+    first_s: i64,
+    latest_s: i64,
+    /// Sum of the members' unit-length term vectors (before idf).
+    centroid: FxHashMap<u64, f32>,
+    entities: FxHashSet<u64>,
+}
+
+/// Stories grouped into events as they arrive.
+pub struct Events {
+    config: EventConfig,
+    copies: Clusters,
+    docs: Vec<Doc>,
+    by_id: FxHashMap<StoryId, u32>,
+    events: Vec<Event>,
+    /// Entity → the events that mention it, oldest first: the candidates a story is scored
+    /// against, since joining needs a shared entity.
+    postings: FxHashMap<u64, Vec<u32>>,
+    /// Term → how many stories carry it, for the idf.
+    df: FxHashMap<u64, u32>,
+}
+
+/// Candidates scored in full per story, the best by their shared entities.
+const CANDIDATES: usize = 24;
+
+impl Events {
+    pub fn new(config: EventConfig) -> Events {
+        Events {
+            config,
+            copies: Clusters::new(clusters::site_config()),
+            docs: Vec::new(),
+            by_id: FxHashMap::default(),
+            events: Vec::new(),
+            postings: FxHashMap::default(),
+            df: FxHashMap::default(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// How many events the stories form.
+    pub fn events(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Add a story. A story already added keeps its event (a newer version of a report is
+    /// still the same report); its length follows the latest version.
+    pub fn add(&mut self, story: &Story) {
+        let found = features(story, &self.config);
+        if let Some(&doc) = self.by_id.get(&story.id) {
+            self.docs[doc as usize].words = found.words;
+            return;
+        }
+        self.copies.add(&story.id, &cluster_text(story));
+        let filed_s = story.first_created.as_second();
+        for (term, _) in &found.terms {
+            *self.df.entry(*term).or_default() += 1;
+        }
+        let event = self
+            .original_event(&story.id)
+            .or_else(|| self.closest(&found, filed_s));
+        let doc = self.docs.len() as u32;
+        let event = match event {
+            Some(e) => e,
+            None => {
+                self.events.push(Event {
+                    docs: Vec::new(),
+                    first_s: filed_s,
+                    latest_s: filed_s,
+                    centroid: FxHashMap::default(),
+                    entities: FxHashSet::default(),
+                });
+                (self.events.len() - 1) as u32
+            }
+        };
+        self.docs.push(Doc {
+            id: story.id.clone(),
+            event,
+            filed_s,
+            words: found.words,
+        });
+        self.by_id.insert(story.id.clone(), doc);
+        let e = &mut self.events[event as usize];
+        e.docs.push(doc);
+        e.first_s = e.first_s.min(filed_s);
+        e.latest_s = e.latest_s.max(filed_s);
+        let norm = found
+            .terms
+            .iter()
+            .map(|t| t.1 * t.1)
+            .sum::<f32>()
+            .sqrt()
+            .max(f32::MIN_POSITIVE);
+        for &(term, weight) in &found.terms {
+            *e.centroid.entry(term).or_default() += weight / norm;
+        }
+        for &entity in &found.entities {
+            if e.entities.insert(entity) {
+                self.postings.entry(entity).or_default().push(event);
+            }
+        }
+    }
+
+    /// The event of an earlier copy of this story's text, if any.
+    fn original_event(&self, id: &StoryId) -> Option<u32> {
+        self.copies
+            .members(id)
+            .iter()
+            .find_map(|m| self.by_id.get(m))
+            .map(|&doc| self.docs[doc as usize].event)
+    }
+
+    fn idf(&self, term: u64) -> f32 {
+        let n = self.docs.len() as f32 + 1.0;
+        let df = self.df.get(&term).copied().unwrap_or(0) as f32;
+        (n / (df + 1.0)).ln() + 1.0
+    }
+
+    /// The running event most like `found`, when it is like enough.
+    fn closest(&self, found: &Features, filed_s: i64) -> Option<u32> {
+        let window = self.config.window_s;
+        let mut shared: FxHashMap<u32, f32> = FxHashMap::default();
+        for entity in &found.entities {
+            let idf = self.idf(*entity);
+            for &event in self.postings.get(entity).into_iter().flatten() {
+                let e = &self.events[event as usize];
+                if filed_s >= e.first_s - window && filed_s <= e.latest_s + window {
+                    *shared.entry(event).or_default() += idf;
+                }
+            }
+        }
+        let mut candidates: Vec<(u32, f32)> = shared.into_iter().collect();
+        candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        candidates.truncate(CANDIDATES);
+        let weighted: FxHashMap<u64, f32> = found
+            .terms
+            .iter()
+            .map(|&(t, w)| (t, w * self.idf(t)))
+            .collect();
+        let norm = weighted.values().map(|w| w * w).sum::<f32>().sqrt();
+        if norm == 0.0 {
+            return None;
+        }
+        candidates
+            .into_iter()
+            .map(|(event, _)| {
+                let e = &self.events[event as usize];
+                let (mut dot, mut e_norm) = (0.0f32, 0.0f32);
+                for (&term, &weight) in &e.centroid {
+                    let w = weight * self.idf(term);
+                    e_norm += w * w;
+                    if let Some(s) = weighted.get(&term) {
+                        dot += s * w;
+                    }
+                }
+                (event, dot / (norm * e_norm.sqrt().max(f32::MIN_POSITIVE)))
+            })
+            .filter(|&(_, cosine)| cosine >= self.config.threshold)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(event, _)| event)
+    }
+
+    /// The name of `id`'s event: the id of its first report. A story never added is its own.
+    pub fn event_of(&self, id: &StoryId) -> StoryId {
+        match self.by_id.get(id) {
+            Some(&doc) => {
+                let event = &self.events[self.docs[doc as usize].event as usize];
+                self.docs[event.docs[0] as usize].id.clone()
+            }
+            None => id.clone(),
+        }
+    }
+
+    /// The reports of `id`'s event, first arrival first, `id` included; just `id` when it was
+    /// never added.
+    pub fn members(&self, id: &StoryId) -> Vec<StoryId> {
+        match self.by_id.get(id) {
+            Some(&doc) => self.events[self.docs[doc as usize].event as usize]
+                .docs
+                .iter()
+                .map(|&d| self.docs[d as usize].id.clone())
+                .collect(),
+            None => vec![id.clone()],
+        }
+    }
+
+    /// The name of `id`'s copy: near-identical text (`clusters`), a finer grouping than the
+    /// event.
+    pub fn copy_of(&self, id: &StoryId) -> StoryId {
+        self.copies.cluster_of(id)
+    }
+
+    /// Words in the copy of `id`'s latest version seen; 0 for a story never added.
+    pub fn words(&self, id: &StoryId) -> u32 {
+        self.by_id
+            .get(id)
+            .map_or(0, |&doc| self.docs[doc as usize].words)
+    }
+
+    /// The report readers are shown for an event: of `reports`, the one with the most words
+    /// of copy; of equals, the first filed (the others add to it). `None` when none was
+    /// added.
+    pub fn most_complete(&self, reports: &[StoryId]) -> Option<StoryId> {
+        reports
+            .iter()
+            .filter_map(|id| {
+                self.by_id
+                    .get(id)
+                    .map(|&doc| (id, &self.docs[doc as usize]))
+            })
+            .max_by(|a, b| {
+                a.1.words
+                    .cmp(&b.1.words)
+                    .then(b.1.filed_s.cmp(&a.1.filed_s))
+                    .then(b.0.cmp(a.0))
+            })
+            .map(|(id, _)| id.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,187 @@
+use jiff::Timestamp;
+use wiredesk_model::{Agency, Dateline, Story, StoryId};
+
+use super::*;
+
+fn at(hours: i64) -> Timestamp {
+    Timestamp::from_second(1_796_000_000 + hours * 3600).unwrap()
+}
+
+fn report(uri: &str, agency: &str, place: &str, headline: &str, body: &str, hours: i64) -> Story {
+    let dateline = format!("{place} ({agency}) -");
+    let mut s =
+        wiredesk_model::testing::story(uri, headline, &format!("{dateline} {body}"), at(hours));
+    s.agency = Agency::named(agency);
+    s.dateline = Some(Dateline {
+        place: Some(place.into()),
+        agency: Some(agency.into()),
+        text: dateline,
+        ..Dateline::default()
+    });
+    s
+}
+
+fn quake_afp() -> Story {
+    report(
+        "afp-quake",
+        "AFP",
+        "Antofagasta",
+        "Strong quake rocks northern Chile, tsunami alert lifted",
+        "A magnitude 7.1 earthquake struck off the coast of northern Chile on Wednesday, \
+         killing at least three people in the Antofagasta region and prompting a brief \
+         tsunami alert, the National Disaster Prevention Service said. Residents of Tocopilla \
+         fled to higher ground as sirens sounded.",
+        0,
+    )
+}
+
+fn quake_reuters() -> Story {
+    report(
+        "reuters-quake",
+        "Reuters",
+        "Santiago",
+        "Three dead as 7.1 magnitude earthquake hits Chile's Antofagasta",
+        "Chile lifted a tsunami warning for its northern coast after a 7.1 magnitude quake \
+         killed three people and damaged homes in Tocopilla and Mejillones, officials said. \
+         The Disaster Prevention Service said power was cut to parts of the Antofagasta \
+         region.",
+        3,
+    )
+}
+
+/// Same topic, another event: a quake in another country.
+fn quake_turkey() -> Story {
+    report(
+        "ap-turkey",
+        "AP",
+        "Malatya",
+        "Buildings collapse as earthquake hits eastern Turkey",
+        "A magnitude 5.9 earthquake shook eastern Turkey on Wednesday, collapsing several \
+         buildings in Malatya province and injuring dozens of people, Turkey's disaster agency \
+         AFAD said. Rescuers searched the rubble in the town of Yesilyurt.",
+        2,
+    )
+}
+
+fn id(s: &Story) -> StoryId {
+    s.id.clone()
+}
+
+#[test]
+fn reports_of_one_event_join_and_another_event_on_the_same_topic_stays_apart() {
+    let mut events = Events::new(EventConfig::default());
+    let (afp, reuters, turkey) = (quake_afp(), quake_reuters(), quake_turkey());
+    events.add(&afp);
+    events.add(&turkey);
+    events.add(&reuters);
+    assert_eq!(events.event_of(&id(&reuters)), id(&afp));
+    assert_eq!(events.members(&id(&afp)), vec![id(&afp), id(&reuters)]);
+    assert_eq!(events.members(&id(&turkey)), vec![id(&turkey)]);
+    assert_eq!(events.events(), 2);
+    // Different words: not a copy of each other.
+    assert_ne!(events.copy_of(&id(&reuters)), events.copy_of(&id(&afp)));
+}
+
+#[test]
+fn an_event_takes_no_report_filed_long_after_its_last() {
+    let mut events = Events::new(EventConfig::default());
+    let afp = quake_afp();
+    let mut later = quake_reuters();
+    later.first_created = at(24 * 7);
+    events.add(&afp);
+    events.add(&later);
+    assert_eq!(events.event_of(&id(&later)), id(&later));
+}
+
+#[test]
+fn a_copy_joins_its_originals_event_whatever_the_threshold() {
+    let mut events = Events::new(EventConfig {
+        threshold: 2.0,
+        ..EventConfig::default()
+    });
+    let afp = quake_afp();
+    let mut partner = quake_afp();
+    partner.uri = "partner-quake".into();
+    partner.id = StoryId::for_uri(&partner.uri);
+    partner.first_created = at(24 * 30);
+    events.add(&afp);
+    events.add(&quake_reuters());
+    events.add(&partner);
+    assert_eq!(events.event_of(&id(&partner)), id(&afp));
+    assert_eq!(events.copy_of(&id(&partner)), id(&afp));
+    assert_eq!(events.events(), 2);
+}
+
+#[test]
+fn a_newer_version_keeps_its_event_and_updates_its_length() {
+    let mut events = Events::new(EventConfig::default());
+    let afp = quake_afp();
+    events.add(&afp);
+    events.add(&quake_turkey());
+    let before = events.words(&id(&afp));
+    let mut v2 = afp.clone();
+    v2.body_html = format!(
+        "{}<p>Schools in the region stayed closed.</p>",
+        afp.body_html
+    );
+    events.add(&v2);
+    assert_eq!(events.words(&id(&afp)), before + 6);
+    assert_eq!(events.event_of(&id(&afp)), id(&afp));
+    assert_eq!(
+        events.members(&StoryId("unknown".into())),
+        vec![StoryId("unknown".into())]
+    );
+    assert_eq!(events.words(&StoryId("unknown".into())), 0);
+}
+
+#[test]
+fn features_leave_out_the_dateline_credits_and_the_agencys_name_and_find_names() {
+    let config = EventConfig::default();
+    let story = report(
+        "x",
+        "Reuters",
+        "Mumbai",
+        "Rates cut",
+        "The Reserve Bank of India cut its repo rate, a Reuters poll had forecast. \
+         Governor Sanjay Rao spoke in Mumbai. (Reporting by Jane Doe; Editing by Tom Roe)",
+        0,
+    );
+    let found = features(&story, &config);
+    let stemmer = Stemmer::create(Algorithm::English);
+    let key = |w: &str| word_hash(&stemmer.stem(w));
+    let has = |w: &str| found.terms.iter().any(|t| t.0 == key(w));
+    let entity = |w: &str| found.entities.binary_search(&key(w)).is_ok();
+    assert!(
+        !has("reuters") && !has("jane") && !has("editing"),
+        "{found:?}"
+    );
+    assert!(entity("reserve") && entity("rao") && entity("mumbai"));
+    // "The" opens the sentence; "Governor" opens the next: neither is a name by its capital.
+    assert!(!entity("governor") && has("governor"));
+    assert!(!entity("cut") && has("cut"));
+    assert_eq!(found.words, 20);
+}
+
+#[test]
+fn the_most_complete_report_is_the_longest_and_of_equals_the_first_filed() {
+    let mut events = Events::new(EventConfig::default());
+    let (afp, reuters) = (quake_afp(), quake_reuters());
+    let mut partner = quake_afp();
+    partner.uri = "partner-quake".into();
+    partner.id = StoryId::for_uri(&partner.uri);
+    partner.first_created = at(5);
+    for s in [&afp, &reuters, &partner] {
+        events.add(s);
+    }
+    assert!(events.words(&id(&afp)) > events.words(&id(&reuters)));
+    let all = events.members(&id(&afp));
+    assert_eq!(all.len(), 3);
+    // The partner runs the AFP copy word for word, filed later: the original stands.
+    assert_eq!(events.most_complete(&all), Some(id(&afp)));
+    assert_eq!(
+        events.most_complete(&[id(&reuters), id(&partner)]),
+        Some(id(&partner))
+    );
+    assert_eq!(events.most_complete(&[id(&reuters)]), Some(id(&reuters)));
+    assert_eq!(events.most_complete(&[StoryId("unknown".into())]), None);
+}

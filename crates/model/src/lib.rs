@@ -41,6 +41,9 @@ pub const SIG_CORRECTION: &str = "sig:correction";
 pub const SIG_RESEND: &str = "resend";
 /// A kill advisory: the story it names must come off every surface.
 pub const SIG_KILL: &str = "kill";
+/// The name of the association that keeps a picture's caption found at the head of the copy
+/// (the wire sent the caption, not the picture): readers' pages leave it out of the opening.
+pub const CAPTION_IN_COPY: &str = "caption-in-copy";
 
 /// The agency's publication status of an item (IPTC `pubStatus` / ninjs `pubstatus`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -7,6 +7,7 @@
 //! change the agency's copy: it finds where things are and renders them safely, nothing more.
 
 mod associations;
+mod captions;
 mod dateline;
 mod embargo;
 mod not_for_publication;
@@ -17,6 +18,7 @@ mod story;
 mod summary;
 
 pub use associations::clean_associations;
+pub use captions::{LeadCaption, lead_caption};
 pub use dateline::{find_dateline, place_name, read_dateline_field};
 pub use embargo::embargo_in_copy;
 pub use not_for_publication::not_for_publication_in_copy;

@@ -92,7 +92,13 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         .unwrap_or(ctx.received);
     let first_created = item.first_created.unwrap_or(version_created);
 
-    let first = paragraphs.first().map(String::as_str).unwrap_or("");
+    // A picture's caption ahead of the copy is the picture's, not the opening's.
+    let caption = crate::captions::lead_caption(&paragraphs);
+    let copy: Vec<String> = match &caption {
+        Some(c) => c.copy(&paragraphs).into_iter().map(String::from).collect(),
+        None => paragraphs.clone(),
+    };
+    let first = copy.first().map(String::as_str).unwrap_or("");
     let mut in_copy = find_dateline(first, ctx.received, ctx.time_zone.clone());
     let mut dateline_len = in_copy.as_ref().map_or(0, |(_, len)| *len);
     if in_copy.is_none() {
@@ -131,10 +137,7 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
 
     let (summary, summary_from_agency) = match item.abstract_text.as_deref() {
         Some(a) if !a.trim().is_empty() => (clean_abstract(a, ctx.summary_chars), true),
-        _ => (
-            summarize(&paragraphs, dateline_len, ctx.summary_chars),
-            false,
-        ),
+        _ => (summarize(&copy, dateline_len, ctx.summary_chars), false),
     };
 
     Ok(Story {
@@ -168,7 +171,10 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
         },
         pinned_at: None,
         signals,
-        associations: clean_associations(item.associations),
+        associations: clean_associations(item.associations)
+            .into_iter()
+            .chain(caption.map(|c| c.association()))
+            .collect(),
         not_for_publication,
         urgency: item.urgency.filter(|u| (1..=9).contains(u)),
         topics_removed_by_desk: Vec::new(),
@@ -382,6 +388,37 @@ mod tests {
             "{}",
             story.summary
         );
+    }
+
+    #[test]
+    fn a_pictures_caption_ahead_of_the_copy_is_the_pictures_not_the_opening() {
+        let tz = TimeZone::get("Asia/Seoul").unwrap();
+        let item = plain(
+            "NOVA9 to tour 30 cities",
+            "This photo provided by Starlight Entertainment shows the K-pop group NOVA9. (PHOTO NOT FOR SALE) (Yonhap) SEOUL, Dec 4 (Yonhap) -- K-pop boy band NOVA9 will embark on its first world tour next year.\n\nTickets go on sale this month.",
+        );
+        let story = to_story(item, &ctx(&tz)).unwrap();
+        assert_eq!(story.agency.name, "Yonhap");
+        assert_eq!(story.dateline.unwrap().place.as_deref(), Some("Seoul"));
+        assert!(
+            story.summary.starts_with("K-pop boy band NOVA9"),
+            "{}",
+            story.summary
+        );
+        let caption = story
+            .associations
+            .iter()
+            .find(|a| a.name == wiredesk_model::CAPTION_IN_COPY)
+            .expect("the caption kept as the picture's");
+        assert!(
+            caption
+                .caption
+                .as_deref()
+                .unwrap()
+                .starts_with("This photo provided by")
+        );
+        // The copy itself is as the agency sent it.
+        assert!(story.body_html.contains("This photo provided by"));
     }
 
     #[test]

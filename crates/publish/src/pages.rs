@@ -455,6 +455,7 @@ async fn article_for(
     let topic_blocks = side.topic_blocks(state, &shown_in_topics, 2);
 
     let published = story.published.unwrap_or(story.version_created);
+    let copy = article::copy_shown(story);
     let page = ArticlePage {
         masthead: side.masthead(state, now),
         title: format!("{} | {}", story.headline, state.config.name),
@@ -464,7 +465,7 @@ async fn article_for(
             .dateline
             .as_ref()
             .map(|d| d.text.clone())
-            .filter(|text| !copy_opens_with(&story.body_html, text)),
+            .filter(|text| !copy_opens_with(&copy, text)),
         byline: story.byline.clone(),
         agency: story.agency.name.clone(),
         agency_url: format!("/agency/{}", story.agency.slug),
@@ -489,7 +490,7 @@ async fn article_for(
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
             .to_string(),
         figure: article::figure(story),
-        body_html: story.body_html.clone(),
+        body_html: copy.into_owned(),
         disclaimer: state.config.disclaimer_text(),
         source_url: story.source_url.clone().filter(|_| {
             !state

@@ -1,10 +1,15 @@
 //! What the article page shows of a story's media: its first picture, as a figure above the
-//! copy with the caption and credit under it.
+//! copy with the caption and credit under it; and the copy as shown, without a caption the
+//! wire put ahead of it (`wiredesk_model::CAPTION_IN_COPY`).
 //!
 //! Must not: show a file that is not http(s) (an agency's `tag:` id or an FTP path is nothing a
-//! browser should load, and `javascript:` never is), or move a caption into the copy.
+//! browser should load, and `javascript:` never is), move a caption into the copy, or change
+//! a word of the copy itself.
 
-use wiredesk_model::{Association, Rendition, Story};
+use std::borrow::Cow;
+
+use wiredesk_model::text::html_to_text;
+use wiredesk_model::{Association, CAPTION_IN_COPY, Rendition, Story};
 
 /// The widest file a reader's page needs; larger ones (agencies' print masters) are skipped
 /// when a smaller one is offered.
@@ -49,6 +54,45 @@ fn rendition(picture: &Association) -> Option<&Rendition> {
         .copied()
 }
 
+/// The copy as readers see it open: the body, less the picture caption the wire put at its
+/// head (whole paragraphs of it, and its part of the first paragraph of copy, which is then
+/// shown as plain text). The stored body is untouched; this is only what the page prints.
+pub(crate) fn copy_shown(story: &Story) -> Cow<'_, str> {
+    let Some(caption) = story
+        .associations
+        .iter()
+        .find(|a| a.name == CAPTION_IN_COPY)
+        .and_then(|a| a.caption.as_deref())
+    else {
+        return Cow::Borrowed(&story.body_html);
+    };
+    let html = story.body_html.as_str();
+    let mut left = caption.trim();
+    let mut at = 0;
+    while !left.is_empty() {
+        let Some(end) = html[at..].find("</p>").map(|e| at + e + "</p>".len()) else {
+            break;
+        };
+        let text = html_to_text(&html[at..end]);
+        let text = text.trim();
+        if let Some(rest) = left.strip_prefix(text) {
+            // A paragraph of caption: left out.
+            left = rest.trim_start();
+            at = end;
+        } else if let Some(copy) = text.strip_prefix(left) {
+            let copy = html_escape::encode_text(copy.trim_start());
+            return Cow::Owned(format!("<p>{copy}</p>{}", &html[end..]));
+        } else {
+            break;
+        }
+    }
+    if at == 0 {
+        Cow::Borrowed(html)
+    } else {
+        Cow::Owned(html[at..].to_string())
+    }
+}
+
 /// The story's first picture that has a file a browser can show.
 pub(crate) fn figure(story: &Story) -> Option<Figure> {
     story
@@ -56,6 +100,7 @@ pub(crate) fn figure(story: &Story) -> Option<Figure> {
         .iter()
         .filter(|a| a.kind == "picture")
         .find_map(|a| {
+            // A caption found in the copy has no file; `rendition` finds none for it.
             let r = rendition(a)?;
             let caption = match (a.caption.as_deref(), a.credit.as_deref()) {
                 (Some(c), Some(by)) => format!("{c} — {by}"),
@@ -210,5 +255,42 @@ mod tests {
         assert!(figure.contains("— A &#38; B</figcaption>"), "{figure}");
         let copy = &html[body_at..];
         assert!(!copy[..copy.find("</div>").unwrap()].contains("cross"));
+    }
+
+    fn with_caption(body: &str, caption: Option<&str>) -> Story {
+        let mut s = wiredesk_model::testing::story("u", "H", "", jiff::Timestamp::UNIX_EPOCH);
+        s.body_html = body.into();
+        s.associations = caption
+            .map(|c| Association {
+                name: CAPTION_IN_COPY.into(),
+                kind: "picture".into(),
+                caption: Some(c.into()),
+                ..Association::default()
+            })
+            .into_iter()
+            .collect();
+        s
+    }
+
+    #[test]
+    fn the_page_opens_the_copy_after_a_caption_the_wire_put_ahead_of_it() {
+        let glued = with_caption(
+            "<p>This photo shows NOVA9. (PHOTO NOT FOR SALE) (Yonhap) SEOUL, Dec 4 (Yonhap) -- Tour &amp; more.</p><p>Second.</p>",
+            Some("This photo shows NOVA9. (PHOTO NOT FOR SALE) (Yonhap)"),
+        );
+        assert_eq!(
+            copy_shown(&glued),
+            "<p>SEOUL, Dec 4 (Yonhap) -- Tour &amp; more.</p><p>Second.</p>"
+        );
+        let whole = with_caption(
+            "<p>FILE - Commuters wait. (AP Photo/Eugene Hoshiko, File)</p><p>TOKYO (AP) — <b>Fares</b> rise.</p>",
+            Some("FILE - Commuters wait. (AP Photo/Eugene Hoshiko, File)"),
+        );
+        assert_eq!(copy_shown(&whole), "<p>TOKYO (AP) — <b>Fares</b> rise.</p>");
+        // No caption, or one the copy does not open with: the copy as sent.
+        let plain = with_caption("<p>TOKYO (AP) — Fares rise.</p>", None);
+        assert_eq!(copy_shown(&plain), plain.body_html);
+        let elsewhere = with_caption("<p>TOKYO (AP) — Fares rise.</p>", Some("A caption."));
+        assert_eq!(copy_shown(&elsewhere), elsewhere.body_html);
     }
 }

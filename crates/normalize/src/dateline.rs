@@ -150,7 +150,7 @@ const SEP: &str = r"(?:\.?-{1,3}|[—–―_:])";
 static WITH_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
     let (place, date) = (place_re(), date_re());
     Regex::new(&format!(
-        r"^(?P<lead>\s*)(?P<text>(?:(?P<place>{place})(?:{SP}*\((?P<region>{place})\))?(?:,{SP}*(?P<date>{date}))?(?:,?{SP}*--{SP}*|,?{SP}*))?(?:\((?P<ag>[^()\n]{{1,40}})\)|/(?P<pr>\p{{L}}[\p{{L}}\p{{N}}\- ]{{1,39}})/))(?P<sep>{SP}*{SEP})?\s*"
+        r"^(?P<lead>\s*)(?P<text>(?:(?P<place>{place})(?:{SP}*\((?P<region>{place})\))?(?:{SP}*\[(?P<country>\p{{Lu}}[\p{{L}} ]{{1,30}})\])?(?:,{SP}*(?P<date>{date}))?(?:,?{SP}*--{SP}*|,?{SP}*))?(?:\((?P<ag>[^()\n]{{1,40}})\)|/(?P<pr>\p{{L}}[\p{{L}}\p{{N}}\- ]{{1,39}})/))(?P<sep>{SP}*{SEP})?\s*"
     ))
     .expect("dateline regex")
 });
@@ -204,10 +204,12 @@ fn with_agency(s: &str) -> Option<Matched> {
         (None, None) => return None,
     };
     // "Sriharikota (Andhra Pradesh), Dec 4 (IANS)": the state in parentheses is part of the
-    // place's dateline, not the agency.
+    // place's dateline, not the agency; so is ANI's country in brackets, "Kolkata (West
+    // Bengal) [India], December 4 (ANI):".
     if place
         .into_iter()
         .chain(c.name("region").map(|m| m.as_str()))
+        .chain(c.name("country").map(|m| m.as_str()))
         .any(|p| !plausible_place(p))
     {
         return None;
@@ -638,6 +640,7 @@ c("Seoul, November 6, (IANS) Talks resumed.", Some("Seoul"), Some("2025-11-06"),
     #[rustfmt::skip]
     const AGENCIES_AND_LANGUAGES: &[Case] = &[
         c("NEW DELHI, Dec 5 (PTI) - The Union Cabinet approved the bill.", Some("New Delhi"), Some("2025-12-05"), Some("PTI"), "NEW DELHI, Dec 5 (PTI)", "The Union Cabinet approved the bill."),
+        c("Kolkata (West Bengal) [India], December 4 (ANI): The state cabinet met.", Some("Kolkata"), Some("2025-12-04"), Some("ANI"), "Kolkata (West Bengal) [India], December 4 (ANI)", "The state cabinet met."),
         c("Sriharikota (Andhra Pradesh), Dec 4 (IANS) The rocket lifted off on time.", Some("Sriharikota"), Some("2025-12-04"), Some("IANS"), "Sriharikota (Andhra Pradesh), Dec 4 (IANS)", "The rocket lifted off on time."),
         c("GUWAHATI, Dec 5 (ANI): Rain lashed the city.", Some("Guwahati"), Some("2025-12-05"), Some("ANI"), "GUWAHATI, Dec 5 (ANI)", "Rain lashed the city."),
         c("Mumbai: The civic body opened two new bridges.", Some("Mumbai"), None, None, "Mumbai", "The civic body opened two new bridges."),

@@ -275,6 +275,8 @@ pub struct Events {
 
 /// Candidates scored in full per story, the best by their shared entities.
 const CANDIDATES: usize = 24;
+/// Events read per name when gathering candidates.
+const POSTINGS_READ: usize = 1000;
 
 impl Events {
     pub fn new(config: EventConfig) -> Events {
@@ -381,7 +383,15 @@ impl Events {
         let mut shared: FxHashMap<u32, f32> = FxHashMap::default();
         for entity in &found.entities {
             let idf = self.idf(*entity);
-            for &event in self.postings.get(entity).into_iter().flatten() {
+            // Newest first, and only so many: a name every story carries ("India" on an
+            // Indian site) would otherwise cost a walk through the whole window per story,
+            // and the rarer names find the events it would.
+            for &event in self
+                .postings
+                .get(entity)
+                .into_iter()
+                .flat_map(|events| events.iter().rev().take(POSTINGS_READ))
+            {
                 let e = &self.events[event as usize];
                 if filed_s >= e.first_s - window && filed_s <= e.latest_s + window {
                     *shared.entry(event).or_default() += idf;

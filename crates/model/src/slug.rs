@@ -153,4 +153,24 @@ mod tests {
         assert_eq!(slugify("!!! ??? ..."), "");
         assert_eq!(slugify(""), "");
     }
+
+    #[test]
+    fn headlines_in_indias_scripts_become_readable_ascii_never_nothing() {
+        for headline in [
+            "दिल्ली में ठंड बढ़ी",
+            "পুণেতে বৃষ্টি",
+            "અમદાવાદમાં ઠંડી",
+            "சென்னையில் மழை",
+            "హైదరాబాద్‌లో వర్షం",
+            "ਚੰਡੀਗੜ੍ਹ ਵਿੱਚ ਠੰਢ",
+            "دہلی میں سردی",
+        ] {
+            let slug = slugify(headline);
+            assert!(
+                slug.len() >= 4 && slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "{headline:?} -> {slug:?}"
+            );
+        }
+        assert_eq!(slugify("दिल्ली में ठंड"), "dillii-men-tthndd");
+    }
 }

@@ -18,6 +18,8 @@ use wiredesk_model::{Agencies, Dateline};
 
 use crate::place::in_gazetteer;
 
+mod indic;
+
 /// Finds the dateline at the start of `first_paragraph`.
 ///
 /// Returns the parsed dateline and the byte length it occupies *including* any leading
@@ -188,7 +190,9 @@ static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 fn match_dateline(s: &str) -> Option<Matched> {
     let credit = PHOTO_CREDIT.find(s).map_or(0, |m| m.end());
     let rest = &s[credit..];
-    let mut m = with_agency(rest).or_else(|| without_agency(rest))?;
+    let mut m = with_agency(rest)
+        .or_else(|| indic::indic(rest))
+        .or_else(|| without_agency(rest))?;
     m.len += credit;
     Some(m)
 }
@@ -670,6 +674,67 @@ c("Seoul, November 6, (IANS) Talks resumed.", Some("Seoul"), Some("2025-11-06"),
             assert_eq!(got, want, "{:?}", case.input);
             assert_eq!(d.text, case.text, "text of {:?}", case.input);
             assert_eq!(&case.input[len..], case.rest, "rest of {:?}", case.input);
+        }
+    }
+
+    /// Datelines of the Indian agencies' language services (copy written for these tests),
+    /// and the agency each is filed under.
+    #[rustfmt::skip]
+    const INDIAN_SCRIPTS: &[(Case, &str)] = &[
+        // Hindi
+        (c("नई दिल्ली, 5 दिसंबर (आईएएनएस)। राष्ट्रीय राजधानी में ठंड बढ़ी।", Some("नई दिल्ली"), Some("2025-12-05"), Some("आईएएनएस"), "नई दिल्ली, 5 दिसंबर (आईएएनएस)", "राष्ट्रीय राजधानी में ठंड बढ़ी।"), "IANS"),
+        (c("मुंबई, ५ दिसंबर (भाषा) शेयर बाजार में तेजी रही।", Some("मुंबई"), Some("2025-12-05"), Some("भाषा"), "मुंबई, ५ दिसंबर (भाषा)", "शेयर बाजार में तेजी रही।"), "PTI"),
+        (c("पटना, 4 दिसम्बर (वार्ता) बिहार में धान की खरीद शुरू हुई।", Some("पटना"), Some("2025-12-04"), Some("वार्ता"), "पटना, 4 दिसम्बर (वार्ता)", "बिहार में धान की खरीद शुरू हुई।"), "UNI"),
+        (c("जयपुर (राजस्थान), 5 दिसंबर (एएनआई)। राज्य मंत्रिमंडल की बैठक हुई।", Some("जयपुर"), Some("2025-12-05"), Some("एएनआई"), "जयपुर (राजस्थान), 5 दिसंबर (एएनआई)", "राज्य मंत्रिमंडल की बैठक हुई।"), "ANI"),
+        (c("लखनऊ, 3 नवंबर 2025 (पीटीआई) प्रदेश में चुनाव की तैयारी तेज।", Some("लखनऊ"), Some("2025-11-03"), Some("पीटीआई"), "लखनऊ, 3 नवंबर 2025 (पीटीआई)", "प्रदेश में चुनाव की तैयारी तेज।"), "PTI"),
+        // Marathi
+        (c("पुणे, ५ डिसेंबर (पीटीआय) शहरात पाऊस झाला.", Some("पुणे"), Some("2025-12-05"), Some("पीटीआय"), "पुणे, ५ डिसेंबर (पीटीआय)", "शहरात पाऊस झाला."), "PTI"),
+        (c("नागपूर, 2 ऑक्टोबर (आयएएनएस) विधिमंडळाचे अधिवेशन सुरू झाले.", Some("नागपूर"), Some("2025-10-02"), Some("आयएएनएस"), "नागपूर, 2 ऑक्टोबर (आयएएनएस)", "विधिमंडळाचे अधिवेशन सुरू झाले."), "IANS"),
+        // Bengali
+        (c("কলকাতা, ৫ ডিসেম্বর (পিটিআই) রাজ্যে শীত পড়েছে।", Some("কলকাতা"), Some("2025-12-05"), Some("পিটিআই"), "কলকাতা, ৫ ডিসেম্বর (পিটিআই)", "রাজ্যে শীত পড়েছে।"), "PTI"),
+        (c("ঢাকা, ১২ নভেম্বর (আইএএনএস) নির্বাচনের প্রস্তুতি চলছে।", Some("ঢাকা"), Some("2025-11-12"), Some("আইএএনএস"), "ঢাকা, ১২ নভেম্বর (আইএএনএস)", "নির্বাচনের প্রস্তুতি চলছে।"), "IANS"),
+        // Gujarati
+        (c("અમદાવાદ, 5 ડિસેમ્બર (આઈએએનએસ) શહેરમાં ઠંડી વધી.", Some("અમદાવાદ"), Some("2025-12-05"), Some("આઈએએનએસ"), "અમદાવાદ, 5 ડિસેમ્બર (આઈએએનએસ)", "શહેરમાં ઠંડી વધી."), "IANS"),
+        (c("સુરત, ૧ નવેમ્બર (પીટીઆઈ) હીરા ઉદ્યોગમાં તેજી.", Some("સુરત"), Some("2025-11-01"), Some("પીટીઆઈ"), "સુરત, ૧ નવેમ્બર (પીટીઆઈ)", "હીરા ઉદ્યોગમાં તેજી."), "PTI"),
+        // Tamil: the month first
+        (c("சென்னை, டிசம்பர் 5 (ஐஏஎன்எஸ்) நகரில் மழை பெய்தது.", Some("சென்னை"), Some("2025-12-05"), Some("ஐஏஎன்எஸ்"), "சென்னை, டிசம்பர் 5 (ஐஏஎன்எஸ்)", "நகரில் மழை பெய்தது."), "IANS"),
+        (c("மதுரை, 3 நவம்பர் (பிடிஐ) கோயிலில் விழா நடந்தது.", Some("மதுரை"), Some("2025-11-03"), Some("பிடிஐ"), "மதுரை, 3 நவம்பர் (பிடிஐ)", "கோயிலில் விழா நடந்தது."), "PTI"),
+        // Telugu
+        (c("హైదరాబాద్, డిసెంబర్ 5 (పీటీఐ) నగరంలో వర్షం కురిసింది.", Some("హైదరాబాద్"), Some("2025-12-05"), Some("పీటీఐ"), "హైదరాబాద్, డిసెంబర్ 5 (పీటీఐ)", "నగరంలో వర్షం కురిసింది."), "PTI"),
+        (c("విజయవాడ, 4 డిసెంబర్ (ఐఏఎన్ఎస్) తుపాను తీరం దాటింది.", Some("విజయవాడ"), Some("2025-12-04"), Some("ఐఏఎన్ఎస్"), "విజయవాడ, 4 డిసెంబర్ (ఐఏఎన్ఎస్)", "తుపాను తీరం దాటింది."), "IANS"),
+        // Punjabi (Gurmukhi)
+        (c("ਚੰਡੀਗੜ੍ਹ, 5 ਦਸੰਬਰ (ਆਈਏਐਨਐਸ) ਸੂਬੇ ਵਿੱਚ ਠੰਢ ਵਧੀ।", Some("ਚੰਡੀਗੜ੍ਹ"), Some("2025-12-05"), Some("ਆਈਏਐਨਐਸ"), "ਚੰਡੀਗੜ੍ਹ, 5 ਦਸੰਬਰ (ਆਈਏਐਨਐਸ)", "ਸੂਬੇ ਵਿੱਚ ਠੰਢ ਵਧੀ।"), "IANS"),
+        (c("ਅੰਮ੍ਰਿਤਸਰ, ੨ ਨਵੰਬਰ (ਪੀਟੀਆਈ) ਗੁਰਪੁਰਬ ਮਨਾਇਆ ਗਿਆ।", Some("ਅੰਮ੍ਰਿਤਸਰ"), Some("2025-11-02"), Some("ਪੀਟੀਆਈ"), "ਅੰਮ੍ਰਿਤਸਰ, ੨ ਨਵੰਬਰ (ਪੀਟੀਆਈ)", "ਗੁਰਪੁਰਬ ਮਨਾਇਆ ਗਿਆ।"), "PTI"),
+        // Urdu: its own comma and full stop, Urdu digits too
+        (c("نئی دہلی، 5 دسمبر (یو این آئی) دارالحکومت میں سردی بڑھ گئی۔", Some("نئی دہلی"), Some("2025-12-05"), Some("یو این آئی"), "نئی دہلی، 5 دسمبر (یو این آئی)", "دارالحکومت میں سردی بڑھ گئی۔"), "UNI"),
+        (c("سری نگر، ۳ نومبر (پی ٹی آئی)۔ وادی میں برف باری ہوئی۔", Some("سری نگر"), Some("2025-11-03"), Some("پی ٹی آئی"), "سری نگر، ۳ نومبر (پی ٹی آئی)", "وادی میں برف باری ہوئی۔"), "PTI"),
+    ];
+
+    #[test]
+    fn parses_datelines_in_indias_scripts_and_files_them_under_one_agency() {
+        let received = at("2026-01-16T04:30:00Z");
+        let agencies = Agencies::default();
+        for (case, filed_under) in INDIAN_SCRIPTS {
+            let (d, len) = find_dateline(case.input, received, ist())
+                .unwrap_or_else(|| panic!("no dateline in {:?}", case.input));
+            let got = (
+                d.place.as_deref(),
+                d.date.map(|d| d.to_string()),
+                d.agency.as_deref(),
+            );
+            let want = (case.place, case.date.map(str::to_string), case.agency);
+            assert_eq!(got, want, "{:?}", case.input);
+            assert_eq!(d.text, case.text, "text of {:?}", case.input);
+            assert_eq!(&case.input[len..], case.rest, "rest of {:?}", case.input);
+            let agency = agencies.agency(d.agency.as_deref().unwrap());
+            assert_eq!(agency.name, *filed_under, "{:?}", case.input);
+        }
+        // A sentence with a parenthesis is not a dateline without a date.
+        for input in [
+            "सरकार (केंद्र) ने कहा कि योजना जारी रहेगी।",
+            "मुंबई में 5 दिसंबर को (भाषा के अनुसार) बारिश हुई।",
+        ] {
+            assert!(find_dateline(input, received, ist()).is_none(), "{input:?}");
         }
     }
 

@@ -422,6 +422,21 @@ mod tests {
     }
 
     #[test]
+    fn hindi_copy_is_filed_under_its_agency_and_summarised_after_its_dateline_at_a_danda() {
+        let tz = TimeZone::get("Asia/Kolkata").unwrap();
+        let mut c = ctx(&tz);
+        c.summary_chars = 60;
+        let item = plain(
+            "दिल्ली में ठंड बढ़ी",
+            "नई दिल्ली, 5 दिसंबर (आईएएनएस)। राष्ट्रीय राजधानी में शुक्रवार को ठंड बढ़ गई। मौसम विभाग ने कहा कि अगले दो दिन कोहरा रहेगा और तापमान और गिरेगा।",
+        );
+        let story = to_story(item, &c).unwrap();
+        assert_eq!(story.agency.name, "IANS");
+        assert_eq!(story.dateline.unwrap().place.as_deref(), Some("नई दिल्ली"));
+        assert_eq!(story.summary, "राष्ट्रीय राजधानी में शुक्रवार को ठंड बढ़ गई।");
+    }
+
+    #[test]
     fn an_item_without_body_is_refused_and_one_without_headline_kept_empty() {
         let tz = TimeZone::UTC;
         let story = to_story(plain("  ", "PARIS (AFP) - Body."), &ctx(&tz)).unwrap();

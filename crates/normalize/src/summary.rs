@@ -130,7 +130,7 @@ fn build<'a>(
             }
             // Copy that stops without punctuation (a caption cut it off) must not run into
             // the next paragraph as if it were one sentence.
-            let stops = !matches!(end, Some('.' | '!' | '?' | ':'));
+            let stops = !end.is_some_and(|c| ends_sentence(c) || c == ':');
             if chars > max_chars + 1 || stops {
                 break 'paras;
             }
@@ -171,7 +171,7 @@ fn cut(pool: &str, piece_ends: &[usize], truncated: bool, max_chars: usize) -> S
             break;
         }
         let end = i + c.len_utf8();
-        if matches!(c, '.' | '!' | '?') && is_sentence_end(pool, i, c) {
+        if ends_sentence(c) && is_sentence_end(pool, i, c) {
             // Closing quotes and brackets belong to the sentence they close.
             let mut e = end;
             for (n, ch) in (count..).zip(pool[end..].chars()) {
@@ -251,6 +251,13 @@ const ABBREVIATIONS: &[&str] = &[
     "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Ave", "Blvd", "approx", "Rs",
     "Dept", "Govt", "Pvt", "Bros", "Ex", "est", "cf", "al",
 ];
+
+/// Marks that end a sentence: the Latin ones, the Devanagari danda and double danda (Hindi,
+/// Marathi, Bengali, Punjabi copy end sentences with "।"), and the Urdu full stop and
+/// question mark.
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '।' | '॥' | '۔' | '؟')
+}
 
 /// Whether the `c` at byte `i` ends a sentence: followed by whitespace (or the end), the next
 /// word not in lower case, and — for a period — not closing an abbreviation or an initial.

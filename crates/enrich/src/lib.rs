@@ -281,7 +281,10 @@ impl Default for TopicRules {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        TopicRules {
+        india
+            .places
+            .extend(HINDI_PLACES.iter().map(|p| p.to_string()));
+        let mut rules = TopicRules {
             // Every one of IPTC's 17 top-level Media Topics reaches one of these, so coded copy
             // is never left without a topic for want of a rule.
             topics: vec![
@@ -500,9 +503,40 @@ impl Default for TopicRules {
                     ],
                 ),
             ],
+        };
+        // Copy from the Hindi services carries the same topics by their Hindi words.
+        for rule in &mut rules.topics {
+            if let Some((_, words)) = HINDI_KEYWORDS.iter().find(|(slug, _)| *slug == rule.slug) {
+                rule.keywords.extend(words.iter().map(|w| w.to_string()));
+            }
         }
+        rules
     }
 }
+
+/// The built-in topics' keywords in Hindi, as the Hindi services write them (common spelling
+/// variants both listed: search folds them, a keyword rule does not).
+#[rustfmt::skip]
+const HINDI_KEYWORDS: &[(&str, &[&str])] = &[
+    ("world", &["संयुक्त राष्ट्र", "युद्धविराम", "भूकंप", "विदेश मंत्री", "शिखर सम्मेलन", "सुनामी"]),
+    ("india", &["भारत", "भारतीय", "लोकसभा", "राज्यसभा", "इसरो", "केंद्र सरकार"]),
+    ("politics", &["चुनाव", "विधानसभा", "संसद", "मुख्यमंत्री", "प्रधानमंत्री", "भाजपा", "कांग्रेस", "मतदान"]),
+    ("business", &["शेयर बाजार", "सेंसेक्स", "निफ्टी", "रिजर्व बैंक", "रेपो दर", "महंगाई", "मुद्रास्फीति", "जीडीपी", "निवेश"]),
+    ("technology", &["तकनीक", "प्रौद्योगिकी", "स्टार्टअप", "सेमीकंडक्टर", "स्मार्टफोन", "कृत्रिम बुद्धिमत्ता"]),
+    ("sports", &["क्रिकेट", "हॉकी", "फुटबॉल", "बैडमिंटन", "टेस्ट मैच", "विकेट", "टूर्नामेंट", "ओलंपिक"]),
+    ("science", &["वैज्ञानिक", "अंतरिक्ष", "उपग्रह", "शोधकर्ता", "जलवायु"]),
+    ("health", &["स्वास्थ्य", "डेंगू", "टीका", "वैक्सीन", "अस्पताल", "मरीज", "बीमारी"]),
+    ("entertainment", &["फिल्म", "बॉक्स ऑफिस", "बॉलीवुड", "अभिनेता", "अभिनेत्री"]),
+    ("crime", &["पुलिस", "गिरफ्तार", "हत्या", "अदालत", "आरोपी"]),
+    ("education", &["शिक्षा", "विश्वविद्यालय", "परीक्षा", "छात्र", "स्कूल"]),
+];
+
+/// Places of the `india` topic as Hindi datelines name them.
+#[rustfmt::skip]
+const HINDI_PLACES: &[&str] = &[
+    "नई दिल्ली", "दिल्ली", "मुंबई", "कोलकाता", "चेन्नई", "बेंगलुरु", "हैदराबाद", "अहमदाबाद",
+    "पुणे", "जयपुर", "लखनऊ", "पटना", "भोपाल", "चंडीगढ़", "श्रीहरिकोटा", "वाराणसी",
+];
 
 /// ISO 639-1 code of the copy's language, when the text says so clearly.
 pub fn detect_language(text: &str) -> Option<String> {
@@ -663,6 +697,25 @@ mod tests {
         assert!(
             assigner()
                 .assign(&evidence(&[], "Machipe fair opens", None))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn hindi_copy_gets_the_built_in_topics_by_its_own_words_and_places() {
+        let topics = assigner().assign(&evidence(
+            &[],
+            "पर्थ टेस्ट में भारत की जीत, गेंदबाजों ने लिए आठ विकेट",
+            Some("नई दिल्ली"),
+        ));
+        assert_eq!(slugs(topics), ["india", "sports"]);
+        let business = assigner().assign(&evidence(&[], "सेंसेक्स 500 अंक चढ़ा", Some("मुंबई")));
+        assert_eq!(slugs(business), ["india", "business"]);
+        // Whole words: "भारतीयता" holds "भारत" but is another word, and a vowel sign is part of
+        // its word.
+        assert!(
+            assigner()
+                .assign(&evidence(&[], "भारतीयता पर गोष्ठी", None))
                 .is_empty()
         );
     }

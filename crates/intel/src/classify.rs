@@ -756,6 +756,47 @@ mod tests {
         assert!(sport.confidence < q[0].confidence);
     }
 
+    /// Devanagari: words keep their vowel signs and viramas, so "विकेट" and "क्रिकेट" are
+    /// whole words to learn from, not fragments every Hindi story shares.
+    #[test]
+    fn learns_hindi_copy_by_its_whole_words() {
+        let sport = [
+            "क्रिकेट मैच में कप्तान ने विकेट लिए",
+            "फुटबॉल लीग में स्ट्राइकर का गोल",
+            "टेनिस फाइनल में चैंपियन की जीत",
+            "क्रिकेट श्रृंखला में बल्लेबाज के रन",
+        ];
+        let money = [
+            "बैंक ने ब्याज दर और महंगाई पर फैसला किया",
+            "शेयर बाजार में निवेशकों का मुनाफा",
+            "रिजर्व बैंक ने रेपो दर घटाई",
+            "सेंसेक्स और निफ्टी में तेजी रही",
+        ];
+        let mut examples = Vec::new();
+        for round in 0..4 {
+            for (list, topic) in [(&sport, "sport"), (&money, "economy")] {
+                for (i, body) in list.iter().enumerate() {
+                    examples.push(Example {
+                        title: format!("{topic} {round} {i}"),
+                        body: body.to_string(),
+                        topics: vec![topic.into()],
+                    });
+                }
+            }
+        }
+        let model = TopicModel::train(&examples, config());
+        assert_eq!(
+            model.predict("", "कप्तान ने क्रिकेट मैच में विकेट लिए")[0].topic,
+            "sport"
+        );
+        assert_eq!(
+            model.predict("", "रिजर्व बैंक ने ब्याज दर बढ़ाई")[0].topic,
+            "economy"
+        );
+        let words: Vec<String> = crate::text::words("क्रिकेट मैच").collect();
+        assert_eq!(words, ["क्रिकेट", "मैच"]);
+    }
+
     #[test]
     fn a_story_gets_its_best_topic_when_asked_but_none_without_any_known_word() {
         let eager = TopicModel::train(&toy(), config());

@@ -14,7 +14,7 @@
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
 use wiredesk_model::stop_words::{MORE_LIKE_THIS_STOP_WORDS, is_stop_word};
-use wiredesk_model::text::html_to_text;
+use wiredesk_model::text::{html_to_text, is_word_char};
 use wiredesk_model::{Story, StoryId};
 
 use crate::clusters::{self, Clusters, cluster_text};
@@ -186,7 +186,7 @@ fn tokens(text: &str) -> impl Iterator<Item = RawToken<'_>> {
     let mut opens = true;
     let mut rest = text;
     std::iter::from_fn(move || {
-        let start = rest.find(|c: char| c.is_alphanumeric())?;
+        let start = rest.find(is_word_char)?;
         // What stands between the last word and this one decides whether this one opens a
         // sentence: a full stop, a colon, a quote mark or a dash (a hyphen inside a word is
         // not one).
@@ -195,9 +195,7 @@ fn tokens(text: &str) -> impl Iterator<Item = RawToken<'_>> {
             opens = true;
         }
         rest = &rest[start..];
-        let end = rest
-            .find(|c: char| !c.is_alphanumeric())
-            .unwrap_or(rest.len());
+        let end = rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
         let token = RawToken {
             word: &rest[..end],
             opens,

@@ -4,10 +4,12 @@ use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use wiredesk_model::stop_words::is_stop_word;
+use wiredesk_model::text::is_word_char;
 
-/// Lower-cased runs of letters and digits, in order ("U.S." gives "u" and "s").
+/// Lower-cased words (letters and digits with their marks), in order ("U.S." gives "u" and
+/// "s"; "दिल्ली" stays whole).
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
+    text.split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
 }

@@ -1,7 +1,8 @@
 //! Plain text from HTML: the one place markup is read as text.
 //!
 //! Owns: tag stripping, entity decoding and whitespace collapsing, for every crate that reads
-//! a headline, an abstract or a sanitized body as words.
+//! a headline, an abstract or a sanitized body as words; and what a word is made of
+//! (`is_word_char`).
 //! Must not: sanitize; HTML that will be shown goes through the normalizer's sanitizer.
 
 use std::borrow::Cow;
@@ -14,6 +15,21 @@ static TAG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)<!--.*?-->|<(?:script|style)\b.*?</(?:script|style)\s*>|<[A-Za-z/!?][^>]*>")
         .expect("static regex")
 });
+
+/// Whether `c` belongs inside a word: letters and digits, the combining marks that India's
+/// scripts attach to letters (vowel signs, viramas, nukta, anusvara) and accents written apart,
+/// and the joiners that shape conjuncts. "दिल्ली" is one word, not "द", "ल" and "ल".
+pub fn is_word_char(c: char) -> bool {
+    use unicode_general_category::{GeneralCategory, get_general_category};
+    c.is_alphanumeric()
+        || matches!(c, '\u{200C}' | '\u{200D}')
+        || matches!(
+            get_general_category(c),
+            GeneralCategory::NonspacingMark
+                | GeneralCategory::SpacingMark
+                | GeneralCategory::EnclosingMark
+        )
+}
 
 /// Markup removed (a tag becomes a space, so words either side stay apart; scripts, styles
 /// and comments go with their content), entities decoded, runs of whitespace collapsed to one
@@ -146,5 +162,16 @@ mod tests {
             decode_entities("AT&T; 5 & 6 &nosuch;"),
             "AT&T; 5 & 6 &nosuch;"
         );
+    }
+
+    #[test]
+    fn marks_and_joiners_stay_inside_their_words() {
+        use super::is_word_char;
+        let words: Vec<&str> = "दिल्ली में ठंड, ज़्यादा। কলকাতা's"
+            .split(|c: char| !is_word_char(c))
+            .filter(|w| !w.is_empty())
+            .collect();
+        assert_eq!(words, ["दिल्ली", "में", "ठंड", "ज़्यादा", "কলকাতা", "s"]);
+        assert!(!is_word_char('।') && !is_word_char(' ') && is_word_char('\u{200D}'));
     }
 }

@@ -62,11 +62,18 @@ pub enum EvalCommand {
     Events {
         /// A folder with one sub-folder per event; its files are wire copy in any format the
         /// site reads.
-        #[arg(long)]
-        labelled_dir: PathBuf,
+        #[arg(long, required_unless_present = "reuters")]
+        labelled_dir: Option<PathBuf>,
+        /// Reuters-21578 (no event labels): how often stories put in one event share a topic,
+        /// and the largest events.
+        #[arg(long, conflicts_with = "labelled_dir")]
+        reuters: Option<PathBuf>,
         /// Cosine similarity from which a story joins an event (default: the site's).
         #[arg(long)]
         threshold: Option<f32>,
+        /// The same over the words that are not names (default: the site's).
+        #[arg(long)]
+        words_threshold: Option<f32>,
     },
 }
 
@@ -95,8 +102,14 @@ pub fn run(command: EvalCommand) -> anyhow::Result<()> {
         },
         EvalCommand::Events {
             labelled_dir,
+            reuters,
             threshold,
-        } => events::run(&labelled_dir, threshold),
+            words_threshold,
+        } => match (labelled_dir, reuters) {
+            (_, Some(dir)) => events::reuters(&dir),
+            (Some(dir), None) => events::run(&dir, threshold, words_threshold),
+            (None, None) => bail!("give --labelled-dir DIR or --reuters DIR"),
+        },
     }
 }
 

@@ -25,8 +25,15 @@ use crate::text::word_hash;
 pub struct EventConfig {
     /// Cosine similarity a story needs with an event's reports to join it.
     pub threshold: f32,
+    /// The same, over the words that are not distinctive names.
+    pub words_threshold: f32,
+    /// The same, over the distinctive names.
+    pub names_threshold: f32,
     /// A story joins only an event with a report filed within this many seconds of its own.
     pub window_s: i64,
+    /// An event takes no report filed this many seconds after its first: a daily routine
+    /// item ("Fed adds reserves") is a new event each day, not one that runs for weeks.
+    pub span_s: i64,
     /// Words of copy read after the dateline: the lead says who, what, where and when; the
     /// rest is background that unrelated stories share.
     pub lead_words: usize,
@@ -40,7 +47,10 @@ impl Default for EventConfig {
     fn default() -> Self {
         EventConfig {
             threshold: 0.3,
+            words_threshold: 0.1,
+            names_threshold: 0.2,
             window_s: 48 * 3600,
+            span_s: 72 * 3600,
             lead_words: 120,
             headline_weight: 2.0,
             entity_weight: 2.0,
@@ -116,9 +126,13 @@ pub fn features(story: &Story, config: &EventConfig) -> Features {
         .take(config.lead_words)
         .filter_map(|t| keep(t, &own, &stemmer))
         .collect();
-    for t in &lead {
-        if t.entity {
-            entities.insert(t.key);
+    // In copy written in capitals (market tables, "LONDON METAL INDICATIONS") every word
+    // looks like an acronym: capitals tell no name there.
+    if !shouted(&copy) {
+        for t in &lead {
+            if t.entity {
+                entities.insert(t.key);
+            }
         }
     }
     let place = story.dateline.as_ref().and_then(|d| d.place.as_deref());
@@ -150,6 +164,18 @@ pub fn features(story: &Story, config: &EventConfig) -> Features {
         entities,
         words,
     }
+}
+
+/// Whether most letters of the text's opening are capitals.
+fn shouted(text: &str) -> bool {
+    let (upper, letters) = text
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .take(400)
+        .fold((0, 0), |(u, n), c| {
+            (u + usize::from(c.is_uppercase()), n + 1)
+        });
+    letters > 0 && upper * 2 > letters
 }
 
 /// The copy after its dateline, when it opens with it.
@@ -273,8 +299,18 @@ pub struct Events {
 
 /// Candidates scored in full per story, the best by their shared entities.
 const CANDIDATES: usize = 24;
+/// How alike a story is to an event (`Events::similarity`).
+struct Similarity {
+    all: f32,
+    words: f32,
+    names: f32,
+}
+
 /// Events read per name when gathering candidates.
 const POSTINGS_READ: usize = 1000;
+/// A name in at most this many stories, or one in `RARE_SHARE`, is distinctive.
+const RARE_DF: usize = 5;
+const RARE_SHARE: usize = 100;
 
 impl Events {
     pub fn new(config: EventConfig) -> Events {
@@ -379,11 +415,11 @@ impl Events {
     fn closest(&self, found: &Features, filed_s: i64) -> Option<u32> {
         let window = self.config.window_s;
         let mut shared: FxHashMap<u32, f32> = FxHashMap::default();
-        for entity in &found.entities {
+        // Only names that set a story apart gather candidates: a name every story carries
+        // ("India" on an Indian site, "Net" heading every results table) is no sign of one
+        // event, and would cost a walk through the whole window per story.
+        for entity in found.entities.iter().filter(|e| self.is_distinctive(**e)) {
             let idf = self.idf(*entity);
-            // Newest first, and only so many: a name every story carries ("India" on an
-            // Indian site) would otherwise cost a walk through the whole window per story,
-            // and the rarer names find the events it would.
             for &event in self
                 .postings
                 .get(entity)
@@ -391,7 +427,9 @@ impl Events {
                 .flat_map(|events| events.iter().rev().take(POSTINGS_READ))
             {
                 let e = &self.events[event as usize];
-                if filed_s >= e.first_s - window && filed_s <= e.latest_s + window {
+                let running = filed_s >= e.first_s - window
+                    && filed_s <= (e.latest_s + window).min(e.first_s + self.config.span_s);
+                if running {
                     *shared.entry(event).or_default() += idf;
                 }
             }
@@ -404,27 +442,65 @@ impl Events {
             .iter()
             .map(|&(t, w)| (t, w * self.idf(t)))
             .collect();
-        let norm = weighted.values().map(|w| w * w).sum::<f32>().sqrt();
-        if norm == 0.0 {
-            return None;
-        }
         candidates
             .into_iter()
-            .map(|(event, _)| {
-                let e = &self.events[event as usize];
-                let (mut dot, mut e_norm) = (0.0f32, 0.0f32);
-                for (&term, &weight) in &e.centroid {
-                    let w = weight * self.idf(term);
-                    e_norm += w * w;
-                    if let Some(s) = weighted.get(&term) {
-                        dot += s * w;
-                    }
-                }
-                (event, dot / (norm * e_norm.sqrt().max(f32::MIN_POSITIVE)))
+            .map(|(event, _)| (event, self.similarity(&weighted, found, event)))
+            .filter(|(_, sim)| {
+                sim.all >= self.config.threshold
+                    && sim.words >= self.config.words_threshold
+                    && sim.names >= self.config.names_threshold
             })
-            .filter(|&(_, cosine)| cosine >= self.config.threshold)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .max_by(|a, b| a.1.all.total_cmp(&b.1.all).then(b.0.cmp(&a.0)))
             .map(|(event, _)| event)
+    }
+
+    /// The cosine of a story's weighted terms with an event's: over every term, over the
+    /// words, and over the names. A name is a distinctive one (`is_distinctive`); a name every
+    /// story carries ("Net" heading every results table) counts as a word. Reports of one
+    /// event share both what they say and who and where it is about: three items about one
+    /// company in a day share the name but not the words, and a day's results tables share
+    /// the words but not the names.
+    fn similarity(&self, story: &FxHashMap<u64, f32>, found: &Features, event: u32) -> Similarity {
+        let e = &self.events[event as usize];
+        let is_name = |t: &u64| {
+            (e.entities.contains(t) || found.entities.binary_search(t).is_ok())
+                && self.is_distinctive(*t)
+        };
+        // [all, words, names] × [dot, story norm², event norm²]
+        let mut sums = [[0.0f32; 3]; 3];
+        for (term, &weight) in &e.centroid {
+            let w = weight * self.idf(*term);
+            let kind = if is_name(term) { 2 } else { 1 };
+            let s = story.get(term).copied().unwrap_or(0.0);
+            for k in [0, kind] {
+                sums[k][0] += s * w;
+                sums[k][2] += w * w;
+            }
+        }
+        for (term, s) in story {
+            let kind = if is_name(term) { 2 } else { 1 };
+            for k in [0, kind] {
+                sums[k][1] += s * s;
+            }
+        }
+        let cosine = |[dot, a, b]: [f32; 3]| {
+            if a == 0.0 || b == 0.0 {
+                0.0
+            } else {
+                dot / (a.sqrt() * b.sqrt())
+            }
+        };
+        Similarity {
+            all: cosine(sums[0]),
+            words: cosine(sums[1]),
+            names: cosine(sums[2]),
+        }
+    }
+
+    /// Whether a name is rare enough among the stories to say which event a story reports.
+    fn is_distinctive(&self, term: u64) -> bool {
+        let df = self.df.get(&term).copied().unwrap_or(0) as usize;
+        df <= RARE_DF.max(self.docs.len() / RARE_SHARE)
     }
 
     /// The name of `id`'s event: the id of its first report. A story never added is its own.

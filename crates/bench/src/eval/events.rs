@@ -188,14 +188,14 @@ pub async fn score(dir: &Path, config: EventConfig) -> anyhow::Result<EventScore
     })
 }
 
-pub fn run(dir: &Path, threshold: Option<f32>) -> anyhow::Result<()> {
+pub fn run(dir: &Path, threshold: Option<f32>, words_threshold: Option<f32>) -> anyhow::Result<()> {
     let mut config = wiredesk_intel::events::site_config();
-    if let Some(t) = threshold {
-        config.threshold = t;
-    }
+    config.threshold = threshold.unwrap_or(config.threshold);
+    config.words_threshold = words_threshold.unwrap_or(config.words_threshold);
     println!(
-        "threshold: {}  window: {} h",
+        "threshold: {}  words: {}  window: {} h",
         config.threshold,
+        config.words_threshold,
         config.window_s / 3600
     );
     // Called from the command line's runtime; the site's work runs on it.
@@ -223,6 +223,73 @@ pub fn run(dir: &Path, threshold: Option<f32>) -> anyhow::Result<()> {
         scores.recall,
         scores.f1(),
         scores.stories as f64 / scores.secs.max(1e-9)
+    );
+    Ok(())
+}
+
+/// Reuters-21578 has no event labels; what it can show is whether events stay events on a
+/// real wire's day: stories of one event should share a topic label, and a day's results
+/// tables or market reports should not become one event. Prints the share of same-event
+/// pairs (both labelled) that share a topic, and the largest events with their first
+/// headlines.
+pub fn reuters(dir: &Path) -> anyhow::Result<()> {
+    let docs = super::read_reuters(dir)?;
+    let mut stories: Vec<(Story, &[String], String)> = docs
+        .iter()
+        .enumerate()
+        .filter_map(|(k, d)| {
+            let at = d.date?;
+            let body = d.body.replace('&', "&amp;").replace('<', "&lt;");
+            let title = d.title.clone().unwrap_or_default();
+            let mut story =
+                wiredesk_model::testing::story(&format!("urn:eval:{k}"), &title, &body, at);
+            story.agency = wiredesk_model::Agency::named("Reuters");
+            Some((story, d.topics.as_slice(), title))
+        })
+        .collect();
+    stories.sort_by(|a, b| (a.0.first_created, &a.0.id).cmp(&(b.0.first_created, &b.0.id)));
+    let started = Instant::now();
+    let mut events = Events::new(wiredesk_intel::events::site_config());
+    for (story, _, _) in &stories {
+        events.add(story);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let mut by_event: HashMap<StoryId, Vec<usize>> = HashMap::new();
+    for (k, (story, _, _)) in stories.iter().enumerate() {
+        by_event
+            .entry(events.event_of(&story.id))
+            .or_default()
+            .push(k);
+    }
+    let (mut pairs, mut agree) = (0usize, 0usize);
+    for members in by_event.values() {
+        for (i, &a) in members.iter().enumerate() {
+            for &b in &members[i + 1..] {
+                let (ta, tb) = (stories[a].1, stories[b].1);
+                if !ta.is_empty() && !tb.is_empty() {
+                    pairs += 1;
+                    agree += usize::from(ta.iter().any(|t| tb.contains(t)));
+                }
+            }
+        }
+    }
+    let mut grouped: Vec<&Vec<usize>> = by_event.values().filter(|m| m.len() > 1).collect();
+    grouped.sort_by_key(|m| (std::cmp::Reverse(m.len()), m[0]));
+    for members in grouped.iter().take(8) {
+        println!("{:>4} reports: {}", members.len(), stories[members[0]].2);
+    }
+    println!(
+        "stories: {}  events: {}  of 2 or more: {}  of 5 or more: {}",
+        stories.len(),
+        events.events(),
+        grouped.len(),
+        grouped.iter().filter(|m| m.len() >= 5).count()
+    );
+    println!(
+        "same_event_pairs={pairs} sharing_a_topic={:.4} largest={} stories_per_s={:.0}",
+        agree as f64 / pairs.max(1) as f64,
+        grouped.first().map_or(1, |m| m.len()),
+        stories.len() as f64 / secs.max(1e-9)
     );
     Ok(())
 }

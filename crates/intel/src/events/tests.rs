@@ -185,3 +185,37 @@ fn the_most_complete_report_is_the_longest_and_of_equals_the_first_filed() {
     assert_eq!(events.most_complete(&[id(&reuters)]), Some(id(&reuters)));
     assert_eq!(events.most_complete(&[StoryId("unknown".into())]), None);
 }
+
+#[test]
+fn copy_in_capitals_has_no_names_and_tables_of_one_kind_stay_apart() {
+    let config = EventConfig::default();
+    let table = |uri: &str, hour: &str, figures: &str| {
+        wiredesk_model::testing::story(
+            uri,
+            "",
+            &format!(
+                "LONDON METAL INDICATIONS AT {hour} - APR 7 ALL THREE MONTHS BUYER SELLERS COPPER {figures}"
+            ),
+            at(0),
+        )
+    };
+    let (a, b) = (
+        table(
+            "a",
+            "0900",
+            "875 877 LEAD 301 303 ZINC 460 462 NICKEL 2410 2420",
+        ),
+        table(
+            "b",
+            "0945",
+            "876 878 LEAD 300 302 ZINC 461 463 NICKEL 2405 2415",
+        ),
+    );
+    assert!(features(&a, &config).entities.is_empty());
+    let mut events = Events::new(config);
+    events.add(&a);
+    events.add(&b);
+    // Two tables of one kind: the same words, no name, two events.
+    assert_ne!(events.copy_of(&id(&b)), id(&a));
+    assert_eq!(events.events(), 2);
+}

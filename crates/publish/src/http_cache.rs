@@ -75,7 +75,8 @@ fn keys_for(path: &str, surface: &Surface) -> Vec<String> {
         ["story", id, ..] => keys.push(format!("story-{id}")),
         ["topic", slug, ..] => keys.push(format!("topic-{slug}")),
         ["agency", slug, ..] => keys.push(format!("agency-{slug}")),
-        [""] => keys.push("home".into()),
+        // Latest's older pages are the home page's list continued: what moves one moves them.
+        [""] | ["latest"] => keys.push("home".into()),
         _ => {}
     }
     match surface {
@@ -218,6 +219,7 @@ mod tests {
         assert_eq!(path_keys("/story/abc/slug"), ["story-abc", "pages"]);
         assert_eq!(path_keys("/topic/india/feed.xml"), ["topic-india", "feeds"]);
         assert_eq!(path_keys("/"), ["home", "pages"]);
+        assert_eq!(path_keys("/latest"), ["home", "pages"], "Latest continued");
     }
 
     #[test]

@@ -130,6 +130,8 @@ pub fn router(state: AppState) -> Router {
     let security = headers::SecurityHeaders::for_site(&state.config);
     Router::new()
         .route("/", get(pages::home))
+        .route("/latest", get(pages::latest))
+        .route("/about", get(pages::about))
         .route("/story/{id}", get(pages::article_without_slug))
         .route("/story/{id}/{slug}", get(pages::article))
         .route("/topic/{slug}", get(pages::topic))

@@ -39,6 +39,8 @@ pub struct Masthead {
     pub weather: Option<String>,
     pub city: String,
     pub site: String,
+    /// The syndication disclaimer (`SiteConfig::disclaimer_text`), in every page's footer.
+    pub disclaimer: String,
     pub nav: Vec<NavLink>,
 }
 
@@ -171,6 +173,8 @@ struct HomePage {
     latest: Vec<Card>,
     hot: Vec<Card>,
     topic_blocks: Vec<TopicBlock>,
+    /// The second page of Latest, when there is one.
+    older_url: Option<String>,
 }
 
 impl HomePage {
@@ -241,44 +245,204 @@ pub(crate) fn unavailable(page: &str, e: &StoreError) -> Response {
 
 async fn render_home(state: &AppState) -> Result<Response, StoreError> {
     let now = Timestamp::now();
-    // Pinned stories lead, most recently pinned first; the newest copy follows.
-    let mut latest = state.store.pinned(now).await?;
-    latest.truncate(PINNED_ON_HOME);
-    let newest = state
-        .store
-        .live(
-            &Listing {
-                limit: 60,
-                ..Listing::default()
-            },
-            now,
-        )
-        .await?;
-    for story in newest {
-        if !latest.iter().any(|s| s.id == story.id) {
-            latest.push(story);
-        }
-    }
-    // One entry per cluster: the same copy from three agencies is one story with a coverage
-    // link, not three rivals.
-    let mut latest = state.one_per_cluster(latest);
-    latest.truncate(21);
-    let shown: HashSet<StoryId> = latest.iter().map(|s| s.id.clone()).collect();
+    let pinned = pinned_on_home(state, now).await?;
+    // The first page is there even on an empty site (`None` is only past the end).
+    let page = latest_page(state, 1, &pinned, now)
+        .await?
+        .unwrap_or(LatestPage {
+            stories: pinned,
+            older: false,
+        });
+    let shown: HashSet<StoryId> = page.stories.iter().map(|s| s.id.clone()).collect();
     let side = state.side_lists(now).await?;
-    let hot = side.hot(state, &HashSet::new());
+    // Hot complements Latest: nothing from a cluster the page already lists.
+    let hot = side.hot(state, &shown);
     let mut shown_with_hot = shown.clone();
     shown_with_hot.extend(hot.iter().map(|s| s.id.clone()));
     let topic_blocks = side.topic_blocks(state, &shown_with_hot, 3);
-    let mut cards = state.cards(&latest, now).await?.into_iter();
-    let page = HomePage {
+    let mut cards = state.cards(&page.stories, now).await?.into_iter();
+    let home = HomePage {
         masthead: side.masthead(state, now),
         title: state.config.name.clone(),
         lead: cards.next(),
         latest: cards.collect(),
         hot: state.cards(&hot, now).await?,
         topic_blocks,
+        older_url: page.older.then(|| latest_url(2)),
     };
-    Ok(render(&page))
+    Ok(render(&home))
+}
+
+/// Live stories of the listing per page of Latest: the home page is page 1, `/latest?page=N`
+/// the older ones. A page lists each cluster once, so it shows this many entries or fewer.
+const LATEST_PAGE: usize = 30;
+/// Pages of Latest past this one are not looked for (404): bounds the offsets asked of the
+/// store and the copies the page cache may be asked to keep.
+const LATEST_PAGES: usize = 500;
+
+/// The pinned stories the home page leads with, most recently pinned first.
+async fn pinned_on_home(state: &AppState, now: Timestamp) -> Result<Vec<Story>, StoreError> {
+    let mut pinned = state.store.pinned(now).await?;
+    pinned.truncate(PINNED_ON_HOME);
+    Ok(pinned)
+}
+
+pub(crate) fn latest_url(page: usize) -> String {
+    if page <= 1 {
+        "/".into()
+    } else {
+        format!("/latest?page={page}")
+    }
+}
+
+/// One page of Latest.
+struct LatestPage {
+    /// One story per cluster, newest first (on page 1 the pinned stories lead).
+    stories: Vec<Story>,
+    /// An older page follows.
+    older: bool,
+}
+
+/// Page `page` of Latest (1 = the home page's list): the live listing's stories from
+/// `(page - 1) * LATEST_PAGE`, one entry per cluster, each cluster on the page of its newest
+/// live report and a pinned story's only at the top of home, so reading on never shows an
+/// event twice. `None` past the end.
+async fn latest_page(
+    state: &AppState,
+    page: usize,
+    pinned: &[Story],
+    now: Timestamp,
+) -> Result<Option<LatestPage>, StoreError> {
+    let mut window = state
+        .store
+        .live(
+            &Listing {
+                limit: LATEST_PAGE + 1,
+                offset: (page - 1) * LATEST_PAGE,
+                ..Listing::default()
+            },
+            now,
+        )
+        .await?;
+    if window.is_empty() && page > 1 {
+        return Ok(None);
+    }
+    let older = window.len() > LATEST_PAGE;
+    window.truncate(LATEST_PAGE);
+    let cluster_of = |id: &StoryId| state.projections.cluster_of(id);
+    // Clusters a newer page already showed: the pins' on home, and those with a live report
+    // listed before this page's first story.
+    let mut earlier: HashSet<StoryId> = pinned.iter().map(|s| cluster_of(&s.id)).collect();
+    if let Some(first) = window.first().filter(|_| page > 1) {
+        let start = (first.went_live(), first.id.clone());
+        let in_window: HashSet<&StoryId> = window.iter().map(|s| &s.id).collect();
+        let others: Vec<StoryId> = window
+            .iter()
+            .flat_map(|s| state.projections.cluster_members(&cluster_of(&s.id)))
+            .filter(|id| !in_window.contains(id))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        for other in state.store.stories(&others).await? {
+            if other.is_live(now) && (other.went_live(), other.id.clone()) > start {
+                earlier.insert(cluster_of(&other.id));
+            }
+        }
+    }
+    let listed = window
+        .into_iter()
+        .filter(|s| !earlier.contains(&cluster_of(&s.id)));
+    let stories = if page == 1 {
+        state.one_per_cluster(pinned.iter().cloned().chain(listed))
+    } else {
+        state.one_per_cluster(listed)
+    };
+    Ok(Some(LatestPage { stories, older }))
+}
+
+#[derive(Template)]
+#[template(path = "latest.html")]
+struct OlderPage {
+    masthead: Masthead,
+    title: String,
+    heading: String,
+    cards: Vec<Card>,
+    newer_url: String,
+    older_url: Option<String>,
+}
+
+impl OlderPage {
+    fn description(&self) -> String {
+        list_description(
+            &format!("{} | {}", self.heading, self.masthead.site),
+            &self.cards,
+        )
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LatestQuery {
+    page: Option<String>,
+}
+
+/// `/latest?page=N`: Latest continued, N from 2. Without a page, or page 1, it is the home
+/// page; a page that is not a number, or past the end, is not found.
+pub async fn latest(
+    State(state): State<AppState>,
+    Query(q): Query<LatestQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let page = match q.page.as_deref().map(str::parse::<usize>) {
+        None | Some(Ok(0 | 1)) => return Redirect::permanent("/").into_response(),
+        Some(Ok(n)) if n <= LATEST_PAGES => n,
+        Some(_) => return not_found(&state, Timestamp::now()).await,
+    };
+    crate::cache::serve(&state.cache, latest_url(page), &headers, || async {
+        older_page(&state, page)
+            .await
+            .unwrap_or_else(|e| unavailable("older stories page", &e))
+    })
+    .await
+}
+
+async fn older_page(state: &AppState, page: usize) -> Result<Response, StoreError> {
+    let now = Timestamp::now();
+    let pinned = pinned_on_home(state, now).await?;
+    let Some(latest) = latest_page(state, page, &pinned, now).await? else {
+        return not_found_page(state, now).await;
+    };
+    let heading = format!("Older stories: page {page}");
+    let older = OlderPage {
+        masthead: state.masthead(now).await?,
+        title: format!("{heading} | {}", state.config.name),
+        heading,
+        cards: state.cards(&latest.stories, now).await?,
+        newer_url: latest_url(page - 1),
+        older_url: latest.older.then(|| latest_url(page + 1)),
+    };
+    Ok(render(&older))
+}
+
+#[derive(Template)]
+#[template(path = "about.html")]
+struct AboutPage {
+    masthead: Masthead,
+    title: String,
+}
+
+/// `/about`: what the site is and whose copy it publishes.
+pub async fn about(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    crate::cache::serve(&state.cache, "/about".into(), &headers, || async {
+        let now = Timestamp::now();
+        match state.masthead(now).await {
+            Ok(masthead) => render(&AboutPage {
+                title: format!("About | {}", state.config.name),
+                masthead,
+            }),
+            Err(e) => unavailable("about page", &e),
+        }
+    })
+    .await
 }
 
 #[derive(Template)]

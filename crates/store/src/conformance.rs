@@ -18,6 +18,7 @@ macro_rules! every_check {
             an_embargoed_story_is_hidden_until_its_time,
             topic_and_agency_listings_filter,
             keyset_cursor_never_repeats_or_skips,
+            offset_pages_never_repeat_or_skip,
             the_log_rebuilds_the_same_projection,
             hot_stories_count_only_the_window,
             history_keeps_every_version,
@@ -255,6 +256,59 @@ pub async fn keyset_cursor_never_repeats_or_skips(store: &dyn Store) {
     sorted.dedup();
     assert_eq!(sorted.len(), seen.len(), "no story repeated");
     assert_eq!(seen.len(), 25, "no story skipped");
+}
+
+/// Numbered pages (`Listing::offset`): the same order as one long listing, a page at a time,
+/// in the live listing, a topic's and the headers alike; past the end, nothing.
+pub async fn offset_pages_never_repeat_or_skip(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    for i in 0..11 {
+        let when = at + ((i / 3) as i64).minutes();
+        let topic = if i % 2 == 0 { "world" } else { "india" };
+        publish(
+            store,
+            sample_story(&format!("o{i:02}"), "AP", topic, when),
+            when,
+        )
+        .await;
+    }
+    let now = at + 1.hours();
+    for topic in [None, Some("world".to_string())] {
+        let whole = Listing {
+            topic: topic.clone(),
+            ..all(100)
+        };
+        let listed = store.live(&whole, now).await.unwrap();
+        let everything = ids(&listed);
+        let everything_ids: Vec<String> = listed.iter().map(|s| s.id.0.clone()).collect();
+        let mut paged = Vec::new();
+        let mut headers = Vec::new();
+        for page in 0..4 {
+            let listing = Listing {
+                offset: page * 4,
+                ..Listing {
+                    topic: topic.clone(),
+                    ..all(4)
+                }
+            };
+            paged.extend(ids(&store.live(&listing, now).await.unwrap()));
+            headers.extend(
+                store
+                    .live_headers(&listing, now)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|h| h.id.0),
+            );
+        }
+        assert_eq!(paged, everything, "pages of {topic:?}");
+        assert_eq!(headers, everything_ids, "headers' pages of {topic:?}");
+        let past = Listing {
+            offset: 100,
+            ..whole
+        };
+        assert!(store.live(&past, now).await.unwrap().is_empty());
+    }
 }
 
 pub async fn the_log_rebuilds_the_same_projection(store: &dyn Store) {

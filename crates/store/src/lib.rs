@@ -66,6 +66,9 @@ pub struct Listing {
     pub topic: Option<String>,
     pub agency: Option<String>,
     pub limit: usize,
+    /// Stories skipped before the first one answered (after the other bounds): the reader's
+    /// numbered "older stories" pages. Honoured by `live`, `live_headers` and `taken_down`.
+    pub offset: usize,
     /// Only stories that went live strictly before this (publication time, story id):
     /// the keyset cursor for the next page.
     pub before: Option<(Timestamp, StoryId)>,

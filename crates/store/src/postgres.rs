@@ -458,7 +458,7 @@ impl Stories for PgStore {
                AND ($6::text IS NULL OR s.agency = $6)
                AND ($7::text IS NULL OR EXISTS (
                      SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = $7))
-             ORDER BY s.went_live DESC, s.id DESC LIMIT $8",
+             ORDER BY s.went_live DESC, s.id DESC LIMIT $8 OFFSET $9",
         )
         .bind(status.as_str())
         .bind(b.lowest)
@@ -468,6 +468,7 @@ impl Stories for PgStore {
         .bind(listing.agency.as_deref())
         .bind(listing.topic.as_deref())
         .bind(listing.limit.max(1) as i64)
+        .bind(listing.offset as i64)
         .fetch_all(&self.pool)
         .await?;
         stories_of(rows)

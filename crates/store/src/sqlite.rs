@@ -477,7 +477,7 @@ impl Stories for SqliteStore {
                AND (?6 IS NULL OR s.agency = ?6)
                AND (?7 IS NULL OR EXISTS (
                      SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = ?7))
-             ORDER BY s.went_live DESC, s.id DESC LIMIT ?8",
+             ORDER BY s.went_live DESC, s.id DESC LIMIT ?8 OFFSET ?9",
         )
         .bind(status.as_str())
         .bind(b.lowest)
@@ -487,6 +487,7 @@ impl Stories for SqliteStore {
         .bind(listing.agency.as_deref())
         .bind(listing.topic.as_deref())
         .bind(listing.limit.max(1) as i64)
+        .bind(listing.offset as i64)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()

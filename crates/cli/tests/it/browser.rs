@@ -185,7 +185,12 @@ async fn assert_summaries_end_a_sentence(client: &Client, page: &str) {
 async fn assert_hot_and_topics_do_not_repeat(client: &Client, page: &str) {
     let hot = story_links(client, "section#hot a.story-link").await;
     let topics = story_links(client, "section#topics a.story-link").await;
-    assert!(!hot.is_empty(), "Hot this week is empty on the {page}");
+    // Empty only when it says so: Hot never fills up with what the page already lists.
+    let says_why = !texts(client, "section#hot #hot-empty").await.is_empty();
+    assert!(
+        !hot.is_empty() || says_why,
+        "Hot this week is empty on the {page}, and does not say why"
+    );
     let both: Vec<_> = hot.intersection(&topics).collect();
     assert!(
         both.is_empty(),
@@ -207,6 +212,20 @@ async fn assert_fits_the_screen(client: &Client, page: &str) {
     assert!(
         scroll <= inner,
         "the {page} scrolls sideways on a phone: scrollWidth {scroll} > innerWidth {inner}"
+    );
+}
+
+/// No sideways scrolling at whatever width the window has.
+async fn assert_fits_the_width(client: &Client, page: &str) {
+    let sizes = script(
+        client,
+        "return [document.documentElement.scrollWidth, window.innerWidth];",
+    )
+    .await;
+    let (scroll, inner) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
+    assert!(
+        scroll <= inner,
+        "the {page} scrolls sideways: {scroll} > {inner}"
     );
 }
 
@@ -333,6 +352,171 @@ async fn pages_fit_a_phone_screen_without_sideways_scrolling() {
         assert_fits_the_screen(&client, "home page").await;
         open_first_story(&client, &base).await;
         assert_fits_the_screen(&client, "article page").await;
+    })
+    .await;
+}
+
+/// The story links and coverage links of the cards on the first screen (any part of the card
+/// in the viewport), as `(story hrefs, coverage hrefs)`: a coverage link names the cluster.
+async fn first_screen_links(client: &Client) -> (Vec<String>, Vec<String>) {
+    let js = "const seen = (e) => { const r = e.getBoundingClientRect(); \
+                return r.bottom > 0 && r.top < window.innerHeight && r.width > 0; }; \
+              const cards = [...document.querySelectorAll('article.card')].filter(seen); \
+              return [cards.map(c => c.querySelector('a.story-link').getAttribute('href')), \
+                      cards.flatMap(c => [...c.querySelectorAll('a.coverage')]) \
+                           .map(a => a.getAttribute('href'))];";
+    serde_json::from_value(script(client, js).await).expect("two lists of links")
+}
+
+async fn assert_first_screen_shows_each_story_once(client: &Client, screen: &str) {
+    script(client, "window.scrollTo(0, 0); return null;").await;
+    let (stories, clusters) = first_screen_links(client).await;
+    assert!(
+        !stories.is_empty(),
+        "the first screen at {screen} shows {} stories",
+        stories.len()
+    );
+    for (what, links) in [("story", &stories), ("cluster", &clusters)] {
+        let mut seen = HashSet::new();
+        let twice: Vec<&String> = links.iter().filter(|l| !seen.insert(*l)).collect();
+        assert!(
+            twice.is_empty(),
+            "a {what} twice on the home page's first screen at {screen}: {twice:?} in {links:#?}"
+        );
+    }
+}
+
+/// The home page on a desktop: no story twice on the first screen, columns of a balanced
+/// length, Latest continued on older pages to a 404, and a footer leading to the about page.
+#[tokio::test]
+async fn the_home_page_reads_on_from_latest_to_older_pages_and_a_footer() {
+    let server = Server::demo();
+    let base = server.base.clone();
+    with_browser(move |client| async move {
+        client.set_window_size(1280, 800).await.unwrap();
+        client.goto(&format!("{base}/")).await.unwrap();
+        assert_first_screen_shows_each_story_once(&client, "1280x800").await;
+
+        // Below the fold the main column is no shorter than the sidebar beside it.
+        let heights = script(
+            &client,
+            "const end = (sel) => { const e = document.querySelector(sel); \
+               return Math.max(...[...e.children].map(c => c.getBoundingClientRect().bottom)) \
+                 - e.getBoundingClientRect().top; }; \
+             const side = document.querySelector('.secondary').getBoundingClientRect(); \
+             const main = document.querySelector('.primary').getBoundingClientRect(); \
+             return [end('.primary'), end('.secondary'), side.left > main.right - 1];",
+        )
+        .await;
+        let (primary, secondary) = (heights[0].as_f64().unwrap(), heights[1].as_f64().unwrap());
+        assert_eq!(heights[2], true, "the sidebar is not beside the main column at 1280 px");
+        assert!(
+            primary >= secondary,
+            "the main column ({primary} px) is shorter than the sidebar ({secondary} px)"
+        );
+
+        // Latest reads on: every older page lists stories no newer page did, then ends.
+        let home_links = story_links(&client, ".lead a.story-link, #latest a.story-link").await;
+        let mut shown = home_links.clone();
+        let mut page = 1;
+        loop {
+            let older = client.find_all(Locator::Css("a#older-stories[rel=next]")).await.unwrap();
+            let Some(link) = older.first() else { break };
+            link.click().await.unwrap();
+            page += 1;
+            client
+                .wait()
+                .at_most(Duration::from_secs(20))
+                .for_element(Locator::Css("#older"))
+                .await
+                .unwrap_or_else(|e| panic!("no older stories page {page}: {e}"));
+            let url = page_url(&client).await;
+            assert!(url.ends_with(&format!("/latest?page={page}")), "{url}");
+            let newer = if page == 2 { "/".to_string() } else { format!("/latest?page={}", page - 1) };
+            let prev = script(
+                &client,
+                "return [document.querySelector('link[rel=prev]').getAttribute('href'), \
+                         document.querySelector('a#newer-stories[rel=prev]').getAttribute('href')];",
+            )
+            .await;
+            assert_eq!(prev, json!([newer, newer]), "rel=prev on page {page}");
+            let links: Vec<String> = {
+                let js = "return [...document.querySelectorAll('#older a.story-link')]\
+                          .map(a => a.getAttribute('href'));";
+                serde_json::from_value(script(&client, js).await).unwrap()
+            };
+            assert!(!links.is_empty(), "older stories page {page} is empty");
+            for link in links {
+                assert!(
+                    shown.insert(link.clone()),
+                    "{link} on older stories page {page} was listed before"
+                );
+            }
+            assert_fits_the_width(&client, &format!("older stories page {page}")).await;
+            assert!(page < 50, "the older pages never end");
+        }
+        assert!(page >= 2, "the demo's home page has no older stories link");
+        client.goto(&format!("{base}/latest?page={}", page + 1)).await.unwrap();
+        assert_eq!(texts(&client, "h1").await, vec!["Not found".to_string()]);
+
+        // The footer: sections, feeds, about and the disclaimer, on every page.
+        client.goto(&format!("{base}/")).await.unwrap();
+        let menu = story_links(&client, ".topics-nav a").await;
+        let footer = story_links(&client, "footer a").await;
+        for link in menu.iter().map(String::as_str).chain(["/feed.xml", "/atom.xml", "/feed.json", "/about"]) {
+            assert!(footer.contains(link), "the footer has no link to {link}: {footer:?}");
+        }
+        let disclaimer = css(&client, "footer #footer-disclaimer").await.text().await.unwrap();
+        assert!(
+            disclaimer.contains("Apart from the headline, no editing has been done in the copy by"),
+            "the footer's disclaimer reads {disclaimer:?}"
+        );
+        css(&client, "footer a[href='/about']").await.click().await.unwrap();
+        client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("#about"))
+            .await
+            .unwrap_or_else(|e| panic!("no about page from the footer: {e}"));
+        let about = css(&client, "#about").await.text().await.unwrap();
+        assert!(about.contains("published untouched"), "{about}");
+        assert!(about.contains(&disclaimer), "the about page's disclaimer: {about}");
+    })
+    .await;
+}
+
+/// The home page on a phone: no story twice on the first screen, and the section menu one
+/// row that scrolls inside itself.
+#[tokio::test]
+async fn on_a_phone_the_home_page_shows_each_story_once_and_the_menu_in_one_row() {
+    let server = Server::demo();
+    let base = server.base.clone();
+    with_browser(move |client| async move {
+        client.set_window_size(375, 740).await.unwrap();
+        client.goto(&format!("{base}/")).await.unwrap();
+        assert_first_screen_shows_each_story_once(&client, "375x740").await;
+        let menu = script(
+            &client,
+            "const nav = document.querySelector('.topics-nav'); \
+             const links = [...nav.querySelectorAll('a')]; \
+             const tops = new Set(links.map(a => Math.round(a.getBoundingClientRect().top))); \
+             return [links.length, tops.size, nav.getBoundingClientRect().height, \
+                     links[0].getBoundingClientRect().height];",
+        )
+        .await;
+        let (links, rows) = (menu[0].as_u64().unwrap(), menu[1].as_u64().unwrap());
+        let (height, link) = (menu[2].as_f64().unwrap(), menu[3].as_f64().unwrap());
+        assert!(links >= 4, "the demo's menu has {links} links");
+        assert_eq!(rows, 1, "the section menu wraps onto {rows} rows at 375 px");
+        assert!(
+            height < link * 2.0,
+            "the section menu is {height} px tall for links {link} px tall: more than one row"
+        );
+        assert_fits_the_screen(&client, "home page").await;
+        client.goto(&format!("{base}/latest?page=2")).await.unwrap();
+        assert_fits_the_screen(&client, "older stories page").await;
+        client.goto(&format!("{base}/about")).await.unwrap();
+        assert_fits_the_screen(&client, "about page").await;
     })
     .await;
 }

@@ -66,6 +66,7 @@ async fn fetch(state: &AppState, p: &ListParams, now: Timestamp) -> Result<Vec<S
         topic: p.topic.clone(),
         agency: p.agency.clone(),
         limit: p.limit + 1,
+        offset: 0,
         before: p.before.clone(),
         since: p.since,
         until: p.until,

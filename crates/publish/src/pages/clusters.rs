@@ -106,7 +106,7 @@ impl AppState {
     /// Each of `clusters`' live reports counted and its best named, from the memo while the
     /// log has not moved: every page lists the same running stories, and counting a cluster
     /// means asking the store about each of its members.
-    async fn live_reports(
+    pub(super) async fn live_reports(
         &self,
         clusters: &[StoryId],
         now: Timestamp,
@@ -215,6 +215,22 @@ pub(crate) fn group_by_cluster(
         .collect();
     clusters.sort_by(|a, b| b.score.total_cmp(&a.score));
     clusters
+}
+
+/// Each cluster of `stories` (in their order) with its first story there: given the live
+/// listing, newest first, the cluster's newest report.
+pub(crate) fn newest_report_per_cluster(
+    stories: impl IntoIterator<Item = StoryId>,
+    cluster_of: impl Fn(&StoryId) -> StoryId,
+) -> Vec<(StoryId, StoryId)> {
+    let mut seen = HashSet::new();
+    stories
+        .into_iter()
+        .filter_map(|id| {
+            let cluster = cluster_of(&id);
+            seen.insert(cluster.clone()).then_some((cluster, id))
+        })
+        .collect()
 }
 
 /// Pick `limit` clusters, best first, with at most `per_topic` from any one topic (a story's

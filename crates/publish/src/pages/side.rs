@@ -1,8 +1,8 @@
 //! The lists every reader page shares — Hot this week, the topic blocks and the topic menu —
 //! read from the store once per change of the log rather than once per page.
 //!
-//! Owns: `SideLists`, a snapshot of their candidates (the week's most-read live stories, the
-//! latest, the latest per topic, the topics), read by one request at a time about once a
+//! Owns: `SideLists`, a snapshot of their candidates (the week's most-read live stories, its
+//! most-covered clusters, the latest per topic, the topics), read by one request at a time about once a
 //! second (views change without events) and at once after a take-down; and
 //! the choice each page makes from it (what it already shows is left out).
 //! Must not: hand a page a snapshot older than the last take-down the page cache was told
@@ -29,6 +29,10 @@ const VIEWED: usize = 100;
 const PER_TOPIC: usize = 3 + 20;
 /// Topics in the masthead's menu.
 const MENU: usize = 8;
+/// The week's live stories looked through for its most-covered clusters (headers only).
+const WEEK_SCAN: usize = 500;
+/// Most-covered clusters kept per snapshot: Hot's five after the page has left out its own.
+const COVERED: usize = SIDE_LIST * 6;
 
 /// One read of what the shared lists are chosen from.
 pub(crate) struct SideLists {
@@ -38,8 +42,9 @@ pub(crate) struct SideLists {
     topics: Vec<TopicCount>,
     /// Live stories read this week, with their decayed scores, hottest first.
     viewed: Vec<(Story, f64)>,
-    /// The latest live stories of the week, for Hot when readers have not opened enough yet.
-    latest: Vec<Story>,
+    /// The week's clusters with the most live reports (two at least), most first, each as
+    /// its newest report: Hot when readers have not opened enough yet.
+    covered: Vec<Story>,
     /// Each topic's latest live stories, in the topics' order.
     by_topic: HashMap<String, Vec<Story>>,
 }
@@ -68,19 +73,7 @@ impl SideLists {
             .into_iter()
             .filter_map(|(id, score)| found.remove(&id).map(|s| (s, score)))
             .collect();
-        let latest = state
-            .store
-            .live(
-                &Listing {
-                    limit: SIDE_LIST * 4,
-                    ..Listing::default()
-                },
-                now,
-            )
-            .await?
-            .into_iter()
-            .filter(|s| s.published.is_some_and(|p| p >= since))
-            .collect();
+        let covered = Self::most_covered(state, now, since).await?;
         let topics = state.store.topics(now).await?;
         let mut by_topic = HashMap::new();
         for topic in &topics {
@@ -96,14 +89,69 @@ impl SideLists {
             built: Instant::now(),
             topics,
             viewed,
-            latest,
+            covered,
             by_topic,
         })
     }
 
-    /// Most-read live stories of the last 7 days, one per cluster and at most two per topic
-    /// while others wait (`clusters::diverse`), none from the clusters of `exclude`; when
-    /// readers have not opened enough yet, the latest stories fill in.
+    /// The week's clusters with the most live reports, most first (the newest first among
+    /// equals), each as its newest live report (its card is headed by the event's best,
+    /// `AppState::cards`); counted as the card's full coverage is (`AppState::live_reports`),
+    /// for the clusters of the week's live stories.
+    async fn most_covered(
+        state: &AppState,
+        now: Timestamp,
+        since: Timestamp,
+    ) -> Result<Vec<Story>, StoreError> {
+        let week = state
+            .store
+            .live_headers(
+                &Listing {
+                    since: Some(since),
+                    limit: WEEK_SCAN,
+                    ..Listing::default()
+                },
+                now,
+            )
+            .await?;
+        let newest_of =
+            clusters::newest_report_per_cluster(week.iter().map(|h| h.id.clone()), |id| {
+                state.projections.cluster_of(id)
+            });
+        let several: Vec<(StoryId, StoryId)> = newest_of
+            .into_iter()
+            .filter(|(cluster, _)| state.projections.cluster_members(cluster).len() > 1)
+            .collect();
+        let cluster_ids: Vec<StoryId> = several.iter().map(|(c, _)| c.clone()).collect();
+        let reports = state.live_reports(&cluster_ids, now).await?;
+        let mut ranked: Vec<(usize, StoryId)> = several
+            .into_iter()
+            .filter_map(|(cluster, shown)| {
+                let n = reports.get(&cluster).map_or(0, |r| r.live);
+                (n > 1).then_some((n, shown))
+            })
+            .collect();
+        // Stable: among equals the newest stays first.
+        ranked.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+        ranked.truncate(COVERED);
+        let ids: Vec<StoryId> = ranked.iter().map(|(_, id)| id.clone()).collect();
+        let mut found: HashMap<StoryId, Story> = state
+            .store
+            .stories(&ids)
+            .await?
+            .into_iter()
+            .filter(|s| s.is_live(now))
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
+    /// What Hot this week shows, the one rule of it: the most-read live stories of the last
+    /// 7 days, one per cluster and at most two per topic while others wait
+    /// (`clusters::diverse`); when readers have not opened enough yet, the week's
+    /// most-covered clusters (most live reports) fill in. Never the latest stories as such,
+    /// and nothing from the clusters of `exclude` (what the page already shows), so it may
+    /// be short or empty: the page then says so.
     pub(crate) fn hot(&self, state: &AppState, exclude: &HashSet<StoryId>) -> Vec<Story> {
         let cluster_of = |id: &StoryId| state.projections.cluster_of(id);
         let excluded: HashSet<StoryId> = exclude.iter().map(cluster_of).collect();
@@ -117,7 +165,7 @@ impl SideLists {
             .map(|s| cluster_of(&s.id))
             .chain(excluded)
             .collect();
-        for story in &self.latest {
+        for story in &self.covered {
             if hot.len() >= SIDE_LIST {
                 break;
             }
@@ -181,6 +229,7 @@ impl SideLists {
             weather,
             city: state.config.city.clone(),
             site: state.config.name.clone(),
+            disclaimer: state.config.disclaimer_text(),
             nav: self
                 .topics
                 .iter()

@@ -42,7 +42,7 @@ fn uris(stories: &[wiredesk_model::Story]) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn hot_this_week_is_the_most_read_live_stories_then_the_latest() {
+async fn hot_this_week_is_the_most_read_live_stories_never_the_latest() {
     let state = state_with(&[
         ("a", "world", "Alpha copy.", 1),
         ("b", "world", "Bravo copy.", 2),
@@ -86,8 +86,9 @@ async fn hot_this_week_is_the_most_read_live_stories_then_the_latest() {
         .await
         .unwrap()
         .hot(&state, &HashSet::new());
-    // c and e by views; "old" is outside the 7 days; b's views are too old; then the latest.
-    assert_eq!(uris(&hot), ["c", "e", "a", "b", "f"]);
+    // c and e by views; "old" is outside the 7 days; b's views are too old. No story runs in
+    // several reports, and the latest are Latest's to show: nothing else.
+    assert_eq!(uris(&hot), ["c", "e"]);
     let without_c = state
         .side_lists(now())
         .await
@@ -673,4 +674,189 @@ async fn an_event_is_one_entry_headed_by_its_most_complete_report_unless_the_des
     let cards = state.cards(&pinned, now()).await.unwrap();
     assert_eq!(cards[0].url, super::story_url(&pinned[0]));
     assert_eq!(cards[0].coverage.as_ref().map(|c| c.reports), Some(2));
+}
+
+/// Copy that no other story's shares a run of words with: a cluster of its own.
+fn distinct_copy(word: &str) -> String {
+    format!(
+        "The {word} report says {word} figures rose and {word} officials met on {word} \
+         matters while {word} talks went on late into the night over {word} plans."
+    )
+}
+
+#[tokio::test]
+async fn hot_with_no_views_shows_the_most_covered_clusters_not_already_on_the_page() {
+    let flood_ians = format!("{FLOOD_COPY} Schools will stay closed on Wednesday.");
+    let (a, b) = (distinct_copy("alpha"), distinct_copy("bravo"));
+    let state = state_with(&[
+        ("a", "world", a.as_str(), 1),
+        ("b", "world", b.as_str(), 2),
+        ("flood-ians", "world", flood_ians.as_str(), 3),
+        ("flood-pti", "world", FLOOD_COPY, 4),
+    ])
+    .await;
+    caught_up(&state).await;
+    let id = |u: &str| StoryId::for_uri(u);
+    let side = state.side_lists(now()).await.unwrap();
+    // No views at all: the flood, in two reports, shown as its newest; a and b are Latest's.
+    assert_eq!(uris(&side.hot(&state, &HashSet::new())), ["flood-ians"]);
+    // A page already listing the flood (either report) gets nothing rather than a repeat.
+    assert!(
+        side.hot(&state, &HashSet::from([id("flood-pti")]))
+            .is_empty()
+    );
+
+    // The home page lists all four in Latest, so its Hot box says why it is empty.
+    let (status, _, html) = get_page(&state, "/", "identity").await;
+    assert_eq!(status, 200);
+    let hot = html
+        .split("<section id=\"hot\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the Hot this week box");
+    assert!(!hot.contains("story-link"), "{hot}");
+    assert!(hot.contains("id=\"hot-empty\""), "{hot}");
+}
+
+/// Every story link's address on a page, in order.
+fn story_hrefs(html: &str) -> Vec<String> {
+    html.split("class=\"story-link\" href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn older_pages_continue_latest_once_per_cluster_and_end_in_not_found() {
+    // 70 stories an hour apart, and the flood twice: once 2 hours ago, once 45 (page 2's
+    // reach), which must not appear again there.
+    let copies: Vec<(String, String, i64)> = (0..70)
+        .map(|i| (format!("s{i:02}"), distinct_copy(&format!("w{i}x")), i + 1))
+        .chain([
+            (
+                "flood-ians".to_string(),
+                format!("{FLOOD_COPY} Schools will stay closed on Wednesday."),
+                2,
+            ),
+            ("flood-pti".to_string(), FLOOD_COPY.to_string(), 45),
+        ])
+        .collect();
+    let rows: Vec<(&str, &str, &str, i64)> = copies
+        .iter()
+        .map(|(u, b, h)| (u.as_str(), "world", b.as_str(), *h))
+        .collect();
+    let state = state_with(&rows).await;
+    caught_up(&state).await;
+    assert_eq!(
+        state.projections.cluster_of(&StoryId::for_uri("flood-pti")),
+        state
+            .projections
+            .cluster_of(&StoryId::for_uri("flood-ians")),
+    );
+
+    let (status, _, home) = get_page(&state, "/", "identity").await;
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("<link rel=\"next\" href=\"/latest?page=2\">"),
+        "{home}"
+    );
+    assert!(home.contains("id=\"older-stories\" rel=\"next\" href=\"/latest?page=2\""));
+    let latest = |html: &str| -> Vec<String> {
+        let list = html
+            .split("<section id=\"latest\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .unwrap_or(html);
+        story_hrefs(list)
+    };
+    let lead = story_hrefs(home.split("<section id=\"latest\">").next().unwrap());
+    let mut listed: Vec<String> = lead.into_iter().chain(latest(&home)).collect();
+
+    let (status, _, page2) = get_page(&state, "/latest?page=2", "identity").await;
+    assert_eq!(status, 200);
+    assert!(page2.contains("<link rel=\"prev\" href=\"/\">"), "{page2}");
+    assert!(
+        page2.contains("<link rel=\"next\" href=\"/latest?page=3\">"),
+        "{page2}"
+    );
+    assert!(page2.contains("rel=\"prev\" href=\"/\">Newer stories</a>"));
+    listed.extend(story_hrefs(&page2));
+    let (status, _, page3) = get_page(&state, "/latest?page=3", "identity").await;
+    assert_eq!(status, 200);
+    assert!(page3.contains("<link rel=\"prev\" href=\"/latest?page=2\">"));
+    assert!(!page3.contains("rel=\"next\""), "the last page: {page3}");
+    listed.extend(story_hrefs(&page3));
+
+    // Every story once, the flood once (as its newest report, on home), in order.
+    let flood_pti = StoryId::for_uri("flood-pti").to_string();
+    assert!(!listed.iter().any(|h| h.contains(&flood_pti)), "{listed:?}");
+    let mut unique = listed.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        listed.len(),
+        "a story listed twice: {listed:?}"
+    );
+    assert_eq!(listed.len(), 71, "{listed:?}");
+
+    for (path, status) in [
+        ("/latest?page=4", 404),
+        ("/latest?page=9999", 404),
+        ("/latest?page=two", 404),
+        ("/latest?page=1", 308),
+        ("/latest", 308),
+    ] {
+        assert_eq!(get_location(&state, path).await.0, status, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn every_page_has_a_footer_with_sections_feeds_about_and_the_disclaimer() {
+    let state = state_with(&[("a", "world", "Alpha copy <b>&amp; co</b>.", 1)]).await;
+    let config = SiteConfig {
+        name: "The <Daily> & Co".into(),
+        ..SiteConfig::default()
+    };
+    let state = AppState::new(
+        state.store.clone(),
+        state.index.clone(),
+        Default::default(),
+        config,
+    )
+    .unwrap();
+    caught_up(&state).await;
+    let disclaimer = "Apart from the headline, no editing has been done in the copy by The &#60;Daily&#62; &#38; Co.";
+    for path in [
+        "/",
+        "/about",
+        "/topic/world",
+        "/search?q=alpha",
+        "/no-such-page",
+    ] {
+        let (_, _, html) = get_page(&state, path, "identity").await;
+        let footer = html
+            .split("<footer")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no footer on {path}"));
+        for link in [
+            "href=\"/topic/world\"",
+            "href=\"/feed.xml\"",
+            "href=\"/atom.xml\"",
+            "href=\"/feed.json\"",
+            "href=\"/about\"",
+        ] {
+            assert!(footer.contains(link), "{path}: no {link} in {footer}");
+        }
+        assert!(footer.contains(disclaimer), "{path}: {footer}");
+        assert!(!html.contains("<Daily>"), "{path}: the site name unescaped");
+    }
+    let (status, _, about) = get_page(&state, "/about", "identity").await;
+    assert_eq!(status, 200);
+    assert!(
+        about.contains("<h1>About The &#60;Daily&#62; &#38; Co</h1>"),
+        "{about}"
+    );
+    assert!(about.contains("published untouched"), "{about}");
 }

@@ -27,7 +27,7 @@ impl PgStore {
                    AND t.live_from >= $1 AND t.live_from <= $2
                    AND (t.live_from < $3 OR (t.live_from = $3 AND t.story_id < $4))
                    AND ($5::text IS NULL OR s.agency = $5)
-                 ORDER BY t.live_from DESC, t.story_id DESC LIMIT $6"
+                 ORDER BY t.live_from DESC, t.story_id DESC LIMIT $6 OFFSET $8"
             )
         } else {
             // `$7` (the topic) is bound to both statements; here it is NULL and unused.
@@ -36,7 +36,7 @@ impl PgStore {
                  WHERE s.live_from IS NOT NULL AND s.live_from >= $1 AND s.live_from <= $2
                    AND (s.live_from < $3 OR (s.live_from = $3 AND s.id < $4))
                    AND ($5::text IS NULL OR s.agency = $5) AND $7::text IS NULL
-                 ORDER BY s.live_from DESC, s.id DESC LIMIT $6"
+                 ORDER BY s.live_from DESC, s.id DESC LIMIT $6 OFFSET $8"
             )
         };
         // `columns` is always one of `PgStore`'s constant lists; nothing a user sent is in it.
@@ -48,6 +48,7 @@ impl PgStore {
             .bind(listing.agency.as_deref())
             .bind(limit)
             .bind(listing.topic.as_deref())
+            .bind(listing.offset as i64)
             .fetch_all(&self.pool)
             .await?)
     }

@@ -27,7 +27,7 @@ impl SqliteStore {
                    AND t.live_from >= ?1 AND t.live_from <= ?2
                    AND (t.live_from < ?3 OR (t.live_from = ?3 AND t.story_id < ?4))
                    AND (?5 IS NULL OR s.agency = ?5)
-                 ORDER BY t.live_from DESC, t.story_id DESC LIMIT ?6"
+                 ORDER BY t.live_from DESC, t.story_id DESC LIMIT ?6 OFFSET ?8"
             )
         } else {
             format!(
@@ -35,7 +35,7 @@ impl SqliteStore {
                  WHERE s.live_from IS NOT NULL AND s.live_from >= ?1 AND s.live_from <= ?2
                    AND (s.live_from < ?3 OR (s.live_from = ?3 AND s.id < ?4))
                    AND (?5 IS NULL OR s.agency = ?5)
-                 ORDER BY s.live_from DESC, s.id DESC LIMIT ?6"
+                 ORDER BY s.live_from DESC, s.id DESC LIMIT ?6 OFFSET ?8"
             )
         };
         // `columns` is always one of this file's constant lists; nothing a user sent is in it.
@@ -47,6 +47,7 @@ impl SqliteStore {
             .bind(listing.agency.as_deref())
             .bind(limit)
             .bind(listing.topic.as_deref())
+            .bind(listing.offset as i64)
             .fetch_all(&self.pool)
             .await?)
     }

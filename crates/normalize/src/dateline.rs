@@ -659,21 +659,26 @@ c("Seoul, November 6, (IANS) Talks resumed.", Some("Seoul"), Some("2025-11-06"),
         c("WASHINGTON (AP) — The Senate passed the measure.", Some("Washington"), None, Some("AP"), "WASHINGTON (AP)", "The Senate passed the measure."),
     ];
 
+    /// The dateline of `case`, read as the table says (received 2026-01-16 in India).
+    fn reads_as_written(case: &Case) -> Dateline {
+        let (d, len) = find_dateline(case.input, at("2026-01-16T04:30:00Z"), ist())
+            .unwrap_or_else(|| panic!("no dateline in {:?}", case.input));
+        let got = (
+            d.place.as_deref(),
+            d.date.map(|d| d.to_string()),
+            d.agency.as_deref(),
+        );
+        let want = (case.place, case.date.map(str::to_string), case.agency);
+        assert_eq!(got, want, "{:?}", case.input);
+        assert_eq!(d.text, case.text, "text of {:?}", case.input);
+        assert_eq!(&case.input[len..], case.rest, "rest of {:?}", case.input);
+        d
+    }
+
     #[test]
     fn parses_datelines_of_many_agencies_and_languages() {
-        let received = at("2026-01-16T04:30:00Z");
         for case in AGENCIES_AND_LANGUAGES {
-            let (d, len) = find_dateline(case.input, received, ist())
-                .unwrap_or_else(|| panic!("no dateline in {:?}", case.input));
-            let got = (
-                d.place.as_deref(),
-                d.date.map(|d| d.to_string()),
-                d.agency.as_deref(),
-            );
-            let want = (case.place, case.date.map(str::to_string), case.agency);
-            assert_eq!(got, want, "{:?}", case.input);
-            assert_eq!(d.text, case.text, "text of {:?}", case.input);
-            assert_eq!(&case.input[len..], case.rest, "rest of {:?}", case.input);
+            reads_as_written(case);
         }
     }
 
@@ -715,17 +720,7 @@ c("Seoul, November 6, (IANS) Talks resumed.", Some("Seoul"), Some("2025-11-06"),
         let received = at("2026-01-16T04:30:00Z");
         let agencies = Agencies::default();
         for (case, filed_under) in INDIAN_SCRIPTS {
-            let (d, len) = find_dateline(case.input, received, ist())
-                .unwrap_or_else(|| panic!("no dateline in {:?}", case.input));
-            let got = (
-                d.place.as_deref(),
-                d.date.map(|d| d.to_string()),
-                d.agency.as_deref(),
-            );
-            let want = (case.place, case.date.map(str::to_string), case.agency);
-            assert_eq!(got, want, "{:?}", case.input);
-            assert_eq!(d.text, case.text, "text of {:?}", case.input);
-            assert_eq!(&case.input[len..], case.rest, "rest of {:?}", case.input);
+            let d = reads_as_written(case);
             let agency = agencies.agency(d.agency.as_deref().unwrap());
             assert_eq!(agency.name, *filed_under, "{:?}", case.input);
         }

@@ -11,6 +11,15 @@ use crate::common::{
 
 const INGEST: Duration = Duration::from_secs(20);
 
+/// The first "Full coverage" link on a page.
+fn first_coverage_link(html: &str) -> String {
+    html.split("class=\"coverage\" href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a coverage link")
+        .to_string()
+}
+
 #[tokio::test]
 async fn the_same_copy_from_two_agencies_is_one_entry_with_full_coverage() {
     let server = Server::serve_with_config("");
@@ -65,12 +74,7 @@ async fn the_same_copy_from_two_agencies_is_one_entry_with_full_coverage() {
             && home.contains(&format!("hits {marker} region"))),
         "both reports listed as rival stories: {home}"
     );
-    let coverage_href = home
-        .split("class=\"coverage\" href=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a coverage link")
-        .to_string();
+    let coverage_href = first_coverage_link(&home);
     assert!(coverage_href.starts_with("/coverage/"), "{coverage_href}");
 
     let (status, _, page) = get(&client, &server.url(&coverage_href)).await;
@@ -213,12 +217,7 @@ async fn one_event_in_three_wordings_is_one_entry_headed_by_its_fullest_report()
     );
     assert_eq!(latest.matches("Full coverage (").count(), 1, "{home}");
 
-    let coverage_href = home
-        .split("class=\"coverage\" href=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a coverage link")
-        .to_string();
+    let coverage_href = first_coverage_link(&home);
     let (status, _, page) = get(&client, &server.url(&coverage_href)).await;
     assert_eq!(status, 200, "{page}");
     assert!(!page.contains("Gangtok"), "another event: {page}");

@@ -31,6 +31,20 @@ pub fn is_word_char(c: char) -> bool {
         )
 }
 
+/// The first codepoint (zero) of each decimal digit block India's agencies write: ASCII,
+/// Arabic-Indic, Extended Arabic-Indic (Urdu), Devanagari, Bengali, Gurmukhi, Gujarati, Tamil,
+/// Telugu.
+const ZEROS: &[u32] = &[0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xBE6, 0xC66];
+
+/// A decimal digit's value in any of the scripts above.
+pub fn digit_value(c: char) -> Option<u32> {
+    let c = c as u32;
+    ZEROS
+        .iter()
+        .find(|&&zero| (zero..zero + 10).contains(&c))
+        .map(|zero| c - zero)
+}
+
 /// Markup removed (a tag becomes a space, so words either side stay apart; scripts, styles
 /// and comments go with their content), entities decoded, runs of whitespace collapsed to one
 /// space.

@@ -13,6 +13,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use wiredesk_model::text::digit_value;
+
 use super::Matched;
 
 /// Month names as the services write them, with their common variant spellings.
@@ -50,20 +52,6 @@ const MONTHS: &[(&str, i8)] = &[
     ("جنوری", 1), ("فروری", 2), ("مارچ", 3), ("اپریل", 4), ("مئی", 5), ("جون", 6),
     ("جولائی", 7), ("اگست", 8), ("ستمبر", 9), ("اکتوبر", 10), ("نومبر", 11), ("دسمبر", 12),
 ];
-
-/// The first codepoint (zero) of each decimal digit block the services use: ASCII,
-/// Arabic-Indic, Extended Arabic-Indic (Urdu), Devanagari, Bengali, Gurmukhi, Gujarati, Tamil,
-/// Telugu.
-const ZEROS: &[u32] = &[0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xBE6, 0xC66];
-
-/// A decimal digit's value in any of the scripts above.
-pub(crate) fn digit_value(c: char) -> Option<u32> {
-    let c = c as u32;
-    ZEROS
-        .iter()
-        .find(|&&zero| (zero..zero + 10).contains(&c))
-        .map(|zero| c - zero)
-}
 
 /// The number a run of digits in one of the scripts writes.
 fn number(digits: &str) -> Option<u32> {

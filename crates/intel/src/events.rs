@@ -15,7 +15,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
 use wiredesk_model::stop_words::{MORE_LIKE_THIS_STOP_WORDS, is_stop_word};
 use wiredesk_model::text::{html_to_text, is_word_char};
-use wiredesk_model::{Story, StoryId};
+use wiredesk_model::{CAPTION_IN_COPY, Story, StoryId};
 
 use crate::clusters::{self, Clusters, cluster_text};
 use crate::text::word_hash;
@@ -103,6 +103,10 @@ pub struct Features {
     pub entities: Vec<u64>,
     /// Words in the whole copy: how complete the report is.
     pub words: u32,
+    /// Written in a script without capitals: its rare words stand for names.
+    pub caseless: bool,
+    /// The terms the lead writes in lower case, sorted.
+    pub lowered: Vec<u64>,
 }
 
 /// The features of a story: its headline (as the agency sent it) and the lead of its copy,
@@ -110,7 +114,16 @@ pub struct Features {
 /// the agency's own name.
 pub fn features(story: &Story, config: &EventConfig) -> Features {
     let text = html_to_text(&story.body_html);
-    let copy = without_dateline(&text, story.dateline.as_ref().map(|d| d.text.as_str()));
+    // A picture's caption the wire put ahead of the copy is the picture's (`normalize`).
+    let caption = story
+        .associations
+        .iter()
+        .find(|a| a.name == CAPTION_IN_COPY)
+        .and_then(|a| a.caption.as_deref());
+    let text = caption
+        .and_then(|c| text.trim_start().strip_prefix(c.trim()))
+        .unwrap_or(&text);
+    let copy = without_dateline(text, story.dateline.as_ref().map(|d| d.text.as_str()));
     let copy = without_parentheses(copy);
     let words = copy.split_whitespace().count() as u32;
     let own: FxHashSet<String> = [story.agency.name.as_str(), story.agency.slug.as_str()]
@@ -127,8 +140,13 @@ pub fn features(story: &Story, config: &EventConfig) -> Features {
         .filter_map(|t| keep(t, &own, &stemmer))
         .collect();
     // In copy written in capitals (market tables, "LONDON METAL INDICATIONS") every word
-    // looks like an acronym: capitals tell no name there.
-    if !shouted(&copy) {
+    // looks like an acronym: capitals tell no name there. In a script without capitals
+    // (Devanagari, Bengali, Tamil, Urdu…) any word may be one: the rare ones, as the
+    // comparison judges (`Events::is_distinctive`), are taken for names.
+    let caseless = !has_case(&copy);
+    if caseless {
+        entities.extend(lead.iter().map(|t| t.key));
+    } else if !shouted(&copy) {
         for t in &lead {
             if t.entity {
                 entities.insert(t.key);
@@ -143,6 +161,9 @@ pub fn features(story: &Story, config: &EventConfig) -> Features {
     let headline: Vec<Token> = tokens(&story.agency_headline)
         .filter_map(|t| keep(t, &own, &stemmer))
         .collect();
+    if caseless {
+        entities.extend(headline.iter().map(|t| t.key));
+    }
     for (t, weight) in lead
         .iter()
         .map(|t| (t, 1.0))
@@ -159,11 +180,25 @@ pub fn features(story: &Story, config: &EventConfig) -> Features {
     terms.sort_unstable_by_key(|t| t.0);
     let mut entities: Vec<u64> = entities.into_iter().collect();
     entities.sort_unstable();
+    let mut lowered: Vec<u64> = lead.iter().filter(|t| t.lower).map(|t| t.key).collect();
+    lowered.sort_unstable();
+    lowered.dedup();
     Features {
         terms,
         entities,
         words,
+        caseless,
+        lowered,
     }
+}
+
+/// Whether the text's opening is written in a script with capitals (Latin, Greek,
+/// Cyrillic…) at all.
+fn has_case(text: &str) -> bool {
+    text.chars()
+        .filter(|c| c.is_alphabetic())
+        .take(400)
+        .any(|c| c.is_uppercase() || c.is_lowercase())
 }
 
 /// Whether most letters of the text's opening are capitals.
@@ -235,6 +270,8 @@ fn tokens(text: &str) -> impl Iterator<Item = RawToken<'_>> {
 struct Token {
     key: u64,
     entity: bool,
+    /// Written in lower case: a common word, whatever it is elsewhere.
+    lower: bool,
 }
 
 /// A content word's term, or `None` for a function word, a number, a calendar word or the
@@ -242,7 +279,7 @@ struct Token {
 fn keep(t: RawToken<'_>, own: &FxHashSet<String>, stemmer: &Stemmer) -> Option<Token> {
     let lower = t.word.to_lowercase();
     if lower.chars().count() < 2
-        || lower.chars().any(|c| c.is_ascii_digit())
+        || lower.chars().any(char::is_numeric)
         || is_stop_word(&lower)
         || MORE_LIKE_THIS_STOP_WORDS
             .binary_search(&lower.as_str())
@@ -258,9 +295,11 @@ fn keep(t: RawToken<'_>, own: &FxHashSet<String>, stemmer: &Stemmer) -> Option<T
         && t.word
             .chars()
             .all(|c| c.is_uppercase() || c.is_ascii_digit());
+    let lower_case = t.word.chars().next().is_some_and(char::is_lowercase);
     Some(Token {
         key: word_hash(&stemmer.stem(&lower)),
         entity: acronym || capital && !t.opens,
+        lower: lower_case,
     })
 }
 
@@ -295,14 +334,19 @@ pub struct Events {
     postings: FxHashMap<u64, Vec<u32>>,
     /// Term → how many stories carry it, for the idf.
     df: FxHashMap<u64, u32>,
+    /// Term → how many stories write it in lower case.
+    lower_df: FxHashMap<u64, u32>,
 }
 
 /// Candidates scored in full per story, the best by their shared entities.
 const CANDIDATES: usize = 24;
+
 /// How alike a story is to an event (`Events::similarity`).
 struct Similarity {
     all: f32,
-    words: f32,
+    /// `None` for a story in a script without capitals when one side has no words beyond
+    /// its names (among a few stories every rare word counts as a name): nothing to judge by.
+    words: Option<f32>,
     names: f32,
 }
 
@@ -322,6 +366,7 @@ impl Events {
             events: Vec::new(),
             postings: FxHashMap::default(),
             df: FxHashMap::default(),
+            lower_df: FxHashMap::default(),
         }
     }
 
@@ -351,8 +396,12 @@ impl Events {
         for (term, _) in &found.terms {
             *self.df.entry(*term).or_default() += 1;
         }
+        for term in &found.lowered {
+            *self.lower_df.entry(*term).or_default() += 1;
+        }
         let event = self
             .original_event(&story.id)
+            .filter(|&e| self.is_running(e, filed_s))
             .or_else(|| self.closest(&found, filed_s));
         let doc = self.docs.len() as u32;
         let event = match event {
@@ -413,7 +462,6 @@ impl Events {
 
     /// The running event most like `found`, when it is like enough.
     fn closest(&self, found: &Features, filed_s: i64) -> Option<u32> {
-        let window = self.config.window_s;
         let mut shared: FxHashMap<u32, f32> = FxHashMap::default();
         // Only names that set a story apart gather candidates: a name every story carries
         // ("India" on an Indian site, "Net" heading every results table) is no sign of one
@@ -426,10 +474,7 @@ impl Events {
                 .into_iter()
                 .flat_map(|events| events.iter().rev().take(POSTINGS_READ))
             {
-                let e = &self.events[event as usize];
-                let running = filed_s >= e.first_s - window
-                    && filed_s <= (e.latest_s + window).min(e.first_s + self.config.span_s);
-                if running {
+                if self.is_running(event, filed_s) {
                     *shared.entry(event).or_default() += idf;
                 }
             }
@@ -447,7 +492,7 @@ impl Events {
             .map(|(event, _)| (event, self.similarity(&weighted, found, event)))
             .filter(|(_, sim)| {
                 sim.all >= self.config.threshold
-                    && sim.words >= self.config.words_threshold
+                    && sim.words.is_none_or(|w| w >= self.config.words_threshold)
                     && sim.names >= self.config.names_threshold
             })
             .max_by(|a, b| a.1.all.total_cmp(&b.1.all).then(b.0.cmp(&a.0)))
@@ -483,24 +528,31 @@ impl Events {
                 sums[k][1] += s * s;
             }
         }
-        let cosine = |[dot, a, b]: [f32; 3]| {
-            if a == 0.0 || b == 0.0 {
-                0.0
-            } else {
-                dot / (a.sqrt() * b.sqrt())
-            }
-        };
+        let cosine =
+            |[dot, a, b]: [f32; 3]| (a > 0.0 && b > 0.0).then(|| dot / (a.sqrt() * b.sqrt()));
         Similarity {
-            all: cosine(sums[0]),
-            words: cosine(sums[1]),
-            names: cosine(sums[2]),
+            all: cosine(sums[0]).unwrap_or(0.0),
+            words: cosine(sums[1]).or((!found.caseless).then_some(0.0)),
+            names: cosine(sums[2]).unwrap_or(0.0),
         }
     }
 
-    /// Whether a name is rare enough among the stories to say which event a story reports.
+    /// Whether `event` still takes a report filed at `filed_s`: one of its reports is within
+    /// the window of it, and its first is no more than the span before it.
+    fn is_running(&self, event: u32, filed_s: i64) -> bool {
+        let e = &self.events[event as usize];
+        let window = self.config.window_s;
+        filed_s >= e.first_s - window
+            && filed_s <= (e.latest_s + window).min(e.first_s + self.config.span_s)
+    }
+
+    /// Whether a name tells events apart: rare among the stories, and a name wherever it
+    /// is written (capitalised in most stories that carry it). "Net" heading a results
+    /// table and "Pretax" in a report are capitals of words prose writes in lower case.
     fn is_distinctive(&self, term: u64) -> bool {
         let df = self.df.get(&term).copied().unwrap_or(0) as usize;
-        df <= RARE_DF.max(self.docs.len() / RARE_SHARE)
+        let lower = self.lower_df.get(&term).copied().unwrap_or(0) as usize;
+        df <= RARE_DF.max(self.docs.len() / RARE_SHARE) && lower * 2 <= df
     }
 
     /// The name of `id`'s event: the id of its first report. A story never added is its own.

@@ -74,8 +74,10 @@ static OPENS_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 /// "(REUTERS/Name)", "(Photo: IANS)", "AFP PHOTO / NAME", "REUTERS/Name" ending a line,
 /// "Photo: PTI".
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    // Only the picture words are any case: a credited name is a capitalised one, so "(left)"
+    // or "and/or the police" is no credit.
     Regex::new(
-        r"(?i)\((?:photo\s+not\s+for\s+sale|[^()]{0,40}\b(?:photo|pic|picture|image|foto)s?\b[^()]{0,60}|[A-Z][A-Za-z]{1,20}(?:\s+[A-Z][A-Za-z]{1,20})?(?:\s*/\s*[^()]{1,60})?)\)|\b[A-Z]{2,10}\s+PHOTO\s*/\s*[A-Z][^.()]{0,60}|\b[A-Z]{2,10}/[A-Z][^.()/]{1,40}(?:/[^.()]{1,30})?$|\b(?:photo|image|pic)s?\s*:\s*[A-Z][A-Za-z]{1,20}\b",
+        r"\((?i:photo\s+not\s+for\s+sale)\)|\([^()]{0,40}\b(?i:photo|pic|picture|image|foto)s?\b[^()]{0,60}\)|\([A-Z][A-Za-z]{1,20}(?:\s+[A-Z][A-Za-z]{1,20})?(?:\s*/\s*[^()]{1,60})?\)|\b[A-Z]{2,10}\s+PHOTO\s*/\s*[A-Z][^.()]{0,60}|\b[A-Z]{2,10}/[A-Z][^.()/]{1,40}(?:/[^.()]{1,30})?$|\b(?i:photo|image|pic)s?\s*:\s*[A-Z][A-Za-z]{1,20}\b",
     )
     .expect("caption credit regex")
 });
@@ -272,6 +274,11 @@ mod tests {
         ] {
             assert_eq!(lead_caption(&paras(list)), None, "{list:?}");
         }
+        // A credited name is capitalised: "(left)" and "and/or the police" credit no one.
+        for text in ["the minister (left) smiled", "fined and/or the police said"] {
+            assert!(CREDIT.find(text).is_none(), "{text}");
+        }
+        assert!(CREDIT.find("the minister (AP Photo/Jane Doe)").is_some());
     }
 
     #[test]

@@ -276,7 +276,10 @@ pub fn reuters(dir: &Path) -> anyhow::Result<()> {
     let mut grouped: Vec<&Vec<usize>> = by_event.values().filter(|m| m.len() > 1).collect();
     grouped.sort_by_key(|m| (std::cmp::Reverse(m.len()), m[0]));
     for members in grouped.iter().take(8) {
-        println!("{:>4} reports: {}", members.len(), stories[members[0]].2);
+        println!("{:>4} reports:", members.len());
+        for &k in members.iter().take(3) {
+            println!("       {}", stories[k].2);
+        }
     }
     println!(
         "stories: {}  events: {}  of 2 or more: {}  of 5 or more: {}",

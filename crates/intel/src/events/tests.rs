@@ -94,7 +94,7 @@ fn an_event_takes_no_report_filed_long_after_its_last() {
 }
 
 #[test]
-fn a_copy_joins_its_originals_event_whatever_the_threshold() {
+fn a_copy_joins_its_originals_event_whatever_the_threshold_while_it_runs() {
     let mut events = Events::new(EventConfig {
         threshold: 2.0,
         ..EventConfig::default()
@@ -103,13 +103,22 @@ fn a_copy_joins_its_originals_event_whatever_the_threshold() {
     let mut partner = quake_afp();
     partner.uri = "partner-quake".into();
     partner.id = StoryId::for_uri(&partner.uri);
-    partner.first_created = at(24 * 30);
+    partner.first_created = at(5);
     events.add(&afp);
     events.add(&quake_reuters());
     events.add(&partner);
     assert_eq!(events.event_of(&id(&partner)), id(&afp));
     assert_eq!(events.copy_of(&id(&partner)), id(&afp));
     assert_eq!(events.events(), 2);
+    // The same copy a month later is the same text, not the same event: a routine item
+    // sent every day does not make one event of a month.
+    let mut rerun = quake_afp();
+    rerun.uri = "rerun-quake".into();
+    rerun.id = StoryId::for_uri(&rerun.uri);
+    rerun.first_created = at(24 * 30);
+    events.add(&rerun);
+    assert_eq!(events.copy_of(&id(&rerun)), id(&afp));
+    assert_eq!(events.event_of(&id(&rerun)), id(&rerun));
 }
 
 #[test]
@@ -218,4 +227,43 @@ fn copy_in_capitals_has_no_names_and_tables_of_one_kind_stay_apart() {
     // Two tables of one kind: the same words, no name, two events.
     assert_ne!(events.copy_of(&id(&b)), id(&a));
     assert_eq!(events.events(), 2);
+}
+
+/// Hindi has no capitals: its rare words stand for names.
+#[test]
+fn hindi_reports_of_one_event_join_and_another_event_in_the_same_city_stays_apart() {
+    let hindi = |uri: &str, agency: &str, headline: &str, body: &str, hours: i64| {
+        let mut s = report(uri, agency, "पटना", headline, body, hours);
+        let text = format!("पटना, 5 दिसंबर ({agency})। {body}");
+        s.body_html = format!("<p>{text}</p>");
+        s.dateline.as_mut().unwrap().text = format!("पटना, 5 दिसंबर ({agency})");
+        s
+    };
+    let bridge_ians = hindi(
+        "ians-bridge",
+        "आईएएनएस",
+        "गंगा पर निर्माणाधीन पुल का हिस्सा गिरा, दो मजदूर घायल",
+        "बिहार के भागलपुर में गंगा नदी पर बन रहे पुल का एक हिस्सा शुक्रवार सुबह ढह गया। हादसे में दो मजदूर घायल हो गए। पुलिस ने बताया कि निर्माण कंपनी के खिलाफ जांच शुरू कर दी गई है।",
+        0,
+    );
+    let bridge_pti = hindi(
+        "pti-bridge",
+        "भाषा",
+        "भागलपुर में गंगा पुल ढहा, जांच के आदेश",
+        "भागलपुर में गंगा नदी पर निर्माणाधीन पुल का हिस्सा ढहने के बाद राज्य सरकार ने जांच के आदेश दिए। दो घायल मजदूरों को अस्पताल में भर्ती कराया गया है और निर्माण कंपनी से जवाब मांगा गया है।",
+        3,
+    );
+    let exam = hindi(
+        "ians-exam",
+        "आईएएनएस",
+        "बिहार बोर्ड की परीक्षा फरवरी में होगी",
+        "बिहार विद्यालय परीक्षा समिति ने शुक्रवार को बताया कि मैट्रिक और इंटर की परीक्षाएं फरवरी में होंगी। समिति के अध्यक्ष ने कहा कि छात्रों के प्रवेश पत्र अगले महीने जारी किए जाएंगे।",
+        1,
+    );
+    let mut events = Events::new(EventConfig::default());
+    for s in [&bridge_ians, &exam, &bridge_pti] {
+        events.add(s);
+    }
+    assert_eq!(events.event_of(&id(&bridge_pti)), id(&bridge_ians));
+    assert_eq!(events.members(&id(&exam)), vec![id(&exam)]);
 }

@@ -68,7 +68,8 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     // A word of these scripts: letters with their vowel signs and viramas (marks), and the
     // joiners that shape conjuncts.
     let word = r"[\p{L}\p{M}\u{200C}\u{200D}]+";
-    let place = format!(r"{word}(?:[ \t\u{{A0}}]+{word}){{0,4}}");
+    // A place is a name, not a sentence: at most four words.
+    let place = format!(r"{word}(?:[ \t\u{{A0}}]+{word}){{0,3}}");
     let mut months: Vec<&str> = MONTHS.iter().map(|m| m.0).collect();
     // Longest first, so "जुलाई" is not read as a shorter name that begins it.
     months.sort_by_key(|m| std::cmp::Reverse(m.chars().count()));
@@ -90,13 +91,8 @@ pub(super) fn indic(s: &str) -> Option<Matched> {
     if !(1..=31).contains(&day) {
         return None;
     }
-    let place = c["place"].trim();
-    // A place is a name, not a sentence: a few words, none of them a digit.
-    if place.split_whitespace().count() > 4 {
-        return None;
-    }
     Some(Matched {
-        place: Some(place.to_string()),
+        place: Some(c["place"].trim().to_string()),
         date: Some((month, day as i8, year.and_then(|y| i16::try_from(y).ok()))),
         agency: Some(c["ag"].trim().to_string()),
         text: c["text"].trim_end().to_string(),

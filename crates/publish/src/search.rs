@@ -266,6 +266,34 @@ pub(crate) fn count_in_words(total: usize, estimate: bool) -> String {
     }
 }
 
+/// What the page says when it lists no story: `page` of a search whose results fill
+/// `last_page` pages (at most `MAX_DEPTH`'s worth).
+fn empty_message(
+    nothing_asked: bool,
+    filtered: bool,
+    page: usize,
+    last_page: usize,
+    more_after: bool,
+) -> String {
+    if nothing_asked {
+        "Type a word or a name to search the wire.".into()
+    } else if page > last_page && last_page == MAX_DEPTH.div_ceil(PAGE_RESULTS) {
+        format!(
+            "Search shows the first {} results. Add a word or a filter to narrow it.",
+            grouped(MAX_DEPTH)
+        )
+    } else if page > last_page && last_page > 0 {
+        "There are no more results; they are all on the earlier pages.".into()
+    } else if more_after {
+        "Nothing on this page can be shown right now; there are more results on the next page."
+            .into()
+    } else if filtered {
+        "Nothing matched. Try fewer or different words, or fewer filters.".into()
+    } else {
+        "Nothing matched. Try fewer or different words.".into()
+    }
+}
+
 /// A result as `card.html` shows it, with the snippet (HTML: `<mark>`ed words, everything
 /// else escaped) in place of the summary.
 pub struct SearchCard {
@@ -439,23 +467,13 @@ pub async fn search_page(
     let prev_url =
         (page > 1 && last_page > 0).then(|| search_page_url(q, &params, (page - 1).min(last_page)));
     let next_url = (page < last_page).then(|| search_page_url(q, &params, page + 1));
-    let empty_message = if q.is_empty() && !filtered {
-        "Type a word or a name to search the wire.".to_string()
-    } else if page > last_page && last_page == last_page_possible {
-        format!(
-            "Search shows the first {} results. Add a word or a filter to narrow it.",
-            grouped(MAX_DEPTH)
-        )
-    } else if page > last_page && last_page > 0 {
-        "There are no more results; they are all on the earlier pages.".into()
-    } else if next_url.is_some() {
-        "Nothing on this page can be shown right now; there are more results on the next page."
-            .into()
-    } else if filtered {
-        "Nothing matched. Try fewer or different words, or fewer filters.".into()
-    } else {
-        "Nothing matched. Try fewer or different words.".into()
-    };
+    let empty_message = empty_message(
+        q.is_empty() && !filtered,
+        filtered,
+        page,
+        last_page,
+        next_url.is_some(),
+    );
     let title = match (q.is_empty(), page > 1) {
         (true, _) => format!("Search | {}", state.config.name),
         (false, false) => format!("{q} – Search | {}", state.config.name),
@@ -514,6 +532,20 @@ mod tests {
         );
         assert_eq!(parse_time("from", Some(" "), &tz, false).unwrap(), None);
         assert!(parse_time("to", Some("yesterday"), &tz, true).is_err());
+    }
+
+    #[test]
+    fn past_the_last_page_or_the_depth_bound_the_page_says_so() {
+        // 1,000 results or more fill 50 pages; page 51 on is past the bound.
+        let deep = empty_message(false, false, 51, 50, false);
+        assert!(deep.contains("first 1,000 results"), "{deep}");
+        assert_eq!(empty_message(false, true, 10_000, 50, false), deep);
+        let past = empty_message(false, false, 4, 3, false);
+        assert!(past.contains("no more results"), "{past}");
+        assert!(empty_message(false, false, 1, 0, false).starts_with("Nothing matched"));
+        assert!(empty_message(false, true, 1, 0, false).contains("fewer filters"));
+        assert!(empty_message(false, false, 2, 3, true).contains("next page"));
+        assert!(empty_message(true, false, 1, 0, false).starts_with("Type a word"));
     }
 
     #[test]

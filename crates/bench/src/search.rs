@@ -426,9 +426,11 @@ fn query_mix(vocab: &Vocabulary) -> Vec<(&'static str, SearchRequest)> {
     let request = |query: String, filters: SearchFilters| SearchRequest {
         query,
         limit: PAGE_LIMIT,
+        offset: 0,
         filters,
         now: Some(now),
         snippets: true,
+        mode: None,
     };
     let long_word = |rng: &mut Rng, from: usize, to: usize| loop {
         let w = vocab.ranked(rng, from, to);

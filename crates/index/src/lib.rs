@@ -21,7 +21,15 @@
 //! embargo when that is later), never negative. A story that just went live keeps its full
 //! relevance, a week-old one three quarters of it, an old one never less than half: recency
 //! breaks ties and lifts fresh copy, but a much better match from the archive still wins.
-//! Equal scores are ordered newest first.
+//! Equal scores are ordered newest first, then by story id (highest first), so the order never
+//! depends on where a document sits in the index.
+//!
+//! # Pages
+//!
+//! A request names a window of the ranking (`offset`, `limit`) and gets the total of matching
+//! stories with it; nothing is answered past `MAX_DEPTH` (1,000) hits. A later page passes the
+//! first page's `mode` back, so it is answered in the same stage (exact, typos, any word) and
+//! the pages fit together even when the index changed in between.
 //!
 //! # Matching
 //!
@@ -54,7 +62,7 @@ mod spelling;
 pub use follower::IndexFollower;
 pub use schema::SCHEMA_VERSION;
 pub use search::{
-    MatchMode, SearchFilters, SearchHit, SearchRequest, SearchResults, recency_factor,
+    MAX_DEPTH, MatchMode, SearchFilters, SearchHit, SearchRequest, SearchResults, recency_factor,
 };
 pub use snippet::escape_html;
 
@@ -214,6 +222,7 @@ impl SearchIndex {
             self.fields.body => Self::text_of(story),
             self.fields.agency => story.agency.slug.as_str(),
             self.fields.live => story.first_published().as_second(),
+            self.fields.order => schema::id_order(story.id.as_str()),
         );
         for topic in &story.topics {
             document.add_text(self.fields.topic, &topic.slug);

@@ -18,7 +18,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument
 use wiredesk_model::StoryId;
 
 use crate::query::{self, Clause, ParsedQuery};
-use crate::schema::LIVE_FIELD;
+use crate::schema::{LIVE_FIELD, ORDER_FIELD};
 use crate::{Result, SearchIndex, snippet, spelling};
 
 /// What a reader asked for.
@@ -28,11 +28,18 @@ pub struct SearchRequest {
     /// then every story passing the filters matches, newest first.
     pub query: String,
     pub limit: usize,
+    /// Hits to skip, best first: `offset` 20 with `limit` 20 is the second page. Nothing is
+    /// answered from past `MAX_DEPTH`.
+    pub offset: usize,
     pub filters: SearchFilters,
     /// The moment recency is measured from (default: now).
     pub now: Option<Timestamp>,
     /// Build a highlighted snippet of the body for each hit.
     pub snippets: bool,
+    /// Answer in this stage, as the first page of the same search did (`SearchResults::mode`),
+    /// so a later page ranks as the first one did even if the index has changed since. `None`
+    /// chooses (the first page).
+    pub mode: Option<MatchMode>,
 }
 
 impl SearchRequest {
@@ -40,9 +47,11 @@ impl SearchRequest {
         SearchRequest {
             query: query.to_string(),
             limit,
+            offset: 0,
             filters: SearchFilters::default(),
             now: None,
             snippets: false,
+            mode: None,
         }
     }
 }
@@ -93,8 +102,9 @@ pub struct SearchHit {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SearchResults {
+    /// The hits from `offset` on, at most `limit`, never past `MAX_DEPTH`.
     pub hits: Vec<SearchHit>,
-    /// Stories matching (before the limit) in the mode used.
+    /// Stories matching (before the offset and the limit) in the mode used.
     pub total: usize,
     pub mode: MatchMode,
     /// A corrected query, offered when nothing matched and the correction finds something.
@@ -120,13 +130,16 @@ const TYPO_BOOST: Score = 0.5;
 const TYPO_MIN_CHARS: usize = 5;
 /// At most this many variants per word (the most frequent ones).
 const TYPO_MAX_VARIANTS: usize = 8;
-/// Exact matching "finds little" below this many stories (or the limit, if smaller).
+/// Exact matching "finds little" below this many stories.
 const FEW_HITS: usize = 3;
 /// Recency share R and half-life H of the ranking formula (crate docs).
 const RECENCY_SHARE: f64 = 0.5;
 const RECENCY_HALF_LIFE_SECS: f64 = 7.0 * 86_400.0;
 /// Snippet length, in characters.
 const SNIPPET_CHARS: usize = 200;
+/// The deepest a search is answered: hits past this many (`offset + limit`) are never
+/// collected. Readers refine a search long before; a bound keeps a page's cost bounded.
+pub const MAX_DEPTH: usize = 1000;
 
 /// The multiplier of the ranking formula for a story live `age_secs` ago.
 pub fn recency_factor(age_secs: i64) -> f32 {
@@ -134,8 +147,28 @@ pub fn recency_factor(age_secs: i64) -> f32 {
     ((1.0 - RECENCY_SHARE) + RECENCY_SHARE * (-age / RECENCY_HALF_LIFE_SECS).exp2()) as f32
 }
 
-/// One collected document: blended score, live seconds, address.
-type Scored = ((Score, i64), DocAddress);
+/// One collected document: blended score, live seconds, id order (`schema::id_order`),
+/// address. Sorted on the three, greatest first, so equal scores go newest first and then by
+/// story id, whatever segment a document is in.
+type Scored = ((Score, i64, u64), DocAddress);
+
+/// Which hits of a ranking a page takes.
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    offset: usize,
+    limit: usize,
+}
+
+impl Window {
+    /// How many of the best hits the window reaches (its end).
+    fn end(self) -> usize {
+        self.offset + self.limit
+    }
+
+    fn first(limit: usize) -> Window {
+        Window { offset: 0, limit }
+    }
+}
 
 impl SearchIndex {
     /// Search with filters, snippets and "did you mean".
@@ -143,7 +176,13 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut analyzer = self.index.tokenizer_for_field(self.fields.body)?;
         let parsed = query::parse(&request.query, &mut analyzer);
-        let limit = request.limit.max(1);
+        let window = Window {
+            offset: request.offset.min(MAX_DEPTH),
+            limit: request
+                .limit
+                .max(1)
+                .min(MAX_DEPTH.saturating_sub(request.offset)),
+        };
         let now = request.now.unwrap_or_else(Timestamp::now).as_second();
         let filters = self.filter_queries(&request.filters);
 
@@ -156,7 +195,7 @@ impl SearchIndex {
                 &filters,
                 &parsed.excluded,
             );
-            let (top, total) = self.run(&searcher, &browse, limit, now)?;
+            let (top, total) = self.run(&searcher, &browse, window, now)?;
             let hits = self.materialize(&searcher, top, None)?;
             return Ok(SearchResults {
                 hits,
@@ -167,7 +206,7 @@ impl SearchIndex {
         }
 
         let (found, total, final_query, mode) =
-            self.staged(&searcher, &parsed, &filters, limit, now)?;
+            self.staged(&searcher, &parsed, &filters, window, now, request.mode)?;
         let did_you_mean = if total == 0 || mode == MatchMode::AnyWord {
             self.suggestion(&searcher, &parsed, &filters, now, total == 0)?
         } else {
@@ -190,61 +229,83 @@ impl SearchIndex {
         })
     }
 
-    /// Exact, then typo-tolerant, then any-word matching, as far as each finds too little.
+    /// Exact, then typo-tolerant, then any-word matching, as far as each finds too little
+    /// (or the stage `pinned` names). Each choice reads only totals, never the window, so
+    /// every page of a search is answered in the stage its first page was.
     #[allow(clippy::type_complexity)]
     fn staged(
         &self,
         searcher: &Searcher,
         parsed: &ParsedQuery,
         filters: &[Box<dyn Query>],
-        limit: usize,
+        window: Window,
         now: i64,
+        pinned: Option<MatchMode>,
     ) -> Result<(Vec<Scored>, usize, Box<dyn Query>, MatchMode)> {
+        let pinned = pinned.filter(|m| *m != MatchMode::Browse);
         let no_variants = HashMap::new();
         let exact = self.assemble(
             self.positive(parsed, &no_variants, true),
             filters,
             &parsed.excluded,
         );
-        let (mut found, mut total) = self.run(searcher, &exact, limit, now)?;
+        let (mut found, mut total) = self.run(searcher, &exact, window, now)?;
         let mut final_query = exact;
         let mut mode = MatchMode::Exact;
 
-        let variants = if total < FEW_HITS.min(limit) {
+        let widen = match pinned {
+            Some(MatchMode::Exact) => false,
+            Some(_) => true,
+            None => total < FEW_HITS,
+        };
+        let variants = if widen {
             self.typo_variants(searcher, parsed)
         } else {
             HashMap::new()
         };
-        if !variants.is_empty() {
+        if !variants.is_empty() && pinned != Some(MatchMode::AnyWord) {
             let widened = self.assemble(
                 self.positive(parsed, &variants, true),
                 filters,
                 &parsed.excluded,
             );
-            let (more, widened_total) = self.run(searcher, &widened, limit + found.len(), now)?;
-            let seen: HashSet<DocAddress> = found.iter().map(|(_, a)| *a).collect();
-            let before = found.len();
-            found.extend(
-                more.into_iter()
-                    .filter(|(_, a)| !seen.contains(a))
-                    .take(limit - before),
-            );
-            if found.len() > before {
+            // The exact hits come first, then the rest of the widened ranking: both from the
+            // top, down to the window's end.
+            let reach = if window.limit == 0 { 0 } else { window.end() };
+            let (exact_top, _) = self.run(searcher, &final_query, Window::first(reach), now)?;
+            let (more, widened_total) = self.run(
+                searcher,
+                &widened,
+                Window::first(reach + exact_top.len()),
+                now,
+            )?;
+            if widened_total > total || pinned == Some(MatchMode::Typos) {
+                let seen: HashSet<DocAddress> = exact_top.iter().map(|(_, a)| *a).collect();
+                found = exact_top
+                    .into_iter()
+                    .chain(more.into_iter().filter(|(_, a)| !seen.contains(a)))
+                    .skip(window.offset)
+                    .take(window.limit)
+                    .collect();
                 mode = MatchMode::Typos;
             }
             total = widened_total.max(total);
             final_query = widened;
         }
 
-        if total == 0 && parsed.groups.len() > 1 {
+        let any_word = match pinned {
+            Some(m) => m == MatchMode::AnyWord,
+            None => total == 0 && parsed.groups.len() > 1,
+        };
+        if any_word {
             let any = self.assemble(
                 self.positive(parsed, &variants, false),
                 filters,
                 &parsed.excluded,
             );
-            (found, total) = self.run(searcher, &any, limit, now)?;
+            (found, total) = self.run(searcher, &any, window, now)?;
             final_query = any;
-            if total > 0 {
+            if total > 0 || pinned.is_some() {
                 mode = MatchMode::AnyWord;
             }
         }
@@ -313,7 +374,8 @@ impl SearchIndex {
         let corrected = parsed.rewrite(&|t| replacements.get(t).cloned());
         let mut analyzer = self.index.tokenizer_for_field(self.fields.body)?;
         let reparsed = query::parse(&corrected, &mut analyzer);
-        let (_, total, _, mode) = self.staged(searcher, &reparsed, filters, 1, now)?;
+        let (_, total, _, mode) =
+            self.staged(searcher, &reparsed, filters, Window::first(1), now, None)?;
         let better = total > 0 && (found_nothing || mode != MatchMode::AnyWord);
         Ok(better.then_some(corrected))
     }
@@ -455,22 +517,30 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// The best `limit` documents by blended score (newest first among equals), and how many
-    /// matched in all.
+    /// The window's documents of the ranking by blended score (newest first among equals,
+    /// then by story id), and how many matched in all.
     fn run(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
-        limit: usize,
+        window: Window,
         now: i64,
     ) -> Result<(Vec<Scored>, usize)> {
-        let top = TopDocs::with_limit(limit.max(1)).tweak_score(move |segment: &SegmentReader| {
-            let live = segment.fast_fields().i64(LIVE_FIELD).ok();
-            move |doc: DocId, score: Score| {
-                let at = live.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                (score * recency_factor(now - at), at)
-            }
-        });
+        if window.limit == 0 {
+            return Ok((Vec::new(), searcher.search(query, &Count)?));
+        }
+        let top = TopDocs::with_limit(window.limit)
+            .and_offset(window.offset)
+            .tweak_score(move |segment: &SegmentReader| {
+                let fast = segment.fast_fields();
+                let live = fast.i64(LIVE_FIELD).ok();
+                let order = fast.u64(ORDER_FIELD).ok();
+                move |doc: DocId, score: Score| {
+                    let at = live.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                    let id = order.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                    (score * recency_factor(now - at), at, id)
+                }
+            });
         Ok(searcher.search(query, &(top, Count))?)
     }
 
@@ -481,7 +551,7 @@ impl SearchIndex {
         snippets: Option<&SnippetGenerator>,
     ) -> Result<Vec<SearchHit>> {
         let mut hits = Vec::with_capacity(found.len());
-        for ((score, live), addr) in found {
+        for ((score, live, _), addr) in found {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let Some(id) = Self::stored_id(&doc, self.fields.id) else {
                 continue;
@@ -619,6 +689,178 @@ pub(crate) mod search_tests {
         ]);
         let results = index.search_with(&request("repo rate")).unwrap();
         assert_eq!(ids(&results), [id("archive"), id("fresh")]);
+    }
+
+    /// Every page of `q`, `per_page` at a time, in the mode of the first.
+    fn walk(index: &SearchIndex, q: &str, per_page: usize) -> (Vec<SearchResults>, Vec<StoryId>) {
+        let mut pages: Vec<SearchResults> = Vec::new();
+        let mut seen = Vec::new();
+        loop {
+            let page = index
+                .search_with(&SearchRequest {
+                    offset: pages.len() * per_page,
+                    mode: pages.first().map(|p| p.mode),
+                    ..SearchRequest {
+                        limit: per_page,
+                        ..request(q)
+                    }
+                })
+                .unwrap();
+            seen.extend(ids(&page));
+            let done = page.hits.len() < per_page;
+            pages.push(page);
+            if done {
+                break;
+            }
+        }
+        (pages, seen)
+    }
+
+    #[test]
+    fn pages_walk_the_ranking_once_with_ties_broken_by_id_across_segments() {
+        let index = SearchIndex::in_memory().unwrap();
+        // 45 stories that score alike (same words, same moment), committed in three batches
+        // so they sit in several segments.
+        let stories: Vec<Story> = (0..45)
+            .map(|i| {
+                story(
+                    &format!("tie-{i}"),
+                    "Monsoon floods Assam",
+                    "<p>The monsoon flooded villages.</p>",
+                    days_ago(1),
+                )
+            })
+            .collect();
+        for batch in stories.chunks(15) {
+            for s in batch {
+                index.upsert(s).unwrap();
+            }
+            index.commit().unwrap();
+        }
+        let (pages, seen) = walk(&index, "monsoon", 20);
+        assert_eq!(pages.len(), 3);
+        assert!(
+            pages
+                .iter()
+                .all(|p| p.total == 45 && p.mode == MatchMode::Exact)
+        );
+        assert_eq!(pages[2].hits.len(), 5);
+        let mut want: Vec<StoryId> = stories.iter().map(|s| s.id.clone()).collect();
+        want.sort();
+        want.reverse();
+        assert_eq!(seen, want, "equal scores go by story id, highest first");
+        // One request for everything agrees with the pages.
+        let all = index
+            .search_with(&SearchRequest {
+                limit: 100,
+                ..request("monsoon")
+            })
+            .unwrap();
+        assert_eq!(ids(&all), want);
+        // Past the last hit: nothing, and the total still said.
+        let past = index
+            .search_with(&SearchRequest {
+                offset: 60,
+                ..request("monsoon")
+            })
+            .unwrap();
+        assert!(past.hits.is_empty());
+        assert_eq!(past.total, 45);
+    }
+
+    #[test]
+    fn nothing_is_answered_past_the_depth_bound() {
+        let index = SearchIndex::in_memory().unwrap();
+        for i in 0..MAX_DEPTH + 10 {
+            index
+                .upsert(&story(
+                    &format!("s{i}"),
+                    "Budget",
+                    "<p>The budget.</p>",
+                    days_ago((i % 30) as i64),
+                ))
+                .unwrap();
+        }
+        index.commit().unwrap();
+        let at = |offset: usize| {
+            index
+                .search_with(&SearchRequest {
+                    offset,
+                    limit: 20,
+                    ..request("budget")
+                })
+                .unwrap()
+        };
+        let last = at(MAX_DEPTH - 20);
+        assert_eq!(last.hits.len(), 20);
+        let straddling = at(MAX_DEPTH - 5);
+        assert_eq!(straddling.hits.len(), 5, "cut at the bound");
+        assert_eq!(straddling.total, MAX_DEPTH + 10);
+        for offset in [MAX_DEPTH, MAX_DEPTH + 5, usize::MAX / 2] {
+            let beyond = at(offset);
+            assert!(beyond.hits.is_empty(), "{offset}");
+            assert_eq!(beyond.total, MAX_DEPTH + 10);
+        }
+    }
+
+    #[test]
+    fn later_pages_keep_the_first_pages_stage() {
+        // One story has the word as typed, 24 a more common one-edit variant.
+        let mut stories = vec![story(
+            "exact",
+            "Wickets tumble",
+            "<p>Eight wickets fell.</p>",
+            days_ago(9),
+        )];
+        stories.extend((0..24).map(|i| {
+            story(
+                &format!("variant-{i}"),
+                "Wicket keeper",
+                "<p>A wicket fell.</p>",
+                days_ago(i % 5),
+            )
+        }));
+        let index = index_of(&stories);
+        let (pages, seen) = walk(&index, "wickets", 10);
+        assert_eq!(pages[0].mode, MatchMode::Typos);
+        assert!(
+            pages
+                .iter()
+                .all(|p| p.total == 25 && p.mode == MatchMode::Typos)
+        );
+        assert_eq!(seen[0], id("exact"), "the exact hit leads the first page");
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!((seen.len(), unique.len()), (25, 25));
+        // Two more stories with the word as typed: a new search would answer exactly, but a
+        // later page of the first search stays in its stage, and so in its order.
+        for s in [
+            story("exact2", "Wickets", "<p>Wickets.</p>", days_ago(2)),
+            story("exact3", "Wickets", "<p>Wickets.</p>", days_ago(3)),
+        ] {
+            index.upsert(&s).unwrap();
+        }
+        index.commit().unwrap();
+        assert_eq!(
+            index.search_with(&request("wickets")).unwrap().mode,
+            MatchMode::Exact
+        );
+        let second = index
+            .search_with(&SearchRequest {
+                offset: 10,
+                mode: Some(MatchMode::Typos),
+                ..request("wickets")
+            })
+            .unwrap();
+        assert_eq!(second.mode, MatchMode::Typos);
+        assert_eq!(second.total, 27);
+        assert!(
+            second
+                .hits
+                .iter()
+                .all(|h| h.id.as_str() != id("exact").as_str())
+        );
     }
 
     #[test]

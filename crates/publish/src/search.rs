@@ -1,22 +1,31 @@
-//! Search: the search page `/search?q=` and the API `/api/v1/search?q=` (`{"items": [ninjs…]}`)
-//! over the embedded index. Both take the filters `topic` and `agency` (slugs) and `from` /
-//! `to` (a date, `2026-06-12`, read in the site's time zone and inclusive, or an RFC 3339
-//! time). Matching and ranking are the index's (`wiredesk_index` docs); every hit is
+//! Search: the search page `/search?q=` and what it shares with the API's `/api/v1/search`
+//! (`api::search`) over the embedded index. Both take the filters `topic` and `agency` (slugs)
+//! and `from` / `to` (a date, `2026-06-12`, read in the site's time zone and inclusive, or an
+//! RFC 3339 time). Matching and ranking are the index's (`wiredesk_index` docs); every hit is
 //! re-checked against the store, so only live stories are ever listed.
+//!
+//! # Pages
+//!
+//! The page shows 20 results at a time: `page=2` is the index's hits 21–40, and so on, up to
+//! `wiredesk_index::MAX_DEPTH` (1,000 results, page 50); past that, or past the last result, it
+//! says so (200, never an error page). A page is a fixed window of the index's ranking, and a
+//! hit the store says is not live (an embargo not yet lifted, a kill the index has not caught
+//! up with) is left out of its page rather than replaced from the next one: a page may show a
+//! few fewer than 20, but no story is ever shown on two pages or skipped. The count is the
+//! index's total ("About …" when this page left a hit out, since the total counts it).
+//! The search page is never in the page cache; shared caches key it by its whole URL, the
+//! page included.
 
 use std::collections::HashMap;
 
 use askama::Template;
 use askama::filters::HtmlSafeOutput;
-use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
-use serde_json::json;
-use wiredesk_index::{MatchMode, SearchFilters, SearchRequest, escape_html};
+use wiredesk_index::{MAX_DEPTH, MatchMode, SearchFilters, SearchRequest, escape_html};
 use wiredesk_model::{Story, StoryId, slugify};
 
 use crate::AppState;
@@ -35,8 +44,8 @@ pub struct SearchQuery {
     agency: Option<String>,
     from: Option<String>,
     to: Option<String>,
-    /// API only: 1–100, default 20.
-    limit: Option<usize>,
+    /// 1, 2, …; anything else reads as the first page.
+    page: Option<String>,
 }
 
 impl SearchQuery {
@@ -44,13 +53,13 @@ impl SearchQuery {
         self.q.chars().take(MAX_QUERY_CHARS).collect()
     }
 
-    /// The filters, or what is wrong with a date.
-    fn filters(&self, tz: &TimeZone) -> Result<SearchFilters, String> {
-        let (filters, problems) = self.filters_lenient(tz);
-        match problems.into_iter().next() {
-            Some(problem) => Err(problem),
-            None => Ok(filters),
-        }
+    /// The page asked for: 1 unless `page` is a whole number from 1 on.
+    fn page(&self) -> usize {
+        self.page
+            .as_deref()
+            .and_then(|p| p.trim().parse::<usize>().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
     }
 
     /// The filters, leaving out a date that cannot be read (and saying why).
@@ -76,8 +85,9 @@ impl SearchQuery {
 }
 
 /// `2026-06-12` (the start of that day, or with `end_of_day` its last second, in `tz`) or an
-/// RFC 3339 time. Empty means no bound.
-fn parse_time(
+/// RFC 3339 time. Empty means no bound. A day past the last one a timestamp can hold is read
+/// as the last moment there is (nothing goes live that late).
+pub(crate) fn parse_time(
     name: &str,
     raw: Option<&str>,
     tz: &TimeZone,
@@ -94,14 +104,18 @@ fn parse_time(
         || format!("`{name}` must be a date (2026-06-12) or an RFC 3339 time, not {raw:?}");
     let date: jiff::civil::Date = raw.parse().map_err(|_| invalid())?;
     let day = if end_of_day {
-        date.tomorrow().map_err(|_| invalid())?
+        match date.tomorrow() {
+            Ok(day) => day,
+            Err(_) => return Ok(Some(Timestamp::MAX)),
+        }
     } else {
         date
     };
-    let start = day
-        .to_zoned_datetime(tz.clone())
-        .map_err(|_| invalid())?
-        .timestamp();
+    let start = match day.to_zoned_datetime(tz.clone()) {
+        Ok(start) => start.timestamp(),
+        Err(_) if day.year() > 0 => return Ok(Some(Timestamp::MAX)),
+        Err(_) => return Ok(Some(Timestamp::MIN)),
+    };
     Ok(Some(if end_of_day {
         start - SignedDuration::from_secs(1)
     } else {
@@ -114,6 +128,42 @@ pub(crate) struct Found {
     pub stories: Vec<(Story, Option<String>)>,
     pub mode: MatchMode,
     pub did_you_mean: Option<String>,
+    /// Stories the index matched, in all (it may count a few that are not live).
+    pub total: usize,
+    /// Hits of this page's window left out: not live now, or no longer passing the filters.
+    pub dropped: usize,
+}
+
+impl Found {
+    fn nothing() -> Found {
+        Found {
+            stories: vec![],
+            mode: MatchMode::Exact,
+            did_you_mean: None,
+            total: 0,
+            dropped: 0,
+        }
+    }
+}
+
+/// Which part of a search's ranking to show, and how to rank it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Window {
+    /// Hits to skip, best first.
+    pub offset: usize,
+    pub limit: usize,
+    /// The stage the first page was answered in (`None` on the first page: the index
+    /// chooses).
+    pub mode: Option<MatchMode>,
+    /// The moment recency is measured from (the first page's, so pages rank alike).
+    pub ranked_at: Timestamp,
+}
+
+impl Window {
+    /// Is there a result past this window (within `MAX_DEPTH`)?
+    pub fn has_more(&self, total: usize) -> bool {
+        self.offset + self.limit < total.min(MAX_DEPTH)
+    }
 }
 
 /// The store's word on a hit: the index may lag a moment behind a new topic or agency.
@@ -142,29 +192,27 @@ pub(crate) enum SearchError {
     Store(#[from] wiredesk_store::StoreError),
 }
 
-/// Search the index, then keep the hits that are live (and still pass the filters) now.
+/// Search the index for the window's hits, then keep those that are live (and still pass the
+/// filters) now. A hit left out is not replaced (see the module docs).
 pub(crate) async fn find(
     state: &AppState,
     query: &str,
     filters: SearchFilters,
-    limit: usize,
+    window: Window,
     snippets: bool,
 ) -> Result<Found, SearchError> {
     let now = Timestamp::now();
     if query.trim().is_empty() && filters.is_empty() {
-        return Ok(Found {
-            stories: vec![],
-            mode: MatchMode::Exact,
-            did_you_mean: None,
-        });
+        return Ok(Found::nothing());
     }
     let request = SearchRequest {
         query: query.to_string(),
-        // Room for hits that turn out not to be live.
-        limit: limit * 2,
+        limit: window.limit,
+        offset: window.offset,
         filters: filters.clone(),
-        now: Some(now),
+        now: Some(window.ranked_at),
         snippets,
+        mode: window.mode,
     };
     let index = state.index.clone();
     let results = tokio::task::spawn_blocking(move || index.search_with(&request)).await??;
@@ -176,20 +224,74 @@ pub(crate) async fn find(
         .into_iter()
         .map(|s| (s.id.clone(), s))
         .collect();
-    let stories = results
+    let hits = results.hits.len();
+    let stories: Vec<(Story, Option<String>)> = results
         .hits
         .into_iter()
         .filter_map(|hit| {
             let story = stories.remove(&hit.id)?;
             (story.is_live(now) && passes(&story, &filters)).then_some((story, hit.snippet_html))
         })
-        .take(limit)
         .collect();
     Ok(Found {
+        dropped: hits - stories.len(),
         stories,
         mode: results.mode,
         did_you_mean: results.did_you_mean,
+        total: results.total,
     })
+}
+
+/// `1234` as "1,234".
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "1 result", "1,234 results", "About 1,234 results" when `estimate`.
+pub(crate) fn count_in_words(total: usize, estimate: bool) -> String {
+    let grouped = grouped(total);
+    let noun = if total == 1 { "result" } else { "results" };
+    if estimate {
+        format!("About {grouped} {noun}")
+    } else {
+        format!("{grouped} {noun}")
+    }
+}
+
+/// What the page says when it lists no story: `page` of a search whose results fill
+/// `last_page` pages (at most `MAX_DEPTH`'s worth).
+fn empty_message(
+    nothing_asked: bool,
+    filtered: bool,
+    page: usize,
+    last_page: usize,
+    more_after: bool,
+) -> String {
+    if nothing_asked {
+        "Type a word or a name to search the wire.".into()
+    } else if page > last_page && last_page == MAX_DEPTH.div_ceil(PAGE_RESULTS) {
+        format!(
+            "Search shows the first {} results. Add a word or a filter to narrow it.",
+            grouped(MAX_DEPTH)
+        )
+    } else if page > last_page && last_page > 0 {
+        "There are no more results; they are all on the earlier pages.".into()
+    } else if more_after {
+        "Nothing on this page can be shown right now; there are more results on the next page."
+            .into()
+    } else if filtered {
+        "Nothing matched. Try fewer or different words, or fewer filters.".into()
+    } else {
+        "Nothing matched. Try fewer or different words.".into()
+    }
 }
 
 /// A result as `card.html` shows it, with the snippet (HTML: `<mark>`ed words, everything
@@ -231,12 +333,16 @@ struct SearchPage {
     topics: Vec<TopicOption>,
     did_you_mean: Option<Suggestion>,
     notice: Option<String>,
+    /// "About 1,234 results · page 2 of 50".
+    count: Option<String>,
     cards: Vec<SearchCard>,
     empty_message: String,
+    prev_url: Option<String>,
+    next_url: Option<String>,
 }
 
 /// `application/x-www-form-urlencoded` for one value.
-fn form_encode(value: &str) -> String {
+pub(crate) fn form_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         match b {
@@ -248,6 +354,15 @@ fn form_encode(value: &str) -> String {
         }
     }
     out
+}
+
+/// `/search?q=…` with the filters the reader had set, at `page` (the first when 1).
+fn search_page_url(q: &str, params: &SearchQuery, page: usize) -> String {
+    let mut url = search_url(q, params);
+    if page > 1 {
+        url.push_str(&format!("&page={page}"));
+    }
+    url
 }
 
 /// `/search?q=…` with the filters the reader had set.
@@ -277,16 +392,20 @@ pub async fn search_page(
     let mut notice = (!problems.is_empty()).then(|| {
         "A date could not be read (write it as 2026-06-12), so it was left out.".to_string()
     });
-    let found = match find(&state, q, filters.clone(), PAGE_RESULTS, true).await {
+    let page = params.page();
+    let last_page_possible = MAX_DEPTH.div_ceil(PAGE_RESULTS);
+    let window = Window {
+        offset: (page.min(last_page_possible + 1) - 1) * PAGE_RESULTS,
+        limit: PAGE_RESULTS,
+        mode: None,
+        ranked_at: now,
+    };
+    let found = match find(&state, q, filters.clone(), window, true).await {
         Ok(found) => found,
         Err(e) => {
             tracing::error!("search {q:?}: {e}");
             notice = Some("Search is unavailable for a moment. Please try again.".into());
-            Found {
-                stories: vec![],
-                mode: MatchMode::Exact,
-                did_you_mean: None,
-            }
+            Found::nothing()
         }
     };
     if notice.is_none() && !found.stories.is_empty() {
@@ -300,7 +419,9 @@ pub async fn search_page(
             MatchMode::Exact | MatchMode::Browse => None,
         };
     }
-    let cards = found
+    // Pages that have results: up to the depth bound.
+    let last_page = found.total.min(MAX_DEPTH).div_ceil(PAGE_RESULTS);
+    let cards: Vec<SearchCard> = found
         .stories
         .iter()
         .map(|(story, snippet)| {
@@ -335,13 +456,32 @@ pub async fn search_page(
         })
         .collect();
     let filtered = !filters.is_empty();
+    let count = (found.total > 0).then(|| {
+        let words = count_in_words(found.total, found.dropped > 0);
+        if page > 1 && page <= last_page {
+            format!("{words} · page {page} of {last_page}")
+        } else {
+            words
+        }
+    });
+    let prev_url =
+        (page > 1 && last_page > 0).then(|| search_page_url(q, &params, (page - 1).min(last_page)));
+    let next_url = (page < last_page).then(|| search_page_url(q, &params, page + 1));
+    let empty_message = empty_message(
+        q.is_empty() && !filtered,
+        filtered,
+        page,
+        last_page,
+        next_url.is_some(),
+    );
+    let title = match (q.is_empty(), page > 1) {
+        (true, _) => format!("Search | {}", state.config.name),
+        (false, false) => format!("{q} – Search | {}", state.config.name),
+        (false, true) => format!("{q} – Search, page {page} | {}", state.config.name),
+    };
     let page = SearchPage {
         masthead: side.masthead(&state, now),
-        title: if q.is_empty() {
-            format!("Search | {}", state.config.name)
-        } else {
-            format!("{q} – Search | {}", state.config.name)
-        },
+        title,
         heading: if q.is_empty() {
             "Search".into()
         } else {
@@ -358,63 +498,17 @@ pub async fn search_page(
             text,
         }),
         notice,
+        count,
         cards,
-        empty_message: if q.is_empty() && !filtered {
-            "Type a word or a name to search the wire.".into()
-        } else if filtered {
-            "Nothing matched. Try fewer or different words, or fewer filters.".into()
-        } else {
-            "Nothing matched. Try fewer or different words.".into()
-        },
+        empty_message,
+        prev_url,
+        next_url,
     };
     render(&page)
 }
 
-fn problem(status: StatusCode, detail: &str) -> Response {
-    (
-        status,
-        Json(json!({"status": status.as_u16(), "detail": detail})),
-    )
-        .into_response()
-}
-
-/// `/api/v1/search?q=…&topic=&agency=&from=&to=&limit=`: `{"items": [ninjs…]}`, best first,
-/// with `did_you_mean` when the index suggests a corrected query.
-pub async fn api_search(
-    State(state): State<AppState>,
-    Query(params): Query<SearchQuery>,
-) -> Response {
-    let limit = params.limit.unwrap_or(20).clamp(1, 100);
-    let filters = match params.filters(&state.time_zone) {
-        Ok(f) => f,
-        Err(e) => return problem(StatusCode::BAD_REQUEST, &e),
-    };
-    let query = params.query();
-    match find(&state, query.trim(), filters, limit, false).await {
-        Ok(found) => {
-            let mut body = json!({
-                "items": found
-                    .stories
-                    .iter()
-                    .map(|(s, _)| crate::api::ninjs(s, &state))
-                    .collect::<Vec<_>>(),
-            });
-            if let Some(suggestion) = found.did_you_mean {
-                body["did_you_mean"] = json!(suggestion);
-            }
-            Json(body).into_response()
-        }
-        Err(e) => {
-            tracing::error!("api search {query:?}: {e}");
-            problem(StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable")
-        }
-    }
-}
-
 pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/search", axum::routing::get(search_page))
-        .route("/api/v1/search", axum::routing::get(api_search))
+    axum::Router::new().route("/search", axum::routing::get(search_page))
 }
 
 #[cfg(test)]
@@ -438,6 +532,73 @@ mod tests {
         );
         assert_eq!(parse_time("from", Some(" "), &tz, false).unwrap(), None);
         assert!(parse_time("to", Some("yesterday"), &tz, true).is_err());
+    }
+
+    #[test]
+    fn past_the_last_page_or_the_depth_bound_the_page_says_so() {
+        // 1,000 results or more fill 50 pages; page 51 on is past the bound.
+        let deep = empty_message(false, false, 51, 50, false);
+        assert!(deep.contains("first 1,000 results"), "{deep}");
+        assert_eq!(empty_message(false, true, 10_000, 50, false), deep);
+        let past = empty_message(false, false, 4, 3, false);
+        assert!(past.contains("no more results"), "{past}");
+        assert!(empty_message(false, false, 1, 0, false).starts_with("Nothing matched"));
+        assert!(empty_message(false, true, 1, 0, false).contains("fewer filters"));
+        assert!(empty_message(false, false, 2, 3, true).contains("next page"));
+        assert!(empty_message(true, false, 1, 0, false).starts_with("Type a word"));
+    }
+
+    #[test]
+    fn counts_read_as_a_reader_expects() {
+        assert_eq!(count_in_words(1, false), "1 result");
+        assert_eq!(count_in_words(7, false), "7 results");
+        assert_eq!(count_in_words(1_000, false), "1,000 results");
+        assert_eq!(count_in_words(1_234_567, true), "About 1,234,567 results");
+        assert_eq!(count_in_words(999, true), "About 999 results");
+    }
+
+    #[test]
+    fn a_page_is_a_whole_number_from_one_and_anything_else_the_first() {
+        let page = |raw: &str| {
+            SearchQuery {
+                page: Some(raw.into()),
+                ..SearchQuery::default()
+            }
+            .page()
+        };
+        assert_eq!(page("3"), 3);
+        assert_eq!(page(" 2 "), 2);
+        for bad in ["0", "-1", "two", "", "1e3", "99999999999999999999999"] {
+            assert_eq!(page(bad), 1, "{bad:?}");
+        }
+        assert_eq!(SearchQuery::default().page(), 1);
+        let params = SearchQuery {
+            agency: Some("pti".into()),
+            ..SearchQuery::default()
+        };
+        assert_eq!(
+            search_page_url("a b", &params, 1),
+            "/search?q=a+b&agency=pti"
+        );
+        assert_eq!(
+            search_page_url("a b", &params, 4),
+            "/search?q=a+b&agency=pti&page=4"
+        );
+    }
+
+    #[test]
+    fn a_day_beyond_the_last_timestamp_is_the_end_of_time() {
+        let tz = TimeZone::get("Asia/Kolkata").unwrap();
+        assert_eq!(
+            parse_time("to", Some("9999-12-31"), &tz, true).unwrap(),
+            Some(Timestamp::MAX)
+        );
+        assert!(
+            parse_time("from", Some("9999-12-31"), &tz, false)
+                .unwrap()
+                .is_some()
+        );
+        assert!(parse_time("from", Some("0001-01-01"), &tz, false).is_ok());
     }
 
     #[test]

@@ -922,7 +922,7 @@ async fn the_openapi_document_describes_both_endpoints() {
         doc["openapi"]
     );
     let paths = doc["paths"].as_object().expect("paths");
-    for path in ["/api/v1/stories", "/api/v1/stories/{id}"] {
+    for path in ["/api/v1/stories", "/api/v1/stories/{id}", "/api/v1/search"] {
         assert!(paths.contains_key(path), "{path} is not described");
         let get = &paths[path]["get"];
         for status in ["200", "304", "400"] {
@@ -1010,6 +1010,13 @@ async fn the_api_holds_under_schemathesis() {
     assert!(items.len() == 5, "the demo lists stories: {page}");
     let ids: Vec<String> = items.iter().map(story_id).collect();
     let cursor = page["next"].as_str().expect("a next page").to_string();
+    // And a real search cursor (the demo has more than a page of India stories).
+    let (status, found) = get_json(&client, &server.url("/api/v1/search?q=india&limit=2")).await;
+    assert_eq!(status, 200, "{found}");
+    let search_cursor = found["next"]
+        .as_str()
+        .expect("a next page of search results")
+        .to_string();
 
     // The document refers to IPTC's ninjs schemas (and they to GeoJSON) by their public
     // addresses; this machine has no web, so they are read from the vendored copies.
@@ -1056,16 +1063,21 @@ async fn the_api_holds_under_schemathesis() {
 [dictionaries.ids]
 values = [{ids}]
 [dictionaries.cursors]
-values = [{cursor:?}]
+values = [{cursor:?}, {search_cursor:?}]
 [parameters]
 "path.id" = {{ dictionary = "ids", probability = 0.5 }}
 "query.cursor" = {{ dictionary = "cursors", probability = 1.0 }}
 
 # A cursor is opaque and carries check bytes: a string of the cursor's alphabet that the API
-# did not give out is refused with 400, as the document says. Only the list takes a cursor.
+# did not give out is refused with 400, as the document says; so is the list's cursor given to
+# the search, the search's given to the list, and a search cursor sent with another query.
 [[operations]]
 include-name = "GET /api/v1/stories"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "404"]
+
+[[operations]]
+include-name = "GET /api/v1/search"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400"]
 "#,
             ids = quoted(&ids),
         ),
@@ -1096,8 +1108,8 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "404"]
         "schemathesis found failures:\n{out}\n{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    // It really tested all three operations, with generated cases.
-    assert!(out.contains("Tested: 3"), "{out}");
+    // It really tested all four operations, with generated cases.
+    assert!(out.contains("Tested: 4"), "{out}");
     assert!(
         out.lines()
             .any(|l| l.trim_start().starts_with("Test cases:")),

@@ -1,7 +1,10 @@
 //! Search end to end: the real `wiredesk demo`, asked over HTTP as a reader (`/search`) and a
 //! partner (`/api/v1/search`) would.
 
-use crate::common::{Server, get_json, get_text, http, story_path_and_id};
+use crate::common::{
+    Server, drop_file, eventually, get_json, get_text, http, ninjs_story, story_path_and_id,
+    unique_word,
+};
 use serde_json::Value;
 
 /// The search page for `params` (already URL-encoded), which must answer 200.
@@ -238,4 +241,332 @@ async fn filters_restrict_results_by_topic_agency_and_date() {
     let wide =
         card_ids(&search_page(&server, &client, "q=india&from=2000-01-01&to=2999-12-31").await);
     assert_eq!(wide, all);
+}
+
+// ----- pages -----
+
+/// `href="…"` of the first `<a …rel="REL"…>` (the body's link, not the head's `<link>`), with
+/// `&amp;` read back as `&`.
+fn page_link(html: &str, rel: &str) -> Option<String> {
+    let anchor = html.split("<a ").skip(1).find(|a| {
+        a.split('>')
+            .next()
+            .unwrap_or("")
+            .contains(&format!("rel=\"{rel}\""))
+    })?;
+    let href = anchor.split("href=\"").nth(1)?.split('"').next()?;
+    Some(href.replace("&amp;", "&").replace("&#38;", "&"))
+}
+
+/// The text of `<p class="result-count">`.
+fn result_count(html: &str) -> Option<&str> {
+    html.split("<p class=\"result-count\">")
+        .nth(1)?
+        .split("</p>")
+        .next()
+}
+
+/// `n` PTI stories with `marker` in each headline, a minute old, each in words of its own.
+fn drop_marked_stories(server: &Server, marker: &str, n: usize) {
+    const WORDS: [&str; 9] = [
+        "harbour",
+        "railway",
+        "monsoon",
+        "budget",
+        "election",
+        "cricket",
+        "tariff",
+        "airport",
+        "reservoir",
+    ];
+    for i in 0..n {
+        let (a, b) = (WORDS[i % 9], WORDS[(i / 9) % 9]);
+        let headline = format!("{marker} report {i}: {a} and {b} news");
+        let body = format!(
+            "Report number {i} from the {marker} desk covers the {a} and the {b}, with figures \
+             that officials gave on {a} matters and a note on {b} plans for district {i}."
+        );
+        drop_file(
+            &server.inbox(),
+            &format!("{marker}-{i}.json"),
+            &ninjs_story(
+                &format!("urn:test:search-pages:{marker}:{i}"),
+                1,
+                "PTI",
+                &headline,
+                &body,
+                "",
+            ),
+        );
+    }
+}
+
+/// The total `/api/v1/search` gives for `q`, once it reaches `want`.
+async fn wait_for_total(server: &Server, client: &reqwest::Client, q: &str, want: u64) {
+    let url = server.url(&format!("/api/v1/search?q={q}"));
+    eventually(INGEST, &format!("{url} to count {want}"), || {
+        let (client, url) = (client, &url);
+        async move {
+            let (status, page) = get_json(client, url).await;
+            (status == 200 && page["total"] == want).then_some(())
+        }
+    })
+    .await;
+}
+
+const INGEST: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Every page of the search page for `params`, following its Next links: (ids, pages' HTML).
+async fn walk_html(
+    server: &Server,
+    client: &reqwest::Client,
+    params: &str,
+) -> (Vec<String>, Vec<String>) {
+    let mut ids = Vec::new();
+    let mut pages = Vec::new();
+    let mut url = format!("/search?{params}");
+    for _ in 0..60 {
+        let (status, html) = get_text(client, &server.url(&url)).await;
+        assert_eq!(status, 200, "GET {url}:\n{html}");
+        ids.extend(card_ids(&html));
+        let next = page_link(&html, "next");
+        pages.push(html);
+        match next {
+            Some(next) => url = next,
+            None => return (ids, pages),
+        }
+    }
+    panic!("still a Next link after 60 pages");
+}
+
+/// Every page of `/api/v1/search?{params}`, following `next`: (ids, pages).
+async fn walk_api(
+    server: &Server,
+    client: &reqwest::Client,
+    params: &str,
+) -> (Vec<String>, Vec<Value>) {
+    let mut ids = Vec::new();
+    let mut pages = Vec::new();
+    let first = format!("/api/v1/search?{params}");
+    let mut url = server.url(&first);
+    for _ in 0..60 {
+        let (status, page) = get_json(client, &url).await;
+        assert_eq!(status, 200, "GET {url}: {page}");
+        ids.extend(item_ids(&page));
+        let next = page["next"].clone();
+        let next_url = page["next_url"].clone();
+        pages.push(page);
+        match (next, next_url) {
+            (Value::Null, Value::Null) => return (ids, pages),
+            (Value::String(cursor), Value::String(link)) => {
+                assert!(
+                    link.ends_with(
+                        &format!("{first}&cursor={cursor}").replace("/api/v1/search?", "")
+                    ),
+                    "next_url {link} is not this search with the cursor {cursor}"
+                );
+                assert!(link.contains("/api/v1/search?"), "{link}");
+                url = server.url(&format!("{first}&cursor={cursor}"));
+            }
+            (next, link) => panic!("`next` {next} and `next_url` {link} disagree"),
+        }
+    }
+    panic!("still a next cursor after 60 pages");
+}
+
+fn assert_each_once(ids: &[String], what: &str) {
+    let mut unique = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "{what}: a story on two pages: {ids:?}"
+    );
+}
+
+#[tokio::test]
+async fn search_pages_walk_every_result_once_in_html_and_the_api() {
+    let server = Server::serve_with_config("");
+    let client = http();
+    let marker = unique_word("paging");
+    drop_marked_stories(&server, &marker, 45);
+    wait_for_total(&server, &client, &marker, 45).await;
+
+    // The page: 20, 20 and 5, each story once, with the count and links both ways.
+    let (html_ids, pages) = walk_html(&server, &client, &format!("q={marker}")).await;
+    assert_eq!(pages.len(), 3, "45 results are three pages of 20");
+    assert_eq!(html_ids.len(), 45, "{html_ids:?}");
+    assert_each_once(&html_ids, "HTML");
+    assert_eq!(cards(&pages[0]).len(), 20);
+    assert_eq!(cards(&pages[2]).len(), 5);
+    assert_eq!(result_count(&pages[0]), Some("45 results"), "{}", pages[0]);
+    assert_eq!(result_count(&pages[1]), Some("45 results · page 2 of 3"));
+    assert_eq!(page_link(&pages[0], "prev"), None);
+    assert_eq!(
+        page_link(&pages[1], "prev").as_deref(),
+        Some(format!("/search?q={marker}").as_str())
+    );
+    assert_eq!(
+        page_link(&pages[2], "prev").as_deref(),
+        Some(format!("/search?q={marker}&page=2").as_str())
+    );
+    assert_eq!(page_link(&pages[2], "next"), None);
+    assert!(
+        pages[1].contains(&format!(
+            "<link rel=\"next\" href=\"/search?q={marker}&amp;page=3\">"
+        )) || pages[1].contains(&format!(
+            "<link rel=\"next\" href=\"/search?q={marker}&#38;page=3\">"
+        )),
+        "no <link rel=next> in the head:\n{}",
+        pages[1]
+    );
+    assert!(pages[1].contains("<link rel=\"prev\""), "{}", pages[1]);
+    assert!(pages[1].contains(", page 2 | "), "the title names the page");
+
+    // The API: the same stories, each once, with the total on every page.
+    let (api_ids, api_pages) = walk_api(&server, &client, &format!("q={marker}&limit=20")).await;
+    assert_eq!(api_pages.len(), 3);
+    assert_each_once(&api_ids, "API");
+    for page in &api_pages {
+        assert_eq!(page["total"], 45, "{page}");
+        assert_eq!(page["match"], "exact", "{page}");
+    }
+    let (mut a, mut b) = (api_ids.clone(), html_ids.clone());
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "the page and the API found different stories");
+    // Other page sizes walk the same stories.
+    let (by_7, pages_of_7) = walk_api(&server, &client, &format!("q={marker}&limit=7")).await;
+    assert_eq!(pages_of_7.len(), 7);
+    let mut c = by_7.clone();
+    c.sort();
+    assert_eq!(c, a);
+
+    // Past the last page: a message and the way back, never an error page.
+    for page in ["4", "51", "1000000000000"] {
+        let html = search_page(&server, &client, &format!("q={marker}&page={page}")).await;
+        assert!(cards(&html).is_empty(), "{html}");
+        assert!(html.contains("There are no more results"), "{html}");
+        assert_eq!(
+            page_link(&html, "prev").as_deref(),
+            Some(format!("/search?q={marker}&page=3").as_str())
+        );
+        assert_eq!(page_link(&html, "next"), None);
+    }
+    // An unreadable page is the first.
+    let html = search_page(&server, &client, &format!("q={marker}&page=two")).await;
+    assert_eq!(card_ids(&html), card_ids(&pages[0]));
+
+    // A cursor the API did not give out, one from another search, a list's cursor: 400 with a
+    // problem that names it.
+    let cursor = api_pages[0]["next"].as_str().unwrap().to_string();
+    let (_, list) = get_json(&client, &server.url("/api/v1/stories?limit=1")).await;
+    let list_cursor = list["next"].as_str().unwrap_or("AAAA").to_string();
+    for (url, why) in [
+        (
+            format!("/api/v1/search?q={marker}&cursor=AAAAnotacursor"),
+            "a cursor this API gave out",
+        ),
+        (
+            format!("/api/v1/search?q={marker}&cursor={list_cursor}"),
+            "a cursor this API gave out",
+        ),
+        (
+            format!("/api/v1/search?q={marker}&topic=sports&cursor={cursor}"),
+            "another search",
+        ),
+        (
+            format!("/api/v1/search?q=other&cursor={cursor}"),
+            "another search",
+        ),
+        (
+            format!("/api/v1/search?q={marker}&page=2"),
+            "unknown parameter",
+        ),
+    ] {
+        let (status, problem) = get_json(&client, &server.url(&url)).await;
+        assert_eq!(status, 400, "{url}: {problem}");
+        assert!(
+            problem["detail"].as_str().is_some_and(|d| d.contains(why)),
+            "{url}: {problem}"
+        );
+    }
+
+    // A story the index has but readers may not see yet (embargoed for an hour) is left out
+    // of its page, and the count says it is an estimate; every visible story is still
+    // listed once.
+    let embargo = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1))
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    drop_file(
+        &server.inbox(),
+        "embargoed.json",
+        &ninjs_story(
+            &format!("urn:test:search-pages:{marker}:embargoed"),
+            1,
+            "PTI",
+            &format!("{marker} report under embargo"),
+            &format!("The {marker} desk holds this report until the embargo lifts."),
+            &format!("\"embargoed\": \"{embargo}\""),
+        ),
+    );
+    wait_for_total(&server, &client, &marker, 46).await;
+    let (html_ids, pages) = walk_html(&server, &client, &format!("q={marker}")).await;
+    assert_eq!(html_ids.len(), 45);
+    assert_each_once(&html_ids, "HTML with an embargoed hit");
+    let estimated = pages
+        .iter()
+        .filter(|p| {
+            result_count(p) == Some("About 46 results")
+                || result_count(p).is_some_and(|c| c.starts_with("About 46 results ·"))
+        })
+        .count();
+    assert_eq!(
+        estimated, 1,
+        "one page left the embargoed story out and said so"
+    );
+    let (api_ids, _) = walk_api(&server, &client, &format!("q={marker}")).await;
+    assert_eq!(api_ids.len(), 45);
+    assert_each_once(&api_ids, "API with an embargoed hit");
+}
+
+#[tokio::test]
+async fn a_query_is_escaped_everywhere_the_search_page_shows_it() {
+    let server = Server::serve_with_config("");
+    let client = http();
+    let marker = unique_word("escape");
+    drop_marked_stories(&server, &marker, 25);
+    wait_for_total(&server, &client, &marker, 25).await;
+    let typed = format!("{marker} OR \"<script>alert('x')</script>&\"");
+    let encoded: String = typed
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    for page in ["1", "2", "3"] {
+        let html = search_page(&server, &client, &format!("q={encoded}&page={page}")).await;
+        assert!(!html.contains("<script>alert"), "page {page}:\n{html}");
+        assert!(
+            !html.contains("alert('x')"),
+            "a quote left raw on page {page}"
+        );
+        assert!(
+            html.contains("&lt;script&gt;") || html.contains("&#60;script&#62;"),
+            "the query is not shown escaped on page {page}:\n{html}"
+        );
+        for rel in ["next", "prev"] {
+            if let Some(href) = page_link(&html, rel) {
+                assert!(
+                    href.starts_with("/search?q=") && !href.contains(['<', '>', '"', '\'', ' ']),
+                    "{rel} link {href:?} on page {page}"
+                );
+            }
+        }
+    }
+    let html = search_page(&server, &client, &format!("q={encoded}")).await;
+    assert_eq!(cards(&html).len(), 20);
+    assert!(page_link(&html, "next").is_some(), "{html}");
 }

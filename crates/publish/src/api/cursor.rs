@@ -1,4 +1,5 @@
-//! The list's opaque keyset cursors: a live time and a story id, with check bytes.
+//! The API's opaque cursors, with check bytes: the list's keyset cursors (a live time and a
+//! story id) and the search's page cursors (`SearchCursor`).
 //! Must not: be treated as a secret or an authorization; the check only makes sure the API
 //! reads back exactly what it gave out.
 
@@ -6,6 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
+use wiredesk_index::MatchMode;
 use wiredesk_model::StoryId;
 
 /// Mixed into each cursor's check bytes. A cursor is not secret (it holds a time and a public
@@ -58,9 +60,110 @@ fn parse_payload(payload: &str) -> Option<(Timestamp, StoryId)> {
         .then(|| (t, StoryId(id.to_string())))
 }
 
+/// Where a later page of `/api/v1/search` starts, and what keeps it the same search: the
+/// stage and the moment the first page was ranked in, and a fingerprint of the query and
+/// filters it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SearchCursor {
+    pub(crate) offset: usize,
+    pub(crate) mode: MatchMode,
+    pub(crate) ranked_at: Timestamp,
+    pub(crate) query: u64,
+}
+
+fn mode_code(mode: MatchMode) -> char {
+    match mode {
+        MatchMode::Exact => 'e',
+        MatchMode::Typos => 't',
+        MatchMode::AnyWord => 'a',
+        MatchMode::Browse => 'b',
+    }
+}
+
+fn mode_of(code: &str) -> Option<MatchMode> {
+    Some(match code {
+        "e" => MatchMode::Exact,
+        "t" => MatchMode::Typos,
+        "a" => MatchMode::AnyWord,
+        "b" => MatchMode::Browse,
+        _ => return None,
+    })
+}
+
+/// The opaque search cursor: base64url of `s1.<offset>.<stage>.<seconds>.<fingerprint>` and
+/// check bytes. Never read as a list cursor (its payload does not start with a time).
+pub(crate) fn encode_search_cursor(c: &SearchCursor) -> String {
+    let mut bytes = format!(
+        "s1.{}.{}.{}.{:016x}",
+        c.offset,
+        mode_code(c.mode),
+        c.ranked_at.as_second(),
+        c.query
+    )
+    .into_bytes();
+    let check = cursor_check(&bytes);
+    bytes.extend_from_slice(&check);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub(crate) fn decode_search_cursor(raw: &str) -> Option<SearchCursor> {
+    if raw.len() > 200 {
+        return None;
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
+    let split = bytes.len().checked_sub(CURSOR_CHECK_LEN)?;
+    let (payload, check) = bytes.split_at(split);
+    if cursor_check(payload) != check {
+        return None;
+    }
+    let payload = std::str::from_utf8(payload).ok()?;
+    let mut parts = payload.split('.');
+    if parts.next()? != "s1" {
+        return None;
+    }
+    let offset = parts.next()?.parse().ok()?;
+    let mode = mode_of(parts.next()?)?;
+    let ranked_at = Timestamp::from_second(parts.next()?.parse().ok()?).ok()?;
+    let query = u64::from_str_radix(parts.next()?, 16).ok()?;
+    parts.next().is_none().then_some(SearchCursor {
+        offset,
+        mode,
+        ranked_at,
+        query,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_cursor_reads_back_and_is_never_a_list_cursor() {
+        let c = SearchCursor {
+            offset: 40,
+            mode: MatchMode::Typos,
+            ranked_at: Timestamp::from_second(1_795_000_000).unwrap(),
+            query: 0x0123_4567_89ab_cdef,
+        };
+        let raw = encode_search_cursor(&c);
+        assert_eq!(decode_search_cursor(&raw), Some(c.clone()));
+        assert_eq!(decode_cursor(&raw), None);
+        assert_eq!(decode_page_cursor(&raw), None);
+        let list = encode_cursor(c.ranked_at, &StoryId("0123456789abcdef".into()));
+        assert_eq!(decode_search_cursor(&list), None);
+        for i in 0..raw.len() {
+            let mut bytes = raw.clone().into_bytes();
+            bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+            let tampered = String::from_utf8(bytes).unwrap();
+            assert_eq!(decode_search_cursor(&tampered), None, "{tampered}");
+        }
+        for mode in [MatchMode::Exact, MatchMode::AnyWord, MatchMode::Browse] {
+            let c = SearchCursor { mode, ..c.clone() };
+            assert_eq!(decode_search_cursor(&encode_search_cursor(&c)), Some(c));
+        }
+        assert_eq!(decode_search_cursor(""), None);
+        assert_eq!(decode_search_cursor("not a cursor"), None);
+    }
 
     #[test]
     fn a_cursor_reads_back_as_given_and_a_changed_one_does_not() {

@@ -1,5 +1,6 @@
-//! The ninjs JSON API for partners: `/api/v1/stories`, `/api/v1/stories/{id}` and the
-//! OpenAPI document that describes them, `/api/v1/openapi.json`.
+//! The ninjs JSON API for partners: `/api/v1/stories`, `/api/v1/stories/{id}`, the ranked
+//! search `/api/v1/search` (`search`) and the OpenAPI document that describes them,
+//! `/api/v1/openapi.json`.
 //!
 //! Owns: the mapping of a `Story` to an IPTC ninjs object (2.x by default, 3.x with
 //! `?profile=ninjs3`), the list's filters and its opaque keyset cursors, problem responses,
@@ -17,8 +18,12 @@
 //! `published`. `q` keeps that order too (it does not rank by relevance), so paging a search is
 //! as stable as paging the list.
 //!
+//! `/api/v1/search` is the other order: the index's ranking, as the search page shows it, paged
+//! by a cursor of its own (see `search`).
+//!
 //! Layout: this module holds the routes and handlers; `ninjs` the mapping, `cursor` the keyset
-//! cursors, `params` the query parameters, `response` problems and ETags.
+//! and search cursors, `params` the query parameters, `response` problems and ETags, `search`
+//! the ranked search.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -50,6 +55,7 @@ pub(crate) mod cursor;
 mod ninjs;
 mod params;
 mod response;
+mod search;
 
 pub use ninjs::{Profile, ninjs, ninjs_object, ninjs3};
 
@@ -269,5 +275,6 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/v1/stories", axum::routing::get(stories))
         .route("/api/v1/stories/{id}", axum::routing::get(story))
+        .route("/api/v1/search", axum::routing::get(search::search))
         .route("/api/v1/openapi.json", axum::routing::get(openapi))
 }

@@ -58,6 +58,7 @@ mod schema;
 mod search;
 mod snippet;
 mod spelling;
+mod words;
 
 pub use follower::IndexFollower;
 pub use schema::SCHEMA_VERSION;
@@ -162,6 +163,11 @@ impl SearchIndex {
     }
 
     fn from_index(index: Index, fields: Fields) -> Result<SearchIndex> {
+        // Headlines and bodies are cut into words by the site's analyzer, here and at query
+        // time alike (`words`).
+        index
+            .tokenizers()
+            .register(words::ANALYZER, words::analyzer());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -374,6 +380,39 @@ mod tests {
         let related = index.related(&stories[0], 5).unwrap();
         assert_eq!(related[0].id, StoryId::for_uri("rate2"));
         assert!(related.iter().all(|h| h.id != stories[0].id));
+    }
+
+    #[test]
+    fn hindi_copy_is_found_by_whole_words_and_their_spelling_variants() {
+        let index = SearchIndex::in_memory().unwrap();
+        let hindi = story(
+            "hindi",
+            "दिल्ली में ज़रूरी सामान की कीमतें बढ़ीं",
+            "नई दिल्ली, 5 दिसंबर (आईएएनएस)। राजधानी में २०२६ के बजट से पहले सब्ज़ियों के दाम बढ़ गए।",
+        );
+        index.upsert(&hindi).unwrap();
+        index
+            .upsert(&story("english", "Prices rise", "Prices rose in 2025."))
+            .unwrap();
+        index.commit().unwrap();
+        let found = |q: &str| -> Vec<String> {
+            index
+                .search(q, 10)
+                .unwrap()
+                .into_iter()
+                .map(|h| h.id.0)
+                .collect()
+        };
+        let hindi_id = vec![hindi.id.0.clone()];
+        // The word whole, not fragments cut at its vowel signs.
+        assert_eq!(found("दिल्ली"), hindi_id);
+        // Without the nukta, as often typed.
+        assert_eq!(found("जरूरी"), hindi_id);
+        assert_eq!(found("सब्जियों"), hindi_id);
+        // Devanagari digits are digits.
+        assert_eq!(found("2026"), hindi_id);
+        // A fragment of a word is not the word.
+        assert!(found("दि").is_empty());
     }
 
     #[test]

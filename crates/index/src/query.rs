@@ -166,13 +166,8 @@ pub(crate) fn parse(input: &str, analyzer: &mut TextAnalyzer) -> ParsedQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer};
-
     fn analyzer() -> TextAnalyzer {
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .build()
+        crate::words::analyzer()
     }
 
     fn words(p: &ParsedQuery) -> Vec<Vec<Vec<String>>> {

@@ -18,7 +18,7 @@ pub(crate) struct Fields {
 
 /// Bump when the schema or what goes into a field changes: an index folder written with
 /// another version is recreated empty and must be rebuilt (`wiredesk reindex`).
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 pub(crate) const VERSION_FILE: &str = "wiredesk-schema-version";
 
 pub(crate) const LIVE_FIELD: &str = "live";

@@ -123,7 +123,7 @@ impl AppState {
             .into_iter()
             .filter(|s| s.is_live(now))
             .collect();
-        let cluster_of = |id: &StoryId| self.projections.cluster_of(id);
+        let cluster_of = |id: &StoryId| self.projections.event_of(id);
         let mut related = rank_related(
             story,
             &similarity,
@@ -329,7 +329,7 @@ async fn latest_page(
     }
     let older = window.len() > LATEST_PAGE;
     window.truncate(LATEST_PAGE);
-    let cluster_of = |id: &StoryId| state.projections.cluster_of(id);
+    let cluster_of = |id: &StoryId| state.projections.event_of(id);
     // Clusters a newer page already showed: the pins' on home, and those with a live report
     // listed before this page's first story.
     let mut earlier: HashSet<StoryId> = pinned.iter().map(|s| cluster_of(&s.id)).collect();
@@ -338,7 +338,7 @@ async fn latest_page(
         let in_window: HashSet<&StoryId> = window.iter().map(|s| &s.id).collect();
         let others: Vec<StoryId> = window
             .iter()
-            .flat_map(|s| state.projections.cluster_members(&cluster_of(&s.id)))
+            .flat_map(|s| state.projections.event_members(&cluster_of(&s.id)))
             .filter(|id| !in_window.contains(id))
             .collect::<HashSet<_>>()
             .into_iter()
@@ -353,9 +353,9 @@ async fn latest_page(
         .into_iter()
         .filter(|s| !earlier.contains(&cluster_of(&s.id)));
     let stories = if page == 1 {
-        state.one_per_cluster(pinned.iter().cloned().chain(listed))
+        state.one_per_event(pinned.iter().cloned().chain(listed))
     } else {
-        state.one_per_cluster(listed)
+        state.one_per_event(listed)
     };
     Ok(Some(LatestPage { stories, older }))
 }
@@ -755,7 +755,7 @@ async fn listing_page(
     // The cursor follows what the store listed, so no story is skipped between pages.
     let next_url = cursor_after(&stories, limit).map(|c| format!("{base}?before={c}"));
     let cards = match reports {
-        Reports::OnePerEvent => state.cards(&state.one_per_cluster(stories), now).await?,
+        Reports::OnePerEvent => state.cards(&state.one_per_event(stories), now).await?,
         Reports::All => stories.iter().map(|s| state.card(s)).collect(),
     };
     let page = ListingPage {

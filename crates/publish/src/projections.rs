@@ -1,8 +1,8 @@
 //! The projections of the log that live in the site's process: event clusters (with the copies
 //! inside them) and the page cache's generation.
 //!
-//! Owns: one follower task that reads new events in log order, folds them into the clusters
-//! (`wiredesk_intel::events`: a cluster is an event, reported by any agency in any wording),
+//! Owns: one follower task that reads new events in log order, folds them into the event
+//! clusters (`wiredesk_intel::events`: an event, reported by any agency in any wording),
 //! then tells the page cache which surrogate keys they touched (`purge::story_keys` of each
 //! story, and its cluster's members, whose coverage counts change), so a page is never
 //! cached against clusters older than the events it has seen. It sees events written by another process too (`wiredesk ingest`
@@ -39,7 +39,7 @@ pub const NAME: &str = "pages";
 
 #[derive(Clone)]
 pub struct Projections {
-    clusters: Arc<RwLock<Events>>,
+    events: Arc<RwLock<Events>>,
     /// The last log position folded in; 0 until the first build is done.
     caught_up: watch::Sender<i64>,
 }
@@ -47,31 +47,31 @@ pub struct Projections {
 impl Projections {
     pub fn new() -> Projections {
         Projections {
-            clusters: Arc::new(RwLock::new(Events::new(site_config()))),
+            events: Arc::new(RwLock::new(Events::new(site_config()))),
             caught_up: watch::channel(0).0,
         }
     }
 
     /// Every report of `id`'s event (first arrived first, `id` included), live or not.
-    pub fn cluster_members(&self, id: &StoryId) -> Vec<StoryId> {
-        self.clusters.read().expect("clusters lock").members(id)
+    pub fn event_members(&self, id: &StoryId) -> Vec<StoryId> {
+        self.events.read().expect("events lock").members(id)
     }
 
     /// The name of `id`'s event: its first report's id.
-    pub fn cluster_of(&self, id: &StoryId) -> StoryId {
-        self.clusters.read().expect("clusters lock").event_of(id)
+    pub fn event_of(&self, id: &StoryId) -> StoryId {
+        self.events.read().expect("events lock").event_of(id)
     }
 
     /// The name of `id`'s copy: the reports of the same text, a finer grouping than its event.
     pub fn copy_of(&self, id: &StoryId) -> StoryId {
-        self.clusters.read().expect("clusters lock").copy_of(id)
+        self.events.read().expect("events lock").copy_of(id)
     }
 
     /// The most complete of `reports` (`Events::most_complete`).
     pub fn most_complete(&self, reports: &[StoryId]) -> Option<StoryId> {
-        self.clusters
+        self.events
             .read()
-            .expect("clusters lock")
+            .expect("events lock")
             .most_complete(reports)
     }
 
@@ -170,7 +170,7 @@ impl Projections {
             fresh.len(),
             started.elapsed()
         );
-        *self.clusters.write().expect("clusters lock") = fresh;
+        *self.events.write().expect("events lock") = fresh;
         Ok(at)
     }
 
@@ -185,7 +185,7 @@ impl Projections {
         let ids: Vec<StoryId> = crate::purge::touched(events).into_keys().collect();
         let mut touched = Touched::default();
         for id in &ids {
-            touched.changed.insert(coverage_key(&self.cluster_of(id)));
+            touched.changed.insert(coverage_key(&self.event_of(id)));
         }
         let now = Timestamp::now();
         let mut live = BTreeSet::new();
@@ -209,12 +209,12 @@ impl Projections {
         Ok(touched)
     }
 
-    fn fold(&self, events: &[RecordedEvent]) -> i64 {
-        let mut clusters = self.clusters.write().expect("clusters lock");
-        for recorded in events {
-            add_to(&mut clusters, recorded);
+    fn fold(&self, recorded: &[RecordedEvent]) -> i64 {
+        let mut events = self.events.write().expect("events lock");
+        for one in recorded {
+            add_to(&mut events, one);
         }
-        events.last().map_or(0, |e| e.seq)
+        recorded.last().map_or(0, |e| e.seq)
     }
 }
 
@@ -231,10 +231,10 @@ impl Default for Projections {
     }
 }
 
-fn add_to(clusters: &mut Events, recorded: &RecordedEvent) {
+fn add_to(events: &mut Events, recorded: &RecordedEvent) {
     // A newer version keeps the story's event (`Events::add` only updates its length); it is
     // read here for a story whose first version is older than the window too.
     if let StoryEvent::Ingested { story } | StoryEvent::Updated { story } = &recorded.event {
-        clusters.add(story);
+        events.add(story);
     }
 }

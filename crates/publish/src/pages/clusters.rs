@@ -31,11 +31,11 @@ pub fn coverage_url(cluster: &StoryId) -> String {
 
 impl AppState {
     /// Keep the first story of each cluster, in order.
-    pub(crate) fn one_per_cluster(&self, stories: impl IntoIterator<Item = Story>) -> Vec<Story> {
+    pub(crate) fn one_per_event(&self, stories: impl IntoIterator<Item = Story>) -> Vec<Story> {
         let mut seen = HashSet::new();
         stories
             .into_iter()
-            .filter(|s| seen.insert(self.projections.cluster_of(&s.id)))
+            .filter(|s| seen.insert(self.projections.event_of(&s.id)))
             .collect()
     }
 
@@ -49,7 +49,7 @@ impl AppState {
     ) -> Result<Vec<Card>, StoreError> {
         let clusters: Vec<StoryId> = stories
             .iter()
-            .map(|s| self.projections.cluster_of(&s.id))
+            .map(|s| self.projections.event_of(&s.id))
             .collect();
         let reports = self.live_reports(&clusters, now).await?;
         let head_of = |story: &Story, cluster: &StoryId| -> Option<StoryId> {
@@ -95,7 +95,7 @@ impl AppState {
         story: &Story,
         now: Timestamp,
     ) -> Result<Option<Coverage>, StoreError> {
-        let cluster = self.projections.cluster_of(&story.id);
+        let cluster = self.projections.event_of(&story.id);
         crate::cache::shows_coverage(&cluster);
         let reports = self
             .live_reports(std::slice::from_ref(&cluster), now)
@@ -123,7 +123,7 @@ impl AppState {
                         counts.insert(cluster.clone(), known.clone());
                     }
                     _ => {
-                        let members = self.projections.cluster_members(cluster);
+                        let members = self.projections.event_members(cluster);
                         if members.len() > 1 {
                             missing.push((cluster.clone(), members));
                         } else {
@@ -276,7 +276,7 @@ pub async fn coverage(State(state): State<AppState>, Path(id): Path<String>) -> 
 
 async fn coverage_page(state: &AppState, id: String) -> Result<Response, StoreError> {
     let now = Timestamp::now();
-    let members = state.projections.cluster_members(&StoryId(id));
+    let members = state.projections.event_members(&StoryId(id));
     let mut reports: Vec<Story> = state
         .store
         .stories(&members)

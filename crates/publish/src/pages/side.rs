@@ -116,11 +116,11 @@ impl SideLists {
             .await?;
         let newest_of =
             clusters::newest_report_per_cluster(week.iter().map(|h| h.id.clone()), |id| {
-                state.projections.cluster_of(id)
+                state.projections.event_of(id)
             });
         let several: Vec<(StoryId, StoryId)> = newest_of
             .into_iter()
-            .filter(|(cluster, _)| state.projections.cluster_members(cluster).len() > 1)
+            .filter(|(cluster, _)| state.projections.event_members(cluster).len() > 1)
             .collect();
         let cluster_ids: Vec<StoryId> = several.iter().map(|(c, _)| c.clone()).collect();
         let reports = state.live_reports(&cluster_ids, now).await?;
@@ -153,7 +153,7 @@ impl SideLists {
     /// and nothing from the clusters of `exclude` (what the page already shows), so it may
     /// be short or empty: the page then says so.
     pub(crate) fn hot(&self, state: &AppState, exclude: &HashSet<StoryId>) -> Vec<Story> {
-        let cluster_of = |id: &StoryId| state.projections.cluster_of(id);
+        let cluster_of = |id: &StoryId| state.projections.event_of(id);
         let excluded: HashSet<StoryId> = exclude.iter().map(cluster_of).collect();
         let groups: Vec<HotCluster> = clusters::group_by_cluster(self.viewed.clone(), cluster_of)
             .into_iter()
@@ -188,7 +188,7 @@ impl SideLists {
         let mut used = shown.clone();
         let mut clusters_used: HashSet<StoryId> = shown
             .iter()
-            .map(|id| state.projections.cluster_of(id))
+            .map(|id| state.projections.event_of(id))
             .collect();
         let mut blocks = Vec::new();
         for topic in &self.topics {
@@ -197,7 +197,7 @@ impl SideLists {
                 if cards.len() >= per_topic {
                     break;
                 }
-                let cluster = state.projections.cluster_of(&s.id);
+                let cluster = state.projections.event_of(&s.id);
                 if !used.contains(&s.id) && !clusters_used.contains(&cluster) {
                     used.insert(s.id.clone());
                     clusters_used.insert(cluster);

@@ -205,7 +205,7 @@ async fn a_simulated_week_of_traffic_gives_one_hot_entry_per_cluster_without_bot
     state.projections.caught_up_to(latest).await;
     let id = |u: &str| StoryId::for_uri(u);
     assert_eq!(
-        state.projections.cluster_of(&id("flood-ians")),
+        state.projections.event_of(&id("flood-ians")),
         id("flood-pti"),
         "the same copy from two agencies is one cluster"
     );
@@ -639,7 +639,7 @@ async fn an_event_is_one_entry_headed_by_its_most_complete_report_unless_the_des
     state.projections.caught_up_to(latest).await;
     let id = |u: &str| StoryId::for_uri(u);
     assert_eq!(
-        state.projections.cluster_of(&id("quake-reuters")),
+        state.projections.event_of(&id("quake-reuters")),
         id("quake-afp"),
         "two wordings of one event are one cluster"
     );
@@ -654,7 +654,7 @@ async fn an_event_is_one_entry_headed_by_its_most_complete_report_unless_the_des
         async move { state.store.stories(&uris).await.unwrap() }
     };
     // The AFP report listed first (as if it were the newest): the entry shows the fuller one.
-    let stories = state.one_per_cluster(listed(&["quake-afp", "budget", "quake-reuters"]).await);
+    let stories = state.one_per_event(listed(&["quake-afp", "budget", "quake-reuters"]).await);
     assert_eq!(uris(&stories), ["quake-afp", "budget"]);
     let cards = state.cards(&stories, now()).await.unwrap();
     let fuller_story = state
@@ -749,10 +749,8 @@ async fn older_pages_continue_latest_once_per_cluster_and_end_in_not_found() {
     let state = state_with(&rows).await;
     caught_up(&state).await;
     assert_eq!(
-        state.projections.cluster_of(&StoryId::for_uri("flood-pti")),
-        state
-            .projections
-            .cluster_of(&StoryId::for_uri("flood-ians")),
+        state.projections.event_of(&StoryId::for_uri("flood-pti")),
+        state.projections.event_of(&StoryId::for_uri("flood-ians")),
     );
 
     let (status, _, home) = get_page(&state, "/", "identity").await;

@@ -25,16 +25,15 @@ pub(super) fn cursor_check(payload: &[u8]) -> [u8; CURSOR_CHECK_LEN] {
     check
 }
 
-/// The opaque cursor for "after this story": base64url of `<microseconds>.<story id>` and
-/// check bytes.
-pub(crate) fn encode_cursor(live: Timestamp, id: &StoryId) -> String {
-    let mut bytes = format!("{}.{}", live.as_microsecond(), id).into_bytes();
+/// A payload made a cursor: base64url of it and its check bytes.
+fn seal(mut bytes: Vec<u8>) -> String {
     let check = cursor_check(&bytes);
     bytes.extend_from_slice(&check);
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-pub(crate) fn decode_cursor(raw: &str) -> Option<(Timestamp, StoryId)> {
+/// The payload of a cursor this API gave out; `None` for any other string.
+fn open(raw: &str) -> Option<String> {
     if raw.len() > 200 {
         return None;
     }
@@ -44,7 +43,17 @@ pub(crate) fn decode_cursor(raw: &str) -> Option<(Timestamp, StoryId)> {
     if cursor_check(payload) != check {
         return None;
     }
-    parse_payload(std::str::from_utf8(payload).ok()?)
+    String::from_utf8(payload.to_vec()).ok()
+}
+
+/// The opaque cursor for "after this story": base64url of `<microseconds>.<story id>` and
+/// check bytes.
+pub(crate) fn encode_cursor(live: Timestamp, id: &StoryId) -> String {
+    seal(format!("{}.{}", live.as_microsecond(), id).into_bytes())
+}
+
+pub(crate) fn decode_cursor(raw: &str) -> Option<(Timestamp, StoryId)> {
+    parse_payload(&open(raw)?)
 }
 
 /// A `before` cursor of the HTML pages: the same cursor as the API's, or, so that links
@@ -93,30 +102,20 @@ fn mode_of(code: &str) -> Option<MatchMode> {
 /// The opaque search cursor: base64url of `s1.<offset>.<stage>.<seconds>.<fingerprint>` and
 /// check bytes. Never read as a list cursor (its payload does not start with a time).
 pub(crate) fn encode_search_cursor(c: &SearchCursor) -> String {
-    let mut bytes = format!(
-        "s1.{}.{}.{}.{:016x}",
-        c.offset,
-        mode_code(c.mode),
-        c.ranked_at.as_second(),
-        c.query
+    seal(
+        format!(
+            "s1.{}.{}.{}.{:016x}",
+            c.offset,
+            mode_code(c.mode),
+            c.ranked_at.as_second(),
+            c.query
+        )
+        .into_bytes(),
     )
-    .into_bytes();
-    let check = cursor_check(&bytes);
-    bytes.extend_from_slice(&check);
-    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 pub(crate) fn decode_search_cursor(raw: &str) -> Option<SearchCursor> {
-    if raw.len() > 200 {
-        return None;
-    }
-    let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
-    let split = bytes.len().checked_sub(CURSOR_CHECK_LEN)?;
-    let (payload, check) = bytes.split_at(split);
-    if cursor_check(payload) != check {
-        return None;
-    }
-    let payload = std::str::from_utf8(payload).ok()?;
+    let payload = open(raw)?;
     let mut parts = payload.split('.');
     if parts.next()? != "s1" {
         return None;

@@ -93,6 +93,17 @@ pub(super) fn parse_slug(name: &str, raw: &str) -> Result<String, ApiError> {
     }
 }
 
+/// `limit`: a whole number from 1, capped at `MAX_LIMIT`.
+pub(super) fn parse_limit(raw: &str) -> Result<usize, ApiError> {
+    match raw.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n.min(MAX_LIMIT)),
+        _ => Err(bad_param(
+            "limit",
+            format!("must be a whole number from 1 to {MAX_LIMIT}"),
+        )),
+    }
+}
+
 pub(super) fn parse_profile(raw: &str) -> Result<Profile, ApiError> {
     Profile::parse(raw).ok_or_else(|| bad_param("profile", "must be ninjs2 or ninjs3"))
 }
@@ -104,17 +115,7 @@ pub(super) fn parse_list(pairs: Vec<(String, String)>) -> Result<ListParams, Api
     };
     for (name, value) in pairs {
         match name.as_str() {
-            "limit" => {
-                p.limit = match value.parse::<usize>() {
-                    Ok(n) if n >= 1 => n.min(MAX_LIMIT),
-                    _ => {
-                        return Err(bad_param(
-                            "limit",
-                            format!("must be a whole number from 1 to {MAX_LIMIT}"),
-                        ));
-                    }
-                }
-            }
+            "limit" => p.limit = parse_limit(&value)?,
             "cursor" => {
                 p.before = Some(
                     decode_cursor(&value)

@@ -25,9 +25,9 @@ use wiredesk_index::{MatchMode, SearchFilters};
 
 use super::cursor::{SearchCursor, decode_search_cursor, encode_search_cursor};
 use super::ninjs::Profile;
-use super::params::{checked_pairs, parse_profile, parse_slug};
+use super::params::{checked_pairs, parse_limit, parse_profile, parse_slug};
 use super::response::{ApiError, bad_param, json_with_etag, unavailable};
-use super::{DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, list_item};
+use super::{DEFAULT_LIMIT, MAX_QUERY_CHARS, list_item};
 use crate::AppState;
 use crate::search::{Window, find, form_encode, parse_time};
 
@@ -92,17 +92,7 @@ fn parse_search(pairs: &[(String, String)], tz: &TimeZone) -> Result<SearchParam
             "agency" => p.filters.agency = Some(parse_slug("agency", value)?),
             "from" => p.filters.from = Some(time("from", value, false)?),
             "to" => p.filters.to = Some(time("to", value, true)?),
-            "limit" => {
-                p.limit = match value.parse::<usize>() {
-                    Ok(n) if n >= 1 => n.min(MAX_LIMIT),
-                    _ => {
-                        return Err(bad_param(
-                            "limit",
-                            format!("must be a whole number from 1 to {MAX_LIMIT}"),
-                        ));
-                    }
-                }
-            }
+            "limit" => p.limit = parse_limit(value)?,
             "cursor" => {
                 p.cursor = Some(decode_search_cursor(value).ok_or_else(|| {
                     bad_param(
@@ -248,7 +238,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.q, "repo rate");
-        assert_eq!(p.limit, MAX_LIMIT);
+        assert_eq!(p.limit, crate::api::MAX_LIMIT);
         assert_eq!(p.filters.topic.as_deref(), Some("business"));
         assert!(p.filters.from.is_some() && p.cursor.is_none());
         for (bad, param) in [

@@ -475,6 +475,9 @@ struct ArticlePage {
     related: Vec<Card>,
     /// The other live reports of the same copy.
     coverage: Option<Coverage>,
+    /// The story's language, marked on its headline and copy (the page around them is the
+    /// site's).
+    language: Option<article::Language>,
     /// OpenGraph `og:site_name`.
     site_name: String,
     /// OpenGraph `article:section`: the story's first topic.
@@ -677,6 +680,7 @@ async fn article_for(
         topic_blocks,
         related: state.cards(&related, now).await?,
         coverage: state.coverage_of(story, now).await?,
+        language: article::language(story),
         site_name: state.config.name.clone(),
         section: story.topics.first().map(|t| t.name.clone()),
         googlebot_news_noindex: crate::seo::googlebot_news_noindex(&state.config, &story.agency),

@@ -93,6 +93,35 @@ pub(crate) fn copy_shown(story: &Story) -> Cow<'_, str> {
     }
 }
 
+/// The language a story's headline and copy are written in, for `lang` and `dir`.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Language {
+    /// A BCP 47 tag as the wire sent it ("hi", "en-US").
+    pub tag: String,
+    /// Written right to left (Urdu, Arabic, Persian, Hebrew…).
+    pub rtl: bool,
+}
+
+/// Scripts written right to left, by the language's primary subtag.
+const RIGHT_TO_LEFT: &[&str] = &["ar", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"];
+
+/// The story's language as the page marks it; `None` when the wire named none, or named it
+/// in a form that is no language tag.
+pub(crate) fn language(story: &Story) -> Option<Language> {
+    let tag = story.language.as_deref()?.trim();
+    let well_formed = (2..=35).contains(&tag.len())
+        && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && tag.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    if !well_formed {
+        return None;
+    }
+    let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    Some(Language {
+        rtl: RIGHT_TO_LEFT.contains(&primary.as_str()),
+        tag: tag.to_string(),
+    })
+}
+
 /// The story's first picture that has a file a browser can show.
 pub(crate) fn figure(story: &Story) -> Option<Figure> {
     story
@@ -292,5 +321,26 @@ mod tests {
         assert_eq!(copy_shown(&plain), plain.body_html);
         let elsewhere = with_caption("<p>TOKYO (AP) — Fares rise.</p>", Some("A caption."));
         assert_eq!(copy_shown(&elsewhere), elsewhere.body_html);
+    }
+
+    #[test]
+    fn a_storys_language_marks_its_words_and_urdu_reads_right_to_left() {
+        let with = |tag: Option<&str>| {
+            let mut s = with_caption("<p>x</p>", None);
+            s.language = tag.map(String::from);
+            language(&s)
+        };
+        assert_eq!(
+            with(Some("hi")),
+            Some(Language {
+                tag: "hi".into(),
+                rtl: false
+            })
+        );
+        assert!(with(Some("ur")).unwrap().rtl && with(Some("ar-EG")).unwrap().rtl);
+        assert_eq!(with(None), None);
+        // Not a tag: nothing rather than an attribute from the wire.
+        assert_eq!(with(Some("\" onmouseover=\"x")), None);
+        assert_eq!(with(Some("")), None);
     }
 }

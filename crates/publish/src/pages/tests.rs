@@ -858,3 +858,43 @@ async fn every_page_has_a_footer_with_sections_feeds_about_and_the_disclaimer() 
     );
     assert!(about.contains("published untouched"), "{about}");
 }
+
+#[tokio::test]
+async fn a_hindi_or_urdu_story_marks_its_own_language_on_its_headline_and_copy() {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let at = now() - 1.hours();
+    let mut paths = Vec::new();
+    for (uri, language, headline, body) in [
+        (
+            "urn:test:hi:1",
+            "hi",
+            "दिल्ली में ठंड बढ़ी",
+            "नई दिल्ली, 5 दिसंबर (आईएएनएस)। ठंड बढ़ गई।",
+        ),
+        (
+            "urn:test:ur:1",
+            "ur",
+            "دہلی میں سردی",
+            "نئی دہلی، 5 دسمبر (یو این آئی) سردی بڑھ گئی۔",
+        ),
+    ] {
+        let mut story = wiredesk_model::testing::story(uri, headline, body, at);
+        story.language = Some(language.into());
+        paths.push(crate::pages::story_url(&story));
+        publish(store.as_ref(), story, at).await;
+    }
+    let state = AppState::new(store, index, Default::default(), SiteConfig::default()).unwrap();
+    caught_up(&state).await;
+    let (status, _, hindi) = get_page(&state, &paths[0], "identity").await;
+    assert_eq!(status, 200);
+    assert!(hindi.contains(r#"<h1 id="headline" lang="hi">"#), "{hindi}");
+    assert!(
+        hindi.contains(r#"id="story-body" class="story-body" lang="hi">"#),
+        "{hindi}"
+    );
+    // The page around the story is the site's.
+    assert!(hindi.contains(r#"<html lang="en">"#));
+    let (_, _, urdu) = get_page(&state, &paths[1], "identity").await;
+    assert!(urdu.contains(r#"lang="ur" dir="rtl">"#), "{urdu}");
+}

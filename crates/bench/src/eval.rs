@@ -503,23 +503,34 @@ fn print_per_topic(gold: &[Vec<usize>], predicted: &[Vec<usize>], topics: &[Stri
     );
 }
 
-/// A folder of topic folders, split 50/50: alternate files in name order within each topic.
-fn labelled_examples(dir: &Path) -> anyhow::Result<(Vec<Example>, Vec<Example>)> {
-    let mut topic_dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+/// A labelled corpus: each sub-folder of `dir` (in name order) is a label, and its files (in
+/// name order, searched recursively) carry it.
+fn labelled_files(dir: &Path) -> anyhow::Result<Vec<(String, Vec<PathBuf>)>> {
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
         .collect();
-    topic_dirs.sort();
+    folders.sort();
+    folders
+        .into_iter()
+        .map(|folder| {
+            let label = folder
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut files = Vec::new();
+            text_files(&folder, &mut files)?;
+            Ok((label, files))
+        })
+        .collect()
+}
+
+/// A folder of topic folders, split 50/50: alternate files in name order within each topic.
+fn labelled_examples(dir: &Path) -> anyhow::Result<(Vec<Example>, Vec<Example>)> {
     let mut train = Vec::new();
     let mut test = Vec::new();
-    for td in &topic_dirs {
-        let topic = td
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut files = Vec::new();
-        text_files(td, &mut files)?;
+    for (topic, files) in labelled_files(dir)? {
         for (k, f) in files.iter().enumerate() {
             let text = String::from_utf8_lossy(&std::fs::read(f)?).into_owned();
             let (title, body) = text.trim_start().split_once('\n').unwrap_or((&text, ""));

@@ -16,7 +16,7 @@ use wiredesk_intel::events::{EventConfig, Events};
 use wiredesk_model::{Delivery, Story, StoryId};
 use wiredesk_site::{Database, Site};
 
-use super::text_files;
+use super::labelled_files;
 
 /// B-cubed precision and recall of `predicted` against `gold`, both one label per item.
 pub fn bcubed<G: Eq + std::hash::Hash, P: Eq + std::hash::Hash>(
@@ -55,22 +55,10 @@ pub fn f1(precision: f64, recall: f64) -> f64 {
 
 /// The stories of each event folder, as a fresh site keeps them, in filing order.
 async fn stored(dir: &Path) -> anyhow::Result<Vec<(Story, String)>> {
-    let mut event_dirs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    event_dirs.sort();
     let mut labels: HashMap<PathBuf, String> = HashMap::new();
     let mut deliveries = Vec::new();
     let received = Timestamp::now();
-    for event_dir in &event_dirs {
-        let label = event_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut files = Vec::new();
-        text_files(event_dir, &mut files)?;
+    for (label, files) in labelled_files(dir)? {
         for path in files {
             let bytes =
                 std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;

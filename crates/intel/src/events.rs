@@ -113,18 +113,7 @@ pub struct Features {
 /// without the dateline, anything in parentheses (agency credits, "(END)", picture notes) or
 /// the agency's own name.
 pub fn features(story: &Story, config: &EventConfig) -> Features {
-    let text = html_to_text(&story.body_html);
-    // A picture's caption the wire put ahead of the copy is the picture's (`normalize`).
-    let caption = story
-        .associations
-        .iter()
-        .find(|a| a.name == CAPTION_IN_COPY)
-        .and_then(|a| a.caption.as_deref());
-    let text = caption
-        .and_then(|c| text.trim_start().strip_prefix(c.trim()))
-        .unwrap_or(&text);
-    let copy = without_dateline(text, story.dateline.as_ref().map(|d| d.text.as_str()));
-    let copy = without_parentheses(copy);
+    let copy = copy_text(story);
     let words = copy.split_whitespace().count() as u32;
     let own: FxHashSet<String> = [story.agency.name.as_str(), story.agency.slug.as_str()]
         .iter()
@@ -211,6 +200,24 @@ fn shouted(text: &str) -> bool {
             (u + usize::from(c.is_uppercase()), n + 1)
         });
     letters > 0 && upper * 2 > letters
+}
+
+/// The copy as plain text, as events read it: after a picture's caption the wire put ahead of
+/// it (`normalize`) and after its dateline, with nothing in parentheses.
+fn copy_text(story: &Story) -> String {
+    let text = html_to_text(&story.body_html);
+    let caption = story
+        .associations
+        .iter()
+        .find(|a| a.name == CAPTION_IN_COPY)
+        .and_then(|a| a.caption.as_deref());
+    let text = caption
+        .and_then(|c| text.trim_start().strip_prefix(c.trim()))
+        .unwrap_or(&text);
+    without_parentheses(without_dateline(
+        text,
+        story.dateline.as_ref().map(|d| d.text.as_str()),
+    ))
 }
 
 /// The copy after its dateline, when it opens with it.
@@ -386,11 +393,12 @@ impl Events {
     /// Add a story. A story already added keeps its event (a newer version of a report is
     /// still the same report); its length follows the latest version.
     pub fn add(&mut self, story: &Story) {
-        let found = features(story, &self.config);
         if let Some(&doc) = self.by_id.get(&story.id) {
-            self.docs[doc as usize].words = found.words;
+            // Only its length can change what the events say of it.
+            self.docs[doc as usize].words = copy_text(story).split_whitespace().count() as u32;
             return;
         }
+        let found = features(story, &self.config);
         self.copies.add(&story.id, &cluster_text(story));
         let filed_s = story.first_created.as_second();
         for (term, _) in &found.terms {

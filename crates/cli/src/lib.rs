@@ -45,6 +45,10 @@ pub enum Command {
         /// Data folder (default: a fresh temporary folder, removed on exit).
         #[arg(long)]
         data: Option<PathBuf>,
+        /// The site's language and its sample corpus: `en` (English wires) or `hi` (a Hindi
+        /// site on IANS Hindi, PTI Bhasha and UNI Varta copy).
+        #[arg(long, default_value = "en")]
+        language: String,
     },
     /// Serve the site from a data folder and watch its inbox for wire files.
     Serve {
@@ -110,7 +114,11 @@ pub enum Command {
 /// Run one parsed command: the process's exit status, or the error that ends it (status 1).
 pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Demo { addr, data } => wiredesk_site::demo::run(addr, data).await?,
+        Command::Demo {
+            addr,
+            data,
+            language,
+        } => wiredesk_site::demo::run(addr, data, &language).await?,
         Command::User(command) => accounts::user(command).await?,
         Command::Token(command) => accounts::token(command).await?,
         Command::Source(command) => sources::run(command)?,

@@ -9,8 +9,8 @@ use wiredesk_model::{Agencies, Dateline, PubStatus, Story, StoryId, WireItem, bo
 use crate::summary::without_captions;
 use crate::{
     body_to_html, clean_abstract, clean_associations, embargo_in_copy, find_dateline,
-    not_for_publication_in_copy, paragraphs_text, place_name, read_dateline_field,
-    strip_resend_notes, summarize,
+    legacy_font_in_copy, not_for_publication_in_copy, paragraphs_text, place_name,
+    read_dateline_field, strip_resend_notes, summarize,
 };
 
 /// What normalizing needs to know beyond the item itself.
@@ -81,11 +81,13 @@ pub fn to_story(item: WireItem, ctx: &NormalizeContext<'_>) -> Result<Story, Nor
     if paragraphs.iter().all(|p| p.trim().is_empty()) {
         return Err(NormalizeError::NoBody(headline));
     }
-    // The wire's own field says it first; plain copy says it in its opening words.
+    // The wire's own field says it first; plain copy says it in its opening words. Copy in a
+    // legacy font's encoding is held the same way: published, it would be gibberish.
     let not_for_publication = item
         .not_for_publication
         .clone()
-        .or_else(|| not_for_publication_in_copy(&sent_headline, &paragraphs));
+        .or_else(|| not_for_publication_in_copy(&sent_headline, &paragraphs))
+        .or_else(|| legacy_font_in_copy(&sent_headline, &paragraphs));
     let version_created = item
         .version_created
         .or(item.first_created)

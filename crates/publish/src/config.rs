@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Words;
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SiteConfig {
@@ -11,13 +13,17 @@ pub struct SiteConfig {
     /// Absolute base URL of the site, without trailing slash, for links that leave the page
     /// (feeds, JSON-LD, the API's `links`).
     pub base_url: String,
+    /// The language of the site's own words (menus, headings, dates, the disclaimer): one of
+    /// `i18n::LANGUAGES`. The agencies' copy keeps its own language.
+    pub language: String,
     /// The city whose weather the masthead shows.
     pub city: String,
     pub latitude: f64,
     pub longitude: f64,
     /// IANA time zone of the publication: the masthead date and every time shown.
     pub time_zone: String,
-    /// `{site}` is replaced by `name`.
+    /// The syndication disclaimer; `{site}` is replaced by `name`. Empty: the catalogue's, in
+    /// the site's language.
     pub disclaimer: String,
     /// Open-Meteo's forecast endpoint; point it elsewhere to self-host or to test.
     pub weather_url: String,
@@ -58,11 +64,12 @@ impl Default for SiteConfig {
         SiteConfig {
             name: "Wiredesk News".into(),
             base_url: "http://127.0.0.1:8080".into(),
+            language: "en".into(),
             city: "New Delhi".into(),
             latitude: 28.6139,
             longitude: 77.2090,
             time_zone: "Asia/Kolkata".into(),
-            disclaimer: "This report has been published as part of the auto-generated syndicate wire feed. Apart from the headline, no editing has been done in the copy by {site}.".into(),
+            disclaimer: String::new(),
             weather_url: "https://api.open-meteo.com/v1/forecast".into(),
             weather_refresh_minutes: 15,
             logo: "/static/logo.svg".into(),
@@ -80,8 +87,15 @@ impl Default for SiteConfig {
 }
 
 impl SiteConfig {
-    pub fn disclaimer_text(&self) -> String {
-        self.disclaimer.replace("{site}", &self.name)
+    pub fn disclaimer_text(&self, words: &Words) -> String {
+        // Configs written before the catalogue carry the English default word for word: it
+        // follows the site's language like an empty one.
+        let default = Words::default().site("disclaimer", "{site}");
+        if self.disclaimer.trim().is_empty() || self.disclaimer == default {
+            words.site("disclaimer", &self.name)
+        } else {
+            self.disclaimer.replace("{site}", &self.name)
+        }
     }
 
     pub fn absolute(&self, path: &str) -> String {

@@ -25,6 +25,7 @@ use wiredesk_model::Story;
 use wiredesk_store::Listing;
 
 use crate::AppState;
+use crate::i18n::Arg;
 use crate::pages::{not_found, story_url};
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
@@ -173,7 +174,7 @@ async fn load(
         Scope::Site => (
             Channel {
                 title: site.clone(),
-                description: format!("The latest stories from {site}"),
+                description: state.words.site("feed-latest", site),
                 home: state.config.absolute("/"),
                 prefix: String::new(),
             },
@@ -190,7 +191,10 @@ async fn load(
             (
                 Channel {
                     title: format!("{} | {site}", topic.name),
-                    description: format!("The latest {} stories from {site}", topic.name),
+                    description: state.words.with(
+                        "feed-latest-topic",
+                        &[("topic", Arg::Text(&topic.name)), ("site", Arg::Text(site))],
+                    ),
                     home: state.config.absolute(&format!("/topic/{slug}")),
                     prefix: format!("/topic/{slug}"),
                 },
@@ -213,7 +217,10 @@ async fn load(
             };
             let channel = Channel {
                 title: format!("{name} | {site}"),
-                description: format!("The latest stories from {name} on {site}"),
+                description: state.words.with(
+                    "feed-agency",
+                    &[("agency", Arg::Text(&name)), ("site", Arg::Text(site))],
+                ),
                 home: state.config.absolute(&format!("/agency/{slug}")),
                 prefix: format!("/agency/{slug}"),
             };
@@ -387,6 +394,7 @@ fn rss_feed(state: &AppState, channel: &Channel, stories: &[Story], updated: Tim
         link: channel.home.clone(),
         description: html_text(&channel.description),
         last_build_date: Some(rfc2822(updated)),
+        language: Some(state.words.tag().into()),
         generator: Some("Wiredesk".into()),
         items,
         namespaces: BTreeMap::from([("atom".to_string(), ATOM_NS.to_string())]),
@@ -523,6 +531,7 @@ fn json_feed(state: &AppState, channel: &Channel, stories: &[Story]) -> String {
         "description": channel.description,
         "home_page_url": channel.home,
         "feed_url": channel.feed_url(state, Format::Json),
+        "language": state.words.tag(),
         "authors": [{"name": state.config.name}],
         "items": items,
     })

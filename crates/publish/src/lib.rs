@@ -27,6 +27,7 @@ pub mod feeds;
 pub mod headers;
 pub mod health;
 pub mod http_cache;
+pub mod i18n;
 mod jsonld;
 pub mod pages;
 pub mod projections;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub index: Arc<SearchIndex>,
     pub config: Arc<SiteConfig>,
+    /// The site's own words, in `config.language`.
+    pub words: i18n::Words,
     pub time_zone: TimeZone,
     pub weather: Weather,
     pub views: views::ViewCounter,
@@ -61,6 +64,8 @@ pub struct AppState {
 pub enum SiteConfigError {
     #[error("time zone {zone:?} is not a known IANA zone: {source}")]
     UnknownTimeZone { zone: String, source: jiff::Error },
+    #[error(transparent)]
+    UnknownLanguage(#[from] i18n::UnknownLanguage),
 }
 
 impl AppState {
@@ -77,6 +82,8 @@ impl AppState {
                 source,
             }
         })?;
+        // Before anything starts: a site whose language has no catalogue does not start.
+        let words = i18n::Words::new(&config.language)?;
         let views = views::ViewCounter::start(store.clone(), Duration::from_secs(1));
         let cache = cache::PageCache::default();
         let projections = projections::Projections::new();
@@ -100,6 +107,7 @@ impl AppState {
             store,
             index,
             config,
+            words,
             time_zone,
             weather: Weather::default(),
             views,

@@ -20,6 +20,7 @@ use wiredesk_store::{Listing, StoreError};
 use wiredesk_intel::related::{RelatedConfig, rank as rank_related, similar_enough};
 
 use crate::api::cursor::decode_page_cursor;
+use crate::i18n::Arg;
 use crate::jsonld;
 use crate::{AppState, SiteConfig};
 
@@ -35,6 +36,8 @@ pub(crate) use side::SideListCache;
 const SIDE_LIST: usize = 5;
 
 pub struct Masthead {
+    /// The site's own words, for the templates.
+    pub words: crate::i18n::Words,
     pub date: String,
     pub weather: Option<String>,
     pub city: String,
@@ -77,9 +80,8 @@ pub use wiredesk_model::story_path;
 
 impl AppState {
     pub(crate) fn format_time(&self, t: Timestamp) -> String {
-        t.to_zoned_datetime(self.time_zone.clone())
-            .strftime("%b %-d, %Y, %-I:%M %p %Z")
-            .to_string()
+        self.words
+            .date_time(&t.to_zoned_datetime(self.time_zone.clone()))
     }
 
     /// Every story a page shows passes through here, so its cached copy carries the story's
@@ -179,7 +181,10 @@ struct HomePage {
 
 impl HomePage {
     fn description(&self) -> String {
-        let what = format!("{}: latest from the wire", self.masthead.site);
+        let what = self
+            .masthead
+            .words
+            .site("home-description", &self.masthead.site);
         list_description(&what, self.lead.iter().chain(&self.latest))
     }
 }
@@ -411,7 +416,9 @@ async fn older_page(state: &AppState, page: usize) -> Result<Response, StoreErro
     let Some(latest) = latest_page(state, page, &pinned, now).await? else {
         return not_found_page(state, now).await;
     };
-    let heading = format!("Older stories: page {page}");
+    let heading = state
+        .words
+        .with("older-page", &[("page", Arg::Count(page))]);
     let older = OlderPage {
         masthead: state.masthead(now).await?,
         title: format!("{heading} | {}", state.config.name),
@@ -436,7 +443,11 @@ pub async fn about(State(state): State<AppState>, headers: HeaderMap) -> Respons
         let now = Timestamp::now();
         match state.masthead(now).await {
             Ok(masthead) => render(&AboutPage {
-                title: format!("About | {}", state.config.name),
+                title: format!(
+                    "{} | {}",
+                    state.words.get("footer-about"),
+                    state.config.name
+                ),
                 masthead,
             }),
             Err(e) => unavailable("about page", &e),
@@ -558,8 +569,8 @@ async fn article_page(
     if matches!(story.pubstatus, PubStatus::Canceled | PubStatus::Withheld) {
         let page = GonePage {
             masthead: state.masthead(now).await?,
-            title: "Story removed".into(),
-            message: "This story has been withdrawn by the agency or the editors and is no longer available.".into(),
+            title: state.words.get("story-removed"),
+            message: state.words.get("story-removed-message"),
         };
         let mut response = render(&page);
         *response.status_mut() = StatusCode::GONE;
@@ -640,7 +651,7 @@ async fn article_for(
             .dateline
             .as_ref()
             .and_then(|d| d.date)
-            .map(|d| d.strftime("%b %-d, %Y").to_string()),
+            .map(|d| state.words.day(d)),
         published: state.format_time(published),
         published_iso: published
             .to_zoned_datetime(state.time_zone.clone())
@@ -658,7 +669,7 @@ async fn article_for(
             .to_string(),
         figure: article::figure(story),
         body_html: copy.into_owned(),
-        disclaimer: state.config.disclaimer_text(),
+        disclaimer: state.config.disclaimer_text(&state.words),
         source_url: story.source_url.clone().filter(|_| {
             !state
                 .config
@@ -769,7 +780,7 @@ async fn listing_page(
         query: String::new(),
         is_search: false,
         cards,
-        empty_message: "No stories here yet.".into(),
+        empty_message: state.words.get("listing-empty"),
         next_url,
     };
     Ok(render(&page))
@@ -860,7 +871,7 @@ async fn agency_page(state: &AppState, slug: String, q: PageQuery) -> Result<Res
     };
     listing_page(
         state,
-        format!("From {name}"),
+        state.words.text("from-agency", "agency", &name),
         listing,
         &format!("/agency/{slug}"),
         Reports::All,
@@ -878,8 +889,8 @@ pub(crate) async fn not_found(state: &AppState, now: Timestamp) -> Response {
 async fn not_found_page(state: &AppState, now: Timestamp) -> Result<Response, StoreError> {
     let page = GonePage {
         masthead: state.masthead(now).await?,
-        title: "Not found".into(),
-        message: "There is no story at this address.".into(),
+        title: state.words.get("not-found"),
+        message: state.words.get("not-found-message"),
     };
     let mut response = render(&page);
     *response.status_mut() = StatusCode::NOT_FOUND;

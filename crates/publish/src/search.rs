@@ -29,6 +29,7 @@ use wiredesk_index::{MAX_DEPTH, MatchMode, SearchFilters, SearchRequest, escape_
 use wiredesk_model::{Story, StoryId, slugify};
 
 use crate::AppState;
+use crate::i18n::{Arg, Words};
 use crate::pages::{Masthead, render, story_url};
 
 /// Results on the search page.
@@ -256,19 +257,21 @@ fn grouped(n: usize) -> String {
 }
 
 /// "1 result", "1,234 results", "About 1,234 results" when `estimate`.
-pub(crate) fn count_in_words(total: usize, estimate: bool) -> String {
-    let grouped = grouped(total);
-    let noun = if total == 1 { "result" } else { "results" };
-    if estimate {
-        format!("About {grouped} {noun}")
-    } else {
-        format!("{grouped} {noun}")
-    }
+pub(crate) fn count_in_words(words: &Words, total: usize, estimate: bool) -> String {
+    words.with(
+        "result-count",
+        &[
+            ("count", Arg::Text(&grouped(total))),
+            ("n", Arg::Count(total)),
+            ("estimate", Arg::Text(if estimate { "yes" } else { "no" })),
+        ],
+    )
 }
 
 /// What the page says when it lists no story: `page` of a search whose results fill
 /// `last_page` pages (at most `MAX_DEPTH`'s worth).
 fn empty_message(
+    words: &Words,
     nothing_asked: bool,
     filtered: bool,
     page: usize,
@@ -276,21 +279,17 @@ fn empty_message(
     more_after: bool,
 ) -> String {
     if nothing_asked {
-        "Type a word or a name to search the wire.".into()
+        words.get("search-nothing-asked")
     } else if page > last_page && last_page == MAX_DEPTH.div_ceil(PAGE_RESULTS) {
-        format!(
-            "Search shows the first {} results. Add a word or a filter to narrow it.",
-            grouped(MAX_DEPTH)
-        )
+        words.text("search-too-deep", "max", &grouped(MAX_DEPTH))
     } else if page > last_page && last_page > 0 {
-        "There are no more results; they are all on the earlier pages.".into()
+        words.get("search-past-end")
     } else if more_after {
-        "Nothing on this page can be shown right now; there are more results on the next page."
-            .into()
+        words.get("search-page-hidden")
     } else if filtered {
-        "Nothing matched. Try fewer or different words, or fewer filters.".into()
+        words.get("search-nothing-filtered")
     } else {
-        "Nothing matched. Try fewer or different words.".into()
+        words.get("search-nothing")
     }
 }
 
@@ -404,18 +403,14 @@ pub async fn search_page(
         Ok(found) => found,
         Err(e) => {
             tracing::error!("search {q:?}: {e}");
-            notice = Some("Search is unavailable for a moment. Please try again.".into());
+            notice = Some(state.words.get("search-unavailable"));
             Found::nothing()
         }
     };
     if notice.is_none() && !found.stories.is_empty() {
         notice = match found.mode {
-            MatchMode::Typos => {
-                Some("Some stories match words spelled like the ones you typed.".into())
-            }
-            MatchMode::AnyWord => {
-                Some("No story has all of these words; these have some of them.".into())
-            }
+            MatchMode::Typos => Some(state.words.get("search-typos")),
+            MatchMode::AnyWord => Some(state.words.get("search-any-word")),
             MatchMode::Exact | MatchMode::Browse => None,
         };
     }
@@ -457,17 +452,22 @@ pub async fn search_page(
         .collect();
     let filtered = !filters.is_empty();
     let count = (found.total > 0).then(|| {
-        let words = count_in_words(found.total, found.dropped > 0);
+        let count = count_in_words(&state.words, found.total, found.dropped > 0);
         if page > 1 && page <= last_page {
-            format!("{words} · page {page} of {last_page}")
+            let of = state.words.with(
+                "search-page-of",
+                &[("page", Arg::Count(page)), ("last", Arg::Count(last_page))],
+            );
+            format!("{count} · {of}")
         } else {
-            words
+            count
         }
     });
     let prev_url =
         (page > 1 && last_page > 0).then(|| search_page_url(q, &params, (page - 1).min(last_page)));
     let next_url = (page < last_page).then(|| search_page_url(q, &params, page + 1));
     let empty_message = empty_message(
+        &state.words,
         q.is_empty() && !filtered,
         filtered,
         page,
@@ -475,17 +475,32 @@ pub async fn search_page(
         next_url.is_some(),
     );
     let title = match (q.is_empty(), page > 1) {
-        (true, _) => format!("Search | {}", state.config.name),
-        (false, false) => format!("{q} – Search | {}", state.config.name),
-        (false, true) => format!("{q} – Search, page {page} | {}", state.config.name),
+        (true, _) => format!(
+            "{} | {}",
+            state.words.get("search-title"),
+            state.config.name
+        ),
+        (false, false) => format!(
+            "{q} – {} | {}",
+            state.words.get("search-title"),
+            state.config.name
+        ),
+        (false, true) => format!(
+            "{q} – {}, {} | {}",
+            state.words.get("search-title"),
+            state
+                .words
+                .with("search-page", &[("page", Arg::Count(page))]),
+            state.config.name
+        ),
     };
     let page = SearchPage {
         masthead: side.masthead(&state, now),
         title,
         heading: if q.is_empty() {
-            "Search".into()
+            state.words.get("search-title")
         } else {
-            format!("Results for “{q}”")
+            state.words.text("search-results-for", "query", q)
         },
         query: query.clone(),
         topic: filters.topic.clone().unwrap_or_default(),
@@ -537,24 +552,34 @@ mod tests {
     #[test]
     fn past_the_last_page_or_the_depth_bound_the_page_says_so() {
         // 1,000 results or more fill 50 pages; page 51 on is past the bound.
-        let deep = empty_message(false, false, 51, 50, false);
+        let w = &Words::default();
+        let deep = empty_message(w, false, false, 51, 50, false);
         assert!(deep.contains("first 1,000 results"), "{deep}");
-        assert_eq!(empty_message(false, true, 10_000, 50, false), deep);
-        let past = empty_message(false, false, 4, 3, false);
+        assert_eq!(empty_message(w, false, true, 10_000, 50, false), deep);
+        let past = empty_message(w, false, false, 4, 3, false);
         assert!(past.contains("no more results"), "{past}");
-        assert!(empty_message(false, false, 1, 0, false).starts_with("Nothing matched"));
-        assert!(empty_message(false, true, 1, 0, false).contains("fewer filters"));
-        assert!(empty_message(false, false, 2, 3, true).contains("next page"));
-        assert!(empty_message(true, false, 1, 0, false).starts_with("Type a word"));
+        assert!(empty_message(w, false, false, 1, 0, false).starts_with("Nothing matched"));
+        assert!(empty_message(w, false, true, 1, 0, false).contains("fewer filters"));
+        assert!(empty_message(w, false, false, 2, 3, true).contains("next page"));
+        assert!(empty_message(w, true, false, 1, 0, false).starts_with("Type a word"));
+        let hi = Words::new("hi").unwrap();
+        let deep = empty_message(&hi, false, false, 51, 50, false);
+        assert!(deep.contains("1,000") && deep.contains("परिणाम"), "{deep}");
     }
 
     #[test]
     fn counts_read_as_a_reader_expects() {
-        assert_eq!(count_in_words(1, false), "1 result");
-        assert_eq!(count_in_words(7, false), "7 results");
-        assert_eq!(count_in_words(1_000, false), "1,000 results");
-        assert_eq!(count_in_words(1_234_567, true), "About 1,234,567 results");
-        assert_eq!(count_in_words(999, true), "About 999 results");
+        let w = &Words::default();
+        assert_eq!(count_in_words(w, 1, false), "1 result");
+        assert_eq!(count_in_words(w, 7, false), "7 results");
+        assert_eq!(count_in_words(w, 1_000, false), "1,000 results");
+        assert_eq!(
+            count_in_words(w, 1_234_567, true),
+            "About 1,234,567 results"
+        );
+        assert_eq!(count_in_words(w, 999, true), "About 999 results");
+        let hi = &Words::new("hi").unwrap();
+        assert_eq!(count_in_words(hi, 999, true), "लगभग 999 परिणाम");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use wiredesk_enrich::{TopicRule, TopicRules};
 use wiredesk_publish::SiteConfig;
+use wiredesk_publish::i18n::Words;
 use wiredesk_source::redact::redact_text;
 use wiredesk_source::remote::RemoteSource;
 
@@ -128,6 +129,26 @@ impl Config {
         agencies
     }
 
+    /// The site's topics, the built-in ones named in the site's language (a name the config
+    /// gives is kept).
+    pub fn topic_rules(&self) -> TopicRules {
+        let mut rules = self.topics.rules();
+        let Ok(words) = Words::new(&self.site.language) else {
+            return rules;
+        };
+        let built_in = TopicRules::default();
+        for topic in &mut rules.topics {
+            let named_as_built = built_in
+                .topics
+                .iter()
+                .any(|b| b.slug == topic.slug && b.name == topic.name);
+            if let Some(name) = words.topic(&topic.slug).filter(|_| named_as_built) {
+                topic.name = name;
+            }
+        }
+        rules
+    }
+
     /// Read the file if it exists; a missing file means the defaults.
     pub fn load(path: &Path) -> anyhow::Result<Config> {
         match std::fs::read_to_string(path) {
@@ -142,6 +163,7 @@ impl Config {
                 };
                 let mut config: Config = toml::from_str(&text).map_err(|e| error(&e))?;
                 config.check_sources().map_err(|e| error(&e))?;
+                Words::new(&config.site.language).map_err(|e| error(&e))?;
                 config.base_url_set = toml::from_str::<toml::Table>(&text)
                     .ok()
                     .and_then(|t| t.get("site")?.get("base_url").cloned())
@@ -291,6 +313,36 @@ mod tests {
         assert!(err.contains("[[agencies]]"), "{err}");
         std::fs::write(&path, "[[agencies]]\nname = \"X\"\nalias = [\"Y\"]\n").unwrap();
         assert!(Config::load(&path).is_err(), "a typo is an error");
+    }
+
+    #[test]
+    fn a_site_in_hindi_names_its_built_in_topics_in_hindi_and_keeps_its_own_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wiredesk.toml");
+        std::fs::write(&path, "[site]\nlanguage = \"hi\"\n").unwrap();
+        let rules = Config::load(&path).unwrap().topic_rules();
+        let name = |slug: &str| {
+            let t = rules.topics.iter().find(|t| t.slug == slug).unwrap();
+            t.name.clone()
+        };
+        assert_eq!(name("sports"), "खेल");
+        assert_eq!(name("india"), "देश");
+        std::fs::write(
+            &path,
+            "[site]\nlanguage = \"hi\"\n\n[[topics.topics]]\nslug = \"sports\"\nname = \"स्पोर्ट्स\"\n",
+        )
+        .unwrap();
+        let rules = Config::load(&path).unwrap().topic_rules();
+        assert_eq!(
+            rules.topics[0].name, "स्पोर्ट्स",
+            "the config's own name stays"
+        );
+        let english = Config::default().topic_rules();
+        let names = |r: &TopicRules| r.topics.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&english), names(&TopicRules::default()));
+        std::fs::write(&path, "[site]\nlanguage = \"klingon\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("klingon") && err.contains("hi"), "{err}");
     }
 
     #[test]

@@ -44,8 +44,7 @@ pub async fn app(site: &Site, role: Role) -> anyhow::Result<axum::Router> {
             source_link_hidden: site.config.site.source_link_hidden.clone(),
             topics: site
                 .config
-                .topics
-                .rules()
+                .topic_rules()
                 .topics
                 .into_iter()
                 .map(|rule| wiredesk_model::Topic {

@@ -176,7 +176,7 @@ impl Site {
             Arc::new(SearchIndex::open(&data.join("index")).context("opening the search index")?);
         let time_zone = TimeZone::get(&config.site.time_zone)
             .with_context(|| format!("time zone {:?} in the config", config.site.time_zone))?;
-        let rules = config.topics.rules();
+        let rules = config.topic_rules();
         let classifier = TopicClassifier::new(
             data.join(MODEL_FILE),
             config.topics.desk_threshold,

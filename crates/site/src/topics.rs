@@ -19,8 +19,7 @@ pub async fn train(location: &SiteLocation) -> anyhow::Result<()> {
     );
     let config = Config::load(&config_path(data, config))?;
     let site_topics: Vec<String> = config
-        .topics
-        .rules()
+        .topic_rules()
         .topics
         .into_iter()
         .map(|t| t.slug)

@@ -173,7 +173,8 @@ async fn assert_summaries_end_a_sentence(client: &Client, page: &str) {
         .iter()
         .filter(|s| {
             let s = s.trim_end_matches("Read More").trim_end();
-            !s.ends_with(['.', '!', '?', '"', '”', '’', ')', '…'])
+            // The danda and double danda close Hindi's sentences, the full stop "۔" Urdu's.
+            !s.ends_with(['.', '!', '?', '"', '”', '’', ')', '…', '।', '॥', '۔'])
         })
         .collect();
     assert!(
@@ -687,4 +688,140 @@ async fn an_editor_rewrites_a_headline_then_kills_the_story_everywhere() {
         .await;
     })
     .await;
+}
+
+/// The site's own words that must not be left in English on a Hindi page.
+const ENGLISH_FIXED_WORDS: &[&str] = &[
+    "Latest from the wire",
+    "Hot this week",
+    "Related Articles",
+    "Read More",
+    "Published:",
+    "Agency:",
+    "Sections",
+    "Search the wire",
+    "Older stories",
+    "Go to Source",
+    "Full coverage",
+    "no editing has been done",
+];
+
+async fn assert_no_english_fixed_words(client: &Client, page: &str) {
+    let text = script(client, "return document.body.innerText;").await;
+    let text = text.as_str().unwrap_or_default();
+    let left: Vec<&&str> = ENGLISH_FIXED_WORDS
+        .iter()
+        .filter(|w| text.contains(**w))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "English left on the Hindi {page}: {left:?}"
+    );
+    let placeholder = script(
+        client,
+        "return document.querySelector('#q').getAttribute('placeholder');",
+    )
+    .await;
+    assert_eq!(placeholder, json!("वायर में खोजें"), "{page}");
+}
+
+/// `wiredesk demo --language hi` on a phone: every fixed word, date and heading in Hindi,
+/// the Hindi wires' datelines and agencies read, a page that fits 375 px.
+#[tokio::test]
+async fn the_hindi_demo_reads_in_hindi_on_a_phone() {
+    let server = Server::demo_in("hi");
+    let base = server.base.clone();
+    with_browser(move |client| async move {
+        client.set_window_size(375, 740).await.unwrap();
+        client.goto(&format!("{base}/")).await.unwrap();
+        let html = script(
+            &client,
+            "return [document.documentElement.lang, document.documentElement.dir];",
+        )
+        .await;
+        assert_eq!(html, json!(["hi", "ltr"]));
+        let date = css(&client, "#masthead-date").await.text().await.unwrap();
+        let months = [
+            "जनवरी",
+            "फ़रवरी",
+            "मार्च",
+            "अप्रैल",
+            "मई",
+            "जून",
+            "जुलाई",
+            "अगस्त",
+            "सितंबर",
+            "अक्टूबर",
+            "नवंबर",
+            "दिसंबर",
+        ];
+        assert!(
+            months.iter().any(|m| date.contains(m)),
+            "masthead date {date:?}"
+        );
+        assert_eq!(
+            texts(&client, "section#latest h2").await,
+            vec!["वायर से ताज़ा ख़बरें".to_string()]
+        );
+        assert_eq!(
+            texts(&client, "section#hot h2").await,
+            vec!["इस सप्ताह की चर्चित ख़बरें".to_string()]
+        );
+        let menu = texts(&client, "nav.topics-nav a").await;
+        assert!(
+            menu.iter().any(|t| t == "ताज़ा") && menu.iter().any(|t| t == "खेल"),
+            "the menu reads {menu:?}"
+        );
+        assert_no_english_fixed_words(&client, "home page").await;
+        assert_fits_the_screen(&client, "Hindi home page").await;
+        assert_summaries_end_a_sentence(&client, "Hindi home page").await;
+        assert_first_screen_shows_each_story_once(&client, "375x740, in Hindi").await;
+        if std::env::var_os("WIREDESK_SCREENSHOT").is_some() {
+            save_screenshot(&client, "screenshot-hi-home-phone.png").await;
+        }
+
+        let article = open_first_story(&client, &base).await;
+        let slug = article.rsplit('/').next().unwrap_or_default();
+        assert!(
+            slug.is_ascii() && slug.contains('-') && !slug.ends_with("-story"),
+            "the Hindi headline's slug is {slug:?} in {article}"
+        );
+        let body_lang = script(
+            &client,
+            "return document.querySelector('#story-body').getAttribute('lang');",
+        )
+        .await;
+        assert_eq!(body_lang, json!("hi"));
+        let disclaimer = css(&client, "#disclaimer").await.text().await.unwrap();
+        assert!(
+            disclaimer.contains("शीर्षक के अलावा") && disclaimer.contains("वायरडेस्क समाचार"),
+            "#disclaimer reads {disclaimer:?}"
+        );
+        assert_eq!(
+            texts(&client, "section#related h2").await,
+            vec!["संबंधित ख़बरें".to_string()]
+        );
+        let agency = texts(&client, ".times a").await;
+        assert!(
+            agency
+                .iter()
+                .any(|a| ["IANS", "PTI", "UNI", "ANI"].contains(&a.as_str())),
+            "the story is credited to {agency:?}, not an Indian agency read from its dateline"
+        );
+        assert_no_english_fixed_words(&client, "article page").await;
+        assert_fits_the_screen(&client, "Hindi article page").await;
+        if std::env::var_os("WIREDESK_SCREENSHOT").is_some() {
+            save_screenshot(&client, "screenshot-hi-article-phone.png").await;
+        }
+    })
+    .await;
+}
+
+/// `docs/<name>`: the page as the window shows it, for the README.
+async fn save_screenshot(client: &Client, name: &str) {
+    script(client, "window.scrollTo(0, 0); return null;").await;
+    let png = client.screenshot().await.unwrap();
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join(name), png).unwrap();
 }

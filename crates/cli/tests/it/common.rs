@@ -54,6 +54,19 @@ impl Server {
         Server::start(root, data, "demo", &[], Launch::default())
     }
 
+    /// `wiredesk demo --language hi`: the Hindi site with its own corpus.
+    pub fn demo_in(language: &str) -> Server {
+        let root = tempdir();
+        let data = root.path().join("data");
+        Server::start(
+            root,
+            data,
+            "demo",
+            &["--language", language],
+            Launch::default(),
+        )
+    }
+
     /// `wiredesk serve` over a fresh data folder whose `wiredesk.toml` is `config`.
     pub fn serve_with_config(config: &str) -> Server {
         Server::serve_launched(config, Launch::default())

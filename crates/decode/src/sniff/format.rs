@@ -121,8 +121,11 @@ fn template_marker(text: &str) -> Option<&str> {
         let close = after.find("}}")?;
         let format = &after[..close];
         let end = text.len() - after.len() + close + 2;
-        (!format.is_empty() && format.chars().all(|c| c.is_ascii_alphanumeric()))
-            .then(|| &text[at..end])
+        (!format.is_empty()
+            && format
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then(|| &text[at..end])
     })
 }
 
@@ -685,6 +688,10 @@ mod tests {
         assert_eq!(
             refused("Floods\n\nGuwahati, {{T-30h:dateline}} (IANS) Rivers rose."),
             "{{T-30h:dateline}}"
+        );
+        assert_eq!(
+            refused("बाढ़\n\nगुवाहाटी, {{T-30h:dateline-hi}} (आईएएनएस)। नदियाँ उफान पर।"),
+            "{{T-30h:dateline-hi}}"
         );
         assert_eq!(
             refused(

@@ -652,6 +652,38 @@ async fn a_file_of_only_advisories_is_held_on_the_desk_and_counted() {
 }
 
 #[tokio::test]
+async fn hindi_in_a_legacy_font_waits_on_the_desk_with_the_reason_and_unicode_hindi_goes_out() {
+    let p = pipeline().await;
+    // "नई दिल्ली, 5 दिसंबर (आईएएनएस)। सरकार ने कहा कि किसानों को नई योजना का लाभ मिलेगा।"
+    // typed in Kruti Dev 010, as an old desk's files still are.
+    let kruti = "ubZ ;kstuk dk ykHk\n\nubZ fnYyh] 5 fnlacj ¼vkbZ,Ul½A ljdkj us dgk fd fdlkuksa \
+                 dks ubZ ;kstuk dk ykHk feysxkA mUgksaus crk;k fd ;g ;kstuk vxys lky ls ykxw gksxhA\n";
+    let unicode = "नई योजना का लाभ\n\nनई दिल्ली, 5 दिसंबर (आईएएनएस)। सरकार ने कहा कि किसानों को नई \
+                   योजना का लाभ मिलेगा।\n";
+    let reports = p
+        .ingest_batch(vec![
+            bytes("kruti.txt", kruti.as_bytes()),
+            bytes("unicode.txt", unicode.as_bytes()),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(reports[0].outcome, Outcome::Ingested, "kept, not refused");
+    let [held] = reports[0].not_for_publication.as_slice() else {
+        panic!("{:?}", reports[0]);
+    };
+    assert!(held.reason.contains("Kruti Dev"), "{}", held.reason);
+    assert!(reports[1].not_for_publication.is_empty());
+    let live = p.store().live(&Listing::default(), now()).await.unwrap();
+    assert_eq!(
+        live.iter()
+            .map(|s| s.agency.name.as_str())
+            .collect::<Vec<_>>(),
+        ["IANS"],
+        "only the Unicode copy is live, credited from its Hindi dateline"
+    );
+}
+
+#[tokio::test]
 async fn copy_without_a_headline_waits_on_the_desk_for_one_and_is_counted() {
     let p = pipeline().await;
     let untitled = br#"{"uri": "urn:wdn:untitled-1", "headline": "", "body_text": "KOCHI, Nov 28 (PTI) The port reopened on Friday after the strike.", "versioncreated": "2026-11-28T05:30:00Z"}"#;

@@ -293,7 +293,9 @@ async fn coverage_page(state: &AppState, id: String) -> Result<Response, StoreEr
         .last()
         .map(|s| s.headline.clone())
         .unwrap_or_default();
-    let heading = format!("Full coverage: {first_filed}");
+    let heading = state
+        .words
+        .text("coverage-heading", "headline", &first_filed);
     let page = ListingPage {
         masthead: state.masthead(now).await?,
         title: format!("{heading} | {}", state.config.name),

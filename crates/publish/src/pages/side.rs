@@ -216,20 +216,20 @@ impl SideLists {
     }
 
     pub(crate) fn masthead(&self, state: &AppState, now: Timestamp) -> Masthead {
-        let date = now
-            .to_zoned_datetime(state.time_zone.clone())
-            .strftime("%A, %B %-d, %Y")
-            .to_string();
+        let date = state
+            .words
+            .date_long(&now.to_zoned_datetime(state.time_zone.clone()));
         let weather = state
             .weather
             .current(now)
             .map(|r| format!("{:.1} °C", r.temperature_c));
         Masthead {
+            words: state.words.clone(),
             date,
             weather,
             city: state.config.city.clone(),
             site: state.config.name.clone(),
-            disclaimer: state.config.disclaimer_text(),
+            disclaimer: state.config.disclaimer_text(&state.words),
             nav: self
                 .topics
                 .iter()

@@ -894,7 +894,121 @@ async fn a_hindi_or_urdu_story_marks_its_own_language_on_its_headline_and_copy()
         "{hindi}"
     );
     // The page around the story is the site's.
-    assert!(hindi.contains(r#"<html lang="en">"#));
+    assert!(hindi.contains(r#"<html lang="en" dir="ltr">"#));
     let (_, _, urdu) = get_page(&state, &paths[1], "identity").await;
     assert!(urdu.contains(r#"lang="ur" dir="rtl">"#), "{urdu}");
+}
+
+#[tokio::test]
+async fn a_hindi_site_speaks_hindi_on_every_page_and_an_urdu_one_right_to_left() {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let at = now() - 1.hours();
+    // Mixed scripts and a joiner (ZWNJ after the virama of "क्‌या"): copy as sent.
+    let headline = "IPL 2026: Mumbai Indians ने जीता पहला मैच, क्\u{200C}या बोले कप्तान";
+    let mut story = wiredesk_model::testing::story(
+        "urn:test:hi:mixed",
+        headline,
+        "मुंबई, 5 दिसंबर (आईएएनएस)। Mumbai Indians ने Chennai को हराया। कप्तान ने कहा कि जीत टीम की है।",
+        at,
+    );
+    story.language = Some("hi".into());
+    let path = crate::pages::story_url(&story);
+    publish(store.as_ref(), story, at).await;
+    let slug = path.rsplit('/').next().unwrap();
+    assert!(
+        slug.is_ascii() && slug.contains("mumbai-indians") && !slug.ends_with("-story"),
+        "{path}"
+    );
+    let hindi = SiteConfig {
+        name: "समाचार <दैनिक>".into(),
+        language: "hi".into(),
+        ..SiteConfig::default()
+    };
+    let state = AppState::new(store.clone(), index.clone(), Default::default(), hindi).unwrap();
+    caught_up(&state).await;
+    let english_words = [
+        "Latest from the wire",
+        "Hot this week",
+        "Related Articles",
+        "Read More",
+        "Published:",
+        "Sections",
+        "Search the wire",
+        "no editing has been done",
+        "There is no story",
+    ];
+    for page in [
+        "/",
+        path.as_str(),
+        "/about",
+        "/search?q=Mumbai",
+        "/latest?page=1",
+        "/no-such-page",
+    ] {
+        let (status, _, html) = get_page(&state, page, "identity").await;
+        assert!(
+            status == 200 || status == 308 || status == 404,
+            "{page}: {status}"
+        );
+        if status == 308 {
+            continue;
+        }
+        assert!(html.contains(r#"<html lang="hi" dir="ltr">"#), "{page}");
+        for w in english_words {
+            assert!(!html.contains(w), "{page} still says {w:?}");
+        }
+        assert!(
+            html.contains("शीर्षक के अलावा समाचार &#60;दैनिक&#62; ने"),
+            "{page}: the Hindi disclaimer, the name escaped"
+        );
+        assert!(
+            !html.contains('\u{2068}'),
+            "{page}: Fluent's isolation marks"
+        );
+    }
+    let (_, _, article) = get_page(&state, &path, "identity").await;
+    assert!(
+        article.contains("क्\u{200C}या"),
+        "the joiner is kept in the copy"
+    );
+    assert!(article.contains("संबंधित ख़बरें") && article.contains("प्रकाशित:"));
+    let month = ["नवंबर", "दिसंबर", "जनवरी"];
+    assert!(month.iter().any(|m| article.contains(m)), "a Hindi date");
+    let (_, _, search) = get_page(&state, "/search?q=Mumbai", "identity").await;
+    assert!(
+        search.contains("1 परिणाम") || search.contains("परिणाम"),
+        "{search}"
+    );
+    let (_, _, rss) = get_page(&state, "/feed.xml", "identity").await;
+    assert!(rss.contains("<language>hi</language>"), "{rss}");
+    assert!(rss.contains("की ताज़ा ख़बरें"), "{rss}");
+
+    let urdu = SiteConfig {
+        language: "ur".into(),
+        ..SiteConfig::default()
+    };
+    let state = AppState::new(store, index, Default::default(), urdu).unwrap();
+    caught_up(&state).await;
+    let (_, _, home) = get_page(&state, "/", "identity").await;
+    assert!(home.contains(r#"<html lang="ur" dir="rtl">"#));
+    assert!(home.contains("وائر سے تازہ ترین خبریں"), "{home}");
+    // A message Urdu lacks falls back to English, never to its id.
+    assert!(home.contains("Agency copy published by Wiredesk"), "{home}");
+    assert!(!home.contains(">footer-line<"), "{home}");
+
+    let klingon = SiteConfig {
+        language: "tlh".into(),
+        ..SiteConfig::default()
+    };
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let err = AppState::new(
+        store,
+        Arc::new(SearchIndex::in_memory().unwrap()),
+        Default::default(),
+        klingon,
+    )
+    .err()
+    .expect("a language without a catalogue is refused");
+    assert!(err.to_string().contains("tlh"), "{err}");
 }

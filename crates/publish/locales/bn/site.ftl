@@ -1,0 +1,52 @@
+# The reader site's headings, disclaimer and dates in Bengali; every other message
+# falls back to en/site.ftl.
+
+search-label = খুঁজুন
+nav-topics = বিষয়
+latest = সর্বশেষ
+footer-sections = বিভাগ
+footer-feeds = ফিড
+footer-about = পরিচিতি
+disclaimer = এই প্রতিবেদনটি স্বয়ংক্রিয় সিন্ডিকেট ওয়্যার ফিডের অংশ হিসেবে প্রকাশিত হয়েছে। শিরোনাম ছাড়া { $site } এই লেখায় কোনো সম্পাদনা করেনি।
+latest-heading = ওয়্যার থেকে সর্বশেষ খবর
+hot = এই সপ্তাহের আলোচিত খবর
+topics = বিষয়
+read-more = আরও পড়ুন
+go-to-source = মূল সূত্রে যান
+related = সম্পর্কিত খবর
+search = খুঁজুন
+
+date-long = { $weekday }, { $day } { $month } { $year }
+date-short = { $day } { $month_short } { $year }
+date-time = { $day } { $month_short } { $year }, { $hour24 }:{ $minute } { $zone }
+weekday-1 = সোমবার
+weekday-2 = মঙ্গলবার
+weekday-3 = বুধবার
+weekday-4 = বৃহস্পতিবার
+weekday-5 = শুক্রবার
+weekday-6 = শনিবার
+weekday-7 = রবিবার
+month-1 = জানুয়ারি
+month-2 = ফেব্রুয়ারি
+month-3 = মার্চ
+month-4 = এপ্রিল
+month-5 = মে
+month-6 = জুন
+month-7 = জুলাই
+month-8 = আগস্ট
+month-9 = সেপ্টেম্বর
+month-10 = অক্টোবর
+month-11 = নভেম্বর
+month-12 = ডিসেম্বর
+month-short-1 = জানুয়ারি
+month-short-2 = ফেব্রুয়ারি
+month-short-3 = মার্চ
+month-short-4 = এপ্রিল
+month-short-5 = মে
+month-short-6 = জুন
+month-short-7 = জুলাই
+month-short-8 = আগস্ট
+month-short-9 = সেপ্টেম্বর
+month-short-10 = অক্টোবর
+month-short-11 = নভেম্বর
+month-short-12 = ডিসেম্বর

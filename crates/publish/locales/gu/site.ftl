@@ -1,0 +1,52 @@
+# The reader site's headings, disclaimer and dates in Gujarati; every other message
+# falls back to en/site.ftl.
+
+search-label = શોધો
+nav-topics = વિષયો
+latest = તાજા
+footer-sections = વિભાગો
+footer-feeds = ફીડ
+footer-about = પરિચય
+disclaimer = આ અહેવાલ સ્વચાલિત સિન્ડિકેટ વાયર ફીડના ભાગ રૂપે પ્રકાશિત કરવામાં આવ્યો છે. શીર્ષક સિવાય { $site } દ્વારા આ લખાણમાં કોઈ ફેરફાર કરવામાં આવ્યો નથી.
+latest-heading = વાયર પરથી તાજા સમાચાર
+hot = આ અઠવાડિયાના ચર્ચિત સમાચાર
+topics = વિષયો
+read-more = વધુ વાંચો
+go-to-source = મૂળ સ્રોત પર જાઓ
+related = સંબંધિત સમાચાર
+search = શોધો
+
+date-long = { $weekday }, { $day } { $month } { $year }
+date-short = { $day } { $month_short } { $year }
+date-time = { $day } { $month_short } { $year }, { $hour24 }:{ $minute } { $zone }
+weekday-1 = સોમવાર
+weekday-2 = મંગળવાર
+weekday-3 = બુધવાર
+weekday-4 = ગુરુવાર
+weekday-5 = શુક્રવાર
+weekday-6 = શનિવાર
+weekday-7 = રવિવાર
+month-1 = જાન્યુઆરી
+month-2 = ફેબ્રુઆરી
+month-3 = માર્ચ
+month-4 = એપ્રિલ
+month-5 = મે
+month-6 = જૂન
+month-7 = જુલાઈ
+month-8 = ઓગસ્ટ
+month-9 = સપ્ટેમ્બર
+month-10 = ઓક્ટોબર
+month-11 = નવેમ્બર
+month-12 = ડિસેમ્બર
+month-short-1 = જાન્યુઆરી
+month-short-2 = ફેબ્રુઆરી
+month-short-3 = માર્ચ
+month-short-4 = એપ્રિલ
+month-short-5 = મે
+month-short-6 = જૂન
+month-short-7 = જુલાઈ
+month-short-8 = ઓગસ્ટ
+month-short-9 = સપ્ટેમ્બર
+month-short-10 = ઓક્ટોબર
+month-short-11 = નવેમ્બર
+month-short-12 = ડિસેમ્બર

@@ -1,0 +1,52 @@
+# The reader site's headings, disclaimer and dates in Marathi; every other message
+# falls back to en/site.ftl.
+
+search-label = शोधा
+nav-topics = विषय
+latest = ताज्या
+footer-sections = विभाग
+footer-feeds = फीड
+footer-about = परिचय
+disclaimer = हे वृत्त स्वयंचलित सिंडिकेट वायर फीडचा भाग म्हणून प्रसिद्ध करण्यात आले आहे. मथळ्याव्यतिरिक्त { $site } ने या मजकुरात कोणतेही संपादन केलेले नाही.
+latest-heading = वायरवरील ताज्या बातम्या
+hot = या आठवड्यातील चर्चेतील बातम्या
+topics = विषय
+read-more = पुढे वाचा
+go-to-source = मूळ स्रोतावर जा
+related = संबंधित बातम्या
+search = शोधा
+
+date-long = { $weekday }, { $day } { $month } { $year }
+date-short = { $day } { $month_short } { $year }
+date-time = { $day } { $month_short } { $year }, { $hour24 }:{ $minute } { $zone }
+weekday-1 = सोमवार
+weekday-2 = मंगळवार
+weekday-3 = बुधवार
+weekday-4 = गुरुवार
+weekday-5 = शुक्रवार
+weekday-6 = शनिवार
+weekday-7 = रविवार
+month-1 = जानेवारी
+month-2 = फेब्रुवारी
+month-3 = मार्च
+month-4 = एप्रिल
+month-5 = मे
+month-6 = जून
+month-7 = जुलै
+month-8 = ऑगस्ट
+month-9 = सप्टेंबर
+month-10 = ऑक्टोबर
+month-11 = नोव्हेंबर
+month-12 = डिसेंबर
+month-short-1 = जानेवारी
+month-short-2 = फेब्रुवारी
+month-short-3 = मार्च
+month-short-4 = एप्रिल
+month-short-5 = मे
+month-short-6 = जून
+month-short-7 = जुलै
+month-short-8 = ऑगस्ट
+month-short-9 = सप्टेंबर
+month-short-10 = ऑक्टोबर
+month-short-11 = नोव्हेंबर
+month-short-12 = डिसेंबर

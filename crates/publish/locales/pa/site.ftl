@@ -1,0 +1,52 @@
+# The reader site's headings, disclaimer and dates in Punjabi; every other message
+# falls back to en/site.ftl.
+
+search-label = ਖੋਜੋ
+nav-topics = ਵਿਸ਼ੇ
+latest = ਤਾਜ਼ਾ
+footer-sections = ਸੈਕਸ਼ਨ
+footer-feeds = ਫੀਡ
+footer-about = ਸਾਡੇ ਬਾਰੇ
+disclaimer = ਇਹ ਖ਼ਬਰ ਸਵੈਚਲਿਤ ਸਿੰਡੀਕੇਟ ਵਾਇਰ ਫੀਡ ਦੇ ਹਿੱਸੇ ਵਜੋਂ ਪ੍ਰਕਾਸ਼ਿਤ ਕੀਤੀ ਗਈ ਹੈ। ਸਿਰਲੇਖ ਤੋਂ ਇਲਾਵਾ { $site } ਨੇ ਇਸ ਸਮੱਗਰੀ ਵਿੱਚ ਕੋਈ ਸੰਪਾਦਨ ਨਹੀਂ ਕੀਤਾ ਹੈ।
+latest-heading = ਵਾਇਰ ਤੋਂ ਤਾਜ਼ਾ ਖ਼ਬਰਾਂ
+hot = ਇਸ ਹਫ਼ਤੇ ਦੀਆਂ ਚਰਚਿਤ ਖ਼ਬਰਾਂ
+topics = ਵਿਸ਼ੇ
+read-more = ਹੋਰ ਪੜ੍ਹੋ
+go-to-source = ਮੂਲ ਸਰੋਤ 'ਤੇ ਜਾਓ
+related = ਸੰਬੰਧਿਤ ਖ਼ਬਰਾਂ
+search = ਖੋਜੋ
+
+date-long = { $weekday }, { $day } { $month } { $year }
+date-short = { $day } { $month_short } { $year }
+date-time = { $day } { $month_short } { $year }, { $hour24 }:{ $minute } { $zone }
+weekday-1 = ਸੋਮਵਾਰ
+weekday-2 = ਮੰਗਲਵਾਰ
+weekday-3 = ਬੁੱਧਵਾਰ
+weekday-4 = ਵੀਰਵਾਰ
+weekday-5 = ਸ਼ੁੱਕਰਵਾਰ
+weekday-6 = ਸ਼ਨਿੱਚਰਵਾਰ
+weekday-7 = ਐਤਵਾਰ
+month-1 = ਜਨਵਰੀ
+month-2 = ਫ਼ਰਵਰੀ
+month-3 = ਮਾਰਚ
+month-4 = ਅਪ੍ਰੈਲ
+month-5 = ਮਈ
+month-6 = ਜੂਨ
+month-7 = ਜੁਲਾਈ
+month-8 = ਅਗਸਤ
+month-9 = ਸਤੰਬਰ
+month-10 = ਅਕਤੂਬਰ
+month-11 = ਨਵੰਬਰ
+month-12 = ਦਸੰਬਰ
+month-short-1 = ਜਨਵਰੀ
+month-short-2 = ਫ਼ਰਵਰੀ
+month-short-3 = ਮਾਰਚ
+month-short-4 = ਅਪ੍ਰੈਲ
+month-short-5 = ਮਈ
+month-short-6 = ਜੂਨ
+month-short-7 = ਜੁਲਾਈ
+month-short-8 = ਅਗਸਤ
+month-short-9 = ਸਤੰਬਰ
+month-short-10 = ਅਕਤੂਬਰ
+month-short-11 = ਨਵੰਬਰ
+month-short-12 = ਦਸੰਬਰ

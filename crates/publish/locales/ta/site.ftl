@@ -1,0 +1,52 @@
+# The reader site's headings, disclaimer and dates in Tamil; every other message
+# falls back to en/site.ftl.
+
+search-label = தேடு
+nav-topics = தலைப்புகள்
+latest = சமீபத்திய
+footer-sections = பிரிவுகள்
+footer-feeds = ஊட்டங்கள்
+footer-about = எங்களைப் பற்றி
+disclaimer = இந்தச் செய்தி தானியங்கி சிண்டிகேட் வயர் ஊட்டத்தின் ஒரு பகுதியாக வெளியிடப்பட்டுள்ளது. தலைப்பைத் தவிர, இதன் உள்ளடக்கத்தில் { $site } எந்தத் திருத்தமும் செய்யவில்லை.
+latest-heading = வயரிலிருந்து சமீபத்திய செய்திகள்
+hot = இந்த வாரத்தின் பிரபல செய்திகள்
+topics = தலைப்புகள்
+read-more = மேலும் படிக்க
+go-to-source = மூலத்திற்குச் செல்ல
+related = தொடர்புடைய செய்திகள்
+search = தேடு
+
+date-long = { $weekday }, { $day } { $month } { $year }
+date-short = { $day } { $month_short } { $year }
+date-time = { $day } { $month_short } { $year }, { $hour24 }:{ $minute } { $zone }
+weekday-1 = திங்கள்
+weekday-2 = செவ்வாய்
+weekday-3 = புதன்
+weekday-4 = வியாழன்
+weekday-5 = வெள்ளி
+weekday-6 = சனி
+weekday-7 = ஞாயிறு
+month-1 = ஜனவரி
+month-2 = பிப்ரவரி
+month-3 = மார்ச்
+month-4 = ஏப்ரல்
+month-5 = மே
+month-6 = ஜூன்
+month-7 = ஜூலை
+month-8 = ஆகஸ்ட்
+month-9 = செப்டம்பர்
+month-10 = அக்டோபர்
+month-11 = நவம்பர்
+month-12 = டிசம்பர்
+month-short-1 = ஜனவரி
+month-short-2 = பிப்ரவரி
+month-short-3 = மார்ச்
+month-short-4 = ஏப்ரல்
+month-short-5 = மே
+month-short-6 = ஜூன்
+month-short-7 = ஜூலை
+month-short-8 = ஆகஸ்ட்
+month-short-9 = செப்டம்பர்
+month-short-10 = அக்டோபர்
+month-short-11 = நவம்பர்
+month-short-12 = டிசம்பர்

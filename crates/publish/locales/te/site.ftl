@@ -1,0 +1,52 @@
+# The reader site's headings, disclaimer and dates in Telugu; every other message
+# falls back to en/site.ftl.
+
+search-label = వెతకండి
+nav-topics = అంశాలు
+latest = తాజా
+footer-sections = విభాగాలు
+footer-feeds = ఫీడ్‌లు
+footer-about = మా గురించి
+disclaimer = ఈ వార్త ఆటోమేటిక్ సిండికేట్ వైర్ ఫీడ్‌లో భాగంగా ప్రచురించబడింది. శీర్షిక తప్ప, { $site } ఈ వార్తలో ఎలాంటి మార్పులు చేయలేదు.
+latest-heading = వైర్ నుంచి తాజా వార్తలు
+hot = ఈ వారం ప్రముఖ వార్తలు
+topics = అంశాలు
+read-more = ఇంకా చదవండి
+go-to-source = మూలానికి వెళ్లండి
+related = సంబంధిత వార్తలు
+search = వెతకండి
+
+date-long = { $weekday }, { $day } { $month } { $year }
+date-short = { $day } { $month_short } { $year }
+date-time = { $day } { $month_short } { $year }, { $hour24 }:{ $minute } { $zone }
+weekday-1 = సోమవారం
+weekday-2 = మంగళవారం
+weekday-3 = బుధవారం
+weekday-4 = గురువారం
+weekday-5 = శుక్రవారం
+weekday-6 = శనివారం
+weekday-7 = ఆదివారం
+month-1 = జనవరి
+month-2 = ఫిబ్రవరి
+month-3 = మార్చి
+month-4 = ఏప్రిల్
+month-5 = మే
+month-6 = జూన్
+month-7 = జూలై
+month-8 = ఆగస్టు
+month-9 = సెప్టెంబర్
+month-10 = అక్టోబర్
+month-11 = నవంబర్
+month-12 = డిసెంబర్
+month-short-1 = జనవరి
+month-short-2 = ఫిబ్రవరి
+month-short-3 = మార్చి
+month-short-4 = ఏప్రిల్
+month-short-5 = మే
+month-short-6 = జూన్
+month-short-7 = జూలై
+month-short-8 = ఆగస్టు
+month-short-9 = సెప్టెంబర్
+month-short-10 = అక్టోబర్
+month-short-11 = నవంబర్
+month-short-12 = డిసెంబర్

@@ -1,0 +1,52 @@
+# The reader site's headings, disclaimer and dates in Urdu; every other message
+# falls back to en/site.ftl.
+
+search-label = تلاش کریں
+nav-topics = موضوعات
+latest = تازہ ترین
+footer-sections = حصے
+footer-feeds = فیڈ
+footer-about = تعارف
+disclaimer = یہ خبر خودکار سنڈیکیٹ وائر فیڈ کے حصے کے طور پر شائع کی گئی ہے۔ سرخی کے علاوہ { $site } نے اس مواد میں کوئی ترمیم نہیں کی ہے۔
+latest-heading = وائر سے تازہ ترین خبریں
+hot = اس ہفتے کی مقبول خبریں
+topics = موضوعات
+read-more = مزید پڑھیں
+go-to-source = اصل ماخذ پر جائیں
+related = متعلقہ خبریں
+search = تلاش کریں
+
+date-long = { $weekday }, { $day } { $month } { $year }
+date-short = { $day } { $month_short } { $year }
+date-time = { $day } { $month_short } { $year }, { $hour24 }:{ $minute } { $zone }
+weekday-1 = پیر
+weekday-2 = منگل
+weekday-3 = بدھ
+weekday-4 = جمعرات
+weekday-5 = جمعہ
+weekday-6 = ہفتہ
+weekday-7 = اتوار
+month-1 = جنوری
+month-2 = فروری
+month-3 = مارچ
+month-4 = اپریل
+month-5 = مئی
+month-6 = جون
+month-7 = جولائی
+month-8 = اگست
+month-9 = ستمبر
+month-10 = اکتوبر
+month-11 = نومبر
+month-12 = دسمبر
+month-short-1 = جنوری
+month-short-2 = فروری
+month-short-3 = مارچ
+month-short-4 = اپریل
+month-short-5 = مئی
+month-short-6 = جون
+month-short-7 = جولائی
+month-short-8 = اگست
+month-short-9 = ستمبر
+month-short-10 = اکتوبر
+month-short-11 = نومبر
+month-short-12 = دسمبر

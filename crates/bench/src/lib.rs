@@ -5,7 +5,8 @@
 //! detection, topic classification and related stories against labelled corpora (`eval`);
 //! and the benchmarks that drive a whole served site, opened through `wiredesk-site`: the
 //! ingest rate (`site_ingest`), kill-to-gone latency (`kill`), a crowd of readers while the
-//! wire lands (`soak`), and two web and two ingest nodes on one PostgreSQL (`cluster`).
+//! wire lands (`soak`), and two web and two ingest nodes on one PostgreSQL (`cluster`); what
+//! the in-memory projections cost per story (`memory`).
 //! Must not: wire a site its own way (every site bench opens and serves one through
 //! `wiredesk-site`, as `wiredesk serve` does), or run as a timed test: the figures depend on
 //! the machine.
@@ -14,6 +15,7 @@ pub mod cluster;
 pub mod decode;
 pub mod eval;
 pub mod kill;
+pub mod memory;
 pub mod search;
 pub mod site_ingest;
 pub mod soak;

@@ -356,6 +356,26 @@ fn sentence(vocab: &Vocabulary, rng: &mut Rng) -> String {
     s
 }
 
+/// The generated wire of `search`, for the other benches that want stories of real length.
+pub struct GeneratedWire {
+    vocab: Vocabulary,
+}
+
+impl Default for GeneratedWire {
+    fn default() -> Self {
+        GeneratedWire {
+            vocab: Vocabulary::new(60_000),
+        }
+    }
+}
+
+impl GeneratedWire {
+    /// Story `i` of `n`, filed over the two years before the wire's clock.
+    pub fn story(&self, i: usize, n: usize) -> Story {
+        generated(i, n, &self.vocab)
+    }
+}
+
 /// Story `i` of the generated wire (independent of how many are generated).
 fn generated(i: usize, n: usize, vocab: &Vocabulary) -> Story {
     let mut rng = Rng::new(SEED ^ (i as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));

@@ -1,7 +1,7 @@
 //! `wiredesk bench …`: its flags; the measurements are in `wiredesk-bench`.
 
 use clap::Subcommand;
-use wiredesk_bench::{cluster, decode, kill, search, site_ingest, soak};
+use wiredesk_bench::{cluster, decode, kill, memory, search, site_ingest, soak};
 
 use crate::args::DatabaseUrl;
 
@@ -34,6 +34,9 @@ pub enum BenchCommand {
     Catchup(cluster::CatchupArgs),
     /// Decoding speed per wire format (items/s, MB/s) over folders of real files.
     Decode(decode::DecodeArgs),
+    /// Memory per story of the events and copies the site keeps in memory, with generated
+    /// stories.
+    Memory(memory::MemoryArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -42,6 +45,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Kill(args) => kill::run(args).await,
         BenchCommand::Soak(args) => soak::run(args).await,
         BenchCommand::Decode(args) => decode::run(args),
+        BenchCommand::Memory(args) => memory::run(args),
         BenchCommand::Cluster(args) => cluster::cluster(args).await,
         BenchCommand::Catchup(args) => cluster::catchup(args).await,
         BenchCommand::Ingest { stories, data, db } => {

@@ -67,6 +67,14 @@ impl Clusters {
         self.stories.len()
     }
 
+    /// Stop comparing later copy with this story's text (`Deduper::forget`); it keeps its
+    /// cluster.
+    pub fn forget(&mut self, id: &StoryId) {
+        if let Some(&doc) = self.docs.get(id) {
+            self.deduper.forget(doc);
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.stories.is_empty()
     }

@@ -5,7 +5,12 @@
 //! documents it duplicates and which cluster it joined. A document is a near-duplicate of another
 //! when the Jaccard similarity of their sets of word 5-shingles is at least the threshold; LSH
 //! only proposes candidates, so every reported pair really is that similar (precision is bounded
-//! only by 64-bit shingle-hash collisions), and recall is what the banding misses.
+//! only by shingle-hash collisions), and recall is what the banding misses.
+//!
+//! What it keeps per document is sized for a site's whole archive: each shingle as a 32-bit
+//! hash (two stories' 500 shingles meet by chance in 32 bits about once in 17,000 pairs, and
+//! one chance shingle moves a Jaccard by a fraction of a percent), and each band's bucket as a
+//! link in one flat chain rather than a list of its own.
 //!
 //! Written here rather than taken from a crate: the MinHash/LSH crates on crates.io either
 //! store whole documents, hash with a cryptographic hash per permutation (too slow for the
@@ -72,7 +77,7 @@ fn combine(words: &[u64]) -> u64 {
 }
 
 /// Exact Jaccard similarity of two sorted, distinct sets.
-pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+pub fn jaccard<T: Ord>(a: &[T], b: &[T]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 0.0;
     }
@@ -80,7 +85,7 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     inter as f64 / (a.len() + b.len() - inter) as f64
 }
 
-fn intersection(a: &[u64], b: &[u64]) -> usize {
+fn intersection<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -128,15 +133,31 @@ pub struct Deduper {
     /// Per-permutation (xor, odd multiplier) for the 32-bit hash family.
     seeds: Vec<u32>,
     mults: Vec<u32>,
-    /// Band key → documents with that band.
-    buckets: FxHashMap<u64, Vec<u32>>,
-    shingles: Vec<Box<[u64]>>,
+    /// Band key → its bucket: the latest document with that band, and how many there are.
+    buckets: FxHashMap<u64, Bucket>,
+    /// Each bucket entry: (document, the entry before it in its bucket, `END` at the first).
+    chain: Vec<(u32, u32)>,
+    /// Each document's shingles, 32-bit (`fold`), sorted and distinct.
+    shingles: Vec<Box<[u32]>>,
     parent: Vec<u32>,
     /// Marks of the candidates already checked for the document being added.
     seen: Vec<u32>,
     signature: Vec<u32>,
     /// Only which clusters a document joins is wanted (`for_clusters`), not every pair.
     clusters_only: bool,
+}
+
+#[derive(Clone, Copy)]
+struct Bucket {
+    latest: u32,
+    len: u32,
+}
+
+const END: u32 = u32::MAX;
+
+/// A shingle's 64-bit hash folded to the 32 bits kept and signed.
+fn fold(s: u64) -> u32 {
+    (s ^ (s >> 32)) as u32
 }
 
 /// In `for_clusters` mode, a band's bucket stops taking documents at this size: a copy sent
@@ -161,6 +182,7 @@ impl Deduper {
             seeds,
             mults,
             buckets: FxHashMap::default(),
+            chain: Vec::new(),
             shingles: Vec::new(),
             parent: Vec::new(),
             seen: Vec::new(),
@@ -196,8 +218,11 @@ impl Deduper {
         self.add_shingles(set)
     }
 
-    /// Add a document given its shingle set (sorted, distinct, as `shingles` makes it).
+    /// Add a document given its shingle set (as `shingles` makes it).
     pub fn add_shingles(&mut self, set: Vec<u64>) -> Added {
+        let mut set: Vec<u32> = set.into_iter().map(fold).collect();
+        set.sort_unstable();
+        set.dedup();
         let doc = self.shingles.len() as u32;
         self.parent.push(doc);
         self.seen.push(u32::MAX);
@@ -214,8 +239,9 @@ impl Deduper {
                 keys.push(h);
             }
             // Disjoint borrows of the fields, so the union-find can be read while a bucket is.
-            let (buckets, parent, seen, shingles) = (
+            let (buckets, chain, parent, seen, shingles) = (
                 &mut self.buckets,
+                &mut self.chain,
                 &mut self.parent,
                 &mut self.seen,
                 &self.shingles,
@@ -225,7 +251,10 @@ impl Deduper {
                 let Some(bucket) = buckets.get(&key) else {
                     continue;
                 };
-                for &other in bucket {
+                let mut link = bucket.latest;
+                while link != END {
+                    let (other, before) = chain[link as usize];
+                    link = before;
                     if seen[other as usize] == doc {
                         continue;
                     }
@@ -253,9 +282,14 @@ impl Deduper {
                 }
             }
             for key in keys {
-                let bucket = buckets.entry(key).or_default();
-                if !self.clusters_only || bucket.len() < CLUSTER_BUCKET_CAP {
-                    bucket.push(doc);
+                let bucket = buckets.entry(key).or_insert(Bucket {
+                    latest: END,
+                    len: 0,
+                });
+                if !self.clusters_only || (bucket.len as usize) < CLUSTER_BUCKET_CAP {
+                    chain.push((doc, bucket.latest));
+                    bucket.latest = (chain.len() - 1) as u32;
+                    bucket.len += 1;
                 }
             }
         }
@@ -268,6 +302,14 @@ impl Deduper {
             doc,
             cluster: self.cluster_of(doc),
             duplicates,
+        }
+    }
+
+    /// Drop a document's shingles: it stays in its cluster, and no later document is compared
+    /// with it (an empty set can never reach the threshold).
+    pub fn forget(&mut self, doc: u32) {
+        if let Some(set) = self.shingles.get_mut(doc as usize) {
+            *set = Box::default();
         }
     }
 
@@ -291,13 +333,12 @@ impl Deduper {
         self.parent[child as usize] = root;
     }
 
-    /// MinHash signature: per permutation, the least 32-bit hash of any shingle. Each shingle's
-    /// 64-bit hash is folded to 32 bits once; the permutations are xor-multiply-xorshift, cheap
-    /// enough for the compiler to vectorise across the signature.
-    fn sign(&mut self, set: &[u64]) {
+    /// MinHash signature: per permutation, the least 32-bit hash of any (folded) shingle; the
+    /// permutations are xor-multiply-xorshift, cheap enough for the compiler to vectorise
+    /// across the signature.
+    fn sign(&mut self, set: &[u32]) {
         self.signature.fill(u32::MAX);
-        for &s in set {
-            let x = (s ^ (s >> 32)) as u32;
+        for &x in set {
             for ((sig, &seed), &mult) in self.signature.iter_mut().zip(&self.seeds).zip(&self.mults)
             {
                 let mut h = (x ^ seed).wrapping_mul(mult);
@@ -369,7 +410,9 @@ mod tests {
             assert!(added.duplicates.len() <= 1, "one per cluster joined");
         }
         assert!(
-            d.buckets.values().all(|b| b.len() <= CLUSTER_BUCKET_CAP),
+            d.buckets
+                .values()
+                .all(|b| b.len as usize <= CLUSTER_BUCKET_CAP),
             "every bucket stops at the cap"
         );
         // A plain deduper still names every earlier copy.

@@ -343,7 +343,23 @@ pub struct Events {
     df: FxHashMap<u64, u32>,
     /// Term → how many stories write it in lower case.
     lower_df: FxHashMap<u64, u32>,
+    /// The latest filing time seen: the clock that closes events.
+    newest_s: i64,
+    /// Events before this one (in creation order) are closed (`close_finished`).
+    open_from: usize,
+    /// Reports before this one (in arrival order) are no longer compared as copies.
+    copies_from: usize,
 }
+
+/// How long a report's text is kept to find copies of it: a wire re-runs a story weeks
+/// later, hardly after a quarter; past that, keeping every report's shingles would make
+/// memory follow the archive.
+const COPIES_KEPT_S: i64 = 90 * 86_400;
+
+/// How long after an event stops taking reports (its window and span past the newest report
+/// the site has seen) its terms and names are kept, for copy that arrives late. After that it
+/// is closed: what it says is dropped, so memory follows the window, not the archive.
+const CLOSE_AFTER_S: i64 = 7 * 86_400;
 
 /// Candidates scored in full per story, the best by their shared entities.
 const CANDIDATES: usize = 24;
@@ -374,6 +390,48 @@ impl Events {
             postings: FxHashMap::default(),
             df: FxHashMap::default(),
             lower_df: FxHashMap::default(),
+            newest_s: i64::MIN,
+            open_from: 0,
+            copies_from: 0,
+        }
+    }
+
+    /// Events whose terms are still kept: the ones a new report may join, and a week more.
+    pub fn open_events(&self) -> usize {
+        self.events.len() - self.open_from
+    }
+
+    /// Close the events, oldest first, that no report filed in the last `CLOSE_AFTER_S` could
+    /// join: drop their terms and take their names out of the postings. A closed event keeps
+    /// its reports; a late copy of one of them still finds it (`original_event`) for
+    /// `COPIES_KEPT_S`, after which the report's text is dropped too.
+    fn close_finished(&mut self) {
+        let horizon = self.newest_s.saturating_sub(CLOSE_AFTER_S);
+        while let Some(e) = self.events.get_mut(self.open_from) {
+            let takes_until =
+                (e.latest_s + self.config.window_s).min(e.first_s + self.config.span_s);
+            if takes_until >= horizon {
+                break;
+            }
+            let event = self.open_from as u32;
+            e.centroid = FxHashMap::default();
+            for entity in std::mem::take(&mut e.entities) {
+                if let Some(list) = self.postings.get_mut(&entity) {
+                    list.retain(|&x| x != event);
+                    if list.is_empty() {
+                        self.postings.remove(&entity);
+                    }
+                }
+            }
+            self.open_from += 1;
+        }
+        let horizon = self.newest_s.saturating_sub(COPIES_KEPT_S);
+        while let Some(doc) = self.docs.get(self.copies_from) {
+            if doc.filed_s >= horizon {
+                break;
+            }
+            self.copies.forget(&doc.id);
+            self.copies_from += 1;
         }
     }
 
@@ -401,6 +459,10 @@ impl Events {
         let found = features(story, &self.config);
         self.copies.add(&story.id, &cluster_text(story));
         let filed_s = story.first_created.as_second();
+        if filed_s > self.newest_s {
+            self.newest_s = filed_s;
+            self.close_finished();
+        }
         for (term, _) in &found.terms {
             *self.df.entry(*term).or_default() += 1;
         }
@@ -436,6 +498,10 @@ impl Events {
         e.docs.push(doc);
         e.first_s = e.first_s.min(filed_s);
         e.latest_s = e.latest_s.max(filed_s);
+        if (event as usize) < self.open_from {
+            // A late copy joined a closed event: its report counts, its terms are not kept.
+            return;
+        }
         let norm = found
             .terms
             .iter()

@@ -267,3 +267,66 @@ fn hindi_reports_of_one_event_join_and_another_event_in_the_same_city_stays_apar
     assert_eq!(events.event_of(&id(&bridge_pti)), id(&bridge_ians));
     assert_eq!(events.members(&id(&exam)), vec![id(&exam)]);
 }
+
+/// Words for made-up copy: report `h` reads differently from every other.
+fn made_up(h: usize, words: usize) -> String {
+    const SYLLABLES: &[&str] = &[
+        "ka", "ri", "to", "men", "sa", "lo", "ve", "dra", "nu", "pol",
+    ];
+    let mut x = (h as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..words)
+        .map(|_| {
+            (0..3)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    SYLLABLES[(x % SYLLABLES.len() as u64) as usize]
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A year of a wire, a report an hour: the events still open (with their terms and names)
+/// are the last days', not the year's; a late copy of a month-old report still finds its
+/// event, of a year-old one no longer.
+#[test]
+fn memory_follows_the_window_not_the_archive() {
+    let mut events = Events::new(site_config());
+    let hours = 365 * 24;
+    let hourly = |h: usize, uri: &str, agency: &str| {
+        report(
+            uri,
+            agency,
+            "Mumbai",
+            &format!("Council votes on Zorvan{h} plan"),
+            &format!("Officials of Kelmar{h} said {}.", made_up(h, 40)),
+            h as i64,
+        )
+    };
+    for h in 0..hours {
+        events.add(&hourly(h, &format!("r{h}"), "PTI"));
+    }
+    assert_eq!(events.len(), hours);
+    let open = events.open_events();
+    // Window and span (3 days) and a week of grace: about 10 days of hourly events.
+    assert!(
+        (24 * 9..=24 * 11).contains(&open),
+        "{open} events still open of {}",
+        events.events()
+    );
+    // A copy of a month-old report, whose event is closed, still joins it.
+    let month_ago = hours - 30 * 24;
+    let copy = hourly(month_ago, "month-copy", "IANS");
+    events.add(&copy);
+    let original = hourly(month_ago, &format!("r{month_ago}"), "PTI").id;
+    assert_eq!(events.event_of(&copy.id), events.event_of(&original));
+    assert_ne!(events.event_of(&copy.id), copy.id, "joined, not alone");
+    assert_eq!(events.open_events(), open, "a closed event stays closed");
+    // A year-old report's text is no longer kept: its copy stands alone.
+    let old = hourly(100, "year-copy", "IANS");
+    events.add(&old);
+    assert_eq!(events.event_of(&old.id), old.id);
+}

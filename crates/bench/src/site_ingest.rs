@@ -62,13 +62,17 @@ pub async fn ingest_in_batches(
     deliveries: Vec<Delivery>,
 ) -> anyhow::Result<wiredesk_ingest::Tally> {
     let mut tally = wiredesk_ingest::Tally::default();
+    let mut batches = wiredesk_ingest::Batches::new(site.pipeline.clone());
     let mut rest = deliveries;
     while !rest.is_empty() {
         let tail = rest.split_off(rest.len().min(wiredesk_site::ingest::BATCH_FILES));
-        for r in site.pipeline.ingest_batch(rest).await? {
+        for r in batches.push(rest).await? {
             tally.add(&r);
         }
         rest = tail;
+    }
+    for r in batches.finish().await? {
+        tally.add(&r);
     }
     Ok(tally)
 }
@@ -86,18 +90,62 @@ pub async fn run(stories: usize, data: Option<PathBuf>, db: &Database) -> anyhow
         None => "sqlite",
     };
     let deliveries = generated_deliveries(stories, Timestamp::now());
+    let stage_copy = (backend == "sqlite").then(|| deliveries.clone());
     let bytes: usize = deliveries.iter().map(|d| d.bytes.len()).sum();
     let started = Instant::now();
     let tally = ingest_in_batches(&site, deliveries).await?;
+    let logged = started.elapsed().as_secs_f64();
     // Searchable is part of ingested: the time includes the index catching up.
     site.catch_up_search().await?;
     let secs = started.elapsed().as_secs_f64();
     println!("{}", wiredesk_site::ingest::summary_line(&tally));
     println!(
-        "bench ingest: backend={backend} stories={stories} seconds={secs:.2} stories_per_s={:.0} mb_per_s={:.1} index_docs={}",
+        "bench ingest: backend={backend} stories={stories} seconds={secs:.2} stories_per_s={:.0} mb_per_s={:.1} index_docs={} (in the log after {logged:.2} s, then the index)",
         tally.stories as f64 / secs,
         bytes as f64 / 1_048_576.0 / secs,
         site.search.index().num_docs()
+    );
+    if let Some(deliveries) = stage_copy {
+        stages(&site, deliveries).await?;
+    }
+    Ok(())
+}
+
+/// The ceiling each stage sets on its own, with the same stories: the stages that need no
+/// store (decode, normalize, enrich, on every core), and the log's append of the events the
+/// run above recorded into a fresh SQLite file, in the same batches.
+async fn stages(site: &Site, deliveries: Vec<Delivery>) -> anyhow::Result<()> {
+    let stories = deliveries.len();
+    let started = Instant::now();
+    let mut prepared = 0;
+    let mut rest = deliveries;
+    while !rest.is_empty() {
+        let tail = rest.split_off(rest.len().min(wiredesk_site::ingest::BATCH_FILES));
+        prepared += site.pipeline.prepare(rest).len();
+        rest = tail;
+    }
+    let prepare_s = started.elapsed().as_secs_f64();
+
+    let store = site.pipeline.store();
+    let events = store.events_after(0, usize::MAX >> 1).await?;
+    let per_batch = events
+        .len()
+        .div_ceil(stories.div_ceil(wiredesk_site::ingest::BATCH_FILES));
+    let dir = tempfile::tempdir()?;
+    let fresh = wiredesk_store::SqliteStore::open(&dir.path().join("wiredesk.db")).await?;
+    let started = Instant::now();
+    for batch in events.chunks(per_batch.max(1)) {
+        use wiredesk_store::EventLog;
+        fresh
+            .append(batch.iter().map(|e| (e.event.clone(), e.at)).collect())
+            .await?;
+    }
+    let append_s = started.elapsed().as_secs_f64();
+    println!(
+        "bench ingest stages: prepare (decode, normalize, enrich) stories_per_s={:.0}; sqlite append of the {} events stories_per_s={:.0}",
+        prepared as f64 / prepare_s,
+        events.len(),
+        stories as f64 / append_s,
     );
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! ingest: runs deliveries through the pipeline — decode → normalize → enrich → editorial →
 //! store — and reports what became of each file.
 //!
-//! Owns: the order of the stages, batching (one store transaction per batch), and the
+//! Owns: the order of the stages, batching (one read of the stored stories and one store
+//! transaction per batch; the stages that need no store run on every core, for the next batch
+//! while the store writes this one: `prepare`, `Batches`), and the
 //! per-file outcome (`ingested`, `updated`, `unchanged`, `rejected`), with the stories held as
 //! not for publication listed and counted (`DeliveryReport::not_for_publication`, `Tally`), and
 //! so are those held because they came without a headline (`awaiting_headline`).
@@ -179,6 +181,57 @@ pub enum DeskError {
 pub struct DeskChange {
     pub before: Story,
     pub after: Story,
+}
+
+/// A delivery through the stages that need no store (`Pipeline::prepare`): its items as
+/// stories, or why the file could not be read.
+pub struct Prepared {
+    path: PathBuf,
+    received: Timestamp,
+    read: Result<PreparedFile, String>,
+}
+
+struct PreparedFile {
+    warnings: Vec<String>,
+    /// Each item as a story, or why it could not be made one, in the file's order.
+    items: Vec<Result<Story, String>>,
+}
+
+/// The stored state of the stories a batch names, read in one query before its decisions.
+struct StoredBefore {
+    /// `None`: the store has no such story.
+    known: HashMap<StoryId, Option<Story>>,
+}
+
+impl StoredBefore {
+    async fn read(store: &dyn Store, batch: &[Prepared]) -> Result<StoredBefore, IngestError> {
+        let mut known: HashMap<StoryId, Option<Story>> = HashMap::new();
+        for file in batch {
+            for story in file.read.iter().flat_map(|f| f.items.iter().flatten()) {
+                known.entry(story.id.clone()).or_insert(None);
+            }
+        }
+        let ids: Vec<StoryId> = known.keys().cloned().collect();
+        for story in store.stories(&ids).await? {
+            known.insert(story.id.clone(), Some(story));
+        }
+        Ok(StoredBefore { known })
+    }
+
+    /// The story as stored before the batch; one the batch did not name (a story a kill
+    /// advisory names) is read on its own.
+    async fn story(
+        &mut self,
+        store: &dyn Store,
+        id: &StoryId,
+    ) -> Result<Option<Story>, IngestError> {
+        if let Some(s) = self.known.get(id) {
+            return Ok(s.clone());
+        }
+        let s = store.story(id).await?;
+        self.known.insert(id.clone(), s.clone());
+        Ok(s)
+    }
 }
 
 /// One item's decision within a batch, before anything is written.
@@ -372,6 +425,54 @@ impl Pipeline {
         }
     }
 
+    /// The stages that need no store and no turn to write — decode, normalize, enrich — for a
+    /// batch of deliveries, the files in parallel. `ingest_prepared` then decides and appends;
+    /// a caller with the next batch at hand may prepare it while the store writes this one.
+    pub fn prepare(&self, deliveries: Vec<Delivery>) -> Vec<Prepared> {
+        use rayon::prelude::*;
+        deliveries
+            .into_par_iter()
+            .map(|delivery| self.prepare_one(delivery))
+            .collect()
+    }
+
+    fn prepare_one(&self, delivery: Delivery) -> Prepared {
+        let decoded = match wiredesk_decode::decode(&delivery.bytes) {
+            Ok(d) => d,
+            Err(e) => {
+                return Prepared {
+                    path: delivery.path,
+                    received: delivery.received,
+                    read: Err(e.to_string()),
+                };
+            }
+        };
+        let ctx = NormalizeContext {
+            received: delivery.received,
+            time_zone: &self.settings.time_zone,
+            default_agency: &self.settings.default_agency,
+            agencies: &self.settings.agencies,
+            summary_chars: self.settings.summary_chars,
+        };
+        let items = decoded
+            .items
+            .into_iter()
+            .map(|item| {
+                let mut story = to_story(item, &ctx).map_err(|e| e.to_string())?;
+                self.enrich(&mut story);
+                Ok(story)
+            })
+            .collect();
+        Prepared {
+            path: delivery.path,
+            received: delivery.received,
+            read: Ok(PreparedFile {
+                warnings: decoded.warnings,
+                items,
+            }),
+        }
+    }
+
     /// Run a batch of deliveries: decisions in arrival order, then one store transaction for
     /// the whole batch. If the transaction fails, no delivery in the batch
     /// is accepted and every report says so.
@@ -379,44 +480,50 @@ impl Pipeline {
         &self,
         deliveries: Vec<Delivery>,
     ) -> Result<Vec<DeliveryReport>, IngestError> {
+        let prepared = self.prepare(deliveries);
+        self.ingest_prepared(prepared).await
+    }
+
+    /// Decide and append a prepared batch (`prepare`): one read of the stored stories it
+    /// names, decisions in arrival order, then one store transaction for the whole batch.
+    pub async fn ingest_prepared(
+        &self,
+        prepared: Vec<Prepared>,
+    ) -> Result<Vec<DeliveryReport>, IngestError> {
         // Before the writer lock: reading a newly trained model must not hold up the desk.
         let model = self.classifier.as_ref().and_then(|c| c.current());
         let _writing = self.writing().await?;
+        // The stored state of every story the batch names, read at once under the writer's
+        // turn: a lookup per story was most of the time a batch took.
+        let mut stored_before = StoredBefore::read(self.store.as_ref(), &prepared).await?;
         // The state each story will have once this batch's earlier events are applied.
         let mut pending: HashMap<StoryId, Option<Story>> = HashMap::new();
         let mut events: Vec<(StoryEvent, Timestamp)> = Vec::new();
-        let mut reports = Vec::with_capacity(deliveries.len());
-        for delivery in deliveries {
-            let decoded = match wiredesk_decode::decode(&delivery.bytes) {
-                Ok(d) => d,
-                Err(e) => {
-                    reports.push(DeliveryReport::rejected(delivery.path, e.to_string()));
+        let mut reports = Vec::with_capacity(prepared.len());
+        for file in prepared {
+            let (path, received) = (file.path, file.received);
+            let file = match file.read {
+                Ok(f) => f,
+                Err(reason) => {
+                    reports.push(DeliveryReport::rejected(path, reason));
                     continue;
                 }
             };
-            let ctx = NormalizeContext {
-                received: delivery.received,
-                time_zone: &self.settings.time_zone,
-                default_agency: &self.settings.default_agency,
-                agencies: &self.settings.agencies,
-                summary_chars: self.settings.summary_chars,
-            };
-            let mut warnings = decoded.warnings;
+            let mut warnings = file.warnings;
             let mut results = Vec::new();
             let mut not_for_publication = Vec::new();
             let mut awaiting_headline = Vec::new();
-            for item in decoded.items {
-                let mut story = match to_story(item, &ctx) {
+            for item in file.items {
+                let mut story = match item {
                     Ok(s) => s,
                     Err(e) => {
-                        warnings.push(e.to_string());
+                        warnings.push(e);
                         continue;
                     }
                 };
-                self.enrich(&mut story);
                 let mut stored = match pending.get(&story.id) {
                     Some(s) => s.clone(),
-                    None => self.store.story(&story.id).await?,
+                    None => stored_before.story(self.store.as_ref(), &story.id).await?,
                 };
                 // Copy with an id of its own is killed by its own version (pubstatus); a kill
                 // advisory is plain copy that names another story.
@@ -438,10 +545,10 @@ impl Pipeline {
                         let id = e.story_id().clone();
                         let before = match pending.get(&id) {
                             Some(s) => s.clone(),
-                            None => self.store.story(&id).await?,
+                            None => stored_before.story(self.store.as_ref(), &id).await?,
                         };
-                        pending.insert(id, e.apply(before, delivery.received));
-                        events.push((e, delivery.received));
+                        pending.insert(id, e.apply(before, received));
+                        events.push((e, received));
                     }
                     results.push(result);
                     continue;
@@ -457,7 +564,7 @@ impl Pipeline {
                     stored = Some(earlier);
                 }
                 let id = story.id.clone();
-                let times = EventTimes::of(&story, delivery.received);
+                let times = EventTimes::of(&story, received);
                 let doubt = match (&self.classifier, &model) {
                     (Some(classifier), Some(model)) if self.untagged(&story) => {
                         let classified = classifier.classify(model, &mut story);
@@ -514,7 +621,7 @@ impl Pipeline {
                 events.extend(timed);
                 results.push(result);
             }
-            let mut report = report_for(delivery.path, results, warnings);
+            let mut report = report_for(path, results, warnings);
             report.not_for_publication = not_for_publication;
             report.awaiting_headline = awaiting_headline;
             reports.push(report);
@@ -530,6 +637,55 @@ impl Pipeline {
     /// Returns the number of events folded.
     pub async fn refold(&self) -> Result<u64, IngestError> {
         Ok(self.store.rebuild_projections().await?)
+    }
+}
+
+/// Batches of deliveries through one pipeline, each prepared (`Pipeline::prepare`) on a
+/// blocking thread while the store decides and writes the batch before it: the decoders and
+/// the database work at the same time.
+pub struct Batches {
+    pipeline: Arc<Pipeline>,
+    preparing: Option<tokio::task::JoinHandle<Vec<Prepared>>>,
+}
+
+impl Batches {
+    pub fn new(pipeline: Arc<Pipeline>) -> Batches {
+        Batches {
+            pipeline,
+            preparing: None,
+        }
+    }
+
+    /// Start preparing `batch`, and ingest the one before it: its reports (none for the first).
+    pub async fn push(&mut self, batch: Vec<Delivery>) -> Result<Vec<DeliveryReport>, IngestError> {
+        let pipeline = self.pipeline.clone();
+        let next = tokio::task::spawn_blocking(move || pipeline.prepare(batch));
+        match self.preparing.replace(next) {
+            Some(previous) => self.ingest(previous).await,
+            None => Ok(vec![]),
+        }
+    }
+
+    /// Ingest the last batch pushed: its reports.
+    pub async fn finish(mut self) -> Result<Vec<DeliveryReport>, IngestError> {
+        match self.preparing.take() {
+            Some(last) => self.ingest(last).await,
+            None => Ok(vec![]),
+        }
+    }
+
+    async fn ingest(
+        &self,
+        preparing: tokio::task::JoinHandle<Vec<Prepared>>,
+    ) -> Result<Vec<DeliveryReport>, IngestError> {
+        let prepared = match preparing.await {
+            Ok(p) => p,
+            Err(e) => match e.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(e) => panic!("preparing a batch stopped: {e}"),
+            },
+        };
+        self.pipeline.ingest_prepared(prepared).await
     }
 }
 

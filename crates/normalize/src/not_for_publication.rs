@@ -89,6 +89,14 @@ const PHRASES: &[(&str, &str, At)] = &[
     ("prueba", "Spanish", At::Whole),
 ];
 
+/// Each phrase's words, folded once: folding them for every story was most of this check.
+static PHRASE_WORDS: std::sync::LazyLock<Vec<Vec<String>>> = std::sync::LazyLock::new(|| {
+    PHRASES
+        .iter()
+        .map(|(shown, _, _)| words(shown, usize::MAX))
+        .collect()
+});
+
 /// Words that make the phrase before them an embargo ("not for publication before …").
 const EMBARGO_WORDS: &[&str] = &[
     "before", "until", "till", "prior", "vor", "bis", "avant", "jusqu", "antes", "hasta",
@@ -152,22 +160,24 @@ pub fn not_for_publication_in_copy(headline: &str, paragraphs: &[String]) -> Opt
         .take(OPENING_PARAGRAPHS)
         .map(|p| words(p, OPENING_WORDS))
         .collect();
-    PHRASES.iter().find_map(|(shown, language, at)| {
-        let phrase = words(shown, usize::MAX);
-        let in_headline = found(&headline_words, &phrase, *at, true);
-        let in_opening = openings
-            .iter()
-            .enumerate()
-            // A label opens the copy: the first paragraph only.
-            .filter(|(i, _)| *at == At::Anywhere || *i == 0)
-            .any(|(_, p)| found(p, &phrase, *at, false));
-        (in_headline || in_opening).then(|| {
-            format!(
-                "the {} says \"{shown}\" ({language})",
-                if in_headline { "headline" } else { "copy" }
-            )
+    PHRASES
+        .iter()
+        .zip(PHRASE_WORDS.iter())
+        .find_map(|((shown, language, at), phrase)| {
+            let in_headline = found(&headline_words, phrase, *at, true);
+            let in_opening = openings
+                .iter()
+                .enumerate()
+                // A label opens the copy: the first paragraph only.
+                .filter(|(i, _)| *at == At::Anywhere || *i == 0)
+                .any(|(_, p)| found(p, phrase, *at, false));
+            (in_headline || in_opening).then(|| {
+                format!(
+                    "the {} says \"{shown}\" ({language})",
+                    if in_headline { "headline" } else { "copy" }
+                )
+            })
         })
-    })
 }
 
 #[cfg(test)]

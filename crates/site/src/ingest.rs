@@ -3,11 +3,12 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
-use wiredesk_ingest::{DeliveryReport, Outcome, Pipeline, Tally};
+use wiredesk_ingest::{Batches, DeliveryReport, Outcome, Pipeline, Tally};
 use wiredesk_source::{Delivery, collect_files, read_delivery};
 
 use crate::site::SiteLocation;
@@ -60,7 +61,7 @@ pub async fn run(
 
 /// Ingest `paths`; `received_for` gives each file's arrival time (now, except for the demo).
 pub async fn ingest_paths(
-    pipeline: &Pipeline,
+    pipeline: &Arc<Pipeline>,
     paths: &[PathBuf],
     received_for: &dyn Fn(&std::path::Path) -> Timestamp,
     show_progress: bool,
@@ -80,6 +81,7 @@ pub async fn ingest_paths(
         tally: Tally::default(),
         reports: Vec::with_capacity(files.len()),
     };
+    let mut batches = Batches::new(pipeline.clone());
     let mut batch: Vec<Delivery> = Vec::with_capacity(BATCH_FILES);
     for found in files {
         match found.and_then(|path| {
@@ -95,31 +97,24 @@ pub async fn ingest_paths(
             }
         }
         if batch.len() >= BATCH_FILES {
-            flush(pipeline, &mut batch, &mut run, &bar).await?;
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_FILES));
+            record(batches.push(full).await?, &mut run, &bar);
         }
     }
-    flush(pipeline, &mut batch, &mut run, &bar).await?;
+    if !batch.is_empty() {
+        record(batches.push(batch).await?, &mut run, &bar);
+    }
+    record(batches.finish().await?, &mut run, &bar);
     bar.finish_and_clear();
     Ok(run)
 }
 
-async fn flush(
-    pipeline: &Pipeline,
-    batch: &mut Vec<Delivery>,
-    run: &mut IngestRun,
-    bar: &ProgressBar,
-) -> anyhow::Result<()> {
-    if batch.is_empty() {
-        return Ok(());
-    }
-    let n = batch.len() as u64;
-    let reports = pipeline.ingest_batch(std::mem::take(batch)).await?;
+fn record(reports: Vec<DeliveryReport>, run: &mut IngestRun, bar: &ProgressBar) {
+    bar.inc(reports.len() as u64);
     for report in reports {
         run.tally.add(&report);
         run.reports.push(report);
     }
-    bar.inc(n);
-    Ok(())
 }
 
 pub fn summary_line(tally: &Tally) -> String {

@@ -25,6 +25,7 @@ macro_rules! every_check {
             since_and_until_bound_the_live_time,
             taken_down_lists_stories_killed_or_withheld_after_going_live,
             a_story_killed_after_being_withheld_counts_from_its_first_takedown,
+            one_append_folds_as_its_events_one_by_one,
             headers_match_the_live_listing,
             sections_are_as_new_as_their_newest_live_story,
             embargoes_pending_until_lifted,
@@ -701,6 +702,86 @@ pub async fn a_story_killed_after_being_withheld_counts_from_its_first_takedown(
             .await
             .unwrap()
             .is_empty()
+    );
+}
+
+/// A batch naming one story several times lands as the same events appended one at a time
+/// would: the log in order with the seqs `append` gave, the same state, the same takedown.
+pub async fn one_append_folds_as_its_events_one_by_one(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    let events = |uri: &str| {
+        let story = sample_story(uri, "AFP", "world", at);
+        let id = story.id.clone();
+        let mut update = story.clone();
+        update.version += 1;
+        update.headline = format!("{} (updated)", update.headline);
+        vec![
+            (
+                StoryEvent::Ingested {
+                    story: Box::new(story),
+                },
+                at,
+            ),
+            (StoryEvent::Published { id: id.clone() }, at),
+            (
+                StoryEvent::Updated {
+                    story: Box::new(update),
+                },
+                at + 1.hours(),
+            ),
+            (
+                StoryEvent::Withheld {
+                    id: id.clone(),
+                    reason: "agency withheld".into(),
+                },
+                at + 2.hours(),
+            ),
+            (
+                StoryEvent::Killed {
+                    id,
+                    reason: "agency kill".into(),
+                },
+                at + 3.hours(),
+            ),
+        ]
+    };
+    let recorded = store.append(events("batch")).await.unwrap();
+    for event in events("single") {
+        store.append(vec![event]).await.unwrap();
+    }
+    let batch = StoryId::for_uri("batch");
+    assert_eq!(
+        store.history(&batch).await.unwrap(),
+        recorded,
+        "the log holds the batch in order, under the seqs append reported"
+    );
+    let single = store
+        .story(&StoryId::for_uri("single"))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut folded = store.story(&batch).await.unwrap().unwrap();
+    assert!(
+        folded.headline.ends_with("(updated)"),
+        "{}",
+        folded.headline
+    );
+    folded.id = single.id.clone();
+    // The copy names its own uri, so its hash is its own.
+    folded.body_hash = single.body_hash.clone();
+    let folded = serde_json::to_string(&folded).unwrap();
+    assert_eq!(
+        folded.replace("batch", "single"),
+        serde_json::to_string(&single).unwrap()
+    );
+    let now = at + 4.hours();
+    assert_eq!(
+        sorted(ids(&store
+            .taken_down(PubStatus::Canceled, &all(10), now)
+            .await
+            .unwrap())),
+        ["batch", "single"],
+        "both counted from their first takedown, the withholding"
     );
 }
 

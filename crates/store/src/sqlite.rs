@@ -135,27 +135,15 @@ fn id_list(ids: &[StoryId]) -> String {
 impl EventLog for SqliteStore {
     async fn append(&self, events: Vec<(StoryEvent, Timestamp)>) -> Result<Vec<RecordedEvent>> {
         let mut tx = self.pool.begin().await?;
-        let mut cache = HashMap::new();
-        let mut recorded = Vec::with_capacity(events.len());
-        for (event, at) in events {
-            let payload = serde_json::to_string(&event).expect("an event always serializes");
-            let seq: i64 = sqlx::query(
-                "INSERT INTO events (story_id, kind, at, payload) VALUES (?, ?, ?, ?) RETURNING seq",
-            )
-            .bind(event.story_id().as_str())
-            .bind(event.kind())
-            .bind(micros(at))
-            .bind(payload)
-            .fetch_one(&mut *tx)
-            .await?
-            .get(0);
-            Self::fold(&mut tx, &mut cache, &event, at).await?;
-            recorded.push(RecordedEvent { seq, at, event });
-        }
+        let seqs = Self::append_batch(&mut tx, &events).await?;
         crate::crash::point(crate::crash::IN_STORE_COMMIT);
         tx.commit().await?;
         crate::crash::point(crate::crash::AFTER_STORE_COMMIT);
-        Ok(recorded)
+        Ok(seqs
+            .into_iter()
+            .zip(events)
+            .map(|(seq, (event, at))| RecordedEvent { seq, at, event })
+            .collect())
     }
 
     async fn events_after(&self, after_seq: i64, limit: usize) -> Result<Vec<RecordedEvent>> {

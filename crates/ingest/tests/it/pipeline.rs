@@ -9,7 +9,7 @@ use jiff::tz::TimeZone;
 use wiredesk_editorial::DeskPolicy;
 use wiredesk_enrich::{TopicAssigner, TopicRules};
 use wiredesk_index::{Hit, IndexFollower, SearchIndex};
-use wiredesk_ingest::{Outcome, Pipeline, PipelineSettings};
+use wiredesk_ingest::{Batches, Outcome, Pipeline, PipelineSettings};
 use wiredesk_model::{Delivery, PubStatus};
 use wiredesk_store::{Listing, SqliteStore, Store};
 
@@ -140,6 +140,52 @@ async fn a_newer_version_replaces_the_story_in_place_and_an_older_one_is_ignored
     assert!(story.updated.is_some());
     assert_eq!(p.store().history(&id).await.unwrap().len(), 3);
     assert_eq!(search.find("45,000 OR killing").await[0].id, id);
+}
+
+#[tokio::test]
+async fn batches_prepared_ahead_decide_on_what_earlier_batches_stored() {
+    // Each batch is decoded while the one before it is written, and its stored stories are
+    // read at once: a story stored by the batch before, or earlier in the same batch, is
+    // still seen as stored.
+    let p = Arc::new(pipeline().await);
+    let mut batches = Batches::new(p.clone());
+    let mut reports = batches
+        .push(vec![fixture("afp-storm-v1.json")])
+        .await
+        .unwrap();
+    reports.extend(
+        batches
+            .push(vec![
+                fixture("afp-storm-v1.json"),
+                fixture("afp-storm-v2.json"),
+                fixture("pti-kochi-port.txt"),
+                fixture("pti-kochi-port.txt"),
+            ])
+            .await
+            .unwrap(),
+    );
+    reports.extend(batches.push(vec![bytes("empty.txt", b"")]).await.unwrap());
+    reports.extend(batches.finish().await.unwrap());
+    let outcomes: Vec<Outcome> = reports.iter().map(|r| r.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Ingested,
+            Outcome::Unchanged,
+            Outcome::Updated,
+            Outcome::Ingested,
+            Outcome::Unchanged,
+            Outcome::Rejected,
+        ]
+    );
+    let storm = p
+        .store()
+        .story(&reports[0].stories[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(storm.version, 2);
+    assert_eq!(p.store().history(&storm.id).await.unwrap().len(), 3);
 }
 
 #[tokio::test]

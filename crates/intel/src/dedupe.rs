@@ -228,16 +228,7 @@ impl Deduper {
         self.seen.push(u32::MAX);
         let mut duplicates = Vec::new();
         if !set.is_empty() {
-            self.sign(&set);
-            let rows = self.config.rows;
-            let mut keys = Vec::with_capacity(self.config.bands);
-            for (band, chunk) in self.signature.chunks(rows).enumerate() {
-                let mut h = mix64(band as u64 + 1);
-                for &v in chunk {
-                    h = mix64(h ^ v as u64);
-                }
-                keys.push(h);
-            }
+            let keys = self.band_keys(&set);
             // Disjoint borrows of the fields, so the union-find can be read while a bucket is.
             let (buckets, chain, parent, seen, shingles) = (
                 &mut self.buckets,
@@ -305,11 +296,52 @@ impl Deduper {
         }
     }
 
-    /// Drop a document's shingles: it stays in its cluster, and no later document is compared
-    /// with it (an empty set can never reach the threshold).
+    /// The bucket of each band of a shingle set's signature.
+    fn band_keys(&mut self, set: &[u32]) -> Vec<u64> {
+        self.sign(set);
+        self.signature
+            .chunks(self.config.rows)
+            .enumerate()
+            .map(|(band, chunk)| {
+                chunk
+                    .iter()
+                    .fold(mix64(band as u64 + 1), |h, &v| mix64(h ^ v as u64))
+            })
+            .collect()
+    }
+
+    /// Drop a document's shingles and take it out of its buckets: it stays in its cluster,
+    /// and no later document is compared with it (an empty set can never reach the
+    /// threshold). Its links in the chain stay as dead weight, 8 bytes a band.
     pub fn forget(&mut self, doc: u32) {
-        if let Some(set) = self.shingles.get_mut(doc as usize) {
-            *set = Box::default();
+        let Some(set) = self.shingles.get_mut(doc as usize).map(std::mem::take) else {
+            return;
+        };
+        if set.is_empty() {
+            return;
+        }
+        for key in self.band_keys(&set) {
+            let Some(bucket) = self.buckets.get_mut(&key) else {
+                continue;
+            };
+            // Unlink `doc`: walk from the latest entry, remembering the one after it.
+            let (mut link, mut after) = (bucket.latest, END);
+            while link != END {
+                let (d, before) = self.chain[link as usize];
+                if d == doc {
+                    if after == END {
+                        bucket.latest = before;
+                    } else {
+                        self.chain[after as usize].1 = before;
+                    }
+                    bucket.len -= 1;
+                    break;
+                }
+                (after, link) = (link, before);
+            }
+            if bucket.latest == END {
+                self.buckets.remove(&key);
+            }
         }
     }
 
@@ -389,6 +421,33 @@ pub fn exact_pairs(sets: &[Vec<u64>], threshold: f64) -> Vec<(u32, u32, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_forgotten_document_keeps_its_cluster_but_is_compared_no_more() {
+        let mut d = Deduper::for_clusters(DedupeConfig {
+            threshold: 0.5,
+            shingle_words: 5,
+            bands: 32,
+            rows: 3,
+        });
+        let text = "Rescue teams reached the flooded villages of the district on Monday after \
+                    the river broke its banks, officials said, and began moving families to camps";
+        let other = "The central bank held its key rate for a third meeting running as inflation \
+                     eased, and said it would watch food prices through the winter months";
+        assert_eq!(d.add(text).cluster, 0);
+        assert_eq!(d.add(text).cluster, 0, "a copy joins");
+        assert_eq!(d.add(other).cluster, 2);
+        d.forget(0);
+        assert_eq!(d.add(text).cluster, 0, "the other copy still finds it");
+        d.forget(1);
+        d.forget(3);
+        assert_eq!(d.cluster_of(1), 0, "the forgotten keep their cluster");
+        assert_eq!(d.add(text).cluster, 4, "nothing left to compare with");
+        d.forget(2);
+        d.forget(4);
+        assert!(d.buckets.is_empty(), "every bucket emptied and removed");
+        d.forget(4);
+    }
 
     #[test]
     fn copy_sent_thousands_of_times_keeps_buckets_bounded_and_one_cluster() {

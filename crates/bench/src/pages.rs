@@ -47,9 +47,7 @@ pub async fn run(args: PagesArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&data)?;
     load(&data, args.stories, args.per_day).await?;
 
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
+    let client = wiredesk_publish::http_client();
     let mut starts = Vec::new();
     let mut rss = Vec::new();
     let mut figures: Vec<(&'static str, Vec<Duration>, Vec<Duration>)> = Vec::new();
@@ -58,7 +56,7 @@ pub async fn run(args: PagesArgs) -> anyhow::Result<()> {
         let mut server = Server::start(&data)?;
         server.until_healthy(&client).await?;
         starts.push(started.elapsed());
-        let session = desk_session(&client, &server.base).await?;
+        let session = desk_session(&server.base).await?;
         let pages = pages(&client, &server.base).await?;
         let mut cold = Vec::new();
         for (_, path) in &pages {
@@ -222,7 +220,11 @@ async fn timed_get(
 }
 
 /// Sign in through the desk's form, as a browser does; the session cookie.
-async fn desk_session(client: &reqwest::Client, base: &str) -> anyhow::Result<String> {
+async fn desk_session(base: &str) -> anyhow::Result<String> {
+    // The sign-in answers with a redirect whose cookie is the session.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
     let form = client.get(format!("{base}/desk/login")).send().await?;
     let cookie = |r: &reqwest::Response, name: &str| {
         r.headers()

@@ -169,8 +169,11 @@ async fn pages(
     let path = |uri: Option<&str>, from: &str| {
         uri.and_then(|u| u.find(from).map(|at| u[at..].to_string()))
     };
-    let article = path(item.pointer("/renditions/0/href").and_then(|v| v.as_str()), "/story/")
-        .context("the story has no page")?;
+    let article = path(
+        item.pointer("/renditions/0/href").and_then(|v| v.as_str()),
+        "/story/",
+    )
+    .context("the story has no page")?;
     let topic = item["subjects"]
         .as_array()
         .into_iter()

@@ -357,6 +357,16 @@ impl Stories for SqliteStore {
             .collect())
     }
 
+    async fn live_agencies(&self, now: Timestamp) -> Result<Vec<String>> {
+        // Built from a constant; the time is bound.
+        let rows =
+            sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(crate::live_agencies_sql("?1")))
+                .bind(micros(now))
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(a,)| a).collect())
+    }
+
     async fn sections_modified(&self, now: Timestamp) -> Result<SectionsModified> {
         let pairs = |rows: Vec<SqliteRow>| -> Vec<(String, Timestamp)> {
             rows.into_iter()
@@ -449,8 +459,10 @@ impl Stories for SqliteStore {
 
     async fn pinned(&self, now: Timestamp) -> Result<Vec<Story>> {
         let rows = sqlx::query(
+            // `+live_from`: from `stories_pinned`, the few pins, not from every live story,
+            // which the planner would otherwise walk.
             "SELECT doc FROM stories
-             WHERE pinned_at IS NOT NULL AND live_from IS NOT NULL AND live_from <= ?1
+             WHERE pinned_at IS NOT NULL AND +live_from IS NOT NULL AND +live_from <= ?1
              ORDER BY pinned_at DESC, id DESC",
         )
         .bind(micros(now))

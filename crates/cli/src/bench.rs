@@ -1,7 +1,7 @@
 //! `wiredesk bench …`: its flags; the measurements are in `wiredesk-bench`.
 
 use clap::Subcommand;
-use wiredesk_bench::{cluster, decode, kill, memory, search, site_ingest, soak};
+use wiredesk_bench::{cluster, decode, kill, memory, pages, search, site_ingest, soak};
 
 use crate::args::DatabaseUrl;
 
@@ -32,6 +32,9 @@ pub enum BenchCommand {
     /// A fresh web node with an empty data folder: time until `/healthz` answers, with its
     /// clusters and search index caught up with a log of generated stories on PostgreSQL.
     Catchup(cluster::CatchupArgs),
+    /// What each page costs, cold (first request after start) and cached, at an archive of
+    /// `--stories`: home, article, topic, agency, search, sitemap index, desk queue.
+    Pages(pages::PagesArgs),
     /// Decoding speed per wire format (items/s, MB/s) over folders of real files.
     Decode(decode::DecodeArgs),
     /// Memory per story of the events and copies the site keeps in memory, with generated
@@ -46,6 +49,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Soak(args) => soak::run(args).await,
         BenchCommand::Decode(args) => decode::run(args),
         BenchCommand::Memory(args) => memory::run(args),
+        BenchCommand::Pages(args) => pages::run(args).await,
         BenchCommand::Cluster(args) => cluster::cluster(args).await,
         BenchCommand::Catchup(args) => cluster::catchup(args).await,
         BenchCommand::Ingest { stories, data, db } => {

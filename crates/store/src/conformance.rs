@@ -28,6 +28,7 @@ macro_rules! every_check {
             one_append_folds_as_its_events_one_by_one,
             headers_match_the_live_listing,
             sections_are_as_new_as_their_newest_live_story,
+            agencies_are_offered_while_they_have_a_live_story,
             embargoes_pending_until_lifted,
             pins_list_live_stories_newest_pin_first,
             the_queue_lists_every_status_and_filters,
@@ -893,6 +894,33 @@ pub async fn sections_are_as_new_as_their_newest_live_story(store: &dyn Store) {
         .map(|(t, _)| t.as_str())
         .collect();
     assert_eq!(topics, ["business", "sports"]);
+}
+
+/// The desk's agency filter: an agency is offered while it has a live story, not for copy
+/// that is killed or still under embargo.
+pub async fn agencies_are_offered_while_they_have_a_live_story(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    publish(store, sample_story("a", "PTI", "sports", at), at).await;
+    publish(store, sample_story("b", "AP", "world", at), at).await;
+    publish(store, sample_story("c", "IANS", "world", at), at).await;
+    store
+        .append(at_time(
+            vec![StoryEvent::Killed {
+                id: StoryId::for_uri("c"),
+                reason: "legal".into(),
+            }],
+            at,
+        ))
+        .await
+        .unwrap();
+    let mut embargoed = sample_story("d", "AFP", "business", at);
+    embargoed.embargoed = Some(at + 3.hours());
+    publish(store, embargoed, at).await;
+
+    let before_lift = store.live_agencies(at + 1.hours()).await.unwrap();
+    assert_eq!(before_lift, ["ap", "pti"]);
+    let after_lift = store.live_agencies(at + 4.hours()).await.unwrap();
+    assert_eq!(after_lift, ["afp", "ap", "pti"]);
 }
 
 /// The embargo clock's to-do list: published under a future embargo, until the lift event.

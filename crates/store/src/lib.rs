@@ -169,6 +169,23 @@ impl DeskStatus {
     }
 }
 
+/// `Stories::live_agencies` in either dialect (`?1` or `$1`, the time in microseconds): the
+/// agencies walked through `stories_by_agency` one `MIN` at a time, each kept if it has a
+/// live story.
+pub(crate) fn live_agencies_sql(now: &str) -> String {
+    format!(
+        "WITH RECURSIVE a(agency) AS (
+           SELECT MIN(agency) FROM stories WHERE live_from IS NOT NULL
+           UNION ALL
+           SELECT (SELECT MIN(s.agency) FROM stories s
+                   WHERE s.live_from IS NOT NULL AND s.agency > a.agency)
+           FROM a WHERE a.agency IS NOT NULL)
+         SELECT agency FROM a WHERE agency IS NOT NULL AND EXISTS (
+           SELECT 1 FROM stories s
+           WHERE s.agency = a.agency AND s.live_from IS NOT NULL AND s.live_from <= {now})"
+    )
+}
+
 /// What the desk's queue asks for: every story whatever its status, most recently changed
 /// first, narrowed by the filters that are set.
 #[derive(Clone, Debug, Default)]
@@ -276,6 +293,10 @@ pub trait Stories: Send + Sync + 'static {
 
     /// When each topic's and each agency's live stories last changed, as of `now`.
     async fn sections_modified(&self, now: Timestamp) -> Result<SectionsModified>;
+
+    /// The slugs of the agencies with a live story as of `now`, in order: one index seek per
+    /// agency, however large the archive.
+    async fn live_agencies(&self, now: Timestamp) -> Result<Vec<String>>;
 
     /// Stories published under an embargo that has not been lifted yet, with the time it
     /// ends, soonest first: what the embargo clock owes an `EmbargoLifted` event.

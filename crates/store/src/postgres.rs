@@ -342,6 +342,16 @@ impl Stories for PgStore {
             .collect())
     }
 
+    async fn live_agencies(&self, now: Timestamp) -> Result<Vec<String>> {
+        // Built from a constant; the time is bound.
+        let rows =
+            sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(crate::live_agencies_sql("$1")))
+                .bind(micros(now))
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(a,)| a).collect())
+    }
+
     async fn sections_modified(&self, now: Timestamp) -> Result<SectionsModified> {
         let pairs = |rows: Vec<PgRow>| -> Vec<(String, Timestamp)> {
             rows.into_iter()

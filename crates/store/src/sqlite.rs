@@ -345,6 +345,16 @@ impl Stories for SqliteStore {
             .collect())
     }
 
+    async fn live_agencies(&self, now: Timestamp) -> Result<Vec<String>> {
+        // Built from a constant; the time is bound.
+        let rows =
+            sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(crate::live_agencies_sql("?1")))
+                .bind(micros(now))
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(a,)| a).collect())
+    }
+
     async fn sections_modified(&self, now: Timestamp) -> Result<SectionsModified> {
         let pairs = |rows: Vec<SqliteRow>| -> Vec<(String, Timestamp)> {
             rows.into_iter()
@@ -416,6 +426,9 @@ impl Stories for SqliteStore {
     }
 
     async fn queue_counts(&self, filter: &QueueFilter, now: Timestamp) -> Result<QueueCounts> {
+        if filter.agency.is_none() && filter.topic.is_none() && filter.text.is_none() {
+            return self.queue_counts_unfiltered(now).await;
+        }
         let sql = format!(
             "SELECT {status} AS desk_status, COUNT(*),
                     SUM(CASE WHEN {SQLITE_ADVISORY} THEN 1 ELSE 0 END)
@@ -434,8 +447,10 @@ impl Stories for SqliteStore {
 
     async fn pinned(&self, now: Timestamp) -> Result<Vec<Story>> {
         let rows = sqlx::query(
+            // `+live_from`: from `stories_pinned`, the few pins, not from every live story,
+            // which the planner would otherwise walk.
             "SELECT doc FROM stories
-             WHERE pinned_at IS NOT NULL AND live_from IS NOT NULL AND live_from <= ?1
+             WHERE pinned_at IS NOT NULL AND +live_from IS NOT NULL AND +live_from <= ?1
              ORDER BY pinned_at DESC, id DESC",
         )
         .bind(micros(now))
@@ -509,6 +524,38 @@ impl Stories for SqliteStore {
                 stories: r.get::<i64, _>(2) as u64,
             })
             .collect())
+    }
+}
+
+impl SqliteStore {
+    /// The counts of the whole queue, the page every open desk refreshes: read from two
+    /// indexes (`stories_by_status`, and `stories_advisories`, which holds only advisories),
+    /// never from the stories' documents.
+    async fn queue_counts_unfiltered(&self, now: Timestamp) -> Result<QueueCounts> {
+        let status = queue_sql::desk_status("?1");
+        let by_status =
+            format!("SELECT {status} AS desk_status, COUNT(*) FROM stories s GROUP BY desk_status");
+        let advisories = format!(
+            "SELECT {status} AS desk_status, COUNT(*) FROM stories s
+             WHERE {SQLITE_ADVISORY} GROUP BY desk_status"
+        );
+        // Built only from constants and the enums' fixed names; the time is bound.
+        let all = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(by_status))
+            .bind(micros(now))
+            .fetch_all(&self.pool)
+            .await?;
+        let held = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(advisories))
+            .bind(micros(now))
+            .fetch_all(&self.pool)
+            .await?;
+        let rows = all
+            .into_iter()
+            .map(|(status, n)| {
+                let advisories = held.iter().find(|(s, _)| *s == status).map_or(0, |h| h.1);
+                (status, n, advisories)
+            })
+            .collect();
+        Ok(queue_sql::counts(rows))
     }
 }
 

@@ -178,12 +178,11 @@ pub async fn queue(
         .collect();
     let agencies = state
         .store()
-        .sections_modified(now)
+        .live_agencies(now)
         .await
-        .map(|s| s.agencies)
         .unwrap_or_default()
         .into_iter()
-        .map(|(slug, _)| (slug.clone(), slug))
+        .map(|slug| (slug.clone(), slug))
         .collect();
     let filter = query.filter();
     let counts = match state.store().queue_counts(&filter, now).await {

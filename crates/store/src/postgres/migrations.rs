@@ -62,6 +62,9 @@ CREATE TABLE IF NOT EXISTS story_topics (
     PRIMARY KEY (topic, story_id)
 );
 CREATE INDEX IF NOT EXISTS story_topics_by_story ON story_topics (story_id);
+-- A topic's latest stories (topic pages and blocks, related) without sorting all of it.
+CREATE INDEX IF NOT EXISTS story_topics_by_live_from
+    ON story_topics (topic, live_from DESC, story_id DESC) WHERE live_from IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS page_views (
     story_id TEXT COLLATE "C" NOT NULL,

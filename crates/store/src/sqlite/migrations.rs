@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS story_topics (
     PRIMARY KEY (topic, story_id)
 );
 CREATE INDEX IF NOT EXISTS story_topics_by_story ON story_topics (story_id);
+-- A topic's latest stories (topic pages and blocks, related) without sorting all of it.
+CREATE INDEX IF NOT EXISTS story_topics_by_live_from
+    ON story_topics (topic, live_from DESC, story_id DESC, topic_name) WHERE live_from IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS page_views (
     story_id TEXT    NOT NULL,
@@ -73,6 +76,14 @@ CREATE INDEX IF NOT EXISTS stories_awaiting_embargo ON stories (embargo_lift_at)
     WHERE embargo_lift_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS stories_pinned ON stories (pinned_at DESC)
     WHERE pinned_at IS NOT NULL;
+-- The desk queue's order: its first page without sorting the archive.
+CREATE INDEX IF NOT EXISTS stories_by_modified ON stories (modified DESC, id DESC);
+-- The whole queue's counts by status, from the index alone; and of advisories, from an
+-- index that holds only them (the expression is `SQLITE_ADVISORY`'s, word for word, or the
+-- query cannot use it).
+CREATE INDEX IF NOT EXISTS stories_by_status ON stories (pubstatus, went_live);
+CREATE INDEX IF NOT EXISTS stories_advisories ON stories (pubstatus, went_live)
+    WHERE json_extract(doc, '$.not_for_publication') IS NOT NULL;
 "#;
 
 /// Columns added to `stories` since the first release: (name, the statement that adds it).

@@ -53,6 +53,8 @@ async fn a_database_from_before_the_takedown_columns_is_upgraded_on_open() {
         // Back to the first release's `stories` table.
         sqlx::raw_sql(
             "DROP INDEX stories_taken_down;
+             DROP INDEX stories_by_status;
+             DROP INDEX stories_advisories;
              ALTER TABLE stories DROP COLUMN went_live;
              ALTER TABLE stories DROP COLUMN taken_down_at;",
         )

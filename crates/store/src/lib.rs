@@ -23,6 +23,7 @@ pub mod crash;
 pub mod followers;
 mod postgres;
 mod queue_sql;
+mod row_sql;
 mod sqlite;
 pub mod writer;
 pub use postgres::PgStore;

@@ -24,25 +24,14 @@ impl SqliteStore {
         let row = StoryColumns::of(story);
         // `taken_down_at` keeps the moment a usable story first stopped being usable: the
         // SET expressions read the row as it was before this update.
-        sqlx::query(
+        sqlx::query(concat!(
             "INSERT INTO stories
                (id, uri, version, pubstatus, agency, live_from, went_live, taken_down_at, doc,
                 headline, language, modified, first_published, embargo_lift_at, pinned_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?4 = 'usable' THEN NULL ELSE ?8 END, ?9,
-                ?10, ?11, ?12, ?13, ?14, ?15)
-             ON CONFLICT (id) DO UPDATE SET uri = excluded.uri, version = excluded.version,
-               pubstatus = excluded.pubstatus, agency = excluded.agency,
-               live_from = excluded.live_from, went_live = excluded.went_live,
-               taken_down_at = CASE
-                 WHEN excluded.pubstatus = 'usable' THEN NULL
-                 WHEN stories.pubstatus = 'usable' THEN excluded.taken_down_at
-                 ELSE COALESCE(stories.taken_down_at, excluded.taken_down_at)
-               END,
-               doc = excluded.doc, headline = excluded.headline,
-               language = excluded.language, modified = excluded.modified,
-               first_published = excluded.first_published,
-               embargo_lift_at = excluded.embargo_lift_at, pinned_at = excluded.pinned_at",
-        )
+                ?10, ?11, ?12, ?13, ?14, ?15)",
+            crate::row_sql::story_row_upsert!()
+        ))
         .bind(row.id)
         .bind(row.uri)
         .bind(row.version)
@@ -187,7 +176,7 @@ impl SqliteStore {
         // `taken_down_at` keeps the moment a usable story first stopped being usable: the
         // SET expressions read the row as it was before this state. `WHERE true` keeps SQLite
         // from reading ON CONFLICT as a join's.
-        sqlx::query(
+        sqlx::query(concat!(
             "INSERT INTO stories
                (id, uri, version, pubstatus, agency, live_from, went_live, taken_down_at, doc,
                 headline, language, modified, first_published, embargo_lift_at, pinned_at)
@@ -196,20 +185,9 @@ impl SqliteStore {
                 CASE WHEN value ->> '$[3]' = 'usable' THEN NULL ELSE value ->> '$[7]' END,
                 value ->> '$[8]', value ->> '$[9]', value ->> '$[10]', value ->> '$[11]',
                 value ->> '$[12]', value ->> '$[13]', value ->> '$[14]'
-             FROM json_each(?) WHERE true ORDER BY key
-             ON CONFLICT (id) DO UPDATE SET uri = excluded.uri, version = excluded.version,
-               pubstatus = excluded.pubstatus, agency = excluded.agency,
-               live_from = excluded.live_from, went_live = excluded.went_live,
-               taken_down_at = CASE
-                 WHEN excluded.pubstatus = 'usable' THEN NULL
-                 WHEN stories.pubstatus = 'usable' THEN excluded.taken_down_at
-                 ELSE COALESCE(stories.taken_down_at, excluded.taken_down_at)
-               END,
-               doc = excluded.doc, headline = excluded.headline,
-               language = excluded.language, modified = excluded.modified,
-               first_published = excluded.first_published,
-               embargo_lift_at = excluded.embargo_lift_at, pinned_at = excluded.pinned_at",
-        )
+             FROM json_each(?) WHERE true ORDER BY key",
+            crate::row_sql::story_row_upsert!()
+        ))
         .bind(serde_json::Value::Array(rows).to_string())
         .execute(&mut *tx)
         .await?;

@@ -48,6 +48,8 @@ pub struct AppState {
     pub config: Arc<SiteConfig>,
     /// The site's own words, in `config.language`.
     pub words: i18n::Words,
+    /// `config.disclaimer_text`, resolved once: the config does not change while serving.
+    pub disclaimer: String,
     pub time_zone: TimeZone,
     pub weather: Weather,
     pub views: views::ViewCounter,
@@ -84,6 +86,7 @@ impl AppState {
         })?;
         // Before anything starts: a site whose language has no catalogue does not start.
         let words = i18n::Words::new(&config.language)?;
+        let disclaimer = config.disclaimer_text(&words);
         let views = views::ViewCounter::start(store.clone(), Duration::from_secs(1));
         let cache = cache::PageCache::default();
         let projections = projections::Projections::new();
@@ -108,6 +111,7 @@ impl AppState {
             index,
             config,
             words,
+            disclaimer,
             time_zone,
             weather: Weather::default(),
             views,

@@ -42,7 +42,7 @@ pub struct Masthead {
     pub weather: Option<String>,
     pub city: String,
     pub site: String,
-    /// The syndication disclaimer (`SiteConfig::disclaimer_text`), in every page's footer.
+    /// The syndication disclaimer (`AppState::disclaimer`), in every page's footer.
     pub disclaimer: String,
     pub nav: Vec<NavLink>,
 }
@@ -669,7 +669,7 @@ async fn article_for(
             .to_string(),
         figure: article::figure(story),
         body_html: copy.into_owned(),
-        disclaimer: state.config.disclaimer_text(&state.words),
+        disclaimer: state.disclaimer.clone(),
         source_url: story.source_url.clone().filter(|_| {
             !state
                 .config

@@ -229,7 +229,7 @@ impl SideLists {
             weather,
             city: state.config.city.clone(),
             site: state.config.name.clone(),
-            disclaimer: state.config.disclaimer_text(&state.words),
+            disclaimer: state.disclaimer.clone(),
             nav: self
                 .topics
                 .iter()

@@ -914,7 +914,12 @@ async fn a_hindi_site_speaks_hindi_on_every_page_and_an_urdu_one_right_to_left()
     );
     story.language = Some("hi".into());
     let path = crate::pages::story_url(&story);
+    let id = story.id.clone();
     publish(store.as_ref(), story, at).await;
+    index
+        .upsert(&store.story(&id).await.unwrap().unwrap())
+        .unwrap();
+    index.commit().unwrap();
     let slug = path.rsplit('/').next().unwrap();
     assert!(
         slug.is_ascii() && slug.contains("mumbai-indians") && !slug.ends_with("-story"),
@@ -976,10 +981,7 @@ async fn a_hindi_site_speaks_hindi_on_every_page_and_an_urdu_one_right_to_left()
     let month = ["नवंबर", "दिसंबर", "जनवरी"];
     assert!(month.iter().any(|m| article.contains(m)), "a Hindi date");
     let (_, _, search) = get_page(&state, "/search?q=Mumbai", "identity").await;
-    assert!(
-        search.contains("1 परिणाम") || search.contains("परिणाम"),
-        "{search}"
-    );
+    assert!(search.contains("1 परिणाम"), "{search}");
     let (_, _, rss) = get_page(&state, "/feed.xml", "identity").await;
     assert!(rss.contains("<language>hi</language>"), "{rss}");
     assert!(rss.contains("की ताज़ा ख़बरें"), "{rss}");

@@ -163,3 +163,153 @@ pub(crate) fn decode_event(seq: i64, at: i64, payload: &str) -> Result<RecordedE
         event,
     })
 }
+
+/// A day's length in microseconds: story sitemap files are cut by the UTC day a story went
+/// live, a key that never moves when later stories land.
+pub(crate) const DAY_MICROS: i64 = 86_400_000_000;
+
+/// The UTC day (days since the epoch) of a time in microseconds.
+pub(crate) fn day_of(us: i64) -> i64 {
+    us.div_euclid(DAY_MICROS)
+}
+
+/// Midnight UTC starting `day`.
+pub(crate) fn day_start(day: i64) -> Timestamp {
+    from_micros(day.saturating_mul(DAY_MICROS))
+}
+
+/// What the stored summaries (`story_days`, `topic_stories`) gain from a batch of folds, as
+/// the rows to upsert: a day's count of stories with a `live_from` and the newest time its
+/// sitemap file changed, and a topic's count of stories with a `live_from`. Counts are of the
+/// `live_from` column, not of live-at-now: a story under embargo is counted from its fold, and
+/// the readers subtract those still in the future (`Stories::live_days`, `topics`), so the rule
+/// of liveness stays `live_from <= now`, once.
+#[derive(Debug, Default)]
+pub(crate) struct SummaryChanges {
+    /// day -> (change in count, newest change to its file, in microseconds)
+    pub(crate) days: std::collections::BTreeMap<i64, (i64, i64)>,
+    /// topic slug -> (change in count, its name)
+    pub(crate) topics: std::collections::BTreeMap<String, (i64, String)>,
+}
+
+/// What a story sitemap file shows of a story: the day it is filed under, and what its `<url>`
+/// is made of (the path's headline and language, the lastmod); `None` when not listed.
+fn sitemap_entry(story: &Story) -> Option<(i64, &str, Option<&str>, Timestamp)> {
+    let live = story.live_from()?;
+    Some((
+        day_of(micros(live)),
+        &story.headline,
+        story.language.as_deref(),
+        story.modified(),
+    ))
+}
+
+impl SummaryChanges {
+    /// A story went from `before` to `after` by an event that took effect at `at`.
+    pub(crate) fn fold(&mut self, before: Option<&Story>, after: &Story, at: Timestamp) {
+        let (was, is) = (before.and_then(sitemap_entry), sitemap_entry(after));
+        if was != is {
+            // Both files changed: the one it left (or changed in) and the one it is now in.
+            for (entry, delta) in [(was, -1), (is, 1)] {
+                if let Some((day, ..)) = entry {
+                    let row = self.days.entry(day).or_insert((0, i64::MIN));
+                    row.0 += delta;
+                    row.1 = row.1.max(micros(at));
+                }
+            }
+        }
+        let live_topics = |s: Option<&Story>| -> std::collections::BTreeMap<String, String> {
+            s.filter(|s| s.live_from().is_some())
+                .map(|s| {
+                    s.topics
+                        .iter()
+                        .map(|t| (t.slug.clone(), t.name.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (had, has) = (live_topics(before), live_topics(Some(after)));
+        for (slug, name) in &had {
+            if !has.contains_key(slug) {
+                let row = self.topics.entry(slug.clone()).or_insert((0, name.clone()));
+                row.0 -= 1;
+            }
+        }
+        for (slug, name) in has {
+            if !had.contains_key(&slug) {
+                let row = self.topics.entry(slug).or_insert((0, String::new()));
+                row.0 += 1;
+                row.1 = name;
+            }
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.days.is_empty() && self.topics.is_empty()
+    }
+
+    /// The day rows as JSON `[day, count change, changed]` arrays (SQLite's `json_each`).
+    pub(crate) fn days_json(&self) -> String {
+        let rows: Vec<(i64, i64, i64)> = self.days.iter().map(|(d, (n, c))| (*d, *n, *c)).collect();
+        serde_json::to_string(&rows).expect("numbers serialize")
+    }
+
+    /// The topic rows as JSON `[slug, count change, name]` arrays, changes of zero left out.
+    pub(crate) fn topics_json(&self) -> String {
+        let rows: Vec<(&str, i64, &str)> = self
+            .topics
+            .iter()
+            .filter(|(_, (n, _))| *n != 0)
+            .map(|(slug, (n, name))| (slug.as_str(), *n, name.as_str()))
+            .collect();
+        serde_json::to_string(&rows).expect("strings and numbers serialize")
+    }
+}
+
+/// The stored day rows (day, count, changed) less the stories counted in them that go live
+/// after `now` (their `live_from`s): the days with a story live at `now`, oldest first.
+pub(crate) fn live_days(
+    stored: Vec<(i64, i64, i64)>,
+    future: &[i64],
+    now: Timestamp,
+) -> Vec<crate::LiveDay> {
+    let today = day_of(micros(now));
+    stored
+        .into_iter()
+        .filter(|(day, ..)| *day <= today)
+        .filter_map(|(day, n, changed)| {
+            let later = future.iter().filter(|t| day_of(**t) == day).count() as i64;
+            let stories = n - later;
+            (stories > 0).then(|| crate::LiveDay {
+                start: day_start(day),
+                stories: stories as u64,
+                changed: from_micros(changed),
+            })
+        })
+        .collect()
+}
+
+/// The stored topic rows (slug, name, count) less the stories counted in them that go live
+/// after `now` (slug, how many): the topics with a story live at `now`, most stories first.
+pub(crate) fn live_topics(
+    stored: Vec<(String, String, i64)>,
+    future: &[(String, i64)],
+) -> Vec<crate::TopicCount> {
+    let mut topics: Vec<crate::TopicCount> = stored
+        .into_iter()
+        .filter_map(|(slug, name, n)| {
+            let later = future
+                .iter()
+                .find(|(s, _)| *s == slug)
+                .map_or(0, |(_, n)| *n);
+            let stories = n - later;
+            (stories > 0).then_some(crate::TopicCount {
+                slug,
+                name,
+                stories: stories as u64,
+            })
+        })
+        .collect();
+    topics.sort_by(|a, b| b.stories.cmp(&a.stories).then_with(|| a.slug.cmp(&b.slug)));
+    topics
+}

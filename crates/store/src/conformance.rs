@@ -34,6 +34,7 @@ macro_rules! every_check {
             the_queue_lists_every_status_and_filters,
             hot_stories_cool_by_the_day,
             follower_positions_are_kept_per_follower,
+            days_and_topics_count_live_stories_and_know_when_each_day_changed,
         );
     };
     (@each $run:ident, $($name:ident),* $(,)?) => {$(
@@ -341,10 +342,21 @@ pub async fn the_log_rebuilds_the_same_projection(store: &dyn Store) {
         .await
         .unwrap();
     let before = store.all_stories().await.unwrap();
+    let now = at + 2.hours();
+    let (days, topics) = (
+        store.live_days(now).await.unwrap(),
+        store.topics(now).await.unwrap(),
+    );
     let folded = store.rebuild_projections().await.unwrap();
     assert_eq!(folded, 7);
     let after = store.all_stories().await.unwrap();
     assert_eq!(before, after);
+    assert_eq!(
+        store.live_days(now).await.unwrap(),
+        days,
+        "the summaries too"
+    );
+    assert_eq!(store.topics(now).await.unwrap(), topics);
     let r1 = store.story(&StoryId::for_uri("r1")).await.unwrap().unwrap();
     assert_eq!(r1.headline, "Desk headline");
     assert_eq!(r1.agency_headline, "Headline r1");
@@ -1222,4 +1234,105 @@ pub mod two_processes {
             .expect("the second decision is taken once the first ends")
             .unwrap();
     }
+}
+
+/// The stored summaries: each UTC day with a live story, its count and the last time its
+/// list changed (a story going live or leaving, a new headline or version), and each topic's
+/// count; stories under embargo count only from their time, and a rebuild gives the same.
+pub async fn days_and_topics_count_live_stories_and_know_when_each_day_changed(store: &dyn Store) {
+    use crate::LiveDay;
+    let day1 = t("2026-11-20T00:00:00Z");
+    let day2 = t("2026-11-21T00:00:00Z");
+    let (a_at, b_at, c_at) = (day1 + 10.hours(), day1 + 11.hours(), day2 + 9.hours());
+    publish(store, sample_story("a", "AP", "sports", a_at), a_at).await;
+    publish(store, sample_story("b", "AP", "sports", b_at), b_at).await;
+    publish(store, sample_story("c", "PTI", "world", c_at), c_at).await;
+    // Under embargo until the evening of day 2, filed in the morning.
+    let mut d = sample_story("d", "PTI", "sports", day2 + 8.hours());
+    d.embargoed = Some(day2 + 20.hours());
+    publish(store, d, day2 + 8.hours()).await;
+    // Held: never listed.
+    let held = sample_story("e", "PTI", "sports", day2 + 9.hours());
+    store
+        .append(vec![(
+            StoryEvent::Ingested {
+                story: Box::new(held),
+            },
+            day2 + 9.hours(),
+        )])
+        .await
+        .unwrap();
+
+    let day = |start, stories, changed| LiveDay {
+        start,
+        stories,
+        changed,
+    };
+    let noon = day2 + 12.hours();
+    assert_eq!(
+        store.live_days(noon).await.unwrap(),
+        [day(day1, 2, b_at), day(day2, 1, c_at)]
+    );
+    let counts = |topics: Vec<crate::TopicCount>| -> Vec<(String, u64)> {
+        topics.into_iter().map(|t| (t.slug, t.stories)).collect()
+    };
+    assert_eq!(
+        counts(store.topics(noon).await.unwrap()),
+        [("sports".to_string(), 2), ("world".to_string(), 1)]
+    );
+    // The embargo ends: day 2 and its topic count it.
+    let night = day2 + 21.hours();
+    assert_eq!(store.live_days(night).await.unwrap()[1].stories, 2);
+    assert_eq!(counts(store.topics(night).await.unwrap())[0].1, 3);
+
+    // A kill of an old story changes its day, and only its day.
+    let killed_at = day2 + 13.hours();
+    store
+        .append(at_time(
+            vec![StoryEvent::Killed {
+                id: StoryId::for_uri("a"),
+                reason: "legal".into(),
+            }],
+            killed_at,
+        ))
+        .await
+        .unwrap();
+    // So does a new headline (the story's address).
+    let edited_at = day2 + 14.hours();
+    store
+        .append(at_time(
+            vec![StoryEvent::HeadlineEdited {
+                id: StoryId::for_uri("c"),
+                headline: "Desk headline".into(),
+                by: "editor".into(),
+            }],
+            edited_at,
+        ))
+        .await
+        .unwrap();
+    // A pin shows nowhere in a sitemap.
+    store
+        .append(at_time(
+            vec![StoryEvent::Pinned {
+                id: StoryId::for_uri("b"),
+                by: "editor".into(),
+            }],
+            day2 + 15.hours(),
+        ))
+        .await
+        .unwrap();
+    let afternoon = day2 + 16.hours();
+    let want = [day(day1, 1, killed_at), day(day2, 1, edited_at)];
+    assert_eq!(store.live_days(afternoon).await.unwrap(), want);
+    assert_eq!(
+        counts(store.topics(afternoon).await.unwrap()),
+        [("sports".to_string(), 1), ("world".to_string(), 1)],
+        "the killed story no longer counts, the embargoed one not yet"
+    );
+    store.rebuild_projections().await.unwrap();
+    assert_eq!(store.live_days(afternoon).await.unwrap(), want);
+    assert_eq!(
+        counts(store.topics(afternoon).await.unwrap()),
+        [("sports".to_string(), 1), ("world".to_string(), 1)]
+    );
 }

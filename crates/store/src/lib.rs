@@ -3,9 +3,10 @@
 //! Owns: the `Store` trait and its two implementations, SQLite (embedded, the default) and
 //! PostgreSQL (`PgStore`, for a shared server), which share the row's columns and the folding
 //! of events (`columns`) and keep only their SQL apart; the current-state projection of
-//! stories, listings, the page-view log behind "Hot this week", and the desk's accounts,
-//! sessions and audit log (`accounts`, on either backend); the writer's lease and the
-//! cross-process decision lock (`writer`).
+//! stories, listings, the summaries folded beside them (a row per UTC day and per topic, so
+//! the sitemap index and the topic counts do not read the archive), the page-view log behind
+//! "Hot this week", and the desk's accounts, sessions and audit log (`accounts`, on either
+//! backend); the writer's lease and the cross-process decision lock (`writer`).
 //! Must not: decide editorial policy (it records what it is told), know any wire format, or
 //! render anything. Every write goes through `append`; the projections are only ever changed
 //! by folding events, so `rebuild_projections` can always recreate them from the log.
@@ -117,6 +118,43 @@ pub struct SectionsModified {
     pub topics: Vec<(String, Timestamp)>,
     /// (agency slug, newest modification), by slug.
     pub agencies: Vec<(String, Timestamp)>,
+}
+
+impl SectionsModified {
+    /// From (slug, newest modification) rows, leaving out the sections with no live story.
+    pub(crate) fn of(
+        topics: Vec<(String, Option<i64>)>,
+        agencies: Vec<(String, Option<i64>)>,
+    ) -> SectionsModified {
+        let present = |rows: Vec<(String, Option<i64>)>| {
+            rows.into_iter()
+                .filter_map(|(slug, t)| Some((slug, columns::from_micros(t?))))
+                .collect()
+        };
+        SectionsModified {
+            topics: present(topics),
+            agencies: present(agencies),
+        }
+    }
+
+    /// The newest modification of any live story (every story has an agency): the home page's.
+    pub fn newest(&self) -> Option<Timestamp> {
+        self.agencies.iter().map(|(_, t)| *t).max()
+    }
+}
+
+/// A UTC day with stories live in it, by the time they went live: one story sitemap file (or
+/// more, past the per-file limit), read from a stored summary rather than from the stories.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveDay {
+    /// Midnight UTC that starts the day.
+    pub start: Timestamp,
+    /// Stories live at the `now` asked, that went live in the day.
+    pub stories: u64,
+    /// The last time the day's list changed, as far as the log tells: a story of the day went
+    /// live or stopped being live, or its address (headline) or modification changed. A
+    /// story going live at the end of its embargo counts from its `EmbargoLifted` event.
+    pub changed: Timestamp,
 }
 
 /// Where a story stands, as the desk's queue shows and filters it.
@@ -292,6 +330,10 @@ pub trait Stories: Send + Sync + 'static {
     /// The same stories, order and paging as `live`, as headers only.
     async fn live_headers(&self, listing: &Listing, now: Timestamp) -> Result<Vec<StoryHeader>>;
 
+    /// The days with stories live at `now`, oldest first, from a stored summary: bounded by
+    /// the number of days, not of stories.
+    async fn live_days(&self, now: Timestamp) -> Result<Vec<LiveDay>>;
+
     /// When each topic's and each agency's live stories last changed, as of `now`.
     async fn sections_modified(&self, now: Timestamp) -> Result<SectionsModified>;
 
@@ -328,7 +370,7 @@ pub trait Stories: Send + Sync + 'static {
     /// Every story in the projection, any status (for re-indexing).
     async fn all_stories(&self) -> Result<Vec<Story>>;
 
-    /// Topics of live stories, most stories first.
+    /// Topics of live stories, most stories first, from a stored count per topic.
     async fn topics(&self, now: Timestamp) -> Result<Vec<TopicCount>>;
 }
 

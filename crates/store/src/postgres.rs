@@ -23,8 +23,8 @@ use crate::columns::{
 };
 use crate::writer::{Decision, WriterLease};
 use crate::{
-    DeskStatus, EventLog, Listing, PageViews, QueueCounts, QueueFilter, RecordedEvent, Result,
-    SectionsModified, Stories, StoryHeader, TopicCount, queue_sql,
+    DeskStatus, EventLog, Listing, LiveDay, PageViews, QueueCounts, QueueFilter, RecordedEvent,
+    Result, SectionsModified, Stories, StoryHeader, TopicCount, queue_sql,
 };
 
 mod events;
@@ -250,6 +250,12 @@ impl EventLog for PgStore {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM stories").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM story_days")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM topic_stories")
+            .execute(&mut *tx)
+            .await?;
         let mut cache = HashMap::new();
         let mut after = 0i64;
         let mut folded = 0u64;
@@ -353,36 +359,30 @@ impl Stories for PgStore {
     }
 
     async fn sections_modified(&self, now: Timestamp) -> Result<SectionsModified> {
-        let pairs = |rows: Vec<PgRow>| -> Vec<(String, Timestamp)> {
-            rows.into_iter()
-                .map(|r| {
-                    (
-                        r.get(0),
-                        from_micros(r.get::<Option<i64>, _>(1).unwrap_or_default()),
-                    )
-                })
-                .collect()
-        };
-        let topics = sqlx::query(
-            "SELECT t.topic, MAX(s.modified) FROM story_topics t JOIN stories s ON s.id = t.story_id
-             WHERE t.live_from IS NOT NULL AND t.live_from <= $1
-             GROUP BY t.topic ORDER BY t.topic",
+        // One seek per section down its newest-modified index, past the few stories still
+        // under embargo; the sections from the topic summary and the agencies' index walk.
+        let topics = sqlx::query_as::<_, (String, Option<i64>)>(
+            "SELECT x.topic, (SELECT t.modified FROM story_topics t
+                              WHERE t.topic = x.topic AND t.live_from IS NOT NULL
+                                AND t.live_from <= $1
+                              ORDER BY t.modified DESC LIMIT 1)
+             FROM topic_stories x WHERE x.live > 0 ORDER BY x.topic",
         )
         .bind(micros(now))
         .fetch_all(&self.pool)
         .await?;
-        let agencies = sqlx::query(
-            "SELECT agency, MAX(modified) FROM stories
-             WHERE live_from IS NOT NULL AND live_from <= $1
-             GROUP BY agency ORDER BY agency",
+        let live = self.live_agencies(now).await?;
+        let agencies = sqlx::query_as::<_, (String, Option<i64>)>(
+            "SELECT a, (SELECT s.modified FROM stories s
+                        WHERE s.agency = a AND s.live_from IS NOT NULL AND s.live_from <= $1
+                        ORDER BY s.modified DESC LIMIT 1)
+             FROM UNNEST($2::text[]) a ORDER BY a COLLATE \"C\"",
         )
         .bind(micros(now))
+        .bind(live)
         .fetch_all(&self.pool)
         .await?;
-        Ok(SectionsModified {
-            topics: pairs(topics),
-            agencies: pairs(agencies),
-        })
+        Ok(SectionsModified::of(topics, agencies))
     }
 
     async fn embargoes_pending(&self) -> Result<Vec<(StoryId, Timestamp)>> {
@@ -421,6 +421,25 @@ impl Stories for PgStore {
     }
 
     async fn queue_counts(&self, filter: &QueueFilter, now: Timestamp) -> Result<QueueCounts> {
+        let Some(text) = like_pattern(filter.text.as_deref()) else {
+            // From indexes, never the stories' documents (`queue_sql::indexed_counts`).
+            let (by_status, advisories, values) =
+                queue_sql::indexed_counts(filter, |n| format!("${n}"), PG_ADVISORY, "JOIN");
+            // Built only from constants and the enums' fixed names; every value is bound.
+            let mut all = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(by_status))
+                .bind(micros(now));
+            let mut held = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(advisories))
+                .bind(micros(now));
+            for v in &values {
+                all = all.bind(*v);
+                held = held.bind(*v);
+            }
+            let all = all.fetch_all(&self.pool).await?;
+            let held = held.fetch_all(&self.pool).await?;
+            return Ok(queue_sql::counts(queue_sql::merged(all, held)));
+        };
+        // Words anywhere in a headline have no index: this reads every row the other
+        // filters leave, the whole archive without them.
         let sql = format!(
             "SELECT {status} AS desk_status, COUNT(*),
                     SUM(CASE WHEN {PG_ADVISORY} THEN 1 ELSE 0 END)
@@ -430,7 +449,7 @@ impl Stories for PgStore {
         let rows = sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(sql))
             .bind(filter.agency.as_deref())
             .bind(filter.topic.as_deref())
-            .bind(like_pattern(filter.text.as_deref()))
+            .bind(text)
             .bind(micros(now))
             .fetch_all(&self.pool)
             .await?;
@@ -492,22 +511,35 @@ impl Stories for PgStore {
     }
 
     async fn topics(&self, now: Timestamp) -> Result<Vec<TopicCount>> {
-        let rows = sqlx::query(
-            "SELECT topic, MAX(topic_name), COUNT(*) AS n FROM story_topics
-             WHERE live_from IS NOT NULL AND live_from <= $1
-             GROUP BY topic ORDER BY n DESC, topic",
+        let stored = sqlx::query_as::<_, (String, String, i64)>(
+            "SELECT topic, name, live FROM topic_stories WHERE live > 0",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        // The stories counted that go live later (embargoes): few, from `stories_by_live_from`.
+        let future = sqlx::query_as::<_, (String, i64)>(
+            "SELECT t.topic, COUNT(*) FROM stories s JOIN story_topics t ON t.story_id = s.id
+             WHERE s.live_from IS NOT NULL AND s.live_from > $1 GROUP BY t.topic",
         )
         .bind(micros(now))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| TopicCount {
-                slug: r.get(0),
-                name: r.get(1),
-                stories: r.get::<i64, _>(2) as u64,
-            })
-            .collect())
+        Ok(crate::columns::live_topics(stored, &future))
+    }
+
+    async fn live_days(&self, now: Timestamp) -> Result<Vec<LiveDay>> {
+        let stored = sqlx::query_as::<_, (i64, i64, i64)>(
+            "SELECT day, live, changed FROM story_days WHERE live > 0 ORDER BY day",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let future: Vec<i64> = sqlx::query_scalar(
+            "SELECT live_from FROM stories WHERE live_from IS NOT NULL AND live_from > $1",
+        )
+        .bind(micros(now))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(crate::columns::live_days(stored, &future, now))
     }
 }
 

@@ -45,3 +45,65 @@ pub(crate) fn counts(rows: Vec<(String, i64, i64)>) -> crate::QueueCounts {
     }
     counts
 }
+
+/// The queue's counts under the agency and topic filters (no text), as two statements that
+/// read indexes, never the documents of the whole archive: stories by status (`stories_by_status`,
+/// `stories_by_agency_status`, or a topic's rows in `story_topics`), and advisories by status
+/// (the partial indexes that hold only advisories). Placeholder 1 is `now`; the filters that
+/// are set follow, in the order of the returned values. `p` spells a placeholder, `advisory`
+/// is the dialect's advisory test over `s`, `join` its way to make `story_topics` lead.
+pub(crate) fn indexed_counts<'f>(
+    filter: &'f crate::QueueFilter,
+    p: fn(usize) -> String,
+    advisory: &str,
+    join: &str,
+) -> (String, String, Vec<&'f str>) {
+    let mut values: Vec<&str> = Vec::new();
+    let mut agency = String::new();
+    if let Some(a) = &filter.agency {
+        values.push(a);
+        agency = format!("AND s.agency = {}", p(values.len() + 1));
+    }
+    let topic = filter.topic.as_deref().map(|t| {
+        values.push(t);
+        p(values.len() + 1)
+    });
+    let status = desk_status(&p(1));
+    let by_status = match &topic {
+        Some(topic) => format!(
+            "SELECT {status} AS desk_status, COUNT(*) FROM story_topics t {join} stories s
+             ON s.id = t.story_id WHERE t.topic = {topic} {agency} GROUP BY desk_status"
+        ),
+        None => format!(
+            "SELECT {status} AS desk_status, COUNT(*) FROM stories s WHERE true {agency}
+             GROUP BY desk_status"
+        ),
+    };
+    let in_topic = topic.map_or(String::new(), |topic| {
+        format!(
+            "AND EXISTS (SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = {topic})"
+        )
+    });
+    let advisories = format!(
+        "SELECT {status} AS desk_status, COUNT(*) FROM stories s
+         WHERE {advisory} {agency} {in_topic} GROUP BY desk_status"
+    );
+    (by_status, advisories, values)
+}
+
+/// Counts by status and advisories by status, as `indexed_counts`' two statements return them,
+/// in `counts`' form.
+pub(crate) fn merged(
+    all: Vec<(String, i64)>,
+    advisories: Vec<(String, i64)>,
+) -> Vec<(String, i64, i64)> {
+    all.into_iter()
+        .map(|(status, n)| {
+            let held = advisories
+                .iter()
+                .find(|(s, _)| *s == status)
+                .map_or(0, |h| h.1);
+            (status, n, held)
+        })
+        .collect()
+}

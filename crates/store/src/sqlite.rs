@@ -14,16 +14,14 @@ use std::str::FromStr;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use wiredesk_model::{PubStatus, Story, StoryEvent, StoryId};
 
 use crate::writer::{Decision, WriterLease};
 use crate::{
-    DeskStatus, EventLog, Listing, PageViews, QueueCounts, QueueFilter, RecordedEvent, Result,
-    SectionsModified, Stories, StoryHeader, TopicCount, queue_sql,
+    DeskStatus, EventLog, Listing, LiveDay, PageViews, QueueCounts, QueueFilter, RecordedEvent,
+    Result, SectionsModified, Stories, StoryHeader, TopicCount, queue_sql,
 };
 
 mod events;
@@ -31,8 +29,8 @@ mod listings;
 mod migrations;
 
 use crate::columns::{
-    Bounds, decode_event, decode_story, from_micros, header_from_columns, hour_of, like_pattern,
-    micros,
+    Bounds, SummaryChanges, decode_event, decode_story, from_micros, header_from_columns, hour_of,
+    like_pattern, micros,
 };
 use migrations::SCHEMA;
 
@@ -245,6 +243,12 @@ impl EventLog for SqliteStore {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM stories").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM story_days")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM topic_stories")
+            .execute(&mut *tx)
+            .await?;
         let mut cache = HashMap::new();
         let mut after = 0i64;
         let mut folded = 0u64;
@@ -258,12 +262,21 @@ impl EventLog for SqliteStore {
             if rows.is_empty() {
                 break;
             }
+            let mut summaries = SummaryChanges::default();
             for r in &rows {
                 let recorded = decode_event(r.get(0), r.get(1), r.get::<&str, _>(2))?;
                 after = recorded.seq;
-                Self::fold(&mut tx, &mut cache, &recorded.event, recorded.at).await?;
+                Self::fold(
+                    &mut tx,
+                    &mut cache,
+                    &mut summaries,
+                    &recorded.event,
+                    recorded.at,
+                )
+                .await?;
                 folded += 1;
             }
+            Self::write_summaries(&mut tx, &summaries).await?;
             // Keep the fold cache from growing with the whole archive.
             if cache.len() > 50_000 {
                 cache.clear();
@@ -356,36 +369,34 @@ impl Stories for SqliteStore {
     }
 
     async fn sections_modified(&self, now: Timestamp) -> Result<SectionsModified> {
-        let pairs = |rows: Vec<SqliteRow>| -> Vec<(String, Timestamp)> {
-            rows.into_iter()
-                .map(|r| {
-                    (
-                        r.get(0),
-                        from_micros(r.get::<Option<i64>, _>(1).unwrap_or_default()),
-                    )
-                })
-                .collect()
-        };
-        let topics = sqlx::query(
-            "SELECT t.topic, MAX(s.modified) FROM story_topics t JOIN stories s ON s.id = t.story_id
-             WHERE t.live_from IS NOT NULL AND t.live_from <= ?1
-             GROUP BY t.topic ORDER BY t.topic",
+        // One seek per section down its newest-modified index, past the few stories still
+        // under embargo; the sections from the topic summary and the agencies' index walk.
+        // INDEXED BY: the planner cannot tell that LIMIT 1 makes the walk short.
+        let topics = sqlx::query_as::<_, (String, Option<i64>)>(
+            "SELECT x.topic, (SELECT t.modified FROM story_topics t
+                                INDEXED BY story_topics_by_modified
+                              WHERE t.topic = x.topic AND t.live_from IS NOT NULL
+                                AND t.live_from <= ?1
+                              ORDER BY t.modified DESC LIMIT 1)
+             FROM topic_stories x WHERE x.live > 0 ORDER BY x.topic",
         )
         .bind(micros(now))
         .fetch_all(&self.pool)
         .await?;
-        let agencies = sqlx::query(
-            "SELECT agency, MAX(modified) FROM stories
-             WHERE live_from IS NOT NULL AND live_from <= ?1
-             GROUP BY agency ORDER BY agency",
+        let live = self.live_agencies(now).await?;
+        let agencies = sqlx::query_as::<_, (String, Option<i64>)>(
+            "SELECT a.value, (SELECT s.modified FROM stories s
+                                INDEXED BY stories_by_agency_modified
+                              WHERE s.agency = a.value AND s.live_from IS NOT NULL
+                                AND s.live_from <= ?1
+                              ORDER BY s.modified DESC LIMIT 1)
+             FROM json_each(?2) a ORDER BY a.value",
         )
         .bind(micros(now))
+        .bind(serde_json::to_string(&live).expect("strings serialize"))
         .fetch_all(&self.pool)
         .await?;
-        Ok(SectionsModified {
-            topics: pairs(topics),
-            agencies: pairs(agencies),
-        })
+        Ok(SectionsModified::of(topics, agencies))
     }
 
     async fn embargoes_pending(&self) -> Result<Vec<(StoryId, Timestamp)>> {
@@ -426,9 +437,11 @@ impl Stories for SqliteStore {
     }
 
     async fn queue_counts(&self, filter: &QueueFilter, now: Timestamp) -> Result<QueueCounts> {
-        if filter.agency.is_none() && filter.topic.is_none() && filter.text.is_none() {
-            return self.queue_counts_unfiltered(now).await;
-        }
+        let Some(text) = like_pattern(filter.text.as_deref()) else {
+            return self.queue_counts_indexed(filter, now).await;
+        };
+        // Words anywhere in a headline have no index: this reads every row the other
+        // filters leave, the whole archive without them.
         let sql = format!(
             "SELECT {status} AS desk_status, COUNT(*),
                     SUM(CASE WHEN {SQLITE_ADVISORY} THEN 1 ELSE 0 END)
@@ -438,7 +451,7 @@ impl Stories for SqliteStore {
         let rows = sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(sql))
             .bind(filter.agency.as_deref())
             .bind(filter.topic.as_deref())
-            .bind(like_pattern(filter.text.as_deref()))
+            .bind(text)
             .bind(micros(now))
             .fetch_all(&self.pool)
             .await?;
@@ -508,54 +521,66 @@ impl Stories for SqliteStore {
     }
 
     async fn topics(&self, now: Timestamp) -> Result<Vec<TopicCount>> {
-        let rows = sqlx::query(
-            "SELECT topic, MAX(topic_name), COUNT(*) AS n FROM story_topics
-             WHERE live_from IS NOT NULL AND live_from <= ?
-             GROUP BY topic ORDER BY n DESC, topic",
+        let stored = sqlx::query_as::<_, (String, String, i64)>(
+            "SELECT topic, name, live FROM topic_stories WHERE live > 0",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        // The stories counted that go live later (embargoes): few, from `stories_by_live_from`.
+        let future = sqlx::query_as::<_, (String, i64)>(
+            "SELECT t.topic, COUNT(*) FROM stories s CROSS JOIN story_topics t
+             ON t.story_id = s.id
+             WHERE s.live_from IS NOT NULL AND s.live_from > ?1 GROUP BY t.topic",
         )
         .bind(micros(now))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| TopicCount {
-                slug: r.get(0),
-                name: r.get(1),
-                stories: r.get::<i64, _>(2) as u64,
-            })
-            .collect())
+        Ok(crate::columns::live_topics(stored, &future))
+    }
+
+    async fn live_days(&self, now: Timestamp) -> Result<Vec<LiveDay>> {
+        let stored = sqlx::query_as::<_, (i64, i64, i64)>(
+            "SELECT day, live, changed FROM story_days WHERE live > 0 ORDER BY day",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let future: Vec<i64> = sqlx::query_scalar(
+            "SELECT live_from FROM stories WHERE live_from IS NOT NULL AND live_from > ?1",
+        )
+        .bind(micros(now))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(crate::columns::live_days(stored, &future, now))
     }
 }
 
 impl SqliteStore {
-    /// The counts of the whole queue, the page every open desk refreshes: read from two
-    /// indexes (`stories_by_status`, and `stories_advisories`, which holds only advisories),
-    /// never from the stories' documents.
-    async fn queue_counts_unfiltered(&self, now: Timestamp) -> Result<QueueCounts> {
-        let status = queue_sql::desk_status("?1");
-        let by_status =
-            format!("SELECT {status} AS desk_status, COUNT(*) FROM stories s GROUP BY desk_status");
-        let advisories = format!(
-            "SELECT {status} AS desk_status, COUNT(*) FROM stories s
-             WHERE {SQLITE_ADVISORY} GROUP BY desk_status"
+    /// The queue's counts without a text filter, the page every open desk refreshes: read
+    /// from indexes (`queue_sql::indexed_counts`), never from the stories' documents.
+    async fn queue_counts_indexed(
+        &self,
+        filter: &QueueFilter,
+        now: Timestamp,
+    ) -> Result<QueueCounts> {
+        let (by_status, advisories, values) = queue_sql::indexed_counts(
+            filter,
+            |n| format!("?{n}"),
+            SQLITE_ADVISORY,
+            // SQLite's way to make the topic's rows lead the join.
+            "CROSS JOIN",
         );
-        // Built only from constants and the enums' fixed names; the time is bound.
-        let all = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(by_status))
-            .bind(micros(now))
-            .fetch_all(&self.pool)
-            .await?;
-        let held = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(advisories))
-            .bind(micros(now))
-            .fetch_all(&self.pool)
-            .await?;
-        let rows = all
-            .into_iter()
-            .map(|(status, n)| {
-                let advisories = held.iter().find(|(s, _)| *s == status).map_or(0, |h| h.1);
-                (status, n, advisories)
-            })
-            .collect();
-        Ok(queue_sql::counts(rows))
+        // Built only from constants and the enums' fixed names; every value is bound.
+        let mut all =
+            sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(by_status)).bind(micros(now));
+        let mut held =
+            sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(advisories)).bind(micros(now));
+        for v in &values {
+            all = all.bind(*v);
+            held = held.bind(*v);
+        }
+        let all = all.fetch_all(&self.pool).await?;
+        let held = held.fetch_all(&self.pool).await?;
+        Ok(queue_sql::counts(queue_sql::merged(all, held)))
     }
 }
 

@@ -11,7 +11,9 @@ use sqlx::Row;
 use wiredesk_model::{Story, StoryEvent, StoryId};
 
 use crate::Result;
-use crate::columns::{StoryColumns, decode_story, micros, needs_stored_state, next_state};
+use crate::columns::{
+    StoryColumns, SummaryChanges, decode_story, micros, needs_stored_state, next_state,
+};
 
 use super::PgStore;
 
@@ -56,13 +58,63 @@ impl PgStore {
             .await?;
         for topic in &story.topics {
             sqlx::query(
-                "INSERT INTO story_topics (story_id, topic, topic_name, live_from)
-                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                "INSERT INTO story_topics (story_id, topic, topic_name, live_from, modified)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             )
             .bind(story.id.as_str())
             .bind(&topic.slug)
             .bind(&topic.name)
             .bind(row.live_from)
+            .bind(row.modified)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Add folded changes to the stored summaries.
+    async fn write_summaries(
+        conn: &mut sqlx::PgConnection,
+        changes: &SummaryChanges,
+    ) -> Result<()> {
+        if !changes.days.is_empty() {
+            let (mut days, mut counts, mut changed) = (Vec::new(), Vec::new(), Vec::new());
+            for (day, (n, c)) in &changes.days {
+                days.push(*day);
+                counts.push(*n);
+                changed.push(*c);
+            }
+            sqlx::query(
+                "INSERT INTO story_days (day, live, changed)
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[])
+                 ON CONFLICT (day) DO UPDATE SET live = story_days.live + excluded.live,
+                   changed = GREATEST(story_days.changed, excluded.changed)",
+            )
+            .bind(days)
+            .bind(counts)
+            .bind(changed)
+            .execute(&mut *conn)
+            .await?;
+        }
+        let topics: Vec<_> = changes
+            .topics
+            .iter()
+            .filter(|(_, (n, _))| *n != 0)
+            .collect();
+        if !topics.is_empty() {
+            let slugs: Vec<&str> = topics.iter().map(|(s, _)| s.as_str()).collect();
+            let counts: Vec<i64> = topics.iter().map(|(_, (n, _))| *n).collect();
+            let names: Vec<&str> = topics.iter().map(|(_, (_, name))| name.as_str()).collect();
+            sqlx::query(
+                "INSERT INTO topic_stories (topic, live, name)
+                 SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::text[])
+                 ON CONFLICT (topic) DO UPDATE SET live = topic_stories.live + excluded.live,
+                   name = CASE WHEN excluded.live > 0 THEN excluded.name
+                          ELSE topic_stories.name END",
+            )
+            .bind(slugs)
+            .bind(counts)
+            .bind(names)
             .execute(&mut *conn)
             .await?;
         }
@@ -91,9 +143,12 @@ impl PgStore {
             None if needs_stored_state(event) => Self::load(conn, &id).await?,
             None => None,
         };
-        let next = next_state(event, current, at)?;
+        let next = next_state(event, current.clone(), at)?;
         if let Some(story) = &next {
             Self::write_projection(conn, story, at).await?;
+            let mut summaries = SummaryChanges::default();
+            summaries.fold(current.as_ref(), story, at);
+            Self::write_summaries(conn, &summaries).await?;
         }
         cache.insert(id, next);
         Ok(())

@@ -53,6 +53,16 @@ CREATE INDEX IF NOT EXISTS stories_awaiting_embargo ON stories (embargo_lift_at)
 CREATE INDEX IF NOT EXISTS stories_pinned ON stories (pinned_at DESC)
     WHERE pinned_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS stories_by_modified ON stories (modified DESC, id DESC);
+-- The queue's counts for one agency, and of its advisories (the expression is
+-- `PG_ADVISORY`'s, or the query cannot use it).
+CREATE INDEX IF NOT EXISTS stories_by_agency_status ON stories (agency, pubstatus, went_live);
+CREATE INDEX IF NOT EXISTS stories_advisories ON stories (pubstatus, went_live)
+    WHERE (doc::jsonb ->> 'not_for_publication') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS stories_advisories_by_agency ON stories (agency, pubstatus, went_live)
+    WHERE (doc::jsonb ->> 'not_for_publication') IS NOT NULL;
+-- Each section's newest live story (the sections sitemap): one seek per agency or topic.
+CREATE INDEX IF NOT EXISTS stories_by_agency_modified ON stories (agency, modified DESC, live_from)
+    WHERE live_from IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS story_topics (
     story_id   TEXT COLLATE "C" NOT NULL,
@@ -61,10 +71,26 @@ CREATE TABLE IF NOT EXISTS story_topics (
     live_from  BIGINT,
     PRIMARY KEY (topic, story_id)
 );
+-- Added since the first release; a copy of the story's, filled from the stories once.
+ALTER TABLE story_topics ADD COLUMN IF NOT EXISTS modified BIGINT;
 CREATE INDEX IF NOT EXISTS story_topics_by_story ON story_topics (story_id);
 -- A topic's latest stories (topic pages and blocks, related) without sorting all of it.
 CREATE INDEX IF NOT EXISTS story_topics_by_live_from
     ON story_topics (topic, live_from DESC, story_id DESC) WHERE live_from IS NOT NULL;
+CREATE INDEX IF NOT EXISTS story_topics_by_modified ON story_topics (topic, modified DESC, live_from)
+    WHERE live_from IS NOT NULL;
+
+-- Summaries folded beside the stories (`columns::SummaryChanges`), as in SQLite's schema.
+CREATE TABLE IF NOT EXISTS story_days (
+    day     BIGINT PRIMARY KEY,
+    live    BIGINT NOT NULL,
+    changed BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS topic_stories (
+    topic TEXT COLLATE "C" PRIMARY KEY,
+    name  TEXT NOT NULL,
+    live  BIGINT NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS page_views (
     story_id TEXT COLLATE "C" NOT NULL,
@@ -88,10 +114,47 @@ impl PgStore {
             .bind(SCHEMA_LOCK)
             .execute(&mut *tx)
             .await?;
+        // A table made before `story_topics.modified` gains it below and is filled here once.
+        let topics_lack_modified: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.tables
+                            WHERE table_schema = current_schema() AND table_name = 'story_topics')
+               AND NOT EXISTS (SELECT 1 FROM information_schema.columns
+                               WHERE table_schema = current_schema()
+                                 AND table_name = 'story_topics' AND column_name = 'modified')",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         sqlx::raw_sql(SCHEMA).execute(&mut *tx).await?;
+        if topics_lack_modified {
+            sqlx::query(
+                "UPDATE story_topics t SET modified = s.modified FROM stories s
+                 WHERE s.id = t.story_id",
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::raw_sql(crate::accounts::PG_SCHEMA)
             .execute(&mut *tx)
             .await?;
+        // A database made before the summaries fills them from its stories, once (the rule
+        // and its reasoning are SQLite's `fill_summaries`).
+        sqlx::query(
+            "INSERT INTO story_days (day, live, changed)
+             SELECT live_from / $1, COUNT(*), COALESCE(MAX(modified), MAX(live_from))
+             FROM stories WHERE live_from IS NOT NULL AND NOT EXISTS (SELECT 1 FROM story_days)
+             GROUP BY 1",
+        )
+        .bind(crate::columns::DAY_MICROS)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO topic_stories (topic, name, live)
+             SELECT topic, MAX(topic_name), COUNT(*) FROM story_topics
+             WHERE live_from IS NOT NULL AND NOT EXISTS (SELECT 1 FROM topic_stories)
+             GROUP BY topic",
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -10,7 +10,9 @@ use sqlx::Row;
 use wiredesk_model::{Story, StoryEvent, StoryId};
 
 use crate::Result;
-use crate::columns::{StoryColumns, decode_story, micros, needs_stored_state, next_state};
+use crate::columns::{
+    StoryColumns, SummaryChanges, decode_story, micros, needs_stored_state, next_state,
+};
 
 use super::SqliteStore;
 
@@ -55,13 +57,15 @@ impl SqliteStore {
             .await?;
         for topic in &story.topics {
             sqlx::query(
-                "INSERT OR IGNORE INTO story_topics (story_id, topic, topic_name, live_from)
-                 VALUES (?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO story_topics
+                   (story_id, topic, topic_name, live_from, modified)
+                 VALUES (?, ?, ?, ?, ?)",
             )
             .bind(story.id.as_str())
             .bind(&topic.slug)
             .bind(&topic.name)
             .bind(row.live_from)
+            .bind(row.modified)
             .execute(&mut *tx)
             .await?;
         }
@@ -129,17 +133,52 @@ impl SqliteStore {
 
         // Every state in order: `taken_down_at` is read row by row from the state before.
         let mut states: Vec<(Story, Timestamp)> = Vec::with_capacity(events.len());
+        let mut summaries = SummaryChanges::default();
         for (event, at) in events {
             let id = event.story_id();
             let current = cache.get(id).cloned().flatten();
-            let next = next_state(event, current, *at)?;
+            let next = next_state(event, current.clone(), *at)?;
             if let Some(story) = &next {
+                summaries.fold(current.as_ref(), story, *at);
                 states.push((story.clone(), *at));
             }
             cache.insert(id.clone(), next);
         }
         Self::write_projections(tx, &states).await?;
+        Self::write_summaries(tx, &summaries).await?;
         Ok(seqs)
+    }
+
+    /// Add folded changes to the stored summaries, in two statements.
+    pub(super) async fn write_summaries(
+        tx: &mut sqlx::SqliteConnection,
+        changes: &SummaryChanges,
+    ) -> Result<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        // `WHERE true` keeps SQLite from reading ON CONFLICT as a join's.
+        sqlx::query(
+            "INSERT INTO story_days (day, live, changed)
+             SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]'
+             FROM json_each(?) WHERE true
+             ON CONFLICT (day) DO UPDATE SET live = live + excluded.live,
+               changed = MAX(changed, excluded.changed)",
+        )
+        .bind(changes.days_json())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO topic_stories (topic, live, name)
+             SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]'
+             FROM json_each(?) WHERE true
+             ON CONFLICT (topic) DO UPDATE SET live = live + excluded.live,
+               name = CASE WHEN excluded.live > 0 THEN excluded.name ELSE name END",
+        )
+        .bind(changes.topics_json())
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
     }
 
     /// Write stories' states, in order, each folded from an event that took effect at its
@@ -201,24 +240,28 @@ impl SqliteStore {
             .bind(serde_json::to_string(&ids).expect("strings serialize"))
             .execute(&mut *tx)
             .await?;
-        let topics: Vec<(&str, &str, &str, Option<i64>)> = last
+        let topics: Vec<(&str, &str, &str, Option<i64>, i64)> = last
             .values()
             .flat_map(|story| {
                 let live_from = story.live_from().map(micros);
+                let modified = micros(story.modified());
                 story.topics.iter().map(move |t| {
                     (
                         story.id.as_str(),
                         t.slug.as_str(),
                         t.name.as_str(),
                         live_from,
+                        modified,
                     )
                 })
             })
             .collect();
         if !topics.is_empty() {
             sqlx::query(
-                "INSERT OR IGNORE INTO story_topics (story_id, topic, topic_name, live_from)
-                 SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]'
+                "INSERT OR IGNORE INTO story_topics
+                   (story_id, topic, topic_name, live_from, modified)
+                 SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]',
+                   value ->> '$[4]'
                  FROM json_each(?)",
             )
             .bind(serde_json::to_string(&topics).expect("strings and numbers serialize"))
@@ -245,9 +288,11 @@ impl SqliteStore {
 
     /// Fold events into the projections inside an open transaction. `cache` holds the states
     /// this batch has already produced, so several events on one story fold in order.
+    /// What the fold changes in the summaries is added to `summaries`, for the caller to write.
     pub(super) async fn fold(
         conn: &mut sqlx::SqliteConnection,
         cache: &mut HashMap<StoryId, Option<Story>>,
+        summaries: &mut SummaryChanges,
         event: &StoryEvent,
         at: Timestamp,
     ) -> Result<()> {
@@ -257,8 +302,9 @@ impl SqliteStore {
             None if needs_stored_state(event) => Self::load(conn, &id).await?,
             None => None,
         };
-        let next = next_state(event, current, at)?;
+        let next = next_state(event, current.clone(), at)?;
         if let Some(story) = &next {
+            summaries.fold(current.as_ref(), story, at);
             Self::write_projection(conn, story, at).await?;
         }
         cache.insert(id, next);

@@ -46,12 +46,27 @@ CREATE TABLE IF NOT EXISTS story_topics (
     topic      TEXT NOT NULL,
     topic_name TEXT NOT NULL,
     live_from  INTEGER,
+    modified   INTEGER,
     PRIMARY KEY (topic, story_id)
 );
 CREATE INDEX IF NOT EXISTS story_topics_by_story ON story_topics (story_id);
 -- A topic's latest stories (topic pages and blocks, related) without sorting all of it.
 CREATE INDEX IF NOT EXISTS story_topics_by_live_from
     ON story_topics (topic, live_from DESC, story_id DESC, topic_name) WHERE live_from IS NOT NULL;
+
+-- Summaries folded beside the stories (`columns::SummaryChanges`), so the sitemap index and
+-- the topic list read a row per day or topic, not the archive. `live` counts stories with a
+-- `live_from`; `changed` is when the day's sitemap file last changed.
+CREATE TABLE IF NOT EXISTS story_days (
+    day     INTEGER PRIMARY KEY,
+    live    INTEGER NOT NULL,
+    changed INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS topic_stories (
+    topic TEXT PRIMARY KEY,
+    name  TEXT NOT NULL,
+    live  INTEGER NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS page_views (
     story_id TEXT    NOT NULL,
@@ -84,6 +99,15 @@ CREATE INDEX IF NOT EXISTS stories_by_modified ON stories (modified DESC, id DES
 CREATE INDEX IF NOT EXISTS stories_by_status ON stories (pubstatus, went_live);
 CREATE INDEX IF NOT EXISTS stories_advisories ON stories (pubstatus, went_live)
     WHERE json_extract(doc, '$.not_for_publication') IS NOT NULL;
+-- The queue's counts for one agency, from the index alone; of its advisories, likewise.
+CREATE INDEX IF NOT EXISTS stories_by_agency_status ON stories (agency, pubstatus, went_live);
+CREATE INDEX IF NOT EXISTS stories_advisories_by_agency ON stories (agency, pubstatus, went_live)
+    WHERE json_extract(doc, '$.not_for_publication') IS NOT NULL;
+-- Each section's newest live story (the sections sitemap): one seek per agency or topic.
+CREATE INDEX IF NOT EXISTS stories_by_agency_modified ON stories (agency, modified DESC, live_from)
+    WHERE live_from IS NOT NULL;
+CREATE INDEX IF NOT EXISTS story_topics_by_modified ON story_topics (topic, modified DESC, live_from)
+    WHERE live_from IS NOT NULL;
 "#;
 
 /// Columns added to `stories` since the first release: (name, the statement that adds it).
@@ -142,11 +166,58 @@ impl SqliteStore {
                 added = true;
             }
         }
+        let topic_columns: Vec<String> =
+            sqlx::query("SELECT name FROM pragma_table_info('story_topics')")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect();
+        if !added && !topic_columns.iter().any(|c| c == "modified") {
+            // A copy of the story's own column: filled from the stories, no need to fold.
+            sqlx::raw_sql(
+                "ALTER TABLE story_topics ADD COLUMN modified INTEGER;
+                 UPDATE story_topics SET modified =
+                   (SELECT s.modified FROM stories s WHERE s.id = story_topics.story_id);",
+            )
+            .execute(&self.pool)
+            .await?;
+        }
         if added {
+            if !topic_columns.iter().any(|c| c == "modified") {
+                sqlx::raw_sql("ALTER TABLE story_topics ADD COLUMN modified INTEGER")
+                    .execute(&self.pool)
+                    .await?;
+            }
             let folded = self.rebuild_projections().await?;
             tracing::info!("store: schema upgraded, {folded} events folded again");
         }
         sqlx::raw_sql(LATER_INDEXES).execute(&self.pool).await?;
+        self.fill_summaries().await
+    }
+
+    /// Fill the summaries of a database made before them from its stories, once: an empty
+    /// summary is filled (with nothing, when it is empty because nothing is live, so this is
+    /// always right), a kept one is never empty. Without the log's event times, a day's
+    /// `changed` starts as its newest modification.
+    async fn fill_summaries(&self) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO story_days (day, live, changed)
+             SELECT live_from / ?1, COUNT(*), COALESCE(MAX(modified), MAX(live_from))
+             FROM stories WHERE live_from IS NOT NULL AND NOT EXISTS (SELECT 1 FROM story_days)
+             GROUP BY 1",
+        )
+        .bind(crate::columns::DAY_MICROS)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query(
+            "INSERT INTO topic_stories (topic, name, live)
+             SELECT topic, MAX(topic_name), COUNT(*) FROM story_topics
+             WHERE live_from IS NOT NULL AND NOT EXISTS (SELECT 1 FROM topic_stories)
+             GROUP BY topic",
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

@@ -55,6 +55,8 @@ async fn a_database_from_before_the_takedown_columns_is_upgraded_on_open() {
             "DROP INDEX stories_taken_down;
              DROP INDEX stories_by_status;
              DROP INDEX stories_advisories;
+             DROP INDEX stories_by_agency_status;
+             DROP INDEX stories_advisories_by_agency;
              ALTER TABLE stories DROP COLUMN went_live;
              ALTER TABLE stories DROP COLUMN taken_down_at;",
         )
@@ -81,6 +83,53 @@ async fn a_database_from_before_the_takedown_columns_is_upgraded_on_open() {
         live.iter().map(|s| s.uri.as_str()).collect::<Vec<_>>(),
         ["c", "b"]
     );
+}
+
+#[tokio::test]
+async fn a_database_from_before_the_summaries_fills_them_on_open() {
+    use jiff::{Timestamp, ToSpan};
+
+    use crate::{EventLog, Stories};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wiredesk.db");
+    let at: Timestamp = "2026-11-28T06:00:00Z".parse().unwrap();
+    let now = at + 5.hours();
+    let (days, topics, sections) = {
+        let store = SqliteStore::open(&path).await.unwrap();
+        for (uri, topic) in [("a", "sports"), ("b", "sports"), ("c", "world")] {
+            let story = conformance::sample_story(uri, "AP", topic, at);
+            conformance::publish(&store, story, at).await;
+        }
+        let got = (
+            store.live_days(now).await.unwrap(),
+            store.topics(now).await.unwrap(),
+            store.sections_modified(now).await.unwrap(),
+        );
+        // Back to before the summaries and the topics' copy of `modified`.
+        sqlx::raw_sql(
+            "DROP TABLE story_days;
+             DROP TABLE topic_stories;
+             DROP INDEX story_topics_by_modified;
+             ALTER TABLE story_topics DROP COLUMN modified;",
+        )
+        .execute(&store.pool)
+        .await
+        .unwrap();
+        got
+    };
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(store.topics(now).await.unwrap(), topics);
+    assert_eq!(store.sections_modified(now).await.unwrap(), sections);
+    let filled = store.live_days(now).await.unwrap();
+    assert_eq!(filled.len(), 1);
+    assert_eq!(
+        (filled[0].start, filled[0].stories),
+        (days[0].start, days[0].stories)
+    );
+    // Later folds keep adding to what was filled.
+    store.rebuild_projections().await.unwrap();
+    assert_eq!(store.live_days(now).await.unwrap(), days);
 }
 
 #[tokio::test]

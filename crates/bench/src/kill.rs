@@ -64,7 +64,13 @@ pub(crate) fn surfaces(story: &Story) -> Vec<Surface> {
         listed("atom", "/atom.xml".into()),
         listed("json feed", "/feed.json".into()),
         listed("agency rss", format!("/agency/{agency}/feed.xml")),
-        listed("sitemap", "/sitemaps/stories-1.xml".into()),
+        listed(
+            "sitemap",
+            wiredesk_publish::seo::stories_file(
+                story.went_live().unwrap_or_else(jiff::Timestamp::now),
+                1,
+            ),
+        ),
         listed("news sitemap", "/sitemap-news.xml".into()),
         listed("api list", "/api/v1/stories".into()),
     ];

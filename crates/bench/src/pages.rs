@@ -150,7 +150,8 @@ async fn load(data: &Path, stories: usize, per_day: usize) -> anyhow::Result<()>
 }
 
 /// The pages measured: home, the newest story's article, its topic and agency pages, a
-/// search page, the sitemap index and the desk queue.
+/// search page, the sitemap index, the newest day's story sitemap, the sections sitemap, the
+/// topic's feed and the desk queue.
 async fn pages(
     client: &reqwest::Client,
     base: &str,
@@ -187,13 +188,27 @@ async fn pages(
         "/agency/",
     )
     .context("the story names no agency")?;
+    // The newest story's day file, from the time it went live (its "published" altid).
+    let went_live = item["altids"]
+        .as_array()
+        .or_else(|| item["altIds"].as_array())
+        .into_iter()
+        .flatten()
+        .find(|a| a["role"] == "published")
+        .and_then(|a| a["value"].as_str()?.parse::<i64>().ok())
+        .and_then(|us| jiff::Timestamp::from_microsecond(us).ok())
+        .context("the story has no published altid")?;
+    let stories_file = wiredesk_publish::seo::stories_file(went_live, 1);
     Ok(vec![
         ("home", "/".into()),
         ("article", article),
-        ("topic", topic),
+        ("topic", topic.clone()),
         ("agency", agency),
         ("search", "/search?q=monsoon".into()),
         ("sitemap index", "/sitemap.xml".into()),
+        ("stories sitemap", stories_file),
+        ("sections sitemap", "/sitemaps/sections.xml".into()),
+        ("topic feed", format!("{topic}/feed.xml")),
         ("desk queue", "/desk".into()),
     ])
 }

@@ -33,7 +33,8 @@ pub enum BenchCommand {
     /// clusters and search index caught up with a log of generated stories on PostgreSQL.
     Catchup(cluster::CatchupArgs),
     /// What each page costs, cold (first request after start) and cached, at an archive of
-    /// `--stories`: home, article, topic, agency, search, sitemap index, desk queue.
+    /// `--stories`: home, article, topic, agency, search, sitemap index, a day's story sitemap,
+    /// the sections sitemap, a topic feed, desk queue.
     Pages(pages::PagesArgs),
     /// Decoding speed per wire format (items/s, MB/s) over folders of real files.
     Decode(decode::DecodeArgs),

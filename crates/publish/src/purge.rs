@@ -53,6 +53,11 @@ impl Purge {
         if let Some(old) = old_headline {
             paths.push(story_path(id, old, story.language.as_deref()));
         }
+        // Its day's story sitemap; a day past one file's worth has later pages, which the
+        // `sitemaps` key reaches.
+        if let Some(went_live) = story.went_live() {
+            paths.push(crate::seo::stories_file(went_live, 1));
+        }
         for feed in FEEDS {
             paths.push(format!("/{feed}"));
         }
@@ -320,6 +325,7 @@ mod tests {
             name: "India".into(),
             origin: wiredesk_model::TopicOrigin::Wire,
         }];
+        story.published = Some("2026-11-28T06:30:00Z".parse().unwrap());
         let mut purge = Purge::default();
         purge.story(&config, &story, Some("Old headline"));
         let id = &story.id;
@@ -332,6 +338,7 @@ mod tests {
             "https://news.example/agency/ap/atom.xml".to_string(),
             "https://news.example/feed.json".to_string(),
             "https://news.example/sitemap-news.xml".to_string(),
+            "https://news.example/sitemaps/stories-2026-11-28.xml".to_string(),
             format!("https://news.example/api/v1/stories/{id}"),
         ] {
             assert!(

@@ -2,16 +2,21 @@
 //!
 //! - `/robots.txt`: everything may be crawled; names both sitemaps with absolute URLs.
 //! - `/sitemap.xml`: a sitemaps.org index of the files below.
-//! - `/sitemaps/stories-{n}.xml`: every live story, newest first, `sitemap_urls_per_file`
-//!   (at most 50,000) a file, each with its last modification.
+//! - `/sitemaps/stories-{YYYY-MM-DD}.xml` (`-2`, `-3`… past `sitemap_urls_per_file`, at most
+//!   50,000): the stories live now that went live on that UTC day, newest first, each with its
+//!   last modification. A day is a key that never moves: a new story lands in today's file and
+//!   leaves every older file as it was, so a crawler re-reads only the files whose lastmod in
+//!   the index changed (a kill, a withhold, a new headline or version of one of their stories).
 //! - `/sitemaps/sections.xml`: the home page, topic pages and agency pages.
 //! - `/sitemap-news.xml` (`?page=2`…): the Google News sitemap: live stories first published
 //!   in the last two days, at most 1,000 a file, except agencies whose Googlebot-News policy
 //!   is noindex.
 //!
-//! Every list is read from `Store::live_headers` page by page with its keyset cursor (never the
-//! stories' copy, so a million stories stay cheap), and only live stories are ever listed;
-//! rendered files are kept in the page cache, which any new event (a kill) drops at once.
+//! The index reads the days from a stored summary (`Store::live_days`: a row per day with its
+//! count and when its list last changed), the News window and the sections, never the whole
+//! archive; each file reads its own day or window from `Store::live_headers` (never the
+//! stories' copy). Only live stories are ever listed; rendered files are kept in the page
+//! cache, which any new event (a kill) drops at once, by the `sitemaps` surrogate key.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -19,7 +24,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use jiff::{Timestamp, ToSpan};
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::Deserialize;
 use wiredesk_model::{Agency, slugify};
 use wiredesk_store::{Listing, StoreError, StoryHeader};
@@ -119,6 +125,40 @@ fn respond(status: StatusCode, body: Bytes) -> Response {
         "text/plain; charset=utf-8"
     };
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// The address of a story sitemap file: the UTC day its stories went live, and the page of
+/// that day (from 1; only a day with more than `sitemap_urls_per_file` stories has a second).
+pub fn stories_file(day: Timestamp, page: usize) -> String {
+    let date = day.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    match page {
+        1 => format!("/sitemaps/stories-{date}.xml"),
+        n => format!("/sitemaps/stories-{date}-{n}.xml"),
+    }
+}
+
+/// The day and page a story file's name (`stories-2026-12-06.xml`, `stories-2026-12-06-2.xml`)
+/// names; `None` for any other name, or one spelled another way (`-1`, `-02`).
+fn parse_stories_file(file: &str) -> Option<(Timestamp, usize)> {
+    let rest = file.strip_prefix("stories-")?.strip_suffix(".xml")?;
+    let (date, page) = match rest.split_at_checked(10)? {
+        (date, "") => (date, 1),
+        (date, tail) => {
+            let n = tail.strip_prefix('-').filter(|n| !n.starts_with('0'))?;
+            (date, n.parse::<usize>().ok().filter(|p| *p >= 2)?)
+        }
+    };
+    let day: Date = date.parse().ok()?;
+    // One address per file: the spelling `stories_file` writes.
+    if day.to_string() != date {
+        return None;
+    }
+    Some((
+        day.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .ok()?
+            .timestamp(),
+        page,
+    ))
 }
 
 /// Call `visit` with every story live at `now`, newest first, until it answers `false`.
@@ -260,26 +300,21 @@ async fn render_index(state: &AppState) -> Rendered {
     let now = Timestamp::now();
     let cutoff = news_cutoff(now);
     let (per, per_news) = (per_file(&state.config), per_news_file(&state.config));
-    // The newest modification in each story file, in each News file, and overall.
-    let mut story_files: Vec<Timestamp> = Vec::new();
+    let days = state.store.live_days(now).await?;
+    let sections = state.store.sections_modified(now).await?;
+    // The newest modification in each News file: the window alone is walked, newest first.
     let mut news_files: Vec<Timestamp> = Vec::new();
-    let (mut stories, mut news) = (0usize, 0usize);
-    let mut newest: Option<Timestamp> = None;
+    let mut news = 0usize;
     walk_live(state, now, |s| {
-        let modified = s.modified;
-        if stories % per == 0 {
-            story_files.push(modified);
+        if s.went_live < cutoff {
+            return false;
         }
-        let last = story_files.last_mut().expect("a file was just started");
-        *last = (*last).max(modified);
-        stories += 1;
-        newest = Some(newest.map_or(modified, |n| n.max(modified)));
         if in_news(s, &state.config, cutoff) {
-            if news % per_news == 0 {
-                news_files.push(modified);
+            if news.is_multiple_of(per_news) {
+                news_files.push(s.modified);
             }
             let last = news_files.last_mut().expect("a file was just started");
-            *last = (*last).max(modified);
+            *last = (*last).max(s.modified);
             news += 1;
         }
         true
@@ -301,9 +336,13 @@ async fn render_index(state: &AppState) -> Rendered {
         }
         out.push_str("</sitemap>\n");
     };
-    entry("/sitemaps/sections.xml", newest);
-    for (i, lastmod) in story_files.iter().enumerate() {
-        entry(&format!("/sitemaps/stories-{}.xml", i + 1), Some(*lastmod));
+    entry("/sitemaps/sections.xml", sections.newest());
+    // Newest day first, as crawlers read the top of a long index first.
+    for day in days.iter().rev() {
+        let pages = (day.stories as usize).div_ceil(per);
+        for page in 1..=pages {
+            entry(&stories_file(day.start, page), Some(day.changed));
+        }
     }
     // An empty News sitemap is not a valid sitemap file, so it is listed only when it has news.
     for (i, lastmod) in news_files.iter().enumerate() {
@@ -326,44 +365,43 @@ pub async fn sitemap_file(
     if file == "sections.xml" {
         return cached_xml(&state, &headers, key, || render_sections(&state)).await;
     }
-    let page = file
-        .strip_prefix("stories-")
-        .and_then(|f| f.strip_suffix(".xml"))
-        .filter(|n| !n.starts_with('0'))
-        .and_then(|n| n.parse::<usize>().ok());
-    match page {
-        Some(page) => cached_xml(&state, &headers, key, || render_stories(&state, page)).await,
+    match parse_stories_file(&file) {
+        Some((day, page)) => {
+            cached_xml(&state, &headers, key, || render_stories(&state, day, page)).await
+        }
         None => (StatusCode::NOT_FOUND, "no such sitemap\n").into_response(),
     }
 }
 
-/// Story file `page` (from 1): the `per_file` stories after the first `(page - 1) * per_file`.
-async fn render_stories(state: &AppState, page: usize) -> Rendered {
+/// Page `page` (from 1) of the stories live now that went live on the UTC day from `day`:
+/// the `per_file` stories after the first `(page - 1) * per_file`, newest first.
+async fn render_stories(state: &AppState, day: Timestamp, page: usize) -> Rendered {
     let now = Timestamp::now();
     let per = per_file(&state.config);
-    let skip = (page - 1).saturating_mul(per);
-    let mut seen = 0usize;
+    let listing = Listing {
+        since: Some(day),
+        until: Some(day + SignedDuration::from_hours(24)),
+        limit: per,
+        offset: (page - 1).saturating_mul(per),
+        ..Listing::default()
+    };
+    let stories = state.store.live_headers(&listing, now).await?;
     let mut body = String::new();
-    walk_live(state, now, |s| {
-        seen += 1;
-        if seen > skip {
-            let loc = state
-                .config
-                .absolute(&story_path(&s.id, &s.headline, s.language.as_deref()));
-            url_element(&mut body, &loc, Some(&iso(s.modified, &state.time_zone)));
-        }
-        seen < skip + per
-    })
-    .await?;
-    // A file with no URL is not a valid sitemap: past the last story there is no such file.
-    Ok((seen > skip).then(|| urlset(&body, false)))
+    for s in &stories {
+        let loc = state
+            .config
+            .absolute(&story_path(&s.id, &s.headline, s.language.as_deref()));
+        url_element(&mut body, &loc, Some(&iso(s.modified, &state.time_zone)));
+    }
+    // A file with no URL is not a valid sitemap: a day or page with no story has no file.
+    Ok((!stories.is_empty()).then(|| urlset(&body, false)))
 }
 
 /// The home page, every topic page and every agency page, each modified when its newest story
 /// was.
 async fn render_sections(state: &AppState) -> Rendered {
     let sections = state.store.sections_modified(Timestamp::now()).await?;
-    let newest = sections.agencies.iter().map(|(_, t)| *t).max();
+    let newest = sections.newest();
     let (topics, agencies) = (sections.topics, sections.agencies);
     let tz = &state.time_zone;
     let lastmod = |t: &Timestamp| iso(*t, tz);
@@ -531,6 +569,18 @@ mod tests {
 
     async fn state(config: SiteConfig, stories: Vec<Story>) -> AppState {
         let store = Arc::new(SqliteStore::in_memory().await.unwrap());
+        file(&store, stories).await;
+        state_of(store, config)
+    }
+
+    /// A site over `store` with a cache of its own, as after the followers' next pass.
+    fn state_of(store: Arc<SqliteStore>, config: SiteConfig) -> AppState {
+        let index = Arc::new(SearchIndex::in_memory().unwrap());
+        AppState::new(store, index, Default::default(), config).unwrap()
+    }
+
+    /// Ingest the stories, each published at its own time if it has one.
+    async fn file(store: &SqliteStore, stories: Vec<Story>) {
         let mut events = Vec::new();
         for s in stories {
             let published = s.published;
@@ -542,8 +592,6 @@ mod tests {
             }
         }
         store.append(events).await.unwrap();
-        let index = Arc::new(SearchIndex::in_memory().unwrap());
-        AppState::new(store, index, Default::default(), config).unwrap()
     }
 
     fn story(n: usize, hours_ago: i64, agency: &str) -> Story {
@@ -598,41 +646,58 @@ mod tests {
         assert_eq!(status, StatusCode::OK);
         let files = locs(&index);
         let base = "http://127.0.0.1:8080";
-        assert_eq!(
-            files,
-            [
-                "/sitemaps/sections.xml",
-                "/sitemaps/stories-1.xml",
-                "/sitemaps/stories-2.xml",
-                "/sitemaps/stories-3.xml",
-                "/sitemap-news.xml",
-                "/sitemap-news.xml?page=2",
-                "/sitemap-news.xml?page=3",
-                "/sitemap-news.xml?page=4",
-            ]
-            .map(|p| format!("{base}{p}"))
-        );
+        // The live stories' days, newest first, each cut into files of three.
+        let mut days: Vec<(Timestamp, usize)> = Vec::new();
+        for n in (0..8).chain([8]) {
+            let hours = if n == 8 { 72 } else { 1 };
+            let went_live = story(n, hours, "AP").published.unwrap();
+            let day = went_live
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .start_of_day()
+                .unwrap()
+                .timestamp();
+            match days.iter_mut().find(|(d, _)| *d == day) {
+                Some((_, count)) => *count += 1,
+                None => days.push((day, 1)),
+            }
+        }
+        days.sort_by_key(|d| std::cmp::Reverse(d.0));
+        let mut want = vec![format!("{base}/sitemaps/sections.xml")];
+        for (day, count) in &days {
+            for page in 1..=count.div_ceil(3) {
+                want.push(format!("{base}{}", stories_file(*day, page)));
+            }
+        }
+        for page in ["", "?page=2", "?page=3", "?page=4"] {
+            want.push(format!("{base}/sitemap-news.xml{page}"));
+        }
+        assert_eq!(files, want);
 
         let mut listed = Vec::new();
-        for n in 1..=3 {
-            let file = format!("stories-{n}.xml");
+        for file in files.iter().filter(|f| f.contains("/sitemaps/stories-")) {
+            let name = file.rsplit('/').next().unwrap().to_string();
             let (status, xml) =
-                body(sitemap_file(State(state.clone()), Path(file), HeaderMap::new()).await).await;
+                body(sitemap_file(State(state.clone()), Path(name), HeaderMap::new()).await).await;
             assert_eq!(status, StatusCode::OK);
             assert!(xml.contains("<lastmod>") && xml.contains("+05:30</lastmod>"));
-            listed.extend(locs(&xml));
+            let urls = locs(&xml);
+            assert!(urls.len() <= 3, "{file}: {urls:?}");
+            listed.extend(urls);
         }
-        assert_eq!(listed.len(), 9, "every live story once: {listed:?}");
-        let (status, _) = body(
-            sitemap_file(
-                State(state.clone()),
-                Path("stories-4.xml".into()),
-                HeaderMap::new(),
-            )
-            .await,
-        )
-        .await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
+        let unique: std::collections::HashSet<&String> = listed.iter().collect();
+        assert_eq!(listed.len(), 9, "every live story: {listed:?}");
+        assert_eq!(unique.len(), 9, "each once: {listed:?}");
+        // Past a day's last page, another spelling of a page, the old numbered files: none.
+        let (newest, count) = days[0];
+        let past = stories_file(newest, count.div_ceil(3) + 1);
+        let today = stories_file(newest, 1);
+        let spelled = today.replace(".xml", "-1.xml");
+        for name in [past.as_str(), spelled.as_str(), "/sitemaps/stories-1.xml"] {
+            let name = name.rsplit('/').next().unwrap().to_string();
+            let (status, _) =
+                body(sitemap_file(State(state.clone()), Path(name), HeaderMap::new()).await).await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+        }
         for killed_or_held in [9, 10] {
             let id = StoryId::for_uri(&format!("urn:test:{killed_or_held}"));
             assert!(!listed.iter().any(|l| l.contains(id.as_str())));
@@ -680,6 +745,70 @@ mod tests {
             locs(&sections),
             ["/", "/agency/ap", "/agency/pti"].map(|p| format!("{base}{p}"))
         );
+    }
+
+    /// The index's `<lastmod>` of the file at `path`.
+    fn lastmod_of(index: &str, path: &str) -> Option<String> {
+        let entry = index.split("<sitemap>").find(|e| e.contains(path))?;
+        let at = entry.find("<lastmod>")? + "<lastmod>".len();
+        Some(entry[at..at + entry[at..].find("</lastmod>")?].to_string())
+    }
+
+    async fn get_file(state: &AppState, path: &str) -> (StatusCode, String) {
+        let name = path.rsplit('/').next().unwrap().to_string();
+        body(sitemap_file(State(state.clone()), Path(name), HeaderMap::new()).await).await
+    }
+
+    #[tokio::test]
+    async fn an_old_day_file_stays_as_it_was_until_one_of_its_stories_changes() {
+        let store = Arc::new(SqliteStore::in_memory().await.unwrap());
+        let config = SiteConfig::default();
+        // Two stories of one day three days ago, at the same moment.
+        let old = Timestamp::now() - 72.hours();
+        let mut olds = Vec::new();
+        for n in [1, 2] {
+            let mut s = story(n, 72, "AP");
+            (s.first_created, s.version_created, s.published) = (old, old, Some(old));
+            olds.push(s);
+        }
+        file(&store, olds).await;
+        let old_file = stories_file(old, 1);
+        let state = state_of(store.clone(), config.clone());
+        let (_, index) = body(sitemap_index(State(state.clone()), HeaderMap::new()).await).await;
+        let lastmod = lastmod_of(&index, &old_file).expect("the old day is listed");
+        let (status, before) = get_file(&state, &old_file).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(locs(&before).len(), 2);
+
+        // A new story lands today: the old file and its lastmod stay as they were.
+        file(&store, vec![story(3, 0, "AP")]).await;
+        let state = state_of(store.clone(), config.clone());
+        let (_, index) = body(sitemap_index(State(state.clone()), HeaderMap::new()).await).await;
+        assert_eq!(lastmod_of(&index, &old_file), Some(lastmod.clone()));
+        assert_eq!(get_file(&state, &old_file).await.1, before);
+
+        // A kill of one of its stories: the file loses it, and its lastmod is the kill's.
+        let killed_at = Timestamp::now();
+        store
+            .append(vec![(
+                StoryEvent::Killed {
+                    id: StoryId::for_uri("urn:test:1"),
+                    reason: "legal".into(),
+                },
+                killed_at,
+            )])
+            .await
+            .unwrap();
+        let state = state_of(store.clone(), config);
+        let (_, index) = body(sitemap_index(State(state.clone()), HeaderMap::new()).await).await;
+        assert_eq!(
+            lastmod_of(&index, &old_file),
+            Some(iso(killed_at, &state.time_zone))
+        );
+        let (_, after) = get_file(&state, &old_file).await;
+        let kept = locs(&after);
+        assert_eq!(kept.len(), 1);
+        assert!(kept[0].contains(StoryId::for_uri("urn:test:2").as_str()));
     }
 
     #[tokio::test]

@@ -197,6 +197,27 @@ async fn article_path(server: &Server, http: &reqwest::Client, id: &str) -> Stri
     r.headers()[LOCATION].to_str().unwrap().to_string()
 }
 
+/// The story sitemap file of the day the story went live (its "published" altid, in
+/// microseconds).
+async fn day_sitemap(server: &Server, http: &reqwest::Client, id: &str) -> String {
+    let item: serde_json::Value = http
+        .get(server.url(&format!("/api/v1/stories/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let us: i64 = item["altids"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["role"] == "published")
+        .and_then(|a| a["value"].as_str()?.parse().ok())
+        .unwrap_or_else(|| panic!("{id} has no published altid: {item}"));
+    wiredesk_publish::seo::stories_file(jiff::Timestamp::from_microsecond(us).unwrap(), 1)
+}
+
 /// Drop a PTI story embargoed until `secs` whole seconds from now into the inbox and wait
 /// until the inbox has taken it; answers its id and the embargo's end.
 async fn drop_embargoed(
@@ -843,7 +864,10 @@ async fn a_kill_from_the_desk_takes_the_story_off_every_surface_and_purges_the_c
         ("Atom", server.url("/atom.xml")),
         ("JSON Feed", server.url("/feed.json")),
         ("agency RSS", server.url("/agency/reuters/feed.xml")),
-        ("sitemap", server.url("/sitemaps/stories-1.xml")),
+        (
+            "sitemap",
+            server.url(&day_sitemap(&server, &http, &id).await),
+        ),
         ("news sitemap", server.url("/sitemap-news.xml")),
     ];
     // Every surface shows the story before the kill (and its cache is warm).

@@ -1030,11 +1030,17 @@ async fn hostile_copy_reaches_every_feed_page_api_and_sitemap_as_text_never_as_m
     }
 
     // Sitemaps: well-formed, and the News sitemap's title is the headline as text.
-    for path in [
-        "/sitemap.xml",
-        "/sitemaps/stories-1.xml",
-        "/sitemap-news.xml",
-    ] {
+    let (_, _, index) = get(&client, &server.url("/sitemap.xml")).await;
+    // The newest day's story file, the first the index lists.
+    let newest_day = index
+        .split("<loc>")
+        .filter_map(|l| l.split("</loc>").next())
+        .find_map(|url| {
+            url.find("/sitemaps/stories-")
+                .map(|at| url[at..].to_string())
+        })
+        .expect("the index lists a story sitemap");
+    for path in ["/sitemap.xml", newest_day.as_str(), "/sitemap-news.xml"] {
         let (status, _, xml) = get(&client, &server.url(path)).await;
         assert_eq!(status, 200, "GET {path}");
         let fields = xml_fields(path, &xml);

@@ -343,13 +343,18 @@ async fn every_sitemap_validates_and_together_they_list_every_story() {
     let server = Server::demo();
     let client = http();
     let maps = read_sitemaps(&server, &client, &server.base).await;
-    for want in ["/sitemaps/stories-1.xml", "/sitemap-news.xml"] {
-        assert!(
-            maps.files.contains(&server.url(want)),
-            "the index does not list {want}: {:?}",
-            maps.files
-        );
-    }
+    assert!(
+        maps.files.contains(&server.url("/sitemap-news.xml")),
+        "the index does not list the News sitemap: {:?}",
+        maps.files
+    );
+    assert!(
+        maps.files
+            .iter()
+            .any(|f| f.starts_with(&server.url("/sitemaps/stories-"))),
+        "the index lists no story sitemap: {:?}",
+        maps.files
+    );
     // robots.txt names the News sitemap directly too.
     let news = get_ok(&client, &server.url("/sitemap-news.xml")).await;
     assert_valid(&news, "sitemap-with-news.xsd", "/sitemap-news.xml");
@@ -621,9 +626,6 @@ async fn a_googlebot_news_noindex_agency_is_tagged_and_left_out_of_the_news_site
     let files: HashSet<String> = maps.files.iter().cloned().collect();
     for file in [
         "/sitemaps/sections.xml",
-        "/sitemaps/stories-1.xml",
-        "/sitemaps/stories-2.xml",
-        "/sitemaps/stories-3.xml",
         "/sitemap-news.xml",
         "/sitemap-news.xml?page=2",
     ] {
@@ -633,7 +635,14 @@ async fn a_googlebot_news_noindex_agency_is_tagged_and_left_out_of_the_news_site
             maps.files
         );
     }
-    assert!(!files.contains(&format!("{origin}/sitemaps/stories-4.xml")));
+    // Two a file, by the day each went live: five of the last hours (one day or two) and
+    // one three days old make at least four files.
+    let story_files = maps
+        .files
+        .iter()
+        .filter(|f| f.starts_with(&format!("{origin}/sitemaps/stories-")))
+        .count();
+    assert!(story_files >= 4, "{:?}", maps.files);
     for (name, _, _) in items {
         assert!(maps.urls.contains_key(&url_of(name)), "{name} in sitemaps");
     }

@@ -15,6 +15,10 @@ use crate::site::SiteLocation;
 
 /// Files per store transaction and index commit.
 pub const BATCH_FILES: usize = 500;
+/// Bytes per batch, whatever the files: a file of a thousand stories (Reuters-21578's) is a
+/// batch of its own, so the next is decoded while the store writes it, rather than a whole
+/// archive in one batch where nothing overlaps.
+pub const BATCH_BYTES: usize = 1 << 20;
 
 pub struct IngestRun {
     pub tally: Tally,
@@ -31,7 +35,10 @@ pub async fn run(
 ) -> anyhow::Result<Tally> {
     let site = location.open().await?;
     let data = &location.data;
-    let run = ingest_paths(&site.pipeline, paths, &|_| Timestamp::now(), true).await?;
+    let following = follow_search(&site);
+    let run = ingest_paths(&site.pipeline, paths, &|_| Timestamp::now(), true).await;
+    following.stop().await;
+    let run = run?;
     site.catch_up_search().await?;
     for r in run
         .reports
@@ -83,12 +90,16 @@ pub async fn ingest_paths(
     };
     let mut batches = Batches::new(pipeline.clone());
     let mut batch: Vec<Delivery> = Vec::with_capacity(BATCH_FILES);
+    let mut batch_bytes = 0;
     for found in files {
         match found.and_then(|path| {
             let received = received_for(&path);
             read_delivery(&path, received)
         }) {
-            Ok(delivery) => batch.push(delivery),
+            Ok(delivery) => {
+                batch_bytes += delivery.bytes.len();
+                batch.push(delivery);
+            }
             Err(unreadable) => {
                 let report = DeliveryReport::rejected(unreadable.path, unreadable.reason);
                 run.tally.add(&report);
@@ -96,7 +107,8 @@ pub async fn ingest_paths(
                 bar.inc(1);
             }
         }
-        if batch.len() >= BATCH_FILES {
+        if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
+            batch_bytes = 0;
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_FILES));
             record(batches.push(full).await?, &mut run, &bar);
         }
@@ -107,6 +119,45 @@ pub async fn ingest_paths(
     record(batches.finish().await?, &mut run, &bar);
     bar.finish_and_clear();
     Ok(run)
+}
+
+/// The search index following the log while `wiredesk ingest` appends to it, each batch
+/// indexed as it commits (while the next is decoded and written) rather than all at the end.
+/// Stopped before the closing catch-up, which finds little left to do. Does nothing when a
+/// running site holds the index: that site follows the log itself.
+struct FollowingSearch {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+fn follow_search(site: &crate::Site) -> FollowingSearch {
+    let search = site.search.clone();
+    let mut wake = site.pipeline.followers().wake();
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                woken = wake.changed() => if woken.is_err() { return },
+                _ = stopped.changed() => return,
+            }
+            if search.index().claim().is_err() {
+                return;
+            }
+            if let Err(e) = search.catch_up().await {
+                // The closing catch-up tries again and reports it.
+                tracing::debug!("search index following the ingest: {e}");
+                return;
+            }
+        }
+    });
+    FollowingSearch { stop, task }
+}
+
+impl FollowingSearch {
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
 }
 
 fn record(reports: Vec<DeliveryReport>, run: &mut IngestRun, bar: &ProgressBar) {

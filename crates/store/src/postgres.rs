@@ -138,24 +138,12 @@ fn events_of(rows: Vec<PgRow>) -> Result<Vec<RecordedEvent>> {
 impl EventLog for PgStore {
     async fn append(&self, events: Vec<(StoryEvent, Timestamp)>) -> Result<Vec<RecordedEvent>> {
         let mut tx = self.begin_log_write().await?;
-        let mut cache = HashMap::new();
-        let mut recorded = Vec::with_capacity(events.len());
-        for (event, at) in events {
-            let payload = serde_json::to_string(&event).expect("an event always serializes");
-            let seq: i64 = sqlx::query(
-                "INSERT INTO events (story_id, kind, at, payload) VALUES ($1, $2, $3, $4)
-                 RETURNING seq",
-            )
-            .bind(event.story_id().as_str())
-            .bind(event.kind())
-            .bind(micros(at))
-            .bind(payload)
-            .fetch_one(&mut *tx)
-            .await?
-            .get(0);
-            Self::fold(&mut tx, &mut cache, &event, at).await?;
-            recorded.push(RecordedEvent { seq, at, event });
-        }
+        let seqs = Self::append_batch(&mut tx, &events).await?;
+        let recorded: Vec<RecordedEvent> = seqs
+            .into_iter()
+            .zip(events)
+            .map(|(seq, (event, at))| RecordedEvent { seq, at, event })
+            .collect();
         if let Some(last) = recorded.last() {
             // Delivered at commit, to every process listening (`listen_for_appends`).
             sqlx::query("SELECT pg_notify($1, $2)")

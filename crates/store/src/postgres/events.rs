@@ -4,7 +4,7 @@
 //! Must not: commit; it works inside the caller's transaction, so a batch of events lands
 //! whole or not at all.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use sqlx::Row;
@@ -118,6 +118,186 @@ impl PgStore {
             .execute(&mut *conn)
             .await?;
         }
+        Ok(())
+    }
+
+    /// Append a batch of events and fold them into the projections inside an open
+    /// transaction, in a number of statements that does not grow with the batch: the log rows
+    /// in one, the stored states the batch needs in one, the story rows in one per state a
+    /// story takes here (`rounds`: PostgreSQL refuses to upsert one row twice in a statement),
+    /// the topics in two. A statement per event was most of an append's time. Returns the
+    /// events' seqs, in order.
+    pub(super) async fn append_batch(
+        conn: &mut sqlx::PgConnection,
+        events: &[(StoryEvent, Timestamp)],
+    ) -> Result<Vec<i64>> {
+        if events.is_empty() {
+            return Ok(vec![]);
+        }
+        // The seqs are taken first and given in the batch's order, rather than trusting an
+        // INSERT … SELECT to draw them in its rows' order. The log lock (`LOG_LOCK`) keeps
+        // them in commit order.
+        let mut seqs: Vec<i64> = sqlx::query_scalar(
+            "SELECT nextval(pg_get_serial_sequence('events', 'seq'))
+             FROM generate_series(1, $1::bigint)",
+        )
+        .bind(events.len() as i64)
+        .fetch_all(&mut *conn)
+        .await?;
+        seqs.sort_unstable();
+        let story_ids: Vec<&str> = events.iter().map(|(e, _)| e.story_id().as_str()).collect();
+        let kinds: Vec<&str> = events.iter().map(|(e, _)| e.kind()).collect();
+        let ats: Vec<i64> = events.iter().map(|(_, at)| micros(*at)).collect();
+        let payloads: Vec<String> = events
+            .iter()
+            .map(|(e, _)| serde_json::to_string(e).expect("an event always serializes"))
+            .collect();
+        sqlx::query(
+            "INSERT INTO events (seq, story_id, kind, at, payload) OVERRIDING SYSTEM VALUE
+             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[])",
+        )
+        .bind(&seqs)
+        .bind(&story_ids)
+        .bind(&kinds)
+        .bind(&ats)
+        .bind(&payloads)
+        .execute(&mut *conn)
+        .await?;
+
+        // The stored state of each story whose first event here needs one, read at once.
+        let mut cache: HashMap<StoryId, Option<Story>> = HashMap::new();
+        let mut seen: HashSet<&StoryId> = HashSet::new();
+        let needed: Vec<StoryId> = events
+            .iter()
+            .filter(|(event, _)| seen.insert(event.story_id()) && needs_stored_state(event))
+            .map(|(event, _)| event.story_id().clone())
+            .collect();
+        for id in &needed {
+            cache.insert(id.clone(), None);
+        }
+        if !needed.is_empty() {
+            let rows = sqlx::query("SELECT doc FROM stories WHERE id = ANY($1)")
+                .bind(super::id_list(&needed))
+                .fetch_all(&mut *conn)
+                .await?;
+            for story in super::stories_of(rows)? {
+                cache.insert(story.id.clone(), Some(story));
+            }
+        }
+
+        // Every state in order, then only those the rows' end depends on (`row_sql`).
+        let mut states: Vec<(Story, Timestamp)> = Vec::with_capacity(events.len());
+        for (event, at) in events {
+            let id = event.story_id();
+            let current = cache.get(id).cloned().flatten();
+            let next = next_state(event, current, *at)?;
+            if let Some(story) = &next {
+                states.push((story.clone(), *at));
+            }
+            cache.insert(id.clone(), next);
+        }
+        let states = crate::row_sql::states_that_count(states);
+        // Round `r` writes each story's `r`th state: one row at most per story per statement.
+        let mut rounds: Vec<Vec<&(Story, Timestamp)>> = Vec::new();
+        let mut taken: HashMap<&StoryId, usize> = HashMap::new();
+        for state in &states {
+            let r = taken.entry(&state.0.id).or_insert(0);
+            if rounds.len() <= *r {
+                rounds.push(Vec::new());
+            }
+            rounds[*r].push(state);
+            *r += 1;
+        }
+        for rows in &rounds {
+            Self::write_rows(conn, rows).await?;
+        }
+
+        // The topics of each story's last state.
+        let mut last: HashMap<&StoryId, &Story> = HashMap::new();
+        for (story, _) in &states {
+            last.insert(&story.id, story);
+        }
+        sqlx::query("DELETE FROM story_topics WHERE story_id = ANY($1)")
+            .bind(last.keys().map(|id| id.as_str()).collect::<Vec<_>>())
+            .execute(&mut *conn)
+            .await?;
+        let (mut t_ids, mut t_slugs, mut t_names, mut t_live) = (vec![], vec![], vec![], vec![]);
+        for story in last.values() {
+            let live_from = story.live_from().map(micros);
+            for t in &story.topics {
+                t_ids.push(story.id.as_str());
+                t_slugs.push(t.slug.as_str());
+                t_names.push(t.name.as_str());
+                t_live.push(live_from);
+            }
+        }
+        if !t_ids.is_empty() {
+            sqlx::query(
+                "INSERT INTO story_topics (story_id, topic, topic_name, live_from)
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[])
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(&t_ids)
+            .bind(&t_slugs)
+            .bind(&t_names)
+            .bind(&t_live)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(seqs)
+    }
+
+    /// Upsert story rows, each story at most once, each state folded from an event that took
+    /// effect at its time; the same row rule (`row_sql`) as a single append's.
+    async fn write_rows(conn: &mut sqlx::PgConnection, rows: &[&(Story, Timestamp)]) -> Result<()> {
+        let columns: Vec<StoryColumns> = rows.iter().map(|(s, _)| StoryColumns::of(s)).collect();
+        let col = |f: &dyn Fn(&StoryColumns<'_>) -> String| -> Vec<String> {
+            columns.iter().map(f).collect()
+        };
+        let num = |f: &dyn Fn(&StoryColumns<'_>) -> Option<i64>| -> Vec<Option<i64>> {
+            columns.iter().map(f).collect()
+        };
+        sqlx::query(concat!(
+            "INSERT INTO stories
+               (id, uri, version, pubstatus, agency, live_from, went_live, taken_down_at, doc,
+                headline, language, modified, first_published, embargo_lift_at, pinned_at)
+             SELECT id, uri, version, pubstatus, agency, live_from, went_live,
+                CASE WHEN pubstatus = 'usable' THEN NULL ELSE at END, doc, headline, language,
+                modified, first_published, embargo_lift_at, pinned_at
+             FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[],
+                $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[],
+                $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[])
+               AS r(id, uri, version, pubstatus, agency, live_from, went_live, at, doc, headline,
+                language, modified, first_published, embargo_lift_at, pinned_at)",
+            crate::row_sql::story_row_upsert!()
+        ))
+        .bind(col(&|c| c.id.to_string()))
+        .bind(col(&|c| c.uri.to_string()))
+        .bind(num(&|c| Some(c.version)))
+        .bind(col(&|c| c.pubstatus.to_string()))
+        .bind(col(&|c| c.agency.to_string()))
+        .bind(num(&|c| c.live_from))
+        .bind(num(&|c| c.went_live))
+        .bind(rows.iter().map(|(_, at)| micros(*at)).collect::<Vec<i64>>())
+        .bind(
+            columns
+                .iter()
+                .map(|c| c.doc.as_str())
+                .collect::<Vec<&str>>(),
+        )
+        .bind(col(&|c| c.headline.to_string()))
+        .bind(
+            columns
+                .iter()
+                .map(|c| c.language)
+                .collect::<Vec<Option<&str>>>(),
+        )
+        .bind(num(&|c| Some(c.modified)))
+        .bind(num(&|c| Some(c.first_published)))
+        .bind(num(&|c| c.embargo_lift_at))
+        .bind(num(&|c| c.pinned_at))
+        .execute(&mut *conn)
+        .await?;
         Ok(())
     }
 

@@ -144,6 +144,9 @@ impl SqliteStore {
             }
             cache.insert(id.clone(), next);
         }
+        // Only the states a row's end depends on: a story ingested and published in one
+        // batch is written once, not twice.
+        let states = crate::row_sql::states_that_count(states);
         Self::write_projections(tx, &states).await?;
         Self::write_summaries(tx, &summaries).await?;
         Ok(seqs)

@@ -54,7 +54,6 @@ mod document;
 pub mod follower;
 mod more_like_this;
 mod query;
-mod ranked;
 mod schema;
 mod search;
 mod snippet;
@@ -169,9 +168,6 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(words::ANALYZER, words::analyzer());
-        index
-            .tokenizers()
-            .register(words::PAIRS_ANALYZER, words::pairs_analyzer());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -226,13 +222,10 @@ impl SearchIndex {
 
     /// Add or replace the story's document (not visible to searches until a commit).
     pub fn upsert(&self, story: &Story) -> Result<()> {
-        let body = Self::text_of(story);
         let mut document = doc!(
             self.fields.id => story.id.as_str(),
             self.fields.headline => story.headline.as_str(),
-            self.fields.headline_pairs => story.headline.as_str(),
-            self.fields.body => body.as_str(),
-            self.fields.body_pairs => body.as_str(),
+            self.fields.body => Self::text_of(story),
             self.fields.agency => story.agency.slug.as_str(),
             self.fields.live => story.first_published().as_second(),
             self.fields.order => schema::id_order(story.id.as_str()),

@@ -3,21 +3,13 @@
 //! Must not: fill the fields (document.rs) or query them (search.rs); a change to either that
 //! alters what a field holds must still bump `SCHEMA_VERSION` here.
 
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TEXT, TextFieldIndexing, TextOptions,
-};
-
-use crate::words::PAIRS_ANALYZER;
+use tantivy::schema::{FAST, Field, STORED, STRING, Schema, TEXT};
 
 #[derive(Clone, Copy)]
 pub(crate) struct Fields {
     pub(crate) id: Field,
     pub(crate) headline: Field,
     pub(crate) body: Field,
-    /// The headline's and the body's adjacent word pairs (`words::pairs_analyzer`): what a
-    /// phrase is looked up in.
-    pub(crate) headline_pairs: Field,
-    pub(crate) body_pairs: Field,
     pub(crate) agency: Field,
     pub(crate) topic: Field,
     pub(crate) live: Field,
@@ -26,7 +18,7 @@ pub(crate) struct Fields {
 
 /// Bump when the schema or what goes into a field changes: an index folder written with
 /// another version is recreated empty and must be rebuilt (`wiredesk reindex`).
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 4;
 pub(crate) const VERSION_FILE: &str = "wiredesk-schema-version";
 
 pub(crate) const LIVE_FIELD: &str = "live";
@@ -34,18 +26,11 @@ pub(crate) const ORDER_FIELD: &str = "order";
 
 pub(crate) fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let pairs = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(PAIRS_ANALYZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         headline: b.add_text_field("headline", TEXT),
         // Stored for snippets.
         body: b.add_text_field("body", TEXT | STORED),
-        headline_pairs: b.add_text_field("headline_pairs", pairs.clone()),
-        body_pairs: b.add_text_field("body_pairs", pairs),
         agency: b.add_text_field("agency", STRING),
         // One value per topic slug.
         topic: b.add_text_field("topic", STRING),

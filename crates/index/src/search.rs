@@ -7,18 +7,19 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 
 use jiff::Timestamp;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
 use wiredesk_model::StoryId;
 
 use crate::query::{self, Clause, ParsedQuery};
-use crate::ranked::{self, Scored};
-use crate::{Result, SearchIndex, snippet, spelling, words};
+use crate::schema::{LIVE_FIELD, ORDER_FIELD};
+use crate::{Result, SearchIndex, snippet, spelling};
 
 /// What a reader asked for.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,6 +147,11 @@ pub fn recency_factor(age_secs: i64) -> f32 {
     ((1.0 - RECENCY_SHARE) + RECENCY_SHARE * (-age / RECENCY_HALF_LIFE_SECS).exp2()) as f32
 }
 
+/// One collected document: blended score, live seconds, id order (`schema::id_order`),
+/// address. Sorted on the three, greatest first, so equal scores go newest first and then by
+/// story id, whatever segment a document is in.
+type Scored = ((Score, i64, u64), DocAddress);
+
 /// Which hits of a ranking a page takes.
 #[derive(Clone, Copy, Debug)]
 struct Window {
@@ -207,11 +213,8 @@ impl SearchIndex {
             None
         };
         let generator = if request.snippets && !found.is_empty() {
-            let mut g = SnippetGenerator::create(
-                &searcher,
-                self.highlighted(final_query, &parsed).as_ref(),
-                self.fields.body,
-            )?;
+            let mut g =
+                SnippetGenerator::create(&searcher, final_query.as_ref(), self.fields.body)?;
             g.set_max_num_chars(SNIPPET_CHARS);
             Some(g)
         } else {
@@ -377,19 +380,6 @@ impl SearchIndex {
         Ok(better.then_some(corrected))
     }
 
-    /// What a snippet marks: the words of the query that matched, with a phrase's own words
-    /// (it matched as word pairs, which the body's text does not hold).
-    fn highlighted(&self, matched: Box<dyn Query>, parsed: &ParsedQuery) -> Box<dyn Query> {
-        let phrase_words = parsed
-            .clauses()
-            .filter(|c| c.tokens.len() > 1)
-            .flat_map(|c| &c.tokens)
-            .map(|t| self.term_query(self.fields.body, t));
-        Box::new(BooleanQuery::union(
-            std::iter::once(matched).chain(phrase_words).collect(),
-        ))
-    }
-
     fn term_query(&self, field: Field, word: &str) -> Box<dyn Query> {
         Box::new(TermQuery::new(
             Term::from_field_text(field, word),
@@ -403,32 +393,27 @@ impl SearchIndex {
         clause: &Clause,
         variants: &HashMap<String, Vec<String>>,
     ) -> Box<dyn Query> {
-        // A phrase is looked up in the word pairs (`words::pairs_analyzer`): two words are
-        // one pair term, more are a phrase of pairs.
-        let in_field = |words: Field, pairs: Field| -> Box<dyn Query> {
-            match clause.tokens.as_slice() {
-                [word] => self.term_query(words, word),
-                [first, second] => self.term_query(pairs, &words::pair(first, second)),
-                tokens => Box::new(PhraseQuery::new(
-                    tokens
-                        .windows(2)
-                        .map(|w| Term::from_field_text(pairs, &words::pair(&w[0], &w[1])))
-                        .collect(),
-                )),
+        let in_field = |field: Field| -> Box<dyn Query> {
+            if clause.tokens.len() == 1 {
+                self.term_query(field, &clause.tokens[0])
+            } else {
+                let terms = clause
+                    .tokens
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect();
+                Box::new(PhraseQuery::new(terms))
             }
         };
         let mut should: Vec<(Occur, Box<dyn Query>)> = vec![
             (
                 Occur::Should,
                 Box::new(BoostQuery::new(
-                    in_field(self.fields.headline, self.fields.headline_pairs),
+                    in_field(self.fields.headline),
                     HEADLINE_BOOST,
                 )),
             ),
-            (
-                Occur::Should,
-                in_field(self.fields.body, self.fields.body_pairs),
-            ),
+            (Occur::Should, in_field(self.fields.body)),
         ];
         if let Some(near) = clause
             .fuzzy_word(TYPO_MIN_CHARS)
@@ -477,11 +462,7 @@ impl SearchIndex {
                 }
             })
             .collect();
-        if all && groups.len() == 1 {
-            // Unwrapped, so that a lone word's or phrase's union of terms is pruned block by
-            // block (tantivy's block-max WAND runs only on a top-level union of terms).
-            groups.into_iter().next().expect("one group")
-        } else if all {
+        if all {
             Box::new(BooleanQuery::intersection(groups))
         } else {
             Box::new(BooleanQuery::union(groups))
@@ -525,9 +506,6 @@ impl SearchIndex {
         filters: &[Box<dyn Query>],
         excluded: &[Clause],
     ) -> Box<dyn Query> {
-        if filters.is_empty() && excluded.is_empty() {
-            return positive;
-        }
         let mut clauses = vec![(Occur::Must, positive)];
         clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
         let none = HashMap::new();
@@ -548,14 +526,22 @@ impl SearchIndex {
         window: Window,
         now: i64,
     ) -> Result<(Vec<Scored>, usize)> {
-        let k = if window.limit == 0 { 0 } else { window.end() };
-        let (best, total) = ranked::top(searcher, query, k, now)?;
-        let found = best
-            .into_iter()
-            .skip(window.offset)
-            .take(window.limit)
-            .collect();
-        Ok((found, total))
+        if window.limit == 0 {
+            return Ok((Vec::new(), searcher.search(query, &Count)?));
+        }
+        let top = TopDocs::with_limit(window.limit)
+            .and_offset(window.offset)
+            .tweak_score(move |segment: &SegmentReader| {
+                let fast = segment.fast_fields();
+                let live = fast.i64(LIVE_FIELD).ok();
+                let order = fast.u64(ORDER_FIELD).ok();
+                move |doc: DocId, score: Score| {
+                    let at = live.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                    let id = order.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                    (score * recency_factor(now - at), at, id)
+                }
+            });
+        Ok(searcher.search(query, &(top, Count))?)
     }
 
     fn materialize(
@@ -907,42 +893,6 @@ pub(crate) mod search_tests {
         );
         let loose = index.search_with(&request("central bank")).unwrap();
         assert_eq!(loose.hits.len(), 2);
-        // Longer phrases, in the body and the headline; the words' order matters.
-        assert_eq!(
-            ids(&index
-                .search_with(&request("\"the central bank raised\""))
-                .unwrap()),
-            [id("phrase")]
-        );
-        assert!(
-            index
-                .search_with(&request("\"bank central\""))
-                .unwrap()
-                .hits
-                .is_empty()
-        );
-        assert_eq!(
-            ids(&index.search_with(&request("\"branch closes\"")).unwrap()),
-            [id("apart")]
-        );
-        assert_eq!(
-            ids(&index
-                .search_with(&request("bank -\"central bank\""))
-                .unwrap()),
-            [id("apart")]
-        );
-        // The phrase's words are marked in the snippet, though it matched as a word pair.
-        let marked = index
-            .search_with(&SearchRequest {
-                snippets: true,
-                ..request("\"central bank\"")
-            })
-            .unwrap();
-        let html = marked.hits[0].snippet_html.as_deref().unwrap_or_default();
-        assert!(
-            html.contains("<mark>central</mark> <mark>bank</mark>"),
-            "{html}"
-        );
         // A phrase is never widened to typo variants.
         assert!(
             index

@@ -12,18 +12,12 @@
 //! the Indic analyzers on crates.io (Lucene ports) stem, which the reader's search must not.
 
 use tantivy::tokenizer::{
-    LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 use wiredesk_model::text::{digit_value, is_word_char};
 
 /// The name the site's analyzer is registered under: tantivy's `TEXT` fields use it.
 pub const ANALYZER: &str = "default";
-
-/// The name of the analyzer of the word-pair fields (`pairs_analyzer`).
-pub const PAIRS_ANALYZER: &str = "wiredesk_pairs";
-
-/// What joins the two words of a pair term: no word holds it.
-pub const PAIR_JOINER: char = ' ';
 
 /// Longer than any word; such "words" are base64 or URLs and would only bloat the index.
 const LONGEST_WORD_BYTES: usize = 80;
@@ -34,103 +28,6 @@ pub fn analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
         .build()
-}
-
-/// Each two adjacent words of the text as one term ("prime minister"), at the first word's
-/// position: a two-word phrase is then one posting list, read with block-max pruning and
-/// counted without reading it, where a phrase query would check the positions of every story
-/// holding both words (Elasticsearch's `index_phrases` does the same). Longer phrases are
-/// phrases of pairs, each far rarer than its words.
-pub fn pairs_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(Words::default())
-        .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
-        .filter(LowerCaser)
-        .filter(Pairs)
-        .build()
-}
-
-/// The pair term of two words, as `pairs_analyzer` writes it.
-pub fn pair(first: &str, second: &str) -> String {
-    let mut term = String::with_capacity(first.len() + 1 + second.len());
-    term.push_str(first);
-    term.push(PAIR_JOINER);
-    term.push_str(second);
-    term
-}
-
-/// Written here: tantivy has no shingle filter.
-#[derive(Clone)]
-struct Pairs;
-
-impl TokenFilter for Pairs {
-    type Tokenizer<T: Tokenizer> = PairsTokenizer<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> PairsTokenizer<T> {
-        PairsTokenizer { inner: tokenizer }
-    }
-}
-
-#[derive(Clone)]
-struct PairsTokenizer<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for PairsTokenizer<T> {
-    type TokenStream<'a> = PairStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        PairStream {
-            words: self.inner.token_stream(text),
-            first: Token::default(),
-            pair: Token::default(),
-        }
-    }
-}
-
-struct PairStream<S> {
-    words: S,
-    /// The word before, the next pair's first (empty before the first word; its text buffer
-    /// is reused word after word).
-    first: Token,
-    pair: Token,
-}
-
-impl<S: TokenStream> TokenStream for PairStream<S> {
-    fn advance(&mut self) -> bool {
-        while self.words.advance() {
-            let word = self.words.token();
-            let first = &mut self.first;
-            // Words a dropped token stood between are not adjacent.
-            let adjacent =
-                !first.text.is_empty() && first.position.wrapping_add(1) == word.position;
-            if adjacent {
-                self.pair.text.clear();
-                self.pair.text.push_str(&first.text);
-                self.pair.text.push(PAIR_JOINER);
-                self.pair.text.push_str(&word.text);
-                self.pair.offset_from = first.offset_from;
-                self.pair.offset_to = word.offset_to;
-                self.pair.position = first.position;
-                self.pair.position_length = 1;
-            }
-            first.text.clear();
-            first.text.push_str(&word.text);
-            first.position = word.position;
-            first.offset_from = word.offset_from;
-            if adjacent {
-                return true;
-            }
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        &self.pair
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.pair
-    }
 }
 
 /// One character as the index keeps it: `None` drops it.
@@ -245,28 +142,6 @@ mod tests {
         assert_eq!(words("क्\u{200D}ष"), words("क्ष"));
         // Native digits are digits.
         assert_eq!(words("२०२६ চট্টগ্রাম ১২"), ["2026", "চট্টগ্রাম", "12"]);
-    }
-
-    #[test]
-    fn pairs_are_adjacent_words_at_the_first_ones_position() {
-        let mut analyzer = pairs_analyzer();
-        let text = format!("The Prime-Minister {} said", "x".repeat(200));
-        let mut stream = analyzer.token_stream(&text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push((stream.token().text.clone(), stream.token().position));
-        }
-        // The long "word" is dropped, and "minister" and "said" were never neighbours.
-        assert_eq!(
-            out,
-            [
-                ("the prime".to_string(), 0),
-                ("prime minister".to_string(), 1)
-            ]
-        );
-        assert_eq!(pair("prime", "minister"), "prime minister");
-        let mut one = pairs_analyzer();
-        assert!(!one.token_stream("alone").advance());
     }
 
     #[test]

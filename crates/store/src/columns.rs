@@ -94,6 +94,17 @@ pub(crate) fn needs_stored_state(event: &StoryEvent) -> bool {
     !matches!(event, StoryEvent::Ingested { .. })
 }
 
+/// The stories of a batch whose first event in it needs their stored state, each once: what
+/// a batch append reads from the store in one query.
+pub(crate) fn stories_needing_stored_state(events: &[(StoryEvent, Timestamp)]) -> Vec<StoryId> {
+    let mut seen = std::collections::HashSet::new();
+    events
+        .iter()
+        .filter(|(event, _)| seen.insert(event.story_id()) && needs_stored_state(event))
+        .map(|(event, _)| event.story_id().clone())
+        .collect()
+}
+
 /// The story's state after `event`, from its state before (`None`: no such story yet).
 /// Only an ingest or an update may name a story the store does not have.
 pub(crate) fn next_state(

@@ -4,7 +4,7 @@
 //! Must not: commit; it works inside the caller's transaction, so a batch of events lands
 //! whole or not at all.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use jiff::Timestamp;
 use sqlx::Row;
@@ -13,6 +13,7 @@ use wiredesk_model::{Story, StoryEvent, StoryId};
 use crate::Result;
 use crate::columns::{
     StoryColumns, SummaryChanges, decode_story, micros, needs_stored_state, next_state,
+    stories_needing_stored_state,
 };
 
 use super::PgStore;
@@ -166,12 +167,7 @@ impl PgStore {
 
         // The stored state of each story whose first event here needs one, read at once.
         let mut cache: HashMap<StoryId, Option<Story>> = HashMap::new();
-        let mut seen: HashSet<&StoryId> = HashSet::new();
-        let needed: Vec<StoryId> = events
-            .iter()
-            .filter(|(event, _)| seen.insert(event.story_id()) && needs_stored_state(event))
-            .map(|(event, _)| event.story_id().clone())
-            .collect();
+        let needed = stories_needing_stored_state(events);
         for id in &needed {
             cache.insert(id.clone(), None);
         }
@@ -187,11 +183,13 @@ impl PgStore {
 
         // Every state in order, then only those the rows' end depends on (`row_sql`).
         let mut states: Vec<(Story, Timestamp)> = Vec::with_capacity(events.len());
+        let mut summaries = SummaryChanges::default();
         for (event, at) in events {
             let id = event.story_id();
             let current = cache.get(id).cloned().flatten();
-            let next = next_state(event, current, *at)?;
+            let next = next_state(event, current.clone(), *at)?;
             if let Some(story) = &next {
+                summaries.fold(current.as_ref(), story, *at);
                 states.push((story.clone(), *at));
             }
             cache.insert(id.clone(), next);
@@ -221,29 +219,34 @@ impl PgStore {
             .bind(last.keys().map(|id| id.as_str()).collect::<Vec<_>>())
             .execute(&mut *conn)
             .await?;
-        let (mut t_ids, mut t_slugs, mut t_names, mut t_live) = (vec![], vec![], vec![], vec![]);
+        let (mut t_ids, mut t_slugs, mut t_names) = (vec![], vec![], vec![]);
+        let (mut t_live, mut t_modified) = (vec![], vec![]);
         for story in last.values() {
-            let live_from = story.live_from().map(micros);
+            let row = StoryColumns::of(story);
             for t in &story.topics {
                 t_ids.push(story.id.as_str());
                 t_slugs.push(t.slug.as_str());
                 t_names.push(t.name.as_str());
-                t_live.push(live_from);
+                t_live.push(row.live_from);
+                t_modified.push(row.modified);
             }
         }
         if !t_ids.is_empty() {
             sqlx::query(
-                "INSERT INTO story_topics (story_id, topic, topic_name, live_from)
-                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[])
+                "INSERT INTO story_topics (story_id, topic, topic_name, live_from, modified)
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[],
+                                      $5::bigint[])
                  ON CONFLICT DO NOTHING",
             )
             .bind(&t_ids)
             .bind(&t_slugs)
             .bind(&t_names)
             .bind(&t_live)
+            .bind(&t_modified)
             .execute(&mut *conn)
             .await?;
         }
+        Self::write_summaries(conn, &summaries).await?;
         Ok(seqs)
     }
 

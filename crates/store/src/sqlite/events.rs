@@ -3,7 +3,7 @@
 //! Must not: commit; it works inside the caller's transaction, so a batch of events lands
 //! whole or not at all.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use jiff::Timestamp;
 use sqlx::Row;
@@ -12,6 +12,7 @@ use wiredesk_model::{Story, StoryEvent, StoryId};
 use crate::Result;
 use crate::columns::{
     StoryColumns, SummaryChanges, decode_story, micros, needs_stored_state, next_state,
+    stories_needing_stored_state,
 };
 
 use super::SqliteStore;
@@ -118,12 +119,7 @@ impl SqliteStore {
 
         // The stored state of each story whose first event here needs one, read at once.
         let mut cache: HashMap<StoryId, Option<Story>> = HashMap::new();
-        let mut seen: HashSet<&StoryId> = HashSet::new();
-        let needed: Vec<StoryId> = events
-            .iter()
-            .filter(|(event, _)| seen.insert(event.story_id()) && needs_stored_state(event))
-            .map(|(event, _)| event.story_id().clone())
-            .collect();
+        let needed = stories_needing_stored_state(events);
         for id in &needed {
             cache.insert(id.clone(), None);
         }

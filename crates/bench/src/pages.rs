@@ -195,8 +195,7 @@ async fn pages(
         .into_iter()
         .flatten()
         .find(|a| a["role"] == "published")
-        .and_then(|a| a["value"].as_str()?.parse::<i64>().ok())
-        .and_then(|us| jiff::Timestamp::from_microsecond(us).ok())
+        .and_then(|a| a["value"].as_str()?.parse::<jiff::Timestamp>().ok())
         .context("the story has no published altid")?;
     let stories_file = wiredesk_publish::seo::stories_file(went_live, 1);
     Ok(vec![

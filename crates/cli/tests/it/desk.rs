@@ -197,8 +197,8 @@ async fn article_path(server: &Server, http: &reqwest::Client, id: &str) -> Stri
     r.headers()[LOCATION].to_str().unwrap().to_string()
 }
 
-/// The story sitemap file of the day the story went live (its "published" altid, in
-/// microseconds).
+/// The story sitemap file of the day the story went live (its "published" altid; these
+/// stories carry no embargo).
 async fn day_sitemap(server: &Server, http: &reqwest::Client, id: &str) -> String {
     let item: serde_json::Value = http
         .get(server.url(&format!("/api/v1/stories/{id}")))
@@ -208,14 +208,14 @@ async fn day_sitemap(server: &Server, http: &reqwest::Client, id: &str) -> Strin
         .json()
         .await
         .unwrap();
-    let us: i64 = item["altids"]
+    let published: jiff::Timestamp = item["altids"]
         .as_array()
         .into_iter()
         .flatten()
         .find(|a| a["role"] == "published")
         .and_then(|a| a["value"].as_str()?.parse().ok())
         .unwrap_or_else(|| panic!("{id} has no published altid: {item}"));
-    wiredesk_publish::seo::stories_file(jiff::Timestamp::from_microsecond(us).unwrap(), 1)
+    wiredesk_publish::seo::stories_file(published, 1)
 }
 
 /// Drop a PTI story embargoed until `secs` whole seconds from now into the inbox and wait

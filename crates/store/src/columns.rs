@@ -105,6 +105,29 @@ pub(crate) fn stories_needing_stored_state(events: &[(StoryEvent, Timestamp)]) -
         .collect()
 }
 
+/// A batch folded in order: the states its rows must be written through (only those a row's
+/// end depends on, `row_sql::states_that_count`, so a story ingested and published in one
+/// batch is written once) and what it changes in the summaries. `cache` holds each story's
+/// state before the batch, as far as the batch needs one, and ends holding its state after.
+pub(crate) fn fold_batch(
+    events: &[(StoryEvent, Timestamp)],
+    cache: &mut std::collections::HashMap<StoryId, Option<Story>>,
+) -> Result<(Vec<(Story, Timestamp)>, SummaryChanges)> {
+    let mut states: Vec<(Story, Timestamp)> = Vec::with_capacity(events.len());
+    let mut summaries = SummaryChanges::default();
+    for (event, at) in events {
+        let id = event.story_id();
+        let current = cache.get(id).cloned().flatten();
+        let next = next_state(event, current.clone(), *at)?;
+        if let Some(story) = &next {
+            summaries.fold(current.as_ref(), story, *at);
+            states.push((story.clone(), *at));
+        }
+        cache.insert(id.clone(), next);
+    }
+    Ok((crate::row_sql::states_that_count(states), summaries))
+}
+
 /// The story's state after `event`, from its state before (`None`: no such story yet).
 /// Only an ingest or an update may name a story the store does not have.
 pub(crate) fn next_state(

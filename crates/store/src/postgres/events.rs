@@ -12,7 +12,7 @@ use wiredesk_model::{Story, StoryEvent, StoryId};
 
 use crate::Result;
 use crate::columns::{
-    StoryColumns, SummaryChanges, decode_story, micros, needs_stored_state, next_state,
+    StoryColumns, SummaryChanges, decode_story, fold_batch, micros, needs_stored_state, next_state,
     stories_needing_stored_state,
 };
 
@@ -181,20 +181,7 @@ impl PgStore {
             }
         }
 
-        // Every state in order, then only those the rows' end depends on (`row_sql`).
-        let mut states: Vec<(Story, Timestamp)> = Vec::with_capacity(events.len());
-        let mut summaries = SummaryChanges::default();
-        for (event, at) in events {
-            let id = event.story_id();
-            let current = cache.get(id).cloned().flatten();
-            let next = next_state(event, current.clone(), *at)?;
-            if let Some(story) = &next {
-                summaries.fold(current.as_ref(), story, *at);
-                states.push((story.clone(), *at));
-            }
-            cache.insert(id.clone(), next);
-        }
-        let states = crate::row_sql::states_that_count(states);
+        let (states, summaries) = fold_batch(events, &mut cache)?;
         // Round `r` writes each story's `r`th state: one row at most per story per statement.
         let mut rounds: Vec<Vec<&(Story, Timestamp)>> = Vec::new();
         let mut taken: HashMap<&StoryId, usize> = HashMap::new();

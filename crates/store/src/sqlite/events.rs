@@ -11,7 +11,7 @@ use wiredesk_model::{Story, StoryEvent, StoryId};
 
 use crate::Result;
 use crate::columns::{
-    StoryColumns, SummaryChanges, decode_story, micros, needs_stored_state, next_state,
+    StoryColumns, SummaryChanges, decode_story, fold_batch, micros, needs_stored_state, next_state,
     stories_needing_stored_state,
 };
 
@@ -127,22 +127,7 @@ impl SqliteStore {
             cache.insert(story.id.clone(), Some(story));
         }
 
-        // Every state in order: `taken_down_at` is read row by row from the state before.
-        let mut states: Vec<(Story, Timestamp)> = Vec::with_capacity(events.len());
-        let mut summaries = SummaryChanges::default();
-        for (event, at) in events {
-            let id = event.story_id();
-            let current = cache.get(id).cloned().flatten();
-            let next = next_state(event, current.clone(), *at)?;
-            if let Some(story) = &next {
-                summaries.fold(current.as_ref(), story, *at);
-                states.push((story.clone(), *at));
-            }
-            cache.insert(id.clone(), next);
-        }
-        // Only the states a row's end depends on: a story ingested and published in one
-        // batch is written once, not twice.
-        let states = crate::row_sql::states_that_count(states);
+        let (states, summaries) = fold_batch(events, &mut cache)?;
         Self::write_projections(tx, &states).await?;
         Self::write_summaries(tx, &summaries).await?;
         Ok(seqs)

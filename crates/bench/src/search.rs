@@ -681,7 +681,7 @@ pub async fn run(args: SearchArgs) -> anyhow::Result<()> {
     }
     all.sort();
     println!(
-        "bench search: queries={} p50_ms={:.2} p95_ms={:.2} p99_ms={:.2} max_ms={:.2} (limit {PAGE_LIMIT} with snippets, one thread)",
+        "bench search: queries={} p50_ms={:.2} p95_ms={:.2} p99_ms={:.2} max_ms={:.2} (limit {PAGE_LIMIT} with snippets, one query at a time, its segments read on every core)",
         all.len(),
         percentile(&all, 50.0),
         percentile(&all, 95.0),

@@ -54,6 +54,7 @@ mod document;
 pub mod follower;
 mod more_like_this;
 mod query;
+mod ranked;
 mod schema;
 mod search;
 mod snippet;

@@ -7,18 +7,17 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 
 use jiff::Timestamp;
-use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 use wiredesk_model::StoryId;
 
 use crate::query::{self, Clause, ParsedQuery};
-use crate::schema::{LIVE_FIELD, ORDER_FIELD};
+use crate::ranked::{self, Pass, Scored};
 use crate::{Result, SearchIndex, snippet, spelling};
 
 /// What a reader asked for.
@@ -147,11 +146,6 @@ pub fn recency_factor(age_secs: i64) -> f32 {
     ((1.0 - RECENCY_SHARE) + RECENCY_SHARE * (-age / RECENCY_HALF_LIFE_SECS).exp2()) as f32
 }
 
-/// One collected document: blended score, live seconds, id order (`schema::id_order`),
-/// address. Sorted on the three, greatest first, so equal scores go newest first and then by
-/// story id, whatever segment a document is in.
-type Scored = ((Score, i64, u64), DocAddress);
-
 /// Which hits of a ranking a page takes.
 #[derive(Clone, Copy, Debug)]
 struct Window {
@@ -195,7 +189,7 @@ impl SearchIndex {
                 &filters,
                 &parsed.excluded,
             );
-            let (top, total) = self.run(&searcher, &browse, window, now)?;
+            let (top, total) = self.run(&searcher, &browse, Pass::Single, window, now)?;
             let hits = self.materialize(&searcher, top, None)?;
             return Ok(SearchResults {
                 hits,
@@ -249,7 +243,8 @@ impl SearchIndex {
             filters,
             &parsed.excluded,
         );
-        let (mut found, mut total) = self.run(searcher, &exact, window, now)?;
+        let pass = Self::pass(parsed, filters);
+        let (mut found, mut total) = self.run(searcher, &exact, pass, window, now)?;
         let mut final_query = exact;
         let mut mode = MatchMode::Exact;
 
@@ -272,10 +267,12 @@ impl SearchIndex {
             // The exact hits come first, then the rest of the widened ranking: both from the
             // top, down to the window's end.
             let reach = if window.limit == 0 { 0 } else { window.end() };
-            let (exact_top, _) = self.run(searcher, &final_query, Window::first(reach), now)?;
+            let (exact_top, _) =
+                self.run(searcher, &final_query, pass, Window::first(reach), now)?;
             let (more, widened_total) = self.run(
                 searcher,
                 &widened,
+                pass,
                 Window::first(reach + exact_top.len()),
                 now,
             )?;
@@ -303,13 +300,30 @@ impl SearchIndex {
                 filters,
                 &parsed.excluded,
             );
-            (found, total) = self.run(searcher, &any, window, now)?;
+            (found, total) = self.run(searcher, &any, Pass::Single, window, now)?;
             final_query = any;
             if total > 0 || pinned.is_some() {
                 mode = MatchMode::AnyWord;
             }
         }
         Ok((found, total, final_query, mode))
+    }
+
+    /// Pruned where the query is one union of terms: one word (with its typo variants) and
+    /// nothing beside it (`positive` and `assemble` then leave that union at the top, where
+    /// tantivy's block-max WAND runs).
+    fn pass(parsed: &ParsedQuery, filters: &[Box<dyn Query>]) -> Pass {
+        match parsed.groups.as_slice() {
+            [group]
+                if filters.is_empty()
+                    && parsed.excluded.is_empty()
+                    && group.len() == 1
+                    && group[0].tokens.len() == 1 =>
+            {
+                Pass::Pruned
+            }
+            _ => Pass::Single,
+        }
     }
 
     /// For each word that may have a typo, its most frequent one-edit variants in the index
@@ -462,7 +476,11 @@ impl SearchIndex {
                 }
             })
             .collect();
-        if all {
+        if all && groups.len() == 1 {
+            // Unwrapped, so that a lone word's union of terms is pruned block by
+            // block (tantivy's block-max WAND runs only on a top-level union of terms).
+            groups.into_iter().next().expect("one group")
+        } else if all {
             Box::new(BooleanQuery::intersection(groups))
         } else {
             Box::new(BooleanQuery::union(groups))
@@ -506,6 +524,9 @@ impl SearchIndex {
         filters: &[Box<dyn Query>],
         excluded: &[Clause],
     ) -> Box<dyn Query> {
+        if filters.is_empty() && excluded.is_empty() {
+            return positive;
+        }
         let mut clauses = vec![(Occur::Must, positive)];
         clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
         let none = HashMap::new();
@@ -523,25 +544,18 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         query: &dyn Query,
+        pass: Pass,
         window: Window,
         now: i64,
     ) -> Result<(Vec<Scored>, usize)> {
-        if window.limit == 0 {
-            return Ok((Vec::new(), searcher.search(query, &Count)?));
-        }
-        let top = TopDocs::with_limit(window.limit)
-            .and_offset(window.offset)
-            .tweak_score(move |segment: &SegmentReader| {
-                let fast = segment.fast_fields();
-                let live = fast.i64(LIVE_FIELD).ok();
-                let order = fast.u64(ORDER_FIELD).ok();
-                move |doc: DocId, score: Score| {
-                    let at = live.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                    let id = order.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                    (score * recency_factor(now - at), at, id)
-                }
-            });
-        Ok(searcher.search(query, &(top, Count))?)
+        let k = if window.limit == 0 { 0 } else { window.end() };
+        let (best, total) = ranked::top(searcher, query, pass, k, now)?;
+        let found = best
+            .into_iter()
+            .skip(window.offset)
+            .take(window.limit)
+            .collect();
+        Ok((found, total))
     }
 
     fn materialize(
@@ -893,6 +907,36 @@ pub(crate) mod search_tests {
         );
         let loose = index.search_with(&request("central bank")).unwrap();
         assert_eq!(loose.hits.len(), 2);
+        // Longer phrases, in the body and the headline; the words' order matters.
+        assert_eq!(
+            ids(&index
+                .search_with(&request("\"the central bank raised\""))
+                .unwrap()),
+            [id("phrase")]
+        );
+        assert!(
+            index
+                .search_with(&request("\"bank central\""))
+                .unwrap()
+                .hits
+                .is_empty()
+        );
+        assert_eq!(
+            ids(&index.search_with(&request("\"branch closes\"")).unwrap()),
+            [id("apart")]
+        );
+        // The phrase's words are marked in the snippet.
+        let marked = index
+            .search_with(&SearchRequest {
+                snippets: true,
+                ..request("\"central bank\"")
+            })
+            .unwrap();
+        let html = marked.hits[0].snippet_html.as_deref().unwrap_or_default();
+        assert!(
+            html.contains("<mark>central</mark> <mark>bank</mark>"),
+            "{html}"
+        );
         // A phrase is never widened to typo variants.
         assert!(
             index

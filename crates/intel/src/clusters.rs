@@ -126,17 +126,22 @@ impl Clusters {
     /// The stories in `id`'s cluster, first arrival first, `id` included; just `id` when it
     /// is alone or was never added (as `cluster_of` names it).
     pub fn members(&self, id: &StoryId) -> Vec<StoryId> {
-        let Some(&doc) = self.docs.get(id) else {
-            return vec![id.clone()];
-        };
-        let cluster = self.deduper.cluster_of(doc);
-        match self.members.get(&cluster) {
-            Some(docs) => docs
-                .iter()
-                .map(|&d| self.stories[d as usize].clone())
-                .collect(),
-            None => vec![id.clone()],
-        }
+        self.each_member(id).cloned().collect()
+    }
+
+    /// `members` without copying them: a caller after the first one that passes a test reads
+    /// one, where a cluster of a template story (the daily markets report) grows for years.
+    pub fn each_member<'a>(&'a self, id: &'a StoryId) -> impl Iterator<Item = &'a StoryId> {
+        let listed = self
+            .docs
+            .get(id)
+            .and_then(|&doc| self.members.get(&self.deduper.cluster_of(doc)))
+            .map_or(&[][..], Vec::as_slice);
+        let alone = listed.is_empty().then_some(id);
+        listed
+            .iter()
+            .map(|&d| &self.stories[d as usize])
+            .chain(alone)
     }
 
     /// The cluster's name: the id of its first story. A story never added is its own.

@@ -522,8 +522,7 @@ impl Events {
     /// The event of an earlier copy of this story's text, if any.
     fn original_event(&self, id: &StoryId) -> Option<u32> {
         self.copies
-            .members(id)
-            .iter()
+            .each_member(id)
             .find_map(|m| self.by_id.get(m))
             .map(|&doc| self.docs[doc as usize].event)
     }

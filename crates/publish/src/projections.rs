@@ -11,9 +11,10 @@
 //! page filters them through `Story::is_live`, so a kill needs nothing from here but the
 //! touch of its keys.
 //!
-//! Clusters cover the copy of the last `CLUSTER_WINDOW`: enough for a running story's
+//! Clusters cover the copy filed in the last `CLUSTER_WINDOW`: enough for a running story's
 //! re-sends and for Hot this week, and it bounds memory. They are rebuilt from the log at
-//! start and once a day, which also forgets what fell out of the window.
+//! start and once a day, which also forgets what fell out of the window; the rebuild reads
+//! the events the log took in during the window, and keeps the copy filed in it.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, RwLock};
@@ -153,16 +154,15 @@ impl Projections {
     /// position reached.
     async fn rebuild(&self, store: &dyn Store) -> wiredesk_store::Result<i64> {
         let mut fresh = Events::new(site_config());
-        let mut at = store
-            .seq_before(Timestamp::now() - CLUSTER_WINDOW_HOURS.hours())
-            .await?;
+        let since = window_start(Timestamp::now());
+        let mut at = store.seq_before(since).await?;
         let started = Instant::now();
         loop {
             let events = store.events_after(at, BATCH).await?;
             let Some(last) = events.last() else { break };
             at = last.seq;
             for recorded in &events {
-                add_to(&mut fresh, recorded);
+                add_to(&mut fresh, recorded, since);
             }
         }
         tracing::info!(
@@ -211,8 +211,9 @@ impl Projections {
 
     fn fold(&self, recorded: &[RecordedEvent]) -> i64 {
         let mut events = self.events.write().expect("events lock");
+        let since = window_start(Timestamp::now());
         for one in recorded {
-            add_to(&mut events, one);
+            add_to(&mut events, one, since);
         }
         recorded.last().map_or(0, |e| e.seq)
     }
@@ -231,10 +232,50 @@ impl Default for Projections {
     }
 }
 
-fn add_to(events: &mut Events, recorded: &RecordedEvent) {
+/// The oldest filing time the clusters take in.
+fn window_start(now: Timestamp) -> Timestamp {
+    now - CLUSTER_WINDOW_HOURS.hours()
+}
+
+fn add_to(events: &mut Events, recorded: &RecordedEvent, since: Timestamp) {
     // A newer version keeps the story's event (`Events::add` only updates its length); it is
-    // read here for a story whose first version is older than the window too.
-    if let StoryEvent::Ingested { story } | StoryEvent::Updated { story } = &recorded.event {
+    // read here for a story whose first version is older than the log's window too. Copy
+    // filed before the window is left out even when the log took it in lately: an archive
+    // of years ingested at once would otherwise all be clustered at every start.
+    if let StoryEvent::Ingested { story } | StoryEvent::Updated { story } = &recorded.event
+        && story.first_created >= since
+    {
         events.add(story);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiredesk_model::testing;
+
+    #[test]
+    fn copy_filed_before_the_window_is_left_out_of_the_clusters_however_late_it_came() {
+        let now = Timestamp::now();
+        let mut events = Events::new(site_config());
+        let filed = [
+            ("urn:test:archive", now - (CLUSTER_WINDOW_HOURS + 1).hours()),
+            ("urn:test:fresh", now - 1.hours()),
+        ];
+        for (seq, (uri, at)) in filed.into_iter().enumerate() {
+            let story = testing::story(uri, "Flood relief reaches the camps", "Copy.", at);
+            // Both taken in by the log just now, as an archive ingested at once is.
+            let recorded = RecordedEvent {
+                seq: seq as i64 + 1,
+                at: now,
+                event: StoryEvent::Ingested {
+                    story: Box::new(story),
+                },
+            };
+            add_to(&mut events, &recorded, window_start(now));
+        }
+        assert_eq!(events.len(), 1);
+        let fresh = StoryId::for_uri("urn:test:fresh");
+        assert_eq!(events.members(&fresh), vec![fresh]);
     }
 }

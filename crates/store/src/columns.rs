@@ -107,23 +107,25 @@ pub(crate) fn stories_needing_stored_state(events: &[(StoryEvent, Timestamp)]) -
 
 /// A batch folded in order: the states its rows must be written through (only those a row's
 /// end depends on, `row_sql::states_that_count`, so a story ingested and published in one
-/// batch is written once) and what it changes in the summaries. `cache` holds each story's
-/// state before the batch, as far as the batch needs one, and ends holding its state after.
+/// batch is written once) and what it changes in the summaries. `stored` holds the state
+/// before the batch of each story `stories_needing_stored_state` named that the store has.
 pub(crate) fn fold_batch(
     events: &[(StoryEvent, Timestamp)],
-    cache: &mut std::collections::HashMap<StoryId, Option<Story>>,
+    stored: Vec<Story>,
 ) -> Result<(Vec<(Story, Timestamp)>, SummaryChanges)> {
+    let mut current: std::collections::HashMap<StoryId, Story> =
+        stored.into_iter().map(|s| (s.id.clone(), s)).collect();
     let mut states: Vec<(Story, Timestamp)> = Vec::with_capacity(events.len());
     let mut summaries = SummaryChanges::default();
     for (event, at) in events {
         let id = event.story_id();
-        let current = cache.get(id).cloned().flatten();
-        let next = next_state(event, current.clone(), *at)?;
-        if let Some(story) = &next {
-            summaries.fold(current.as_ref(), story, *at);
+        let before = current.remove(id);
+        let next = next_state(event, before.clone(), *at)?;
+        if let Some(story) = next {
+            summaries.fold(before.as_ref(), &story, *at);
             states.push((story.clone(), *at));
+            current.insert(id.clone(), story);
         }
-        cache.insert(id.clone(), next);
     }
     Ok((crate::row_sql::states_that_count(states), summaries))
 }

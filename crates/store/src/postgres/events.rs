@@ -166,22 +166,17 @@ impl PgStore {
         .await?;
 
         // The stored state of each story whose first event here needs one, read at once.
-        let mut cache: HashMap<StoryId, Option<Story>> = HashMap::new();
         let needed = stories_needing_stored_state(events);
-        for id in &needed {
-            cache.insert(id.clone(), None);
-        }
-        if !needed.is_empty() {
+        let stored = if needed.is_empty() {
+            Vec::new()
+        } else {
             let rows = sqlx::query("SELECT doc FROM stories WHERE id = ANY($1)")
                 .bind(super::id_list(&needed))
                 .fetch_all(&mut *conn)
                 .await?;
-            for story in super::stories_of(rows)? {
-                cache.insert(story.id.clone(), Some(story));
-            }
-        }
-
-        let (states, summaries) = fold_batch(events, &mut cache)?;
+            super::stories_of(rows)?
+        };
+        let (states, summaries) = fold_batch(events, stored)?;
         // Round `r` writes each story's `r`th state: one row at most per story per statement.
         let mut rounds: Vec<Vec<&(Story, Timestamp)>> = Vec::new();
         let mut taken: HashMap<&StoryId, usize> = HashMap::new();
@@ -241,12 +236,10 @@ impl PgStore {
     /// effect at its time; the same row rule (`row_sql`) as a single append's.
     async fn write_rows(conn: &mut sqlx::PgConnection, rows: &[&(Story, Timestamp)]) -> Result<()> {
         let columns: Vec<StoryColumns> = rows.iter().map(|(s, _)| StoryColumns::of(s)).collect();
-        let col = |f: &dyn Fn(&StoryColumns<'_>) -> String| -> Vec<String> {
+        // One array per column, borrowed from the rows.
+        fn column<'c, T>(columns: &'c [StoryColumns], f: impl Fn(&'c StoryColumns) -> T) -> Vec<T> {
             columns.iter().map(f).collect()
-        };
-        let num = |f: &dyn Fn(&StoryColumns<'_>) -> Option<i64>| -> Vec<Option<i64>> {
-            columns.iter().map(f).collect()
-        };
+        }
         sqlx::query(concat!(
             "INSERT INTO stories
                (id, uri, version, pubstatus, agency, live_from, went_live, taken_down_at, doc,
@@ -261,31 +254,21 @@ impl PgStore {
                 language, modified, first_published, embargo_lift_at, pinned_at)",
             crate::row_sql::story_row_upsert!()
         ))
-        .bind(col(&|c| c.id.to_string()))
-        .bind(col(&|c| c.uri.to_string()))
-        .bind(num(&|c| Some(c.version)))
-        .bind(col(&|c| c.pubstatus.to_string()))
-        .bind(col(&|c| c.agency.to_string()))
-        .bind(num(&|c| c.live_from))
-        .bind(num(&|c| c.went_live))
+        .bind(column(&columns, |c| c.id))
+        .bind(column(&columns, |c| c.uri))
+        .bind(column(&columns, |c| c.version))
+        .bind(column(&columns, |c| c.pubstatus))
+        .bind(column(&columns, |c| c.agency))
+        .bind(column(&columns, |c| c.live_from))
+        .bind(column(&columns, |c| c.went_live))
         .bind(rows.iter().map(|(_, at)| micros(*at)).collect::<Vec<i64>>())
-        .bind(
-            columns
-                .iter()
-                .map(|c| c.doc.as_str())
-                .collect::<Vec<&str>>(),
-        )
-        .bind(col(&|c| c.headline.to_string()))
-        .bind(
-            columns
-                .iter()
-                .map(|c| c.language)
-                .collect::<Vec<Option<&str>>>(),
-        )
-        .bind(num(&|c| Some(c.modified)))
-        .bind(num(&|c| Some(c.first_published)))
-        .bind(num(&|c| c.embargo_lift_at))
-        .bind(num(&|c| c.pinned_at))
+        .bind(column(&columns, |c| c.doc.as_str()))
+        .bind(column(&columns, |c| c.headline))
+        .bind(column(&columns, |c| c.language))
+        .bind(column(&columns, |c| c.modified))
+        .bind(column(&columns, |c| c.first_published))
+        .bind(column(&columns, |c| c.embargo_lift_at))
+        .bind(column(&columns, |c| c.pinned_at))
         .execute(&mut *conn)
         .await?;
         Ok(())

@@ -118,16 +118,9 @@ impl SqliteStore {
         seqs.sort_unstable();
 
         // The stored state of each story whose first event here needs one, read at once.
-        let mut cache: HashMap<StoryId, Option<Story>> = HashMap::new();
         let needed = stories_needing_stored_state(events);
-        for id in &needed {
-            cache.insert(id.clone(), None);
-        }
-        for story in Self::load_many(&mut *tx, &needed).await? {
-            cache.insert(story.id.clone(), Some(story));
-        }
-
-        let (states, summaries) = fold_batch(events, &mut cache)?;
+        let stored = Self::load_many(&mut *tx, &needed).await?;
+        let (states, summaries) = fold_batch(events, stored)?;
         Self::write_projections(tx, &states).await?;
         Self::write_summaries(tx, &summaries).await?;
         Ok(seqs)

@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use wiredesk_model::{Story, StoryEvent, StoryId};
 
-use crate::{Listing, RecordedEvent, Result, StoreError, StoryHeader};
+use crate::{DeskStatus, Listing, RecordedEvent, Result, StoreError, StoryHeader};
 
 pub(crate) fn micros(t: Timestamp) -> i64 {
     t.as_microsecond()
@@ -214,7 +214,7 @@ pub(crate) fn day_start(day: i64) -> Timestamp {
     from_micros(day.saturating_mul(DAY_MICROS))
 }
 
-/// What the stored summaries (`story_days`, `topic_stories`) gain from a batch of folds, as
+/// What the stored summaries (`story_days`, `topic_stories`, `desk_counts`) gain from a batch of folds, as
 /// the rows to upsert: a day's count of stories with a `live_from` and the newest time its
 /// sitemap file changed, and a topic's count of stories with a `live_from`. Counts are of the
 /// `live_from` column, not of live-at-now: a story under embargo is counted from its fold, and
@@ -226,6 +226,50 @@ pub(crate) struct SummaryChanges {
     pub(crate) days: std::collections::BTreeMap<i64, (i64, i64)>,
     /// topic slug -> (change in count, its name)
     pub(crate) topics: std::collections::BTreeMap<String, (i64, String)>,
+    /// (agency or topic, its slug, stored desk status, advisory) -> change in count
+    pub(crate) desk: std::collections::BTreeMap<DeskKey, i64>,
+}
+
+/// A row of the `desk_counts` summary: the stories of one agency (or one topic) with one
+/// stored desk status (`stored_desk_status`), advisories or not.
+pub(crate) type DeskKey = (DeskScope, String, &'static str, bool);
+
+/// What a `desk_counts` row counts the stories of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum DeskScope {
+    Agency,
+    Topic,
+}
+
+impl DeskScope {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            DeskScope::Agency => "agency",
+            DeskScope::Topic => "topic",
+        }
+    }
+}
+
+/// A story's desk status as `desk_counts` keeps it: `DeskStatus::of` at the end of time, so a
+/// story with a publication time counts as live, embargo or not. Which of those are still
+/// embargoed depends on `now`, and the readers move them (`queue_sql::summary_counts`).
+pub(crate) fn stored_desk_status(story: &Story) -> DeskStatus {
+    DeskStatus::of(story, Timestamp::MAX)
+}
+
+/// The `desk_counts` rows a story is counted in: its agency's and each of its topics'.
+fn desk_keys(story: &Story) -> std::collections::BTreeSet<DeskKey> {
+    let status = stored_desk_status(story).as_str();
+    let advisory = story.not_for_publication.is_some();
+    std::iter::once((DeskScope::Agency, story.agency.slug.clone()))
+        .chain(
+            story
+                .topics
+                .iter()
+                .map(|t| (DeskScope::Topic, t.slug.clone())),
+        )
+        .map(|(scope, key)| (scope, key, status, advisory))
+        .collect()
 }
 
 /// What a story sitemap file shows of a story: the day it is filed under, and what its `<url>`
@@ -254,6 +298,14 @@ impl SummaryChanges {
                 }
             }
         }
+        let had_keys = before.map(desk_keys).unwrap_or_default();
+        let has_keys = desk_keys(after);
+        for key in had_keys.difference(&has_keys) {
+            *self.desk.entry(key.clone()).or_default() -= 1;
+        }
+        for key in has_keys.difference(&had_keys) {
+            *self.desk.entry(key.clone()).or_default() += 1;
+        }
         let live_topics = |s: Option<&Story>| -> std::collections::BTreeMap<String, String> {
             s.filter(|s| s.live_from().is_some())
                 .map(|s| {
@@ -281,7 +333,31 @@ impl SummaryChanges {
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.days.is_empty() && self.topics.is_empty()
+        self.days.is_empty() && self.topics.is_empty() && self.desk_rows().next().is_none()
+    }
+
+    /// The desk rows that change, as (scope, slug, status, advisory 0 or 1, change in count).
+    pub(crate) fn desk_rows(
+        &self,
+    ) -> impl Iterator<Item = (&'static str, &str, &'static str, i64, i64)> {
+        self.desk
+            .iter()
+            .filter(|(_, n)| **n != 0)
+            .map(|((scope, key, status, advisory), n)| {
+                (
+                    scope.as_str(),
+                    key.as_str(),
+                    *status,
+                    i64::from(*advisory),
+                    *n,
+                )
+            })
+    }
+
+    /// The desk rows as JSON arrays (SQLite's `json_each`).
+    pub(crate) fn desk_json(&self) -> String {
+        let rows: Vec<_> = self.desk_rows().collect();
+        serde_json::to_string(&rows).expect("strings and numbers serialize")
     }
 
     /// The day rows as JSON `[day, count change, changed]` arrays (SQLite's `json_each`).

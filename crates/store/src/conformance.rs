@@ -32,6 +32,7 @@ macro_rules! every_check {
             embargoes_pending_until_lifted,
             pins_list_live_stories_newest_pin_first,
             the_queue_lists_every_status_and_filters,
+            queue_counts_agree_with_the_queue_under_every_filter,
             hot_stories_cool_by_the_day,
             follower_positions_are_kept_per_follower,
             days_and_topics_count_live_stories_and_know_when_each_day_changed,
@@ -1150,6 +1151,145 @@ pub async fn the_queue_lists_every_status_and_filters(store: &dyn Store) {
         ids(&store.queue(&advisories, now).await.unwrap()),
         ["advisory-1"]
     );
+}
+
+/// The queue's counts, however they are kept, are what counting the queue itself gives:
+/// under every filter, before and after an embargo ends, after kills, withholds, topic edits
+/// and an update that turns a story into an advisory.
+pub async fn queue_counts_agree_with_the_queue_under_every_filter(store: &dyn Store) {
+    let at = t("2026-11-28T06:00:00Z");
+    let topic = |slug: &str| Topic {
+        slug: slug.to_string(),
+        name: slug.to_string(),
+        origin: wiredesk_model::TopicOrigin::Wire,
+    };
+    let mut two_topics = sample_story("two-topics", "AP", "world", at);
+    two_topics.topics.push(topic("sports"));
+    publish(store, two_topics, at).await;
+    for (uri, agency, hours) in [("emb-ap", "AP", 3), ("emb-pti", "PTI", 30)] {
+        let mut embargoed = sample_story(uri, agency, "world", at);
+        embargoed.embargoed = Some(at + hours.hours());
+        publish(store, embargoed, at).await;
+    }
+    let mut emb_advisory = sample_story("emb-advisory", "PTI", "sports", at);
+    emb_advisory.embargoed = Some(at + 3.hours());
+    emb_advisory.not_for_publication = Some("to editors".into());
+    publish(store, emb_advisory, at).await;
+    let mut advisory = sample_story("advisory", "PTI", "world", at);
+    advisory.not_for_publication = Some("not for publication".into());
+    let held = sample_story("held", "PTI", "sports", at);
+    let withheld = sample_story("withheld", "AP", "sports", at);
+    let withheld_id = withheld.id.clone();
+    store
+        .append(at_time(
+            vec![
+                StoryEvent::Ingested {
+                    story: Box::new(advisory),
+                },
+                StoryEvent::Ingested {
+                    story: Box::new(held),
+                },
+                StoryEvent::Ingested {
+                    story: Box::new(withheld),
+                },
+                StoryEvent::Withheld {
+                    id: withheld_id,
+                    reason: "agency".into(),
+                },
+            ],
+            at,
+        ))
+        .await
+        .unwrap();
+    let killed = sample_story("killed", "IANS", "india", at);
+    let killed_id = killed.id.clone();
+    publish(store, killed, at).await;
+    let moved = sample_story("moved", "PTI", "sports", at);
+    let moved_id = moved.id.clone();
+    publish(store, moved, at).await;
+    let mut turned = sample_story("turned", "AP", "world", at);
+    publish(store, turned.clone(), at).await;
+    turned.version += 1;
+    turned.not_for_publication = Some("withdrawn to an advisory".into());
+    store
+        .append(at_time(
+            vec![
+                StoryEvent::Killed {
+                    id: killed_id,
+                    reason: "legal".into(),
+                },
+                StoryEvent::TopicsEdited {
+                    id: moved_id,
+                    added: vec![topic("world"), topic("india")],
+                    removed: vec![topic("sports")],
+                    by: "desk".into(),
+                },
+                StoryEvent::Updated {
+                    story: Box::new(turned),
+                },
+            ],
+            at + 1.minutes(),
+        ))
+        .await
+        .unwrap();
+
+    let mut filters = vec![QueueFilter::default()];
+    for agency in ["ap", "pti", "ians", "nobody"] {
+        filters.push(QueueFilter {
+            agency: Some(agency.into()),
+            ..QueueFilter::default()
+        });
+    }
+    for topic in ["world", "sports", "india", "nothing"] {
+        filters.push(QueueFilter {
+            topic: Some(topic.into()),
+            ..QueueFilter::default()
+        });
+        filters.push(QueueFilter {
+            agency: Some("pti".into()),
+            topic: Some(topic.into()),
+            ..QueueFilter::default()
+        });
+    }
+    for now in [at + 2.hours(), at + 4.hours(), at + 48.hours()] {
+        for filter in &filters {
+            let listed = store
+                .queue(
+                    &QueueFilter {
+                        limit: 1000,
+                        ..filter.clone()
+                    },
+                    now,
+                )
+                .await
+                .unwrap();
+            let expected = crate::QueueCounts {
+                by_status: DeskStatus::ALL
+                    .iter()
+                    .map(|status| {
+                        let n = listed
+                            .iter()
+                            .filter(|s| DeskStatus::of(s, now) == *status)
+                            .count();
+                        (*status, n as u64)
+                    })
+                    .collect(),
+                advisories: listed
+                    .iter()
+                    .filter(|s| s.not_for_publication.is_some())
+                    .count() as u64,
+            };
+            let got = store.queue_counts(filter, now).await.unwrap();
+            assert_eq!(got, expected, "{filter:?} at {now}");
+        }
+    }
+    // Not a vacuous agreement: the mix holds every status.
+    let all = store
+        .queue_counts(&QueueFilter::default(), at + 2.hours())
+        .await
+        .unwrap();
+    assert!(all.by_status.iter().all(|(_, n)| *n > 0), "{all:?}");
+    assert_eq!(all.advisories, 3);
 }
 
 /// A simulated week of reading: a story read a lot six days ago cools below one read less,

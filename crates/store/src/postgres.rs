@@ -244,6 +244,9 @@ impl EventLog for PgStore {
         sqlx::query("DELETE FROM topic_stories")
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM desk_counts")
+            .execute(&mut *tx)
+            .await?;
         let mut cache = HashMap::new();
         let mut after = 0i64;
         let mut folded = 0u64;
@@ -409,8 +412,25 @@ impl Stories for PgStore {
     }
 
     async fn queue_counts(&self, filter: &QueueFilter, now: Timestamp) -> Result<QueueCounts> {
+        let summary = queue_sql::summary_counts(filter, |n| format!("${n}"), PG_ADVISORY);
+        if let (None, Some((stored, embargoed, key))) =
+            (like_pattern(filter.text.as_deref()), summary)
+        {
+            // Built only from constants and the enums' fixed names; every value is bound.
+            let mut stored = sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(stored));
+            let mut embargoed =
+                sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(embargoed)).bind(micros(now));
+            if let Some(key) = key {
+                stored = stored.bind(key);
+                embargoed = embargoed.bind(key);
+            }
+            let stored = stored.fetch_all(&self.pool).await?;
+            let embargoed = embargoed.fetch_one(&self.pool).await?;
+            return Ok(queue_sql::from_summary(stored, embargoed));
+        }
         let Some(text) = like_pattern(filter.text.as_deref()) else {
-            // From indexes, never the stories' documents (`queue_sql::indexed_counts`).
+            // With an agency and a topic: from indexes, never the stories' documents
+            // (`queue_sql::indexed_counts`).
             let (by_status, advisories, values) =
                 queue_sql::indexed_counts(filter, |n| format!("${n}"), PG_ADVISORY, "JOIN");
             // Built only from constants and the enums' fixed names; every value is bound.

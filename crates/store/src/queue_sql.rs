@@ -1,11 +1,13 @@
 //! The desk queue's SQL that both backends share, where their dialects agree: a story's desk
 //! status (`DeskStatus::of`) as one expression, so the queue's filter and its counts are
-//! the same rule as the desk's Rust.
+//! the same rule as the desk's Rust; and the queue's counts read from the `desk_counts`
+//! summary.
 //! Must not: hold a statement; each backend writes its own around this.
 
 use wiredesk_model::PubStatus;
 
 use crate::DeskStatus;
+use crate::columns::DeskScope;
 
 /// `DeskStatus::of` over the row `s` of `stories`, with `now` the placeholder (`?4`, `$4`)
 /// holding the time in microseconds. The status names are the enums' own, fixed words.
@@ -106,4 +108,89 @@ pub(crate) fn merged(
             (status, n, held)
         })
         .collect()
+}
+
+/// The statement that fills `desk_counts` from the stories of a database made before it,
+/// once: it inserts nothing unless the summary is empty, which it is only when the store has
+/// no story. The status is `desk_status` at the end of time, as `columns::stored_desk_status`
+/// keeps it; `advisory` is the dialect's advisory test over `s`.
+pub(crate) fn fill_desk_counts(advisory: &str) -> String {
+    let status = desk_status(&i64::MAX.to_string());
+    let (agency, topic) = (DeskScope::Agency.as_str(), DeskScope::Topic.as_str());
+    format!(
+        "INSERT INTO desk_counts (scope, key, status, advisory, stories)
+         SELECT '{agency}', s.agency, {status}, CASE WHEN {advisory} THEN 1 ELSE 0 END, COUNT(*)
+         FROM stories s WHERE NOT EXISTS (SELECT 1 FROM desk_counts) GROUP BY 2, 3, 4
+         UNION ALL
+         SELECT '{topic}', t.topic, {status}, CASE WHEN {advisory} THEN 1 ELSE 0 END, COUNT(*)
+         FROM story_topics t JOIN stories s ON s.id = t.story_id
+         WHERE NOT EXISTS (SELECT 1 FROM desk_counts) GROUP BY 2, 3, 4"
+    )
+}
+
+/// The queue's counts under an agency filter or a topic filter (not both, and no text) from
+/// the `desk_counts` summary, as two statements whose cost does not grow with the archive:
+/// the stored rows (by status: stories, advisories), with the agency or topic as placeholder
+/// 1; and the stories still embargoed at `now` (placeholder 1, the agency or topic 2), found
+/// through the status index from `now` on. `None` when both filters are set.
+pub(crate) fn summary_counts<'f>(
+    filter: &'f crate::QueueFilter,
+    p: fn(usize) -> String,
+    advisory: &str,
+) -> Option<(String, String, Option<&'f str>)> {
+    let (scope, key) = match (filter.agency.as_deref(), filter.topic.as_deref()) {
+        (Some(_), Some(_)) => return None,
+        (Some(agency), None) => (DeskScope::Agency, Some(agency)),
+        (None, Some(topic)) => (DeskScope::Topic, Some(topic)),
+        // Every story is counted once under its agency.
+        (None, None) => (DeskScope::Agency, None),
+    };
+    let stored = format!(
+        "SELECT status, CAST(SUM(stories) AS BIGINT),
+                CAST(SUM(CASE WHEN advisory = 1 THEN stories ELSE 0 END) AS BIGINT)
+         FROM desk_counts WHERE scope = '{scope}' {key} GROUP BY status",
+        scope = scope.as_str(),
+        key = key.map_or(String::new(), |_| format!("AND key = {}", p(1))),
+    );
+    let narrowed = match (scope, key) {
+        (_, None) => String::new(),
+        (DeskScope::Agency, Some(_)) => format!("AND s.agency = {}", p(2)),
+        (DeskScope::Topic, Some(_)) => format!(
+            "AND EXISTS (SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = {})",
+            p(2)
+        ),
+    };
+    let embargoed = format!(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN {advisory} THEN 1 ELSE 0 END), 0) AS BIGINT)
+         FROM stories s WHERE s.pubstatus = '{usable}' AND s.went_live > {now} {narrowed}",
+        usable = PubStatus::Usable.as_str(),
+        now = p(1),
+    );
+    Some((stored, embargoed, key))
+}
+
+/// The counts from `summary_counts`' two statements: the stored rows (status, stories,
+/// advisories) with the stories still embargoed (stories, advisories) moved from live, where
+/// the summary keeps them, to embargoed.
+pub(crate) fn from_summary(
+    stored: Vec<(String, i64, i64)>,
+    embargoed: (i64, i64),
+) -> crate::QueueCounts {
+    let live = DeskStatus::Live.as_str();
+    let mut rows: Vec<(String, i64, i64)> = stored
+        .into_iter()
+        .map(|(status, n, advisories)| {
+            if status == live {
+                (status, n - embargoed.0, advisories - embargoed.1)
+            } else {
+                (status, n, advisories)
+            }
+        })
+        .collect();
+    rows.push((
+        DeskStatus::Embargoed.as_str().to_string(),
+        embargoed.0,
+        embargoed.1,
+    ));
+    counts(rows)
 }

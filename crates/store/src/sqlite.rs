@@ -249,6 +249,9 @@ impl EventLog for SqliteStore {
         sqlx::query("DELETE FROM topic_stories")
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM desk_counts")
+            .execute(&mut *tx)
+            .await?;
         let mut cache = HashMap::new();
         let mut after = 0i64;
         let mut folded = 0u64;
@@ -556,12 +559,28 @@ impl Stories for SqliteStore {
 
 impl SqliteStore {
     /// The queue's counts without a text filter, the page every open desk refreshes: read
-    /// from indexes (`queue_sql::indexed_counts`), never from the stories' documents.
+    /// from the `desk_counts` summary (`queue_sql::summary_counts`), or with both an agency
+    /// and a topic from indexes (`queue_sql::indexed_counts`), never the stories' documents.
     async fn queue_counts_indexed(
         &self,
         filter: &QueueFilter,
         now: Timestamp,
     ) -> Result<QueueCounts> {
+        if let Some((stored, embargoed, key)) =
+            queue_sql::summary_counts(filter, |n| format!("?{n}"), SQLITE_ADVISORY)
+        {
+            // Built only from constants and the enums' fixed names; every value is bound.
+            let mut stored = sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(stored));
+            let mut embargoed =
+                sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(embargoed)).bind(micros(now));
+            if let Some(key) = key {
+                stored = stored.bind(key);
+                embargoed = embargoed.bind(key);
+            }
+            let stored = stored.fetch_all(&self.pool).await?;
+            let embargoed = embargoed.fetch_one(&self.pool).await?;
+            return Ok(queue_sql::from_summary(stored, embargoed));
+        }
         let (by_status, advisories, values) = queue_sql::indexed_counts(
             filter,
             |n| format!("?{n}"),

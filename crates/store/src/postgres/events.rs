@@ -119,6 +119,22 @@ impl PgStore {
             .execute(&mut *conn)
             .await?;
         }
+        let desk: Vec<_> = changes.desk_rows().collect();
+        if !desk.is_empty() {
+            sqlx::query(
+                "INSERT INTO desk_counts (scope, key, status, advisory, stories)
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+                 ON CONFLICT (scope, key, status, advisory)
+                   DO UPDATE SET stories = desk_counts.stories + excluded.stories",
+            )
+            .bind(desk.iter().map(|r| r.0).collect::<Vec<_>>())
+            .bind(desk.iter().map(|r| r.1).collect::<Vec<_>>())
+            .bind(desk.iter().map(|r| r.2).collect::<Vec<_>>())
+            .bind(desk.iter().map(|r| r.3).collect::<Vec<_>>())
+            .bind(desk.iter().map(|r| r.4).collect::<Vec<_>>())
+            .execute(&mut *conn)
+            .await?;
+        }
         Ok(())
     }
 

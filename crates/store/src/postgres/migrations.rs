@@ -91,6 +91,14 @@ CREATE TABLE IF NOT EXISTS topic_stories (
     name  TEXT NOT NULL,
     live  BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS desk_counts (
+    scope    TEXT COLLATE "C" NOT NULL,
+    key      TEXT COLLATE "C" NOT NULL,
+    status   TEXT COLLATE "C" NOT NULL,
+    advisory BIGINT NOT NULL,
+    stories  BIGINT NOT NULL,
+    PRIMARY KEY (scope, key, status, advisory)
+);
 
 CREATE TABLE IF NOT EXISTS page_views (
     story_id TEXT COLLATE "C" NOT NULL,
@@ -155,6 +163,11 @@ impl PgStore {
         )
         .execute(&mut *tx)
         .await?;
+        let desk = crate::queue_sql::fill_desk_counts(super::PG_ADVISORY);
+        // Built only from constants and the enums' fixed names.
+        sqlx::query(sqlx::AssertSqlSafe(desk))
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -126,7 +126,7 @@ impl SqliteStore {
         Ok(seqs)
     }
 
-    /// Add folded changes to the stored summaries, in two statements.
+    /// Add folded changes to the stored summaries, a statement each.
     pub(super) async fn write_summaries(
         tx: &mut sqlx::SqliteConnection,
         changes: &SummaryChanges,
@@ -153,6 +153,17 @@ impl SqliteStore {
                name = CASE WHEN excluded.live > 0 THEN excluded.name ELSE name END",
         )
         .bind(changes.topics_json())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO desk_counts (scope, key, status, advisory, stories)
+             SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]',
+                    value ->> '$[4]'
+             FROM json_each(?) WHERE true
+             ON CONFLICT (scope, key, status, advisory)
+               DO UPDATE SET stories = stories + excluded.stories",
+        )
+        .bind(changes.desk_json())
         .execute(&mut *tx)
         .await?;
         Ok(())

@@ -67,6 +67,16 @@ CREATE TABLE IF NOT EXISTS topic_stories (
     name  TEXT NOT NULL,
     live  INTEGER NOT NULL
 );
+-- The desk queue's counts: every story whatever its status, by agency and by topic
+-- (`columns::stored_desk_status`; `advisory` is 1 for copy not for publication).
+CREATE TABLE IF NOT EXISTS desk_counts (
+    scope    TEXT    NOT NULL,
+    key      TEXT    NOT NULL,
+    status   TEXT    NOT NULL,
+    advisory INTEGER NOT NULL,
+    stories  INTEGER NOT NULL,
+    PRIMARY KEY (scope, key, status, advisory)
+);
 
 CREATE TABLE IF NOT EXISTS page_views (
     story_id TEXT    NOT NULL,
@@ -218,6 +228,11 @@ impl SqliteStore {
         )
         .execute(&self.pool)
         .await?;
+        let desk = crate::queue_sql::fill_desk_counts(super::SQLITE_ADVISORY);
+        // Built only from constants and the enums' fixed names.
+        sqlx::query(sqlx::AssertSqlSafe(desk))
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

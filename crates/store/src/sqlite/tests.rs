@@ -95,7 +95,7 @@ async fn a_database_from_before_the_summaries_fills_them_on_open() {
     let path = dir.path().join("wiredesk.db");
     let at: Timestamp = "2026-11-28T06:00:00Z".parse().unwrap();
     let now = at + 5.hours();
-    let (days, topics, sections) = {
+    let (days, topics, sections, desk) = {
         let store = SqliteStore::open(&path).await.unwrap();
         for (uri, topic) in [("a", "sports"), ("b", "sports"), ("c", "world")] {
             let story = conformance::sample_story(uri, "AP", topic, at);
@@ -105,11 +105,16 @@ async fn a_database_from_before_the_summaries_fills_them_on_open() {
             store.live_days(now).await.unwrap(),
             store.topics(now).await.unwrap(),
             store.sections_modified(now).await.unwrap(),
+            store
+                .queue_counts(&crate::QueueFilter::default(), now)
+                .await
+                .unwrap(),
         );
         // Back to before the summaries and the topics' copy of `modified`.
         sqlx::raw_sql(
             "DROP TABLE story_days;
              DROP TABLE topic_stories;
+             DROP TABLE desk_counts;
              DROP INDEX story_topics_by_modified;
              ALTER TABLE story_topics DROP COLUMN modified;",
         )
@@ -121,6 +126,16 @@ async fn a_database_from_before_the_summaries_fills_them_on_open() {
     let store = SqliteStore::open(&path).await.unwrap();
     assert_eq!(store.topics(now).await.unwrap(), topics);
     assert_eq!(store.sections_modified(now).await.unwrap(), sections);
+    let by_topic = crate::QueueFilter {
+        topic: Some("sports".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.queue_counts(&Default::default(), now).await.unwrap(),
+        desk
+    );
+    assert_eq!(desk.total(), 3);
+    assert_eq!(store.queue_counts(&by_topic, now).await.unwrap().total(), 2);
     let filled = store.live_days(now).await.unwrap();
     assert_eq!(filled.len(), 1);
     assert_eq!(

@@ -214,12 +214,13 @@ pub(crate) fn day_start(day: i64) -> Timestamp {
     from_micros(day.saturating_mul(DAY_MICROS))
 }
 
-/// What the stored summaries (`story_days`, `topic_stories`, `desk_counts`) gain from a batch of folds, as
-/// the rows to upsert: a day's count of stories with a `live_from` and the newest time its
-/// sitemap file changed, and a topic's count of stories with a `live_from`. Counts are of the
-/// `live_from` column, not of live-at-now: a story under embargo is counted from its fold, and
-/// the readers subtract those still in the future (`Stories::live_days`, `topics`), so the rule
-/// of liveness stays `live_from <= now`, once.
+/// What the stored summaries (`story_days`, `topic_stories`, `desk_counts`) gain from a batch
+/// of folds, as the rows to upsert: a day's count of stories with a `live_from` and the newest
+/// time its sitemap file changed, a topic's count of stories with a `live_from`, and the desk's
+/// count of every story by agency, topic and stored status. Counts are of stored columns, not
+/// of live-at-now: a story under embargo is counted from its fold, and the readers subtract
+/// those still in the future (`Stories::live_days`, `topics`, `queue_counts`), so the rule of
+/// liveness stays `live_from <= now`, once.
 #[derive(Debug, Default)]
 pub(crate) struct SummaryChanges {
     /// day -> (change in count, newest change to its file, in microseconds)

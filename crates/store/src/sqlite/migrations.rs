@@ -18,6 +18,9 @@ CREATE TABLE IF NOT EXISTS events (
     payload  TEXT    NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_by_story ON events (story_id, seq);
+-- Where the log's window starts (`seq_before`: the clusters' rebuild at every start) without
+-- reading the log from its beginning.
+CREATE INDEX IF NOT EXISTS events_by_at ON events (at);
 
 CREATE TABLE IF NOT EXISTS stories (
     id        TEXT PRIMARY KEY,
@@ -211,28 +214,40 @@ impl SqliteStore {
     /// always right), a kept one is never empty. Without the log's event times, a day's
     /// `changed` starts as its newest modification.
     async fn fill_summaries(&self) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO story_days (day, live, changed)
-             SELECT live_from / ?1, COUNT(*), COALESCE(MAX(modified), MAX(live_from))
-             FROM stories WHERE live_from IS NOT NULL AND NOT EXISTS (SELECT 1 FROM story_days)
-             GROUP BY 1",
+        // SQLite reads a whole table for `NOT EXISTS` before it gives up, at every open: a
+        // kept summary is seen from its first row and left alone.
+        let (days, topics, desk): (bool, bool, bool) = sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM story_days), EXISTS (SELECT 1 FROM topic_stories),
+                    EXISTS (SELECT 1 FROM desk_counts)",
         )
-        .bind(crate::columns::DAY_MICROS)
-        .execute(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        sqlx::query(
-            "INSERT INTO topic_stories (topic, name, live)
-             SELECT topic, MAX(topic_name), COUNT(*) FROM story_topics
-             WHERE live_from IS NOT NULL AND NOT EXISTS (SELECT 1 FROM topic_stories)
-             GROUP BY topic",
-        )
-        .execute(&self.pool)
-        .await?;
-        let desk = crate::queue_sql::fill_desk_counts(super::SQLITE_ADVISORY);
-        // Built only from constants and the enums' fixed names.
-        sqlx::query(sqlx::AssertSqlSafe(desk))
+        if !days {
+            sqlx::query(
+                "INSERT INTO story_days (day, live, changed)
+                 SELECT live_from / ?1, COUNT(*), COALESCE(MAX(modified), MAX(live_from))
+                 FROM stories WHERE live_from IS NOT NULL GROUP BY 1",
+            )
+            .bind(crate::columns::DAY_MICROS)
             .execute(&self.pool)
             .await?;
+        }
+        if !topics {
+            sqlx::query(
+                "INSERT INTO topic_stories (topic, name, live)
+                 SELECT topic, MAX(topic_name), COUNT(*) FROM story_topics
+                 WHERE live_from IS NOT NULL GROUP BY topic",
+            )
+            .execute(&self.pool)
+            .await?;
+        }
+        if !desk {
+            let desk = crate::queue_sql::fill_desk_counts(super::SQLITE_ADVISORY);
+            // Built only from constants and the enums' fixed names.
+            sqlx::query(sqlx::AssertSqlSafe(desk))
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(())
     }
 }

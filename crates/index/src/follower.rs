@@ -15,6 +15,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::watch;
+
 use wiredesk_model::{Story, StoryId};
 use wiredesk_store::followers::{Backoff, Followers};
 use wiredesk_store::{RecordedEvent, Store, StoreError, crash};
@@ -111,38 +113,53 @@ impl IndexFollower {
         Ok(self.index.num_docs())
     }
 
-    /// Follow the log for as long as the runtime runs: catch up whenever this process
-    /// appends (the board's wake), and every `every` in any case (another process may have).
-    /// A failure is logged, shown on the board, and tried again after a back-off.
+    /// Follow the log for as long as the runtime runs (`follow` with no stop).
     pub fn spawn(self, every: Duration) {
+        let (keep, stop) = watch::channel(false);
         tokio::spawn(async move {
-            let mut backoff = Backoff::new();
-            let mut wake = self.board.wake();
-            loop {
-                // Each attempt is a task of its own, so that even a panic in it (tantivy
-                // under a full disk) ends in a retry rather than a follower that is gone.
-                let follower = self.clone();
-                let attempt = tokio::spawn(async move {
-                    follower.index.claim()?;
-                    follower.catch_up().await.map(|_| ())
-                })
-                .await
-                .unwrap_or_else(|panicked| Err(FollowError::Panicked(panicked.to_string())));
-                match attempt {
-                    Ok(()) => backoff.succeeded(),
-                    Err(e) => {
-                        self.board.failed(NAME);
-                        let wait = backoff.failed();
-                        tracing::warn!(
-                            "search index cannot follow the log, retrying in {wait:?}: {e}"
-                        );
-                        tokio::time::sleep(wait).await;
-                        continue;
-                    }
-                }
-                Followers::next_look(&mut wake, every).await;
-            }
+            let _keep = keep;
+            self.follow(every, stop).await;
         });
+    }
+
+    /// Follow the log until `stop` turns true or its sender is gone: catch up whenever this
+    /// process appends (the board's wake), and every `every` in any case (another process may
+    /// have). A failure is logged, shown on the board, and tried again after a back-off.
+    pub async fn follow(self, every: Duration, mut stop: watch::Receiver<bool>) {
+        let mut backoff = Backoff::new();
+        let mut wake = self.board.wake();
+        loop {
+            // Each attempt is a task of its own, so that even a panic in it (tantivy under a
+            // full disk) ends in a retry rather than a follower that is gone.
+            let follower = self.clone();
+            let attempt = tokio::spawn(async move {
+                follower.index.claim()?;
+                follower.catch_up().await.map(|_| ())
+            })
+            .await
+            .unwrap_or_else(|panicked| Err(FollowError::Panicked(panicked.to_string())));
+            let wait = match attempt {
+                Ok(()) => {
+                    backoff.succeeded();
+                    None
+                }
+                Err(e) => {
+                    self.board.failed(NAME);
+                    let wait = backoff.failed();
+                    tracing::warn!("search index cannot follow the log, retrying in {wait:?}: {e}");
+                    Some(wait)
+                }
+            };
+            tokio::select! {
+                _ = async {
+                    match wait {
+                        Some(wait) => tokio::time::sleep(wait).await,
+                        None => Followers::next_look(&mut wake, every).await,
+                    }
+                } => {}
+                gone = stop.changed() => if gone.is_err() || *stop.borrow() { return },
+            }
+        }
     }
 }
 

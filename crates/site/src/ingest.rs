@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -127,28 +128,14 @@ pub async fn ingest_paths(
 /// running site holds the index: that site follows the log itself.
 struct FollowingSearch {
     stop: tokio::sync::watch::Sender<bool>,
-    task: tokio::task::JoinHandle<()>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 fn follow_search(site: &crate::Site) -> FollowingSearch {
-    let search = site.search.clone();
-    let mut wake = site.pipeline.followers().wake();
-    let (stop, mut stopped) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                woken = wake.changed() => if woken.is_err() { return },
-                _ = stopped.changed() => return,
-            }
-            if search.index().claim().is_err() {
-                return;
-            }
-            if let Err(e) = search.catch_up().await {
-                // The closing catch-up tries again and reports it.
-                tracing::debug!("search index following the ingest: {e}");
-                return;
-            }
-        }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let task = site.search.index().claim().is_ok().then(|| {
+        // Woken by each batch this process appends; the interval only bounds a missed wake.
+        tokio::spawn(site.search.clone().follow(Duration::from_secs(1), stopped))
     });
     FollowingSearch { stop, task }
 }
@@ -156,7 +143,9 @@ fn follow_search(site: &crate::Site) -> FollowingSearch {
 impl FollowingSearch {
     async fn stop(self) {
         let _ = self.stop.send(true);
-        let _ = self.task.await;
+        if let Some(task) = self.task {
+            let _ = task.await;
+        }
     }
 }
 

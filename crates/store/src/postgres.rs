@@ -416,17 +416,11 @@ impl Stories for PgStore {
         if let (None, Some((stored, embargoed, key))) =
             (like_pattern(filter.text.as_deref()), summary)
         {
-            // Built only from constants and the enums' fixed names; every value is bound.
-            let mut stored = sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(stored));
-            let mut embargoed =
-                sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(embargoed)).bind(micros(now));
-            if let Some(key) = key {
-                stored = stored.bind(key);
-                embargoed = embargoed.bind(key);
-            }
-            let stored = stored.fetch_all(&self.pool).await?;
-            let embargoed = embargoed.fetch_one(&self.pool).await?;
-            return Ok(queue_sql::from_summary(stored, embargoed));
+            return Ok(queue_sql::fetch_summary_counts!(
+                &self.pool,
+                (stored, embargoed, key),
+                micros(now)
+            ));
         }
         let Some(text) = like_pattern(filter.text.as_deref()) else {
             // With an agency and a topic: from indexes, never the stories' documents

@@ -2,7 +2,7 @@
 //! status (`DeskStatus::of`) as one expression, so the queue's filter and its counts are
 //! the same rule as the desk's Rust; and the queue's counts read from the `desk_counts`
 //! summary.
-//! Must not: hold a statement; each backend writes its own around this.
+//! Must not: hold a connection; each backend runs these on its own pool.
 
 use wiredesk_model::PubStatus;
 
@@ -168,6 +168,27 @@ pub(crate) fn summary_counts<'f>(
     );
     Some((stored, embargoed, key))
 }
+
+/// Run `summary_counts`' statements `(stored, embargoed, key)` on `$pool`, with `$now` in
+/// microseconds, and give the counts (`from_summary`). A macro, as the backends' pools are
+/// of different sqlx types and the binding is the same for both.
+macro_rules! fetch_summary_counts {
+    ($pool:expr, $statements:expr, $now:expr) => {{
+        let (stored, embargoed, key) = $statements;
+        // Built only from constants and the enums' fixed names; every value is bound.
+        let mut stored = sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(stored));
+        let mut embargoed =
+            sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(embargoed)).bind($now);
+        if let Some(key) = key {
+            stored = stored.bind(key);
+            embargoed = embargoed.bind(key);
+        }
+        let stored = stored.fetch_all($pool).await?;
+        let embargoed = embargoed.fetch_one($pool).await?;
+        $crate::queue_sql::from_summary(stored, embargoed)
+    }};
+}
+pub(crate) use fetch_summary_counts;
 
 /// The counts from `summary_counts`' two statements: the stored rows (status, stories,
 /// advisories) with the stories still embargoed (stories, advisories) moved from live, where

@@ -569,17 +569,11 @@ impl SqliteStore {
         if let Some((stored, embargoed, key)) =
             queue_sql::summary_counts(filter, |n| format!("?{n}"), SQLITE_ADVISORY)
         {
-            // Built only from constants and the enums' fixed names; every value is bound.
-            let mut stored = sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(stored));
-            let mut embargoed =
-                sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(embargoed)).bind(micros(now));
-            if let Some(key) = key {
-                stored = stored.bind(key);
-                embargoed = embargoed.bind(key);
-            }
-            let stored = stored.fetch_all(&self.pool).await?;
-            let embargoed = embargoed.fetch_one(&self.pool).await?;
-            return Ok(queue_sql::from_summary(stored, embargoed));
+            return Ok(queue_sql::fetch_summary_counts!(
+                &self.pool,
+                (stored, embargoed, key),
+                micros(now)
+            ));
         }
         let (by_status, advisories, values) = queue_sql::indexed_counts(
             filter,

@@ -145,6 +145,10 @@ async fn a_database_from_before_the_summaries_fills_them_on_open() {
     // Later folds keep adding to what was filled.
     store.rebuild_projections().await.unwrap();
     assert_eq!(store.live_days(now).await.unwrap(), days);
+    assert_eq!(
+        store.queue_counts(&Default::default(), now).await.unwrap(),
+        desk
+    );
 }
 
 #[tokio::test]

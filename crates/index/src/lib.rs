@@ -51,6 +51,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use wiredesk_model::{Story, StoryId};
 
 mod document;
+mod exclusion;
 pub mod follower;
 mod more_like_this;
 mod query;

@@ -305,6 +305,18 @@ mod tests {
                 (Occur::Must, word("court")),
                 (Occur::MustNot, term(f.body, "match")),
             ])),
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, word("bank")),
+                (
+                    Occur::MustNot,
+                    Box::new(crate::exclusion::Excluded::new(Box::new(PhraseQuery::new(
+                        vec![
+                            Term::from_field_text(f.body, "rates"),
+                            Term::from_field_text(f.body, "court"),
+                        ],
+                    )))),
+                ),
+            ])),
         ];
         for query in &queries {
             for k in [1, 7, 40, 5_000] {

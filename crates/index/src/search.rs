@@ -530,11 +530,15 @@ impl SearchIndex {
         let mut clauses = vec![(Occur::Must, positive)];
         clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
         let none = HashMap::new();
-        clauses.extend(
-            excluded
-                .iter()
-                .map(|c| (Occur::MustNot, self.clause_query(c, &none))),
-        );
+        clauses.extend(excluded.iter().map(|c| {
+            let query = self.clause_query(c, &none);
+            let query: Box<dyn Query> = match c.tokens.len() {
+                1 => query,
+                // A phrase's scorer must be asked in order (`exclusion`).
+                _ => Box::new(crate::exclusion::Excluded::new(query)),
+            };
+            (Occur::MustNot, query)
+        }));
         Box::new(BooleanQuery::new(clauses))
     }
 
@@ -883,6 +887,52 @@ pub(crate) mod search_tests {
         assert_eq!(recency_factor(-100), 1.0);
         assert!((recency_factor(7 * 86_400) - 0.75).abs() < 1e-6);
         assert!((recency_factor(i64::MAX / 2) - 0.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn excluding_a_phrase_keeps_the_stories_without_it() {
+        // The story without the phrase comes first in the index, so the exclusion is asked
+        // about a document before the phrase's first match.
+        let index = index_of(&[
+            story(
+                "apart",
+                "Branch closes",
+                "<p>The bank branch in the central district closed.</p>",
+                days_ago(1),
+            ),
+            story(
+                "phrase",
+                "Rates",
+                "<p>The central bank raised rates.</p>",
+                days_ago(3),
+            ),
+            story(
+                "river",
+                "Floods",
+                "<p>The river burst its bank after the rain.</p>",
+                days_ago(2),
+            ),
+        ]);
+        let mut found = ids(&index
+            .search_with(&request("bank -\"central bank\""))
+            .unwrap());
+        found.sort();
+        let mut expected = vec![id("apart"), id("river")];
+        expected.sort();
+        assert_eq!(found, expected);
+        assert_eq!(
+            ids(&index
+                .search_with(&request("rates -\"bank branch\""))
+                .unwrap()),
+            [id("phrase")]
+        );
+        assert!(
+            index
+                .search_with(&request("raised -\"central bank\""))
+                .unwrap()
+                .hits
+                .is_empty()
+        );
     }
 
     #[test]

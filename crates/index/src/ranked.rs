@@ -1,18 +1,22 @@
 //! The best hits of one query by blended score (BM25 × recency, crate docs), and how many
 //! documents it matches, reading the index's segments side by side.
 //!
-//! The recency factor is never above 1, so a document whose BM25 alone is below the k-th best
-//! blended score cannot enter the top k. For one word (`Pass::Pruned`) that bound is handed
-//! to tantivy's `for_each_pruning`, which skips whole blocks of postings (block-max WAND), and
-//! the count is taken apart (`Weight::count`, a posting list's length). Anything else is read
-//! once, counted and ranked in the same pass, the bound sparing the recency and id of the
-//! documents below it. tantivy's own `TopDocs::tweak_score` worked out both for every match.
+//! A segment's documents can score no more than their BM25 times the recency factor of its
+//! newest document (the factor never rises with age), so one whose bound is below the k-th
+//! best blended score seen in any segment cannot enter the top k. The segments are read
+//! newest first and share that bar, so the older ones, most of an archive, skip nearly all
+//! their matches. For one word (`Pass::Pruned`) the bound is handed to tantivy's
+//! `for_each_pruning`, which skips whole blocks of postings (block-max WAND), and the count
+//! is taken apart (`Weight::count`, a posting list's length). Anything else is read once,
+//! counted and ranked in the same pass, the bound sparing the recency and id of the documents
+//! below it. tantivy's own `TopDocs::tweak_score` worked out both for every match.
 //! Must not: change the ranking: the hits and their order are those of scoring every match.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
 use tantivy::query::{EnableScoring, Query, Weight};
@@ -120,12 +124,22 @@ pub(crate) fn top(
     now: i64,
 ) -> tantivy::Result<(Vec<Scored>, usize)> {
     let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let segments = searcher.segment_readers();
+    let mut segments: Vec<(u32, &SegmentReader, i64)> = searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .map(|(ord, segment)| (ord as u32, segment, newest(segment)))
+        .collect();
+    // Newest first: their best raise the shared bar before the archive's segments are read.
+    segments.sort_by_key(|(_, _, newest)| Reverse(*newest));
+    let bar = Bar::default();
     let per_segment: Vec<tantivy::Result<(Best, usize)>> = pool().install(|| {
         segments
             .par_iter()
-            .enumerate()
-            .map(|(ord, segment)| segment_top(weight.as_ref(), ord as u32, segment, pass, k, now))
+            .map(|(ord, segment, newest)| {
+                let ceiling = recency_factor(now.saturating_sub(*newest));
+                segment_top(weight.as_ref(), *ord, segment, pass, k, now, ceiling, &bar)
+            })
             .collect()
     });
     let mut total = 0usize;
@@ -152,6 +166,42 @@ fn pool() -> &'static rayon::ThreadPool {
     })
 }
 
+/// The live time of a segment's newest document (deleted ones too: a bound), or the far
+/// future when the segment has no such column, so its bound is the factor's greatest.
+fn newest(segment: &SegmentReader) -> i64 {
+    segment
+        .fast_fields()
+        .i64(LIVE_FIELD)
+        .map_or(i64::MAX, |live| live.max_value())
+}
+
+/// The k-th best blended score some segment has reached, shared by the segments read side by
+/// side: the whole query's k-th best is no lower. Scores are never negative, so their bits
+/// order as they do.
+#[derive(Default)]
+struct Bar(AtomicU32);
+
+impl Bar {
+    fn raise(&self, best: &Best) {
+        if best.heap.len() == best.k
+            && let Some(Reverse(Ranked(((worst, _, _), _)))) = best.heap.peek()
+            && *worst > 0.0
+        {
+            self.0.fetch_max(worst.to_bits(), AtomicOrdering::Relaxed);
+        }
+    }
+
+    /// The blended score a document must reach: just below the k-th best here or anywhere
+    /// (a document scoring exactly that may still win its tie on recency or id).
+    fn threshold(&self, best: &Best) -> Score {
+        let shared = f32::from_bits(self.0.load(AtomicOrdering::Relaxed));
+        best.threshold().max(shared.next_down())
+    }
+}
+
+/// `segment`'s best `k` and its count. `ceiling` is the recency factor of its newest
+/// document, the most any of its documents' BM25 is multiplied by.
+#[allow(clippy::too_many_arguments)]
 fn segment_top(
     weight: &dyn Weight,
     ord: u32,
@@ -159,6 +209,8 @@ fn segment_top(
     pass: Pass,
     k: usize,
     now: i64,
+    ceiling: Score,
+    bar: &Bar,
 ) -> tantivy::Result<(Best, usize)> {
     let mut best = Best::new(k);
     if k == 0 {
@@ -168,29 +220,41 @@ fn segment_top(
     let live = fast.i64(LIVE_FIELD).ok();
     let order = fast.u64(ORDER_FIELD).ok();
     let alive = segment.alive_bitset();
-    // Recency never raises a score, so a BM25 below the bar cannot make it with its recency,
-    // which is then not worked out; the story's id is read only for one that does.
+    // A document whose bound is below the bar cannot make it with its recency, which is then
+    // not worked out; the story's id is read only for one that does.
     let offer = |doc: DocId, bm25: Score, best: &mut Best| {
-        if bm25 < best.threshold() {
+        let threshold = bar.threshold(best);
+        if bm25 * ceiling < threshold {
             return;
         }
         let at = live.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
         let blended = bm25 * recency_factor(now - at);
-        if blended >= best.threshold() {
+        if blended >= threshold {
             let id = order.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
             best.push(((blended, at, id), DocAddress::new(ord, doc)));
+            bar.raise(best);
+        }
+    };
+    // The bar as a BM25 for tantivy's pruning, which passes on only documents above it:
+    // rounded down twice, past the division's and the product's rounding.
+    let bm25_bar = |best: &Best| {
+        let threshold = bar.threshold(best);
+        if threshold <= 0.0 {
+            threshold
+        } else {
+            (threshold / ceiling).next_down().next_down()
         }
     };
     let mut total = 0usize;
     match pass {
         Pass::Pruned => {
             total = weight.count(segment)? as usize;
-            let mut threshold = best.threshold();
+            let mut threshold = bm25_bar(&best);
             weight.for_each_pruning(threshold, segment, &mut |doc: DocId, bm25: Score| {
                 if alive.is_none_or(|a| a.is_alive(doc)) {
                     offer(doc, bm25, &mut best);
-                    threshold = best.threshold();
                 }
+                threshold = bm25_bar(&best);
                 threshold
             })?;
         }
@@ -224,8 +288,10 @@ mod tests {
     ];
 
     /// Stories of a few common words in three segments, some replaced (deleted documents),
-    /// many of equal relevance and age so that ties are broken by recency and id.
-    fn corpus() -> SearchIndex {
+    /// many of equal relevance and age so that ties are broken by recency and id. With
+    /// `aged`, each segment is two months older than the next, as in an archive; without, all
+    /// span the same 40 days.
+    fn corpus(aged: bool) -> SearchIndex {
         let index = SearchIndex::in_memory().unwrap();
         let mut seed = 7u64;
         let mut next = |n: u64| {
@@ -237,7 +303,10 @@ mod tests {
                 let words: Vec<&str> = (0..3 + next(12))
                     .map(|_| WORDS[next(WORDS.len() as u64) as usize])
                     .collect();
-                let age_days = next(40) as i64;
+                let age_days = match aged {
+                    true => (2 - batch as i64) * 60 + next(20) as i64,
+                    false => next(40) as i64,
+                };
                 let at = Timestamp::from_second(NOW - age_days * 86_400).unwrap();
                 let uri = format!("s{}", (batch * 400 + i) % 1_000);
                 let body = format!("<p>{}.</p>", words.join(" "));
@@ -272,7 +341,12 @@ mod tests {
 
     #[test]
     fn pruning_ranks_exactly_as_scoring_every_match() {
-        let index = corpus();
+        for aged in [false, true] {
+            pruning_ranks_exactly_on(&corpus(aged));
+        }
+    }
+
+    fn pruning_ranks_exactly_on(index: &SearchIndex) {
         let searcher = index.reader.searcher();
         let f = index.fields;
         let term = |field, w: &str| -> Box<dyn Query> {

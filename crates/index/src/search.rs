@@ -889,23 +889,33 @@ pub(crate) mod search_tests {
         assert!((recency_factor(i64::MAX / 2) - 0.5).abs() < 1e-6);
     }
 
+    /// A story with the phrase "central bank" ("phrase").
+    fn central_bank() -> Story {
+        story(
+            "phrase",
+            "Rates",
+            "<p>The central bank raised rates.</p>",
+            days_ago(3),
+        )
+    }
+
+    /// A story with both words of "central bank", apart ("apart").
+    fn bank_apart() -> Story {
+        story(
+            "apart",
+            "Branch closes",
+            "<p>The bank branch in the central district closed.</p>",
+            days_ago(1),
+        )
+    }
+
     #[test]
     fn excluding_a_phrase_keeps_the_stories_without_it() {
         // The story without the phrase comes first in the index, so the exclusion is asked
         // about a document before the phrase's first match.
         let index = index_of(&[
-            story(
-                "apart",
-                "Branch closes",
-                "<p>The bank branch in the central district closed.</p>",
-                days_ago(1),
-            ),
-            story(
-                "phrase",
-                "Rates",
-                "<p>The central bank raised rates.</p>",
-                days_ago(3),
-            ),
+            bank_apart(),
+            central_bank(),
             story(
                 "river",
                 "Floods",
@@ -913,44 +923,21 @@ pub(crate) mod search_tests {
                 days_ago(2),
             ),
         ]);
-        let mut found = ids(&index
-            .search_with(&request("bank -\"central bank\""))
-            .unwrap());
-        found.sort();
-        let mut expected = vec![id("apart"), id("river")];
-        expected.sort();
-        assert_eq!(found, expected);
-        assert_eq!(
-            ids(&index
-                .search_with(&request("rates -\"bank branch\""))
-                .unwrap()),
-            [id("phrase")]
-        );
-        assert!(
-            index
-                .search_with(&request("raised -\"central bank\""))
-                .unwrap()
-                .hits
-                .is_empty()
-        );
+        let found = |q: &str| {
+            let mut found = ids(&index.search_with(&request(q)).unwrap());
+            found.sort();
+            found
+        };
+        let mut both = vec![id("apart"), id("river")];
+        both.sort();
+        assert_eq!(found("bank -\"central bank\""), both);
+        assert_eq!(found("rates -\"bank branch\""), [id("phrase")]);
+        assert_eq!(found("raised -\"central bank\""), Vec::<StoryId>::new());
     }
 
     #[test]
     fn a_phrase_matches_only_the_phrase() {
-        let index = index_of(&[
-            story(
-                "phrase",
-                "Rates",
-                "<p>The central bank raised rates.</p>",
-                days_ago(3),
-            ),
-            story(
-                "apart",
-                "Branch closes",
-                "<p>The bank branch in the central district closed.</p>",
-                days_ago(1),
-            ),
-        ]);
+        let index = index_of(&[central_bank(), bank_apart()]);
         assert_eq!(
             ids(&index.search_with(&request("\"central bank\"")).unwrap()),
             [id("phrase")]

@@ -146,6 +146,22 @@ pub fn recency_factor(age_secs: i64) -> f32 {
     ((1.0 - RECENCY_SHARE) + RECENCY_SHARE * (-age / RECENCY_HALF_LIFE_SECS).exp2()) as f32
 }
 
+/// A query as built for a stage, with how `ranked::top` reads it: the builder that shapes
+/// the query knows whether it is still one union of terms.
+struct Built {
+    query: Box<dyn Query>,
+    pass: Pass,
+}
+
+impl Built {
+    fn single(query: Box<dyn Query>) -> Built {
+        Built {
+            query,
+            pass: Pass::Single,
+        }
+    }
+}
+
 /// Which hits of a ranking a page takes.
 #[derive(Clone, Copy, Debug)]
 struct Window {
@@ -185,11 +201,11 @@ impl SearchIndex {
                 return Ok(SearchResults::empty());
             }
             let browse = self.assemble(
-                Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
+                Built::single(Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0))),
                 &filters,
                 &parsed.excluded,
             );
-            let (top, total) = self.run(&searcher, &browse, Pass::Single, window, now)?;
+            let (top, total) = self.run(&searcher, &browse, window, now)?;
             let hits = self.materialize(&searcher, top, None)?;
             return Ok(SearchResults {
                 hits,
@@ -243,8 +259,7 @@ impl SearchIndex {
             filters,
             &parsed.excluded,
         );
-        let pass = Self::pass(parsed, filters);
-        let (mut found, mut total) = self.run(searcher, &exact, pass, window, now)?;
+        let (mut found, mut total) = self.run(searcher, &exact, window, now)?;
         let mut final_query = exact;
         let mut mode = MatchMode::Exact;
 
@@ -267,12 +282,10 @@ impl SearchIndex {
             // The exact hits come first, then the rest of the widened ranking: both from the
             // top, down to the window's end.
             let reach = if window.limit == 0 { 0 } else { window.end() };
-            let (exact_top, _) =
-                self.run(searcher, &final_query, pass, Window::first(reach), now)?;
+            let (exact_top, _) = self.run(searcher, &final_query, Window::first(reach), now)?;
             let (more, widened_total) = self.run(
                 searcher,
                 &widened,
-                pass,
                 Window::first(reach + exact_top.len()),
                 now,
             )?;
@@ -300,30 +313,13 @@ impl SearchIndex {
                 filters,
                 &parsed.excluded,
             );
-            (found, total) = self.run(searcher, &any, Pass::Single, window, now)?;
+            (found, total) = self.run(searcher, &any, window, now)?;
             final_query = any;
             if total > 0 || pinned.is_some() {
                 mode = MatchMode::AnyWord;
             }
         }
-        Ok((found, total, final_query, mode))
-    }
-
-    /// Pruned where the query is one union of terms: one word (with its typo variants) and
-    /// nothing beside it (`positive` and `assemble` then leave that union at the top, where
-    /// tantivy's block-max WAND runs).
-    fn pass(parsed: &ParsedQuery, filters: &[Box<dyn Query>]) -> Pass {
-        match parsed.groups.as_slice() {
-            [group]
-                if filters.is_empty()
-                    && parsed.excluded.is_empty()
-                    && group.len() == 1
-                    && group[0].tokens.len() == 1 =>
-            {
-                Pass::Pruned
-            }
-            _ => Pass::Single,
-        }
+        Ok((found, total, final_query.query, mode))
     }
 
     /// For each word that may have a typo, its most frequent one-edit variants in the index
@@ -459,7 +455,7 @@ impl SearchIndex {
         parsed: &ParsedQuery,
         variants: &HashMap<String, Vec<String>>,
         all: bool,
-    ) -> Box<dyn Query> {
+    ) -> Built {
         let groups: Vec<Box<dyn Query>> = parsed
             .groups
             .iter()
@@ -476,14 +472,19 @@ impl SearchIndex {
                 }
             })
             .collect();
-        if all && groups.len() == 1 {
-            // Unwrapped, so that a lone word's union of terms is pruned block by
-            // block (tantivy's block-max WAND runs only on a top-level union of terms).
-            groups.into_iter().next().expect("one group")
-        } else if all {
-            Box::new(BooleanQuery::intersection(groups))
-        } else {
-            Box::new(BooleanQuery::union(groups))
+        match (all, parsed.groups.as_slice()) {
+            // One word (with its typo variants) is a union of terms, left unwrapped: tantivy's
+            // block-max WAND runs only on a top-level union of terms.
+            (true, [group]) => {
+                let pass = match group.as_slice() {
+                    [clause] if clause.tokens.len() == 1 => Pass::Pruned,
+                    _ => Pass::Single,
+                };
+                let query = groups.into_iter().next().expect("one group");
+                Built { query, pass }
+            }
+            (true, _) => Built::single(Box::new(BooleanQuery::intersection(groups))),
+            (false, _) => Built::single(Box::new(BooleanQuery::union(groups))),
         }
     }
 
@@ -518,16 +519,11 @@ impl SearchIndex {
         out
     }
 
-    fn assemble(
-        &self,
-        positive: Box<dyn Query>,
-        filters: &[Box<dyn Query>],
-        excluded: &[Clause],
-    ) -> Box<dyn Query> {
+    fn assemble(&self, positive: Built, filters: &[Box<dyn Query>], excluded: &[Clause]) -> Built {
         if filters.is_empty() && excluded.is_empty() {
             return positive;
         }
-        let mut clauses = vec![(Occur::Must, positive)];
+        let mut clauses = vec![(Occur::Must, positive.query)];
         clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
         let none = HashMap::new();
         clauses.extend(excluded.iter().map(|c| {
@@ -539,7 +535,7 @@ impl SearchIndex {
             };
             (Occur::MustNot, query)
         }));
-        Box::new(BooleanQuery::new(clauses))
+        Built::single(Box::new(BooleanQuery::new(clauses)))
     }
 
     /// The window's documents of the ranking by blended score (newest first among equals,
@@ -547,13 +543,12 @@ impl SearchIndex {
     fn run(
         &self,
         searcher: &Searcher,
-        query: &dyn Query,
-        pass: Pass,
+        built: &Built,
         window: Window,
         now: i64,
     ) -> Result<(Vec<Scored>, usize)> {
         let k = if window.limit == 0 { 0 } else { window.end() };
-        let (best, total) = ranked::top(searcher, query, pass, k, now)?;
+        let (best, total) = ranked::top(searcher, built.query.as_ref(), built.pass, k, now)?;
         let found = best
             .into_iter()
             .skip(window.offset)

@@ -14,7 +14,6 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
-
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 
@@ -83,14 +82,11 @@ impl Best {
         }
     }
 
-    /// The BM25 a document must exceed to have a chance: just below the k-th best blended
-    /// score (a document scoring exactly that may still win its tie on recency or id).
-    fn threshold(&self) -> Score {
+    /// The k-th best blended score, once there are k.
+    fn kth(&self) -> Option<Score> {
         match self.heap.peek() {
-            Some(Reverse(Ranked(((worst, _, _), _)))) if self.heap.len() == self.k => {
-                worst.next_down()
-            }
-            _ => Score::MIN,
+            Some(Reverse(Ranked(((worst, _, _), _)))) if self.heap.len() == self.k => Some(*worst),
+            _ => None,
         }
     }
 
@@ -183,11 +179,10 @@ struct Bar(AtomicU32);
 
 impl Bar {
     fn raise(&self, best: &Best) {
-        if best.heap.len() == best.k
-            && let Some(Reverse(Ranked(((worst, _, _), _)))) = best.heap.peek()
-            && *worst > 0.0
+        if let Some(kth) = best.kth()
+            && kth > 0.0
         {
-            self.0.fetch_max(worst.to_bits(), AtomicOrdering::Relaxed);
+            self.0.fetch_max(kth.to_bits(), AtomicOrdering::Relaxed);
         }
     }
 
@@ -195,7 +190,7 @@ impl Bar {
     /// (a document scoring exactly that may still win its tie on recency or id).
     fn threshold(&self, best: &Best) -> Score {
         let shared = f32::from_bits(self.0.load(AtomicOrdering::Relaxed));
-        best.threshold().max(shared.next_down())
+        best.kth().unwrap_or(shared).max(shared).next_down()
     }
 }
 

@@ -78,22 +78,17 @@ impl PgStore {
         conn: &mut sqlx::PgConnection,
         changes: &SummaryChanges,
     ) -> Result<()> {
-        if !changes.days.is_empty() {
-            let (mut days, mut counts, mut changed) = (Vec::new(), Vec::new(), Vec::new());
-            for (day, (n, c)) in &changes.days {
-                days.push(*day);
-                counts.push(*n);
-                changed.push(*c);
-            }
+        let days: Vec<_> = changes.days.iter().collect();
+        if !days.is_empty() {
             sqlx::query(
                 "INSERT INTO story_days (day, live, changed)
                  SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[])
                  ON CONFLICT (day) DO UPDATE SET live = story_days.live + excluded.live,
                    changed = GREATEST(story_days.changed, excluded.changed)",
             )
-            .bind(days)
-            .bind(counts)
-            .bind(changed)
+            .bind(column(&days, |(day, _)| **day))
+            .bind(column(&days, |(_, (n, _))| *n))
+            .bind(column(&days, |(_, (_, changed))| *changed))
             .execute(&mut *conn)
             .await?;
         }
@@ -103,9 +98,6 @@ impl PgStore {
             .filter(|(_, (n, _))| *n != 0)
             .collect();
         if !topics.is_empty() {
-            let slugs: Vec<&str> = topics.iter().map(|(s, _)| s.as_str()).collect();
-            let counts: Vec<i64> = topics.iter().map(|(_, (n, _))| *n).collect();
-            let names: Vec<&str> = topics.iter().map(|(_, (_, name))| name.as_str()).collect();
             sqlx::query(
                 "INSERT INTO topic_stories (topic, live, name)
                  SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::text[])
@@ -113,9 +105,9 @@ impl PgStore {
                    name = CASE WHEN excluded.live > 0 THEN excluded.name
                           ELSE topic_stories.name END",
             )
-            .bind(slugs)
-            .bind(counts)
-            .bind(names)
+            .bind(column(&topics, |(slug, _)| slug.as_str()))
+            .bind(column(&topics, |(_, (n, _))| *n))
+            .bind(column(&topics, |(_, (_, name))| name.as_str()))
             .execute(&mut *conn)
             .await?;
         }
@@ -127,11 +119,11 @@ impl PgStore {
                  ON CONFLICT (scope, key, status, advisory)
                    DO UPDATE SET stories = desk_counts.stories + excluded.stories",
             )
-            .bind(desk.iter().map(|r| r.0).collect::<Vec<_>>())
-            .bind(desk.iter().map(|r| r.1).collect::<Vec<_>>())
-            .bind(desk.iter().map(|r| r.2).collect::<Vec<_>>())
-            .bind(desk.iter().map(|r| r.3).collect::<Vec<_>>())
-            .bind(desk.iter().map(|r| r.4).collect::<Vec<_>>())
+            .bind(column(&desk, |r| r.0))
+            .bind(column(&desk, |r| r.1))
+            .bind(column(&desk, |r| r.2))
+            .bind(column(&desk, |r| r.3))
+            .bind(column(&desk, |r| r.4))
             .execute(&mut *conn)
             .await?;
         }
@@ -252,10 +244,6 @@ impl PgStore {
     /// effect at its time; the same row rule (`row_sql`) as a single append's.
     async fn write_rows(conn: &mut sqlx::PgConnection, rows: &[&(Story, Timestamp)]) -> Result<()> {
         let columns: Vec<StoryColumns> = rows.iter().map(|(s, _)| StoryColumns::of(s)).collect();
-        // One array per column, borrowed from the rows.
-        fn column<'c, T>(columns: &'c [StoryColumns], f: impl Fn(&'c StoryColumns) -> T) -> Vec<T> {
-            columns.iter().map(f).collect()
-        }
         sqlx::query(concat!(
             "INSERT INTO stories
                (id, uri, version, pubstatus, agency, live_from, went_live, taken_down_at, doc,
@@ -322,4 +310,9 @@ impl PgStore {
         cache.insert(id, next);
         Ok(())
     }
+}
+
+/// One of a statement's column arrays (`UNNEST`'s), borrowed from the rows where it can be.
+fn column<'r, R, T>(rows: &'r [R], f: impl Fn(&'r R) -> T) -> Vec<T> {
+    rows.iter().map(f).collect()
 }

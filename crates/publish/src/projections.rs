@@ -238,10 +238,10 @@ fn window_start(now: Timestamp) -> Timestamp {
 }
 
 fn add_to(events: &mut Events, recorded: &RecordedEvent, since: Timestamp) {
-    // A newer version keeps the story's event (`Events::add` only updates its length); it is
-    // read here for a story whose first version is older than the log's window too. Copy
-    // filed before the window is left out even when the log took it in lately: an archive
-    // of years ingested at once would otherwise all be clustered at every start.
+    // A newer version keeps the story's event (`Events::add` only updates its length). Copy
+    // filed before the window is left out, its later versions too, even when the log took it
+    // in lately: an archive of years ingested at once would otherwise all be clustered at
+    // every start.
     if let StoryEvent::Ingested { story } | StoryEvent::Updated { story } = &recorded.event
         && story.first_created >= since
     {

@@ -4,7 +4,8 @@
 //! gave. tantivy 0.27's `Exclude` asks its exclusion about each candidate in turn, and may ask
 //! about one below where the excluded scorer already stands (before a phrase's first match,
 //! or inside a gap it reported); `PhraseScorer::seek_danger` asserts that never happens and
-//! panics in debug builds. Release builds answer right by luck of the postings' defaults, so
+//! panics in debug builds. Release builds compile the assertion out and answer right through
+//! the postings' default `seek_danger` (the search tests pass there without this wrapper);
 //! this keeps the answer by the contract instead: below a reported bound there is no match.
 //! Must not: change what matches; it only answers from what the scorer already said.
 

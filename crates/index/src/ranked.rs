@@ -4,8 +4,8 @@
 //! A segment's documents can score no more than their BM25 times the recency factor of its
 //! newest document (the factor never rises with age), so one whose bound is below the k-th
 //! best blended score seen in any segment cannot enter the top k. The segments are read
-//! newest first and share that bar, so the older ones, most of an archive, skip nearly all
-//! their matches. For one word (`Pass::Pruned`) the bound is handed to tantivy's
+//! newest first and share that bar, so the newest raise it before the archive's older ones,
+//! whose bound is lower, are read. For one word (`Pass::Pruned`) the bound is handed to tantivy's
 //! `for_each_pruning`, which skips whole blocks of postings (block-max WAND), and the count
 //! is taken apart (`Weight::count`, a posting list's length). Anything else is read once,
 //! counted and ranked in the same pass, the bound sparing the recency and id of the documents

@@ -441,7 +441,7 @@ impl Stories for SqliteStore {
 
     async fn queue_counts(&self, filter: &QueueFilter, now: Timestamp) -> Result<QueueCounts> {
         let Some(text) = like_pattern(filter.text.as_deref()) else {
-            return self.queue_counts_indexed(filter, now).await;
+            return self.queue_counts_without_text(filter, now).await;
         };
         // Words anywhere in a headline have no index: this reads every row the other
         // filters leave, the whole archive without them.
@@ -561,7 +561,7 @@ impl SqliteStore {
     /// The queue's counts without a text filter, the page every open desk refreshes: read
     /// from the `desk_counts` summary (`queue_sql::summary_counts`), or with both an agency
     /// and a topic from indexes (`queue_sql::indexed_counts`), never the stories' documents.
-    async fn queue_counts_indexed(
+    async fn queue_counts_without_text(
         &self,
         filter: &QueueFilter,
         now: Timestamp,
